@@ -1,0 +1,285 @@
+"""The ``consortium`` command line: parse, call the library, render with rich.
+
+Exit codes: 0 done (eligible / found), 1 a valid "no" (not eligible / infeasible), 2 bad input or
+usage (one line on stderr naming file, row and field), 3 an internal error (a bug; ``--debug`` shows
+the traceback). Errors never print a traceback unless ``--debug`` is given.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from consortium_solver import DEFAULT_CALL, demo_pool, reference
+from consortium_solver.calls import Call, load_call, packaged_calls
+from consortium_solver.check import check
+from consortium_solver.domain import Assessment, Pool, Result
+from consortium_solver.errors import InputError
+from consortium_solver.io import read_pool
+
+app = typer.Typer(
+    name="consortium",
+    help="Eligible, high-quality consortia of cluster organisations for EU funding calls.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+_state = {"debug": False}
+
+CallOption = Annotated[
+    str,
+    typer.Option(
+        "--call",
+        "-c",
+        help="call model: a packaged id (see `consortium calls`) or a .toml file",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="print a JSON document, nothing else")]
+
+
+def _stdout() -> Console:
+    return Console(highlight=False)
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    sys.stderr.write(message.replace("\n", " ") + "\n")
+    return typer.Exit(code)
+
+
+def guarded(fn: F) -> F:
+    """Turn input errors into one line and exit 2; other exceptions into exit 3 (no traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except InputError as exc:
+            raise _fail(f"error: {exc}", 2) from None
+        except Exception as exc:
+            if _state["debug"]:
+                raise
+            raise _fail(
+                f"internal error: {type(exc).__name__}: {exc} (a bug: rerun with --debug"
+                " for the traceback and report it)",
+                3,
+            ) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@app.callback()
+def _main(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="show tracebacks of internal errors")
+    ] = False,
+) -> None:
+    """Eligible, high-quality consortia of cluster organisations for EU funding calls."""
+    _state["debug"] = debug
+
+
+def _load_pool(pool: Path | None) -> Pool:
+    return demo_pool() if pool is None else read_pool(pool)
+
+
+def _split_ids(text: str) -> list[str]:
+    ids = [part.strip() for part in text.split(",") if part.strip()]
+    if not ids:
+        raise InputError("no member ids given (e.g. --members A,B,C)", field="--members")
+    return ids
+
+
+# ------------------------------------------------------------------------------------------ check
+
+
+@app.command("check")
+@guarded
+def check_command(
+    members: Annotated[
+        str, typer.Option("--members", "-m", help="member ids, comma-separated: A,B,C")
+    ],
+    pool: Annotated[
+        Path | None,
+        typer.Argument(help="pool file (.json, .csv, .xlsx); default: the packaged demo pool"),
+    ] = None,
+    call: CallOption = DEFAULT_CALL,
+    as_json: JsonOption = False,
+) -> None:
+    """Say, rule by rule, whether a consortium is eligible, and what it scores.
+
+    Exit 0 when eligible, 1 when not, 2 on bad input.
+    """
+    the_pool = _load_pool(pool)
+    the_call = load_call(call)
+    assessment = check(the_pool, the_call, _split_ids(members))
+    if as_json:
+        sys.stdout.write(assessment_json(assessment) + "\n")
+    else:
+        render_assessment(_stdout(), the_pool, the_call, assessment)
+    raise typer.Exit(0 if assessment.eligible else 1)
+
+
+def assessment_json(assessment: Assessment) -> str:
+    """The check document: verdicts, score, the breakdown in points, and each term's value and weight."""
+    data = assessment.model_dump(mode="json")
+    data["breakdown"] = assessment.breakdown
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def members_table(pool: Pool, member_ids: tuple[str, ...] | list[str], title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in ("id", "name", "country", "NUTS-2 region", "category", "sectors", "maturity"):
+        table.add_column(column, overflow="fold")
+    for member_id in member_ids:
+        org = pool.by_id[member_id]
+        region = f"{org.nuts2} {org.region_name}" if org.nuts2 else "—"
+        table.add_row(
+            org.id,
+            org.name,
+            org.country,
+            region,
+            org.region_category.value.replace("_", " "),
+            ", ".join(org.sectors),
+            org.maturity.value,
+        )
+    return table
+
+
+def score_table(assessment: Assessment) -> Table:
+    table = Table(title="Score", title_justify="left")
+    table.add_column("term")
+    table.add_column("value", justify="right")
+    table.add_column("weight", justify="right")
+    table.add_column("points", justify="right")
+    for term, ts in assessment.terms.items():
+        table.add_row(term.value, f"{ts.value:g}", f"{ts.weight:g}", f"{ts.points:g}")
+    table.add_section()
+    table.add_row("total", "", "", f"{assessment.score:g}", style="bold")
+    return table
+
+
+def render_assessment(console: Console, pool: Pool, call: Call, assessment: Assessment) -> None:
+    console.print(
+        members_table(pool, assessment.members, f"{call.id} · pool {pool.name} · members")
+    )
+    rules = Table(title="Rules", title_justify="left")
+    rules.add_column("", width=1)
+    rules.add_column("rule")
+    rules.add_column("requires", overflow="fold")
+    rules.add_column("found", overflow="fold")
+    texts = {rule.id: rule.describe() for rule in call.rules}
+    for verdict in assessment.verdicts:
+        mark = "[green]✓[/]" if verdict.passed else "[red]✗[/]"
+        rules.add_row(mark, verdict.rule, texts.get(verdict.rule, ""), verdict.why)
+    console.print(rules)
+    console.print(score_table(assessment))
+    if assessment.eligible:
+        console.print("[bold green]eligible[/]")
+    else:
+        failed = ", ".join(v.rule for v in assessment.failed)
+        console.print(f"[bold red]not eligible[/]: fails {failed}")
+
+
+# ------------------------------------------------------------------------------------------ calls
+
+
+@app.command("calls")
+@guarded
+def calls_command(
+    call: Annotated[
+        str | None, typer.Argument(help="a call id or .toml file to show in words")
+    ] = None,
+) -> None:
+    """List the packaged call models, or show one in words."""
+    console = _stdout()
+    if call is None:
+        table = Table(title="Packaged call models", title_justify="left")
+        table.add_column("id")
+        table.add_column("title")
+        table.add_column("file")
+        for call_id, name in packaged_calls().items():
+            table.add_row(call_id, load_call(call_id).title, f"models/{name}")
+        console.print(table)
+        return
+    the_call = load_call(call)
+    console.print(f"[bold]{the_call.id}[/] — {the_call.title}")
+    if the_call.description:
+        console.print(the_call.description.strip())
+    rules = Table(title="Rules", title_justify="left")
+    rules.add_column("id")
+    rules.add_column("kind")
+    rules.add_column("rule", overflow="fold")
+    rules.add_column("source", overflow="fold")
+    for rule in the_call.rules:
+        rules.add_row(rule.id, rule.kind, rule.describe(), rule.source or "")
+    console.print(rules)
+    weights = Table(title="Objective weights (score = Σ weight × term)", title_justify="left")
+    weights.add_column("term")
+    weights.add_column("weight", justify="right")
+    for term, weight in the_call.objective.model_dump().items():
+        weights.add_row(term, f"{weight:g}")
+    console.print(weights)
+    links = (
+        "uniform (every sector pair weighs 1)"
+        if the_call.sector_links is None
+        else (f"{len(the_call.sector_links)} weighted sector pairs")
+    )
+    console.print(f"sector links: {links}")
+    console.print(
+        f"default search size: {the_call.search.min_size}..{the_call.search.max_size} members"
+    )
+
+
+@app.command("sectors")
+@guarded
+def sectors_command() -> None:
+    """List the sector ids that pools use (the 14 EU industrial ecosystems)."""
+    table = Table(title="Sectors: the 14 EU industrial ecosystems", title_justify="left")
+    table.add_column("id")
+    table.add_column("name")
+    for sector in reference.sectors().values():
+        table.add_row(sector.id, sector.name)
+    _stdout().print(table)
+
+
+# ----------------------------------------------------------------------------------------- schema
+
+
+class SchemaName(StrEnum):
+    pool = "pool"
+    result = "result"
+    call = "call"
+    check = "check"
+
+
+@app.command("schema")
+@guarded
+def schema_command(
+    name: Annotated[SchemaName, typer.Argument(help="which document")],
+) -> None:
+    """Print the JSON Schema of a file format: pool, result, call (model) or check (verdict)."""
+    models: dict[SchemaName, Any] = {
+        SchemaName.pool: Pool,
+        SchemaName.result: Result,
+        SchemaName.call: Call,
+        SchemaName.check: Assessment,
+    }
+    schema = models[name].model_json_schema()
+    sys.stdout.write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,287 @@
+"""Domain models: organisations, pools, verdicts, scores and results (DESIGN §5).
+
+All models are pydantic v2, frozen, and refuse unknown fields. Normalisation happens here, once:
+country codes are upper-cased with Eurostat's EL/UK mapped to GR/GB; NUTS-2 codes are upper-cased and
+must lie in the stated country; a missing ``region_category`` is derived from the NUTS-2 code.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cached_property
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from consortium_solver import reference
+
+
+class RegionCategory(StrEnum):
+    """Cohesion-policy category of a region, 2014-2020 (Commission Implementing Decision 2014/99/EU)."""
+
+    LESS_DEVELOPED = "less_developed"
+    TRANSITION = "transition"
+    MORE_DEVELOPED = "more_developed"
+    UNCLASSIFIED = "unclassified"
+
+
+class OrganisationType(StrEnum):
+    CLUSTER_ORGANISATION = "cluster_organisation"
+    BUSINESS_NETWORK_ORGANISATION = "business_network_organisation"
+    OTHER = "other"
+
+
+class EccpStatus(StrEnum):
+    """Registration on the European Cluster Collaboration Platform."""
+
+    REGISTERED = "registered"
+    APPLIED = "applied"
+    NONE = "none"
+
+
+class Maturity(StrEnum):
+    """ESCA cluster-management label."""
+
+    GOLD = "gold"
+    SILVER = "silver"
+    BRONZE = "bronze"
+    NONE = "none"
+
+
+class Term(StrEnum):
+    """The objective terms of DESIGN §4, in their reporting order."""
+
+    SECTOR_LINKS = "sector_links"
+    NEEDS_MET = "needs_met"
+    COUNTRIES = "countries"
+    DEVELOPMENT_MIX = "development_mix"
+    MATURITY_MIX = "maturity_mix"
+    SIZE = "size"
+
+
+class Status(StrEnum):
+    """Outcome of a solve, independent of the solver's own vocabulary."""
+
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    UNKNOWN = "unknown"
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"^[^;]+$")]
+
+FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class Organisation(BaseModel):
+    """One organisation of a pool (a cluster organisation, a business network, ...)."""
+
+    model_config = FROZEN
+
+    id: Text
+    name: Text
+    country: Annotated[str, Field(description="ISO 3166-1 alpha-2; EL and UK accepted; XK Kosovo")]
+    nuts2: str | None = Field(
+        default=None, description="NUTS-2 code of version 2013, 2016, 2021 or 2024"
+    )
+    region_category: RegionCategory = Field(
+        default=None,
+        validate_default=True,
+        description="derived from nuts2 when absent; an explicit value wins",
+    )
+    organisation_type: OrganisationType
+    eccp_status: EccpStatus
+    sectors: tuple[Tag, ...] = Field(min_length=1, description="ids of the sector taxonomy")
+    offers: tuple[Tag, ...] = ()
+    needs: tuple[Tag, ...] = ()
+    maturity: Maturity
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _known_country(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value  # the str type check reports it
+        code = reference.normalise_country(value)
+        if code not in reference.countries():
+            raise ValueError(f"unknown country code {value!r} (expected ISO 3166-1 alpha-2)")
+        return code
+
+    @field_validator("nuts2", mode="before")
+    @classmethod
+    def _known_region(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str):
+            return value
+        code = value.strip().upper()
+        region = reference.regions().get(code)
+        if region is None:
+            raise ValueError(f"unknown NUTS-2 code {value!r} (versions 2013, 2016, 2021, 2024)")
+        country = info.data.get("country")
+        if country is not None and region.country != country:
+            raise ValueError(
+                f"NUTS-2 region {code} ({region.name}) lies in {region.country}, not in {country}"
+            )
+        return code
+
+    @field_validator("region_category", mode="before")
+    @classmethod
+    def _derive_category(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is not None and value != "":
+            return value
+        code = info.data.get("nuts2")
+        region = reference.regions().get(code) if code else None
+        if region is None or region.category is None:
+            return RegionCategory.UNCLASSIFIED
+        return RegionCategory(region.category)
+
+    @field_validator("sectors", mode="after")
+    @classmethod
+    def _known_sectors(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        known = reference.sectors()
+        for sector in value:
+            if sector not in known:
+                sample = ", ".join(list(known)[:4])
+                raise ValueError(
+                    f"unknown sector {sector!r} (use ids of the 14 EU industrial ecosystems,"
+                    f" e.g. {sample}; `consortium sectors` lists them)"
+                )
+        return tuple(dict.fromkeys(value))  # duplicates carry no meaning
+
+    @field_validator("offers", "needs", mode="after")
+    @classmethod
+    def _dedupe(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(value))
+
+    @property
+    def region_name(self) -> str | None:
+        """Name of the NUTS-2 region, where the organisation states one."""
+        region = reference.regions().get(self.nuts2) if self.nuts2 else None
+        return region.name if region else None
+
+
+class Pool(BaseModel):
+    """A named set of organisations with unique ids."""
+
+    model_config = FROZEN
+
+    name: Text
+    description: str | None = None
+    organisations: tuple[Organisation, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Pool:
+        first: dict[str, int] = {}
+        for i, org in enumerate(self.organisations):
+            if org.id in first:
+                raise ValueError(
+                    f"duplicate id {org.id!r} at organisations[{i}]"
+                    f" (first at organisations[{first[org.id]}])"
+                )
+            first[org.id] = i
+        return self
+
+    @cached_property
+    def by_id(self) -> dict[str, Organisation]:
+        """Organisations keyed by id."""
+        return {org.id: org for org in self.organisations}
+
+    def __len__(self) -> int:
+        return len(self.organisations)
+
+
+class RuleVerdict(BaseModel):
+    """Whether one rule holds for a consortium, and why, in words."""
+
+    model_config = FROZEN
+
+    rule: str
+    kind: str
+    passed: bool
+    why: str
+
+
+class TermScore(BaseModel):
+    """One objective term: its raw value, its weight and the points it adds (value x weight)."""
+
+    model_config = FROZEN
+
+    value: float
+    weight: float
+    points: float
+
+
+class Assessment(BaseModel):
+    """The validator's answer for one consortium: a verdict per rule and the score breakdown."""
+
+    model_config = FROZEN
+
+    call: str
+    pool: str
+    members: tuple[str, ...]
+    eligible: bool
+    verdicts: tuple[RuleVerdict, ...]
+    score: float
+    terms: dict[Term, TermScore]
+
+    @property
+    def breakdown(self) -> dict[str, float]:
+        """Points per term, as in the result document; they sum to ``score``."""
+        return {term.value: ts.points for term, ts in self.terms.items()}
+
+    @property
+    def failed(self) -> tuple[RuleVerdict, ...]:
+        return tuple(v for v in self.verdicts if not v.passed)
+
+
+class ConsortiumResult(BaseModel):
+    """A consortium in a result document: member ids, the validator's score and its breakdown."""
+
+    model_config = FROZEN
+
+    members: tuple[str, ...]
+    score: float
+    breakdown: dict[str, float]
+
+
+class Conflict(BaseModel):
+    """One rule of a minimal conflicting set, and the facts behind it."""
+
+    model_config = FROZEN
+
+    rule: str
+    why: str
+
+
+class Result(BaseModel):
+    """The result document written by ``build --json`` and ``group --json`` (DESIGN §5)."""
+
+    model_config = FROZEN
+
+    call: str
+    pool: str
+    status: Status
+    objective: float | None
+    bound: float | None
+    wall_time_s: float
+    seed: int
+    workers: int
+    consortia: tuple[ConsortiumResult, ...] = ()
+    unassigned: tuple[str, ...] | None = None
+    rounds: tuple[tuple[ConsortiumResult, ...], ...] | None = None
+    conflict: tuple[Conflict, ...] | None = None
+
+    def to_json(self) -> str:
+        """The document, leaving out the sections that do not apply (group-only, infeasible-only)."""
+        optional = {"unassigned", "rounds", "conflict"}
+        exclude = {name for name in optional if getattr(self, name) is None}
+        return self.model_dump_json(indent=2, exclude=exclude)

@@ -1,0 +1,186 @@
+"""Seeded synthetic pools drawn on the packaged real reference data.
+
+The same arguments always give the same pool (``random.Random(seed)``, sorted iteration, no clock).
+EU regions are drawn with weights proportional to their population in the official 2014-2020 category
+list; organisations outside the EU come from the other COSME countries of 2018; a share of
+organisations is made ineligible for the 2018 call in one way each (country, type or ECCP status).
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass
+
+from consortium_solver import reference
+from consortium_solver.domain import (
+    EccpStatus,
+    Maturity,
+    Organisation,
+    OrganisationType,
+    Pool,
+)
+
+LAGGING = ("less_developed", "transition")
+# Countries outside COSME in 2018, for ineligible organisations.
+NON_COSME = ("CH", "NO", "IL", "US")
+MATURITY_WEIGHTS = {
+    Maturity.NONE: 0.50,
+    Maturity.BRONZE: 0.30,
+    Maturity.SILVER: 0.15,
+    Maturity.GOLD: 0.05,
+}
+KINDS = ("Cluster", "Innovation Cluster", "Cluster Alliance", "Business Network", "Competence Hub")
+
+
+@dataclass(frozen=True)
+class _Place:
+    country: str
+    nuts2: str | None
+    label: str
+    weight: float
+    category: str | None
+
+
+def _eu_places() -> list[_Place]:
+    """NUTS 2021 regions of the EU28 with their share of the decision regions' population."""
+    official = reference.official_categories()
+    parents = reference.decision_parents()
+    children = Counter(p for codes in parents.values() for p in codes)
+    places = []
+    for code in sorted(parents):
+        region = reference.regions()[code]
+        weight = sum(official[p][1] / children[p] for p in parents[code] if p in official)
+        places.append(_Place(region.country, code, _short(region.name), weight, region.category))
+    return places
+
+
+def _other_places(countries: tuple[str, ...]) -> list[_Place]:
+    """Regions (or whole countries, where no NUTS-2 code exists) of non-EU countries, equal weight per country."""
+    by_country: dict[str, list[str]] = {c: [] for c in countries}
+    for code, region in sorted(reference.regions().items()):
+        if region.country in by_country and "2024" in region.versions:
+            by_country[region.country].append(code)
+    places = []
+    names = reference.countries()
+    for country in countries:
+        codes = by_country[country]
+        if not codes:
+            places.append(_Place(country, None, names[country], 1.0, None))
+        for code in codes:
+            label = _short(reference.regions()[code].name)
+            places.append(_Place(country, code, label, 1.0 / len(codes), None))
+    return places
+
+
+def _short(name: str) -> str:
+    return name.split(" / ")[0].split(" (")[0].strip()
+
+
+def generate_pool(
+    n: int,
+    seed: int,
+    *,
+    name: str | None = None,
+    id_prefix: str = "org",
+    lagging_share: float | None = None,
+    ineligible_share: float = 0.1,
+    non_eu_share: float = 0.1,
+) -> Pool:
+    """Draw a pool of ``n`` organisations.
+
+    Args:
+        n: number of organisations (at least 1).
+        seed: the random seed; the same arguments give the same pool.
+        name: the pool's name (default ``synthetic-n{n}-s{seed}``).
+        id_prefix: ids are ``{id_prefix}-{i:03d}``.
+        lagging_share: share of EU organisations in less developed or transition regions; by
+            default the population share.
+        ineligible_share: share of organisations made ineligible for the 2018 call.
+        non_eu_share: share of eligible organisations from COSME countries outside the EU.
+    """
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    for label, share in (
+        ("lagging_share", lagging_share),
+        ("ineligible_share", ineligible_share),
+        ("non_eu_share", non_eu_share),
+    ):
+        if share is not None and not 0.0 <= share <= 1.0:
+            raise ValueError(f"{label} must lie in [0, 1]")
+    rng = random.Random(seed)
+    eu = _eu_places()
+    lagging = [p for p in eu if p.category in LAGGING]
+    developed = [p for p in eu if p.category not in LAGGING]
+    non_eu_cosme = tuple(
+        c for c in sorted(reference.cosme_countries_2018()) if c not in reference.eu28_countries()
+    )
+    others = _other_places(non_eu_cosme)
+    outside = _other_places(NON_COSME)
+    sector_ids = sorted(reference.sectors())
+    competence_ids = sorted(reference.competences())
+
+    def pick(places: list[_Place]) -> _Place:
+        return rng.choices(places, weights=[p.weight for p in places])[0]
+
+    organisations = []
+    used_names: Counter[str] = Counter()
+    width = max(3, len(str(n)))
+    for i in range(1, n + 1):
+        defect = (
+            rng.choice(("country", "type", "eccp")) if rng.random() < ineligible_share else None
+        )
+        if defect == "country":
+            place = pick(outside)
+        elif rng.random() < non_eu_share:
+            place = pick(others)
+        elif lagging_share is not None:
+            place = pick(lagging if rng.random() < lagging_share else developed)
+        else:
+            place = pick(eu)
+        org_type = rng.choices(
+            (OrganisationType.CLUSTER_ORGANISATION, OrganisationType.BUSINESS_NETWORK_ORGANISATION),
+            weights=(0.8, 0.2),
+        )[0]
+        if defect == "type":
+            org_type = OrganisationType.OTHER
+        eccp = EccpStatus.REGISTERED if rng.random() < 0.75 else EccpStatus.APPLIED
+        if defect == "eccp":
+            eccp = EccpStatus.NONE
+        k = rng.choices((1, 2, 3), weights=(0.4, 0.4, 0.2))[0]
+        sectors = rng.sample(sector_ids, k)
+        offers = rng.sample(competence_ids, rng.randint(1, 3))
+        needs = rng.sample([c for c in competence_ids if c not in offers], rng.randint(1, 2))
+        maturity = rng.choices(list(MATURITY_WEIGHTS), weights=list(MATURITY_WEIGHTS.values()))[0]
+        kind = (
+            "Business Network"
+            if org_type is OrganisationType.BUSINESS_NETWORK_ORGANISATION
+            else (rng.choice(KINDS))
+        )
+        title = f"{place.label} {reference.sectors()[sectors[0]].name} {kind}"
+        used_names[title] += 1
+        if used_names[title] > 1:
+            title += f" {used_names[title]}"
+        organisations.append(
+            Organisation(
+                id=f"{id_prefix}-{i:0{width}d}",
+                name=title,
+                country=place.country,
+                nuts2=place.nuts2,
+                organisation_type=org_type,
+                eccp_status=eccp,
+                sectors=tuple(sectors),
+                offers=tuple(sorted(offers)),
+                needs=tuple(sorted(needs)),
+                maturity=maturity,
+            )
+        )
+    return Pool(
+        name=name or f"synthetic-n{n}-s{seed}",
+        description=(
+            f"Synthetic pool of {n} organisations drawn by consortium-solver (seed {seed}) on real"
+            " NUTS-2 regions and their 2014-2020 cohesion-policy categories; the organisations"
+            " are invented."
+        ),
+        organisations=tuple(organisations),
+    )

@@ -1,0 +1,122 @@
+"""Packaged reference data and its cached loaders.
+
+Every file in ``data/`` has a ``.source.txt`` note beside it saying where it comes from. Nothing here
+reads outside the package.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+# Eurostat writes Greece as EL and the United Kingdom as UK; ISO 3166-1 says GR and GB.
+EUROSTAT_TO_ISO = {"EL": "GR", "UK": "GB"}
+ISO_TO_EUROSTAT = {iso: eurostat for eurostat, iso in EUROSTAT_TO_ISO.items()}
+
+
+@dataclass(frozen=True)
+class Region:
+    """A NUTS-2 region (or statistical level-2 region) as the package knows it."""
+
+    code: str
+    name: str
+    country: str  # ISO 3166-1 alpha-2
+    versions: tuple[str, ...]  # NUTS versions listing the code: 2013, 2016, 2021, 2024
+    category: str | None  # 2014-2020 cohesion-policy category, None where none applies
+
+
+@dataclass(frozen=True)
+class Sector:
+    """One sector of a taxonomy: a stable id and its display name."""
+
+    number: int
+    id: str
+    name: str
+
+
+def _read_csv(name: str, delimiter: str = ",") -> list[dict[str, str]]:
+    text = resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+@cache
+def countries() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code (plus XK, Kosovo) -> English name."""
+    return {row["code"]: row["name"] for row in _read_csv("iso3166_countries.tsv", "\t")}
+
+
+@cache
+def cosme_countries_2018() -> dict[str, str]:
+    """Countries participating in COSME in 2018 (EU28 and 11 others), ISO code -> name."""
+    rows = _read_csv("compiled_cosme_participating_countries_2018.csv")
+    return {row["iso2"]: row["name"] for row in rows}
+
+
+@cache
+def eu28_countries() -> frozenset[str]:
+    """The 28 EU member states of 2018 (ISO codes)."""
+    rows = _read_csv("compiled_cosme_participating_countries_2018.csv")
+    return frozenset(row["iso2"] for row in rows if row["status"].startswith("EU Member State"))
+
+
+@cache
+def regions() -> dict[str, Region]:
+    """NUTS-2 code (any of the versions 2013, 2016, 2021, 2024) -> region."""
+    return {
+        row["code"]: Region(
+            code=row["code"],
+            name=row["name"],
+            country=row["country"],
+            versions=tuple(row["versions"].split(";")),
+            category=row["category_2014_2020"] or None,
+        )
+        for row in _read_csv("nuts2_regions.csv")
+    }
+
+
+@cache
+def official_categories() -> dict[str, tuple[str, float]]:
+    """The official 2014-2020 list as published: decision code -> (category, population in thousands).
+
+    Codes are those of Commission Implementing Decision 2014/99/EU (NUTS 2006; Croatia NUTS 2013).
+    """
+    names = {"LD": "less_developed", "TR": "transition", "MD": "more_developed"}
+    return {
+        row["nuts_id"]: (names[row["catg"]], float(row["population"]))
+        for row in _read_csv("Regions_by_cohesion_policy_category_2014-2020_20250408.csv")
+    }
+
+
+@cache
+def decision_parents() -> dict[str, tuple[str, ...]]:
+    """NUTS 2021 code -> the decision codes (NUTS 2006) it was carried from."""
+    out: dict[str, tuple[str, ...]] = {}
+    for row in _read_csv("compiled_cohesion_category_2014_2020_by_nuts_version.csv"):
+        if row["nuts_version"] == "2021":
+            out[row["nuts_code"]] = tuple(re.split(r"[\s;+]+", row["decision_codes"].strip()))
+    return out
+
+
+@cache
+def sectors() -> dict[str, Sector]:
+    """The default sector taxonomy, the 14 EU industrial ecosystems: id -> sector."""
+    return {
+        row["id"]: Sector(number=int(row["number"]), id=row["id"], name=row["name"])
+        for row in _read_csv("eu_industrial_ecosystems_14.csv")
+    }
+
+
+@cache
+def competences() -> dict[str, str]:
+    """The package's own vocabulary of competence tags (for generated pools): id -> description."""
+    return {row["id"]: row["name"] for row in _read_csv("competences.csv")}
+
+
+def normalise_country(code: str) -> str:
+    """Upper-case a country code and map Eurostat's EL and UK to ISO's GR and GB."""
+    code = code.strip().upper()
+    return EUROSTAT_TO_ISO.get(code, code)

@@ -1,0 +1,211 @@
+"""The command line: exit codes, documents, and one-line refusals of every file in tests/data/bad."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from consortium_solver.cli import app
+from tests.conftest import DATA
+
+runner = CliRunner()
+POOL = str(DATA / "ok" / "regions_pool.json")
+BAD = DATA / "bad"
+
+# What each bad file's one-line message must say (besides the file name).
+BAD_FRAGMENTS = {
+    "pool_truncated_json.json": "invalid JSON",
+    "pool_top_level_array.json": "a pool is a JSON object",
+    "pool_no_organisations.json": "no organisations in the pool",
+    "pool_duplicate_id.json": "duplicate id 'a' at organisations[1]",
+    "pool_unknown_country.json": "organisations[0] (id 'a'), field 'country', value 'XX'",
+    "pool_unknown_nuts2.json": "field 'nuts2', value 'ZZ99': unknown NUTS-2 code",
+    "pool_nuts2_outside_country.json": "lies in FR, not in IT",
+    "pool_no_sectors.json": "field 'sectors': at least one sector is needed",
+    "pool_unknown_sector.json": "unknown sector 'rocket-science'",
+    "pool_unknown_field.json": "field 'website', value 'x': unknown field",
+    "pool_missing_name.json": "field 'name': missing value",
+    "pool_sectors_not_a_list.json": "field 'sectors', value 5",
+    "pool_bad_maturity.json": "field 'maturity', value 'platinum'",
+    "pool_bad_region_category.json": "field 'region_category', value 'poor'",
+    "pool_bad_eccp_status.json": "field 'eccp_status', value 'yes'",
+    "pool_id_not_a_string.json": "field 'id', value 7",
+    "pool_unknown_top_level_key.json": "field 'title', value 'x': unknown field",
+    "pool_misspelt_column.csv": "row 1, field 'contry': unknown column (did you mean 'country'?)",
+    "pool_missing_column.csv": "row 1, field 'eccp_status': missing column",
+    "pool_duplicate_id.csv": "row 3, field 'id', value 'a': duplicate id (first at row 2)",
+    "pool_unknown_country.csv": "row 2 (id 'a'), field 'country', value 'XX'",
+    "pool_header_only.csv": "no organisations in the pool",
+    "pool_empty_file.csv": "empty file",
+    "pool_semicolon_separated.csv": "separated by ';'",
+    "pool_too_many_cells.csv": "row 2, value 'extra': 11 cells for 10 columns",
+    "pool_not_utf8.csv": "not UTF-8",
+    "pool_unclosed_quote.csv": "malformed CSV",
+    "pool_empty_name_cell.csv": "row 2 (id 'a'), field 'name': missing value",
+    "pool_column_named_twice.csv": "field 'maturity': column named twice",
+    "pool_unknown_sector_in_list.csv": "unknown sector 'wine'",
+    "pool_not_a_workbook.xlsx": "not a readable .xlsx workbook",
+    "pool_misspelt_column.xlsx": "field 'maturty': unknown column (did you mean 'maturity'?)",
+    "pool_number_in_maturity.xlsx": "row 3 (id '2'), field 'maturity', value '3'",
+    "pool_unknown_format.txt": "unknown pool format '.txt'",
+    "call_unknown_key.toml": "key 'rules[0].maximum', value 5: unknown key",
+    "call_unknown_kind.toml": "unknown rule kind 'max_members'",
+    "call_min_larger_than_max.toml": "min (6) is larger than max (3)",
+    "call_not_toml.toml": "not valid TOML",
+    "call_duplicate_rule_id.toml": "duplicate rule id 'x'",
+    "call_unknown_value_list.toml": "unknown list '@cosme-2099'",
+    "call_unknown_objective_term.toml": "key 'objective.regions', value 1.0: unknown key",
+    "call_weight_not_a_number.toml": "key 'objective.size', value 'big'",
+}
+
+
+def test_every_bad_file_has_an_expectation() -> None:
+    """The corpus and the table above list the same files (at least 20)."""
+    assert sorted(p.name for p in BAD.iterdir()) == sorted(BAD_FRAGMENTS)
+    assert len(BAD_FRAGMENTS) >= 20
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FRAGMENTS))
+def test_bad_input_is_one_line_and_exit_2(name: str) -> None:
+    """Each defective file gets exit 2 and one line on stderr naming the file and the defect."""
+    path = BAD / name
+    if name.startswith("call_"):
+        args = ["check", POOL, "--members", "toscana,severovychod,zapadne", "--call", str(path)]
+    else:
+        args = ["check", str(path), "--members", "a,b,c"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"error: {path}")
+    assert BAD_FRAGMENTS[name] in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_check_eligible_exit_0() -> None:
+    """ITI1, CZ05 and SK02 clusters: eligible, exit 0, every rule ticked."""
+    result = runner.invoke(app, ["check", POOL, "--members", "toscana,severovychod,zapadne"])
+    assert result.exit_code == 0, result.output
+    assert "eligible" in result.stdout and "not eligible" not in result.stdout
+    assert "✗" not in result.stdout
+
+
+def test_check_not_eligible_exit_1_names_the_rule() -> None:
+    """ITI1, DE21 and FR10 clusters: not eligible, exit 1, the lagging-region rule named."""
+    result = runner.invoke(app, ["check", POOL, "--members", "toscana,oberbayern,idf"])
+    assert result.exit_code == 1
+    assert "not eligible: fails lagging-region" in result.stdout
+
+
+def test_check_json_document() -> None:
+    """--json prints only the document: verdicts, score, breakdown summing to the score."""
+    result = runner.invoke(app, ["check", POOL, "--members", "toscana,oberbayern,idf", "--json"])
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert doc["eligible"] is False
+    assert doc["members"] == ["toscana", "oberbayern", "idf"]
+    assert [v["rule"] for v in doc["verdicts"] if not v["passed"]] == ["lagging-region"]
+    assert set(doc["breakdown"]) == {
+        "sector_links",
+        "needs_met",
+        "countries",
+        "development_mix",
+        "maturity_mix",
+        "size",
+    }
+    assert sum(doc["breakdown"].values()) == pytest.approx(doc["score"])
+
+
+def test_check_without_pool_uses_the_demo_pool() -> None:
+    """POOL may be left out: the packaged demo pool (what `make run` shows)."""
+    result = runner.invoke(app, ["check", "--members", "demo-001,demo-002,demo-003", "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["pool"] == "demo"
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["check", POOL, "--members", "toscana,nobody"], "value 'nobody'"),
+        (["check", POOL, "--members", ","], "no member ids given"),
+        (["check", POOL, "--members", "toscana", "--call", "NOPE"], "unknown call 'NOPE'"),
+        (["check", "missing.json", "--members", "a"], "missing.json: no such file"),
+        (["calls", "NOPE"], "unknown call 'NOPE'"),
+    ],
+)
+def test_usage_errors_exit_2(args: list[str], fragment: str) -> None:
+    """Unknown ids, calls and files are bad input: one line, exit 2."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert fragment in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_missing_option_is_a_usage_error() -> None:
+    """Leaving out --members is a usage error (exit 2)."""
+    assert runner.invoke(app, ["check", POOL]).exit_code == 2
+
+
+def test_calls_lists_and_shows() -> None:
+    """`calls` lists the packaged models; `calls ID` shows each rule in words."""
+    listing = runner.invoke(app, ["calls"])
+    assert listing.exit_code == 0
+    assert "COS-CLUSTER-2018-03-02" in listing.stdout
+    shown = runner.invoke(app, ["calls", "COS-CLUSTER-2018-03-02"])
+    assert shown.exit_code == 0
+    for rule_id in ("cosme-country", "min-3-countries", "lagging-region"):
+        assert rule_id in shown.stdout
+
+
+def test_sectors_lists_the_taxonomy() -> None:
+    """`sectors` lists the ids pools use."""
+    result = runner.invoke(app, ["sectors"])
+    assert result.exit_code == 0
+    assert "agri-food" in result.stdout and "Agri-food" in result.stdout
+
+
+@pytest.mark.parametrize("name", ["pool", "result", "call", "check"])
+def test_schema_is_json_schema(name: str) -> None:
+    """`schema NAME` prints a JSON Schema object with properties."""
+    result = runner.invoke(app, ["schema", name])
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert schema["type"] == "object" and schema["properties"]
+
+
+def test_pool_schema_validates_the_demo_pool_shape() -> None:
+    """The pool schema names the fields of DESIGN §5."""
+    schema = json.loads(runner.invoke(app, ["schema", "pool"]).stdout)
+    org = schema["$defs"]["Organisation"]["properties"]
+    assert set(org) == {
+        "id",
+        "name",
+        "country",
+        "nuts2",
+        "region_category",
+        "organisation_type",
+        "eccp_status",
+        "sectors",
+        "offers",
+        "needs",
+        "maturity",
+    }
+
+
+def test_installed_entry_point_has_no_traceback(tmp_path: Path) -> None:
+    """The real console script answers a misspelt CSV column in one line, exit 2."""
+    exe = shutil.which("consortium") or str(Path(sys.executable).parent / "consortium")
+    bad = BAD / "pool_misspelt_column.csv"
+    out = subprocess.run(
+        [exe, "check", str(bad), "--members", "a"], capture_output=True, text=True, check=False
+    )
+    assert out.returncode == 2
+    assert out.stderr.strip().endswith("unknown column (did you mean 'country'?)")
+    assert "Traceback" not in out.stderr and out.stdout == ""
