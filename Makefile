@@ -21,7 +21,7 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP_RUN)
 
 run: $(STAMP_RUN)
-	$(BIN)/consortium check --members demo-001,demo-002,demo-003
+	$(BIN)/consortium build
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check .

@@ -240,11 +240,39 @@ class MaxPerValue(_Rule):
         return f"at most {self.max} members with the same {FIELD_WORDS[self.field]}"
 
 
+class Include(_Rule):
+    """The listed organisations are all members (a user's ``--include`` or ``--lead``)."""
+
+    kind: Literal["include"] = "include"
+    members: tuple[str, ...] = Field(min_length=1)
+
+    def _generated_text(self) -> str:
+        return f"{', '.join(self.members)} must be in the consortium"
+
+
+class Exclude(_Rule):
+    """None of the listed organisations is a member (a user's ``--exclude``)."""
+
+    kind: Literal["exclude"] = "exclude"
+    members: tuple[str, ...] = Field(min_length=1)
+
+    def _generated_text(self) -> str:
+        return f"{', '.join(self.members)} must not be in the consortium"
+
+
 Rule = Annotated[
-    MemberIn | Size | MinDistinct | MinCount | MaxPerValue,
+    MemberIn | Size | MinDistinct | MinCount | MaxPerValue | Include | Exclude,
     Field(discriminator="kind"),
 ]
-RULE_KINDS: tuple[str, ...] = ("member_in", "size", "min_distinct", "min_count", "max_per_value")
+RULE_KINDS: tuple[str, ...] = (
+    "member_in",
+    "size",
+    "min_distinct",
+    "min_count",
+    "max_per_value",
+    "include",
+    "exclude",
+)
 
 
 class Objective(BaseModel):
@@ -258,6 +286,17 @@ class Objective(BaseModel):
     development_mix: float = 1.0
     maturity_mix: float = 0.5
     size: float = -0.5
+
+    @model_validator(mode="after")
+    def _rewards_are_not_negative(self) -> Objective:
+        # The terms other than size count good things (links, met needs, diversity); the encoder
+        # relies on their weights being rewards, so a negative one is refused rather than mis-solved.
+        for term in Term:
+            if term is not Term.SIZE and self.weight(term) < 0:
+                raise ValueError(
+                    f"the weight of {term.value} must not be negative (only size may be a cost)"
+                )
+        return self
 
     def weight(self, term: Term) -> float:
         return float(getattr(self, term.value))

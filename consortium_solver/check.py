@@ -17,6 +17,8 @@ from consortium_solver.calls import (
     FIELD_PLURALS,
     FIELD_WORDS,
     Call,
+    Exclude,
+    Include,
     MaxPerValue,
     MemberIn,
     MinCount,
@@ -128,12 +130,30 @@ def check_max_per_value(rule: MaxPerValue, members: Members) -> RuleVerdict:
     return RuleVerdict(rule=rule.id, kind=rule.kind, passed=not over, why=why)
 
 
+def check_include(rule: Include, members: Members) -> RuleVerdict:
+    """Every listed organisation is a member."""
+    present = {org.id for org in members}
+    missing = [m for m in rule.members if m not in present]
+    why = f"missing: {', '.join(missing)}" if missing else f"{', '.join(rule.members)} included"
+    return RuleVerdict(rule=rule.id, kind=rule.kind, passed=not missing, why=why)
+
+
+def check_exclude(rule: Exclude, members: Members) -> RuleVerdict:
+    """No listed organisation is a member."""
+    present = {org.id for org in members}
+    inside = [m for m in rule.members if m in present]
+    why = f"included all the same: {', '.join(inside)}" if inside else "none of them included"
+    return RuleVerdict(rule=rule.id, kind=rule.kind, passed=not inside, why=why)
+
+
 CHECKERS: dict[str, Callable[[Any, Members], RuleVerdict]] = {
     "member_in": check_member_in,
     "size": check_size,
     "min_distinct": check_min_distinct,
     "min_count": check_min_count,
     "max_per_value": check_max_per_value,
+    "include": check_include,
+    "exclude": check_exclude,
 }
 
 

@@ -20,11 +20,13 @@ from rich.console import Console
 from rich.table import Table
 
 from consortium_solver import DEFAULT_CALL, demo_pool, reference
+from consortium_solver.build import BuildOptions, Demands, build
 from consortium_solver.calls import Call, load_call, packaged_calls
 from consortium_solver.check import check
 from consortium_solver.domain import Assessment, Pool, Result
 from consortium_solver.errors import InputError
 from consortium_solver.io import read_pool
+from consortium_solver.report import RESULT_SUFFIXES, write_result
 
 app = typer.Typer(
     name="consortium",
@@ -190,6 +192,167 @@ def render_assessment(console: Console, pool: Pool, call: Call, assessment: Asse
     else:
         failed = ", ".join(v.rule for v in assessment.failed)
         console.print(f"[bold red]not eligible[/]: fails {failed}")
+
+
+# ------------------------------------------------------------------------------------------ build
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """'3..6' -> (3, 6); '4' -> (4, 4)."""
+    low, sep, high = text.partition("..")
+    try:
+        bounds = (int(low), int(high if sep else low))
+    except ValueError:
+        raise InputError("expected A..B, e.g. 3..6", field="--size", value=text) from None
+    if bounds[0] < 1 or bounds[0] > bounds[1]:
+        raise InputError("expected A..B with 1 <= A <= B", field="--size", value=text)
+    return bounds
+
+
+def _ids(values: list[str] | None) -> tuple[str, ...]:
+    return tuple(
+        part.strip() for value in values or [] for part in value.split(",") if part.strip()
+    )
+
+
+@app.command("build")
+@guarded
+def build_command(
+    pool: Annotated[
+        Path | None,
+        typer.Argument(help="pool file (.json, .csv, .xlsx); default: the packaged demo pool"),
+    ] = None,
+    call: CallOption = DEFAULT_CALL,
+    lead: Annotated[str | None, typer.Option("--lead", help="id of the lead partner")] = None,
+    include: Annotated[
+        list[str] | None,
+        typer.Option("--include", "-i", help="ids that must be members (repeat, or A,B)"),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", "-x", help="ids that must not be members (repeat, or A,B)"),
+    ] = None,
+    size: Annotated[
+        str | None,
+        typer.Option("--size", help="members, A..B (default: the call model's search range)"),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="how many consortia to list")] = 1,
+    differ_by: Annotated[
+        int,
+        typer.Option(
+            "--differ-by",
+            min=1,
+            help="with --top: each consortium has at least N members that each earlier one lacks"
+            " (1: any other set that is not a subset of an earlier one)",
+        ),
+    ] = 1,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", min=0.1, help="seconds for the whole search")
+    ] = 60.0,
+    seed: Annotated[int, typer.Option("--seed", help="random seed of the search")] = 0,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="CP-SAT workers")] = 2,
+    deterministic: Annotated[
+        bool,
+        typer.Option(
+            "--deterministic",
+            help="repeatable: the time limit counts in CP-SAT's deterministic time",
+        ),
+    ] = False,
+    as_json: JsonOption = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="also write the result: .json .csv .xlsx .md")
+    ] = None,
+) -> None:
+    """Find the best consortium (or the --top best distinct ones) and prove it optimal.
+
+    Exit 0 when a consortium is found, 1 when none exists (the conflicting rules are named) or none
+    was found in time, 2 on bad input.
+    """
+    if out is not None and out.suffix.lower() not in RESULT_SUFFIXES:
+        known = ", ".join(RESULT_SUFFIXES)
+        raise InputError(
+            f"cannot write a result as {out.suffix or '(none)'!r}; use {known}", source=str(out)
+        )
+    the_pool = _load_pool(pool)
+    the_call = load_call(call)
+    demands = Demands(
+        lead=lead,
+        include=_ids(include),
+        exclude=_ids(exclude),
+        size=parse_size(size) if size else None,
+    )
+    err = Console(stderr=True, highlight=False)
+    live = not as_json and err.is_terminal
+    with err.status("building the model…", spinner="dots") if live else _nothing() as status:
+        progress = None
+        if status is not None:
+
+            def progress(elapsed: float, best: float | None, bound: float | None) -> None:
+                shown = progress_state
+                if best is not None:
+                    shown["best"] = best
+                if bound is not None:
+                    shown["bound"] = bound
+                status.update(
+                    f"solving… {elapsed:5.1f} s · best {_fmt(shown.get('best'))}"
+                    f" · bound {_fmt(shown.get('bound'))}"
+                )
+
+        progress_state: dict[str, float] = {}
+        options = BuildOptions(
+            top=top,
+            differ_by=differ_by,
+            time_limit=None if deterministic else time_limit,
+            deterministic_time=time_limit if deterministic else None,
+            seed=seed,
+            workers=workers,
+            progress=progress,
+        )
+        result = build(the_pool, the_call, demands, options)
+    if out is not None:
+        write_result(result, the_pool, out)
+    if as_json:
+        sys.stdout.write(result.to_json() + "\n")
+    else:
+        render_result(_stdout(), the_pool, the_call, result, demands)
+    raise typer.Exit(0 if result.consortia else 1)
+
+
+class _nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+def render_result(
+    console: Console, pool: Pool, call: Call, result: Result, demands: Demands
+) -> None:
+    extra = demands.rules(call)
+    for rank, consortium in enumerate(result.consortia, start=1):
+        assessment = check(pool, call, consortium.members, extra_rules=extra)
+        title = f"{rank}. {call.id} · pool {pool.name} · score {consortium.score:g}"
+        console.print(members_table(pool, consortium.members, title))
+        console.print(score_table(assessment))
+    status = result.status.value
+    colour = {"optimal": "green", "feasible": "yellow"}.get(status, "red")
+    line = f"[bold {colour}]{status}[/]"
+    if result.objective is not None and result.bound is not None:
+        gap = abs(result.bound - result.objective) / max(1.0, abs(result.objective))
+        line += f" · score {result.objective:g} · bound {result.bound:g} · gap {gap:.1%}"
+    line += f" · {result.wall_time_s:g} s · seed {result.seed} · {result.workers} workers"
+    console.print(line)
+    if result.conflict:
+        console.print("[bold red]No consortium meets all the rules.[/] These conflict:")
+        for conflict in result.conflict:
+            console.print(f"  ✗ [bold]{conflict.rule}[/]: {conflict.why}")
+    elif not result.consortia:
+        console.print("No consortium found within the time limit (try a longer --time-limit).")
 
 
 # ------------------------------------------------------------------------------------------ calls

@@ -63,7 +63,7 @@ def test_every_rule_has_a_sentence(call_2018: Call) -> None:
     """Each rule reads as words, generated or written in the model."""
     for rule in call_2018.rules:
         assert rule.describe() and "{" not in rule.describe()
-    assert len(RULE_KINDS) == 5
+    assert len(RULE_KINDS) == 7
 
 
 def write(tmp_path: Path, text: str, name: str = "call.toml") -> Path:
@@ -112,7 +112,7 @@ size = -1.0
 """,
     )
     call = load_call(path)
-    assert [r.kind for r in call.rules] == list(RULE_KINDS)
+    assert [r.kind for r in call.rules] == list(RULE_KINDS[:5])
     assert call.rule("eu").values == ("GR", "DE")  # normalised like pool countries
     assert call.objective.size == -1.0 and call.objective.countries == 1.0
 
@@ -149,6 +149,7 @@ size = -1.0
         ("[[rules]]\nid='x'\nkind='min_distinct'\nfield='colour'\nmin=1\n", "rules[0].field"),
         ("[[rules]]\nid='has space'\nkind='size'\n", "rules[0].id"),
         ("[search]\nmin_size = 7\nmax_size = 3\n", "min_size (7) is larger than max_size (3)"),
+        ("[objective]\ncountries = -1.0\n", "the weight of countries must not be negative"),
     ],
 )
 def test_bad_call_models_name_file_and_key(tmp_path: Path, body: str, fragment: str) -> None:

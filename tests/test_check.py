@@ -26,6 +26,7 @@ from consortium_solver.calls import (
 from consortium_solver.check import CHECKERS, check, check_rule, score_terms, total
 from consortium_solver.domain import Organisation, Pool, Term
 from consortium_solver.errors import InputError
+from tests.rule_cases import CASES, case_id
 from tests.strategies import organisations, pools
 
 
@@ -36,6 +37,14 @@ def members(pool: Pool, *ids: str) -> list[Organisation]:
 def test_every_rule_kind_has_a_checker() -> None:
     """The validator judges every kind of the vocabulary."""
     assert set(CHECKERS) == set(RULE_KINDS)
+
+
+@pytest.mark.parametrize(("rule", "ids", "passes"), CASES, ids=[case_id(c) for c in CASES])
+def test_rule_table(regions_pool: Pool, rule: Any, ids: tuple[str, ...], passes: bool) -> None:
+    """Every kind, satisfied and violated (the table the encoder tests share)."""
+    assert check_rule(rule, members(regions_pool, *ids)).passed is passes
+    kinds = {c[0].kind for c in CASES}
+    assert kinds == set(RULE_KINDS)
 
 
 # ---------------------------------------------------------------- satisfied / violated per kind

@@ -209,3 +209,80 @@ def test_installed_entry_point_has_no_traceback(tmp_path: Path) -> None:
     assert out.returncode == 2
     assert out.stderr.strip().endswith("unknown column (did you mean 'country'?)")
     assert "Traceback" not in out.stderr and out.stdout == ""
+
+
+# ------------------------------------------------------------------------------------------ build
+
+RESULT_KEYS = {
+    "call",
+    "pool",
+    "status",
+    "objective",
+    "bound",
+    "wall_time_s",
+    "seed",
+    "workers",
+    "consortia",
+}
+
+
+def test_build_demo_pool_json_document() -> None:
+    """`build --json` on the demo pool prints exactly the result document, proven optimal."""
+    result = runner.invoke(app, ["build", "--json", "--time-limit", "60"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert set(doc) == RESULT_KEYS
+    assert doc["status"] == "optimal" and doc["objective"] == doc["bound"]
+    (consortium,) = doc["consortia"]
+    assert set(consortium) == {"members", "score", "breakdown"}
+    assert sum(consortium["breakdown"].values()) == pytest.approx(consortium["score"])
+    verdict = runner.invoke(app, ["check", "--members", ",".join(consortium["members"]), "--json"])
+    assert verdict.exit_code == 0
+    assert json.loads(verdict.stdout)["score"] == pytest.approx(consortium["score"])
+
+
+def test_build_two_countries_exit_1_names_the_rule() -> None:
+    """A two-country pool has no eligible consortium: exit 1, the rule and the facts named."""
+    pool = str(DATA / "ok" / "two_countries_pool.csv")
+    result = runner.invoke(app, ["build", pool, "--json"])
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert doc["status"] == "infeasible" and doc["consortia"] == []
+    assert [c["rule"] for c in doc["conflict"]] == ["min-3-countries"]
+    assert "DE, FR" in doc["conflict"][0]["why"]
+    text = runner.invoke(app, ["build", pool])
+    assert text.exit_code == 1
+    assert "min-3-countries" in text.stdout and "infeasible" in text.stdout
+
+
+@pytest.mark.parametrize("suffix", [".json", ".csv", ".xlsx", ".md"])
+def test_build_writes_the_result(tmp_path: Path, suffix: str) -> None:
+    """--out writes the result in the format its suffix names."""
+    out = tmp_path / f"result{suffix}"
+    result = runner.invoke(app, ["build", POOL, "--top", "2", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.is_file() and out.stat().st_size > 0
+    if suffix == ".json":
+        assert len(json.loads(out.read_text())["consortia"]) == 2
+    if suffix == ".csv":
+        assert out.read_text().splitlines()[0].startswith("rank,score,member")
+    if suffix == ".md":
+        assert out.read_text().startswith("# Consortia for COS-CLUSTER-2018-03-02")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--size", "6..3"], "field '--size', value '6..3'"),
+        (["--size", "three"], "expected A..B"),
+        (["--include", "nobody"], "field '--include', value 'nobody'"),
+        (["--lead", "nobody"], "field '--lead', value 'nobody'"),
+        (["--out", "result.pdf"], "cannot write a result as '.pdf'"),
+    ],
+)
+def test_build_bad_options_exit_2(tmp_path: Path, args: list[str], fragment: str) -> None:
+    """Impossible sizes, unknown ids and unknown output formats: one line, exit 2, no file."""
+    result = runner.invoke(app, ["build", POOL, *args])
+    assert result.exit_code == 2
+    assert fragment in result.stderr and len(result.stderr.splitlines()) == 1
+    assert not Path("result.pdf").exists()
