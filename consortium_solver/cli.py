@@ -25,8 +25,14 @@ from consortium_solver.calls import Call, load_call, packaged_calls
 from consortium_solver.check import check
 from consortium_solver.domain import Assessment, Pool, Result
 from consortium_solver.errors import InputError
+from consortium_solver.group import GroupOptions, group, no_call
 from consortium_solver.io import read_pool
-from consortium_solver.report import RESULT_SUFFIXES, write_result
+from consortium_solver.report import (
+    GROUPING_SUFFIXES,
+    RESULT_SUFFIXES,
+    write_grouping,
+    write_result,
+)
 
 app = typer.Typer(
     name="consortium",
@@ -353,6 +359,152 @@ def render_result(
             console.print(f"  ✗ [bold]{conflict.rule}[/]: {conflict.why}")
     elif not result.consortia:
         console.print("No consortium found within the time limit (try a longer --time-limit).")
+
+
+# ------------------------------------------------------------------------------------------ group
+
+
+def _pairs(values: list[str] | None, option: str) -> list[tuple[str, str]]:
+    pairs = []
+    for value in values or []:
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        if len(parts) != 2:
+            raise InputError("expected two ids: A,B", field=option, value=value)
+        pairs.append((parts[0], parts[1]))
+    return pairs
+
+
+class GroupObjective(StrEnum):
+    sum = "sum"
+    min = "min"
+
+
+@app.command("group")
+@guarded
+def group_command(
+    pool: Annotated[
+        Path | None,
+        typer.Argument(help="pool file (.json, .csv, .xlsx); default: the packaged demo pool"),
+    ] = None,
+    call: Annotated[
+        str,
+        typer.Option("--call", "-c", help="call model id or .toml file, or none (pure grouping)"),
+    ] = DEFAULT_CALL,
+    size: Annotated[str, typer.Option("--size", help="members per group, A..B")] = "3..5",
+    objective: Annotated[
+        GroupObjective,
+        typer.Option("--objective", help="sum: total score; min: the worst group first (balanced)"),
+    ] = GroupObjective.sum,
+    rounds: Annotated[int, typer.Option("--rounds", min=1, help="rounds; no pair meets twice")] = 1,
+    allow_repeats: Annotated[
+        bool,
+        typer.Option(
+            "--allow-repeats", help="minimise repeated meetings instead of forbidding them"
+        ),
+    ] = False,
+    together: Annotated[
+        list[str] | None,
+        typer.Option("--together", help="A,B: always in the same group (repeatable)"),
+    ] = None,
+    apart: Annotated[
+        list[str] | None, typer.Option("--apart", help="A,B: never in the same group (repeatable)")
+    ] = None,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="seconds")] = 30.0,
+    seed: Annotated[int, typer.Option("--seed", help="random seed")] = 0,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="CP-SAT workers")] = 2,
+    mdgp: Annotated[
+        Path | None,
+        typer.Option(
+            "--mdgp", help="research mode: an MDGPLIB instance (maximally diverse grouping)"
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="also write: .json .csv .xlsx .html")
+    ] = None,
+) -> None:
+    """Split a whole pool into groups that each meet the call's rules, over one or more rounds.
+
+    Exit 0 when groups were formed, 1 when none could be (the reason is given), 2 on bad input.
+    """
+    if out is not None and out.suffix.lower() not in GROUPING_SUFFIXES:
+        known = ", ".join(GROUPING_SUFFIXES)
+        raise InputError(
+            f"cannot write a grouping as {out.suffix or '(none)'!r}; use {known}", source=str(out)
+        )
+    if mdgp is not None:
+        from consortium_solver.mdgp import read_mdgp, solve_mdgp
+
+        instance = read_mdgp(mdgp)
+        result = solve_mdgp(instance, time_limit=time_limit, seed=seed)
+        if out is not None:
+            from consortium_solver.io import atomic_write_text
+
+            atomic_write_text(out, result.to_json() + "\n")
+        if as_json:
+            sys.stdout.write(result.to_json() + "\n")
+        else:
+            _stdout().print(
+                f"{instance.name}: {len(result.consortia)} groups · objective {result.objective:g}"
+                f" · {result.wall_time_s:g} s · seed {seed}"
+            )
+        raise typer.Exit(0)
+    the_pool = _load_pool(pool)
+    the_call = no_call() if call.lower() == "none" else load_call(call)
+    options = GroupOptions(
+        size=parse_size(size),
+        objective=objective.value,
+        rounds=rounds,
+        allow_repeats=allow_repeats,
+        together=_pairs(together, "--together"),
+        apart=_pairs(apart, "--apart"),
+        time_limit=time_limit,
+        seed=seed,
+        workers=workers,
+    )
+    err = Console(stderr=True, highlight=False)
+    live = not as_json and err.is_terminal
+    with err.status("grouping…", spinner="dots") if live else _nothing() as status:
+        if status is not None:
+
+            def progress(elapsed: float, best: float | None, bound: float | None) -> None:
+                status.update(f"grouping… {elapsed:5.1f} s · objective {_fmt(best)}")
+
+            options.progress = progress
+        result = group(the_pool, the_call, options)
+    if out is not None:
+        write_grouping(result, the_pool, out)
+    if as_json:
+        sys.stdout.write(result.to_json() + "\n")
+    else:
+        render_grouping(_stdout(), the_pool, result)
+    raise typer.Exit(0 if result.consortia else 1)
+
+
+def render_grouping(console: Console, pool: Pool, result: Result) -> None:
+    rounds = [tuple(r) for r in result.rounds] if result.rounds is not None else [result.consortia]
+    for r, groups in enumerate(rounds, start=1):
+        table = Table(title=f"Round {r}" if len(rounds) > 1 else "Groups", title_justify="left")
+        table.add_column("group", justify="right")
+        table.add_column("score", justify="right")
+        table.add_column("members", overflow="fold")
+        for g, grp in enumerate(groups, start=1):
+            names = ", ".join(f"{m} ({pool.by_id[m].country})" for m in grp.members)
+            table.add_row(str(g), f"{grp.score:g}", names)
+        console.print(table)
+    why = {i.id: i.why for i in result.ineligible or ()}
+    placed = {m for groups in rounds for grp in groups for m in grp.members}
+    left = [o.id for o in pool.organisations if o.id not in placed]
+    for org_id in left:
+        reason = f"ineligible: {why[org_id]}" if org_id in why else "not placed"
+        console.print(f"  · {org_id}: {reason}")
+    n_groups = sum(len(g) for g in rounds)
+    line = f"[bold]{result.status.value}[/] · {n_groups} groups · {len(left)} not placed"
+    if result.objective is not None:
+        line += f" · objective {result.objective:g}"
+    console.print(line + f" · {result.wall_time_s:g} s · seed {result.seed}")
+    if result.note:
+        console.print(f"[bold red]{result.note}[/]")
 
 
 # ------------------------------------------------------------------------------------------ calls

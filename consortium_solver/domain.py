@@ -262,6 +262,15 @@ class Conflict(BaseModel):
     why: str
 
 
+class Ineligible(BaseModel):
+    """An organisation set aside before grouping: it fails a member filter of the call."""
+
+    model_config = FROZEN
+
+    id: str
+    why: str
+
+
 class Result(BaseModel):
     """The result document written by ``build --json`` and ``group --json`` (DESIGN §5)."""
 
@@ -279,9 +288,11 @@ class Result(BaseModel):
     unassigned: tuple[str, ...] | None = None
     rounds: tuple[tuple[ConsortiumResult, ...], ...] | None = None
     conflict: tuple[Conflict, ...] | None = None
+    ineligible: tuple[Ineligible, ...] | None = None  # group only
+    note: str | None = None  # why a grouping has no groups (impossible rounds, time)
 
     def to_json(self) -> str:
         """The document, leaving out the sections that do not apply (group-only, infeasible-only)."""
-        optional = {"unassigned", "rounds", "conflict"}
+        optional = {"unassigned", "rounds", "conflict", "ineligible", "note"}
         exclude = {name for name in optional if getattr(self, name) is None}
         return self.model_dump_json(indent=2, exclude=exclude)

@@ -21,6 +21,9 @@ from consortium_solver.calls import Objective
 from consortium_solver.check import check_rule
 from consortium_solver.domain import Organisation, RegionCategory, Term
 
+# Perturbations without a better consortium after which the timed search stops early.
+STALE_ROUNDS = 40
+
 DEVELOPMENT = {
     RegionCategory.LESS_DEVELOPED,
     RegionCategory.TRANSITION,
@@ -236,12 +239,19 @@ def local_search(
     best_set: list[int] | None = None
     best_score = float("-inf")
     done = 0
+    last_gain = 0
     while True:
         current, current_score = _descend(scorer, vec, current, pinned, min_size, max_size, rng)
         if current_score > best_score + 1e-9 and feasible(current):
             best_set, best_score = list(current), current_score
+            last_gain = done
         done += 1
-        out_of_budget = done > rounds if rounds is not None else time.perf_counter() >= deadline
+        if rounds is not None:
+            out_of_budget = done > rounds
+        else:
+            # Stop at the time budget, or earlier once many perturbations brought nothing.
+            stale = done - last_gain >= STALE_ROUNDS
+            out_of_budget = stale or time.perf_counter() >= deadline
         if out_of_budget or not free_pool:
             break
         current = list(best_set) if best_set is not None else current

@@ -7,10 +7,11 @@ half-written file.
 from __future__ import annotations
 
 import csv
+import html
 import io
 from pathlib import Path
 
-from consortium_solver.domain import Pool, Result, Term
+from consortium_solver.domain import ConsortiumResult, Pool, Result, Term
 from consortium_solver.errors import InputError
 from consortium_solver.io import atomic_write_bytes
 
@@ -150,5 +151,230 @@ def write_result(result: Result, pool: Pool, path: str | Path) -> None:
         known = ", ".join(RESULT_SUFFIXES)
         raise InputError(
             f"cannot write a result as {suffix or '(none)'!r}; use {known}", source=str(path)
+        )
+    atomic_write_bytes(path, data)
+
+
+# --------------------------------------------------------------------------------------- groupings
+
+GROUPING_SUFFIXES = (".json", ".csv", ".xlsx", ".html")
+ORG_COLUMNS = (
+    "round",
+    "group",
+    "id",
+    "name",
+    "country",
+    "nuts2",
+    "region_category",
+    "sectors",
+    "maturity",
+    "group_score",
+    "note",
+)
+
+
+def _rounds(result: Result) -> list[tuple[ConsortiumResult, ...]]:
+    if result.rounds is not None:
+        return [tuple(r) for r in result.rounds]
+    return [tuple(result.consortia)] if result.consortia else []
+
+
+def grouping_rows(result: Result, pool: Pool) -> list[list[str]]:
+    """One row per organisation and round: its group (or why it has none)."""
+    why = {i.id: i.why for i in result.ineligible or ()}
+    rows = []
+    for r, groups in enumerate(_rounds(result), start=1) or [(1, ())]:
+        placed = set()
+        for g, grp in enumerate(groups, start=1):
+            for member in grp.members:
+                placed.add(member)
+                org = pool.by_id[member]
+                rows.append(
+                    [
+                        str(r),
+                        str(g),
+                        org.id,
+                        org.name,
+                        org.country,
+                        org.nuts2 or "",
+                        org.region_category.value,
+                        ";".join(org.sectors),
+                        org.maturity.value,
+                        f"{grp.score:g}",
+                        "",
+                    ]
+                )
+        for org in pool.organisations:
+            if org.id not in placed:
+                note = f"ineligible: {why[org.id]}" if org.id in why else "unassigned"
+                rows.append(
+                    [
+                        str(r),
+                        "",
+                        org.id,
+                        org.name,
+                        org.country,
+                        org.nuts2 or "",
+                        org.region_category.value,
+                        ";".join(org.sectors),
+                        org.maturity.value,
+                        "",
+                        note,
+                    ]
+                )
+    return rows
+
+
+def grouping_to_csv(result: Result, pool: Pool) -> str:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(ORG_COLUMNS)
+    writer.writerows(grouping_rows(result, pool))
+    return buffer.getvalue()
+
+
+def grouping_to_xlsx(result: Result, pool: Pool) -> bytes:
+    import openpyxl
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.page import PageMargins
+
+    workbook = openpyxl.Workbook()
+    orgs = workbook.active
+    orgs.title = "organisations"
+    orgs.append(list(ORG_COLUMNS))
+    for row in grouping_rows(result, pool):
+        orgs.append(row)
+    groups = workbook.create_sheet("groups")
+    groups.append(["round", "group", "size", "score", *(t.value for t in Term), "members"])
+    for r, grps in enumerate(_rounds(result), start=1):
+        for g, grp in enumerate(grps, start=1):
+            names = ", ".join(
+                f"{pool.by_id[m].name} ({pool.by_id[m].country})" for m in grp.members
+            )
+            groups.append(
+                [
+                    r,
+                    g,
+                    len(grp.members),
+                    grp.score,
+                    *(grp.breakdown.get(t.value, 0.0) for t in Term),
+                    names,
+                ]
+            )
+    for sheet in (orgs, groups):
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        sheet.print_title_rows = "1:1"
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+        for column in sheet.columns:
+            width = max(len(str(c.value or "")) for c in column)
+            sheet.column_dimensions[column[0].column_letter].width = min(max(8, width + 2), 60)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def grouping_to_html(result: Result, pool: Pool) -> str:
+    """A page an organiser can open without a server: groups as cards and a bar chart of scores."""
+    e = html.escape
+    rounds = _rounds(result)
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>Groups · {e(result.pool)} · {e(result.call)}</title>",
+        "<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}"
+        ".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(19rem,1fr));gap:1rem}"
+        ".card{border:1px solid #ccc;border-radius:.5rem;padding:.8rem;break-inside:avoid}"
+        ".card h3{margin:.1rem 0 .5rem;font-size:1.05rem}.card ul{padding-left:1.1rem;margin:.3rem 0}"
+        ".muted{color:#666;font-size:.85rem}table{border-collapse:collapse;font-size:.85rem}"
+        "td{padding:.1rem .5rem}.bar{fill:#3b7dd8}.lbl{font-size:10px;fill:#333}"
+        "@media print{.cards{display:block}.card{margin-bottom:.6rem}}</style></head><body>",
+        f"<h1>Groups for {e(result.call)}</h1>",
+        f"<p>Pool <b>{e(result.pool)}</b> · status <b>{e(result.status.value)}</b> · "
+        f"objective {e(_num(result.objective))} · {len(rounds)} round(s) · {result.wall_time_s:g} s · "
+        f"seed {result.seed}</p>",
+    ]
+    if result.note:
+        parts.append(f"<p><b>{e(result.note)}</b></p>")
+    for r, groups in enumerate(rounds, start=1):
+        if len(rounds) > 1:
+            parts.append(f"<h2>Round {r}</h2>")
+        parts.append(_bar_chart([g.score for g in groups]))
+        parts.append("<div class='cards'>")
+        for g, grp in enumerate(groups, start=1):
+            items = "".join(
+                f"<li>{e(pool.by_id[m].name)} <span class='muted'>{e(pool.by_id[m].country)}"
+                f"{' · ' + e(pool.by_id[m].nuts2 or '') if pool.by_id[m].nuts2 else ''} · "
+                f"{e(pool.by_id[m].region_category.value.replace('_', ' '))} · "
+                f"{e(', '.join(pool.by_id[m].sectors))}</span></li>"
+                for m in grp.members
+            )
+            terms = "".join(
+                f"<tr><td>{e(k)}</td><td align='right'>{v:g}</td></tr>"
+                for k, v in grp.breakdown.items()
+            )
+            parts.append(
+                f"<div class='card'><h3>Group {g} · score {grp.score:g}</h3><ul>{items}</ul>"
+                f"<table>{terms}</table></div>"
+            )
+        parts.append("</div>")
+    why = {i.id: i.why for i in result.ineligible or ()}
+    placed = {m for groups in rounds for grp in groups for m in grp.members}
+    left = [o for o in pool.organisations if o.id not in placed]
+    if left:
+        parts.append("<h2>Not placed</h2><ul>")
+        for org in left:
+            reason = (
+                f"ineligible: {why[org.id]}" if org.id in why else "no place left in a valid group"
+            )
+            parts.append(
+                f"<li>{e(org.name)} <span class='muted'>({e(org.id)}) — {e(reason)}</span></li>"
+            )
+        parts.append("</ul>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def _bar_chart(scores: list[float]) -> str:
+    if not scores:
+        return ""
+    width, bar_h, gap = 640, 14, 4
+    top = max(max(scores), 1e-9)
+    height = len(scores) * (bar_h + gap) + 20
+    bars = []
+    for k, score in enumerate(scores):
+        y = 10 + k * (bar_h + gap)
+        w = max(0.0, score) / top * (width - 120)
+        bars.append(
+            f"<text class='lbl' x='0' y='{y + 11}'>group {k + 1}</text>"
+            f"<rect class='bar' x='60' y='{y}' width='{w:.1f}' height='{bar_h}'></rect>"
+            f"<text class='lbl' x='{64 + w:.1f}' y='{y + 11}'>{score:g}</text>"
+        )
+    return (
+        f"<svg role='img' aria-label='group scores' width='{width}' height='{height}' "
+        f"xmlns='http://www.w3.org/2000/svg'>{''.join(bars)}</svg>"
+    )
+
+
+def write_grouping(result: Result, pool: Pool, path: str | Path) -> None:
+    """Write a grouping as .json, .csv (one row per organisation), .xlsx or .html."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        data = (result.to_json() + "\n").encode("utf-8")
+    elif suffix == ".csv":
+        data = grouping_to_csv(result, pool).encode("utf-8")
+    elif suffix == ".xlsx":
+        data = grouping_to_xlsx(result, pool)
+    elif suffix == ".html":
+        data = grouping_to_html(result, pool).encode("utf-8")
+    else:
+        known = ", ".join(GROUPING_SUFFIXES)
+        raise InputError(
+            f"cannot write a grouping as {suffix or '(none)'!r}; use {known}", source=str(path)
         )
     atomic_write_bytes(path, data)

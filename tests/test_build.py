@@ -40,7 +40,7 @@ def assert_valid(pool: Pool, call: Call, demands: Demands, members: tuple[str, .
 
 
 @settings(max_examples=40)
-@given(pools(min_size=3, max_size=10), st.sampled_from([(3, 4), (3, 6), (2, 3)]))
+@given(pools(min_size=3, max_size=12), st.sampled_from([(3, 4), (3, 6), (2, 3)]))
 def test_optimum_equals_brute_force(call_2018: Call, pool: Pool, size: tuple[int, int]) -> None:
     """On small pools the proven optimum is brute force's best; infeasible exactly when it finds
     nothing; every answer passes the validator."""

@@ -30,8 +30,15 @@ class SelectionModel:
     reward presence, so the solver sets it whenever it may).
     """
 
-    def __init__(self, orgs: Sequence[Organisation], *, max_size: int) -> None:
-        self.model = cp_model.CpModel()
+    def __init__(
+        self,
+        orgs: Sequence[Organisation],
+        *,
+        max_size: int,
+        model: cp_model.CpModel | None = None,
+    ) -> None:
+        # A shared model holds several selections at once (one per group of a partition).
+        self.model = model if model is not None else cp_model.CpModel()
         self.orgs = list(orgs)
         self.max_size = max_size
         self.x: dict[str, BoolVar] = {o.id: self.model.new_bool_var(f"x[{o.id}]") for o in orgs}

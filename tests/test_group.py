@@ -1,0 +1,175 @@
+"""Event groupings: every group valid, partitions, minimal unplaced counts (brute force), rounds
+without repeats, together/apart, and the grouping validator itself."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given, settings
+
+from consortium_solver.calls import Call, Size
+from consortium_solver.check import check, check_grouping, check_rule
+from consortium_solver.domain import Pool, Status
+from consortium_solver.errors import InputError
+from consortium_solver.generate import generate_pool
+from consortium_solver.group import GroupOptions, group, no_call
+from tests.strategies import pools
+
+
+def placed(result_rounds: list[list[tuple[str, ...]]]) -> list[str]:
+    return [m for groups in result_rounds for g in groups for m in g]
+
+
+def max_placeable(pool: Pool, call: Call, size: tuple[int, int]) -> int:
+    """Brute force: the most organisations that disjoint valid groups can hold."""
+    extra = [Size(id="user:size", min=size[0], max=size[1])]
+    eligible = [
+        o.id
+        for o in pool.organisations
+        if all(check_rule(r, [o]).passed for r in call.rules if r.kind == "member_in")
+    ]
+    valid = [
+        frozenset(c)
+        for k in range(size[0], size[1] + 1)
+        for c in itertools.combinations(eligible, k)
+        if check(pool, call, list(c), extra_rules=extra).eligible
+    ]
+
+    def best(available: frozenset[str], start: int) -> int:
+        top = 0
+        for i in range(start, len(valid)):
+            if valid[i] <= available:
+                top = max(top, len(valid[i]) + best(available - valid[i], i + 1))
+        return top
+
+    return best(frozenset(eligible), 0)
+
+
+@settings(max_examples=25)
+@given(pools(min_size=3, max_size=9))
+def test_small_pools_place_as_many_as_brute_force(call_2018: Call, pool: Pool) -> None:
+    """Every group passes the validator, nobody is placed twice, and as many are placed as any
+    grouping could place (brute force)."""
+    result = group(pool, call_2018, GroupOptions(size=(3, 4), time_limit=20))
+    groups = [c.members for c in result.consortia]
+    verdict = check_grouping(
+        pool, call_2018, [groups], extra_rules=[Size(id="user:size", min=3, max=4)]
+    )
+    assert verdict.valid, verdict.problems
+    members = placed([groups])
+    assert len(members) == len(set(members))
+    assert set(result.unassigned or ()) == {o.id for o in pool.organisations} - set(members)
+    assert len(members) == max_placeable(pool, call_2018, (3, 4))
+
+
+def test_demo_pool_grouping_is_valid(call_2018: Call) -> None:
+    """The demo pool: ineligible organisations set aside with reasons, every group valid, every
+    eligible organisation placed."""
+    pool = generate_pool(120, seed=8)
+    result = group(pool, call_2018, GroupOptions(size=(3, 5), time_limit=5))
+    groups = [c.members for c in result.consortia]
+    verdict = check_grouping(
+        pool, call_2018, [groups], extra_rules=[Size(id="user:size", min=3, max=5)]
+    )
+    assert verdict.valid, verdict.problems
+    ineligible = {i.id for i in result.ineligible or ()}
+    assert ineligible and all(i.why for i in result.ineligible or ())
+    assert set(result.unassigned or ()) == ineligible
+    assert result.objective == pytest.approx(sum(c.score for c in result.consortia))
+
+
+def test_min_objective_reports_the_worst_group(call_2018: Call) -> None:
+    """With --objective min the objective is the worst group's score."""
+    pool = generate_pool(60, seed=3)
+    result = group(pool, call_2018, GroupOptions(objective="min", time_limit=3))
+    assert result.objective == pytest.approx(min(c.score for c in result.consortia))
+
+
+def test_rounds_never_repeat_a_pair() -> None:
+    """16 organisations in groups of 4 over 5 rounds: everybody meets everybody exactly once."""
+    pool = generate_pool(16, seed=1, ineligible_share=0.0)
+    result = group(pool, no_call(), GroupOptions(size=(4, 4), rounds=5, time_limit=60, seed=1))
+    assert result.status is Status.FEASIBLE and result.rounds is not None
+    rounds = [[g.members for g in r] for r in result.rounds]
+    verdict = check_grouping(pool, no_call(), rounds, extra_rules=[Size(id="s", min=4, max=4)])
+    assert verdict.valid and verdict.repeats == 0
+    met = {frozenset(p) for r in rounds for g in r for p in itertools.combinations(g, 2)}
+    assert len(met) == 16 * 15 // 2
+
+
+def test_impossible_rounds_are_explained() -> None:
+    """Eight organisations in groups of four cannot meet new people for three rounds."""
+    pool = generate_pool(8, seed=1, ineligible_share=0.0)
+    result = group(pool, no_call(), GroupOptions(size=(4, 4), rounds=3, time_limit=5))
+    assert result.status is Status.INFEASIBLE and not result.consortia
+    assert result.note and "at most 2 rounds" in result.note
+
+
+def test_allow_repeats_gives_a_schedule() -> None:
+    """With --allow-repeats the same request yields three rounds, repeats kept few."""
+    pool = generate_pool(8, seed=1, ineligible_share=0.0)
+    result = group(
+        pool, no_call(), GroupOptions(size=(4, 4), rounds=3, allow_repeats=True, time_limit=3)
+    )
+    assert result.rounds is not None and len(result.rounds) == 3
+
+
+def test_together_and_apart_are_honoured(call_2018: Call) -> None:
+    """Pairs asked together share a group; pairs asked apart never do."""
+    pool = generate_pool(60, seed=4, ineligible_share=0.0)
+    ids = [o.id for o in pool.organisations]
+    together = [(ids[0], ids[1])]
+    apart = [(ids[2], ids[3]), (ids[4], ids[5])]
+    result = group(pool, call_2018, GroupOptions(time_limit=5, together=together, apart=apart))
+    groups = [c.members for c in result.consortia]
+    where = {m: k for k, g in enumerate(groups) for m in g}
+    assert where.get(ids[0]) == where.get(ids[1])
+    for a, b in apart:
+        assert a not in where or where.get(a) != where.get(b)
+    verdict = check_grouping(
+        pool,
+        call_2018,
+        [groups],
+        extra_rules=[Size(id="user:size", min=3, max=5)],
+        together=together,
+        apart=apart,
+    )
+    assert verdict.valid, verdict.problems
+
+
+@pytest.mark.parametrize(
+    ("options", "fragment"),
+    [
+        (GroupOptions(size=(5, 3)), "--size"),
+        (GroupOptions(objective="max"), "--objective"),
+        (GroupOptions(together=[("demo-001", "nobody")]), "--together"),
+        (
+            GroupOptions(together=[("demo-001", "demo-002")], apart=[("demo-002", "demo-001")]),
+            "together and apart",
+        ),
+    ],
+)
+def test_bad_options(call_2018: Call, options: GroupOptions, fragment: str) -> None:
+    """Impossible sizes, unknown objectives and ids, contradictory pairs: input errors."""
+    from consortium_solver import demo_pool
+
+    with pytest.raises(InputError, match=fragment):
+        group(demo_pool(), call_2018, options)
+
+
+def test_grouping_validator_finds_problems(call_2018: Call, regions_pool: Pool) -> None:
+    """The validator names a member placed twice, an apart pair together, a repeat, a bad group."""
+    good = ("toscana", "severovychod", "zapadne")
+    verdict = check_grouping(
+        regions_pool,
+        call_2018,
+        [[good, ("toscana", "idf", "oberbayern")], [good]],
+        apart=[("toscana", "zapadne")],
+    )
+    text = " | ".join(verdict.problems)
+    assert "partition: round 1: toscana" in text
+    assert "lagging-region: round 1, group 2" in text
+    assert "user:apart:toscana+zapadne" in text
+    assert "user:no-repeats" in text
+    assert not verdict.valid
