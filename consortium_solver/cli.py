@@ -435,6 +435,9 @@ def group_command(
     if mdgp is not None:
         from consortium_solver.mdgp import read_mdgp, solve_mdgp
 
+        if out is not None and out.suffix.lower() != ".json":
+            raise InputError("research mode writes .json only", source=str(out))
+
         instance = read_mdgp(mdgp)
         result = solve_mdgp(instance, time_limit=time_limit, seed=seed)
         if out is not None:

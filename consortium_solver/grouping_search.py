@@ -179,9 +179,8 @@ class GroupingSearch:
 
     def group_count(self) -> int:
         """As many groups as let everyone be placed, no more than the scarce members allow."""
-        g = self.n // self.min_size if self.min_size else self.n
-        needed = math.ceil(self.n / self.max_size)
-        g = max(min(g, max(needed, 1)), 1) if g >= needed else g
+        # The fewest groups that hold everyone: larger groups have more pairs to score.
+        g = min(self.n // self.min_size, math.ceil(self.n / self.max_size))
         for hit in self.scarce:
             g = min(g, len(hit))
         return max(g, 0)
@@ -293,18 +292,11 @@ class GroupingSearch:
     def _apply_meet(
         self, meet: np.ndarray, a_grp: list[int], i: int, b_grp: list[int], j: int
     ) -> None:
-        for k in a_grp:
-            if k != i:
-                meet[i, k] -= 1
-                meet[k, i] -= 1
-                meet[j, k] += 1
-                meet[k, j] += 1
-        for k in b_grp:
-            if k != j:
-                meet[j, k] -= 1
-                meet[k, j] -= 1
-                meet[i, k] += 1
-                meet[k, i] += 1
+        """Record that i (in a_grp) and j (in b_grp) swap groups."""
+        _leave(meet, i, a_grp)
+        _join(meet, j, [k for k in a_grp if k != i])
+        _leave(meet, j, b_grp)
+        _join(meet, i, [k for k in b_grp if k != j])
 
     def _repair_conflicts(
         self, schedule: Schedule, values: list[list[tuple[int, float]]], deadline: float
@@ -469,9 +461,7 @@ class GroupingSearch:
                     delta = cost(r) - before + HARD * meet_delta
                     if delta <= 0 or self.rng.random() < math.exp(-delta / temperature):
                         if meet.size:
-                            for k in a:
-                                meet[u, k] += 1
-                                meet[k, u] += 1
+                            _join(meet, u, a)
                         groups[gi] = new_a
                         rest.pop(u_pos)
                         current += delta
@@ -489,12 +479,8 @@ class GroupingSearch:
                     delta = cost(r) - before + HARD * meet_delta
                     if delta <= 0 or self.rng.random() < math.exp(-delta / temperature):
                         if meet.size:
-                            for k in a:
-                                if k != i:
-                                    meet[i, k] -= 1
-                                    meet[k, i] -= 1
-                                    meet[u, k] += 1
-                                    meet[k, u] += 1
+                            _leave(meet, i, a)
+                            _join(meet, u, [k for k in a if k != i])
                         groups[gi] = new_a
                         rest[u_pos] = i
                         current += delta
@@ -527,13 +513,8 @@ class GroupingSearch:
                 if delta <= 0 or self.rng.random() < math.exp(-delta / temperature):
                     if meet.size:
                         if len(new_a) < len(a):  # a move
-                            for k in a:
-                                if k != i:
-                                    meet[i, k] -= 1
-                                    meet[k, i] -= 1
-                            for k in b:
-                                meet[i, k] += 1
-                                meet[k, i] += 1
+                            _leave(meet, i, a)
+                            _join(meet, i, b)
                         else:
                             self._apply_meet(meet, a, i, b, j)
                     groups[gi], groups[gj] = new_a, new_b
@@ -549,6 +530,20 @@ class GroupingSearch:
             elif steps - last_gain > IDLE_STEPS:
                 break  # long without a better schedule: stop before the deadline
         return best
+
+
+def _leave(meet: np.ndarray, i: int, group: Sequence[int]) -> None:
+    """i leaves a group: one meeting less with each other member."""
+    others = [k for k in group if k != i]
+    meet[i, others] -= 1
+    meet[others, i] -= 1
+
+
+def _join(meet: np.ndarray, i: int, group: Sequence[int]) -> None:
+    """i joins a group: one meeting more with each of its members."""
+    others = [k for k in group if k != i]
+    meet[i, others] += 1
+    meet[others, i] += 1
 
 
 def _copy(schedule: Schedule) -> Schedule:

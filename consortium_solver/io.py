@@ -14,7 +14,7 @@ import json
 import os
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -300,10 +300,18 @@ def _table(pool: Pool) -> Iterator[list[str]]:
         ]
 
 
-def pool_to_csv(pool: Pool) -> str:
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A CSV document: the header, then the rows (\\n line ends)."""
     buffer = io.StringIO(newline="")
-    csv.writer(buffer, lineterminator="\n").writerows(_table(pool))
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
     return buffer.getvalue()
+
+
+def pool_to_csv(pool: Pool) -> str:
+    header, *rows = _table(pool)
+    return csv_text(header, rows)
 
 
 def pool_to_xlsx(pool: Pool) -> bytes:

@@ -6,14 +6,14 @@ half-written file.
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 from pathlib import Path
+from typing import Any
 
 from consortium_solver.domain import ConsortiumResult, Pool, Result, Term
 from consortium_solver.errors import InputError
-from consortium_solver.io import atomic_write_bytes
+from consortium_solver.io import atomic_write_bytes, csv_text
 
 RESULT_SUFFIXES = (".json", ".csv", ".xlsx", ".md")
 MEMBER_COLUMNS = (
@@ -55,17 +55,21 @@ def member_rows(result: Result, pool: Pool) -> list[list[str]]:
     return rows
 
 
+def _style(sheet: Any) -> None:
+    """Bold header row, frozen below it."""
+    from openpyxl.styles import Font
+
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+
+
 def result_to_csv(result: Result, pool: Pool) -> str:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(MEMBER_COLUMNS)
-    writer.writerows(member_rows(result, pool))
-    return buffer.getvalue()
+    return csv_text(MEMBER_COLUMNS, member_rows(result, pool))
 
 
 def result_to_xlsx(result: Result, pool: Pool) -> bytes:
     import openpyxl
-    from openpyxl.styles import Font
 
     workbook = openpyxl.Workbook()
     summary = workbook.active
@@ -88,9 +92,7 @@ def result_to_xlsx(result: Result, pool: Pool) -> bytes:
     for key in ("call", "pool", "status", "objective", "bound", "wall_time_s", "seed", "workers"):
         about.append([key, getattr(result, key)])
     for sheet in (summary, members):
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
+        _style(sheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -226,16 +228,11 @@ def grouping_rows(result: Result, pool: Pool) -> list[list[str]]:
 
 
 def grouping_to_csv(result: Result, pool: Pool) -> str:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(ORG_COLUMNS)
-    writer.writerows(grouping_rows(result, pool))
-    return buffer.getvalue()
+    return csv_text(ORG_COLUMNS, grouping_rows(result, pool))
 
 
 def grouping_to_xlsx(result: Result, pool: Pool) -> bytes:
     import openpyxl
-    from openpyxl.styles import Font
     from openpyxl.worksheet.page import PageMargins
 
     workbook = openpyxl.Workbook()
@@ -262,9 +259,7 @@ def grouping_to_xlsx(result: Result, pool: Pool) -> bytes:
                 ]
             )
     for sheet in (orgs, groups):
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
+        _style(sheet)
         sheet.print_title_rows = "1:1"
         sheet.page_setup.orientation = "landscape"
         sheet.page_setup.fitToWidth = 1

@@ -286,3 +286,82 @@ def test_build_bad_options_exit_2(tmp_path: Path, args: list[str], fragment: str
     assert result.exit_code == 2
     assert fragment in result.stderr and len(result.stderr.splitlines()) == 1
     assert not Path("result.pdf").exists()
+
+
+# ------------------------------------------------------------------------------------------ group
+
+GROUP_KEYS = RESULT_KEYS | {"unassigned", "ineligible"}
+
+
+def test_group_json_document() -> None:
+    """`group --json`: groups in consortia, everyone else in unassigned, reasons for the ineligible."""
+    result = runner.invoke(app, ["group", POOL, "--json", "--time-limit", "5"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert set(doc) == GROUP_KEYS
+    placed = [m for c in doc["consortia"] for m in c["members"]]
+    assert len(placed) == len(set(placed))
+    assert {i["id"] for i in doc["ineligible"]} == {"bern", "consultancy", "unregistered"}
+    assert set(doc["unassigned"]) >= {"bern", "consultancy", "unregistered"}
+    assert not set(placed) & set(doc["unassigned"])
+
+
+@pytest.mark.parametrize("suffix", [".json", ".csv", ".xlsx", ".html"])
+def test_group_writes_every_format(tmp_path: Path, suffix: str) -> None:
+    """--out writes the grouping: one row per organisation in CSV/XLSX, cards in HTML."""
+    out = tmp_path / f"groups{suffix}"
+    result = runner.invoke(app, ["group", POOL, "--time-limit", "3", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.is_file()
+    if suffix == ".csv":
+        lines = out.read_text(encoding="utf-8").splitlines()
+        assert lines[0].startswith("round,group,id,name")
+        assert len(lines) == 1 + 10  # one row per organisation of the pool
+    if suffix == ".html":
+        page = out.read_text(encoding="utf-8")
+        assert "<svg" in page and "class='card'" in page and "ineligible" in page
+    if suffix == ".xlsx":
+        import openpyxl
+
+        workbook = openpyxl.load_workbook(out)
+        assert workbook.sheetnames == ["organisations", "groups"]
+
+
+def test_group_impossible_rounds_exit_1() -> None:
+    """Asking for more rounds than new meetings allow: exit 1 and the counting argument."""
+    pool = str(DATA / "ok" / "two_countries_pool.csv")
+    result = runner.invoke(
+        app, ["group", pool, "--call", "none", "--size", "2..2", "--rounds", "4", "--json"]
+    )
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert doc["status"] == "infeasible" and "at most 3 rounds" in doc["note"]
+
+
+def test_group_mdgp_research_mode() -> None:
+    """--mdgp reads an MDGPLIB file and answers with the same document, members '0'..'n-1'."""
+    path = Path(__file__).resolve().parent.parent / "instances" / "mdgplib" / "instances"
+    result = runner.invoke(
+        app, ["group", "--mdgp", str(path / "Geo_n010_ss_01.txt"), "--json", "--time-limit", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    members = sorted(int(m) for c in doc["consortia"] for m in c["members"])
+    assert members == list(range(10))
+    assert doc["objective"] == pytest.approx(3660.671, abs=1e-3)  # best_known.csv: exact optimum
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--together", "toscana"], "field '--together', value 'toscana': expected two ids"),
+        (["--apart", "toscana,nobody"], "value 'nobody'"),
+        (["--out", "groups.pdf"], "cannot write a grouping as '.pdf'"),
+        (["--size", "0..2"], "field '--size'"),
+    ],
+)
+def test_group_bad_options_exit_2(args: list[str], fragment: str) -> None:
+    """Malformed pairs, unknown ids, unknown formats, impossible sizes: one line, exit 2."""
+    result = runner.invoke(app, ["group", POOL, *args])
+    assert result.exit_code == 2
+    assert fragment in result.stderr and len(result.stderr.splitlines()) == 1
