@@ -242,7 +242,7 @@ def grouping_to_xlsx(result: Result, pool: Pool) -> bytes:
     for row in grouping_rows(result, pool):
         orgs.append(row)
     groups = workbook.create_sheet("groups")
-    groups.append(["round", "group", "size", "score", *(t.value for t in Term), "members"])
+    groups.append(["round", "group", "count", "score", *(t.value for t in Term), "members"])
     for r, grps in enumerate(_rounds(result), start=1):
         for g, grp in enumerate(grps, start=1):
             names = ", ".join(
