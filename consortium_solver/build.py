@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from consortium_solver.calls import Call, Exclude, Include, MemberIn, Size
+from consortium_solver.calls import Call, Exclude, Include, MemberIn, Size, member_value
 from consortium_solver.check import check
 from consortium_solver.domain import (
     Conflict,
@@ -117,7 +117,7 @@ def eligible_candidates(pool: Pool, call: Call, demands: Demands) -> list[Organi
         org
         for org in pool.organisations
         if org.id not in excluded
-        and all(str(getattr(org, r.field)) in set(r.values) for r in filters)
+        and all(member_value(org, r.field) in set(r.values) for r in filters)
     ]
 
 

@@ -126,7 +126,10 @@ def group(pool: Pool, call: Call, options: GroupOptions | None = None) -> Result
             progress = options.progress
 
             def report(_: Schedule, cost: float) -> None:
-                progress(time.perf_counter() - start, -cost if cost < 1e5 else None, None)
+                # The search's cost is -objective once no rule is broken (sum mode only: in min
+                # mode it folds the worst group and the total into one number).
+                valid = cost < 1e5 and options.objective == "sum"
+                progress(time.perf_counter() - start, -cost if valid else None, None)
 
         schedule = search.search(schedule, deadline=deadline, on_improve=report)
         schedule = _drop_broken_groups(schedule, search)
