@@ -28,8 +28,9 @@ from consortium_solver.errors import InputError
 from consortium_solver.group import GroupOptions, group, no_call
 from consortium_solver.io import read_pool
 from consortium_solver.report import (
-    GROUPING_SUFFIXES,
-    RESULT_SUFFIXES,
+    GROUPING_WRITERS,
+    RESULT_WRITERS,
+    output_writer,
     write_grouping,
     write_result,
 )
@@ -274,11 +275,8 @@ def build_command(
     Exit 0 when a consortium is found, 1 when none exists (the conflicting rules are named) or none
     was found in time, 2 on bad input.
     """
-    if out is not None and out.suffix.lower() not in RESULT_SUFFIXES:
-        known = ", ".join(RESULT_SUFFIXES)
-        raise InputError(
-            f"cannot write a result as {out.suffix or '(none)'!r}; use {known}", source=str(out)
-        )
+    if out is not None:
+        output_writer(out, RESULT_WRITERS, "result")
     the_pool = _load_pool(pool)
     the_call = load_call(call)
     demands = Demands(
@@ -427,11 +425,8 @@ def group_command(
 
     Exit 0 when groups were formed, 1 when none could be (the reason is given), 2 on bad input.
     """
-    if out is not None and out.suffix.lower() not in GROUPING_SUFFIXES:
-        known = ", ".join(GROUPING_SUFFIXES)
-        raise InputError(
-            f"cannot write a grouping as {out.suffix or '(none)'!r}; use {known}", source=str(out)
-        )
+    if out is not None and mdgp is None:
+        output_writer(out, GROUPING_WRITERS, "grouping")
     if mdgp is not None:
         from consortium_solver.mdgp import read_mdgp, solve_mdgp
 

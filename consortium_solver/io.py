@@ -29,7 +29,6 @@ LIST_FIELDS = frozenset({"sectors", "offers", "needs"})
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(
     name for name, info in Organisation.model_fields.items() if info.is_required()
 )
-POOL_SUFFIXES = (".json", ".csv", ".xlsx")
 
 
 def read_pool(path: str | Path) -> Pool:

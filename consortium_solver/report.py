@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,6 @@ from consortium_solver.domain import ConsortiumResult, Pool, Result, Term
 from consortium_solver.errors import InputError
 from consortium_solver.io import atomic_write_bytes, csv_text
 
-RESULT_SUFFIXES = (".json", ".csv", ".xlsx", ".md")
 MEMBER_COLUMNS = (
     "rank",
     "score",
@@ -137,29 +137,8 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def write_result(result: Result, pool: Pool, path: str | Path) -> None:
-    """Write a result as .json (the document of DESIGN §5), .csv, .xlsx or .md."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".json":
-        data = (result.to_json() + "\n").encode("utf-8")
-    elif suffix == ".csv":
-        data = result_to_csv(result, pool).encode("utf-8")
-    elif suffix == ".xlsx":
-        data = result_to_xlsx(result, pool)
-    elif suffix == ".md":
-        data = result_to_markdown(result, pool).encode("utf-8")
-    else:
-        known = ", ".join(RESULT_SUFFIXES)
-        raise InputError(
-            f"cannot write a result as {suffix or '(none)'!r}; use {known}", source=str(path)
-        )
-    atomic_write_bytes(path, data)
-
-
 # --------------------------------------------------------------------------------------- groupings
 
-GROUPING_SUFFIXES = (".json", ".csv", ".xlsx", ".html")
 ORG_COLUMNS = (
     "round",
     "group",
@@ -355,21 +334,50 @@ def _bar_chart(scores: list[float]) -> str:
     )
 
 
+Writer = Callable[[Result, Pool], "str | bytes"]
+
+
+def _json(result: Result, pool: Pool) -> str:
+    return result.to_json() + "\n"
+
+
+RESULT_WRITERS: dict[str, Writer] = {
+    ".json": _json,
+    ".csv": result_to_csv,
+    ".xlsx": result_to_xlsx,
+    ".md": result_to_markdown,
+}
+GROUPING_WRITERS: dict[str, Writer] = {
+    ".json": _json,
+    ".csv": grouping_to_csv,
+    ".xlsx": grouping_to_xlsx,
+    ".html": grouping_to_html,
+}
+
+
+def output_writer(path: str | Path, writers: dict[str, Writer], what: str) -> Writer:
+    """The writer for a file's suffix; an unknown suffix is bad input (checked before any work)."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in writers:
+        known = ", ".join(writers)
+        raise InputError(
+            f"cannot write a {what} as {suffix or '(none)'!r}; use {known}", source=str(path)
+        )
+    return writers[suffix]
+
+
+def _write(
+    result: Result, pool: Pool, path: str | Path, writers: dict[str, Writer], what: str
+) -> None:
+    data = output_writer(path, writers, what)(result, pool)
+    atomic_write_bytes(Path(path), data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def write_result(result: Result, pool: Pool, path: str | Path) -> None:
+    """Write a result as .json (the document of DESIGN §5), .csv, .xlsx or .md."""
+    _write(result, pool, path, RESULT_WRITERS, "result")
+
+
 def write_grouping(result: Result, pool: Pool, path: str | Path) -> None:
     """Write a grouping as .json, .csv (one row per organisation), .xlsx or .html."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".json":
-        data = (result.to_json() + "\n").encode("utf-8")
-    elif suffix == ".csv":
-        data = grouping_to_csv(result, pool).encode("utf-8")
-    elif suffix == ".xlsx":
-        data = grouping_to_xlsx(result, pool)
-    elif suffix == ".html":
-        data = grouping_to_html(result, pool).encode("utf-8")
-    else:
-        known = ", ".join(GROUPING_SUFFIXES)
-        raise InputError(
-            f"cannot write a grouping as {suffix or '(none)'!r}; use {known}", source=str(path)
-        )
-    atomic_write_bytes(path, data)
+    _write(result, pool, path, GROUPING_WRITERS, "grouping")
