@@ -14,6 +14,7 @@ from consortium_solver.calls import Call, load_call
 from consortium_solver.check import check
 from consortium_solver.domain import (
     Assessment,
+    Consortium,
     EccpStatus,
     Maturity,
     Organisation,
@@ -44,6 +45,7 @@ __all__ = [
     "DEFAULT_CALL",
     "Assessment",
     "Call",
+    "Consortium",
     "EccpStatus",
     "InputError",
     "InternalError",

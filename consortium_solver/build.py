@@ -18,7 +18,7 @@ from consortium_solver.calls import Call, Exclude, Include, MemberIn, Size, memb
 from consortium_solver.check import check
 from consortium_solver.domain import (
     Conflict,
-    ConsortiumResult,
+    Consortium,
     Organisation,
     Pool,
     Result,
@@ -146,7 +146,7 @@ def build(
     rules = [*call.rules, *user_rules]
     candidates = eligible_candidates(pool, call, demands)
 
-    def result(status: Status, consortia: Sequence[ConsortiumResult] = (), **extra: Any) -> Result:
+    def result(status: Status, consortia: Sequence[Consortium] = (), **extra: Any) -> Result:
         return Result(
             call=call.id,
             pool=pool.name,
@@ -191,7 +191,7 @@ def build(
     if start_with is not None:
         m.hint(start_with)
 
-    found: list[ConsortiumResult] = []
+    found: list[Consortium] = []
     statuses: list[Status] = []
     bound: float | None = None
     for k in range(options.top):
@@ -243,7 +243,7 @@ def _validated(
     outcome: Any,
     scale: int,
     exact: bool,
-) -> ConsortiumResult:
+) -> Consortium:
     """Judge a solver output with the validator; any disagreement is an internal error."""
     assessment = check(pool, call, members, extra_rules=user_rules)
     if not assessment.eligible:
@@ -260,7 +260,7 @@ def _validated(
             f"solver objective {solver_score} but validator score {assessment.score}"
             f" for {', '.join(members)}"
         )
-    return ConsortiumResult(
+    return Consortium(
         members=tuple(members), score=assessment.score, breakdown=assessment.breakdown
     )
 

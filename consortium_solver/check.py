@@ -30,7 +30,7 @@ from consortium_solver.calls import (
 )
 from consortium_solver.domain import (
     Assessment,
-    ConsortiumResult,
+    Consortium,
     Organisation,
     Pool,
     RegionCategory,
@@ -302,7 +302,7 @@ def check(
 class GroupingVerdict:
     """The validator's answer for a grouping: every group judged, and the schedule's own rules."""
 
-    rounds: list[list[ConsortiumResult]]
+    rounds: list[list[Consortium]]
     unassigned: list[str]
     problems: list[str]
     repeats: int
@@ -337,7 +337,7 @@ def check_grouping(
         InputError: an id is not in the pool.
     """
     problems: list[str] = []
-    judged: list[list[ConsortiumResult]] = []
+    judged: list[list[Consortium]] = []
     met: dict[frozenset[str], int] = {}
     left_out: set[str] = set()
     for r, groups in enumerate(rounds, start=1):
@@ -348,7 +348,7 @@ def check_grouping(
             for v in assessment.failed:
                 problems.append(f"{v.rule}: round {r}, group {g}: {v.why}")
             judged_round.append(
-                ConsortiumResult(
+                Consortium(
                     members=tuple(members), score=assessment.score, breakdown=assessment.breakdown
                 )
             )

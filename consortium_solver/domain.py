@@ -243,8 +243,11 @@ class Assessment(BaseModel):
         return tuple(v for v in self.verdicts if not v.passed)
 
 
-class ConsortiumResult(BaseModel):
-    """A consortium in a result document: member ids, the validator's score and its breakdown."""
+class Consortium(BaseModel):
+    """A consortium (or an event group): member ids, the validator's score and its breakdown.
+
+    ``breakdown`` holds each objective term's points (weight x value); they sum to ``score``.
+    """
 
     model_config = FROZEN
 
@@ -284,9 +287,9 @@ class Result(BaseModel):
     wall_time_s: float
     seed: int
     workers: int
-    consortia: tuple[ConsortiumResult, ...] = ()
+    consortia: tuple[Consortium, ...] = ()
     unassigned: tuple[str, ...] | None = None
-    rounds: tuple[tuple[ConsortiumResult, ...], ...] | None = None
+    rounds: tuple[tuple[Consortium, ...], ...] | None = None
     conflict: tuple[Conflict, ...] | None = None
     ineligible: tuple[Ineligible, ...] | None = None  # group only
     note: str | None = None  # why a grouping has no groups (impossible rounds, time)

@@ -20,7 +20,7 @@ from typing import Any
 from consortium_solver.calls import Call, MemberIn, Objective, Size
 from consortium_solver.check import check_grouping, check_rule
 from consortium_solver.domain import (
-    ConsortiumResult,
+    Consortium,
     Ineligible,
     Organisation,
     Pool,
@@ -267,7 +267,7 @@ def _result(
     pool: Pool,
     options: GroupOptions,
     start: float,
-    rounds: list[list[ConsortiumResult]],
+    rounds: list[list[Consortium]],
     unassigned: list[str],
     ineligible: list[Ineligible],
     status: Status,

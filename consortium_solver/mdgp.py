@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from consortium_solver.domain import ConsortiumResult, Result, Status
+from consortium_solver.domain import Consortium, Result, Status
 from consortium_solver.errors import InputError
 
 
@@ -248,7 +248,7 @@ def solve_mdgp(
         members = np.flatnonzero(assign == g)
         score = float(inst.d[np.ix_(members, members)].sum()) / 2
         groups.append(
-            ConsortiumResult(
+            Consortium(
                 members=tuple(str(int(i)) for i in members),
                 score=round(score, 6),
                 breakdown={"diversity": round(score, 6)},

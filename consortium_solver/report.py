@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from consortium_solver.domain import ConsortiumResult, Pool, Result, Term
+from consortium_solver.domain import Consortium, Pool, Result, Term
 from consortium_solver.errors import InputError
 from consortium_solver.io import atomic_write_bytes, csv_text
 
@@ -154,7 +154,7 @@ ORG_COLUMNS = (
 )
 
 
-def _rounds(result: Result) -> list[tuple[ConsortiumResult, ...]]:
+def _rounds(result: Result) -> list[tuple[Consortium, ...]]:
     if result.rounds is not None:
         return [tuple(r) for r in result.rounds]
     return [tuple(result.consortia)] if result.consortia else []
