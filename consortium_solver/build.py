@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from consortium_solver.calls import Call, Exclude, Include, MemberIn, Size, member_value
+from consortium_solver.calls import Call, Exclude, Include, MemberIn, Size, passes_filters
 from consortium_solver.check import check
 from consortium_solver.domain import (
     Conflict,
@@ -111,13 +111,11 @@ class BuildOptions:
 
 def eligible_candidates(pool: Pool, call: Call, demands: Demands) -> list[Organisation]:
     """Organisations passing every member filter of the call and not excluded by the user."""
-    filters = [r for r in call.rules if isinstance(r, MemberIn)]
     excluded = set(demands.exclude)
     return [
         org
         for org in pool.organisations
-        if org.id not in excluded
-        and all(member_value(org, r.field) in set(r.values) for r in filters)
+        if org.id not in excluded and passes_filters(org, call.rules)
     ]
 
 

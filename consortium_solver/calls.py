@@ -109,6 +109,13 @@ def member_value(org: Organisation, field: str) -> str | None:
     return None if value is None else str(value)
 
 
+def passes_filters(org: Organisation, rules: Iterable[Any]) -> bool:
+    """Whether an organisation meets every member filter (``member_in`` rule) among the rules."""
+    return all(
+        member_value(org, r.field) in set(r.values) for r in rules if isinstance(r, MemberIn)
+    )
+
+
 def _normalise_values(field: str, values: Iterable[str]) -> tuple[str, ...]:
     out = []
     for raw in values:

@@ -21,6 +21,7 @@ from consortium_solver.calls import (
     MinDistinct,
     Size,
     member_value,
+    passes_filters,
 )
 from consortium_solver.domain import Conflict, Organisation, Pool
 from consortium_solver.errors import InternalError
@@ -49,15 +50,11 @@ def explain(
     if conflict is None:
         raise InternalError("no consortium was found, yet the rules do not conflict")
     chosen = [rule for rule in rules if rule.id in set(conflict)]
-    filters = [r for r in chosen if isinstance(r, MemberIn)]
     excluded = {m for r in chosen if isinstance(r, Exclude) for m in r.members}
     eligible = [
-        org
-        for org in pool.organisations
-        if org.id not in excluded
-        and all(member_value(org, r.field) in set(r.values) for r in filters)
+        org for org in pool.organisations if org.id not in excluded and passes_filters(org, chosen)
     ]
-    qualifier = "eligible " if filters else ""
+    qualifier = "eligible " if any(isinstance(r, MemberIn) for r in chosen) else ""
     out = []
     for rule in chosen:
         facts = _facts(rule, pool, eligible, qualifier, chosen)

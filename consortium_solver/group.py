@@ -88,20 +88,14 @@ def group(pool: Pool, call: Call, options: GroupOptions | None = None) -> Result
     together = [(index[a], index[b]) for a, b in options.together if a in index and b in index]
     apart = [(index[a], index[b]) for a, b in options.apart if a in index and b in index]
 
+    def no_groups(status: Status, note: str) -> Result:
+        everyone = [o.id for o in pool.organisations]
+        return _result(call, pool, options, start, [], everyone, ineligible, status, note)
+
     impossible = _rounds_impossible(len(candidates), options)
     status = Status.FEASIBLE
     if impossible and not options.allow_repeats:
-        return _result(
-            call,
-            pool,
-            options,
-            start,
-            [],
-            [o.id for o in pool.organisations],
-            ineligible,
-            Status.INFEASIBLE,
-            impossible,
-        )
+        return no_groups(Status.INFEASIBLE, impossible)
 
     if options.rounds == 1 and len(candidates) <= EXACT_LIMIT and not together:
         schedule, status = _exact(candidates, rules, call, options, apart)
@@ -148,24 +142,13 @@ def group(pool: Pool, call: Call, options: GroupOptions | None = None) -> Result
         raise InternalError(
             f"the grouping search produced an invalid grouping: {verdict.problems[0]}"
         )
-    note = None
     if verdict.repeats and not options.allow_repeats:
         # The search could not remove every repeated meeting in time: not a valid answer.
-        note = (
+        return no_groups(
+            Status.UNKNOWN,
             f"no schedule of {options.rounds} rounds without repeated meetings was found in"
             f" {options.time_limit:g} s ({verdict.repeats} pairs meet twice); try a longer"
-            " --time-limit, fewer --rounds, or --allow-repeats"
-        )
-        return _result(
-            call,
-            pool,
-            options,
-            start,
-            [],
-            [o.id for o in pool.organisations],
-            ineligible,
-            Status.UNKNOWN,
-            note,
+            " --time-limit, fewer --rounds, or --allow-repeats",
         )
     return _result(
         call, pool, options, start, verdict.rounds, verdict.unassigned, ineligible, status, None

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from consortium_solver.domain import Consortium, Pool, Result, Term
+from consortium_solver.domain import Consortium, Organisation, Pool, Result, Term
 from consortium_solver.errors import InputError
 from consortium_solver.io import atomic_write_bytes, csv_text
 
@@ -163,46 +163,29 @@ def _rounds(result: Result) -> list[tuple[Consortium, ...]]:
 def grouping_rows(result: Result, pool: Pool) -> list[list[str]]:
     """One row per organisation and round: its group (or why it has none)."""
     why = {i.id: i.why for i in result.ineligible or ()}
+
+    def cells(org: Organisation) -> list[str]:
+        return [
+            org.id,
+            org.name,
+            org.country,
+            org.nuts2 or "",
+            org.region_category.value,
+            ";".join(org.sectors),
+            org.maturity.value,
+        ]
+
     rows = []
-    for r, groups in enumerate(_rounds(result), start=1) or [(1, ())]:
+    for r, groups in enumerate(_rounds(result), start=1):
         placed = set()
         for g, grp in enumerate(groups, start=1):
             for member in grp.members:
                 placed.add(member)
-                org = pool.by_id[member]
-                rows.append(
-                    [
-                        str(r),
-                        str(g),
-                        org.id,
-                        org.name,
-                        org.country,
-                        org.nuts2 or "",
-                        org.region_category.value,
-                        ";".join(org.sectors),
-                        org.maturity.value,
-                        f"{grp.score:g}",
-                        "",
-                    ]
-                )
+                rows.append([str(r), str(g), *cells(pool.by_id[member]), f"{grp.score:g}", ""])
         for org in pool.organisations:
             if org.id not in placed:
                 note = f"ineligible: {why[org.id]}" if org.id in why else "unassigned"
-                rows.append(
-                    [
-                        str(r),
-                        "",
-                        org.id,
-                        org.name,
-                        org.country,
-                        org.nuts2 or "",
-                        org.region_category.value,
-                        ";".join(org.sectors),
-                        org.maturity.value,
-                        "",
-                        note,
-                    ]
-                )
+                rows.append([str(r), "", *cells(org), "", note])
     return rows
 
 
