@@ -176,7 +176,8 @@ def grouping_rows(result: Result, pool: Pool) -> list[list[str]]:
         ]
 
     rows = []
-    for r, groups in enumerate(_rounds(result), start=1):
+    # With no groups at all (an impossible request), every organisation still gets its row.
+    for r, groups in enumerate(_rounds(result) or [()], start=1):
         placed = set()
         for g, grp in enumerate(groups, start=1):
             for member in grp.members:

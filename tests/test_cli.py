@@ -338,6 +338,17 @@ def test_group_impossible_rounds_exit_1() -> None:
     assert doc["status"] == "infeasible" and "at most 3 rounds" in doc["note"]
 
 
+def test_group_without_groups_still_lists_everyone(tmp_path: Path) -> None:
+    """An impossible request written as CSV keeps one row per organisation, none in a group."""
+    pool = str(DATA / "ok" / "two_countries_pool.csv")
+    out = tmp_path / "groups.csv"
+    args = ["group", pool, "--call", "none", "--size", "2..2", "--rounds", "4", "--out", str(out)]
+    assert runner.invoke(app, args).exit_code == 1
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 + 4
+    assert all(line.split(",")[1] == "" and line.endswith("unassigned") for line in lines[1:])
+
+
 def test_group_mdgp_research_mode() -> None:
     """--mdgp reads an MDGPLIB file and answers with the same document, members '0'..'n-1'."""
     path = Path(__file__).resolve().parent.parent / "instances" / "mdgplib" / "instances"
