@@ -37,11 +37,14 @@ from consortium_solver.calls import (
     Size,
     member_value,
 )
+from consortium_solver.cyclic import CyclicSearch
 from consortium_solver.domain import Organisation
 from consortium_solver.heuristic import Scorer
 
 HARD = 1_000_000.0  # weight of one violation or repeated meeting against score points
 IDLE_STEPS = 300_000  # annealing steps without a better schedule before stopping early
+TABU_TENURE = (4, 100)  # iterations a swap stays tabu (Dotú & Van Hentenryck 2005)
+STABLE = 1_000  # repair iterations without a better count before a restart from the best
 
 
 class GroupRules:
@@ -55,6 +58,8 @@ class GroupRules:
         apart: Sequence[tuple[int, int]] = (),
     ) -> None:
         self.checks: list[Callable[[Sequence[int]], int]] = []
+        # Only group sizes and no pairs: any partition with the right sizes is valid.
+        self.sizes_only = all(isinstance(rule, Size) for rule in rules) and not (together or apart)
         for rule in rules:
             if isinstance(rule, Size):
                 self.checks.append(functools.partial(_size_gap, low=rule.min, high=rule.max))
@@ -154,9 +159,6 @@ class GroupingSearch:
         self.mode = mode
         self.rng = random.Random(seed)
         self.noise = np.random.default_rng(seed)
-        self.stagnation = 20  # iterations per member without a better count before a restart
-        self.shake = 3
-        self.tenure = (5, 15)
         self.scorer = Scorer(candidates, objective, links)
         self.rules = GroupRules(candidates, rules, together, apart)
         self.scarce = self._scarce(rules)
@@ -185,8 +187,17 @@ class GroupingSearch:
             g = min(g, len(hit))
         return max(g, 0)
 
-    def construct(self) -> Schedule:
+    def construct(self, deadline: float | None = None) -> Schedule:
+        """A first schedule. With several rounds and no rule but the group sizes, a cyclic
+        schedule (:mod:`consortium_solver.cyclic`) is tried first, until ``deadline``."""
         g = self.group_count()
+        if self.n_rounds > 1 and self.rules.sizes_only and deadline is not None and g >= 2:
+            q, extra = divmod(self.n, g)
+            sizes = [q + 1] * extra + [q] * (g - extra)
+            if self.min_size <= q and q + (extra > 0) <= self.max_size:
+                found = CyclicSearch(self.n, sizes, self.n_rounds, self.rng).search(deadline)
+                if found is not None:
+                    return _schedule(self.n, found)
         size = self.n if self.n_rounds > 1 else 0
         meet = np.zeros((size, size), dtype=np.int16)
         rounds, unplaced = [], []
@@ -196,9 +207,7 @@ class GroupingSearch:
             unplaced.append(rest)
             if meet.size:
                 for grp in groups:
-                    idx = np.array(grp)
-                    meet[np.ix_(idx, idx)] += 1
-                    meet[idx, idx] -= 1
+                    _meet_group(meet, grp)
         return Schedule(rounds, unplaced, meet)
 
     def _construct_round(self, g: int, meet: np.ndarray) -> tuple[list[list[int]], list[int]]:
@@ -301,109 +310,125 @@ class GroupingSearch:
     def _repair_conflicts(
         self, schedule: Schedule, values: list[list[tuple[int, float]]], deadline: float
     ) -> None:
-        """Tabu search on repeated meetings (Dotú & Van Hentenryck 2005): in a random round, the
-        best swap of two members of different groups, one of them in conflict; undoing a swap is
-        tabu for a few iterations unless it beats the best count; random swaps after a long
-        stagnation. Every swap's effect is computed for the whole round at once (numpy)."""
+        """Tabu search on repeated meetings after Dotú & Van Hentenryck, "Scheduling social golfers
+        locally" (CPAIOR 2005): each iteration makes the best swap, over all rounds, of a member in
+        conflict with a member of another group of the same round; undoing it is tabu for a random
+        4-100 iterations unless it beats the best count; after ``STABLE`` iterations without a
+        better count the search restarts from the best schedule, shaken by a few random swaps.
+
+        Only the rows of members in conflict are evaluated, each against everyone in its round, in
+        one batch of numpy operations: for x in group a and y in group b of round r, the change is
+        met(x, b - y) + met(y, a - x) - repeats(x, a) - repeats(y, b), where met counts members
+        already met and repeats those met more than once."""
         meet = schedule.meet
-        n = self.n
-        tabu = np.zeros((self.n_rounds, n, n), dtype=np.int64)
+        n, n_rounds = self.n, self.n_rounds
+        where = np.full((n_rounds, n), -1, dtype=np.int64)
+        for r, groups in enumerate(schedule.rounds):
+            for h, grp in enumerate(groups):
+                where[r, grp] = h
+        n_groups = int(where.max()) + 1
+        if n_groups < 2:
+            return
+        tabu = np.zeros((n_rounds, n, n), dtype=np.int64)
+        everyone = np.arange(n)
         conflicts = self.conflicts(schedule)
         best = conflicts
-        it = 0
-        since_best = 0
-        kept: tuple[list[list[list[int]]], np.ndarray, list[list[tuple[int, float]]]] | None = None
+        kept = (where.copy(), meet.copy())
+        it = since_best = 0
         while conflicts > 0 and time.perf_counter() < deadline:
             it += 1
-            choice = None
-            for r in range(self.n_rounds):
-                groups = schedule.rounds[r]
-                if len(groups) < 2:
-                    continue
-                member = [i for grp in groups for i in grp]
-                where = {i: gi for gi, grp in enumerate(groups) for i in grp}
-                idx = np.array(member)
-                gid = np.array([where[i] for i in member])
-                m = meet[np.ix_(idx, idx)].astype(np.int64)
-                a = (m >= 1).astype(np.int64)
-                b = (m > 1).astype(np.int64)
-                same = gid[:, None] == gid[None, :]
-                loss = (b * same).sum(axis=1)  # repeats i loses by leaving its group
-                if not loss.any():
-                    continue
-                c = a @ same.astype(np.int64)  # c[x, y] = members of y's group that x has met
-                delta = c + c.T - 2 * a - loss[:, None] - loss[None, :]
-                in_conflict = loss > 0
-                allowed = ~same & (in_conflict[:, None] | in_conflict[None, :])
-                blocked = tabu[r][np.ix_(idx, idx)] > it
-                allowed &= ~blocked | (conflicts + delta < best)
-                if not allowed.any():
-                    continue
-                score = np.where(allowed, delta, np.iinfo(np.int64).max // 2).astype(np.float64)
-                score += self.noise.random(score.shape) * 0.5  # random tie-breaking
-                x, y = np.unravel_index(int(np.argmin(score)), score.shape)
-                if choice is None or score[x, y] < choice[0]:
-                    choice = (float(score[x, y]), r, member[x], member[y], where, int(delta[x, y]))
-            if choice is None:
+            repeats = _repeats_per_member(meet, where)
+            rs, xs = np.nonzero(repeats)
+            k = len(rs)
+            met = (meet >= 1).astype(np.int64)
+            groups_of = where[rs]  # (k, n): the group of everyone in the row's round
+            placed = groups_of >= 0
+            own = groups_of[np.arange(k), xs]
+            safe = np.where(placed, groups_of, 0)
+            met_x = met[xs]
+            # met_in[i, h]: members of group h (in row i's round) that x_i has met.
+            flat = (np.arange(k)[:, None] * n_groups + safe)[placed]
+            met_in = np.bincount(flat, weights=met_x[placed], minlength=k * n_groups)
+            met_in = met_in.reshape(k, n_groups)
+            joins_x = met_in[np.arange(k)[:, None], safe] - met_x
+            mates = (groups_of == own[:, None]).astype(np.int64)
+            joins_y = mates @ met - met_x  # what y meets in x's group (x itself aside)
+            delta = joins_x + joins_y - repeats[rs, xs][:, None] - repeats[rs]
+            allowed = placed & (groups_of != own[:, None])
+            allowed &= (tabu[rs[:, None], xs[:, None], everyone[None, :]] <= it) | (
+                conflicts + delta < best
+            )
+            if not allowed.any():
                 tabu[:] = 0
                 continue
-            _, r, i, j, where, move_delta = choice
+            score = np.where(allowed, delta, np.iinfo(np.int64).max)
+            low = score.min()
+            ties = np.flatnonzero(score == low)
+            row, y = divmod(int(ties[self.rng.randrange(len(ties))]), n)
+            r, x = int(rs[row]), int(xs[row])
             groups = schedule.rounds[r]
-            gi, gj = where[i], where[j]
-            a_new = [j if k == i else k for k in groups[gi]]
-            b_new = [i if k == j else k for k in groups[gj]]
-            hard = self.rules.violation(a_new) + self.rules.violation(b_new)
-            if hard > values[r][gi][0] + values[r][gj][0]:
-                tabu[r, i, j] = tabu[r, j, i] = it + 3  # it breaks a group's rule: try others
-                continue
-            self._apply_meet(meet, groups[gi], i, groups[gj], j)
-            groups[gi], groups[gj] = a_new, b_new
-            values[r][gi] = self.group_value(a_new)
-            values[r][gj] = self.group_value(b_new)
-            conflicts += move_delta
-            tenure = self.rng.randint(*self.tenure)
-            tabu[r, i, j] = tabu[r, j, i] = it + tenure
+            a, b = int(where[r, x]), int(where[r, y])
+            a_new = [y if v == x else v for v in groups[a]]
+            b_new = [x if v == y else v for v in groups[b]]
+            if self.rules.checks or self.rules.partner:
+                hard = self.rules.violation(a_new) + self.rules.violation(b_new)
+                if hard > values[r][a][0] + values[r][b][0]:
+                    tabu[r, x, y] = tabu[r, y, x] = it + 3  # it breaks a group's rule
+                    continue
+            self._apply_meet(meet, groups[a], x, groups[b], y)
+            groups[a], groups[b] = a_new, b_new
+            where[r, x], where[r, y] = b, a
+            values[r][a] = self.group_value(a_new)
+            values[r][b] = self.group_value(b_new)
+            conflicts += int(low)
+            tabu[r, x, y] = tabu[r, y, x] = it + self.rng.randint(*TABU_TENURE)
             if conflicts < best:
                 best, since_best = conflicts, 0
-                kept = (
-                    [[list(g) for g in gs] for gs in schedule.rounds],
-                    meet.copy(),
-                    [list(v) for v in values],
-                )
+                kept = (where.copy(), meet.copy())
             else:
                 since_best += 1
-            if since_best > self.stagnation * n and kept is not None:
-                # Restart from the best schedule seen, shaken by a few random swaps.
-                rounds_copy, meet_copy, values_copy = kept
-                schedule.rounds[:] = [[list(g) for g in gs] for gs in rounds_copy]
-                meet[:] = meet_copy
-                values[:] = [list(v) for v in values_copy]
-                conflicts = best
-                for _ in range(self.shake):
-                    r2 = self.rng.randrange(self.n_rounds)
-                    gs = schedule.rounds[r2]
-                    ga, gb = self.rng.sample(range(len(gs)), 2)
-                    i2, j2 = self.rng.choice(gs[ga]), self.rng.choice(gs[gb])
-                    a2 = [j2 if k == i2 else k for k in gs[ga]]
-                    b2 = [i2 if k == j2 else k for k in gs[gb]]
-                    if (
-                        self.rules.violation(a2) + self.rules.violation(b2)
-                        > values[r2][ga][0] + values[r2][gb][0]
-                    ):
-                        continue
-                    conflicts += self._meet_delta(meet, gs[ga], i2, gs[gb], j2)
-                    self._apply_meet(meet, gs[ga], i2, gs[gb], j2)
-                    gs[ga], gs[gb] = a2, b2
-                    values[r2][ga] = self.group_value(a2)
-                    values[r2][gb] = self.group_value(b2)
+            if since_best > STABLE:
+                where[:], meet[:] = kept
+                self._rebuild(schedule, where, values)
+                conflicts = best + self._shake(schedule, where, values)
                 tabu[:] = 0
                 since_best = 0
+        if conflicts > best:
+            where[:], meet[:] = kept
+            self._rebuild(schedule, where, values)
 
-        if kept is not None and conflicts > best:
-            rounds_copy, meet_copy, values_copy = kept
-            schedule.rounds[:] = rounds_copy
-            meet[:] = meet_copy
-            values[:] = values_copy
+    def _rebuild(
+        self, schedule: Schedule, where: np.ndarray, values: list[list[tuple[int, float]]]
+    ) -> None:
+        """Groups from the group-of-each-member table, values for the groups that changed."""
+        for r, groups in enumerate(schedule.rounds):
+            for h, grp in enumerate(groups):
+                members = [int(i) for i in np.flatnonzero(where[r] == h)]
+                if sorted(grp) != members:
+                    groups[h] = members
+                    values[r][h] = self.group_value(members)
+
+    def _shake(
+        self, schedule: Schedule, where: np.ndarray, values: list[list[tuple[int, float]]]
+    ) -> int:
+        """A few random swaps that break no group rule; returns the change in conflicts."""
+        change = 0
+        for _ in range(min(max(4, self.n // 4), 32)):
+            r = self.rng.randrange(self.n_rounds)
+            groups = schedule.rounds[r]
+            ga, gb = self.rng.sample(range(len(groups)), 2)
+            x, y = self.rng.choice(groups[ga]), self.rng.choice(groups[gb])
+            a_new = [y if k == x else k for k in groups[ga]]
+            b_new = [x if k == y else k for k in groups[gb]]
+            new_a, new_b = self.group_value(a_new), self.group_value(b_new)
+            if new_a[0] + new_b[0] > values[r][ga][0] + values[r][gb][0]:
+                continue
+            change += self._meet_delta(schedule.meet, groups[ga], x, groups[gb], y)
+            self._apply_meet(schedule.meet, groups[ga], x, groups[gb], y)
+            groups[ga], groups[gb] = a_new, b_new
+            where[r, x], where[r, y] = gb, ga
+            values[r][ga], values[r][gb] = new_a, new_b
+        return change
 
     def _anneal(
         self,
@@ -532,6 +557,18 @@ class GroupingSearch:
         return best
 
 
+def _repeats_per_member(meet: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """repeats[r, i]: members of i's group in round r whom i meets more than once in all."""
+    p, q = np.nonzero(np.triu(meet > 1))
+    repeats = np.zeros(where.shape, dtype=np.int64)
+    if len(p):
+        together = (where[:, p] == where[:, q]) & (where[:, p] >= 0)
+        rounds, pairs = np.nonzero(together)
+        np.add.at(repeats, (rounds, p[pairs]), 1)
+        np.add.at(repeats, (rounds, q[pairs]), 1)
+    return repeats
+
+
 def _leave(meet: np.ndarray, i: int, group: Sequence[int]) -> None:
     """i leaves a group: one meeting less with each other member."""
     others = [k for k in group if k != i]
@@ -544,6 +581,22 @@ def _join(meet: np.ndarray, i: int, group: Sequence[int]) -> None:
     others = [k for k in group if k != i]
     meet[i, others] += 1
     meet[others, i] += 1
+
+
+def _schedule(n: int, rounds: list[list[list[int]]]) -> Schedule:
+    """A schedule in which everyone is placed, with its meeting counts."""
+    meet = np.zeros((n, n), dtype=np.int16)
+    for groups in rounds:
+        for grp in groups:
+            _meet_group(meet, grp)
+    return Schedule(rounds, [[] for _ in rounds], meet)
+
+
+def _meet_group(meet: np.ndarray, group: Sequence[int]) -> None:
+    """Everyone in the group meets everyone else in it once more."""
+    idx = np.array(group)
+    meet[np.ix_(idx, idx)] += 1
+    meet[idx, idx] -= 1
 
 
 def _copy(schedule: Schedule) -> Schedule:

@@ -98,6 +98,19 @@ def test_rounds_never_repeat_a_pair() -> None:
     assert len(met) == 16 * 15 // 2
 
 
+def test_social_golfers_nine_rounds() -> None:
+    """32 organisations in 8 groups of 4 for 9 rounds without a repeat (the social golfer problem
+    one round short of its maximum); the minute is a ceiling, the cyclic seed takes under 1 s."""
+    pool = generate_pool(32, seed=5, ineligible_share=0.0)
+    options = GroupOptions(size=(4, 4), rounds=9, time_limit=60, seed=1)
+    result = group(pool, no_call(), options)
+    assert result.status is Status.FEASIBLE and result.rounds is not None
+    rounds = [[g.members for g in r] for r in result.rounds]
+    assert len(rounds) == 9 and all(len(r) == 8 for r in rounds)
+    verdict = check_grouping(pool, no_call(), rounds, extra_rules=[Size(id="s", min=4, max=4)])
+    assert verdict.valid and verdict.repeats == 0 and not verdict.unassigned
+
+
 def test_impossible_rounds_are_explained() -> None:
     """Eight organisations in groups of four cannot meet new people for three rounds."""
     pool = generate_pool(8, seed=1, ineligible_share=0.0)
