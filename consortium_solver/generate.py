@@ -20,6 +20,7 @@ from consortium_solver.domain import (
     OrganisationType,
     Pool,
 )
+from consortium_solver.errors import InputError
 
 LAGGING = ("less_developed", "transition")
 # Countries outside COSME in 2018, for ineligible organisations.
@@ -73,6 +74,34 @@ def _other_places(countries: tuple[str, ...]) -> list[_Place]:
     return places
 
 
+def _check_countries(countries: tuple[str, ...]) -> frozenset[str]:
+    cosme = reference.cosme_countries_2018()
+    known = reference.countries()
+    for code in countries:
+        if code not in known:
+            raise InputError(
+                "unknown ISO 3166-1 alpha-2 country code", field="countries", value=code
+            )
+        if code not in cosme:
+            raise InputError(
+                "not a COSME participating country of 2018 (eligible organisations come from"
+                " those; a share of ineligible ones is drawn anyway)",
+                field="countries",
+                value=code,
+            )
+    return frozenset(countries)
+
+
+def _check_sectors(sectors: tuple[str, ...]) -> tuple[str, ...]:
+    known = reference.sectors()
+    for sector in sectors:
+        if sector not in known:
+            raise InputError(
+                "unknown sector id (see `consortium sectors`)", field="sectors", value=sector
+            )
+    return tuple(dict.fromkeys(sectors))
+
+
 def _short(name: str) -> str:
     return name.split(" / ")[0].split(" (")[0].strip()
 
@@ -86,6 +115,8 @@ def generate_pool(
     lagging_share: float | None = None,
     ineligible_share: float = 0.1,
     non_eu_share: float = 0.1,
+    countries: tuple[str, ...] | None = None,
+    sectors: tuple[str, ...] | None = None,
 ) -> Pool:
     """Draw a pool of ``n`` organisations.
 
@@ -98,26 +129,53 @@ def generate_pool(
             default the population share.
         ineligible_share: share of organisations made ineligible for the 2018 call.
         non_eu_share: share of eligible organisations from COSME countries outside the EU.
+        countries: draw eligible organisations only from these COSME countries of 2018.
+        sectors: draw sectors only from these ids of the packaged taxonomy.
+
+    Raises:
+        InputError: a count or share out of range, an unknown or non-COSME country, an unknown
+            sector id, or a lagging share that the chosen countries cannot give.
     """
     if n < 1:
-        raise ValueError("n must be at least 1")
+        raise InputError("at least 1 organisation", field="n", value=n)
     for label, share in (
         ("lagging_share", lagging_share),
         ("ineligible_share", ineligible_share),
         ("non_eu_share", non_eu_share),
     ):
         if share is not None and not 0.0 <= share <= 1.0:
-            raise ValueError(f"{label} must lie in [0, 1]")
+            raise InputError("a share between 0 and 1", field=label, value=share)
     rng = random.Random(seed)
-    eu = _eu_places()
+    cosme = reference.cosme_countries_2018()
+    chosen = _check_countries(countries) if countries else None
+    eu = [p for p in _eu_places() if chosen is None or p.country in chosen]
     lagging = [p for p in eu if p.category in LAGGING]
     developed = [p for p in eu if p.category not in LAGGING]
     non_eu_cosme = tuple(
-        c for c in sorted(reference.cosme_countries_2018()) if c not in reference.eu28_countries()
+        c
+        for c in sorted(cosme)
+        if c not in reference.eu28_countries() and (chosen is None or c in chosen)
     )
     others = _other_places(non_eu_cosme)
+    if not eu:
+        non_eu_share = 1.0  # only non-EU countries chosen
+    elif not others:
+        non_eu_share = 0.0
+    if lagging_share is not None and eu:
+        if lagging_share > 0 and not lagging:
+            raise InputError(
+                "no less developed or transition region in the chosen EU countries",
+                field="lagging_share",
+                value=lagging_share,
+            )
+        if lagging_share < 1 and not developed:
+            raise InputError(
+                "only less developed or transition regions in the chosen EU countries",
+                field="lagging_share",
+                value=lagging_share,
+            )
     outside = _other_places(NON_COSME)
-    sector_ids = sorted(reference.sectors())
+    sector_ids = sorted(_check_sectors(sectors) if sectors else reference.sectors())
     competence_ids = sorted(reference.competences())
 
     def pick(places: list[_Place]) -> _Place:
@@ -147,8 +205,8 @@ def generate_pool(
         eccp = EccpStatus.REGISTERED if rng.random() < 0.75 else EccpStatus.APPLIED
         if defect == "eccp":
             eccp = EccpStatus.NONE
-        k = rng.choices((1, 2, 3), weights=(0.4, 0.4, 0.2))[0]
-        sectors = rng.sample(sector_ids, k)
+        k = min(rng.choices((1, 2, 3), weights=(0.4, 0.4, 0.2))[0], len(sector_ids))
+        drawn = rng.sample(sector_ids, k)
         offers = rng.sample(competence_ids, rng.randint(1, 3))
         needs = rng.sample([c for c in competence_ids if c not in offers], rng.randint(1, 2))
         maturity = rng.choices(list(MATURITY_WEIGHTS), weights=list(MATURITY_WEIGHTS.values()))[0]
@@ -157,7 +215,7 @@ def generate_pool(
             if org_type is OrganisationType.BUSINESS_NETWORK_ORGANISATION
             else (rng.choice(KINDS))
         )
-        title = f"{place.label} {reference.sectors()[sectors[0]].name} {kind}"
+        title = f"{place.label} {reference.sectors()[drawn[0]].name} {kind}"
         used_names[title] += 1
         if used_names[title] > 1:
             title += f" {used_names[title]}"
@@ -169,7 +227,7 @@ def generate_pool(
                 nuts2=place.nuts2,
                 organisation_type=org_type,
                 eccp_status=eccp,
-                sectors=tuple(sectors),
+                sectors=tuple(drawn),
                 offers=tuple(sorted(offers)),
                 needs=tuple(sorted(needs)),
                 maturity=maturity,

@@ -376,3 +376,39 @@ def test_group_bad_options_exit_2(args: list[str], fragment: str) -> None:
     result = runner.invoke(app, ["group", POOL, *args])
     assert result.exit_code == 2
     assert fragment in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_generate_twice_gives_identical_files(tmp_path: Path) -> None:
+    """`consortium generate --n 300 --seed 7 --out p.json` twice: the same bytes; CSV as well."""
+    for suffix in (".json", ".csv"):
+        paths = [tmp_path / f"p{k}{suffix}" for k in (1, 2)]
+        for path in paths:
+            result = runner.invoke(
+                app, ["generate", "--n", "300", "--seed", "7", "--out", str(path)]
+            )
+            assert result.exit_code == 0, result.output
+        assert paths[0].read_bytes() == paths[1].read_bytes()
+    doc = json.loads((tmp_path / "p1.json").read_text(encoding="utf-8"))
+    assert len(doc["organisations"]) == 300
+    check = runner.invoke(app, ["check", str(tmp_path / "p1.csv"), "--members", "org-001,org-002"])
+    assert check.exit_code in (0, 1), check.output  # a verdict, not an input error
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--n", "0"], "field '--n', value 0"),
+        (["--n", "9", "--countries", "DE,QQ"], "field '--countries', value 'QQ'"),
+        (["--n", "9", "--sectors", "steel"], "field '--sectors', value 'steel'"),
+        (["--n", "9", "--lagging-share", "1.5"], "field '--lagging-share', value 1.5"),
+        (["--n", "9", "--out", "pool.txt"], "field '--out', value 'pool.txt'"),
+    ],
+)
+def test_generate_bad_options_exit_2(args: list[str], fragment: str, tmp_path: Path) -> None:
+    """One line naming the option, exit 2, and no file written."""
+    out = tmp_path / "pool.json"
+    extra = [] if "--out" in args else ["--out", str(out)]
+    result = runner.invoke(app, ["generate", *args, *extra])
+    assert result.exit_code == 2
+    assert fragment in result.stderr and len(result.stderr.splitlines()) == 1
+    assert not out.exists()

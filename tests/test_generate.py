@@ -9,6 +9,7 @@ import pytest
 
 from consortium_solver import demo_pool, reference
 from consortium_solver.domain import EccpStatus, OrganisationType, RegionCategory
+from consortium_solver.errors import InputError
 from consortium_solver.generate import generate_pool
 from consortium_solver.io import pool_to_json
 
@@ -54,3 +55,30 @@ def test_bad_arguments(kwargs: dict[str, float]) -> None:
     n = int(kwargs.pop("n"))
     with pytest.raises(ValueError):
         generate_pool(n, seed=1, **kwargs)  # type: ignore[arg-type]
+
+
+def test_countries_and_sectors_restrict_the_draw() -> None:
+    """Eligible members come from the chosen countries; sectors from the chosen ids only."""
+    pool = generate_pool(
+        150, seed=4, countries=("PL", "RS", "PT"), sectors=("health", "digital"), ineligible_share=0
+    )
+    assert {o.country for o in pool.organisations} == {"PL", "RS", "PT"}
+    assert {s for o in pool.organisations for s in o.sectors} <= {"health", "digital"}
+    only_eu = generate_pool(60, seed=4, countries=("DE",), non_eu_share=0.9, ineligible_share=0)
+    assert {o.country for o in only_eu.organisations} == {"DE"}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"countries": ("XX",)}, "countries"),
+        ({"countries": ("CH",)}, "countries"),  # not a COSME country of 2018
+        ({"sectors": ("steel",)}, "sectors"),
+        ({"countries": ("LU", "NL"), "lagging_share": 0.5}, "lagging_share"),
+        ({"ineligible_share": -0.1}, "ineligible_share"),
+    ],
+)
+def test_bad_choices_name_the_field(kwargs: dict[str, object], field: str) -> None:
+    with pytest.raises(InputError) as info:
+        generate_pool(10, seed=1, **kwargs)  # type: ignore[arg-type]
+    assert info.value.field == field
