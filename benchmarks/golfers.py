@@ -22,6 +22,7 @@ INSTANCES = ["5-3-7", "6-3-8", "6-4-6", "7-4-7", "8-4-8", "8-4-9", "8-4-10", "10
 def run(instance: str, seed: int, time_limit: float, cyclic: bool) -> dict[str, Any]:
     from consortium_solver.calls import Objective
     from consortium_solver.generate import generate_pool
+    from consortium_solver.group import cyclic_budget
     from consortium_solver.grouping_search import GroupingSearch
 
     groups, size, rounds = (int(v) for v in instance.split("-"))
@@ -38,7 +39,7 @@ def run(instance: str, seed: int, time_limit: float, cyclic: bool) -> dict[str, 
         seed=seed,
     )
     deadline = start + time_limit
-    schedule = search.construct(deadline=start + time_limit / 3 if cyclic else None)
+    schedule = search.construct(deadline=start + cyclic_budget(time_limit) if cyclic else None)
     values = [[search.group_value(g) for g in gs] for gs in schedule.rounds]
     search._repair_conflicts(schedule, values, deadline)
     elapsed = time.perf_counter() - start

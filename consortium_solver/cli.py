@@ -641,6 +641,155 @@ def generate_command(
         sys.stderr.write(f"wrote {len(pool)} organisations to {out}\n")
 
 
+# ------------------------------------------------------------------------------------------ bench
+
+
+class Executor(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
+def _seeds(text: str | None) -> tuple[int, ...] | None:
+    if text is None:
+        return None
+    try:
+        seeds = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise InputError("expected whole numbers: 1,2,3", field="--seeds", value=text) from None
+    if not seeds:
+        raise InputError("expected at least one seed: 1,2,3", field="--seeds", value=text)
+    return seeds
+
+
+@app.command("bench")
+@guarded
+def bench_command(
+    suite: Annotated[str, typer.Argument(help="a packaged suite (smoke, …) or a suite .toml file")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="folder for results.csv, summary.md and plots")
+    ] = Path("bench-results"),
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", help="seconds per run (default: the suite's)")
+    ] = None,
+    seeds: Annotated[
+        str | None, typer.Option("--seeds", help="seeds, comma-separated (default: the suite's)")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="solver threads per run (default: the suite's)")
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", help="runs at a time (local executor)")] = 1,
+    executor: Annotated[
+        Executor, typer.Option("--executor", help="local, or dask (a LocalCluster by default)")
+    ] = Executor.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="an existing Dask scheduler, tcp://HOST:8786"),
+    ] = None,
+    dask_workers: Annotated[
+        int, typer.Option("--dask-workers", help="workers of the LocalCluster")
+    ] = 2,
+) -> None:
+    """Run a benchmark suite: instances x solvers x seeds, each run in a fresh process; writes
+    results.csv, traces.csv, summary.md and PNG plots, and prints the summary."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from consortium_solver.bench import Plan, execute, load_suite, write_report
+    from consortium_solver.bench.report import summary
+
+    loaded = load_suite(suite)
+    if time_limit is not None and time_limit <= 0:
+        raise InputError("a positive number of seconds", field="--time-limit", value=time_limit)
+    for option, value in (
+        ("--workers", workers),
+        ("--jobs", jobs),
+        ("--dask-workers", dask_workers),
+    ):
+        if value is not None and value < 1:
+            raise InputError("at least 1", field=option, value=value)
+    if scheduler is not None and executor is not Executor.dask:
+        raise InputError(
+            "--scheduler goes with --executor dask", field="--scheduler", value=scheduler
+        )
+    if out.exists() and not out.is_dir():
+        raise InputError("not a folder", field="--out", value=str(out))
+    plan = Plan(
+        loaded,
+        time_limit=time_limit or loaded.time_limit,
+        seeds=_seeds(seeds) or loaded.seeds,
+        workers=workers or loaded.workers,
+    )
+    specs = plan.runs()
+    err = Console(stderr=True)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task(f"{loaded.name}: runs", total=len(specs))
+
+        def done(row: dict[str, Any]) -> None:
+            bar.advance(task)
+            if not err.is_terminal:
+                return
+            bar.console.print(
+                f"  {row.get('instance')} {row.get('solver')} seed {row.get('seed')}:"
+                f" {row.get('status')} {_fmt(row.get('objective'))}"
+            )
+
+        rows = execute(
+            specs,
+            executor=executor.value,
+            jobs=jobs,
+            scheduler=scheduler,
+            dask_workers=dask_workers,
+            on_done=done,
+        )
+    files = write_report(rows, out, f"Suite {loaded.name}")
+    table = Table(title=f"Suite {loaded.name} ({len(rows)} runs, medians)", title_justify="left")
+    for column in (
+        "instance",
+        "solver",
+        "runs",
+        "statuses",
+        "objective",
+        "vs greedy",
+        "gap %",
+        "time s",
+    ):
+        table.add_column(
+            column,
+            justify="right"
+            if column in {"runs", "objective", "vs greedy", "gap %", "time s"}
+            else "left",
+        )
+    for line in summary(rows):
+        gap = None if line["gap"] is None else 100 * line["gap"]
+        table.add_row(
+            line["instance"],
+            line["solver"],
+            str(line["runs"]),
+            line["statuses"],
+            _fmt(line["objective"]),
+            "—" if line["vs_greedy"] is None else f"{line['vs_greedy']:.3f}",
+            "—" if gap is None else f"{gap:.2f}",
+            "—" if line["time"] is None else f"{line['time']:.2f}",
+        )
+    console = _stdout()
+    console.print(table)
+    console.print("wrote " + ", ".join(str(f) for f in files))
+    failed = [r for r in rows if r.get("status") == "error"]
+    if failed:
+        for row in failed:
+            sys.stderr.write(
+                f"error: run {row['instance']} {row['solver']} seed {row['seed']}: {row.get('note')}\n"
+            )
+        raise typer.Exit(1)
+
+
 # ----------------------------------------------------------------------------------------- schema
 
 

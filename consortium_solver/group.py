@@ -33,6 +33,10 @@ from consortium_solver.grouping_search import GroupingSearch, Schedule
 # Pools up to this many eligible organisations (one round) are partitioned exactly by CP-SAT.
 EXACT_LIMIT = 16
 
+# A cyclic schedule, when it applies, is tried for a quarter of the time limit, at most 10 s: when
+# it works it takes about a second (benchmarks/golfers.py); the general search gets the rest.
+CYCLIC_SHARE, CYCLIC_MAX_S = 0.25, 10.0
+
 Progress = Callable[[float, float | None, float | None], None]
 
 
@@ -50,6 +54,8 @@ class GroupOptions:
     seed: int = 0
     workers: int = 2
     progress: Progress | None = field(default=None, repr=False)
+    # False: the greedy construction alone, groups breaking a rule dissolved (a baseline).
+    improve: bool = True
 
 
 def no_call() -> Call:
@@ -97,7 +103,7 @@ def group(pool: Pool, call: Call, options: GroupOptions | None = None) -> Result
     if impossible and not options.allow_repeats:
         return no_groups(Status.INFEASIBLE, impossible)
 
-    if options.rounds == 1 and len(candidates) <= EXACT_LIMIT and not together:
+    if options.improve and options.rounds == 1 and len(candidates) <= EXACT_LIMIT and not together:
         schedule, status = _exact(candidates, rules, call, options, apart)
     else:
         search = GroupingSearch(
@@ -113,21 +119,10 @@ def group(pool: Pool, call: Call, options: GroupOptions | None = None) -> Result
             apart=apart,
             seed=options.seed,
         )
-        # A cyclic schedule, when it applies, gets a third of the time; the search the rest.
-        schedule = search.construct(deadline=start + options.time_limit / 3)
-        deadline = start + options.time_limit
-        report = None
-        if options.progress is not None:
-            progress = options.progress
-
-            def report(_: Schedule, cost: float) -> None:
-                # The search's cost is -objective once no rule is broken (sum mode only: in min
-                # mode it folds the worst group and the total into one number).
-                valid = cost < 1e5 and options.objective == "sum"
-                progress(time.perf_counter() - start, -cost if valid else None, None)
-
-        schedule = search.search(schedule, deadline=deadline, on_improve=report)
-        schedule = _drop_broken_groups(schedule, search)
+        if options.improve:
+            schedule = _improved(search, options, start)
+        else:
+            schedule = _drop_broken_groups(search.construct(), search)
 
     rounds_ids = [[[candidates[i].id for i in grp] for grp in groups] for groups in schedule.rounds]
     verdict = check_grouping(
@@ -154,6 +149,28 @@ def group(pool: Pool, call: Call, options: GroupOptions | None = None) -> Result
     return _result(
         call, pool, options, start, verdict.rounds, verdict.unassigned, ineligible, status, None
     )
+
+
+def _improved(search: GroupingSearch, options: GroupOptions, start: float) -> Schedule:
+    """Construction (a cyclic schedule first where it applies), then the search to the deadline."""
+    schedule = search.construct(deadline=start + cyclic_budget(options.time_limit))
+    report = None
+    if options.progress is not None:
+        progress = options.progress
+
+        def report(_: Schedule, cost: float) -> None:
+            # The search's cost is -objective once no rule is broken (sum mode only: in min
+            # mode it folds the worst group and the total into one number).
+            valid = cost < 1e5 and options.objective == "sum"
+            progress(time.perf_counter() - start, -cost if valid else None, None)
+
+    schedule = search.search(schedule, deadline=start + options.time_limit, on_improve=report)
+    return _drop_broken_groups(schedule, search)
+
+
+def cyclic_budget(time_limit: float) -> float:
+    """Seconds for the cyclic schedule search out of a time limit."""
+    return min(time_limit * CYCLIC_SHARE, CYCLIC_MAX_S)
 
 
 def _check_options(pool: Pool, options: GroupOptions) -> None:

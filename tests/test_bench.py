@@ -1,0 +1,142 @@
+"""The benchmark harness: suites as data, one row per run in the documented columns, the same
+form from the local and the Dask executor, bad suites refused with one line."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from consortium_solver.bench import COLUMNS, Plan, load_suite, packaged_suites
+from consortium_solver.cli import app
+from consortium_solver.errors import InputError
+
+runner = CliRunner()
+
+
+def read_rows(folder: Path) -> list[dict[str, str]]:
+    with (folder / "results.csv").open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        assert tuple(reader.fieldnames or ()) == COLUMNS
+        return list(reader)
+
+
+def check_report(folder: Path, expected_runs: int) -> list[dict[str, str]]:
+    rows = read_rows(folder)
+    assert len(rows) == expected_runs
+    for row in rows:
+        assert row["status"] in {"optimal", "feasible"}, row
+        assert float(row["objective"]) > 0 and float(row["wall_time_s"]) > 0
+        assert float(row["peak_mem_mb"]) > 10  # a whole Python process with its solver
+        if row["solver"] in {"cpsat", "highs"}:
+            assert float(row["bound"]) >= float(row["objective"]) - 1e-6
+            assert float(row["gap"]) >= 0
+    for name in ("summary.md", "traces.csv", "objective_over_time.png", "time_vs_size.png"):
+        assert (folder / name).stat().st_size > 0
+    assert (folder / "objective_over_time.png").read_bytes().startswith(b"\x89PNG")
+    return rows
+
+
+def test_packaged_suites_load_and_plan() -> None:
+    assert "smoke" in packaged_suites()
+    suite = load_suite("smoke")
+    runs = Plan(suite, time_limit=1.0, seeds=(1, 2), workers=1).runs()
+    assert len(runs) == 2 * sum(len(i.solvers) for i in suite.instance)
+    assert len({(r["instance"]["name"], r["solver"], r["seed"]) for r in runs}) == len(runs)
+
+
+def test_smoke_suite_locally_and_on_dask(tmp_path: Path) -> None:
+    """`consortium bench smoke` twice, with the local executor and on a two-worker LocalCluster:
+    the same runs, the same columns, and the same optimum where CP-SAT proves one."""
+    local, dask = tmp_path / "local", tmp_path / "dask"
+    result = runner.invoke(app, ["bench", "smoke", "--out", str(local), "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    assert "Suite smoke" in result.stdout
+    n_runs = sum(len(i.solvers) for i in load_suite("smoke").instance)
+    rows_local = check_report(local, n_runs)
+    args = ["bench", "smoke", "--out", str(dask), "--executor", "dask", "--dask-workers", "2"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    rows_dask = check_report(dask, n_runs)
+    key = ("instance", "solver", "seed", "config")
+    assert [tuple(r[k] for k in key) for r in rows_local] == [
+        tuple(r[k] for k in key) for r in rows_dask
+    ]
+    for a, b in zip(rows_local, rows_dask, strict=True):
+        if a["status"] == b["status"] == "optimal":
+            assert float(a["objective"]) == pytest.approx(float(b["objective"]))
+
+
+def test_greedy_is_a_baseline_the_search_beats(tmp_path: Path) -> None:
+    """On an event pool the grouping search ends at or above the greedy construction."""
+    suite = tmp_path / "s.toml"
+    suite.write_text(
+        'name = "s"\ntime_limit = 2.0\n[[instance]]\nname = "e"\n'
+        'generate = { n = 80, seed = 8 }\ntask = "group"\nsolvers = ["search", "greedy"]\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["bench", str(suite), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    rows = {r["solver"]: r for r in read_rows(tmp_path / "out")}
+    assert float(rows["search"]["objective"]) >= float(rows["greedy"]["objective"])
+    assert "unassigned" in rows["search"]["note"]
+
+
+BAD_SUITES = {
+    "not toml": ("name = ", "not valid TOML"),
+    "two sources": (
+        'name="x"\n[[instance]]\nname="a"\npool="demo"\ngenerate={n=5}\ntask="build"\nsolvers=["cpsat"]\n',
+        "exactly one of pool, generate or mdgp",
+    ),
+    "unknown solver": (
+        'name="x"\n[[instance]]\nname="a"\npool="demo"\ntask="build"\nsolvers=["gurobi"]\n',
+        "unknown solver 'gurobi' for task build",
+    ),
+    "duplicate names": (
+        'name="x"\n[[instance]]\nname="a"\npool="demo"\ntask="build"\nsolvers=["cpsat"]\n'
+        '[[instance]]\nname="a"\npool="demo"\ntask="build"\nsolvers=["cpsat"]\n',
+        "duplicate instance name 'a'",
+    ),
+    "unknown key": (
+        'name="x"\ncolour="red"\n[[instance]]\nname="a"\npool="demo"\ntask="build"\nsolvers=["cpsat"]\n',
+        "unknown key",
+    ),
+    "bad seeds": (
+        'name="x"\nseeds=[]\n[[instance]]\nname="a"\npool="demo"\ntask="build"\nsolvers=["cpsat"]\n',
+        "seeds",
+    ),
+    "mdgp task without file": (
+        'name="x"\n[[instance]]\nname="a"\npool="demo"\ntask="mdgp"\nsolvers=["tabu"]\n',
+        "task 'mdgp' goes with an mdgp file",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_SUITES))
+def test_bad_suites_exit_2(case: str, tmp_path: Path) -> None:
+    text, fragment = BAD_SUITES[case]
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError):
+        load_suite(str(path))
+    result = runner.invoke(app, ["bench", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert fragment in result.stderr and len(result.stderr.splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["nosuch"], "no such suite"),
+        (["smoke", "--seeds", "a,b"], "field '--seeds'"),
+        (["smoke", "--time-limit", "0"], "field '--time-limit'"),
+        (["smoke", "--scheduler", "tcp://x:8786"], "--scheduler goes with --executor dask"),
+    ],
+)
+def test_bad_bench_options_exit_2(args: list[str], fragment: str, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["bench", *args, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert fragment in result.stderr and len(result.stderr.splitlines()) == 1
