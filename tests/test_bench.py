@@ -40,7 +40,11 @@ def check_report(folder: Path, expected_runs: int) -> list[dict[str, str]]:
 
 
 def test_packaged_suites_load_and_plan() -> None:
-    assert "smoke" in packaged_suites()
+    """Every packaged suite loads and finds its files from the repository."""
+    assert {"smoke", "event", "scaling", "tight", "mdgplib"} <= set(packaged_suites())
+    for name in packaged_suites():
+        loaded = load_suite(name)
+        assert Plan(loaded, loaded.time_limit, loaded.seeds, loaded.workers).runs()
     suite = load_suite("smoke")
     runs = Plan(suite, time_limit=1.0, seeds=(1, 2), workers=1).runs()
     assert len(runs) == 2 * sum(len(i.solvers) for i in suite.instance)

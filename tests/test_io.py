@@ -115,3 +115,17 @@ def test_writing_into_a_missing_folder_is_bad_input(tmp_path: Path) -> None:
     """An output path in a folder that does not exist is an input error, not a crash."""
     with pytest.raises(InputError, match="no such folder"):
         write_pool(generate_pool(2, seed=1), tmp_path / "nope" / "p.json")
+
+
+def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    """Atomic writes go through a private temporary file; the result is readable like any other."""
+    import os
+
+    from consortium_solver.io import atomic_write_text
+
+    umask = os.umask(0o022)
+    try:
+        atomic_write_text(tmp_path / "out.json", "{}")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "out.json").stat().st_mode & 0o777 == 0o644
