@@ -441,6 +441,13 @@ def _load_call_file(text: str, source: str, folder: Path | None) -> Call:
     if links_file is not None:
         if folder is None:
             folder = Path(".")
+        if not (folder / str(links_file)).is_file():
+            raise InputError(
+                "no such sector link matrix file (paths are relative to the call model)",
+                source=source,
+                field="sector_links_file",
+                value=str(links_file),
+            )
         data["sector_links"] = read_sector_links(folder / str(links_file))
     try:
         return Call.model_validate(data)

@@ -1,13 +1,20 @@
-"""Shared fixtures and hypothesis profiles.
+"""Shared fixtures, hypothesis profiles and the example count of the property suite.
 
-Profiles: ``ci`` (the default: derandomised, so every run tries the same examples) and ``dev``
-(random, more examples). Choose with ``HYPOTHESIS_PROFILE=dev``.
+Profiles: ``ci`` (the default: derandomised, so every run tries the same examples), ``dev`` (random,
+twice the examples) and ``soak`` (random, 15 times the examples: ``make soak``). Choose with
+``HYPOTHESIS_PROFILE=...``. Properties decorated with :func:`counted` report, at the end of the
+session, how many examples ran and passed (summed over xdist workers).
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import os
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -23,7 +30,75 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("dev", max_examples=300, deadline=None, print_blob=True)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+settings.register_profile(
+    "soak",
+    max_examples=100,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=list(HealthCheck),
+)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+settings.load_profile(PROFILE)
+SCALE = {"ci": 1, "dev": 2, "soak": 15}.get(PROFILE, 1)
+
+
+def scaled(examples: int) -> int:
+    """A property's example count under the current profile."""
+    return examples * SCALE
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXAMPLES: Counter[str] = Counter()
+COUNTS = Path(__file__).resolve().parent.parent / ".pytest_cache" / "property-examples"
+
+
+def counted(fn: F) -> F:
+    """Count the examples a property runs and those that pass."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            out = fn(*args, **kwargs)
+        except BaseException as exc:
+            # Hypothesis's own control flow (an example abandoned while drawing) is not a run.
+            if not type(exc).__module__.startswith("hypothesis"):
+                EXAMPLES["ran"] += 1
+            raise
+        EXAMPLES["ran"] += 1
+        EXAMPLES["passed"] += 1
+        return out
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if _worker() == "main":
+        COUNTS.mkdir(parents=True, exist_ok=True)
+        for old in COUNTS.glob("*.json"):
+            old.unlink()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if EXAMPLES:
+        COUNTS.mkdir(parents=True, exist_ok=True)
+        (COUNTS / f"{_worker()}.json").write_text(json.dumps(dict(EXAMPLES)), encoding="utf-8")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _worker() != "main":
+        return
+    total: Counter[str] = Counter()
+    for path in COUNTS.glob("*.json"):
+        total.update(json.loads(path.read_text(encoding="utf-8")))
+    if total:
+        terminalreporter.write_line(
+            f"property examples (profile {PROFILE}): {total['ran']} ran, {total['passed']} passed"
+        )
+
 
 DATA = Path(__file__).parent / "data"
 

@@ -16,7 +16,7 @@ from consortium_solver.check import check, check_rule
 from consortium_solver.domain import Organisation, Pool, Status
 from consortium_solver.errors import InputError
 from consortium_solver.generate import generate_pool
-from tests.strategies import pools
+from consortium_solver.testing import pools
 
 FAST = BuildOptions(time_limit=20, workers=2)
 

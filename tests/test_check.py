@@ -26,8 +26,8 @@ from consortium_solver.calls import (
 from consortium_solver.check import CHECKERS, check, check_rule, score_terms, total
 from consortium_solver.domain import Organisation, Pool, Term
 from consortium_solver.errors import InputError
+from consortium_solver.testing import organisations, pools
 from tests.rule_cases import CASES, case_id
-from tests.strategies import organisations, pools
 
 
 def members(pool: Pool, *ids: str) -> list[Organisation]:

@@ -20,8 +20,8 @@ from consortium_solver.encode import (
     encode_rule,
     solve,
 )
+from consortium_solver.testing import pools
 from tests.rule_cases import CASES, case_id
-from tests.strategies import pools
 
 ONE_WORKER = SolveLimits(time_limit=10, workers=1)
 

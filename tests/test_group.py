@@ -14,7 +14,7 @@ from consortium_solver.domain import Pool, Status
 from consortium_solver.errors import InputError
 from consortium_solver.generate import generate_pool
 from consortium_solver.group import GroupOptions, group, no_call
-from tests.strategies import pools
+from consortium_solver.testing import pools
 
 
 def placed(result_rounds: list[list[tuple[str, ...]]]) -> list[str]:

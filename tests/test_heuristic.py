@@ -13,7 +13,7 @@ from consortium_solver.check import check_rule, score_terms, total
 from consortium_solver.domain import Pool
 from consortium_solver.generate import generate_pool
 from consortium_solver.heuristic import Scorer, VectorScorer, local_search
-from tests.strategies import pools
+from consortium_solver.testing import pools
 
 
 @given(pools(min_size=1, max_size=8), st.data())

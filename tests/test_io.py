@@ -11,7 +11,7 @@ from consortium_solver import Pool, read_pool, write_pool
 from consortium_solver.errors import InputError
 from consortium_solver.generate import generate_pool
 from consortium_solver.io import atomic_write_text, pool_to_csv
-from tests.strategies import pools
+from consortium_solver.testing import pools
 
 
 @pytest.mark.parametrize("suffix", [".json", ".csv", ".xlsx"])

@@ -1,0 +1,281 @@
+"""Hypothesis strategies for property tests of code that uses consortium-solver.
+
+Needs hypothesis (``pip install 'consortium-solver[testing]'``). The strategies draw realistic data —
+real country codes and NUTS-2 regions from the package's reference data, the sector taxonomy, the
+rule vocabulary of call models — and shrink towards small, plain examples: few organisations, the
+first places and sectors of the lists below, few rules.
+
+Example (a property a user's suite can copy)::
+
+    from hypothesis import given, settings
+    from consortium_solver import check
+    from consortium_solver.build import BuildOptions, build
+    from consortium_solver.testing import calls, pools
+
+    @settings(max_examples=50, deadline=None)
+    @given(pool=pools(min_size=3, max_size=10), call=calls())
+    def test_every_consortium_built_meets_the_rules(pool, call):
+        result = build(pool, call, options=BuildOptions(time_limit=5, workers=1))
+        for consortium in result.consortia:
+            verdict = check(pool, call, list(consortium.members))
+            assert verdict.eligible
+            assert abs(verdict.score - consortium.score) < 1e-6
+
+``pools`` returns :class:`~consortium_solver.domain.Pool` objects; ``pool.model_dump_json()`` is the
+pool document (DESIGN §5) that ``consortium check/build/group`` read.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+try:
+    from hypothesis import strategies as st
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        "consortium_solver.testing needs hypothesis: pip install 'consortium-solver[testing]'"
+    ) from exc
+
+from consortium_solver import reference
+from consortium_solver.calls import (
+    Call,
+    MaxPerValue,
+    MemberIn,
+    MinCount,
+    MinDistinct,
+    Objective,
+    Search,
+    Size,
+)
+from consortium_solver.domain import (
+    EccpStatus,
+    Maturity,
+    Organisation,
+    OrganisationType,
+    Pool,
+)
+
+__all__ = ["calls", "consortia", "organisations", "places", "pools", "rules"]
+
+LAGGING = ("less_developed", "transition")
+# Shrinking goes towards the start of each list: eligible, plain values first.
+_TYPES = (
+    OrganisationType.CLUSTER_ORGANISATION,
+    OrganisationType.BUSINESS_NETWORK_ORGANISATION,
+)
+_ECCP = (EccpStatus.REGISTERED, EccpStatus.APPLIED)
+_OUTSIDE_COSME = ("CH", "NO", "US", "IL")
+
+
+@functools.cache
+def _places() -> tuple[tuple[str, str | None, str], ...]:
+    """(country, NUTS-2 code or None, category) for every COSME country of 2018: EU regions with a
+    2014-2020 category (NUTS 2021 codes), the other countries' regions (unclassified), or the
+    country alone where it has no NUTS-2 region. Ordered so that shrinking prefers a few large
+    EU countries."""
+    cosme = reference.cosme_countries_2018()
+    first = ("DE", "FR", "IT", "PL", "ES")
+    out: list[tuple[str, str | None, str]] = []
+    by_country: dict[str, list[tuple[str, str | None, str]]] = {c: [] for c in cosme}
+    for code, region in sorted(reference.regions().items()):
+        if region.country not in cosme:
+            continue
+        if region.country in reference.eu28_countries():
+            if "2021" in region.versions and region.category is not None:
+                by_country[region.country].append((region.country, code, region.category))
+        elif "2024" in region.versions:
+            by_country[region.country].append((region.country, code, "unclassified"))
+    for country in (*first, *sorted(c for c in cosme if c not in first)):
+        entries = by_country[country] or [(country, None, "unclassified")]
+        out.extend(entries)
+    return tuple(out)
+
+
+def places(
+    countries: Sequence[str] | None = None, lagging: bool | None = None
+) -> st.SearchStrategy[tuple[str, str | None]]:
+    """A (country, NUTS-2 code or None) of a COSME country of 2018, optionally among ``countries``
+    and optionally in (``lagging=True``) or outside (``False``) a less developed or transition
+    region."""
+    chosen = [
+        (country, code)
+        for country, code, category in _places()
+        if (countries is None or country in countries)
+        and (lagging is None or (category in LAGGING) == lagging)
+    ]
+    if not chosen:
+        raise ValueError("no region of the reference data matches these countries and lagging")
+    return st.sampled_from(chosen)
+
+
+def _sector_ids(sectors: Sequence[str] | None) -> list[str]:
+    known = list(reference.sectors())
+    if sectors is None:
+        return known
+    unknown = [s for s in sectors if s not in reference.sectors()]
+    if unknown:
+        raise ValueError(f"unknown sector ids {unknown} (see `consortium sectors`)")
+    return list(sectors)
+
+
+@st.composite
+def organisations(
+    draw: st.DrawFn,
+    org_id: str | None = None,
+    *,
+    eligible: bool | None = None,
+    countries: Sequence[str] | None = None,
+    sectors: Sequence[str] | None = None,
+    lagging: bool | None = None,
+) -> Organisation:
+    """One organisation. ``eligible=True`` draws one the 2018 call accepts as a member (COSME
+    country, cluster or business-network organisation, on the ECCP); ``False`` one that fails it in
+    exactly one way; ``None`` either. ``sectors`` narrows the sector ids (a few make overlaps,
+    which the score is about, frequent)."""
+    if eligible is None:
+        eligible = draw(st.booleans().map(lambda b: not b))  # shrinks to eligible
+    sector_ids = _sector_ids(sectors)
+    country, nuts2 = draw(places(countries, lagging))
+    org_type = draw(st.sampled_from(_TYPES))
+    eccp = draw(st.sampled_from(_ECCP))
+    if not eligible:
+        defect = draw(st.sampled_from(("type", "eccp", "country")))
+        if defect == "type":
+            org_type = OrganisationType.OTHER
+        elif defect == "eccp":
+            eccp = EccpStatus.NONE
+        else:
+            country, nuts2 = draw(st.sampled_from(_OUTSIDE_COSME)), None
+    tags = sorted(reference.competences())
+    identifier = org_id or draw(st.from_regex(r"[a-z][a-z0-9-]{0,7}", fullmatch=True))
+    return Organisation(
+        id=identifier,
+        name=f"Cluster {identifier}",
+        country=country,
+        nuts2=nuts2,
+        organisation_type=org_type,
+        eccp_status=eccp,
+        sectors=tuple(
+            draw(st.lists(st.sampled_from(sector_ids), min_size=1, max_size=3, unique=True))
+        ),
+        offers=tuple(sorted(draw(st.lists(st.sampled_from(tags[:6]), max_size=3, unique=True)))),
+        needs=tuple(sorted(draw(st.lists(st.sampled_from(tags[:6]), max_size=2, unique=True)))),
+        maturity=draw(st.sampled_from(list(Maturity))),
+    )
+
+
+@st.composite
+def pools(
+    draw: st.DrawFn,
+    min_size: int = 1,
+    max_size: int = 10,
+    *,
+    eligible_share: float | None = None,
+    countries: Sequence[str] | None = None,
+    sectors: Sequence[str] | None = ("digital", "health", "tourism", "agri-food", "textile"),
+    name: str = "drawn",
+) -> Pool:
+    """A pool of ``min_size`` to ``max_size`` organisations with ids ``o0``, ``o1``, …
+
+    ``eligible_share``: the share of organisations eligible for the 2018 call (rounded; by default
+    each one is drawn either way). ``countries``: eligible organisations come from these COSME
+    countries only. ``sectors``: the sector ids drawn from (default: five ecosystems, so members
+    share sectors often; ``None`` for the whole taxonomy).
+    """
+    if not 0 <= min_size <= max_size:
+        raise ValueError("expected 0 <= min_size <= max_size")
+    if eligible_share is not None and not 0.0 <= eligible_share <= 1.0:
+        raise ValueError("eligible_share must lie in [0, 1]")
+    n = draw(st.integers(min_size, max_size))
+    flags: list[bool | None] = [None] * n
+    if eligible_share is not None:
+        k = round(eligible_share * n)
+        flags = [i < k for i in range(n)]
+    orgs = [
+        draw(organisations(f"o{i}", eligible=flag, countries=countries, sectors=sectors))
+        for i, flag in enumerate(flags)
+    ]
+    return Pool(name=name, organisations=tuple(orgs))
+
+
+ConsortiumRule = MinDistinct | MinCount | MaxPerValue | Size
+
+
+def rules(max_size: int = 6) -> st.SearchStrategy[ConsortiumRule]:
+    """One consortium rule of the call-model vocabulary (ids are filled in by :func:`calls`)."""
+    lagging = ("less_developed", "transition")
+    return st.one_of(
+        st.integers(1, 4).map(lambda k: MinDistinct(id="r", field="country", min=k)),
+        st.integers(1, 2).map(
+            lambda k: MinCount(id="r", field="region_category", values=lagging, min=k)
+        ),
+        st.integers(1, 3).map(lambda k: MaxPerValue(id="r", field="country", max=k)),
+        st.integers(1, 3).map(lambda k: MinDistinct(id="r", field="sectors", min=k)),
+        st.integers(1, 2).map(
+            lambda k: MinCount(
+                id="r", field="organisation_type", values=("cluster_organisation",), min=k
+            )
+        ),
+        st.integers(1, 3).map(lambda k: MinDistinct(id="r", field="maturity", min=k)),
+        st.integers(2, max_size).map(lambda k: Size(id="r", min=1, max=k)),
+    )
+
+
+@st.composite
+def calls(
+    draw: st.DrawFn, max_rules: int = 3, max_size: int = 6, member_filters: bool | None = None
+) -> Call:
+    """A valid call model: the 2018 call's member filters (COSME country, organisation type, ECCP;
+    always with ``member_filters=True``, never with ``False``, either by default), up to
+    ``max_rules`` consortium rules of the vocabulary, random non-negative weights (``size`` may be
+    negative), and a search range within 1..``max_size``."""
+    filters = []
+    if member_filters is None:
+        member_filters = draw(st.booleans().map(lambda b: not b))
+    if member_filters:
+        filters = [
+            MemberIn(id="cosme-country", field="country", values="@cosme-2018"),
+            MemberIn(
+                id="cluster-type",
+                field="organisation_type",
+                values=("cluster_organisation", "business_network_organisation"),
+            ),
+            MemberIn(id="on-eccp", field="eccp_status", values=("registered", "applied")),
+        ]
+    drawn = draw(st.lists(rules(max_size), max_size=max_rules))
+    consortium_rules = [r.model_copy(update={"id": f"rule-{k}"}) for k, r in enumerate(drawn)]
+    weight = st.sampled_from((0.0, 0.5, 1.0, 2.0))
+    objective = Objective(
+        sector_links=draw(weight),
+        needs_met=draw(weight),
+        countries=draw(weight),
+        development_mix=draw(weight),
+        maturity_mix=draw(weight),
+        size=draw(st.sampled_from((-0.5, 0.0, -1.0, 0.5))),
+    )
+    low = draw(st.integers(1, max_size))
+    high = draw(st.integers(low, max_size))
+    return Call(
+        id="drawn-call",
+        title="a drawn call model",
+        rules=(*filters, *consortium_rules),
+        objective=objective,
+        search=Search(min_size=low, max_size=high),
+    )
+
+
+def consortia(
+    pool: Pool, min_size: int = 1, max_size: int | None = None
+) -> st.SearchStrategy[tuple[str, ...]]:
+    """Member ids of a would-be consortium of the pool (distinct, in pool order; not necessarily
+    eligible — judge it with :func:`consortium_solver.check`)."""
+    ids = [o.id for o in pool.organisations]
+    top = len(ids) if max_size is None else min(max_size, len(ids))
+    if min_size > top:
+        raise ValueError("the pool has fewer organisations than min_size")
+    return (
+        st.lists(st.sampled_from(range(len(ids))), min_size=min_size, max_size=top, unique=True)
+        .map(sorted)
+        .map(lambda idx: tuple(ids[i] for i in idx))
+    )
