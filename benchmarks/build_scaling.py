@@ -30,16 +30,14 @@ CALL = "COS-CLUSTER-2018-03-02"
 
 def _setup(n: int, seed: int) -> tuple[Any, Any, Any, list[Any], list[Any]]:
     from consortium_solver import load_call
-    from consortium_solver.build import Demands, eligible_candidates
+    from consortium_solver.build import Demands, consortium_rules, eligible_candidates
     from consortium_solver.generate import generate_pool
 
     call = load_call(CALL)
     pool = generate_pool(n, seed=seed)
     demands = Demands(size=(3, 6))
     candidates = eligible_candidates(pool, call, demands)
-    rules = [
-        r for r in (*call.rules, *demands.rules(call)) if r.kind not in {"member_in", "exclude"}
-    ]
+    rules = consortium_rules(call, demands)
     return call, pool, demands, candidates, rules
 
 
@@ -79,62 +77,17 @@ def run_cpsat(n: int, seed: int, time_limit: float) -> dict[str, Any]:
 
 
 def run_highs(n: int, seed: int, time_limit: float) -> dict[str, Any]:
-    import highspy
-    import numpy as np
+    from consortium_solver.encode.highs import solve_highs
 
-    call, _pool, _demands, candidates, rules = _setup(n, seed)
+    call, pool, demands, _candidates, _rules = _setup(n, seed)
     t = time.perf_counter()
-    m, objective = _encode(call, candidates, rules)
-    proto = m.model.proto
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 2)
-    h.setOptionValue("time_limit", float(time_limit))
-    h.setOptionValue("mip_rel_gap", 0.0)
-    inf = highspy.kHighsInf
-    n_vars = len(proto.variables)
-    domains = [list(v.domain) for v in proto.variables]  # pybind fields: no negative indexing
-    lower = np.array([d[0] for d in domains], dtype=np.float64)
-    upper = np.array([d[-1] for d in domains], dtype=np.float64)
-    cost = np.zeros(n_vars)
-    for var, coef in zip(proto.objective.vars, proto.objective.coeffs, strict=True):
-        cost[var] = coef  # CP-SAT stores a maximisation as a minimisation of the negation
-    h.addCols(n_vars, cost, lower, upper, 0, np.array([]), np.array([]), np.array([]))
-    h.changeColsIntegrality(
-        n_vars,
-        np.arange(n_vars, dtype=np.int32),
-        np.array([highspy.HighsVarType.kInteger] * n_vars),
-    )
-    rows = 0
-    for ct in proto.constraints:
-        if not ct.has_linear():
-            continue  # the element constraints: redundant cuts
-        assert not list(ct.enforcement_literal)
-        domain = list(ct.linear.domain)
-        lo, hi = domain[0], domain[-1]
-        idx = np.array(list(ct.linear.vars), dtype=np.int32)
-        val = np.array(list(ct.linear.coeffs), dtype=np.float64)
-        h.addRow(
-            -inf if lo <= -(2**62) else float(lo),
-            inf if hi >= 2**62 else float(hi),
-            len(idx),
-            idx,
-            val,
-        )
-        rows += 1
-    model_s = time.perf_counter() - t
-    h.run()
-    info = h.getInfo()
-    status = h.modelStatusToString(h.getModelStatus())
-    sign = proto.objective.scaling_factor or 1.0
-    value = sign * (info.objective_function_value + proto.objective.offset) / objective.scale
-    bound = sign * (info.mip_dual_bound + proto.objective.offset) / objective.scale
+    mip = solve_highs(pool, call, demands, time_limit=time_limit, threads=2)
     return {
         "solver": "highs",
-        "status": "optimal" if status == "Optimal" else status.lower(),
-        "objective": round(value, 6),
-        "bound": round(bound, 6),
-        "model_s": model_s,
+        "status": mip.status,
+        "objective": mip.objective,
+        "bound": mip.bound,
+        "model_s": mip.model_s,
         "total_s": time.perf_counter() - t,
         "peak_mb": _peak_mb(),
     }

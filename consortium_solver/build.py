@@ -109,6 +109,14 @@ class BuildOptions:
     progress: Progress | None = field(default=None, repr=False)
 
 
+def consortium_rules(call: Call, demands: Demands) -> list[Any]:
+    """The call's and the user's rules on a consortium as a whole; member filters and exclusions
+    are applied by filtering the candidates instead (:func:`eligible_candidates`)."""
+    return [
+        r for r in (*call.rules, *demands.rules(call)) if not isinstance(r, (MemberIn, Exclude))
+    ]
+
+
 def eligible_candidates(pool: Pool, call: Call, demands: Demands) -> list[Organisation]:
     """Organisations passing every member filter of the call and not excluded by the user."""
     excluded = set(demands.exclude)

@@ -7,9 +7,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from consortium_solver.errors import InputError
-from consortium_solver.mdgp import mdgp_value, read_mdgp, solve_mdgp
+from consortium_solver.mdgp import (
+    MdgpInstance,
+    _initial,
+    _sizes,
+    mdgp_value,
+    read_mdgp,
+    solve_mdgp,
+)
 
 LIB = Path(__file__).resolve().parent.parent / "instances" / "mdgplib"
 with (LIB / "best_known.csv").open(encoding="utf-8") as _f:
@@ -53,3 +62,45 @@ def test_bad_instances(tmp_path: Path, text: str, fragment: str) -> None:
     with pytest.raises(InputError) as info:
         read_mdgp(path)
     assert fragment in str(info.value)
+
+
+DS_SMALL = [name for name in SMALL if "_ds_" in name]
+
+
+@pytest.mark.parametrize("name", DS_SMALL)
+def test_size_ranges_race_to_the_exact_optimum(name: str) -> None:
+    """The race of starting size profiles (ds instances, time-limited runs) also ends at the
+    exhaustive optimum on n = 10 and 12; the seconds are a ceiling, the optimum comes at once."""
+    inst = read_mdgp(LIB / "instances" / f"{name}.txt")
+    result = solve_mdgp(inst, time_limit=1, seed=2)
+    assert result.objective == pytest.approx(float(BEST[name]["best_known"]), abs=1e-3)
+    sizes = [len(g.members) for g in result.consortia]
+    assert all(lo <= s <= hi for s, lo, hi in zip(sizes, inst.lower, inst.upper, strict=True))
+
+
+@settings(max_examples=60)
+@given(
+    bounds=st.lists(
+        st.tuples(st.integers(0, 6), st.integers(0, 6)).map(sorted), min_size=1, max_size=6
+    ),
+    data=st.data(),
+)
+def test_size_profiles_fit_the_bounds(bounds: list[list[int]], data: st.DataObject) -> None:
+    """Every starting profile gives sizes within the bounds that add up to n."""
+    lower = np.array([lo for lo, _ in bounds])
+    upper = np.array([hi for _, hi in bounds])
+    n = data.draw(st.integers(int(lower.sum()), int(upper.sum())))
+    if n < 2:
+        return
+    inst = MdgpInstance("drawn", np.zeros((n, n)), lower, upper)
+    rng = np.random.default_rng(data.draw(st.integers(0, 1000)))
+    for profile in ("extreme", "balanced", "random"):
+        sizes = _sizes(inst, rng, profile)
+        assert sizes.sum() == n and (sizes >= lower).all() and (sizes <= upper).all()
+        drawn = np.bincount(_initial(inst, rng, profile), minlength=len(bounds))
+        assert drawn.sum() == n and (drawn >= lower).all() and (drawn <= upper).all()
+    # balanced: a group given more than its lower bound is at most one above any group with room
+    balanced = _sizes(inst, rng, "balanced")
+    for g in np.flatnonzero(balanced > lower):
+        for h in np.flatnonzero(balanced < upper):
+            assert balanced[g] - balanced[h] <= 1

@@ -87,7 +87,13 @@ def _build(
     seed: int,
     progress: Any,
 ) -> dict[str, Any]:
-    from consortium_solver.build import BuildOptions, Demands, build, eligible_candidates
+    from consortium_solver.build import (
+        BuildOptions,
+        Demands,
+        build,
+        consortium_rules,
+        eligible_candidates,
+    )
     from consortium_solver.calls import load_call
     from consortium_solver.check import check
 
@@ -107,9 +113,7 @@ def _build(
 
     low, high = demands.size or (call.search.min_size, call.search.max_size)
     candidates = eligible_candidates(pool, call, demands)
-    rules = [
-        r for r in (*call.rules, *demands.rules(call)) if r.kind not in {"member_in", "exclude"}
-    ]
+    rules = consortium_rules(call, demands)
     members = local_search(
         candidates,
         rules,

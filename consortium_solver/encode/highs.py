@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from consortium_solver.build import Demands, eligible_candidates
+from consortium_solver.build import Demands, consortium_rules, eligible_candidates
 from consortium_solver.calls import Call
 from consortium_solver.domain import Pool
 from consortium_solver.encode.model import SelectionModel
@@ -47,9 +47,7 @@ def solve_highs(
     start = time.perf_counter()
     _, high = demands.size or (call.search.min_size, call.search.max_size)
     candidates = eligible_candidates(pool, call, demands)
-    rules = [
-        r for r in (*call.rules, *demands.rules(call)) if r.kind not in {"member_in", "exclude"}
-    ]
+    rules = consortium_rules(call, demands)
     m = SelectionModel(candidates, max_size=high)
     for rule in rules:
         encode_rule(m, rule)
