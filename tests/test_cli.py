@@ -90,6 +90,11 @@ BAD_FRAGMENTS = {
     "call_search_min_above_max.toml": "min_size (5) is larger than max_size (3)",
     "call_rules_not_a_list.toml": "key 'rules', value 'size'",
     "call_missing_sector_links_file.toml": "field 'sector_links_file', value 'nowhere.csv'",
+    "call_missing_id.toml": "key 'id': missing key",
+    "call_programme_not_text.toml": "key 'programme', value 2018",
+    "call_rule_text_not_text.toml": "key 'rules[0].text': Input should be a valid string",
+    "call_min_distinct_unknown_field.toml": "key 'rules[0].field', value 'colour'",
+    "call_include_no_members.toml": "key 'rules[0].members': Tuple should have at least 1 item",
 }
 
 
