@@ -45,6 +45,9 @@ HARD = 1_000_000.0  # weight of one violation or repeated meeting against score 
 IDLE_STEPS = 300_000  # annealing steps without a better schedule before stopping early
 TABU_TENURE = (4, 100)  # iterations a swap stays tabu (Dotú & Van Hentenryck 2005)
 STABLE = 1_000  # repair iterations without a better count before a restart from the best
+# Cyclic schedules are tried up to this many member-rounds (e.g. 300 members over 20 rounds); the
+# tight schedules they are for are small, and larger ones are easy for the repair.
+CYCLIC_MAX_WORK = 6_000
 
 
 class GroupRules:
@@ -191,7 +194,14 @@ class GroupingSearch:
         """A first schedule. With several rounds and no rule but the group sizes, a cyclic
         schedule (:mod:`consortium_solver.cyclic`) is tried first, until ``deadline``."""
         g = self.group_count()
-        if self.n_rounds > 1 and self.rules.sizes_only and deadline is not None and g >= 2:
+        small = self.n * self.n_rounds <= CYCLIC_MAX_WORK  # its set-up is O(n^2 R) in Python
+        if (
+            self.n_rounds > 1
+            and self.rules.sizes_only
+            and deadline is not None
+            and g >= 2
+            and small
+        ):
             q, extra = divmod(self.n, g)
             sizes = [q + 1] * extra + [q] * (g - extra)
             if self.min_size <= q and q + (extra > 0) <= self.max_size:
