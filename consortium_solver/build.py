@@ -82,12 +82,7 @@ class Demands:
             ("--exclude", self.exclude),
         ):
             for org_id in ids:
-                if org_id not in pool.by_id:
-                    raise InputError(
-                        f"no organisation with this id in pool {pool.name!r}",
-                        field=option,
-                        value=org_id,
-                    )
+                pool.require(org_id, option)
         if self.size is not None:
             low, high = self.size
             if low < 1 or low > high:

@@ -86,7 +86,7 @@ class CyclicSearch:
             return None
         if self.n - self.cycles * self.period > len(self.sizes):
             return None  # two fixed points would share a group in every round
-        orbit, rng = self.orbit, self.rng
+        rng = self.rng
         base = self._fresh()
         uses = self._uses(base)
         cost = sum(self.repeats(o, u) for o, u in enumerate(uses))
@@ -102,14 +102,8 @@ class CyclicSearch:
                 tabu.clear()
                 continue
             ga, gb, x, y, delta = move
-            for z in base[ga]:
-                if z != x:
-                    uses[orbit[x][z]] -= 1
-                    uses[orbit[y][z]] += 1
-            for z in base[gb]:
-                if z != y:
-                    uses[orbit[y][z]] -= 1
-                    uses[orbit[x][z]] += 1
+            for o, c in self._changes(base[ga], x, base[gb], y).items():
+                uses[o] += c
             base[ga] = [y if v == x else v for v in base[ga]]
             base[gb] = [x if v == y else v for v in base[gb]]
             cost += delta
@@ -125,6 +119,17 @@ class CyclicSearch:
                 tabu.clear()
                 since = 0
         return self.develop(base)
+
+    def _changes(self, grp: Sequence[int], x: int, other: Sequence[int], y: int) -> dict[int, int]:
+        """Uses gained (+) and lost (-) per pair orbit when x (in grp) and y (in other) swap."""
+        change: dict[int, int] = {}
+        for stays, leaves, joins in ((grp, x, y), (other, y, x)):
+            for z in stays:
+                if z != leaves:
+                    lost, gained = self.orbit[leaves][z], self.orbit[joins][z]
+                    change[lost] = change.get(lost, 0) - 1
+                    change[gained] = change.get(gained, 0) + 1
+        return change
 
     def _best_move(
         self,
@@ -147,19 +152,7 @@ class CyclicSearch:
                     if gb == ga:
                         continue
                     for y in other:
-                        change: dict[int, int] = {}
-                        for z in grp:
-                            if z != x:
-                                o = orbit[x][z]
-                                change[o] = change.get(o, 0) - 1
-                                o = orbit[y][z]
-                                change[o] = change.get(o, 0) + 1
-                        for z in other:
-                            if z != y:
-                                o = orbit[y][z]
-                                change[o] = change.get(o, 0) - 1
-                                o = orbit[x][z]
-                                change[o] = change.get(o, 0) + 1
+                        change = self._changes(grp, x, other, y)
                         delta = sum(
                             repeats(o, uses[o] + c) - repeats(o, uses[o])
                             for o, c in change.items()

@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from consortium_solver import reference
+from consortium_solver.errors import InputError
 
 
 class RegionCategory(StrEnum):
@@ -194,6 +195,14 @@ class Pool(BaseModel):
     def by_id(self) -> dict[str, Organisation]:
         """Organisations keyed by id."""
         return {org.id: org for org in self.organisations}
+
+    def require(self, org_id: str, field: str) -> Organisation:
+        """The organisation with this id, or an input error naming the option that gave it."""
+        if org_id not in self.by_id:
+            raise InputError(
+                f"no organisation with this id in pool {self.name!r}", field=field, value=org_id
+            )
+        return self.by_id[org_id]
 
     def __len__(self) -> int:
         return len(self.organisations)

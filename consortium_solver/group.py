@@ -184,12 +184,7 @@ def _check_options(pool: Pool, options: GroupOptions) -> None:
     for option, pairs in (("--together", options.together), ("--apart", options.apart)):
         for pair in pairs:
             for org_id in pair:
-                if org_id not in pool.by_id:
-                    raise InputError(
-                        f"no organisation with this id in pool {pool.name!r}",
-                        field=option,
-                        value=org_id,
-                    )
+                pool.require(org_id, option)
             if pair[0] == pair[1]:
                 raise InputError(
                     "a pair names two different organisations", field=option, value=",".join(pair)

@@ -18,25 +18,13 @@ from typer.testing import CliRunner
 
 from consortium_solver.calls import packaged_calls
 from consortium_solver.cli import app
-from consortium_solver.domain import Pool
+from consortium_solver.domain import Organisation, Pool
 from consortium_solver.io import pool_to_csv, pool_to_json, pool_to_xlsx
 from consortium_solver.testing import pools
 from tests.conftest import counted, scaled
 
 runner = CliRunner()
-FIELDS = (
-    "id",
-    "name",
-    "country",
-    "nuts2",
-    "region_category",
-    "organisation_type",
-    "eccp_status",
-    "sectors",
-    "offers",
-    "needs",
-    "maturity",
-)
+FIELDS = tuple(Organisation.model_fields)
 ODD_VALUES = st.one_of(
     st.none(),
     st.booleans(),

@@ -96,6 +96,7 @@ def _build(
     )
     from consortium_solver.calls import load_call
     from consortium_solver.check import check
+    from consortium_solver.errors import InternalError
 
     call = load_call(inst["call"])
     demands = Demands(size=_size(inst.get("size")))
@@ -126,8 +127,10 @@ def _build(
     )
     if members is None:
         return {"status": "unknown", "objective": None, "bound": None}
-    score = check(pool, call, members, extra_rules=rules).score
-    return {"status": "feasible", "objective": score, "bound": None}
+    verdict = check(pool, call, members, extra_rules=demands.rules(call))
+    if not verdict.eligible:
+        raise InternalError("the greedy baseline returned a consortium the validator rejects")
+    return {"status": "feasible", "objective": verdict.score, "bound": None}
 
 
 def _group(

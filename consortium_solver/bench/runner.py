@@ -143,9 +143,10 @@ def execute(
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             futures = {pool.submit(run_one, spec): k for k, spec in enumerate(specs)}
             for future in as_completed(futures):
-                rows[futures[future]] = future.result()
+                row = future.result()
+                rows[futures[future]] = row
                 if on_done:
-                    on_done(rows[futures[future]] or {})
+                    on_done(row)
     elif executor == "dask":
         _dask(specs, rows, scheduler, dask_workers, on_done)
     else:
