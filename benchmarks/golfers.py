@@ -1,6 +1,7 @@
 """Rounds without repeated meetings (the social golfer problem, CSPLib 010): time until a schedule of
-G groups of S for W rounds has no pair meeting twice, the cyclic seed plus repair against the repair
-alone (the greedy construction, then the Dotú–Van Hentenryck tabu search), side by side.
+G groups of S for W rounds has no pair meeting twice, side by side: the repair alone (the greedy
+construction, then the Dotú–Van Hentenryck tabu search), the cyclic seed plus repair, and -- where
+the numbers fit one -- the finite-geometry construction (designs.py; what `consortium group` does).
 
     python benchmarks/golfers.py                      # the instances below, seeds 1 2, 20 s each
     python benchmarks/golfers.py --instances 8-4-9 --seeds 1 2 3 --time-limit 60
@@ -16,10 +17,28 @@ import statistics
 import time
 from typing import Any
 
-INSTANCES = ["5-3-7", "6-3-8", "6-4-6", "7-4-7", "8-4-8", "8-4-9", "8-4-10", "10-3-14"]
+INSTANCES = [
+    "5-3-7",
+    "6-3-8",
+    "6-4-6",
+    "7-4-7",
+    "8-4-8",
+    "8-4-9",
+    "8-4-10",
+    "10-3-14",
+    "4-4-5",
+    "7-7-8",
+    "9-3-13",
+    "32-4-42",
+]
+METHODS = {  # label: (cyclic seed, constructions)
+    "repair only": (False, False),
+    "cyclic seed + repair": (True, False),
+    "construction": (True, True),
+}
 
 
-def run(instance: str, seed: int, time_limit: float, cyclic: bool) -> dict[str, Any]:
+def run(instance: str, seed: int, time_limit: float, cyclic: bool, designs: bool) -> dict[str, Any]:
     from consortium_solver.calls import Objective
     from consortium_solver.generate import generate_pool
     from consortium_solver.group import cyclic_budget
@@ -39,7 +58,9 @@ def run(instance: str, seed: int, time_limit: float, cyclic: bool) -> dict[str, 
         seed=seed,
     )
     deadline = start + time_limit
-    schedule = search.construct(deadline=start + cyclic_budget(time_limit) if cyclic else None)
+    schedule = search.construct(
+        deadline=start + cyclic_budget(time_limit) if cyclic else None, designs=designs
+    )
     values = [[search.group_value(g) for g in gs] for gs in schedule.rounds]
     search._repair_conflicts(schedule, values, deadline)
     elapsed = time.perf_counter() - start
@@ -58,9 +79,14 @@ def main() -> None:
 
     print("| instance | method | solved | median time s | fewest repeats left |")
     print("| --- | --- | ---: | ---: | ---: |")
+    from consortium_solver.designs import known_rounds
+
     for instance in args.instances:
-        for label, cyclic in (("repair only", False), ("cyclic seed + repair", True)):
-            runs = [run(instance, s, args.time_limit, cyclic) for s in args.seeds]
+        groups, size, rounds = (int(v) for v in instance.split("-"))
+        for label, (cyclic, designs) in METHODS.items():
+            if designs and known_rounds(groups * size, size, rounds) is None:
+                continue  # no construction fits: the same as the cyclic seed
+            runs = [run(instance, s, args.time_limit, cyclic, designs) for s in args.seeds]
             solved = [r["time"] for r in runs if r["solved"]]
             median = f"{statistics.median(solved):.2f}" if solved else "—"
             fewest = min(r["repeats"] for r in runs)

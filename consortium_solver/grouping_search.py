@@ -38,6 +38,7 @@ from consortium_solver.calls import (
     member_value,
 )
 from consortium_solver.cyclic import CyclicSearch
+from consortium_solver.designs import known_rounds
 from consortium_solver.domain import Organisation
 from consortium_solver.heuristic import Scorer
 
@@ -190,24 +191,23 @@ class GroupingSearch:
             g = min(g, len(hit))
         return max(g, 0)
 
-    def construct(self, deadline: float | None = None) -> Schedule:
-        """A first schedule. With several rounds and no rule but the group sizes, a cyclic
-        schedule (:mod:`consortium_solver.cyclic`) is tried first, until ``deadline``."""
+    def construct(self, deadline: float | None = None, designs: bool = True) -> Schedule:
+        """A first schedule. With several rounds and no rule but the group sizes, a schedule
+        from a finite geometry (:mod:`consortium_solver.designs`; ``designs=False`` skips them,
+        for benchmarks) where the numbers fit one, else a cyclic schedule
+        (:mod:`consortium_solver.cyclic`) tried until ``deadline``."""
         g = self.group_count()
-        small = self.n * self.n_rounds <= CYCLIC_MAX_WORK  # its set-up is O(n^2 R) in Python
-        if (
-            self.n_rounds > 1
-            and self.rules.sizes_only
-            and deadline is not None
-            and g >= 2
-            and small
-        ):
+        if self.n_rounds > 1 and self.rules.sizes_only and deadline is not None and g >= 2:
             q, extra = divmod(self.n, g)
             sizes = [q + 1] * extra + [q] * (g - extra)
             if self.min_size <= q and q + (extra > 0) <= self.max_size:
-                found = CyclicSearch(self.n, sizes, self.n_rounds, self.rng).search(deadline)
-                if found is not None:
-                    return _schedule(self.n, found)
+                designed = known_rounds(self.n, q, self.n_rounds) if designs and not extra else None
+                if designed is not None:
+                    return _schedule(self.n, self._relabelled(designed))
+                if self.n * self.n_rounds <= CYCLIC_MAX_WORK:  # its set-up is O(n^2 R) in Python
+                    found = CyclicSearch(self.n, sizes, self.n_rounds, self.rng).search(deadline)
+                    if found is not None:
+                        return _schedule(self.n, found)
         size = self.n if self.n_rounds > 1 else 0
         meet = np.zeros((size, size), dtype=np.int16)
         rounds, unplaced = [], []
@@ -219,6 +219,13 @@ class GroupingSearch:
                 for grp in groups:
                     _meet_group(meet, grp)
         return Schedule(rounds, unplaced, meet)
+
+    def _relabelled(self, rounds: list[list[list[int]]]) -> list[list[list[int]]]:
+        """The same schedule with members renamed at random (per seed), so that a construction
+        does not always put the pool's first rows together."""
+        names = list(range(self.n))
+        self.rng.shuffle(names)
+        return [[sorted(names[m] for m in grp) for grp in groups] for groups in rounds]
 
     def _construct_round(self, g: int, meet: np.ndarray) -> tuple[list[list[int]], list[int]]:
         if g == 0:

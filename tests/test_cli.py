@@ -371,6 +371,30 @@ def test_group_impossible_rounds_exit_1() -> None:
     assert doc["status"] == "infeasible" and "at most 3 rounds" in doc["note"]
 
 
+def test_readme_social_golfers(tmp_path: Path) -> None:
+    """The README's two commands: 32 generated organisations, 10 rounds of 8 groups of 4, and no
+    pair of organisations in a group twice (counted here from the JSON document)."""
+    pool = tmp_path / "golfers.json"
+    assert (
+        runner.invoke(app, ["generate", "--n", "32", "--seed", "1", "--out", str(pool)]).exit_code
+        == 0
+    )
+    args = ["group", str(pool), "--call", "none", "--size", "4..4", "--rounds", "10"]
+    result = runner.invoke(app, [*args, "--time-limit", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["status"] == "feasible" and len(doc["rounds"]) == 10 and not doc["unassigned"]
+    pairs = [
+        frozenset((a, b))
+        for groups in doc["rounds"]
+        for g in groups
+        for i, a in enumerate(g["members"])
+        for b in g["members"][i + 1 :]
+    ]
+    assert all(len(g["members"]) == 4 for groups in doc["rounds"] for g in groups)
+    assert len(pairs) == 10 * 8 * 6 and len(set(pairs)) == len(pairs)
+
+
 def test_group_without_groups_still_lists_everyone(tmp_path: Path) -> None:
     """An impossible request written as CSV keeps one row per organisation, none in a group."""
     pool = str(DATA / "ok" / "two_countries_pool.csv")

@@ -1,0 +1,116 @@
+"""Schedules from finite geometry: the fields obey the field laws, and every schedule returned is a
+sequence of partitions in which no pair meets twice (counted here, independently of the module's
+own check), with as many rounds as asked."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from consortium_solver.designs import (
+    Field,
+    affine_rounds,
+    doubled_rounds,
+    known_rounds,
+    prime_power,
+)
+from tests.conftest import counted, scaled
+
+FIELD_ORDERS = [2, 3, 4, 5, 7, 8, 9, 16, 25, 27]
+
+
+def meetings(rounds: list[list[list[int]]]) -> Counter[frozenset[int]]:
+    return Counter(frozenset(p) for r in rounds for g in r for p in itertools.combinations(g, 2))
+
+
+def assert_schedule(rounds: list[list[list[int]]], n: int, size: int) -> None:
+    for groups in rounds:
+        assert sorted(m for g in groups for m in g) == list(range(n))
+        assert all(len(g) == size for g in groups)
+    assert max(meetings(rounds).values(), default=0) <= 1
+
+
+@pytest.mark.parametrize("q", range(1, 130))
+def test_prime_power_agrees_with_trial_division(q: int) -> None:
+    primes = [p for p in range(2, q + 1) if all(p % d for d in range(2, p))]
+    expected = next(((p, m) for p in primes for m in range(1, 8) if p**m == q), None)
+    assert prime_power(q) == expected
+
+
+@pytest.mark.parametrize("q", FIELD_ORDERS)
+@settings(max_examples=scaled(30))
+@given(data=st.data())
+def test_fields_obey_the_field_laws(q: int, data: st.DataObject) -> None:
+    f = Field(q)
+    a, b, c = (data.draw(st.integers(0, q - 1)) for _ in range(3))
+    add, mul = f.add, f.mul
+    assert add[a][b] == add[b][a] and mul[a][b] == mul[b][a]
+    assert add[add[a][b]][c] == add[a][add[b][c]]
+    assert mul[mul[a][b]][c] == mul[a][mul[b][c]]
+    assert mul[a][add[b][c]] == add[mul[a][b]][mul[a][c]]
+    assert add[a][0] == a and mul[a][1] == a
+    assert any(add[a][x] == 0 for x in range(q))
+    if a:
+        assert any(mul[a][x] == 1 for x in range(q))
+
+
+@pytest.mark.parametrize(
+    ("q", "t"), [(2, 3), (3, 2), (3, 3), (4, 2), (5, 2), (7, 2), (8, 2), (9, 2)]
+)
+def test_affine_geometry_meets_every_pair_exactly_once(q: int, t: int) -> None:
+    rounds = affine_rounds(q, t)
+    n = q**t
+    assert len(rounds) == (n - 1) // (q - 1)
+    assert_schedule(rounds, n, q)
+    assert len(meetings(rounds)) == n * (n - 1) // 2
+
+
+@pytest.mark.parametrize("t", [4, 6])
+def test_doubled_space_misses_only_each_members_partner(t: int) -> None:
+    """32 in fours for 10 rounds (the social golfer problem), 128 in fours for 42."""
+    rounds = doubled_rounds(t)
+    assert rounds is not None
+    n = 2 ** (t + 1)
+    assert len(rounds) == 2 * (2**t - 1) // 3
+    assert_schedule(rounds, n, 4)
+    met = meetings(rounds)
+    for m in range(n):
+        unmet = [x for x in range(n) if x != m and frozenset((m, x)) not in met]
+        assert unmet == [m ^ 1]
+
+
+@pytest.mark.parametrize("t", [2, 3, 5, 8])
+def test_doubled_space_declines_other_dimensions(t: int) -> None:
+    assert doubled_rounds(t) is None
+
+
+@settings(max_examples=scaled(200))
+@given(n=st.integers(2, 140), size=st.integers(2, 12), n_rounds=st.integers(1, 50))
+@counted
+def test_whatever_is_constructed_is_a_schedule_without_repeats(
+    n: int, size: int, n_rounds: int
+) -> None:
+    rounds = known_rounds(n, size, n_rounds)
+    if rounds is not None:
+        assert len(rounds) == n_rounds
+        assert_schedule(rounds, n, size)
+
+
+@pytest.mark.parametrize(
+    ("n", "size", "n_rounds"),
+    [(32, 4, 10), (128, 4, 42), (16, 4, 5), (49, 7, 8), (27, 3, 13), (81, 9, 10), (64, 2, 63)],
+)
+def test_known_instances_are_constructed_to_their_maximum(n: int, size: int, n_rounds: int) -> None:
+    rounds = known_rounds(n, size, n_rounds)
+    assert rounds is not None and len(rounds) == n_rounds
+    assert_schedule(rounds, n, size)
+    assert known_rounds(n, size, n_rounds + 1) is None  # no construction claims more
+
+
+@pytest.mark.parametrize(("n", "size", "n_rounds"), [(30, 3, 2), (32, 4, 0), (12, 6, 2), (4, 4, 1)])
+def test_numbers_that_fit_no_construction_get_none(n: int, size: int, n_rounds: int) -> None:
+    assert known_rounds(n, size, n_rounds) is None
