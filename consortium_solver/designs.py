@@ -22,8 +22,10 @@ Some multi-round groupings are hard for search and easy for algebra. Two constru
   met exactly once iff ``s_L(x) + s_L(x+d) + s_M(x) + s_M(x+d) = 1`` (mod 2) for the two lines
   ``L``, ``M`` through ``d`` -- a linear system over GF(2) in the signs, solved by elimination.
   (Two planes of AG(t, 2) share at most two points, so no pair of couples is grouped twice in one
-  coset pair; the partners ``2x``, ``2x + 1`` never meet.) Linear signs cannot work (each side of
-  the system then sums to 0 over a line while 15 equations ask for 1), hence the general solve.
+  coset pair; the partners ``2x``, ``2x + 1`` never meet.) Linear signs cannot work: the system
+  then says ``f_L(d) + f_M(d) = 1`` for each of the ``2**t - 1`` (an odd number) differences, while a
+  linear form sums to 0 over the three points of a line, so the left sides add up to 0 -- hence
+  the general solve.
 
 Both are checked here before they are returned, and the caller's validator checks them again.
 """
@@ -104,7 +106,7 @@ def affine_rounds(q: int, t: int, limit: int | None = None) -> Rounds:
     add, mul = field.add, field.mul
     points = list(itertools.product(range(q), repeat=t))
     index = {x: sum(c * q**i for i, c in enumerate(x)) for x in points}
-    rounds = []
+    rounds: Rounds = []
     for d in points:  # directions: first non-zero coordinate 1
         lead = next((c for c in d if c), 0)
         if lead != 1:
