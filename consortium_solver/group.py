@@ -152,7 +152,8 @@ def group(pool: Pool, call: Call, options: GroupOptions | None = None) -> Result
 
 
 def _improved(search: GroupingSearch, options: GroupOptions, start: float) -> Schedule:
-    """Construction (a cyclic schedule first where it applies), then the search to the deadline."""
+    """Construction (a designed or cyclic schedule first where one applies), then the search to
+    the deadline."""
     schedule = search.construct(deadline=start + cyclic_budget(options.time_limit))
     report = None
     if options.progress is not None:

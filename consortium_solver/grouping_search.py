@@ -492,42 +492,38 @@ class GroupingSearch:
             a = groups[gi]
             kind = self.rng.random()
             before = cost(r)
-            if rest and kind < 0.15:  # exchange with, or insert, an unplaced member
+            if rest and kind < 0.15:  # insert an unplaced member, or exchange one for it
                 u_pos = self.rng.randrange(len(rest))
                 u = rest[u_pos]
+                out: int | None = None  # the member u replaces, if any
                 if len(a) < self.max_size and self.rng.random() < 0.5:
                     new_a = [*a, u]
                     meet_delta = sum(meet[u, k] >= 1 for k in a) if meet.size else 0
-                    old = values[r][gi]
-                    values[r][gi] = self.group_value(new_a)
-                    delta = cost(r) - before + HARD * meet_delta
-                    if delta <= 0 or self.rng.random() < math.exp(-delta / temperature):
-                        if meet.size:
-                            _join(meet, u, a)
-                        groups[gi] = new_a
-                        rest.pop(u_pos)
-                        current += delta
-                    else:
-                        values[r][gi] = old
                 else:
                     pos = self.rng.randrange(len(a))
-                    i = a[pos]
+                    out = a[pos]
                     new_a = [*a[:pos], u, *a[pos + 1 :]]
                     meet_delta = 0
                     if meet.size:
-                        meet_delta = sum((meet[u, k] >= 1) - (meet[i, k] > 1) for k in a if k != i)
-                    old = values[r][gi]
-                    values[r][gi] = self.group_value(new_a)
-                    delta = cost(r) - before + HARD * meet_delta
-                    if delta <= 0 or self.rng.random() < math.exp(-delta / temperature):
-                        if meet.size:
-                            _leave(meet, i, a)
-                            _join(meet, u, [k for k in a if k != i])
-                        groups[gi] = new_a
-                        rest[u_pos] = i
-                        current += delta
+                        meet_delta = sum(
+                            int(meet[u, k] >= 1) - int(meet[out, k] > 1) for k in a if k != out
+                        )
+                old = values[r][gi]
+                values[r][gi] = self.group_value(new_a)
+                delta = cost(r) - before + HARD * meet_delta
+                if delta <= 0 or self.rng.random() < math.exp(-delta / temperature):
+                    if meet.size:
+                        if out is not None:
+                            _leave(meet, out, a)
+                        _join(meet, u, [k for k in a if k != out])
+                    groups[gi] = new_a
+                    if out is None:
+                        rest.pop(u_pos)
                     else:
-                        values[r][gi] = old
+                        rest[u_pos] = out
+                    current += delta
+                else:
+                    values[r][gi] = old
             elif len(groups) >= 2:
                 gj = self.rng.randrange(len(groups) - 1)
                 gj += gj >= gi

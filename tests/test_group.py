@@ -113,6 +113,20 @@ def test_social_golfers(n_rounds: int, seed: int) -> None:
     assert verdict.valid and verdict.repeats == 0 and not verdict.unassigned
 
 
+@pytest.mark.parametrize("seed", [1, 2])
+def test_rounds_with_members_left_out(seed: int) -> None:
+    """23 organisations in groups of exactly 4 over 3 rounds: 3 sit out each round, and the search's
+    exchanges with them keep the meeting counts right (this once failed on numpy booleans)."""
+    pool = generate_pool(23, seed=seed, ineligible_share=0.0)
+    options = GroupOptions(size=(4, 4), rounds=3, time_limit=1.5, seed=seed)
+    result = group(pool, no_call(), options)
+    assert result.status is Status.FEASIBLE and result.rounds is not None
+    rounds = [[g.members for g in r] for r in result.rounds]
+    assert all(len(r) == 5 for r in rounds)
+    verdict = check_grouping(pool, no_call(), rounds, extra_rules=[Size(id="s", min=4, max=4)])
+    assert verdict.valid and verdict.repeats == 0
+
+
 def test_impossible_rounds_are_explained() -> None:
     """Eight organisations in groups of four cannot meet new people for three rounds."""
     pool = generate_pool(8, seed=1, ineligible_share=0.0)

@@ -161,6 +161,40 @@ def test_group_output_meets_the_rules(pool: Pool, call: Call, objective: str) ->
     )
 
 
+@settings(max_examples=scaled(40))
+@given(
+    pool=pools(4, 22),
+    call=calls(max_size=5),
+    size=st.sampled_from(((3, 3), (4, 4), (3, 5), (2, 4))),
+    n_rounds=st.integers(2, 4),
+    allow_repeats=st.booleans(),
+)
+@counted
+def test_rounds_meet_the_rules_and_never_repeat_a_pair(
+    pool: Pool, call: Call, size: tuple[int, int], n_rounds: int, allow_repeats: bool
+) -> None:
+    """Soundness over several rounds (with members left out when the sizes do not divide the pool):
+    every group of every round passes the validator, nobody is placed twice in a round, and no pair
+    meets twice unless repeats are allowed; no schedule at all comes with the reason."""
+    options = GroupOptions(
+        size=size, rounds=n_rounds, allow_repeats=allow_repeats, time_limit=0.4, seed=2, workers=1
+    )
+    result = group(pool, call, options)
+    if not result.rounds:
+        assert result.note and not result.consortia
+        return
+    assert len(result.rounds) == n_rounds
+    rounds = [[c.members for c in groups] for groups in result.rounds]
+    verdict = check_grouping(
+        pool,
+        call,
+        rounds,
+        extra_rules=[Size(id="s", min=size[0], max=size[1])],
+        allow_repeats=allow_repeats,
+    )
+    assert verdict.valid, verdict.problems
+
+
 @settings(max_examples=scaled(30))
 @given(pool=pools(3, 12), call=calls())
 @counted
