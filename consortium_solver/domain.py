@@ -275,7 +275,8 @@ class Conflict(BaseModel):
 
 
 class Ineligible(BaseModel):
-    """An organisation set aside before grouping: it fails a member filter of the call."""
+    """An organisation set aside before grouping: it fails a member filter of the call, or its
+    ``--together`` partner was set aside."""
 
     model_config = FROZEN
 

@@ -88,6 +88,7 @@ def group(pool: Pool, call: Call, options: GroupOptions | None = None) -> Result
             ineligible.append(Ineligible(id=org.id, why="; ".join(reasons)))
         else:
             candidates.append(org)
+    candidates, ineligible = _follow_partners(candidates, ineligible, options.together)
     size_rule = Size(id="user:size", min=low, max=high, text=f"between {low} and {high} members")
     rules = [r for r in call.rules if not isinstance(r, MemberIn)] + [size_rule]
     index = {o.id: i for i, o in enumerate(candidates)}
@@ -149,6 +150,30 @@ def group(pool: Pool, call: Call, options: GroupOptions | None = None) -> Result
     return _result(
         call, pool, options, start, verdict.rounds, verdict.unassigned, ineligible, status, None
     )
+
+
+def _follow_partners(
+    candidates: list[Organisation],
+    ineligible: list[Ineligible],
+    together: Sequence[tuple[str, str]],
+) -> tuple[list[Organisation], list[Ineligible]]:
+    """A --together pair shares a group or both stay out, so the partner of a set-aside
+    organisation is set aside too (and so on along chains of pairs), with the reason."""
+    out = {entry.id for entry in ineligible}
+    added: list[Ineligible] = []
+    changed = True
+    while changed:
+        changed = False
+        for a, b in together:
+            for stays, partner in ((a, b), (b, a)):
+                if partner in out and stays not in out:
+                    out.add(stays)
+                    why = f"--together with {partner}, which is set aside"
+                    added.append(Ineligible(id=stays, why=why))
+                    changed = True
+    if not added:
+        return candidates, ineligible
+    return [o for o in candidates if o.id not in out], ineligible + added
 
 
 def _improved(search: GroupingSearch, options: GroupOptions, start: float) -> Schedule:

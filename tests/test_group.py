@@ -127,6 +127,32 @@ def test_rounds_with_members_left_out(seed: int) -> None:
     assert verdict.valid and verdict.repeats == 0
 
 
+@pytest.mark.parametrize("n_rounds", [1, 2])
+def test_together_with_a_set_aside_organisation(n_rounds: int, call_2018: Call) -> None:
+    """A --together pair whose one member fails the call's member filters: the other stays out too,
+    listed with the reason (this once ended in an internal error: the validator saw them apart)."""
+    pool = generate_pool(12, seed=3, ineligible_share=0.0)
+    orgs = list(pool.organisations)
+    orgs[0] = orgs[0].model_copy(update={"organisation_type": "other"})
+    pool = pool.model_copy(update={"organisations": tuple(orgs)})
+    call = call_2018
+    a, b, c = orgs[0].id, orgs[1].id, orgs[2].id
+    options = GroupOptions(size=(3, 4), rounds=n_rounds, together=[(a, b), (b, c)], time_limit=1)
+    result = group(pool, call, options)
+    why = {e.id: e.why for e in result.ineligible or ()}
+    assert a in why and why[b] == f"--together with {a}, which is set aside"
+    assert why[c] == f"--together with {b}, which is set aside"
+    placed = {
+        m for groups in result.rounds or [result.consortia] for g in groups for m in g.members
+    }
+    assert not placed & {a, b, c}
+    rounds = [[g.members for g in r] for r in (result.rounds or [result.consortia])]
+    verdict = check_grouping(
+        pool, call, rounds, extra_rules=[Size(id="s", min=3, max=4)], together=options.together
+    )
+    assert verdict.valid, verdict.problems
+
+
 def test_impossible_rounds_are_explained() -> None:
     """Eight organisations in groups of four cannot meet new people for three rounds."""
     pool = generate_pool(8, seed=1, ineligible_share=0.0)

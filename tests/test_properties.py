@@ -168,16 +168,37 @@ def test_group_output_meets_the_rules(pool: Pool, call: Call, objective: str) ->
     size=st.sampled_from(((3, 3), (4, 4), (3, 5), (2, 4))),
     n_rounds=st.integers(2, 4),
     allow_repeats=st.booleans(),
+    objective=st.sampled_from(("sum", "min")),
+    data=st.data(),
 )
 @counted
 def test_rounds_meet_the_rules_and_never_repeat_a_pair(
-    pool: Pool, call: Call, size: tuple[int, int], n_rounds: int, allow_repeats: bool
+    pool: Pool,
+    call: Call,
+    size: tuple[int, int],
+    n_rounds: int,
+    allow_repeats: bool,
+    objective: str,
+    data: st.DataObject,
 ) -> None:
     """Soundness over several rounds (with members left out when the sizes do not divide the pool):
-    every group of every round passes the validator, nobody is placed twice in a round, and no pair
-    meets twice unless repeats are allowed; no schedule at all comes with the reason."""
+    every group of every round passes the validator, nobody is placed twice in a round, together
+    and apart pairs are honoured, and no pair meets twice unless repeats are allowed; no schedule at
+    all comes with the reason."""
+    ids = [o.id for o in pool.organisations]
+    a, b, c, d = data.draw(st.permutations(ids))[:4]
+    together = [(a, b)] if data.draw(st.booleans()) else []
+    apart = [(c, d)] if data.draw(st.booleans()) else []
     options = GroupOptions(
-        size=size, rounds=n_rounds, allow_repeats=allow_repeats, time_limit=0.4, seed=2, workers=1
+        size=size,
+        rounds=n_rounds,
+        allow_repeats=allow_repeats,
+        objective=objective,
+        together=together,
+        apart=apart,
+        time_limit=0.4,
+        seed=2,
+        workers=1,
     )
     result = group(pool, call, options)
     if not result.rounds:
@@ -190,6 +211,8 @@ def test_rounds_meet_the_rules_and_never_repeat_a_pair(
         call,
         rounds,
         extra_rules=[Size(id="s", min=size[0], max=size[1])],
+        together=together,
+        apart=apart,
         allow_repeats=allow_repeats,
     )
     assert verdict.valid, verdict.problems
