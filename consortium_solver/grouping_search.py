@@ -184,11 +184,20 @@ class GroupingSearch:
         return [hit for _, _, hit in sorted(out, key=lambda t: t[0])] if out else []
 
     def group_count(self) -> int:
-        """As many groups as let everyone be placed, no more than the scarce members allow."""
+        """As many groups as let everyone be placed, no more than the scarce members allow; over
+        several rounds, more (and smaller) groups when the fewest would need more distinct pairs
+        than the pool has."""
         # The fewest groups that hold everyone: larger groups have more pairs to score.
-        g = min(self.n // self.min_size, math.ceil(self.n / self.max_size))
+        most = self.n // self.min_size
         for hit in self.scarce:
-            g = min(g, len(hit))
+            most = min(most, len(hit))
+        g = min(most, math.ceil(self.n / self.max_size))
+        # Counting: R rounds without a repeat use R * (pairs per round) distinct pairs. E.g. 32
+        # members in groups of 3..5 over 10 rounds: 7 groups (5,5,5,5,4,4,4) need 580 > 496 pairs,
+        # 8 groups of 4 need 480.
+        if self.n_rounds > 1:
+            while g < most and self.n_rounds * _pairs(self.n, g) > self.n * (self.n - 1) // 2:
+                g += 1
         return max(g, 0)
 
     def construct(self, deadline: float | None = None, designs: bool = True) -> Schedule:
@@ -594,6 +603,12 @@ def _join(meet: np.ndarray, i: int, group: Sequence[int]) -> None:
     others = [k for k in group if k != i]
     meet[i, others] += 1
     meet[others, i] += 1
+
+
+def _pairs(n: int, g: int) -> int:
+    """Pairs within g groups of as equal sizes as can be (n members)."""
+    q, extra = divmod(n, g)
+    return extra * (q + 1) * q // 2 + (g - extra) * q * (q - 1) // 2
 
 
 def _schedule(n: int, rounds: list[list[list[int]]]) -> Schedule:

@@ -153,6 +153,19 @@ def test_together_with_a_set_aside_organisation(n_rounds: int, call_2018: Call) 
     assert verdict.valid, verdict.problems
 
 
+def test_rounds_use_smaller_groups_when_the_fewest_cannot_avoid_repeats() -> None:
+    """32 organisations, groups of 3..5, 10 rounds: the fewest groups (7: four of 5, three of 4)
+    would need 580 distinct pairs and the pool has 496, so the schedule uses 8 groups of 4."""
+    pool = generate_pool(32, seed=5, ineligible_share=0.0)
+    options = GroupOptions(size=(3, 5), rounds=10, time_limit=3, seed=1)
+    result = group(pool, no_call(), options)
+    assert result.status is Status.FEASIBLE and result.rounds is not None
+    rounds = [[g.members for g in r] for r in result.rounds]
+    assert all(sorted(len(g) for g in r) == [4] * 8 for r in rounds)
+    verdict = check_grouping(pool, no_call(), rounds, extra_rules=[Size(id="s", min=3, max=5)])
+    assert verdict.valid and verdict.repeats == 0
+
+
 def test_impossible_rounds_are_explained() -> None:
     """Eight organisations in groups of four cannot meet new people for three rounds."""
     pool = generate_pool(8, seed=1, ineligible_share=0.0)
