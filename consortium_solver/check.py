@@ -330,7 +330,8 @@ def check_grouping(
 
     Every group must meet the call's rules and the extra rules; within a round nobody appears
     twice; ``together`` pairs share a group or both stay out, ``apart`` pairs never share one; and,
-    unless ``allow_repeats``, no two organisations share a group in two rounds (``user:no-repeats``).
+    unless ``allow_repeats``, no two organisations share a group in two rounds (``user:no-repeats``)
+    -- except ``together`` pairs, who share one by request in every round they are placed.
     Problems are sentences naming the rule id and the organisations.
 
     Raises:
@@ -370,6 +371,8 @@ def check_grouping(
                 problems.append(f"user:apart:{a}+{b}: round {r}: {a} and {b} share group {seen[a]}")
         left_out |= {o.id for o in pool.organisations if o.id not in seen}
         judged.append(judged_round)
+    for pair in together:
+        met.pop(frozenset(pair), None)  # together by request: not a repeat
     repeats = sum(1 for n in met.values() if n > 1)
     if repeats and not allow_repeats:
         pairs = sorted("+".join(sorted(k)) for k, n in met.items() if n > 1)

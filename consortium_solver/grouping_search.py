@@ -49,6 +49,7 @@ STABLE = 1_000  # repair iterations without a better count before a restart from
 # Cyclic schedules are tried up to this many member-rounds (e.g. 300 members over 20 rounds); the
 # tight schedules they are for are small, and larger ones are easy for the repair.
 CYCLIC_MAX_WORK = 6_000
+EXEMPT = 10_000  # meeting-count offset of together pairs (int16 counts; rounds stay far below)
 
 
 class GroupRules:
@@ -165,6 +166,7 @@ class GroupingSearch:
         self.noise = np.random.default_rng(seed)
         self.scorer = Scorer(candidates, objective, links)
         self.rules = GroupRules(candidates, rules, together, apart)
+        self.together = list(together)
         self.scarce = self._scarce(rules)
         self.countries = [o.country for o in candidates]
 
@@ -219,6 +221,11 @@ class GroupingSearch:
                         return _schedule(self.n, found)
         size = self.n if self.n_rounds > 1 else 0
         meet = np.zeros((size, size), dtype=np.int16)
+        if size:
+            # Together pairs share a group by request in every round: their meetings never count
+            # as repeats (the validator agrees), so their count starts far below 1.
+            for a, b in self.together:
+                meet[a, b] = meet[b, a] = -EXEMPT
         rounds, unplaced = [], []
         for _ in range(self.n_rounds):
             groups, rest = self._construct_round(g, meet)

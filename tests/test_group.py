@@ -4,16 +4,18 @@ without repeats, together/apart, and the grouping validator itself."""
 from __future__ import annotations
 
 import itertools
+import time
 
 import pytest
 from hypothesis import given, settings
 
-from consortium_solver.calls import Call, Size
+from consortium_solver.calls import Call, Objective, Size
 from consortium_solver.check import check, check_grouping, check_rule
 from consortium_solver.domain import Pool, Status
 from consortium_solver.errors import InputError
 from consortium_solver.generate import generate_pool
 from consortium_solver.group import GroupOptions, group, no_call
+from consortium_solver.grouping_search import GroupingSearch
 from consortium_solver.testing import pools
 
 
@@ -204,6 +206,68 @@ def test_together_and_apart_are_honoured(call_2018: Call) -> None:
         apart=apart,
     )
     assert verdict.valid, verdict.problems
+
+
+def test_together_pairs_stay_together_in_every_round() -> None:
+    """A together pair over three rounds shares a group each round; that is not a repeat, while
+    everyone else still meets new people (this once ended 'no schedule found': 1 pair twice)."""
+    pool = generate_pool(24, seed=2, ineligible_share=0.0)
+    ids = [o.id for o in pool.organisations]
+    together = [(ids[0], ids[1])]
+    options = GroupOptions(size=(4, 4), rounds=3, together=together, time_limit=3, seed=1)
+    result = group(pool, no_call(), options)
+    assert result.status is Status.FEASIBLE and result.rounds is not None
+    rounds = [[g.members for g in r] for r in result.rounds]
+    for groups in rounds:
+        assert any(ids[0] in g and ids[1] in g for g in groups)
+    verdict = check_grouping(
+        pool, no_call(), rounds, extra_rules=[Size(id="s", min=4, max=4)], together=together
+    )
+    assert verdict.valid and verdict.repeats == 0, verdict.problems
+
+
+def test_search_counts_repeats_as_the_validator_does() -> None:
+    """The search's own repeat count leaves together pairs out, as the validator does: a schedule
+    that keeps a pair together in all rounds has no conflict for the search either."""
+    pool = generate_pool(24, seed=2, ineligible_share=0.0)
+    search = GroupingSearch(
+        pool.organisations,
+        [],
+        Objective(),
+        {},
+        min_size=4,
+        max_size=4,
+        n_rounds=3,
+        together=[(0, 1)],
+        seed=1,
+    )
+    schedule = search.search(search.construct(), deadline=time.perf_counter() + 2)
+    ids = [o.id for o in pool.organisations]
+    rounds = [[[ids[i] for i in g] for g in groups] for groups in schedule.rounds]
+    verdict = check_grouping(
+        pool,
+        no_call(),
+        rounds,
+        extra_rules=[Size(id="s", min=4, max=4)],
+        together=[(ids[0], ids[1])],
+    )
+    assert search.conflicts(schedule) == verdict.repeats == 0
+
+
+def test_validator_exempts_only_together_pairs_from_repeats() -> None:
+    """The same two rounds: with the pair asked together no repeat, without it one."""
+    pool = generate_pool(8, seed=1, ineligible_share=0.0)
+    a, b, c, d, e, f, g, h = (o.id for o in pool.organisations)
+    rounds = [[[a, b, c, d], [e, f, g, h]], [[a, b, e, f], [c, d, g, h]]]
+    extra = [Size(id="s", min=4, max=4)]
+    plain = check_grouping(pool, no_call(), rounds, extra_rules=extra)
+    assert plain.repeats == 4 and not plain.valid  # a+b, c+d, e+f, g+h
+    asked = check_grouping(pool, no_call(), rounds, extra_rules=extra, together=[(a, b), (c, d)])
+    assert asked.repeats == 2 and not asked.valid  # e+f, g+h
+    exempt = check_grouping(
+        pool, no_call(), rounds, extra_rules=extra, together=[(a, b), (c, d), (e, f), (g, h)]
+    )
+    assert exempt.repeats == 0 and exempt.valid, exempt.problems
 
 
 @pytest.mark.parametrize(
