@@ -9,6 +9,7 @@ session, how many examples ran and passed (summed over xdist workers).
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 from collections import Counter
@@ -101,6 +102,18 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 
 DATA = Path(__file__).parent / "data"
+
+
+def meetings(rounds: list[list[list[int]]]) -> Counter[frozenset[int]]:
+    """How often each pair shares a group in a schedule of integer members (counted plainly)."""
+    return Counter(frozenset(p) for r in rounds for g in r for p in itertools.combinations(g, 2))
+
+
+def assert_partitions(rounds: list[list[list[int]]], n: int, sizes: list[int]) -> None:
+    """Every round places each of range(n) once, in groups of the given sizes."""
+    for groups in rounds:
+        assert sorted(i for g in groups for i in g) == list(range(n))
+        assert sorted(len(g) for g in groups) == sorted(sizes)
 
 
 @pytest.fixture(scope="session")

@@ -3,10 +3,8 @@ develops, and what it returns repeats no pair (both judged by plain counting her
 
 from __future__ import annotations
 
-import itertools
 import random
 import time
-from collections import Counter
 
 import numpy as np
 import pytest
@@ -17,21 +15,12 @@ from consortium_solver.calls import Objective
 from consortium_solver.cyclic import CyclicSearch
 from consortium_solver.generate import generate_pool
 from consortium_solver.grouping_search import GroupingSearch
-
-
-def meetings(rounds: list[list[list[int]]]) -> Counter[frozenset[int]]:
-    return Counter(frozenset(p) for r in rounds for g in r for p in itertools.combinations(g, 2))
+from tests.conftest import assert_partitions, meetings
 
 
 def repeated(rounds: list[list[list[int]]]) -> int:
     """Meetings beyond the first, summed over pairs (the search's measure)."""
     return sum(c - 1 for c in meetings(rounds).values())
-
-
-def assert_partitions(rounds: list[list[list[int]]], n: int, sizes: list[int]) -> None:
-    for groups in rounds:
-        assert sorted(i for g in groups for i in g) == list(range(n))
-        assert sorted(len(g) for g in groups) == sorted(sizes)
 
 
 @st.composite

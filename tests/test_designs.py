@@ -4,9 +4,6 @@ own check), with as many rounds as asked."""
 
 from __future__ import annotations
 
-import itertools
-from collections import Counter
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,19 +15,13 @@ from consortium_solver.designs import (
     known_rounds,
     prime_power,
 )
-from tests.conftest import counted, scaled
+from tests.conftest import assert_partitions, counted, meetings, scaled
 
 FIELD_ORDERS = [2, 3, 4, 5, 7, 8, 9, 16, 25, 27]
 
 
-def meetings(rounds: list[list[list[int]]]) -> Counter[frozenset[int]]:
-    return Counter(frozenset(p) for r in rounds for g in r for p in itertools.combinations(g, 2))
-
-
 def assert_schedule(rounds: list[list[list[int]]], n: int, size: int) -> None:
-    for groups in rounds:
-        assert sorted(m for g in groups for m in g) == list(range(n))
-        assert all(len(g) == size for g in groups)
+    assert_partitions(rounds, n, [size] * (n // size))
     assert max(meetings(rounds).values(), default=0) <= 1
 
 
