@@ -11,7 +11,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from consortium_solver import read_pool
+from consortium_solver.calls import Size
+from consortium_solver.check import check_grouping
 from consortium_solver.cli import app
+from consortium_solver.group import no_call
 from tests.conftest import DATA
 
 runner = CliRunner()
@@ -393,6 +397,11 @@ def test_readme_social_golfers(tmp_path: Path) -> None:
     ]
     assert all(len(g["members"]) == 4 for groups in doc["rounds"] for g in groups)
     assert len(pairs) == 10 * 8 * 6 and len(set(pairs)) == len(pairs)
+    rounds = [[g["members"] for g in groups] for groups in doc["rounds"]]
+    verdict = check_grouping(
+        read_pool(pool), no_call(), rounds, extra_rules=[Size(id="s", min=4, max=4)]
+    )
+    assert verdict.valid and verdict.repeats == 0, verdict.problems
 
 
 def test_group_without_groups_still_lists_everyone(tmp_path: Path) -> None:
