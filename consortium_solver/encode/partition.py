@@ -94,12 +94,19 @@ def partition_exact(
         configure(solver, limits)
         return solver, solver.solve(model)
 
+    def read(solver: cp_model.CpSolver) -> list[list[str]]:
+        found = [[o.id for o in orgs if solver.boolean_value(m.x[o.id])] for m in selections]
+        return [g for g in found if g]
+
     # Phase 1: place as many as possible.
     model.maximize(n_placed)
     solver, status = run()
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return PartitionOutcome(STATUS[status], None, [o.id for o in orgs])
     proven = status == cp_model.OPTIMAL
+    # The groups of the last phase that found a solution: a phase that ends without one (out of
+    # time) leaves its solver holding no values, so nothing may be read from it.
+    found = read(solver)
     model.add(n_placed >= int(solver.value(n_placed)))
     _hint_from(model, solver)
     # Phase 2 (and 3): the objective.
@@ -111,18 +118,16 @@ def partition_exact(
             model.add(worst <= score).only_enforce_if(u)
         model.maximize(worst)
         solver, status = run()
+        proven = proven and status == cp_model.OPTIMAL
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            proven = proven and status == cp_model.OPTIMAL
+            found = read(solver)
             model.add(worst >= int(solver.value(worst)))
             _hint_from(model, solver)
     model.maximize(total)
     solver, status = run()
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # out of time: keep phase 1's answer
-        status = cp_model.FEASIBLE
-        proven = False
     proven = proven and status == cp_model.OPTIMAL
-    found = [[o.id for o in orgs if solver.boolean_value(m.x[o.id])] for m in selections]
-    found = [g for g in found if g]
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        found = read(solver)
     inside = {i for g in found for i in g}
     return PartitionOutcome(
         Status.OPTIMAL if proven else Status.FEASIBLE,

@@ -1,0 +1,59 @@
+"""The exact partition (CP-SAT): its answer is always a partition the validator accepts, even when
+a later objective phase runs out of time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from consortium_solver import demo_pool, load_call
+from consortium_solver.calls import MemberIn, Size
+from consortium_solver.check import check_grouping
+from consortium_solver.domain import Status
+from consortium_solver.encode import partition
+from consortium_solver.encode.runner import SolveLimits
+
+
+@pytest.mark.parametrize(
+    ("mode", "phases", "starved"), [("sum", 2, 2), ("min", 3, 2), ("min", 3, 3)]
+)
+def test_a_phase_out_of_time_keeps_the_last_solution(
+    monkeypatch: pytest.MonkeyPatch, mode: str, phases: int, starved: int
+) -> None:
+    """A later phase given no time at all ends without a solution; the groups returned are those
+    of the last phase that found one (before the fix they were read from the failed solve: members
+    in several groups, groups over the size limit)."""
+    configure = partition.configure
+    solves = {"n": 0}
+
+    def starve(solver: Any, limits: SolveLimits) -> None:
+        configure(solver, limits)
+        solves["n"] += 1
+        if solves["n"] == starved:
+            solver.parameters.max_time_in_seconds = 0.0
+
+    monkeypatch.setattr(partition, "configure", starve)
+    pool = demo_pool()
+    call = load_call("COS-CLUSTER-2018-03-02")
+    orgs = [o for o in pool.organisations[:40] if o.country != "CH"][:9]
+    size = Size(id="user:size", min=3, max=5)
+    rules = [r for r in call.rules if not isinstance(r, MemberIn)] + [size]
+    outcome = partition.partition_exact(
+        orgs,
+        rules,
+        call.objective,
+        call.link_weights(),
+        min_size=3,
+        max_size=5,
+        groups=3,
+        mode=mode,
+        limits=SolveLimits(time_limit=10, workers=2, seed=0),
+    )
+    assert solves["n"] == phases
+    assert outcome.status is Status.FEASIBLE  # a phase was cut short: nothing is proven
+    assert outcome.groups
+    verdict = check_grouping(pool, call, [outcome.groups], extra_rules=[size])
+    assert verdict.valid, verdict.problems
+    placed = [m for g in outcome.groups for m in g]
+    assert sorted(placed + outcome.unassigned) == sorted(o.id for o in orgs)
