@@ -168,7 +168,8 @@ def build(
         i for r in user_rules if isinstance(r, Include) for i in r.members if i not in candidate_ids
     ]
     if max_size < 1 or missing:
-        return result(Status.INFEASIBLE, conflict=explain_infeasible(pool, rules))
+        conflict = explain_infeasible(pool, rules, _remaining(options, start))
+        return result(Status.INFEASIBLE, conflict=conflict)
 
     m = SelectionModel(candidates, max_size=max_size)
     for rule in rules:
@@ -202,7 +203,8 @@ def build(
         if outcome.members is None:
             if k == 0:
                 if outcome.status is Status.INFEASIBLE:
-                    return result(Status.INFEASIBLE, conflict=explain_infeasible(pool, rules))
+                    conflict = explain_infeasible(pool, rules, _remaining(options, start))
+                    return result(Status.INFEASIBLE, conflict=conflict)
                 return result(outcome.status, bound=_unscale(outcome.bound, objective.scale))
             if outcome.status is not Status.INFEASIBLE:
                 statuses.append(outcome.status)  # ran out of time looking for the next one
@@ -297,8 +299,11 @@ def _scaled(progress: Progress, scale: int, start: float) -> Progress:
     return report
 
 
-def explain_infeasible(pool: Pool, rules: Sequence[Any]) -> tuple[Conflict, ...]:
-    """A minimal set of conflicting rules, each with the facts behind it (see explain.py)."""
+def explain_infeasible(
+    pool: Pool, rules: Sequence[Any], limits: SolveLimits
+) -> tuple[Conflict, ...]:
+    """A minimal set of conflicting rules, each with the facts behind it (see explain.py), found
+    within ``limits`` (what is left of the build's time limit)."""
     from consortium_solver.explain import explain
 
-    return explain(pool, rules, minimal_conflict(pool.organisations, rules))
+    return explain(pool, rules, minimal_conflict(pool.organisations, rules, limits))

@@ -4,12 +4,14 @@ the user's demands, determinism, and explanations that name the right rules."""
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from consortium_solver import read_pool
 from consortium_solver.build import BuildOptions, Demands, build
 from consortium_solver.calls import Call, MaxPerValue, MinDistinct
 from consortium_solver.check import check, check_rule
@@ -210,3 +212,40 @@ def test_conflict_is_minimal(call_2018: Call, regions_pool: Pool) -> None:
     assert not satisfiable(pool, conflict)
     for dropped in conflict:
         assert satisfiable(pool, [r for r in conflict if r is not dropped]), dropped.id
+
+
+@pytest.mark.parametrize("time_limit", [0.5, 3.0])
+def test_explanation_stays_within_the_builds_time_limit(
+    call_2018: Call, monkeypatch: pytest.MonkeyPatch, time_limit: float
+) -> None:
+    """The user's --time-limit bounds the whole build, explanation included: every solve of the
+    conflict search is given at most what is left of it (before the fix: 30 s each)."""
+    from consortium_solver.encode import runner
+
+    given: list[float | None] = []
+    configure = runner.configure
+
+    def spy(solver: Any, limits: runner.SolveLimits) -> None:
+        given.append(limits.time_limit)
+        configure(solver, limits)
+
+    monkeypatch.setattr(runner, "configure", spy)
+    two_countries_pool = read_pool(Path(__file__).parent / "data" / "ok" / "two_countries_pool.csv")
+    result = build(two_countries_pool, call_2018, options=BuildOptions(time_limit=time_limit))
+    assert result.status is Status.INFEASIBLE and result.conflict
+    assert len(given) >= 2  # the build's solve, then the explanation's
+    assert all(limit is not None and limit <= time_limit for limit in given)
+
+
+def test_explanation_out_of_time_names_every_rule(call_2018: Call) -> None:
+    """With no time left the conflict search cannot shrink the set: it answers with every rule
+    (they do conflict), never with None, which would claim the rules can hold together."""
+    from consortium_solver.encode import SolveLimits, minimal_conflict
+
+    pool = read_pool(Path(__file__).parent / "data" / "ok" / "two_countries_pool.csv")
+    rules = [*call_2018.rules, *Demands().rules(call_2018)]
+    core = minimal_conflict(pool.organisations, rules, SolveLimits(time_limit=0.0))
+    assert core == [rule.id for rule in rules]
+    assert minimal_conflict(pool.organisations, rules, SolveLimits(time_limit=10.0)) == [
+        "min-3-countries"
+    ]

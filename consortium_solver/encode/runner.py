@@ -115,13 +115,18 @@ def exclude_solution(m: SelectionModel, previous: Sequence[str], differ_by: int)
 
 
 def minimal_conflict(
-    orgs: Sequence[Organisation], rules: Sequence[Any], *, time_limit: float = 30.0
+    orgs: Sequence[Organisation], rules: Sequence[Any], limits: SolveLimits
 ) -> list[str] | None:
     """A minimal set of rule ids that cannot hold together, or None if all rules can.
 
     One assumption literal per rule, a model without objective (CP-SAT does not minimise cores of
     models with an objective), one worker (assumptions are not compatible with parallel search), then
     deletion: drop each rule of the core in turn and keep it only if the rest becomes feasible.
+
+    ``limits`` bound the whole explanation: its time limit is shared by every solve (each gets what
+    is left until the deadline), and so is its deterministic time. When time runs out the set found
+    so far is returned: its rules still conflict (call this only for rules known to conflict), but it
+    may not be minimal; when even the first solve is cut short, that set is every rule.
     """
     m = SelectionModel(orgs, max_size=len(orgs))
     literal = {}
@@ -130,25 +135,59 @@ def minimal_conflict(
         literal[rule.id] = lit
         encode_rule(m, rule, lit)
     by_index = {lit.index: rule_id for rule_id, lit in literal.items()}
+    budget = _Budget(limits)
 
-    def core_of(active: list[str]) -> list[str] | None:
+    def core_of(active: list[str]) -> tuple[Status, list[str]]:
         m.model.clear_assumptions()
         m.model.add_assumptions([literal[r] for r in active])
         solver = cp_model.CpSolver()
-        configure(solver, SolveLimits(time_limit=time_limit, workers=1))
-        status = solver.solve(m.model)
-        if status != cp_model.INFEASIBLE:
-            return None
+        configure(solver, budget.next_solve())
+        status = STATUS[solver.solve(m.model)]
+        budget.spent(solver.deterministic_time)
+        if status is not Status.INFEASIBLE:
+            return status, active
         core = {by_index[i] for i in solver.sufficient_assumptions_for_infeasibility()}
-        return [r for r in active if r in core]
+        return status, [r for r in active if r in core]
 
-    core = core_of([rule.id for rule in rules])
-    if core is None:
+    status, core = core_of([rule.id for rule in rules])
+    if status in (Status.OPTIMAL, Status.FEASIBLE):
         return None
+    if status is not Status.INFEASIBLE:
+        return core  # out of time: every rule
     for rule_id in list(core):
         if rule_id not in core:
             continue
-        smaller = core_of([r for r in core if r != rule_id])
-        if smaller is not None:
+        if budget.exhausted():
+            break
+        status, smaller = core_of([r for r in core if r != rule_id])
+        if status is Status.INFEASIBLE:
             core = smaller
     return core
+
+
+class _Budget:
+    """What is left of an explanation's limits, handed out solve by solve."""
+
+    def __init__(self, limits: SolveLimits) -> None:
+        self.limits = limits
+        self.deadline = (
+            None if limits.time_limit is None else time.perf_counter() + limits.time_limit
+        )
+        self.deterministic_left = limits.deterministic_time
+
+    def next_solve(self) -> SolveLimits:
+        wall = None if self.deadline is None else max(0.0, self.deadline - time.perf_counter())
+        return SolveLimits(
+            time_limit=wall,
+            deterministic_time=self.deterministic_left,
+            workers=1,
+            seed=self.limits.seed,
+        )
+
+    def spent(self, deterministic_time: float) -> None:
+        if self.deterministic_left is not None:
+            self.deterministic_left = max(0.0, self.deterministic_left - deterministic_time)
+
+    def exhausted(self) -> bool:
+        out_of_time = self.deadline is not None and time.perf_counter() >= self.deadline
+        return out_of_time or self.deterministic_left == 0.0
