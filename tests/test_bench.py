@@ -31,8 +31,11 @@ def check_report(folder: Path, expected_runs: int) -> list[dict[str, str]]:
         assert float(row["objective"]) > 0 and float(row["wall_time_s"]) > 0
         assert float(row["peak_mem_mb"]) > 10  # a whole Python process with its solver
         if row["solver"] in {"cpsat", "highs"}:
-            assert float(row["bound"]) >= float(row["objective"]) - 1e-6
-            assert float(row["gap"]) >= 0
+            bound, objective = float(row["bound"]), float(row["objective"])
+            assert bound >= objective - 1e-6
+            # The gap column: the distance to the run's own bound, relative to it (CSV: 6 digits).
+            expected_gap = (bound - objective) / abs(bound)
+            assert float(row["gap"]) == pytest.approx(expected_gap, rel=1e-5, abs=1e-9)  # 6 digits
     for name in ("summary.md", "traces.csv", "objective_over_time.png", "time_vs_size.png"):
         assert (folder / name).stat().st_size > 0
     assert (folder / "objective_over_time.png").read_bytes().startswith(b"\x89PNG")
