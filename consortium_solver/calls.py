@@ -452,7 +452,7 @@ def _load_call_file(text: str, source: str, folder: Path | None) -> Call:
     try:
         return Call.model_validate(data)
     except ValidationError as exc:
-        raise validation_error(exc, source, data) from None
+        raise validation_error(exc, source) from None
 
 
 def read_sector_links(path: Path) -> list[dict[str, Any]]:
@@ -511,7 +511,7 @@ def read_sector_links(path: Path) -> list[dict[str, Any]]:
     return links
 
 
-def validation_error(exc: ValidationError, source: str, data: Any = None) -> InputError:
+def validation_error(exc: ValidationError, source: str) -> InputError:
     """Turn pydantic's error list into one line naming the file, the key path and the value."""
     errors = exc.errors()
     first = errors[0]

@@ -201,7 +201,6 @@ class TabuSearch:
             np.equal(assign[:, None], assign[None, :], out=same)
             swap_gain[same] = -np.inf
             tabu = tabu_until > iteration
-            aspire = value + 1e-9
             if tabu.any():
                 move_gain[tabu, :] = np.where(
                     value + move_gain[tabu, :] > best_value + 1e-9, move_gain[tabu, :], -np.inf
@@ -210,7 +209,6 @@ class TabuSearch:
                 swap_gain = np.where(
                     blocked & (value + swap_gain <= best_value + 1e-9), -np.inf, swap_gain
                 )
-            del aspire
             m = int(np.argmax(move_gain))
             s = int(np.argmax(swap_gain))
             mi, mh = divmod(m, g)

@@ -133,7 +133,7 @@ def _parse(text: str, source: str, folder: Path) -> Suite:
     try:
         return Suite.model_validate({**data, "folder": str(folder)})
     except ValidationError as exc:
-        raise validation_error(exc, source, data) from None
+        raise validation_error(exc, source) from None
 
 
 def resolve(suite: Suite, relative: str) -> Path:

@@ -53,9 +53,6 @@ class SelectionModel:
         """Record how an auxiliary variable's value follows from the members (for hints)."""
         self._derived.append((var, value))
 
-    def is_member(self, org_id: str) -> BoolVar:
-        return self.x[org_id]
-
     def size(self) -> cp_model.LinearExpr:
         return cp_model.LinearExpr.sum(list(self.x.values()))
 

@@ -1,6 +1,6 @@
 """An exact CP-SAT model of a partition into groups, each group a consortium under the rules.
 
-Used whole for small pools, and as the exact sub-solver of the grouping search. One
+Used for small pools of one round (``group`` below its exact limit). One
 :class:`SelectionModel` per group shares one CP-SAT model; a group's rules bind only when the group
 is used. Lexicographic: first as many organisations placed as possible, then the objective (the total
 score, or the worst group's score and then the total).
@@ -43,13 +43,10 @@ def partition_exact(
     mode: str = "sum",
     limits: SolveLimits,
     apart: Sequence[tuple[str, str]] = (),
-    together: Sequence[tuple[str, str]] = (),
-    place_all: bool = False,
 ) -> PartitionOutcome:
     """Partition ``orgs`` into at most ``groups`` groups of ``min_size..max_size`` members.
 
-    ``apart`` pairs never share a group (a user's --apart, or pairs that met in an earlier round);
-    ``together`` pairs share a group or both stay out. With ``place_all`` everyone must be placed.
+    ``apart`` pairs never share a group (a user's --apart).
     """
     model = cp_model.CpModel()
     selections = []
@@ -81,13 +78,7 @@ def partition_exact(
         for m in selections:
             if a in m.x and b in m.x:
                 model.add(m.x[a] + m.x[b] <= 1)
-    for a, b in together:
-        for m in selections:
-            if a in m.x and b in m.x:
-                model.add(m.x[a] == m.x[b])
     n_placed = cp_model.LinearExpr.sum(placed)
-    if place_all:
-        model.add(n_placed == len(orgs))
 
     def run() -> tuple[cp_model.CpSolver, Any]:
         solver = cp_model.CpSolver()
