@@ -11,8 +11,7 @@ from consortium_solver import demo_pool, load_call
 from consortium_solver.calls import MemberIn, Size
 from consortium_solver.check import check_grouping
 from consortium_solver.domain import Status
-from consortium_solver.encode import partition
-from consortium_solver.encode.runner import SolveLimits
+from consortium_solver.encode import partition, runner
 
 
 @pytest.mark.parametrize(
@@ -24,10 +23,10 @@ def test_a_phase_out_of_time_keeps_the_last_solution(
     """A later phase given no time at all ends without a solution; the groups returned are those
     of the last phase that found one (before the fix they were read from the failed solve: members
     in several groups, groups over the size limit)."""
-    configure = partition.configure
+    configure = runner.configure
     solves = {"n": 0}
 
-    def starve(solver: Any, limits: SolveLimits) -> None:
+    def starve(solver: Any, limits: runner.SolveLimits) -> None:
         configure(solver, limits)
         solves["n"] += 1
         if solves["n"] == starved:
@@ -48,7 +47,7 @@ def test_a_phase_out_of_time_keeps_the_last_solution(
         max_size=5,
         groups=3,
         mode=mode,
-        limits=SolveLimits(time_limit=10, workers=2, seed=0),
+        limits=runner.SolveLimits(time_limit=10, workers=2, seed=0),
     )
     assert solves["n"] == phases
     assert outcome.status is Status.FEASIBLE  # a phase was cut short: nothing is proven
