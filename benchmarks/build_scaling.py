@@ -77,7 +77,7 @@ def run_cpsat(n: int, seed: int, time_limit: float) -> dict[str, Any]:
 
 
 def run_highs(n: int, seed: int, time_limit: float) -> dict[str, Any]:
-    from consortium_solver.encode.highs import solve_highs
+    from consortium_solver.bench.baselines.highs import solve_highs
 
     call, pool, demands, _candidates, _rules = _setup(n, seed)
     t = time.perf_counter()
@@ -94,8 +94,8 @@ def run_highs(n: int, seed: int, time_limit: float) -> dict[str, Any]:
 
 
 def run_brute(n: int, seed: int, time_limit: float) -> dict[str, Any]:
-    from consortium_solver.check import check_rule
-    from consortium_solver.heuristic import Scorer
+    from consortium_solver.scoring import Scorer
+    from consortium_solver.validate import check_rule
 
     call, _pool, _demands, candidates, rules = _setup(n, seed)
     t = time.perf_counter()

@@ -39,32 +39,23 @@ METHODS = {  # label: (cyclic seed, constructions)
 
 
 def run(instance: str, seed: int, time_limit: float, cyclic: bool, designs: bool) -> dict[str, Any]:
-    from consortium_solver.calls import Objective
     from consortium_solver.generate import generate_pool
     from consortium_solver.group import cyclic_budget
-    from consortium_solver.grouping_search import GroupingSearch
+    from consortium_solver.group.search import GroupingSearch
+    from consortium_solver.rules import Objective, Problem
 
     groups, size, rounds = (int(v) for v in instance.split("-"))
     pool = generate_pool(groups * size, seed=1)
     start = time.perf_counter()
-    search = GroupingSearch(
-        pool.organisations,
-        [],
-        Objective(),
-        {},
-        min_size=size,
-        max_size=size,
-        n_rounds=rounds,
-        seed=seed,
-    )
+    problem = Problem(pool.organisations, [], Objective(), {}, min_size=size, max_size=size)
+    search = GroupingSearch(problem, n_rounds=rounds, seed=seed)
     deadline = start + time_limit
     schedule = search.construct(
         deadline=start + cyclic_budget(time_limit) if cyclic else None, designs=designs
     )
-    values = [[search.group_value(g) for g in gs] for gs in schedule.rounds]
-    search._repair_conflicts(schedule, values, deadline)
+    search.repair(schedule, deadline)
     elapsed = time.perf_counter() - start
-    conflicts = search.conflicts(schedule)
+    conflicts = schedule.conflicts()
     return {"solved": conflicts == 0, "time": elapsed, "repeats": conflicts}
 
 
@@ -79,7 +70,7 @@ def main() -> None:
 
     print("| instance | method | solved | median time s | fewest repeats left |")
     print("| --- | --- | ---: | ---: | ---: |")
-    from consortium_solver.designs import known_rounds
+    from consortium_solver.group.constructions.designs import known_rounds
 
     for instance in args.instances:
         groups, size, rounds = (int(v) for v in instance.split("-"))

@@ -18,11 +18,11 @@ from typing import Any
 
 def run(n: int, seed: int, time_limit: float, checkpoints: list[float]) -> dict[str, Any]:
     from consortium_solver import load_call
-    from consortium_solver.calls import MemberIn, Size
-    from consortium_solver.check import check_grouping, check_rule
     from consortium_solver.generate import generate_pool
     from consortium_solver.group import GroupOptions, group
-    from consortium_solver.grouping_search import GroupingSearch
+    from consortium_solver.group.search import GroupingSearch
+    from consortium_solver.rules import MemberIn, Problem, Size
+    from consortium_solver.validate import check_grouping, check_rule
 
     call = load_call("COS-CLUSTER-2018-03-02")
     pool = generate_pool(n, seed=seed)
@@ -33,11 +33,9 @@ def run(n: int, seed: int, time_limit: float, checkpoints: list[float]) -> dict[
     filters = [r for r in call.rules if isinstance(r, MemberIn)]
     eligible = [o for o in pool.organisations if all(check_rule(r, [o]).passed for r in filters)]
     rules = [r for r in call.rules if not isinstance(r, MemberIn)] + [size_rule]
-    search = GroupingSearch(
-        eligible, rules, call.objective, call.link_weights(), min_size=3, max_size=5, seed=seed
-    )
-    schedule = search.construct()
-    groups = [g for g in schedule.rounds[0] if search.rules.violation(g) == 0]
+    problem = Problem(eligible, rules, call.objective, call.link_weights(), min_size=3, max_size=5)
+    search = GroupingSearch(problem, seed=seed)
+    groups = search.valid_groups(search.construct()).rounds[0]
     greedy_s = time.perf_counter() - t
     ids = [[eligible[i].id for i in g] for g in groups]
     verdict = check_grouping(pool, call, [ids], extra_rules=[size_rule])

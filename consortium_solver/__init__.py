@@ -10,12 +10,12 @@ import json
 from functools import cache
 from importlib import resources
 
-from consortium_solver.calls import Call, load_call
-from consortium_solver.check import check
 from consortium_solver.domain import (
     Assessment,
+    BuildResult,
     Consortium,
     EccpStatus,
+    GroupingResult,
     Maturity,
     Organisation,
     OrganisationType,
@@ -28,6 +28,8 @@ from consortium_solver.domain import (
 )
 from consortium_solver.errors import InputError, InternalError
 from consortium_solver.io import pool_from_json_data, read_pool, write_pool
+from consortium_solver.rules import Call, load_call
+from consortium_solver.validate import check
 
 __version__ = "0.1.0"
 
@@ -44,9 +46,11 @@ def demo_pool() -> Pool:
 __all__ = [
     "DEFAULT_CALL",
     "Assessment",
+    "BuildResult",
     "Call",
     "Consortium",
     "EccpStatus",
+    "GroupingResult",
     "InputError",
     "InternalError",
     "Maturity",

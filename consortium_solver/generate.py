@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from consortium_solver import reference
 from consortium_solver.domain import (
@@ -145,94 +145,17 @@ def generate_pool(
     ):
         if share is not None and not 0.0 <= share <= 1.0:
             raise InputError("a share between 0 and 1", field=label, value=share)
-    rng = random.Random(seed)
-    cosme = reference.cosme_countries_2018()
-    chosen = _check_countries(countries) if countries else None
-    eu = [p for p in _eu_places() if chosen is None or p.country in chosen]
-    lagging = [p for p in eu if p.category in LAGGING]
-    developed = [p for p in eu if p.category not in LAGGING]
-    non_eu_cosme = tuple(
-        c
-        for c in sorted(cosme)
-        if c not in reference.eu28_countries() and (chosen is None or c in chosen)
+    draw = _Draw(
+        rng=random.Random(seed),
+        places=_Places.chosen(countries, lagging_share),
+        lagging_share=lagging_share,
+        ineligible_share=ineligible_share,
+        non_eu_share=non_eu_share,
+        sector_ids=sorted(_check_sectors(sectors) if sectors else reference.sectors()),
+        competence_ids=sorted(reference.competences()),
     )
-    others = _other_places(non_eu_cosme)
-    if not eu:
-        non_eu_share = 1.0  # only non-EU countries chosen
-    elif not others:
-        non_eu_share = 0.0
-    if lagging_share is not None and eu:
-        if lagging_share > 0 and not lagging:
-            raise InputError(
-                "no less developed or transition region in the chosen EU countries",
-                field="lagging_share",
-                value=lagging_share,
-            )
-        if lagging_share < 1 and not developed:
-            raise InputError(
-                "only less developed or transition regions in the chosen EU countries",
-                field="lagging_share",
-                value=lagging_share,
-            )
-    outside = _other_places(NON_COSME)
-    sector_ids = sorted(_check_sectors(sectors) if sectors else reference.sectors())
-    competence_ids = sorted(reference.competences())
-
-    def pick(places: list[_Place]) -> _Place:
-        return rng.choices(places, weights=[p.weight for p in places])[0]
-
-    organisations = []
-    used_names: Counter[str] = Counter()
     width = max(3, len(str(n)))
-    for i in range(1, n + 1):
-        defect = (
-            rng.choice(("country", "type", "eccp")) if rng.random() < ineligible_share else None
-        )
-        if defect == "country":
-            place = pick(outside)
-        elif rng.random() < non_eu_share:
-            place = pick(others)
-        elif lagging_share is not None:
-            place = pick(lagging if rng.random() < lagging_share else developed)
-        else:
-            place = pick(eu)
-        org_type = rng.choices(
-            (OrganisationType.CLUSTER_ORGANISATION, OrganisationType.BUSINESS_NETWORK_ORGANISATION),
-            weights=(0.8, 0.2),
-        )[0]
-        if defect == "type":
-            org_type = OrganisationType.OTHER
-        eccp = EccpStatus.REGISTERED if rng.random() < 0.75 else EccpStatus.APPLIED
-        if defect == "eccp":
-            eccp = EccpStatus.NONE
-        k = min(rng.choices((1, 2, 3), weights=(0.4, 0.4, 0.2))[0], len(sector_ids))
-        drawn = rng.sample(sector_ids, k)
-        offers = rng.sample(competence_ids, rng.randint(1, 3))
-        needs = rng.sample([c for c in competence_ids if c not in offers], rng.randint(1, 2))
-        maturity = rng.choices(list(MATURITY_WEIGHTS), weights=list(MATURITY_WEIGHTS.values()))[0]
-        kind = (
-            "Business Network"
-            if org_type is OrganisationType.BUSINESS_NETWORK_ORGANISATION
-            else (rng.choice(KINDS))
-        )
-        title = f"{place.label} {reference.sectors()[drawn[0]].name} {kind}"
-        used_names[title] += 1
-        if used_names[title] > 1:
-            title += f" {used_names[title]}"
-        organisations.append(
-            Organisation(
-                id=f"{id_prefix}-{i:0{width}d}",
-                name=title,
-                country=place.country,
-                nuts2=place.nuts2,
-                organisation_type=org_type,
-                eccp_status=eccp,
-                sectors=tuple(drawn),
-                offers=tuple(sorted(offers)),
-                needs=tuple(sorted(needs)),
-                maturity=maturity,
-            )
-        )
+    organisations = [draw.organisation(f"{id_prefix}-{i:0{width}d}") for i in range(1, n + 1)]
     return Pool(
         name=name or f"synthetic-n{n}-s{seed}",
         description=(
@@ -242,3 +165,120 @@ def generate_pool(
         ),
         organisations=tuple(organisations),
     )
+
+
+@dataclass(frozen=True)
+class _Places:
+    """Where organisations are drawn: EU regions (lagging or developed), the other COSME countries,
+    and countries outside COSME (for the ineligible)."""
+
+    eu: list[_Place]
+    lagging: list[_Place]
+    developed: list[_Place]
+    others: list[_Place]
+    outside: list[_Place]
+
+    @staticmethod
+    def chosen(countries: tuple[str, ...] | None, lagging_share: float | None) -> _Places:
+        chosen = _check_countries(countries) if countries else None
+        eu = [p for p in _eu_places() if chosen is None or p.country in chosen]
+        lagging = [p for p in eu if p.category in LAGGING]
+        developed = [p for p in eu if p.category not in LAGGING]
+        non_eu_cosme = tuple(
+            c
+            for c in sorted(reference.cosme_countries_2018())
+            if c not in reference.eu28_countries() and (chosen is None or c in chosen)
+        )
+        if lagging_share is not None and eu:
+            if lagging_share > 0 and not lagging:
+                raise InputError(
+                    "no less developed or transition region in the chosen EU countries",
+                    field="lagging_share",
+                    value=lagging_share,
+                )
+            if lagging_share < 1 and not developed:
+                raise InputError(
+                    "only less developed or transition regions in the chosen EU countries",
+                    field="lagging_share",
+                    value=lagging_share,
+                )
+        others = _other_places(non_eu_cosme)
+        return _Places(eu, lagging, developed, others, _other_places(NON_COSME))
+
+
+@dataclass
+class _Draw:
+    """The random draws of one pool, organisation after organisation."""
+
+    rng: random.Random
+    places: _Places
+    lagging_share: float | None
+    ineligible_share: float
+    non_eu_share: float
+    sector_ids: list[str]
+    competence_ids: list[str]
+    used_names: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        if not self.places.eu:
+            self.non_eu_share = 1.0  # only non-EU countries chosen
+        elif not self.places.others:
+            self.non_eu_share = 0.0
+
+    def pick(self, places: list[_Place]) -> _Place:
+        return self.rng.choices(places, weights=[p.weight for p in places])[0]
+
+    def place(self, defect: str | None) -> _Place:
+        rng, places = self.rng, self.places
+        if defect == "country":
+            return self.pick(places.outside)
+        if rng.random() < self.non_eu_share:
+            return self.pick(places.others)
+        if self.lagging_share is not None:
+            lagging = rng.random() < self.lagging_share
+            return self.pick(places.lagging if lagging else places.developed)
+        return self.pick(places.eu)
+
+    def organisation(self, org_id: str) -> Organisation:
+        rng = self.rng
+        defect = (
+            rng.choice(("country", "type", "eccp"))
+            if rng.random() < self.ineligible_share
+            else None
+        )
+        place = self.place(defect)
+        org_type = rng.choices(
+            (OrganisationType.CLUSTER_ORGANISATION, OrganisationType.BUSINESS_NETWORK_ORGANISATION),
+            weights=(0.8, 0.2),
+        )[0]
+        if defect == "type":
+            org_type = OrganisationType.OTHER
+        eccp = EccpStatus.REGISTERED if rng.random() < 0.75 else EccpStatus.APPLIED
+        if defect == "eccp":
+            eccp = EccpStatus.NONE
+        k = min(rng.choices((1, 2, 3), weights=(0.4, 0.4, 0.2))[0], len(self.sector_ids))
+        drawn = rng.sample(self.sector_ids, k)
+        offers = rng.sample(self.competence_ids, rng.randint(1, 3))
+        needs = rng.sample([c for c in self.competence_ids if c not in offers], rng.randint(1, 2))
+        maturity = rng.choices(list(MATURITY_WEIGHTS), weights=list(MATURITY_WEIGHTS.values()))[0]
+        kind = (
+            "Business Network"
+            if org_type is OrganisationType.BUSINESS_NETWORK_ORGANISATION
+            else (rng.choice(KINDS))
+        )
+        title = f"{place.label} {reference.sectors()[drawn[0]].name} {kind}"
+        self.used_names[title] += 1
+        if self.used_names[title] > 1:
+            title += f" {self.used_names[title]}"
+        return Organisation(
+            id=org_id,
+            name=title,
+            country=place.country,
+            nuts2=place.nuts2,
+            organisation_type=org_type,
+            eccp_status=eccp,
+            sectors=tuple(drawn),
+            offers=tuple(sorted(offers)),
+            needs=tuple(sorted(needs)),
+            maturity=maturity,
+        )

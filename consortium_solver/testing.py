@@ -22,7 +22,7 @@ Example (a property a user's suite can copy)::
             assert abs(verdict.score - consortium.score) < 1e-6
 
 ``pools`` returns :class:`~consortium_solver.domain.Pool` objects; ``pool.model_dump_json()`` is the
-pool document (DESIGN §5) that ``consortium check/build/group`` read.
+pool document (README, "Pools") that ``consortium check/build/group`` read.
 """
 
 from __future__ import annotations
@@ -38,7 +38,14 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     ) from exc
 
 from consortium_solver import reference
-from consortium_solver.calls import (
+from consortium_solver.domain import (
+    EccpStatus,
+    Maturity,
+    Organisation,
+    OrganisationType,
+    Pool,
+)
+from consortium_solver.rules import (
     Call,
     MaxPerValue,
     MemberIn,
@@ -47,13 +54,6 @@ from consortium_solver.calls import (
     Objective,
     Search,
     Size,
-)
-from consortium_solver.domain import (
-    EccpStatus,
-    Maturity,
-    Organisation,
-    OrganisationType,
-    Pool,
 )
 
 __all__ = ["calls", "consortia", "organisations", "places", "pools", "rules"]
@@ -269,7 +269,7 @@ def consortia(
     pool: Pool, min_size: int = 1, max_size: int | None = None
 ) -> st.SearchStrategy[tuple[str, ...]]:
     """Member ids of a would-be consortium of the pool (distinct, in pool order; not necessarily
-    eligible — judge it with :func:`consortium_solver.check`)."""
+    eligible — judge it with :func:`consortium_solver.validate.check`)."""
     ids = [o.id for o in pool.organisations]
     top = len(ids) if max_size is None else min(max_size, len(ids))
     if min_size > top:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from consortium_solver.calls import (
+from consortium_solver.rules import (
     Exclude,
     Include,
     MaxPerValue,

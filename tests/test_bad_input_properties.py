@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from consortium_solver.calls import packaged_calls
 from consortium_solver.cli import app
 from consortium_solver.domain import Organisation, Pool
 from consortium_solver.io import pool_to_csv, pool_to_json, pool_to_xlsx
+from consortium_solver.rules import packaged_calls
 from consortium_solver.testing import pools
 from tests.conftest import counted, scaled
 

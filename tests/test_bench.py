@@ -141,9 +141,14 @@ def test_bad_suites_exit_2(case: str, tmp_path: Path) -> None:
         (["smoke", "--seeds", "a,b"], "field '--seeds'"),
         (["smoke", "--time-limit", "0"], "field '--time-limit'"),
         (["smoke", "--scheduler", "tcp://x:8786"], "--scheduler goes with --executor dask"),
+        (["smoke", "--workers", "0"], "field '--workers'"),
+        (["smoke", "--jobs", "0"], "field '--jobs'"),
+        (["smoke", "--executor", "dask", "--dask-workers", "0"], "field '--dask-workers'"),
     ],
 )
 def test_bad_bench_options_exit_2(args: list[str], fragment: str, tmp_path: Path) -> None:
+    """Checked by the harness itself (Plan, execute) before any run: nothing is written."""
     result = runner.invoke(app, ["bench", *args, "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert fragment in result.stderr and len(result.stderr.splitlines()) == 1
+    assert not (tmp_path / "out").exists()

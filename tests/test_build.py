@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 
 from consortium_solver import read_pool
 from consortium_solver.build import BuildOptions, Demands, build
-from consortium_solver.calls import Call, MaxPerValue, MinDistinct
-from consortium_solver.check import check, check_rule
 from consortium_solver.domain import Organisation, Pool, Status
 from consortium_solver.errors import InputError
 from consortium_solver.generate import generate_pool
+from consortium_solver.rules import Call, MaxPerValue, MinDistinct
 from consortium_solver.testing import pools
+from consortium_solver.validate import check, check_rule
 
 FAST = BuildOptions(time_limit=20, workers=2)
 
@@ -220,7 +220,7 @@ def test_explanation_stays_within_the_builds_time_limit(
 ) -> None:
     """The user's --time-limit bounds the whole build, explanation included: every solve of the
     conflict search is given at most what is left of it (before the fix: 30 s each)."""
-    from consortium_solver.encode import runner
+    from consortium_solver.encode import conflicts, runner
 
     given: list[float | None] = []
     configure = runner.configure
@@ -230,6 +230,7 @@ def test_explanation_stays_within_the_builds_time_limit(
         configure(solver, limits)
 
     monkeypatch.setattr(runner, "configure", spy)
+    monkeypatch.setattr(conflicts, "configure", spy)
     two_countries_pool = read_pool(Path(__file__).parent / "data" / "ok" / "two_countries_pool.csv")
     result = build(two_countries_pool, call_2018, options=BuildOptions(time_limit=time_limit))
     assert result.status is Status.INFEASIBLE and result.conflict

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from consortium_solver import reference
-from consortium_solver.calls import RULE_KINDS, Call, load_call, packaged_calls
 from consortium_solver.errors import InputError
+from consortium_solver.rules import RULE_KINDS, Call, MemberIn, Size, load_call, packaged_calls
+from tests.rule_cases import CASES
 
 
 def test_every_packaged_model_loads() -> None:
@@ -40,9 +41,11 @@ def test_2018_call_rules(call_2018: Call) -> None:
         "lagging-region",
     ]
     countries = call_2018.rule("cosme-country")
+    size = call_2018.rule("min-3-members")
+    assert isinstance(countries, MemberIn) and isinstance(size, Size)
     assert set(countries.values) == set(reference.cosme_countries_2018())
     assert countries.values_name == "@cosme-2018"
-    assert call_2018.rule("min-3-members").max is None  # the call sets no maximum
+    assert size.max is None  # the call sets no maximum
     assert (call_2018.search.min_size, call_2018.search.max_size) == (3, 6)
     assert call_2018.objective.model_dump() == {
         "sector_links": 0.5,
@@ -60,10 +63,10 @@ def test_lookup_by_id_is_case_insensitive_and_accepts_the_file_stem() -> None:
 
 
 def test_every_rule_has_a_sentence(call_2018: Call) -> None:
-    """Each rule reads as words, generated or written in the model."""
-    for rule in call_2018.rules:
+    """Each rule reads as words, written in the model or generated (every kind of the table)."""
+    for rule in [*call_2018.rules, *(case[0] for case in CASES)]:
         assert rule.describe() and "{" not in rule.describe()
-    assert len(RULE_KINDS) == 7
+    assert {case[0].kind for case in CASES} == set(RULE_KINDS)
 
 
 def write(tmp_path: Path, text: str, name: str = "call.toml") -> Path:
@@ -113,7 +116,8 @@ size = -1.0
     )
     call = load_call(path)
     assert [r.kind for r in call.rules] == list(RULE_KINDS[:5])
-    assert call.rule("eu").values == ("GR", "DE")  # normalised like pool countries
+    eu = call.rule("eu")
+    assert isinstance(eu, MemberIn) and eu.values == ("GR", "DE")  # normalised like pool countries
     assert call.objective.size == -1.0 and call.objective.countries == 1.0
 
 

@@ -1,5 +1,5 @@
 """The independent validator: a satisfied/violated pair per rule kind, the 2018 call on hand-made
-consortia, the score terms of DESIGN §4, and properties under hypothesis."""
+consortia, the score terms (README, "Score"), and properties under hypothesis."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from consortium_solver.calls import (
+from consortium_solver.domain import Organisation, Pool, Term
+from consortium_solver.errors import InputError
+from consortium_solver.rules import (
     RULE_KINDS,
     Call,
     MaxPerValue,
@@ -23,20 +25,13 @@ from consortium_solver.calls import (
     SectorLink,
     Size,
 )
-from consortium_solver.check import CHECKERS, check, check_rule, score_terms, total
-from consortium_solver.domain import Organisation, Pool, Term
-from consortium_solver.errors import InputError
 from consortium_solver.testing import organisations, pools
+from consortium_solver.validate import check, check_rule, score_terms, total
 from tests.rule_cases import CASES, case_id
 
 
 def members(pool: Pool, *ids: str) -> list[Organisation]:
     return [pool.by_id[i] for i in ids]
-
-
-def test_every_rule_kind_has_a_checker() -> None:
-    """The validator judges every kind of the vocabulary."""
-    assert set(CHECKERS) == set(RULE_KINDS)
 
 
 @pytest.mark.parametrize(("rule", "ids", "passes"), CASES, ids=[case_id(c) for c in CASES])
@@ -225,7 +220,7 @@ def test_score_terms_by_hand(regions_pool: Pool, call_2018: Call) -> None:
 
 
 def test_sector_pair_within_one_member_does_not_count(regions_pool: Pool) -> None:
-    """A member bringing two sectors alone does not link them (DESIGN §4)."""
+    """A member bringing two sectors alone does not link them (README, "Score")."""
     objective = Objective()
     call = Call(id="x", title="x")
     alone = score_terms(members(regions_pool, "toscana"), objective, call.link_weights())
@@ -249,7 +244,7 @@ def test_sector_link_weights_apply(regions_pool: Pool) -> None:
 
 
 def sector_level_links(orgs: list[Organisation], links: dict[frozenset[str], float]) -> float:
-    """The encoder's reformulation (DESIGN §4): pair {s,t} counts iff cover_s, cover_t, u_st >= 2."""
+    """The encoder's reformulation (encode/terms.py): pair {s,t} counts iff cover_s, cover_t, u_st >= 2."""
     out = 0.0
     for s, t in itertools.combinations(sorted({x for o in orgs for x in o.sectors}), 2):
         u = sum(1 for o in orgs if s in o.sectors or t in o.sectors)
@@ -369,7 +364,7 @@ def test_single_member_has_no_links_and_meets_no_needs(org: Organisation) -> Non
 
 
 def test_validator_never_imports_ortools() -> None:
-    """check works in a process where importing ortools fails (the fence of DESIGN §2)."""
+    """check works in a process where importing ortools fails (docs/architecture.md, invariants)."""
     code = (
         "import sys; sys.modules['ortools'] = None\n"
         "from consortium_solver import check, load_call, demo_pool\n"

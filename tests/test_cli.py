@@ -12,10 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from consortium_solver import read_pool
-from consortium_solver.calls import Size
-from consortium_solver.check import check_grouping
 from consortium_solver.cli import app
 from consortium_solver.group import no_call
+from consortium_solver.rules import Size
+from consortium_solver.validate import check_grouping
 from tests.conftest import DATA
 
 runner = CliRunner()
@@ -218,7 +218,7 @@ def test_schema_is_json_schema(name: str) -> None:
 
 
 def test_pool_schema_validates_the_demo_pool_shape() -> None:
-    """The pool schema names the fields of DESIGN §5."""
+    """The pool schema names the fields of the pool format (README, "Pools")."""
     schema = json.loads(runner.invoke(app, ["schema", "pool"]).stdout)
     org = schema["$defs"]["Organisation"]["properties"]
     assert set(org) == {

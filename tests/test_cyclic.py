@@ -11,10 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consortium_solver.calls import Objective
-from consortium_solver.cyclic import CyclicSearch
 from consortium_solver.generate import generate_pool
-from consortium_solver.grouping_search import GroupingSearch
+from consortium_solver.group.constructions.cyclic import CyclicSearch
+from consortium_solver.group.search import GroupingSearch
+from consortium_solver.group.search.repair import ConflictRepair
+from consortium_solver.rules import Objective, Problem
 from tests.conftest import assert_partitions, meetings
 
 
@@ -84,18 +85,18 @@ def test_more_fixed_points_than_groups_is_refused() -> None:
 def test_conflict_repair_removes_repeats_and_keeps_counts_consistent() -> None:
     """The general repair (no cyclic seed): 16 in fours over 5 rounds, an affine plane."""
     pool = generate_pool(16, seed=3)
-    search = GroupingSearch(
-        pool.organisations, [], Objective(), {}, min_size=4, max_size=4, n_rounds=5, seed=2
-    )
+    problem = Problem(pool.organisations, [], Objective(), {}, min_size=4, max_size=4)
+    search = GroupingSearch(problem, n_rounds=5, seed=2)
     schedule = search.construct()  # no deadline: the greedy construction, with repeats
-    assert search.conflicts(schedule) > 0
-    values = [[search.group_value(g) for g in groups] for groups in schedule.rounds]
-    search._repair_conflicts(schedule, values, time.perf_counter() + 60)
-    assert repeated(schedule.rounds) == 0 == search.conflicts(schedule)
+    assert schedule.conflicts() > 0
+    values = search.values(schedule)
+    ConflictRepair(search.costs, schedule, values, random.Random(2)).run(time.perf_counter() + 60)
+    assert repeated(schedule.rounds) == 0 == schedule.conflicts()
     assert_partitions(schedule.rounds, 16, [4] * 4)
     recount = np.zeros_like(schedule.meet)
     for pair, count in meetings(schedule.rounds).items():
         a, b = tuple(pair)
         recount[a, b] = recount[b, a] = count
     assert (recount == schedule.meet).all()
-    assert values == [[search.group_value(g) for g in groups] for groups in schedule.rounds]
+    # The repair keeps each group's value up to date as it swaps.
+    assert values == search.values(schedule)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consortium_solver.designs import (
+from consortium_solver.group.constructions.designs import (
     Field,
     affine_rounds,
     doubled_rounds,

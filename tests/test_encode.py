@@ -9,29 +9,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consortium_solver.calls import RULE_KINDS, Call, Objective, SectorLink
-from consortium_solver.check import CHECKERS, score_terms, total
 from consortium_solver.domain import Pool, Status
 from consortium_solver.encode import (
-    ENCODERS,
     SelectionModel,
     SolveLimits,
     encode_objective,
     encode_rule,
     solve,
 )
+from consortium_solver.rules import Call, Objective, SectorLink
 from consortium_solver.testing import pools
+from consortium_solver.validate import score_terms, total
 from tests.rule_cases import CASES, case_id
 
 ONE_WORKER = SolveLimits(time_limit=10, workers=1)
-
-
-def test_every_rule_kind_has_an_encoder_and_a_checker() -> None:
-    """One stem per rule across the layers: encode_<kind> and check_<kind> for every kind."""
-    assert set(ENCODERS) == set(RULE_KINDS) == set(CHECKERS)
-    for kind, fn in ENCODERS.items():
-        assert fn.__name__ == f"encode_{kind}"
-        assert CHECKERS[kind].__name__ == f"check_{kind}"
 
 
 @pytest.mark.parametrize(("rule", "ids", "passes"), CASES, ids=[case_id(c) for c in CASES])

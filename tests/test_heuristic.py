@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from consortium_solver.calls import Call
-from consortium_solver.check import check_rule, score_terms, total
+from consortium_solver.build import local_search
 from consortium_solver.domain import Pool
 from consortium_solver.generate import generate_pool
-from consortium_solver.heuristic import Scorer, VectorScorer, local_search
+from consortium_solver.rules import Call, Problem
+from consortium_solver.scoring import Scorer, VectorScorer
 from consortium_solver.testing import pools
+from consortium_solver.validate import check_rule, score_terms, total
 
 
 @given(pools(min_size=1, max_size=8), st.data())
@@ -50,17 +49,10 @@ def test_local_search_meets_the_rules(call_2018: Call) -> None:
         if all(check_rule(r, [o]).passed for r in call_2018.rules if r.kind == "member_in")
     ]
     fixed = [eligible[0].id]
-    ids = local_search(
-        eligible,
-        rules,
-        call_2018.objective,
-        call_2018.link_weights(),
-        min_size=3,
-        max_size=5,
-        fixed=fixed,
-        seed=1,
-        rounds=20,
+    problem = Problem(
+        eligible, rules, call_2018.objective, call_2018.link_weights(), min_size=3, max_size=5
     )
+    ids = local_search(problem, fixed=fixed, seed=1, rounds=20)
     assert ids is not None and fixed[0] in ids and 3 <= len(ids) <= 5
     orgs = [pool.by_id[i] for i in ids]
     assert all(check_rule(r, orgs).passed for r in rules)
@@ -69,12 +61,14 @@ def test_local_search_meets_the_rules(call_2018: Call) -> None:
 def test_local_search_with_rounds_is_repeatable(call_2018: Call) -> None:
     """A budget in rounds, not seconds, gives the same answer for the same seed."""
     pool = generate_pool(200, seed=9)
-    args: tuple[Any, ...] = (
-        list(pool.organisations),
+    problem = Problem(
+        pool.organisations,
         [],
         call_2018.objective,
         call_2018.link_weights(),
+        min_size=3,
+        max_size=6,
     )
-    a = local_search(*args, min_size=3, max_size=6, seed=3, rounds=15)
-    b = local_search(*args, min_size=3, max_size=6, seed=3, rounds=15)
-    assert a == b
+    a = local_search(problem, seed=3, rounds=15)
+    b = local_search(problem, seed=3, rounds=15)
+    assert a is not None and a == b

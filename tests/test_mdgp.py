@@ -13,12 +13,11 @@ from hypothesis import strategies as st
 from consortium_solver.errors import InputError
 from consortium_solver.mdgp import (
     MdgpInstance,
-    _initial,
-    _sizes,
     mdgp_value,
     read_mdgp,
     solve_mdgp,
 )
+from consortium_solver.mdgp.tabu import _initial, _sizes
 
 LIB = Path(__file__).resolve().parent.parent / "instances" / "mdgplib"
 with (LIB / "best_known.csv").open(encoding="utf-8") as _f:

@@ -15,11 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from consortium_solver.build import BuildOptions, build
-from consortium_solver.calls import Call, Size
-from consortium_solver.check import check, check_grouping
 from consortium_solver.domain import Organisation, Pool, Status
 from consortium_solver.group import GroupOptions, group
+from consortium_solver.rules import Call, Mode, Size
 from consortium_solver.testing import calls, consortia, organisations, pools
+from consortium_solver.validate import check, check_grouping
 from tests.conftest import counted, scaled
 
 OPTIONS = BuildOptions(time_limit=20, workers=1, seed=1)
@@ -143,7 +143,7 @@ def test_an_eligible_newcomer_never_lowers_the_optimum(
 @settings(max_examples=scaled(50))
 @given(pool=pools(4, 24), call=calls(max_size=5), objective=st.sampled_from(("sum", "min")))
 @counted
-def test_group_output_meets_the_rules(pool: Pool, call: Call, objective: str) -> None:
+def test_group_output_meets_the_rules(pool: Pool, call: Call, objective: Mode) -> None:
     """Soundness: every group of a grouping passes the validator, nobody is placed twice, and the
     reported objective is the validator's."""
     options = GroupOptions(size=(3, 5), objective=objective, time_limit=0.5, seed=1, workers=1)
@@ -178,7 +178,7 @@ def test_rounds_meet_the_rules_and_never_repeat_a_pair(
     size: tuple[int, int],
     n_rounds: int,
     allow_repeats: bool,
-    objective: str,
+    objective: Mode,
     data: st.DataObject,
 ) -> None:
     """Soundness over several rounds (with members left out when the sizes do not divide the pool):

@@ -11,9 +11,24 @@ import json
 import resource
 import sys
 import time
+from dataclasses import dataclass
 from typing import Any
 
+from consortium_solver.domain import Pool, Progress
+
 MARKER = "@result "
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One run's description: the instance (a suite's table), the solver, seed and limits."""
+
+    inst: dict[str, Any]
+    solver: str
+    seed: int
+    time_limit: float
+    workers: int
+    progress: Progress
 
 
 def peak_mem_mb() -> float:
@@ -39,10 +54,8 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     else:
         pool = _pool(inst, spec.get("path"))
         out = {"n": len(pool)}
-        if inst["task"] == "build":
-            out |= _build(pool, inst, solver, time_limit, workers, seed, progress)
-        else:
-            out |= _group(pool, inst, solver, time_limit, workers, seed, progress)
+        spec_run = _Run(inst, solver, seed, time_limit, workers, progress)
+        out |= (_build if inst["task"] == "build" else _group)(pool, spec_run)
     wall = time.perf_counter() - start
     if out.get("objective") is not None and (not trace or trace[-1][1] != out["objective"]):
         trace.append((round(wall, 4), float(out["objective"])))
@@ -54,7 +67,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _pool(inst: dict[str, Any], path: str | None) -> Any:
+def _pool(inst: dict[str, Any], path: str | None) -> Pool:
     from consortium_solver import demo_pool
     from consortium_solver.generate import generate_pool
     from consortium_solver.io import read_pool
@@ -71,98 +84,54 @@ def _pool(inst: dict[str, Any], path: str | None) -> Any:
     return read_pool(path or inst["pool"])
 
 
-def _size(text: str | None) -> tuple[int, int] | None:
-    if text is None:
-        return None
-    low, _, high = text.partition("..")
-    return int(low), int(high or low)
+def _build(pool: Pool, run: _Run) -> dict[str, Any]:
+    from consortium_solver.bench.baselines.greedy import greedy_build
+    from consortium_solver.build import BuildOptions, Demands, build
+    from consortium_solver.rules import load_call, parse_size
 
-
-def _build(
-    pool: Any,
-    inst: dict[str, Any],
-    solver: str,
-    time_limit: float,
-    workers: int,
-    seed: int,
-    progress: Any,
-) -> dict[str, Any]:
-    from consortium_solver.build import (
-        BuildOptions,
-        Demands,
-        build,
-        consortium_rules,
-        eligible_candidates,
-    )
-    from consortium_solver.calls import load_call
-    from consortium_solver.check import check
-    from consortium_solver.errors import InternalError
-
-    call = load_call(inst["call"])
-    demands = Demands(size=_size(inst.get("size")))
-    if solver == "cpsat":
-        options = BuildOptions(time_limit=time_limit, workers=workers, seed=seed, progress=progress)
+    call = load_call(run.inst["call"])
+    size = run.inst.get("size")
+    demands = Demands(size=None if size is None else parse_size(size))
+    if run.solver == "cpsat":
+        options = BuildOptions(
+            time_limit=run.time_limit, workers=run.workers, seed=run.seed, progress=run.progress
+        )
         result = build(pool, call, demands, options)
         return {"status": result.status.value, "objective": result.objective, "bound": result.bound}
-    if solver == "highs":
-        from consortium_solver.encode.highs import solve_highs
+    if run.solver == "highs":
+        from consortium_solver.bench.baselines.highs import solve_highs
 
-        mip = solve_highs(pool, call, demands, time_limit=time_limit, threads=workers)
+        mip = solve_highs(pool, call, demands, time_limit=run.time_limit, threads=run.workers)
         return {"status": mip.status, "objective": mip.objective, "bound": mip.bound}
-    # greedy: the builder's construction and one local descent, no restarts (a baseline)
-    from consortium_solver.heuristic import local_search
-
-    low, high = demands.size or (call.search.min_size, call.search.max_size)
-    candidates = eligible_candidates(pool, call, demands)
-    rules = consortium_rules(call, demands)
-    members = local_search(
-        candidates,
-        rules,
-        call.objective,
-        call.link_weights(),
-        min_size=low,
-        max_size=high,
-        seed=seed,
-        rounds=0,
-    )
-    if members is None:
-        return {"status": "unknown", "objective": None, "bound": None}
-    verdict = check(pool, call, members, extra_rules=demands.rules(call))
-    if not verdict.eligible:
-        raise InternalError("the greedy baseline returned a consortium the validator rejects")
-    return {"status": "feasible", "objective": verdict.score, "bound": None}
+    score = greedy_build(pool, call, demands, run.seed)
+    status = "unknown" if score is None else "feasible"
+    return {"status": status, "objective": score, "bound": None}
 
 
-def _group(
-    pool: Any,
-    inst: dict[str, Any],
-    solver: str,
-    time_limit: float,
-    workers: int,
-    seed: int,
-    progress: Any,
-) -> dict[str, Any]:
-    from consortium_solver.calls import load_call
-    from consortium_solver.group import GroupOptions, group, no_call
+def _group(pool: Pool, run: _Run) -> dict[str, Any]:
+    from consortium_solver.group import GroupOptions, group
+    from consortium_solver.rules import load_call, no_call, parse_size
 
+    inst = run.inst
     call = no_call() if inst["call"] == "none" else load_call(inst["call"])
+    objective = inst.get("objective", "sum")
     options = GroupOptions(
-        size=_size(inst.get("size")) or (3, 5),
-        objective=inst.get("objective", "sum"),
+        size=parse_size(inst.get("size") or "3..5"),
+        objective=objective,
         rounds=int(inst.get("rounds", 1)),
-        time_limit=time_limit,
-        seed=seed,
-        workers=workers,
-        progress=progress if inst.get("objective", "sum") == "sum" else None,
-        improve=solver == "search",
+        time_limit=run.time_limit,
+        seed=run.seed,
+        workers=run.workers,
+        progress=run.progress if objective == "sum" else None,
+        improve=run.solver == "search",
     )
     result = group(pool, call, options)
-    unassigned = len(result.unassigned or ())
+    unassigned = len(result.unassigned)
     return {
         "status": result.status.value,
         "objective": result.objective,
         "bound": result.bound,
-        "note": f"{unassigned} unassigned ({len(result.ineligible or ())} ineligible)",
+        "note": f"{unassigned} unassigned ({len(result.ineligible)} ineligible)",
     }
 
 

@@ -46,6 +46,16 @@ class Plan:
     seeds: tuple[int, ...]
     workers: int
 
+    def __post_init__(self) -> None:
+        if not self.time_limit > 0:
+            raise InputError(
+                "a positive number of seconds", field="--time-limit", value=self.time_limit
+            )
+        if not self.seeds:
+            raise InputError("expected at least one seed: 1,2,3", field="--seeds")
+        if self.workers < 1:
+            raise InputError("at least 1", field="--workers", value=self.workers)
+
     def runs(self) -> list[dict[str, Any]]:
         """One description per run, in a stable order: instance, solver, seed."""
         out = []
@@ -136,8 +146,16 @@ def execute(
     (``tcp://host:8786``), or on a new LocalCluster of ``dask_workers`` single-threaded workers.
 
     Raises:
-        InputError: an unknown executor, or Dask asked for but not installed.
+        InputError: an unknown executor, a count below 1, a scheduler without Dask, or Dask asked
+            for but not installed.
     """
+    for option, count in (("--jobs", jobs), ("--dask-workers", dask_workers)):
+        if count < 1:
+            raise InputError("at least 1", field=option, value=count)
+    if scheduler is not None and executor != "dask":
+        raise InputError(
+            "--scheduler goes with --executor dask", field="--scheduler", value=scheduler
+        )
     rows: list[dict[str, Any] | None] = [None] * len(specs)
     if executor == "local":
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:

@@ -28,8 +28,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from consortium_solver.calls import validation_error
 from consortium_solver.errors import InputError
+from consortium_solver.rules import validation_error
 
 SOLVERS: dict[str, tuple[str, ...]] = {
     "build": ("cpsat", "highs", "greedy"),

@@ -6,20 +6,9 @@ from collections.abc import Callable, Iterable, Sequence
 
 from ortools.sat.python import cp_model
 
-from consortium_solver.calls import member_value
-from consortium_solver.domain import Organisation
-
-LIST_FIELDS = frozenset({"sectors", "offers", "needs"})
+from consortium_solver.domain import Organisation, org_values
 
 BoolVar = cp_model.IntVar
-
-
-def org_values(org: Organisation, field: str) -> tuple[str, ...]:
-    """An organisation's values of a field: its list (sectors, offers, needs) or its one value."""
-    if field in LIST_FIELDS:
-        return tuple(getattr(org, field))
-    value = member_value(org, field)
-    return () if value is None else (value,)
 
 
 class SelectionModel:

@@ -1,27 +1,15 @@
 """One ``encode_<kind>`` per rule kind: the call model's rules as CP-SAT constraints.
 
-Each takes the selection model, the rule and an optional enforcement literal. With a literal the rule
+Each takes the rule, the selection model and an optional enforcement literal. With a literal the rule
 holds only when the literal is true, which is how explanations ask which rules conflict.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from ortools.sat.python import cp_model
 
-from consortium_solver.calls import (
-    Exclude,
-    Include,
-    MaxPerValue,
-    MemberIn,
-    MinCount,
-    MinDistinct,
-    Size,
-    member_value,
-)
 from consortium_solver.encode.model import BoolVar, SelectionModel
+from consortium_solver.rules import kinds
 
 Literal = BoolVar | None
 
@@ -36,21 +24,20 @@ def _impossible(m: SelectionModel, lit: Literal) -> None:
     _enforce(m.model.add(m.model.new_constant(0) >= 1), lit)
 
 
-def encode_member_in(m: SelectionModel, rule: MemberIn, lit: Literal = None) -> None:
+def encode_member_in(rule: kinds.MemberIn, m: SelectionModel, lit: Literal = None) -> None:
     """Organisations whose field lies outside the values cannot be members."""
-    allowed = set(rule.values)
     for org in m.orgs:
-        if member_value(org, rule.field) not in allowed:
+        if not rule.matches(org):
             _enforce(m.model.add(m.x[org.id] == 0), lit)
 
 
-def encode_size(m: SelectionModel, rule: Size, lit: Literal = None) -> None:
+def encode_size(rule: kinds.Size, m: SelectionModel, lit: Literal = None) -> None:
     """min <= number of members <= max."""
     upper = rule.max if rule.max is not None else len(m.orgs)
     _enforce(m.model.add_linear_constraint(m.size(), rule.min, upper), lit)
 
 
-def encode_min_distinct(m: SelectionModel, rule: MinDistinct, lit: Literal = None) -> None:
+def encode_min_distinct(rule: kinds.MinDistinct, m: SelectionModel, lit: Literal = None) -> None:
     """At least ``min`` values of the field are present (one presence Boolean per value)."""
     presences = m.presences(rule.field)
     if len(presences) < rule.min:
@@ -59,7 +46,7 @@ def encode_min_distinct(m: SelectionModel, rule: MinDistinct, lit: Literal = Non
     _enforce(m.model.add(cp_model.LinearExpr.sum(presences) >= rule.min), lit)
 
 
-def encode_min_count(m: SelectionModel, rule: MinCount, lit: Literal = None) -> None:
+def encode_min_count(rule: kinds.MinCount, m: SelectionModel, lit: Literal = None) -> None:
     """At least ``min`` members have the field in the values."""
     xs = m.members_with(rule.field, rule.values)
     if len(xs) < rule.min:
@@ -68,14 +55,14 @@ def encode_min_count(m: SelectionModel, rule: MinCount, lit: Literal = None) -> 
     _enforce(m.model.add(cp_model.LinearExpr.sum(xs) >= rule.min), lit)
 
 
-def encode_max_per_value(m: SelectionModel, rule: MaxPerValue, lit: Literal = None) -> None:
+def encode_max_per_value(rule: kinds.MaxPerValue, m: SelectionModel, lit: Literal = None) -> None:
     """For every value, at most ``max`` members share it."""
     for xs in m.by_value(rule.field).values():
         if len(xs) > rule.max:
             _enforce(m.model.add(cp_model.LinearExpr.sum(xs) <= rule.max), lit)
 
 
-def encode_include(m: SelectionModel, rule: Include, lit: Literal = None) -> None:
+def encode_include(rule: kinds.Include, m: SelectionModel, lit: Literal = None) -> None:
     """The listed organisations are members (impossible if one is not a candidate)."""
     for org_id in rule.members:
         if org_id not in m.x:
@@ -84,24 +71,24 @@ def encode_include(m: SelectionModel, rule: Include, lit: Literal = None) -> Non
         _enforce(m.model.add(m.x[org_id] == 1), lit)
 
 
-def encode_exclude(m: SelectionModel, rule: Exclude, lit: Literal = None) -> None:
+def encode_exclude(rule: kinds.Exclude, m: SelectionModel, lit: Literal = None) -> None:
     """The listed organisations are not members."""
     for org_id in rule.members:
         if org_id in m.x:
             _enforce(m.model.add(m.x[org_id] == 0), lit)
 
 
-ENCODERS: dict[str, Callable[[SelectionModel, Any, Literal], None]] = {
-    "member_in": encode_member_in,
-    "size": encode_size,
-    "min_distinct": encode_min_distinct,
-    "min_count": encode_min_count,
-    "max_per_value": encode_max_per_value,
-    "include": encode_include,
-    "exclude": encode_exclude,
-}
+ENCODERS = kinds.PerKind(
+    member_in=encode_member_in,
+    size=encode_size,
+    min_distinct=encode_min_distinct,
+    min_count=encode_min_count,
+    max_per_value=encode_max_per_value,
+    include=encode_include,
+    exclude=encode_exclude,
+)
 
 
-def encode_rule(m: SelectionModel, rule: Any, lit: Literal = None) -> None:
-    """Encode a rule of any kind."""
-    ENCODERS[rule.kind](m, rule, lit)
+def encode_rule(m: SelectionModel, rule: kinds.AnyRule, lit: Literal = None) -> None:
+    """Encode a rule of any kind (``lit``: the rule holds only when it is true)."""
+    ENCODERS(rule, m, lit)

@@ -1,4 +1,4 @@
-"""One function per objective term of DESIGN §4, and the integer scaling of the weights.
+"""One function per objective term (README, "Score"), and the integer scaling of the weights.
 
 Each ``term_<name>`` returns the term as a CP-SAT expression whose value, in every solution the solver
 may prefer, equals the validator's ``term_<name>``: presence variables are linked in one direction
@@ -15,15 +15,10 @@ from dataclasses import dataclass
 
 from ortools.sat.python.cp_model import LinearExpr, LinearExprT
 
-from consortium_solver.calls import Objective
-from consortium_solver.domain import Organisation, RegionCategory, Term
+from consortium_solver.domain import DEVELOPMENT, Organisation, Term
 from consortium_solver.encode.model import BoolVar, SelectionModel
+from consortium_solver.rules import Objective
 
-DEVELOPMENT = (
-    RegionCategory.LESS_DEVELOPED.value,
-    RegionCategory.TRANSITION.value,
-    RegionCategory.MORE_DEVELOPED.value,
-)
 MAX_DECIMALS = 6
 
 
@@ -32,7 +27,7 @@ def term_sector_links(m: SelectionModel, coefficient: Mapping[frozenset[str], in
 
     With ``n_s`` the number of members having sector s, the pair is brought by two *different*
     members exactly when cover_s, cover_t and ``n_s + n_t - n_st >= 2`` (``n_st``: members having
-    both) — the ``u_st`` hint of DESIGN §4, at sector level, with no member-pair variables.
+    both) — the pair variable of the definition, at sector level, with no member-pair variables.
     """
     sectors = list(m.by_value("sectors"))
     both: dict[frozenset[str], list[object]] = {}
@@ -168,7 +163,7 @@ def term_countries(m: SelectionModel) -> LinearExpr:
 
 def term_development_mix(m: SelectionModel) -> LinearExpr:
     """Number of distinct categories among less developed, transition, more developed."""
-    return LinearExpr.sum(m.presences("region_category", DEVELOPMENT))
+    return LinearExpr.sum(m.presences("region_category", [c.value for c in DEVELOPMENT]))
 
 
 def term_maturity_mix(m: SelectionModel) -> LinearExpr:

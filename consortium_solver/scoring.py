@@ -1,34 +1,20 @@
-"""A fast primal heuristic for the builder: greedy construction, then swap/add/drop local search.
+"""The objective computed fast, for the searches: sets of candidates scored with bitmasks over sectors
+and competences (:class:`Scorer`), and every one-member extension of a set at once with numpy
+(:class:`VectorScorer`).
 
-CP-SAT proves our bounds quickly (the pair-count cuts) but, on pools of thousands, finds the best
-consortium slowly; this search finds it (or one close to it) in well under a second and hands it to
-CP-SAT as a hint. It scores with bitmasks over sectors and competences, the same definitions as the
-validator (DESIGN §4), and accepts only consortia that every rule accepts (the validator's checkers).
-Its output is never reported without going through CP-SAT and the validator.
+Same definitions as the validator's terms (README, "Score"); the searches' answers are judged by the
+validator all the same. Shared by the builder's primal heuristic and the grouping search.
 """
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
-from consortium_solver.calls import Objective
-from consortium_solver.check import check_rule
-from consortium_solver.domain import Organisation, RegionCategory, Term
-
-# Perturbations without a better consortium after which the timed search stops early.
-STALE_ROUNDS = 40
-
-DEVELOPMENT = {
-    RegionCategory.LESS_DEVELOPED,
-    RegionCategory.TRANSITION,
-    RegionCategory.MORE_DEVELOPED,
-}
+from consortium_solver.domain import DEVELOPMENT, Organisation, RegionCategory, Term
+from consortium_solver.rules import Objective
 
 
 @dataclass(frozen=True)
@@ -187,123 +173,3 @@ def _distinct_plus(codes: np.ndarray, base: list[int], skip: int = -1) -> np.nda
     if skip >= 0:
         fresh &= codes != skip
     return len(present) + fresh.astype(np.float64)
-
-
-def local_search(
-    candidates: Sequence[Organisation],
-    rules: Sequence[Any],
-    objective: Objective,
-    links: Mapping[frozenset[str], float],
-    *,
-    min_size: int,
-    max_size: int,
-    fixed: Sequence[str] = (),
-    seed: int = 0,
-    time_budget: float = 0.5,
-    rounds: int | None = None,
-) -> list[str] | None:
-    """A good consortium meeting every rule, or None if none was found within the budget.
-
-    The budget is ``time_budget`` seconds, or exactly ``rounds`` perturbations when given (for
-    repeatable runs: the same input and seed then give the same answer).
-
-    Greedy construction from the fixed members, then iterated local search: best-improving swap,
-    add and drop moves (each neighbourhood scored at once by :class:`VectorScorer`); at a local
-    optimum the best consortium meeting every rule is remembered and two members are replaced at
-    random before descending again.
-    """
-    if not candidates or max_size < 1:
-        return None
-    deadline = time.perf_counter() + time_budget
-    rng = random.Random(seed)
-    scorer = Scorer(candidates, objective, links)
-    vec = VectorScorer(scorer)
-    index = {o.id: i for i, o in enumerate(candidates)}
-    pinned = [index[i] for i in fixed if i in index]
-    if len(pinned) > max_size:
-        return None
-    free_pool = [i for i in range(len(candidates)) if i not in set(pinned)]
-
-    def feasible(chosen: list[int]) -> bool:
-        orgs = [candidates[i] for i in chosen]
-        return all(check_rule(rule, orgs).passed for rule in rules)
-
-    current = list(pinned)
-    while len(current) < max_size:  # greedy construction
-        scores = vec.extend(current)
-        j = _pick(scores, rng)
-        if j < 0 or (len(current) >= min_size and scores[j] <= scorer.score(current) + 1e-9):
-            break
-        current.append(j)
-
-    best_set: list[int] | None = None
-    best_score = float("-inf")
-    done = 0
-    last_gain = 0
-    while True:
-        current, current_score = _descend(scorer, vec, current, pinned, min_size, max_size, rng)
-        if current_score > best_score + 1e-9 and feasible(current):
-            best_set, best_score = list(current), current_score
-            last_gain = done
-        done += 1
-        if rounds is not None:
-            out_of_budget = done > rounds
-        else:
-            # Stop at the time budget, or earlier once many perturbations brought nothing.
-            stale = done - last_gain >= STALE_ROUNDS
-            out_of_budget = stale or time.perf_counter() >= deadline
-        if out_of_budget or not free_pool:
-            break
-        current = list(best_set) if best_set is not None else current
-        free = [k for k, i in enumerate(current) if i not in set(pinned)]
-        for k in rng.sample(free, min(2, len(free))):
-            j = rng.choice(free_pool)
-            if j not in current:
-                current[k] = j
-    if best_set is None:
-        return None
-    return [candidates[i].id for i in best_set]
-
-
-def _pick(scores: np.ndarray, rng: random.Random) -> int:
-    """Index of a best score, ties broken at random (-1 if none is finite)."""
-    top = float(scores.max()) if len(scores) else float("-inf")
-    if not np.isfinite(top):
-        return -1
-    ties = np.flatnonzero(scores >= top - 1e-9)
-    return int(ties[rng.randrange(len(ties))])
-
-
-def _descend(
-    scorer: Scorer,
-    vec: VectorScorer,
-    current: list[int],
-    pinned: list[int],
-    min_size: int,
-    max_size: int,
-    rng: random.Random,
-) -> tuple[list[int], float]:
-    """Best-improvement descent over swap, add and drop moves, to a local optimum."""
-    current_score = scorer.score(current)
-    while True:
-        best_move: list[int] | None = None
-        best = current_score + 1e-9
-        movable = [k for k, i in enumerate(current) if i not in set(pinned)]
-        for k in movable:
-            base = current[:k] + current[k + 1 :]
-            scores = vec.extend(base)
-            j = _pick(scores, rng)
-            if j >= 0 and scores[j] > best:
-                best, best_move = float(scores[j]), [*base, j]
-            if len(current) > min_size:
-                dropped = scorer.score(base)
-                if dropped > best:
-                    best, best_move = dropped, base
-        if len(current) < max_size:
-            scores = vec.extend(current)
-            j = _pick(scores, rng)
-            if j >= 0 and scores[j] > best:
-                best, best_move = float(scores[j]), [*current, j]
-        if best_move is None:
-            return current, current_score
-        current, current_score = best_move, best

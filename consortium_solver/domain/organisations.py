@@ -1,8 +1,8 @@
-"""Domain models: organisations, pools, verdicts, scores and results (DESIGN §5).
+"""Organisations and pools, validated and normalised once, on the way in.
 
-All models are pydantic v2, frozen, and refuse unknown fields. Normalisation happens here, once:
-country codes are upper-cased with Eurostat's EL/UK mapped to GR/GB; NUTS-2 codes are upper-cased and
-must lie in the stated country; a missing ``region_category`` is derived from the NUTS-2 code.
+All models are pydantic v2, frozen, and refuse unknown fields. Country codes are upper-cased with
+Eurostat's EL/UK mapped to GR/GB; NUTS-2 codes are upper-cased and must lie in the stated country; a
+missing ``region_category`` is derived from the NUTS-2 code (README, "Pools").
 """
 
 from __future__ import annotations
@@ -29,9 +29,13 @@ class RegionCategory(StrEnum):
     """Cohesion-policy category of a region, 2014-2020 (Commission Implementing Decision 2014/99/EU)."""
 
     LESS_DEVELOPED = "less_developed"
+    """GDP per head below 75 % of the EU average."""
     TRANSITION = "transition"
+    """GDP per head between 75 % and 90 % of the EU average."""
     MORE_DEVELOPED = "more_developed"
+    """GDP per head above 90 % of the EU average."""
     UNCLASSIFIED = "unclassified"
+    """No 2014-2020 category known: a region outside the EU of 2014-2020, or no NUTS-2 code."""
 
 
 class OrganisationType(StrEnum):
@@ -55,26 +59,6 @@ class Maturity(StrEnum):
     SILVER = "silver"
     BRONZE = "bronze"
     NONE = "none"
-
-
-class Term(StrEnum):
-    """The objective terms of DESIGN §4, in their reporting order."""
-
-    SECTOR_LINKS = "sector_links"
-    NEEDS_MET = "needs_met"
-    COUNTRIES = "countries"
-    DEVELOPMENT_MIX = "development_mix"
-    MATURITY_MIX = "maturity_mix"
-    SIZE = "size"
-
-
-class Status(StrEnum):
-    """Outcome of a solve, independent of the solver's own vocabulary."""
-
-    OPTIMAL = "optimal"
-    FEASIBLE = "feasible"
-    INFEASIBLE = "infeasible"
-    UNKNOWN = "unknown"
 
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -206,106 +190,3 @@ class Pool(BaseModel):
 
     def __len__(self) -> int:
         return len(self.organisations)
-
-
-class RuleVerdict(BaseModel):
-    """Whether one rule holds for a consortium, and why, in words."""
-
-    model_config = FROZEN
-
-    rule: str
-    kind: str
-    passed: bool
-    why: str
-
-
-class TermScore(BaseModel):
-    """One objective term: its raw value, its weight and the points it adds (value x weight)."""
-
-    model_config = FROZEN
-
-    value: float
-    weight: float
-    points: float
-
-
-class Assessment(BaseModel):
-    """The validator's answer for one consortium: a verdict per rule and the score breakdown."""
-
-    model_config = FROZEN
-
-    call: str
-    pool: str
-    members: tuple[str, ...]
-    eligible: bool
-    verdicts: tuple[RuleVerdict, ...]
-    score: float
-    terms: dict[Term, TermScore]
-
-    @property
-    def breakdown(self) -> dict[str, float]:
-        """Points per term, as in the result document; they sum to ``score``."""
-        return {term.value: ts.points for term, ts in self.terms.items()}
-
-    @property
-    def failed(self) -> tuple[RuleVerdict, ...]:
-        return tuple(v for v in self.verdicts if not v.passed)
-
-
-class Consortium(BaseModel):
-    """A consortium (or an event group): member ids, the validator's score and its breakdown.
-
-    ``breakdown`` holds each objective term's points (weight x value); they sum to ``score``.
-    """
-
-    model_config = FROZEN
-
-    members: tuple[str, ...]
-    score: float
-    breakdown: dict[str, float]
-
-
-class Conflict(BaseModel):
-    """One rule of a minimal conflicting set, and the facts behind it."""
-
-    model_config = FROZEN
-
-    rule: str
-    why: str
-
-
-class Ineligible(BaseModel):
-    """An organisation set aside before grouping: it fails a member filter of the call, or its
-    ``--together`` partner was set aside."""
-
-    model_config = FROZEN
-
-    id: str
-    why: str
-
-
-class Result(BaseModel):
-    """The result document written by ``build --json`` and ``group --json`` (DESIGN §5)."""
-
-    model_config = FROZEN
-
-    call: str
-    pool: str
-    status: Status
-    objective: float | None
-    bound: float | None
-    wall_time_s: float
-    seed: int
-    workers: int
-    consortia: tuple[Consortium, ...] = ()
-    unassigned: tuple[str, ...] | None = None
-    rounds: tuple[tuple[Consortium, ...], ...] | None = None
-    conflict: tuple[Conflict, ...] | None = None
-    ineligible: tuple[Ineligible, ...] | None = None  # group only
-    note: str | None = None  # why a grouping has no groups (impossible rounds, time)
-
-    def to_json(self) -> str:
-        """The document, leaving out the sections that do not apply (group-only, infeasible-only)."""
-        optional = {"unassigned", "rounds", "conflict", "ineligible", "note"}
-        exclude = {name for name in optional if getattr(self, name) is None}
-        return self.model_dump_json(indent=2, exclude=exclude)

@@ -14,12 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from consortium_solver.build import Demands, consortium_rules, eligible_candidates
-from consortium_solver.calls import Call
 from consortium_solver.domain import Pool
-from consortium_solver.encode.model import SelectionModel
-from consortium_solver.encode.rules import encode_rule
-from consortium_solver.encode.terms import encode_objective
+from consortium_solver.encode import SelectionModel, encode_objective, encode_rule
 from consortium_solver.errors import InputError
+from consortium_solver.rules import Call
 
 INFINITE = 2**62
 
@@ -45,7 +43,7 @@ def solve_highs(
             value="highs",
         ) from None
     start = time.perf_counter()
-    _, high = demands.size or (call.search.min_size, call.search.max_size)
+    _, high = demands.size_range(call)
     candidates = eligible_candidates(pool, call, demands)
     rules = consortium_rules(call, demands)
     m = SelectionModel(candidates, max_size=high)

@@ -1,20 +1,28 @@
-"""Result documents for people: CSV, XLSX and Markdown (JSON is ``Result.to_json``).
+"""Result documents for people: a build's consortia as CSV, XLSX and Markdown, a grouping as CSV,
+XLSX and an HTML page (JSON is ``Result.to_json``).
 
-Every writer goes through :func:`consortium_solver.io.atomic_write_bytes`, so a failure leaves no
-half-written file.
+Every writer goes through :func:`consortium_solver.io.atomic.atomic_write_bytes`, so a failure leaves
+no half-written file.
 """
 
 from __future__ import annotations
 
 import html
-import io
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
-from consortium_solver.domain import Consortium, Organisation, Pool, Result, Term
+from consortium_solver.domain import (
+    BuildResult,
+    GroupingResult,
+    Organisation,
+    Pool,
+    Result,
+    Term,
+)
 from consortium_solver.errors import InputError
-from consortium_solver.io import atomic_write_bytes, csv_text
+from consortium_solver.io.atomic import atomic_write_bytes
+from consortium_solver.io.tables import Cell, csv_text, workbook_bytes
 
 MEMBER_COLUMNS = (
     "rank",
@@ -31,7 +39,7 @@ MEMBER_COLUMNS = (
 )
 
 
-def member_rows(result: Result, pool: Pool) -> list[list[str]]:
+def member_rows(result: BuildResult, pool: Pool) -> list[list[str]]:
     """One row per member of each consortium, best consortium first."""
     rows = []
     for rank, consortium in enumerate(result.consortia, start=1):
@@ -55,50 +63,31 @@ def member_rows(result: Result, pool: Pool) -> list[list[str]]:
     return rows
 
 
-def _style(sheet: Any) -> None:
-    """Bold header row, frozen below it."""
-    from openpyxl.styles import Font
-
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-
-
-def result_to_csv(result: Result, pool: Pool) -> str:
+def result_to_csv(result: BuildResult, pool: Pool) -> str:
     return csv_text(MEMBER_COLUMNS, member_rows(result, pool))
 
 
-def result_to_xlsx(result: Result, pool: Pool) -> bytes:
-    import openpyxl
-
-    workbook = openpyxl.Workbook()
-    summary = workbook.active
-    summary.title = "consortia"
-    summary.append(["rank", "score", "members", *(t.value for t in Term)])
-    for rank, consortium in enumerate(result.consortia, start=1):
-        summary.append(
-            [
-                rank,
-                consortium.score,
-                ", ".join(consortium.members),
-                *(consortium.breakdown.get(t.value, 0.0) for t in Term),
-            ]
-        )
-    members = workbook.create_sheet("members")
-    members.append(list(MEMBER_COLUMNS))
-    for row in member_rows(result, pool):
-        members.append(row)
-    about = workbook.create_sheet("run")
-    for key in ("call", "pool", "status", "objective", "bound", "wall_time_s", "seed", "workers"):
-        about.append([key, getattr(result, key)])
-    for sheet in (summary, members):
-        _style(sheet)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def result_to_xlsx(result: BuildResult, pool: Pool) -> bytes:
+    summary: list[list[Cell]] = [
+        [
+            rank,
+            consortium.score,
+            ", ".join(consortium.members),
+            *(consortium.breakdown.get(t.value, 0.0) for t in Term),
+        ]
+        for rank, consortium in enumerate(result.consortia, start=1)
+    ]
+    keys = ("call", "pool", "status", "objective", "bound", "wall_time_s", "seed", "workers")
+    return workbook_bytes(
+        [
+            ("consortia", ["rank", "score", "members", *(t.value for t in Term)], summary),
+            ("members", MEMBER_COLUMNS, member_rows(result, pool)),
+            ("run", None, [[key, getattr(result, key)] for key in keys]),
+        ]
+    )
 
 
-def result_to_markdown(result: Result, pool: Pool) -> str:
+def result_to_markdown(result: BuildResult, pool: Pool) -> str:
     lines = [
         f"# Consortia for {result.call}",
         "",
@@ -154,15 +143,9 @@ ORG_COLUMNS = (
 )
 
 
-def _rounds(result: Result) -> list[tuple[Consortium, ...]]:
-    if result.rounds is not None:
-        return [tuple(r) for r in result.rounds]
-    return [tuple(result.consortia)] if result.consortia else []
-
-
-def grouping_rows(result: Result, pool: Pool) -> list[list[str]]:
+def grouping_rows(result: GroupingResult, pool: Pool) -> list[list[str]]:
     """One row per organisation and round: its group (or why it has none)."""
-    why = {i.id: i.why for i in result.ineligible or ()}
+    why = {i.id: i.why for i in result.ineligible}
 
     def cells(org: Organisation) -> list[str]:
         return [
@@ -177,7 +160,7 @@ def grouping_rows(result: Result, pool: Pool) -> list[list[str]]:
 
     rows = []
     # With no groups at all (an impossible request), every organisation still gets its row.
-    for r, groups in enumerate(_rounds(result) or [()], start=1):
+    for r, groups in enumerate(result.schedule() or [()], start=1):
         placed = set()
         for g, grp in enumerate(groups, start=1):
             for member in grp.members:
@@ -190,57 +173,33 @@ def grouping_rows(result: Result, pool: Pool) -> list[list[str]]:
     return rows
 
 
-def grouping_to_csv(result: Result, pool: Pool) -> str:
+def grouping_to_csv(result: GroupingResult, pool: Pool) -> str:
     return csv_text(ORG_COLUMNS, grouping_rows(result, pool))
 
 
-def grouping_to_xlsx(result: Result, pool: Pool) -> bytes:
-    import openpyxl
-    from openpyxl.worksheet.page import PageMargins
-
-    workbook = openpyxl.Workbook()
-    orgs = workbook.active
-    orgs.title = "organisations"
-    orgs.append(list(ORG_COLUMNS))
-    for row in grouping_rows(result, pool):
-        orgs.append(row)
-    groups = workbook.create_sheet("groups")
-    groups.append(["round", "group", "count", "score", *(t.value for t in Term), "members"])
-    for r, grps in enumerate(_rounds(result), start=1):
+def grouping_to_xlsx(result: GroupingResult, pool: Pool) -> bytes:
+    groups: list[list[Cell]] = []
+    for r, grps in enumerate(result.schedule(), start=1):
         for g, grp in enumerate(grps, start=1):
             names = ", ".join(
                 f"{pool.by_id[m].name} ({pool.by_id[m].country})" for m in grp.members
             )
-            groups.append(
-                [
-                    r,
-                    g,
-                    len(grp.members),
-                    grp.score,
-                    *(grp.breakdown.get(t.value, 0.0) for t in Term),
-                    names,
-                ]
-            )
-    for sheet in (orgs, groups):
-        _style(sheet)
-        sheet.print_title_rows = "1:1"
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-        for column in sheet.columns:
-            width = max(len(str(c.value or "")) for c in column)
-            sheet.column_dimensions[column[0].column_letter].width = min(max(8, width + 2), 60)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+            terms = (grp.breakdown.get(t.value, 0.0) for t in Term)
+            groups.append([r, g, len(grp.members), grp.score, *terms, names])
+    header = ["round", "group", "count", "score", *(t.value for t in Term), "members"]
+    return workbook_bytes(
+        [
+            ("organisations", ORG_COLUMNS, grouping_rows(result, pool)),
+            ("groups", header, groups),
+        ],
+        for_print=True,
+    )
 
 
-def grouping_to_html(result: Result, pool: Pool) -> str:
+def grouping_to_html(result: GroupingResult, pool: Pool) -> str:
     """A page an organiser can open without a server: groups as cards and a bar chart of scores."""
     e = html.escape
-    rounds = _rounds(result)
+    rounds = result.schedule()
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>Groups · {e(result.pool)} · {e(result.call)}</title>",
@@ -280,7 +239,7 @@ def grouping_to_html(result: Result, pool: Pool) -> str:
                 f"<table>{terms}</table></div>"
             )
         parts.append("</div>")
-    why = {i.id: i.why for i in result.ineligible or ()}
+    why = {i.id: i.why for i in result.ineligible}
     placed = {m for groups in rounds for grp in groups for m in grp.members}
     left = [o for o in pool.organisations if o.id not in placed]
     if left:
@@ -318,20 +277,21 @@ def _bar_chart(scores: list[float]) -> str:
     )
 
 
-Writer = Callable[[Result, Pool], "str | bytes"]
+R = TypeVar("R", bound=Result)
+Writer = Callable[[R, Pool], "str | bytes"]
 
 
 def _json(result: Result, pool: Pool) -> str:
     return result.to_json() + "\n"
 
 
-RESULT_WRITERS: dict[str, Writer] = {
+RESULT_WRITERS: dict[str, Writer[BuildResult]] = {
     ".json": _json,
     ".csv": result_to_csv,
     ".xlsx": result_to_xlsx,
     ".md": result_to_markdown,
 }
-GROUPING_WRITERS: dict[str, Writer] = {
+GROUPING_WRITERS: dict[str, Writer[GroupingResult]] = {
     ".json": _json,
     ".csv": grouping_to_csv,
     ".xlsx": grouping_to_xlsx,
@@ -339,7 +299,7 @@ GROUPING_WRITERS: dict[str, Writer] = {
 }
 
 
-def output_writer(path: str | Path, writers: dict[str, Writer], what: str) -> Writer:
+def output_writer(path: str | Path, writers: dict[str, Writer[R]], what: str) -> Writer[R]:
     """The writer for a file's suffix; an unknown suffix is bad input (checked before any work)."""
     suffix = Path(path).suffix.lower()
     if suffix not in writers:
@@ -351,17 +311,17 @@ def output_writer(path: str | Path, writers: dict[str, Writer], what: str) -> Wr
 
 
 def _write(
-    result: Result, pool: Pool, path: str | Path, writers: dict[str, Writer], what: str
+    result: R, pool: Pool, path: str | Path, writers: dict[str, Writer[R]], what: str
 ) -> None:
     data = output_writer(path, writers, what)(result, pool)
     atomic_write_bytes(Path(path), data.encode("utf-8") if isinstance(data, str) else data)
 
 
-def write_result(result: Result, pool: Pool, path: str | Path) -> None:
-    """Write a result as .json (the document of DESIGN §5), .csv, .xlsx or .md."""
+def write_result(result: BuildResult, pool: Pool, path: str | Path) -> None:
+    """Write a build's result as .json (the result document), .csv, .xlsx or .md."""
     _write(result, pool, path, RESULT_WRITERS, "result")
 
 
-def write_grouping(result: Result, pool: Pool, path: str | Path) -> None:
+def write_grouping(result: GroupingResult, pool: Pool, path: str | Path) -> None:
     """Write a grouping as .json, .csv (one row per organisation), .xlsx or .html."""
     _write(result, pool, path, GROUPING_WRITERS, "grouping")

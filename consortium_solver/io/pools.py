@@ -1,8 +1,8 @@
-"""Reading and writing pools: JSON, CSV and XLSX in, JSON and CSV out.
+"""Reading and writing pools: JSON, CSV and XLSX in and out.
 
 Every reading error is an :class:`InputError` whose one-line message names the file, the row (or the
 JSON path), the field and the value. Writers never leave a half-written file: they write a temporary
-file beside the target and rename it into place.
+file beside the target and rename it into place (:mod:`.atomic`).
 """
 
 from __future__ import annotations
@@ -11,21 +11,20 @@ import csv
 import difflib
 import io
 import json
-import os
-import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from consortium_solver.calls import format_loc
-from consortium_solver.domain import Organisation, Pool
+from consortium_solver.domain import LIST_FIELDS, Organisation, Pool
 from consortium_solver.errors import InputError
+from consortium_solver.io.atomic import atomic_write_bytes, atomic_write_text
+from consortium_solver.io.tables import csv_text
+from consortium_solver.rules import format_loc
 
 POOL_COLUMNS: tuple[str, ...] = tuple(Organisation.model_fields)
-LIST_FIELDS = frozenset({"sectors", "offers", "needs"})
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(
     name for name, info in Organisation.model_fields.items() if info.is_required()
 )
@@ -57,7 +56,7 @@ def read_pool(path: str | Path) -> Pool:
 
 
 def read_pool_json(path: Path) -> Pool:
-    """Read a pool document (DESIGN §5) from JSON."""
+    """Read a pool document (README, "Pools") from JSON."""
     source = str(path)
     try:
         data = json.loads(path.read_bytes().decode("utf-8-sig"))
@@ -299,15 +298,6 @@ def _table(pool: Pool) -> Iterator[list[str]]:
         ]
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """A CSV document: the header, then the rows (\\n line ends)."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
 def pool_to_csv(pool: Pool) -> str:
     header, *rows = _table(pool)
     return csv_text(header, rows)
@@ -324,26 +314,3 @@ def pool_to_xlsx(pool: Pool) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write a file completely or not at all: a temporary file beside it, then a rename."""
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise InputError("no such folder for the output file", source=str(path))
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        # mkstemp makes the file private (0600); give it the mode a plain open() would.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

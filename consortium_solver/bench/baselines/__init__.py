@@ -1,0 +1,2 @@
+"""Baselines the benchmarks run beside our solvers: HiGHS on the builder's model (:mod:`.highs`) and
+the builder's greedy construction (:mod:`.greedy`)."""

@@ -1,0 +1,243 @@
+"""The consortium builder: the call's rules and the user's demands compiled to CP-SAT, the best
+consortia found (and proven), decoded, and judged again by the independent validator.
+
+Every consortium returned has passed :func:`consortium_solver.validate.check` with the call's rules
+and the user's own; the scores reported are the validator's. A disagreement between the solver's
+objective and the validator's score raises :class:`InternalError`: it is always a bug.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from consortium_solver.build.demands import Demands, consortium_rules, eligible_candidates
+from consortium_solver.build.explanations import explain
+from consortium_solver.build.heuristic import local_search
+from consortium_solver.domain import (
+    BuildResult,
+    Conflict,
+    Consortium,
+    Pool,
+    Progress,
+    Status,
+)
+from consortium_solver.encode import (
+    Outcome,
+    ScaledObjective,
+    SelectionModel,
+    SolveLimits,
+    encode_objective,
+    encode_rule,
+    exclude_solution,
+    minimal_conflict,
+    solve,
+)
+from consortium_solver.errors import InputError, InternalError
+from consortium_solver.rules import AnyRule, Call, Problem, Size
+from consortium_solver.validate import check
+
+# Perturbation rounds of the primal heuristic in deterministic mode (instead of a time budget).
+DETERMINISTIC_ROUNDS = 60
+
+
+@dataclass
+class BuildOptions:
+    """How the search runs. ``deterministic_time`` replaces the wall-clock limit when set."""
+
+    top: int = 1
+    differ_by: int = 1
+    time_limit: float | None = 60.0
+    deterministic_time: float | None = None
+    seed: int = 0
+    workers: int = 2
+    progress: Progress | None = field(default=None, repr=False)
+
+
+def build(
+    pool: Pool,
+    call: Call,
+    demands: Demands | None = None,
+    options: BuildOptions | None = None,
+) -> BuildResult:
+    """The best consortium (or the ``top`` best distinct ones) of the pool for the call.
+
+    Returns a :class:`BuildResult` with status optimal (proven), feasible (found, not proven),
+    infeasible (with ``conflict``: a minimal set of conflicting rules in words) or unknown (nothing
+    found in time).
+
+    Raises:
+        InputError: a demanded id is not in the pool, or the size range is impossible.
+        InternalError: the validator rejects a solver output, or scores it differently.
+    """
+    demands = demands or Demands()
+    options = options or BuildOptions()
+    if options.top < 1 or options.differ_by < 1:
+        raise InputError("--top and --differ-by must be at least 1")
+    demands.check_ids(pool)
+    return _Builder(pool, call, demands, options).run()
+
+
+class _Builder:
+    """One build: the rules, the candidates and the clock, and the steps from model to result."""
+
+    def __init__(self, pool: Pool, call: Call, demands: Demands, options: BuildOptions) -> None:
+        self.start = time.perf_counter()
+        self.pool, self.call, self.demands, self.options = pool, call, demands, options
+        self.user_rules = demands.rules(call)
+        self.rules: list[AnyRule] = [*call.rules, *self.user_rules]
+        self.candidates = eligible_candidates(pool, call, demands)
+        sizes = [r for r in self.rules if isinstance(r, Size)]
+        self.min_size = max([1] + [r.min for r in sizes])
+        self.max_size = min([len(self.candidates)] + [r.max for r in sizes if r.max is not None])
+
+    def run(self) -> BuildResult:
+        ids = {org.id for org in self.candidates}
+        if self.max_size < 1 or any(i not in ids for i in self.demands.required()):
+            return self.infeasible()
+        problem = Problem(
+            self.candidates,
+            consortium_rules(self.call, self.demands),
+            self.call.objective,
+            self.call.link_weights(),
+            min_size=self.min_size,
+            max_size=self.max_size,
+        )
+        m = SelectionModel(problem.candidates, max_size=problem.max_size)
+        for rule in problem.rules:
+            encode_rule(m, rule)
+        objective = encode_objective(m, problem.objective, problem.links)
+        m.model.maximize(objective.expr)
+        deterministic = self.options.deterministic_time is not None
+        start_with = local_search(
+            problem,
+            fixed=self.demands.required(),
+            seed=self.options.seed,
+            time_budget=self._heuristic_budget(),
+            rounds=DETERMINISTIC_ROUNDS if deterministic else None,
+        )
+        if start_with is not None:
+            m.hint(start_with)
+        return self.top_k(m, objective)
+
+    def top_k(self, m: SelectionModel, objective: ScaledObjective) -> BuildResult:
+        """The ``top`` best consortia, each next one differing from the earlier ones."""
+        found: list[Consortium] = []
+        statuses: list[Status] = []
+        bound: float | None = None
+        for k in range(self.options.top):
+            progress = self.options.progress
+            scaled = _scaled(progress, objective.scale, self.start) if progress else None
+            outcome = solve(m, self.remaining(), scaled)
+            if outcome.members is None:
+                if k == 0 and outcome.status is Status.INFEASIBLE:
+                    return self.infeasible()
+                if k == 0:
+                    return self.result(outcome.status, bound=_unscale(outcome.bound, objective))
+                if outcome.status is not Status.INFEASIBLE:
+                    statuses.append(outcome.status)  # ran out of time looking for the next one
+                break
+            found.append(self.validated(outcome, objective))
+            statuses.append(outcome.status)
+            if k == 0:
+                bound = _unscale(outcome.bound, objective)
+            exclude_solution(m, outcome.members, self.options.differ_by)
+        proven = all(s is Status.OPTIMAL for s in statuses)
+        found.sort(key=lambda c: -c.score)
+        return self.result(Status.OPTIMAL if proven else Status.FEASIBLE, found, bound=bound)
+
+    def infeasible(self) -> BuildResult:
+        """No consortium exists: name a minimal set of conflicting rules, within the time left."""
+        core = minimal_conflict(self.pool.organisations, self.rules, self.remaining())
+        return self.result(Status.INFEASIBLE, conflict=explain(self.pool, self.rules, core))
+
+    def result(
+        self,
+        status: Status,
+        consortia: Sequence[Consortium] = (),
+        *,
+        bound: float | None = None,
+        conflict: Sequence[Conflict] | None = None,
+    ) -> BuildResult:
+        return BuildResult(
+            call=self.call.id,
+            pool=self.pool.name,
+            status=status,
+            objective=consortia[0].score if consortia else None,
+            bound=bound,
+            wall_time_s=round(time.perf_counter() - self.start, 3),
+            seed=self.options.seed,
+            workers=self.options.workers,
+            consortia=tuple(consortia),
+            conflict=None if conflict is None else tuple(conflict),
+        )
+
+    def validated(self, outcome: Outcome, objective: ScaledObjective) -> Consortium:
+        """Judge a solver output with the validator; any disagreement is an internal error."""
+        assert outcome.members is not None and outcome.objective is not None
+        members = _ordered(outcome.members, self.demands.lead)
+        assessment = check(self.pool, self.call, members, extra_rules=self.user_rules)
+        if not assessment.eligible:
+            failed = ", ".join(f"{v.rule} ({v.why})" for v in assessment.failed)
+            raise InternalError(f"the solver returned a consortium the validator rejects: {failed}")
+        solver_score = outcome.objective / objective.scale
+        tolerance = 1e-6 * max(1.0, abs(assessment.score)) * (1 if objective.exact else 1000)
+        # Presence variables are linked one way, so a mere incumbent may under-count; at a proven
+        # optimum the two must agree exactly.
+        too_low = assessment.score < solver_score - tolerance
+        off = abs(assessment.score - solver_score) > tolerance
+        if too_low or (outcome.status is Status.OPTIMAL and off):
+            raise InternalError(
+                f"solver objective {solver_score} but validator score {assessment.score}"
+                f" for {', '.join(members)}"
+            )
+        return Consortium(
+            members=tuple(members), score=assessment.score, breakdown=assessment.breakdown
+        )
+
+    def remaining(self) -> SolveLimits:
+        """What is left of the limits: wall-clock seconds, or the deterministic time."""
+        options = self.options
+        time_limit = None
+        if options.time_limit is not None:
+            time_limit = max(0.05, options.time_limit - (time.perf_counter() - self.start))
+        return SolveLimits(
+            time_limit=None if options.deterministic_time is not None else time_limit,
+            deterministic_time=options.deterministic_time,
+            workers=options.workers,
+            seed=options.seed,
+        )
+
+    def _heuristic_budget(self) -> float:
+        """Time for the primal heuristic: a share of the limit, more for larger pools, at most 1 s."""
+        budget = min(1.0, 0.3 + len(self.candidates) / 10_000)
+        if self.options.time_limit is not None:
+            budget = min(budget, 0.25 * self.options.time_limit)
+        return budget
+
+
+def _ordered(members: list[str], lead: str | None) -> list[str]:
+    if lead is None or lead not in members:
+        return members
+    return [lead, *(m for m in members if m != lead)]
+
+
+def _unscale(value: float | None, objective: ScaledObjective) -> float | None:
+    if value is None or math.isinf(value):
+        return None
+    return value / objective.scale
+
+
+def _scaled(progress: Progress, scale: int, start: float) -> Progress:
+    offset = time.perf_counter() - start
+
+    def report(elapsed: float, best: float | None, bound: float | None) -> None:
+        progress(
+            offset + elapsed,
+            None if best is None else best / scale,
+            None if bound is None else bound / scale,
+        )
+
+    return report

@@ -1,0 +1,84 @@
+"""What the user asks of a consortium beyond the call, as rules with ids of their own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from consortium_solver.domain import Organisation, Pool
+from consortium_solver.errors import InputError
+from consortium_solver.rules import AnyRule, Call, Exclude, Include, MemberIn, Size, passes_filters
+
+
+@dataclass(frozen=True)
+class Demands:
+    """What the user asks for beyond the call: a lead, members in or out, a size range."""
+
+    lead: str | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    size: tuple[int, int] | None = None
+
+    def size_range(self, call: Call) -> tuple[int, int]:
+        """The user's ``--size``, or the call model's default search range."""
+        return self.size or (call.search.min_size, call.search.max_size)
+
+    def rules(self, call: Call) -> list[AnyRule]:
+        """The demands as rules with ids (``user:lead:<id>``, ``user:include:<id>``, …).
+
+        The size range is always a rule (``user:size``): the user's ``--size`` or the call model's
+        default search range, so that an explanation can name it.
+        """
+        low, high = self.size_range(call)
+        out: list[AnyRule] = [
+            Size(id="user:size", min=low, max=high, text=f"between {low} and {high} members")
+        ]
+        if self.lead is not None:
+            out.append(
+                Include(
+                    id=f"user:lead:{self.lead}", members=(self.lead,), text=f"{self.lead} leads"
+                )
+            )
+        for org_id in self.include:
+            if org_id != self.lead:
+                out.append(Include(id=f"user:include:{org_id}", members=(org_id,)))
+        for org_id in self.exclude:
+            out.append(Exclude(id=f"user:exclude:{org_id}", members=(org_id,)))
+        return out
+
+    def required(self) -> list[str]:
+        """Ids that must be members: the lead, then the included ones."""
+        lead = [self.lead] if self.lead is not None else []
+        return [*lead, *(i for i in self.include if i != self.lead)]
+
+    def check_ids(self, pool: Pool) -> None:
+        for option, ids in (
+            ("--lead", (self.lead,) if self.lead else ()),
+            ("--include", self.include),
+            ("--exclude", self.exclude),
+        ):
+            for org_id in ids:
+                pool.require(org_id, option)
+        if self.size is not None:
+            low, high = self.size
+            if low < 1 or low > high:
+                raise InputError(
+                    "expected A..B with 1 <= A <= B", field="--size", value=f"{low}..{high}"
+                )
+
+
+def consortium_rules(call: Call, demands: Demands) -> list[AnyRule]:
+    """The call's and the user's rules on a consortium as a whole; member filters and exclusions
+    are applied by filtering the candidates instead (:func:`eligible_candidates`)."""
+    return [
+        r for r in (*call.rules, *demands.rules(call)) if not isinstance(r, (MemberIn, Exclude))
+    ]
+
+
+def eligible_candidates(pool: Pool, call: Call, demands: Demands) -> list[Organisation]:
+    """Organisations passing every member filter of the call and not excluded by the user."""
+    excluded = set(demands.exclude)
+    return [
+        org
+        for org in pool.organisations
+        if org.id not in excluded and passes_filters(org, call.rules)
+    ]

@@ -1,0 +1,149 @@
+"""Explanations of infeasibility in words: the rules of a minimal conflict, with the facts behind them.
+
+The conflicting rules come from the encoder (an unsat core over one assumption literal per rule id,
+shrunk to a minimal set); the facts are read off the pool here, in plain Python, one ``facts_<kind>``
+per rule kind: which organisations remain eligible under the conflicting filters, which countries or
+regions they cover, and so on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from consortium_solver.domain import (
+    FIELD_PLURALS,
+    FIELD_WORDS,
+    Conflict,
+    Organisation,
+    Pool,
+    member_value,
+    org_values,
+)
+from consortium_solver.errors import InternalError
+from consortium_solver.rules import kinds, passes_filters
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the pool offers under the conflicting rules: the organisations that remain eligible."""
+
+    pool: Pool
+    chosen: Sequence[kinds.AnyRule]
+    eligible: Sequence[Organisation]
+    qualifier: str  # "eligible " when a member filter is among the conflicting rules
+
+    def values(self, field: str) -> list[str]:
+        """The distinct values of a field among the eligible organisations."""
+        return sorted({v for o in self.eligible for v in org_values(o, field)})
+
+
+def explain(
+    pool: Pool, rules: Sequence[kinds.AnyRule], conflict: Sequence[str] | None
+) -> tuple[Conflict, ...]:
+    """Say, for each rule of a minimal conflict, what it asks and what the pool offers.
+
+    Raises:
+        InternalError: the conflict is None although the solver found no consortium.
+    """
+    if conflict is None:
+        raise InternalError("no consortium was found, yet the rules do not conflict")
+    chosen = [rule for rule in rules if rule.id in set(conflict)]
+    excluded = {m for r in chosen if isinstance(r, kinds.Exclude) for m in r.members}
+    eligible = [
+        org for org in pool.organisations if org.id not in excluded and passes_filters(org, chosen)
+    ]
+    qualifier = "eligible " if any(isinstance(r, kinds.MemberIn) for r in chosen) else ""
+    facts = Facts(pool, chosen, eligible, qualifier)
+    return tuple(
+        Conflict(rule=rule.id, why=f"{rule.describe()} — {facts_of(rule, facts)}")
+        for rule in chosen
+    )
+
+
+def facts_member_in(rule: kinds.MemberIn, facts: Facts) -> str:
+    pool = facts.pool
+    included = [m for r in facts.chosen if isinstance(r, kinds.Include) for m in r.members]
+    failing = [
+        f"{i} ({member_value(pool.by_id[i], rule.field)})"
+        for i in included
+        if not rule.matches(pool.by_id[i])
+    ]
+    if failing:
+        return f"{_listing(failing)} is not {rule.values_text()}"
+    passing = sum(rule.matches(o) for o in pool.organisations)
+    return f"{passing} of {len(pool)} organisations in the pool qualify"
+
+
+def facts_size(rule: kinds.Size, facts: Facts) -> str:
+    n = len(facts.eligible)
+    if n < rule.min:
+        return f"only {n} {facts.qualifier}organisation{'s' if n != 1 else ''} in the pool"
+    others = [r.describe() for r in facts.chosen if r is not rule and isinstance(r, kinds.Size)]
+    if others:
+        return f"while another rule asks for {' and '.join(others)}"
+    return "too few members to meet the other rules"
+
+
+def facts_min_distinct(rule: kinds.MinDistinct, facts: Facts) -> str:
+    values = facts.values(rule.field)
+    plural = FIELD_PLURALS[rule.field]
+    return f"only {len(values)} {facts.qualifier}{plural} in the pool: {_listing(values) or 'none'}"
+
+
+def facts_min_count(rule: kinds.MinCount, facts: Facts) -> str:
+    matching = [o.id for o in facts.eligible if rule.matches(o)]
+    if not matching:
+        return f"no {facts.qualifier}organisation {_wanted(rule)}"
+    return (
+        f"only {len(matching)} {facts.qualifier}organisations {_wanted(rule)}: {_listing(matching)}"
+    )
+
+
+def facts_max_per_value(rule: kinds.MaxPerValue, facts: Facts) -> str:
+    values = facts.values(rule.field)
+    plural = FIELD_PLURALS[rule.field]
+    return (
+        f"the {facts.qualifier}organisations come from {len(values)} {plural}: {_listing(values)}"
+    )
+
+
+def facts_include(rule: kinds.Include, facts: Facts) -> str:
+    parts = []
+    for org_id in rule.members:
+        org = facts.pool.by_id[org_id]
+        region = f"{org.nuts2}, " if org.nuts2 else ""
+        parts.append(f"{org_id} is in {org.country} ({region}{org.region_category.value})")
+    return "; ".join(parts)
+
+
+def facts_exclude(rule: kinds.Exclude, facts: Facts) -> str:
+    return f"{_listing(list(rule.members))} left out"
+
+
+FACTS = kinds.PerKind(
+    member_in=facts_member_in,
+    size=facts_size,
+    min_distinct=facts_min_distinct,
+    min_count=facts_min_count,
+    max_per_value=facts_max_per_value,
+    include=facts_include,
+    exclude=facts_exclude,
+)
+
+
+def facts_of(rule: kinds.AnyRule, facts: Facts) -> str:
+    """The facts behind one rule of a conflict, in words."""
+    return FACTS(rule, facts)
+
+
+def _listing(values: Sequence[str], limit: int = 8) -> str:
+    shown = ", ".join(values[:limit])
+    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
+
+
+def _wanted(rule: kinds.MinCount) -> str:
+    if rule.field == "region_category":
+        kinds = " or ".join(v.replace("_", " ") for v in rule.values)
+        return f"in a {kinds} region"
+    return f"with {FIELD_WORDS[rule.field]} {rule.values_text()}"

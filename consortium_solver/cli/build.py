@@ -1,0 +1,110 @@
+"""``consortium build``: the best consortium (or the top-k), proven optimal, or why none exists."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.status import Status
+
+from consortium_solver import DEFAULT_CALL
+from consortium_solver.build import BuildOptions, Demands, build
+from consortium_solver.cli import options as opt
+from consortium_solver.cli.app import app, fmt, guarded, live_status, stdout
+from consortium_solver.cli.render import render_result
+from consortium_solver.domain import Progress
+from consortium_solver.io import RESULT_WRITERS, output_writer, write_result
+from consortium_solver.rules import load_call, parse_size
+
+
+@app.command("build")
+@guarded
+def build_command(
+    pool: opt.PoolArgument = None,
+    call: opt.CallOption = DEFAULT_CALL,
+    lead: Annotated[str | None, typer.Option("--lead", help="id of the lead partner")] = None,
+    include: Annotated[
+        list[str] | None,
+        typer.Option("--include", "-i", help="ids that must be members (repeat, or A,B)"),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", "-x", help="ids that must not be members (repeat, or A,B)"),
+    ] = None,
+    size: Annotated[
+        str | None,
+        typer.Option("--size", help="members, A..B (default: the call model's search range)"),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="how many consortia to list")] = 1,
+    differ_by: Annotated[
+        int,
+        typer.Option(
+            "--differ-by",
+            min=1,
+            help="with --top: each consortium has at least N members that each earlier one lacks"
+            " (1: any other set that is not a subset of an earlier one)",
+        ),
+    ] = 1,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", min=0.1, help="seconds for the whole search")
+    ] = 60.0,
+    seed: opt.SeedOption = 0,
+    workers: opt.WorkersOption = 2,
+    deterministic: Annotated[
+        bool,
+        typer.Option(
+            "--deterministic",
+            help="repeatable: the time limit counts in CP-SAT's deterministic time",
+        ),
+    ] = False,
+    as_json: opt.JsonOption = False,
+    out: Annotated[Path | None, opt.out_option(".json .csv .xlsx .md")] = None,
+) -> None:
+    """Find the best consortium (or the --top best distinct ones) and prove it optimal.
+
+    Exit 0 when a consortium is found, 1 when none exists (the conflicting rules are named) or none
+    was found in time, 2 on bad input.
+    """
+    if out is not None:
+        output_writer(out, RESULT_WRITERS, "result")
+    the_pool, the_call = opt.load_pool(pool), load_call(call)
+    demands = Demands(
+        lead=lead,
+        include=tuple(opt.split_list(include)),
+        exclude=tuple(opt.split_list(exclude)),
+        size=parse_size(size) if size else None,
+    )
+    options = BuildOptions(
+        top=top,
+        differ_by=differ_by,
+        time_limit=None if deterministic else time_limit,
+        deterministic_time=time_limit if deterministic else None,
+        seed=seed,
+        workers=workers,
+    )
+    with live_status("building the model…", quiet=as_json) as status:
+        options.progress = None if status is None else _live_line(status)
+        result = build(the_pool, the_call, demands, options)
+    if out is not None:
+        write_result(result, the_pool, out)
+    if as_json:
+        sys.stdout.write(result.to_json() + "\n")
+    else:
+        render_result(stdout(), the_pool, the_call, result, demands)
+    raise typer.Exit(0 if result.consortia else 1)
+
+
+def _live_line(status: Status) -> Progress:
+    """The live line: elapsed time, best score and bound, each kept once known."""
+    shown: dict[str, float] = {}
+
+    def progress(elapsed: float, best: float | None, bound: float | None) -> None:
+        shown.update({k: v for k, v in (("best", best), ("bound", bound)) if v is not None})
+        status.update(
+            f"solving… {elapsed:5.1f} s · best {fmt(shown.get('best'))}"
+            f" · bound {fmt(shown.get('bound'))}"
+        )
+
+    return progress

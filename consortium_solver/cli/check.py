@@ -1,0 +1,45 @@
+"""``consortium check``: a consortium judged rule by rule, with its score."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from consortium_solver import DEFAULT_CALL
+from consortium_solver.cli.app import app, guarded, stdout
+from consortium_solver.cli.options import (
+    CallOption,
+    JsonOption,
+    PoolArgument,
+    load_pool,
+    member_ids,
+)
+from consortium_solver.cli.render import assessment_json, render_assessment
+from consortium_solver.rules import load_call
+from consortium_solver.validate import check
+
+
+@app.command("check")
+@guarded
+def check_command(
+    members: Annotated[
+        str, typer.Option("--members", "-m", help="member ids, comma-separated: A,B,C")
+    ],
+    pool: PoolArgument = None,
+    call: CallOption = DEFAULT_CALL,
+    as_json: JsonOption = False,
+) -> None:
+    """Say, rule by rule, whether a consortium is eligible, and what it scores.
+
+    Exit 0 when eligible, 1 when not, 2 on bad input.
+    """
+    the_pool = load_pool(pool)
+    the_call = load_call(call)
+    assessment = check(the_pool, the_call, member_ids(members))
+    if as_json:
+        sys.stdout.write(assessment_json(assessment) + "\n")
+    else:
+        render_assessment(stdout(), the_pool, the_call, assessment)
+    raise typer.Exit(0 if assessment.eligible else 1)

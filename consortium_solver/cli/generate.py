@@ -1,0 +1,77 @@
+"""``consortium generate``: synthetic pools on the packaged reference data."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from consortium_solver.cli.app import app, guarded
+from consortium_solver.cli.options import split_list
+from consortium_solver.errors import InputError
+
+
+@app.command("generate")
+@guarded
+def generate_command(
+    n: Annotated[int, typer.Option("--n", help="number of organisations")],
+    seed: Annotated[int, typer.Option("--seed", help="random seed; same arguments, same pool")] = 0,
+    countries: Annotated[
+        str | None,
+        typer.Option("--countries", help="draw from these COSME countries only: DE,PL,RS"),
+    ] = None,
+    lagging_share: Annotated[
+        float | None,
+        typer.Option(
+            "--lagging-share",
+            help="share of EU members in less developed or transition regions (default: population)",
+        ),
+    ] = None,
+    ineligible_share: Annotated[
+        float, typer.Option("--ineligible-share", help="share made ineligible for the 2018 call")
+    ] = 0.1,
+    non_eu_share: Annotated[
+        float, typer.Option("--non-eu-share", help="share from COSME countries outside the EU")
+    ] = 0.1,
+    sectors: Annotated[
+        str | None,
+        typer.Option(
+            "--sectors", help="draw sectors from these ids only (see `consortium sectors`)"
+        ),
+    ] = None,
+    name: Annotated[str | None, typer.Option("--name", help="the pool's name")] = None,
+    id_prefix: Annotated[str, typer.Option("--id-prefix", help="ids are PREFIX-001, …")] = "org",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="write .json, .csv or .xlsx (default: JSON on stdout)"),
+    ] = None,
+) -> None:
+    """A synthetic pool drawn on the packaged reference data (real countries, NUTS-2 regions
+    weighted by population, their cohesion-policy categories, the sector taxonomy)."""
+    from consortium_solver.generate import generate_pool
+    from consortium_solver.io import pool_to_json, write_pool
+
+    if out is not None and out.suffix.lower() not in (".json", ".csv", ".xlsx"):
+        raise InputError("use .json, .csv or .xlsx", field="--out", value=str(out))
+    try:
+        pool = generate_pool(
+            n,
+            seed,
+            name=name,
+            id_prefix=id_prefix,
+            lagging_share=lagging_share,
+            ineligible_share=ineligible_share,
+            non_eu_share=non_eu_share,
+            countries=tuple(split_list(countries)) or None,
+            sectors=tuple(split_list(sectors)) or None,
+        )
+    except InputError as exc:
+        option = "--" + (exc.field or "").replace("_", "-")
+        raise InputError(exc.message, field=option, value=exc.value) from None
+    if out is None:
+        sys.stdout.write(pool_to_json(pool))
+    else:
+        write_pool(pool, out)
+        sys.stderr.write(f"wrote {len(pool)} organisations to {out}\n")

@@ -1,0 +1,119 @@
+"""``consortium group``: a whole pool split into groups over one or more rounds; and research mode,
+the maximally diverse grouping problem on an MDGPLIB instance (``--mdgp``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from consortium_solver import DEFAULT_CALL
+from consortium_solver.cli import options as opt
+from consortium_solver.cli.app import app, fmt, guarded, live_status, stdout
+from consortium_solver.cli.render import render_grouping
+from consortium_solver.errors import InputError
+from consortium_solver.group import GroupOptions, group
+from consortium_solver.io import GROUPING_WRITERS, output_writer, write_grouping
+from consortium_solver.rules import load_call, no_call, parse_size
+
+
+@app.command("group")
+@guarded
+def group_command(
+    pool: opt.PoolArgument = None,
+    call: Annotated[
+        str,
+        typer.Option("--call", "-c", help="call model id or .toml file, or none (pure grouping)"),
+    ] = DEFAULT_CALL,
+    size: Annotated[str, typer.Option("--size", help="members per group, A..B")] = "3..5",
+    objective: Annotated[
+        opt.GroupObjective,
+        typer.Option("--objective", help="sum: total score; min: the worst group first (balanced)"),
+    ] = opt.GroupObjective.sum,
+    rounds: Annotated[int, typer.Option("--rounds", min=1, help="rounds; no pair meets twice")] = 1,
+    allow_repeats: Annotated[
+        bool,
+        typer.Option(
+            "--allow-repeats", help="minimise repeated meetings instead of forbidding them"
+        ),
+    ] = False,
+    together: Annotated[
+        list[str] | None,
+        typer.Option("--together", help="A,B: always in the same group (repeatable)"),
+    ] = None,
+    apart: Annotated[
+        list[str] | None, typer.Option("--apart", help="A,B: never in the same group (repeatable)")
+    ] = None,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="seconds")] = 30.0,
+    seed: opt.SeedOption = 0,
+    workers: opt.WorkersOption = 2,
+    mdgp: Annotated[
+        Path | None,
+        typer.Option(
+            "--mdgp", help="research mode: an MDGPLIB instance (maximally diverse grouping)"
+        ),
+    ] = None,
+    as_json: opt.JsonOption = False,
+    out: Annotated[Path | None, opt.out_option(".json .csv .xlsx .html")] = None,
+) -> None:
+    """Split a whole pool into groups that each meet the call's rules, over one or more rounds.
+
+    Exit 0 when groups were formed, 1 when none could be (the reason is given), 2 on bad input.
+    """
+    if mdgp is not None:
+        research_mode(mdgp, time_limit, seed, as_json, out)
+    if out is not None:
+        output_writer(out, GROUPING_WRITERS, "grouping")
+    the_pool = opt.load_pool(pool)
+    the_call = no_call() if call.lower() == "none" else load_call(call)
+    options = GroupOptions(
+        size=parse_size(size),
+        objective="min" if objective is opt.GroupObjective.min else "sum",
+        rounds=rounds,
+        allow_repeats=allow_repeats,
+        together=opt.pairs(together, "--together"),
+        apart=opt.pairs(apart, "--apart"),
+        time_limit=time_limit,
+        seed=seed,
+        workers=workers,
+    )
+    with live_status("grouping…", quiet=as_json) as status:
+        if status is not None:
+
+            def progress(elapsed: float, best: float | None, _bound: float | None) -> None:
+                status.update(f"grouping… {elapsed:5.1f} s · objective {fmt(best)}")
+
+            options.progress = progress
+        result = group(the_pool, the_call, options)
+    if out is not None:
+        write_grouping(result, the_pool, out)
+    if as_json:
+        sys.stdout.write(result.to_json() + "\n")
+    else:
+        render_grouping(stdout(), the_pool, result)
+    raise typer.Exit(0 if result.consortia else 1)
+
+
+def research_mode(
+    path: Path, time_limit: float, seed: int, as_json: bool, out: Path | None
+) -> None:
+    """``group --mdgp FILE``: the best grouping found in the time limit; always exits."""
+    from consortium_solver.io import atomic_write_text
+    from consortium_solver.mdgp import read_mdgp, solve_mdgp
+
+    if out is not None and out.suffix.lower() != ".json":
+        raise InputError("research mode writes .json only", source=str(out))
+    instance = read_mdgp(path)
+    result = solve_mdgp(instance, time_limit=time_limit, seed=seed)
+    if out is not None:
+        atomic_write_text(out, result.to_json() + "\n")
+    if as_json:
+        sys.stdout.write(result.to_json() + "\n")
+    else:
+        stdout().print(
+            f"{instance.name}: {len(result.consortia)} groups · objective {fmt(result.objective)}"
+            f" · {result.wall_time_s:g} s · seed {seed}"
+        )
+    raise typer.Exit(0)

@@ -1,0 +1,83 @@
+"""Options shared by several commands, and every parser of option text, once."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from consortium_solver import demo_pool
+from consortium_solver.domain import Pool
+from consortium_solver.errors import InputError
+from consortium_solver.io import read_pool
+
+PoolArgument = Annotated[
+    Path | None,
+    typer.Argument(help="pool file (.json, .csv, .xlsx); default: the packaged demo pool"),
+]
+CallOption = Annotated[
+    str,
+    typer.Option(
+        "--call",
+        "-c",
+        help="call model: a packaged id (see `consortium calls`) or a .toml file",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="print a JSON document, nothing else")]
+SeedOption = Annotated[int, typer.Option("--seed", help="random seed of the search")]
+WorkersOption = Annotated[int, typer.Option("--workers", min=1, help="CP-SAT workers")]
+
+
+def out_option(formats: str) -> Any:
+    """``--out FILE``: also write the result, in one of the given formats (by suffix)."""
+    return typer.Option("--out", "-o", help=f"also write the result: {formats}")
+
+
+# Options taking one of a few words: typer reads an Enum as a choice, listed in --help.
+GroupObjective = StrEnum("GroupObjective", ["sum", "min"])
+Executor = StrEnum("Executor", ["local", "dask"])
+
+
+def load_pool(pool: Path | None) -> Pool:
+    return demo_pool() if pool is None else read_pool(pool)
+
+
+def split_list(values: str | list[str] | None) -> list[str]:
+    """Comma-separated items, from one option value or a repeated option: 'a,b' -> ['a', 'b'].
+    Items are stripped; empty ones are dropped."""
+    if values is None:
+        return []
+    texts = [values] if isinstance(values, str) else values
+    return [part.strip() for text in texts for part in text.split(",") if part.strip()]
+
+
+def member_ids(text: str) -> list[str]:
+    """``--members A,B,C``: at least one id."""
+    ids = split_list(text)
+    if not ids:
+        raise InputError("no member ids given (e.g. --members A,B,C)", field="--members")
+    return ids
+
+
+def pairs(values: list[str] | None, option: str) -> list[tuple[str, str]]:
+    """``--together A,B`` (repeatable): pairs of ids."""
+    out = []
+    for value in values or []:
+        parts = split_list(value)
+        if len(parts) != 2:
+            raise InputError("expected two ids: A,B", field=option, value=value)
+        out.append((parts[0], parts[1]))
+    return out
+
+
+def seeds(text: str) -> tuple[int, ...]:
+    """``--seeds 1,2,3``."""
+    try:
+        found = tuple(int(part) for part in split_list(text))
+    except ValueError:
+        raise InputError("expected whole numbers: 1,2,3", field="--seeds", value=text) from None
+    if not found:
+        raise InputError("expected at least one seed: 1,2,3", field="--seeds", value=text)
+    return found

@@ -1,0 +1,126 @@
+"""What the commands print for people: tables of members, rules and scores, groupings, status lines."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+from consortium_solver.build import Demands
+from consortium_solver.domain import Assessment, BuildResult, GroupingResult, Pool
+from consortium_solver.rules import Call
+from consortium_solver.validate import check
+
+
+def assessment_json(assessment: Assessment) -> str:
+    """The check document: verdicts, score, the breakdown in points, and each term's value and weight."""
+    data = assessment.model_dump(mode="json")
+    data["breakdown"] = assessment.breakdown
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def members_table(pool: Pool, member_ids: Sequence[str], title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in ("id", "name", "country", "NUTS-2 region", "category", "sectors", "maturity"):
+        table.add_column(column, overflow="fold")
+    for member_id in member_ids:
+        org = pool.by_id[member_id]
+        region = f"{org.nuts2} {org.region_name}" if org.nuts2 else "—"
+        table.add_row(
+            org.id,
+            org.name,
+            org.country,
+            region,
+            org.region_category.value.replace("_", " "),
+            ", ".join(org.sectors),
+            org.maturity.value,
+        )
+    return table
+
+
+def score_table(assessment: Assessment) -> Table:
+    table = Table(title="Score", title_justify="left")
+    table.add_column("term")
+    table.add_column("value", justify="right")
+    table.add_column("weight", justify="right")
+    table.add_column("points", justify="right")
+    for term, ts in assessment.terms.items():
+        table.add_row(term.value, f"{ts.value:g}", f"{ts.weight:g}", f"{ts.points:g}")
+    table.add_section()
+    table.add_row("total", "", "", f"{assessment.score:g}", style="bold")
+    return table
+
+
+def render_assessment(console: Console, pool: Pool, call: Call, assessment: Assessment) -> None:
+    console.print(
+        members_table(pool, assessment.members, f"{call.id} · pool {pool.name} · members")
+    )
+    rules = Table(title="Rules", title_justify="left")
+    rules.add_column("", width=1)
+    rules.add_column("rule")
+    rules.add_column("requires", overflow="fold")
+    rules.add_column("found", overflow="fold")
+    texts = {rule.id: rule.describe() for rule in call.rules}
+    for verdict in assessment.verdicts:
+        mark = "[green]✓[/]" if verdict.passed else "[red]✗[/]"
+        rules.add_row(mark, verdict.rule, texts.get(verdict.rule, ""), verdict.why)
+    console.print(rules)
+    console.print(score_table(assessment))
+    if assessment.eligible:
+        console.print("[bold green]eligible[/]")
+    else:
+        failed = ", ".join(v.rule for v in assessment.failed)
+        console.print(f"[bold red]not eligible[/]: fails {failed}")
+
+
+def render_result(
+    console: Console, pool: Pool, call: Call, result: BuildResult, demands: Demands
+) -> None:
+    extra = demands.rules(call)
+    for rank, consortium in enumerate(result.consortia, start=1):
+        assessment = check(pool, call, consortium.members, extra_rules=extra)
+        title = f"{rank}. {call.id} · pool {pool.name} · score {consortium.score:g}"
+        console.print(members_table(pool, consortium.members, title))
+        console.print(score_table(assessment))
+    status = result.status.value
+    colour = {"optimal": "green", "feasible": "yellow"}.get(status, "red")
+    line = f"[bold {colour}]{status}[/]"
+    if result.objective is not None and result.bound is not None:
+        gap = abs(result.bound - result.objective) / max(1.0, abs(result.objective))
+        line += f" · score {result.objective:g} · bound {result.bound:g} · gap {gap:.1%}"
+    line += f" · {result.wall_time_s:g} s · seed {result.seed} · {result.workers} workers"
+    console.print(line)
+    if result.conflict:
+        console.print("[bold red]No consortium meets all the rules.[/] These conflict:")
+        for conflict in result.conflict:
+            console.print(f"  ✗ [bold]{conflict.rule}[/]: {conflict.why}")
+    elif not result.consortia:
+        console.print("No consortium found within the time limit (try a longer --time-limit).")
+
+
+def render_grouping(console: Console, pool: Pool, result: GroupingResult) -> None:
+    rounds = result.schedule() or [()]
+    for r, groups in enumerate(rounds, start=1):
+        table = Table(title=f"Round {r}" if len(rounds) > 1 else "Groups", title_justify="left")
+        table.add_column("group", justify="right")
+        table.add_column("score", justify="right")
+        table.add_column("members", overflow="fold")
+        for g, grp in enumerate(groups, start=1):
+            names = ", ".join(f"{m} ({pool.by_id[m].country})" for m in grp.members)
+            table.add_row(str(g), f"{grp.score:g}", names)
+        console.print(table)
+    why = {i.id: i.why for i in result.ineligible}
+    placed = {m for groups in rounds for grp in groups for m in grp.members}
+    left = [o.id for o in pool.organisations if o.id not in placed]
+    for org_id in left:
+        reason = f"ineligible: {why[org_id]}" if org_id in why else "not placed"
+        console.print(f"  · {org_id}: {reason}")
+    n_groups = sum(len(g) for g in rounds)
+    line = f"[bold]{result.status.value}[/] · {n_groups} groups · {len(left)} not placed"
+    if result.objective is not None:
+        line += f" · objective {result.objective:g}"
+    console.print(line + f" · {result.wall_time_s:g} s · seed {result.seed}")
+    if result.note:
+        console.print(f"[bold red]{result.note}[/]")

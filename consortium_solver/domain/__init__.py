@@ -1,0 +1,66 @@
+"""The domain: organisations and pools (validated once, on the way in), the fields rules read, and
+what the tool answers (verdicts, scores, one result document per task)."""
+
+from consortium_solver.domain.fields import (
+    DEVELOPMENT,
+    FIELD_PLURALS,
+    FIELD_WORDS,
+    LIST_FIELDS,
+    DistinctField,
+    ScalarField,
+    member_value,
+    org_values,
+)
+from consortium_solver.domain.organisations import (
+    EccpStatus,
+    Maturity,
+    Organisation,
+    OrganisationType,
+    Pool,
+    RegionCategory,
+)
+from consortium_solver.domain.results import (
+    Assessment,
+    BuildResult,
+    Conflict,
+    Consortium,
+    GroupingResult,
+    Ineligible,
+    MdgpResult,
+    Progress,
+    Result,
+    RuleVerdict,
+    Status,
+    Term,
+    TermScore,
+)
+
+__all__ = [
+    "DEVELOPMENT",
+    "FIELD_PLURALS",
+    "FIELD_WORDS",
+    "LIST_FIELDS",
+    "Assessment",
+    "BuildResult",
+    "Conflict",
+    "Consortium",
+    "DistinctField",
+    "EccpStatus",
+    "GroupingResult",
+    "Ineligible",
+    "Maturity",
+    "MdgpResult",
+    "Organisation",
+    "OrganisationType",
+    "Pool",
+    "Progress",
+    "RegionCategory",
+    "Result",
+    "RuleVerdict",
+    "ScalarField",
+    "Status",
+    "Term",
+    "TermScore",
+    "member_value",
+    "org_values",
+]

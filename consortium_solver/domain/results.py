@@ -1,0 +1,176 @@
+"""What the tool answers: verdicts, scores, consortia, and one result document per task.
+
+``BuildResult`` (``consortium build``), ``GroupingResult`` (``consortium group``) and ``MdgpResult``
+(research mode) share the fields of :class:`Result`; each JSON document leaves out the sections that
+do not apply (README, "A short tour").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+from consortium_solver.domain.organisations import FROZEN
+
+# progress(elapsed seconds, best objective or None, best bound or None), in score units: how every
+# solver reports on its way (the command line's live line, the benchmark traces).
+Progress = Callable[[float, float | None, float | None], None]
+
+
+class Term(StrEnum):
+    """The objective terms (README, "Score"), in their reporting order."""
+
+    SECTOR_LINKS = "sector_links"
+    NEEDS_MET = "needs_met"
+    COUNTRIES = "countries"
+    DEVELOPMENT_MIX = "development_mix"
+    MATURITY_MIX = "maturity_mix"
+    SIZE = "size"
+
+
+class Status(StrEnum):
+    """Outcome of a solve, independent of the solver's own vocabulary."""
+
+    OPTIMAL = "optimal"
+    """Found, and proven best."""
+    FEASIBLE = "feasible"
+    """Found, not proven best (a search's answer, or a solve cut short by its limit)."""
+    INFEASIBLE = "infeasible"
+    """Proven: none exists."""
+    UNKNOWN = "unknown"
+    """Nothing found within the limits, and nothing proven."""
+
+
+class RuleVerdict(BaseModel):
+    """Whether one rule holds for a consortium, and why, in words."""
+
+    model_config = FROZEN
+
+    rule: str
+    kind: str
+    passed: bool
+    why: str
+
+
+class TermScore(BaseModel):
+    """One objective term: its raw value, its weight and the points it adds (value x weight)."""
+
+    model_config = FROZEN
+
+    value: float
+    weight: float
+    points: float
+
+
+class Assessment(BaseModel):
+    """The validator's answer for one consortium: a verdict per rule and the score breakdown."""
+
+    model_config = FROZEN
+
+    call: str
+    pool: str
+    members: tuple[str, ...]
+    eligible: bool
+    verdicts: tuple[RuleVerdict, ...]
+    score: float
+    terms: dict[Term, TermScore]
+
+    @property
+    def breakdown(self) -> dict[str, float]:
+        """Points per term, as in the result document; they sum to ``score``."""
+        return {term.value: ts.points for term, ts in self.terms.items()}
+
+    @property
+    def failed(self) -> tuple[RuleVerdict, ...]:
+        return tuple(v for v in self.verdicts if not v.passed)
+
+
+class Consortium(BaseModel):
+    """A consortium (or an event group): member ids, the validator's score and its breakdown.
+
+    ``breakdown`` holds each objective term's points (weight x value); they sum to ``score``.
+    """
+
+    model_config = FROZEN
+
+    members: tuple[str, ...]
+    score: float
+    breakdown: dict[str, float]
+
+
+class Conflict(BaseModel):
+    """One rule of a minimal conflicting set, and the facts behind it."""
+
+    model_config = FROZEN
+
+    rule: str
+    why: str
+
+
+class Ineligible(BaseModel):
+    """An organisation set aside before grouping: it fails a member filter of the call, or its
+    ``--together`` partner was set aside."""
+
+    model_config = FROZEN
+
+    id: str
+    why: str
+
+
+class Result(BaseModel):
+    """What every result document holds: the run, its status and objective, and the consortia
+    (the groups, for a grouping). ``wall_time_s`` is the only field that differs between two
+    runs of ``--deterministic``."""
+
+    model_config = FROZEN
+
+    call: str
+    pool: str
+    status: Status
+    objective: float | None
+    bound: float | None
+    wall_time_s: float
+    seed: int
+    workers: int
+    consortia: tuple[Consortium, ...] = ()
+
+    def to_json(self) -> str:
+        """The document, leaving out the optional sections that are empty (``None``)."""
+        exclude = {
+            name
+            for name in type(self).model_fields
+            if name not in Result.model_fields and getattr(self, name) is None
+        }
+        return self.model_dump_json(indent=2, exclude=exclude)
+
+
+class BuildResult(Result):
+    """``consortium build``: the best consortia, best first; when none exists, ``conflict`` names a
+    minimal set of conflicting rules with the facts behind them."""
+
+    conflict: tuple[Conflict, ...] | None = None
+
+
+class GroupingResult(Result):
+    """``consortium group``: ``consortia`` holds the groups of the first round, ``rounds`` every
+    round when there are several; ``unassigned`` everyone not placed (with the reasons of the
+    ineligible ones in ``ineligible``); ``note`` says why there are no groups, when there are none."""
+
+    unassigned: tuple[str, ...] = ()
+    rounds: tuple[tuple[Consortium, ...], ...] | None = None
+    ineligible: tuple[Ineligible, ...] = ()
+    note: str | None = None
+
+    def schedule(self) -> list[tuple[Consortium, ...]]:
+        """The groups of every round (one round: the consortia; none when no group was formed)."""
+        if self.rounds is not None:
+            return [tuple(r) for r in self.rounds]
+        return [tuple(self.consortia)] if self.consortia else []
+
+
+class MdgpResult(Result):
+    """Research mode (maximally diverse grouping): groups of element numbers; nobody unassigned."""
+
+    unassigned: tuple[str, ...] = ()

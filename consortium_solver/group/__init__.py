@@ -1,0 +1,8 @@
+"""Event groupings: a whole pool split into groups that each meet the call's rules, over one or
+several rounds (:func:`group`); the grouping search (:mod:`.search`), a group's rules as fast checks
+(:mod:`.constraints`), and schedules by construction (:mod:`.constructions`)."""
+
+from consortium_solver.group.grouping import GroupOptions, cyclic_budget, group
+from consortium_solver.rules import no_call
+
+__all__ = ["GroupOptions", "cyclic_budget", "group", "no_call"]

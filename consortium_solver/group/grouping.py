@@ -1,0 +1,293 @@
+"""Event groupings: split a whole pool into groups that each meet the call's rules, over one or
+several rounds in which no two organisations share a group twice.
+
+Organisations failing a member filter of the call are set aside, with the reason. Among the rest,
+first as few as possible are left unplaced, then the objective is optimised: ``sum`` (the total
+score) or ``min`` (the worst group's score first, then the total). Small pools are solved exactly
+with CP-SAT; larger ones, and every schedule of several rounds, by the grouping search
+(:mod:`consortium_solver.group.search`). Every group of the answer is judged again by the validator
+(:func:`consortium_solver.validate.check_grouping`); a group it rejects is a bug.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from consortium_solver.domain import (
+    Consortium,
+    GroupingResult,
+    Ineligible,
+    Organisation,
+    Pool,
+    Progress,
+    Status,
+)
+from consortium_solver.errors import InputError, InternalError
+from consortium_solver.group.search import GroupingSearch, Schedule
+from consortium_solver.group.search.state import Costs
+from consortium_solver.rules import AnyRule, Call, MemberIn, Mode, Problem, Size
+from consortium_solver.validate import check_grouping, check_rule
+
+# Pools up to this many eligible organisations (one round) are partitioned exactly by CP-SAT.
+EXACT_LIMIT = 16
+
+# A cyclic schedule, when it applies, is tried for a quarter of the time limit, at most 10 s: when
+# it works it takes about a second (benchmarks/golfers.py); the general search gets the rest.
+CYCLIC_SHARE, CYCLIC_MAX_S = 0.25, 10.0
+
+
+@dataclass
+class GroupOptions:
+    """What the organiser asks for."""
+
+    size: tuple[int, int] = (3, 5)
+    objective: Mode = "sum"
+    rounds: int = 1
+    allow_repeats: bool = False
+    together: Sequence[tuple[str, str]] = ()
+    apart: Sequence[tuple[str, str]] = ()
+    time_limit: float = 30.0
+    seed: int = 0
+    workers: int = 2
+    progress: Progress | None = field(default=None, repr=False)
+    # False: the greedy construction alone, groups breaking a rule dissolved (a baseline).
+    improve: bool = True
+
+    def size_rule(self) -> Size:
+        low, high = self.size
+        return Size(id="user:size", min=low, max=high, text=f"between {low} and {high} members")
+
+
+def group(pool: Pool, call: Call, options: GroupOptions | None = None) -> GroupingResult:
+    """Group the pool for an event.
+
+    Returns a :class:`GroupingResult`: ``consortia`` holds the groups (of the first round),
+    ``rounds`` every round when there are several, ``unassigned`` everyone not placed (ineligible
+    ones included, with their reasons in ``ineligible``).
+
+    Raises:
+        InputError: a size range, objective or pair names something impossible or unknown.
+        InternalError: the validator rejects a group the search produced.
+    """
+    options = options or GroupOptions()
+    check_options(pool, options)
+    return _Grouping(pool, call, options).run()
+
+
+class _Grouping:
+    """One grouping: who takes part, the problem the solvers see, and the answer judged."""
+
+    def __init__(self, pool: Pool, call: Call, options: GroupOptions) -> None:
+        self.start = time.perf_counter()
+        self.pool, self.call, self.options = pool, call, options
+        self.candidates, self.ineligible = set_aside(pool, call, options.together)
+        self.size_rule = options.size_rule()
+        rules: list[AnyRule] = [r for r in call.rules if not isinstance(r, MemberIn)]
+        low, high = options.size
+        self.problem = Problem(
+            self.candidates,
+            [*rules, self.size_rule],
+            call.objective,
+            call.link_weights(),
+            min_size=low,
+            max_size=high,
+        )
+        index = {o.id: i for i, o in enumerate(self.candidates)}
+        self.together = [
+            (index[a], index[b]) for a, b in options.together if a in index and b in index
+        ]
+        self.apart = [(index[a], index[b]) for a, b in options.apart if a in index and b in index]
+
+    def run(self) -> GroupingResult:
+        options = self.options
+        impossible = rounds_impossible(len(self.candidates), options)
+        if impossible and not options.allow_repeats:
+            return self.no_groups(Status.INFEASIBLE, impossible)
+        status = Status.FEASIBLE
+        small = len(self.candidates) <= EXACT_LIMIT and not self.together
+        if options.improve and options.rounds == 1 and small:
+            schedule, status = self.exact()
+        else:
+            schedule = self.searched()
+        return self.judged(schedule, status)
+
+    def searched(self) -> Schedule:
+        """Construction (a designed or cyclic schedule first where one applies), then the search to
+        the deadline; groups still breaking a rule are dissolved."""
+        options = self.options
+        search = GroupingSearch(
+            self.problem,
+            n_rounds=options.rounds,
+            mode=options.objective,
+            together=self.together,
+            apart=self.apart,
+            seed=options.seed,
+        )
+        if not options.improve:
+            return search.valid_groups(search.construct())
+        schedule = search.construct(deadline=self.start + cyclic_budget(options.time_limit))
+        report = None
+        if options.progress is not None:
+            progress, start = options.progress, self.start
+
+            def report(_: Schedule, cost: float) -> None:
+                # The search's cost is -objective once nothing hard is left (sum mode only: in
+                # min mode it folds the worst group and the total into one number).
+                shown = Costs.is_valid(cost) and options.objective == "sum"
+                progress(time.perf_counter() - start, -cost if shown else None, None)
+
+        deadline = self.start + options.time_limit
+        return search.valid_groups(search.search(schedule, deadline=deadline, on_improve=report))
+
+    def exact(self) -> tuple[Schedule, Status]:
+        from consortium_solver.encode import SolveLimits, partition_exact
+
+        options, candidates = self.options, self.candidates
+        outcome = partition_exact(
+            self.problem,
+            groups=max(1, len(candidates) // max(options.size[0], 1)),
+            mode=options.objective,
+            limits=SolveLimits(
+                time_limit=options.time_limit / 3, workers=options.workers, seed=options.seed
+            ),
+            apart=[(candidates[a].id, candidates[b].id) for a, b in self.apart],
+        )
+        index = {o.id: i for i, o in enumerate(candidates)}
+        rounds = [[[index[i] for i in grp] for grp in outcome.groups or []]]
+        unplaced = [[index[i] for i in outcome.unassigned]]
+        return Schedule(rounds, unplaced), outcome.status
+
+    def judged(self, schedule: Schedule, status: Status) -> GroupingResult:
+        """The schedule judged by the validator, as the result document."""
+        options, ids = self.options, [o.id for o in self.candidates]
+        rounds_ids = [[[ids[i] for i in grp] for grp in groups] for groups in schedule.rounds]
+        verdict = check_grouping(
+            self.pool,
+            self.call,
+            rounds_ids,
+            extra_rules=[self.size_rule],
+            together=options.together,
+            apart=options.apart,
+            allow_repeats=options.allow_repeats,
+        )
+        if not verdict.valid and not verdict.repeats_only:
+            raise InternalError(
+                f"the grouping search produced an invalid grouping: {verdict.problems[0]}"
+            )
+        if verdict.repeats and not options.allow_repeats:
+            # The search could not remove every repeated meeting in time: not a valid answer.
+            return self.no_groups(
+                Status.UNKNOWN,
+                f"no schedule of {options.rounds} rounds without repeated meetings was found in"
+                f" {options.time_limit:g} s ({verdict.repeats} pairs meet twice); try a longer"
+                " --time-limit, fewer --rounds, or --allow-repeats",
+            )
+        return self.result(verdict.rounds, verdict.unassigned, status, None)
+
+    def no_groups(self, status: Status, note: str) -> GroupingResult:
+        everyone = [o.id for o in self.pool.organisations]
+        return self.result([], everyone, status, note)
+
+    def result(
+        self,
+        rounds: list[list[Consortium]],
+        unassigned: list[str],
+        status: Status,
+        note: str | None,
+    ) -> GroupingResult:
+        options = self.options
+        scores = [g.score for groups in rounds for g in groups]
+        objective = None
+        if scores:
+            objective = math.fsum(scores) if options.objective == "sum" else min(scores)
+        return GroupingResult(
+            call=self.call.id,
+            pool=self.pool.name,
+            status=status,
+            objective=objective,
+            bound=None,
+            wall_time_s=round(time.perf_counter() - self.start, 3),
+            seed=options.seed,
+            workers=options.workers,
+            consortia=tuple(rounds[0]) if rounds else (),
+            unassigned=tuple(unassigned),
+            rounds=tuple(tuple(r) for r in rounds) if options.rounds > 1 else None,
+            ineligible=tuple(self.ineligible),
+            note=note,
+        )
+
+
+def set_aside(
+    pool: Pool, call: Call, together: Sequence[tuple[str, str]]
+) -> tuple[list[Organisation], list[Ineligible]]:
+    """The organisations that take part, and those set aside with the reason: failing a member
+    filter of the call, or (a --together pair shares a group or both stay out) the partner of one
+    set aside, and so on along chains of pairs."""
+    filters = [r for r in call.rules if isinstance(r, MemberIn)]
+    ineligible = []
+    for org in pool.organisations:
+        reasons = [v.why for v in (check_rule(r, [org]) for r in filters) if not v.passed]
+        if reasons:
+            ineligible.append(Ineligible(id=org.id, why="; ".join(reasons)))
+    out = {entry.id for entry in ineligible}
+    changed = True
+    while changed:
+        changed = False
+        for a, b in together:
+            for stays, partner in ((a, b), (b, a)):
+                if partner in out and stays not in out:
+                    out.add(stays)
+                    why = f"--together with {partner}, which is set aside"
+                    ineligible.append(Ineligible(id=stays, why=why))
+                    changed = True
+    return [o for o in pool.organisations if o.id not in out], ineligible
+
+
+def cyclic_budget(time_limit: float) -> float:
+    """Seconds for the cyclic schedule search out of a time limit."""
+    return min(time_limit * CYCLIC_SHARE, CYCLIC_MAX_S)
+
+
+def check_options(pool: Pool, options: GroupOptions) -> None:
+    """Bad options as input errors naming the option, before any work."""
+    low, high = options.size
+    if low < 1 or low > high:
+        raise InputError("expected A..B with 1 <= A <= B", field="--size", value=f"{low}..{high}")
+    if options.objective not in ("sum", "min"):
+        raise InputError("expected sum or min", field="--objective", value=options.objective)
+    if options.rounds < 1:
+        raise InputError("at least 1 round", field="--rounds", value=options.rounds)
+    for option, pairs in (("--together", options.together), ("--apart", options.apart)):
+        for pair in pairs:
+            for org_id in pair:
+                pool.require(org_id, option)
+            if pair[0] == pair[1]:
+                raise InputError(
+                    "a pair names two different organisations", field=option, value=",".join(pair)
+                )
+    clash = {frozenset(p) for p in options.together} & {frozenset(p) for p in options.apart}
+    if clash:
+        shown = ",".join(sorted(next(iter(clash))))
+        raise InputError(
+            "the same pair is asked to be together and apart", field="--apart", value=shown
+        )
+
+
+def rounds_impossible(n: int, options: GroupOptions) -> str | None:
+    """A counting argument: each round, everyone meets at least min_size - 1 new people."""
+    low, _ = options.size
+    if options.rounds <= 1 or n == 0:
+        return None
+    needed = options.rounds * (low - 1)
+    if needed > n - 1:
+        most = (n - 1) // max(low - 1, 1)
+        return (
+            f"{options.rounds} rounds without repeated meetings are impossible: in groups of at least"
+            f" {low}, each organisation meets {low - 1} new ones per round, {needed} in all, but only"
+            f" {n - 1} others are eligible (at most {most} rounds); use --allow-repeats to minimise"
+            " repeats instead"
+        )
+    return None

@@ -1,0 +1,81 @@
+"""The grouping search: construction, conflict repair and annealing over one or several rounds.
+
+State: for each round, a partition of candidates (by index) into groups, plus the unplaced
+(:mod:`.state`, which also defines the lexicographic cost). The steps, each a module of its own:
+
+- :mod:`.construct` — a first schedule: a design or cyclic schedule where one applies, else greedy;
+- :mod:`.repair` — tabu search on repeated meetings (Dotú & Van Hentenryck 2005);
+- :mod:`.anneal` — simulated annealing on the objective, with its cooling schedule and stopping
+  rule as objects.
+
+Scores are the validator's definitions; the final answer is re-judged by the validator anyway.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from consortium_solver.group.constraints import GroupRules
+from consortium_solver.group.search.anneal import Annealing, DeadlineOrIdle, OnImprove
+from consortium_solver.group.search.construct import Construction
+from consortium_solver.group.search.repair import ConflictRepair
+from consortium_solver.group.search.state import Costs, Schedule, Value
+from consortium_solver.rules import Mode, Problem
+
+
+class GroupingSearch:
+    """Search for a schedule of ``n_rounds`` partitions of the problem's candidates."""
+
+    def __init__(
+        self,
+        problem: Problem,
+        *,
+        n_rounds: int = 1,
+        mode: Mode = "sum",
+        together: Sequence[tuple[int, int]] = (),
+        apart: Sequence[tuple[int, int]] = (),
+        seed: int = 0,
+    ) -> None:
+        self.problem = problem
+        self.rng = random.Random(seed)
+        self.rules = GroupRules(problem.candidates, problem.rules, together, apart)
+        self.costs = Costs(problem, self.rules, mode)
+        self.construction = Construction(problem, self.rules, n_rounds, together, self.rng)
+
+    def group_count(self) -> int:
+        return self.construction.group_count()
+
+    def construct(self, deadline: float | None = None, designs: bool = True) -> Schedule:
+        """A first schedule (see :meth:`Construction.construct`)."""
+        return self.construction.construct(deadline, designs)
+
+    def values(self, schedule: Schedule) -> list[list[Value]]:
+        """Every group's (violations, score), round by round."""
+        return [[self.costs.group_value(g) for g in groups] for groups in schedule.rounds]
+
+    def repair(self, schedule: Schedule, deadline: float) -> None:
+        """Remove repeated meetings in place, until none is left or the deadline passes."""
+        if schedule.meet.size:
+            ConflictRepair(self.costs, schedule, self.values(schedule), self.rng).run(deadline)
+
+    def search(
+        self, schedule: Schedule, *, deadline: float, on_improve: OnImprove | None = None
+    ) -> Schedule:
+        """Repair conflicts and violations, then anneal the objective, until the deadline."""
+        values = self.values(schedule)
+        if schedule.meet.size:
+            ConflictRepair(self.costs, schedule, values, self.rng).run(deadline)
+        annealing = Annealing(self.costs, self.rng, self.problem.min_size, self.problem.max_size)
+        return annealing.run(schedule, values, DeadlineOrIdle(deadline), on_improve)
+
+    def valid_groups(self, schedule: Schedule) -> Schedule:
+        """The schedule with every group that still breaks a rule dissolved: its members unplaced."""
+        rounds, unplaced = [], []
+        for groups, rest in zip(schedule.rounds, schedule.unplaced, strict=True):
+            rounds.append([g for g in groups if self.rules.violation(g) == 0])
+            unplaced.append([*rest, *(i for g in groups if self.rules.violation(g) for i in g)])
+        return Schedule(rounds, unplaced, schedule.meet)
+
+
+__all__ = ["GroupingSearch", "Schedule"]

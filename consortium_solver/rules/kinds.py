@@ -1,0 +1,282 @@
+"""The rule vocabulary of call models: one pydantic model per rule kind, and the :data:`Rule` union.
+
+A call model lists rules, each a table with a ``kind`` and a stable ``id``:
+
+- ``member_in``: every member's ``field`` is one of ``values`` (a list, or a packaged list such as
+  ``"@cosme-2018"``);
+- ``size``: the consortium has between ``min`` and ``max`` members (``max`` optional);
+- ``min_distinct``: the members show at least ``min`` distinct values of ``field``;
+- ``min_count``: at least ``min`` members have ``field`` in ``values``;
+- ``max_per_value``: no value of ``field`` is shared by more than ``max`` members;
+- ``include`` / ``exclude``: the listed organisations are (not) members — a user's ``--lead``,
+  ``--include`` and ``--exclude``, never written in a call model.
+
+Rule ids travel into verdicts, solver assumptions and conflict explanations, so a user can find
+everything about a rule by its id. Every layer that acts on rules dispatches through a
+:class:`PerKind` registry of one handler per kind, so that strict mypy names each place a new kind
+must be handled (docs/architecture.md, "Adding a rule kind").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, fields
+from typing import Annotated, Any, Concatenate, Generic, Literal, ParamSpec, TypeVar, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from consortium_solver import reference
+from consortium_solver.domain import (
+    FIELD_PLURALS,
+    FIELD_WORDS,
+    DistinctField,
+    EccpStatus,
+    Maturity,
+    Organisation,
+    OrganisationType,
+    RegionCategory,
+    ScalarField,
+    member_value,
+)
+from consortium_solver.errors import InputError
+
+RULE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
+
+# Packaged value lists a call model may name with '@'.
+NAMED_LISTS: dict[str, tuple[str, str]] = {
+    "@cosme-2018": ("country", "one of the COSME participating countries of 2018"),
+    "@eu28": ("country", "one of the 28 EU member states of 2018"),
+}
+
+_ENUMS: dict[str, type[Any]] = {
+    "region_category": RegionCategory,
+    "organisation_type": OrganisationType,
+    "eccp_status": EccpStatus,
+    "maturity": Maturity,
+}
+
+
+def named_list(name: str) -> tuple[str, ...]:
+    """The values of a packaged list such as ``@cosme-2018``."""
+    if name == "@cosme-2018":
+        return tuple(reference.cosme_countries_2018())
+    if name == "@eu28":
+        return tuple(sorted(reference.eu28_countries()))
+    known = ", ".join(NAMED_LISTS)
+    raise ValueError(f"unknown list {name!r} (known: {known})")
+
+
+def _normalise_value(field: str, raw: str) -> str:
+    """One value of a field, as the pool stores it; a ValueError names an unknown one."""
+    if field == "country":
+        code = reference.normalise_country(raw)
+        if code not in reference.countries():
+            raise ValueError(f"unknown country code {raw!r}")
+        return code
+    if field == "nuts2":
+        code = raw.strip().upper()
+        if code not in reference.regions():
+            raise ValueError(f"unknown NUTS-2 code {raw!r}")
+        return code
+    if field in _ENUMS:
+        allowed = [e.value for e in _ENUMS[field]]
+        if raw not in allowed:
+            raise ValueError(f"{raw!r} is not a {FIELD_WORDS[field]} (one of {allowed})")
+        return raw
+    if raw not in reference.sectors():
+        raise ValueError(f"unknown sector {raw!r}")
+    return raw
+
+
+class _Rule(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: Annotated[str, Field(pattern=RULE_ID, description="stable id, e.g. 'min-3-countries'")]
+    text: str | None = Field(default=None, description="the rule in words; generated when absent")
+    source: str | None = Field(default=None, description="where the rule comes from (call text)")
+
+    def describe(self) -> str:
+        """The rule as a sentence."""
+        return self.text or self._generated_text()
+
+    def _generated_text(self) -> str:  # pragma: no cover - every rule kind overrides it
+        raise NotImplementedError
+
+
+class _FieldValues(_Rule):
+    """A rule that compares a scalar field with a list of values."""
+
+    field: ScalarField
+    values: tuple[str, ...] = Field(min_length=1)
+    values_name: str | None = Field(default=None, description="set when values name a list")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_named_list(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and isinstance(data.get("values"), str):
+            name = data["values"]
+            if not name.startswith("@"):
+                raise ValueError("values must be a list or a packaged list name like '@cosme-2018'")
+            data = {**data, "values": named_list(name), "values_name": name}
+        return data
+
+    @field_validator("values", mode="after")
+    @classmethod
+    def _check_values(cls, values: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        field = info.data.get("field")
+        if field is None:
+            return values
+        return tuple(dict.fromkeys(_normalise_value(field, raw) for raw in values))
+
+    def values_text(self) -> str:
+        if self.values_name:
+            return NAMED_LISTS.get(self.values_name, (self.field, self.values_name))[1]
+        return " or ".join(self.values)
+
+    def matches(self, org: Organisation) -> bool:
+        """Whether the organisation's field is one of the values."""
+        return member_value(org, self.field) in self.values
+
+
+class MemberIn(_FieldValues):
+    """Every member's field is one of the values (an eligibility filter on members)."""
+
+    kind: Literal["member_in"] = "member_in"
+
+    def _generated_text(self) -> str:
+        return f"every member's {FIELD_WORDS[self.field]} is {self.values_text()}"
+
+
+class Size(_Rule):
+    """The consortium has at least ``min`` and at most ``max`` members."""
+
+    kind: Literal["size"] = "size"
+    min: int = Field(default=1, ge=1)
+    max: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Size:
+        if self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is larger than max ({self.max})")
+        return self
+
+    def _generated_text(self) -> str:
+        if self.max is None:
+            return f"at least {self.min} members"
+        if self.min == self.max:
+            return f"exactly {self.min} members"
+        return f"between {self.min} and {self.max} members"
+
+
+class MinDistinct(_Rule):
+    """The members show at least ``min`` distinct values of ``field``."""
+
+    kind: Literal["min_distinct"] = "min_distinct"
+    field: DistinctField
+    min: int = Field(ge=1)
+
+    def _generated_text(self) -> str:
+        return f"at least {self.min} different {FIELD_PLURALS[self.field]} among the members"
+
+
+class MinCount(_FieldValues):
+    """At least ``min`` members have ``field`` in ``values``."""
+
+    kind: Literal["min_count"] = "min_count"
+    min: int = Field(ge=1)
+
+    def _generated_text(self) -> str:
+        who = "member" if self.min == 1 else "members"
+        return f"at least {self.min} {who} with {FIELD_WORDS[self.field]} {self.values_text()}"
+
+
+class MaxPerValue(_Rule):
+    """No value of ``field`` is shared by more than ``max`` members."""
+
+    kind: Literal["max_per_value"] = "max_per_value"
+    field: ScalarField
+    max: int = Field(ge=1)
+
+    def _generated_text(self) -> str:
+        return f"at most {self.max} members with the same {FIELD_WORDS[self.field]}"
+
+
+class _Members(_Rule):
+    """A rule about named organisations."""
+
+    members: tuple[str, ...] = Field(min_length=1)
+
+
+class Include(_Members):
+    """The listed organisations are all members (a user's ``--include`` or ``--lead``)."""
+
+    kind: Literal["include"] = "include"
+
+    def _generated_text(self) -> str:
+        return f"{', '.join(self.members)} must be in the consortium"
+
+
+class Exclude(_Members):
+    """None of the listed organisations is a member (a user's ``--exclude``)."""
+
+    kind: Literal["exclude"] = "exclude"
+
+    def _generated_text(self) -> str:
+        return f"{', '.join(self.members)} must not be in the consortium"
+
+
+# Every rule kind: the one list a new kind is added to (docs/architecture.md).
+AnyRule = MemberIn | Size | MinDistinct | MinCount | MaxPerValue | Include | Exclude
+# A rule as a call model holds it: validated by its ``kind``.
+Rule = Annotated[AnyRule, Field(discriminator="kind")]
+
+RULE_TYPES: tuple[type[AnyRule], ...] = get_args(AnyRule)
+RULE_KINDS: tuple[str, ...] = tuple(t.model_fields["kind"].default for t in RULE_TYPES)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PerKind(Generic[P, T]):
+    """One handler per rule kind, each named after its kind: the registry that every layer acting
+    on rules builds (the validator's ``check_<kind>``, the encoder's ``encode_<kind>``, the
+    explanations' ``facts_<kind>``, the grouping search's compiled checks).
+
+    A new kind is a new field here; strict mypy then names every registry that lacks its handler
+    (a missing argument) and every handler that takes the wrong rule type. Calling the registry
+    with a rule runs the handler of the rule's kind.
+    """
+
+    member_in: Callable[Concatenate[MemberIn, P], T]
+    size: Callable[Concatenate[Size, P], T]
+    min_distinct: Callable[Concatenate[MinDistinct, P], T]
+    min_count: Callable[Concatenate[MinCount, P], T]
+    max_per_value: Callable[Concatenate[MaxPerValue, P], T]
+    include: Callable[Concatenate[Include, P], T]
+    exclude: Callable[Concatenate[Exclude, P], T]
+
+    def __call__(self, rule: AnyRule, *args: P.args, **kwargs: P.kwargs) -> T:
+        handler: Callable[..., T] = getattr(self, rule.kind)
+        return handler(rule, *args, **kwargs)
+
+
+if tuple(f.name for f in fields(PerKind)) != RULE_KINDS:  # pragma: no cover - a developer's slip
+    raise RuntimeError("PerKind must have one field per rule kind, in the order of AnyRule")
+
+
+def parse_size(text: str, option: str = "--size") -> tuple[int, int]:
+    """A size range as people write it: '3..6' -> (3, 6); '4' -> (4, 4)."""
+    low, sep, high = text.partition("..")
+    try:
+        bounds = (int(low), int(high if sep else low))
+    except ValueError:
+        raise InputError("expected A..B, e.g. 3..6", field=option, value=text) from None
+    if bounds[0] < 1 or bounds[0] > bounds[1]:
+        raise InputError("expected A..B with 1 <= A <= B", field=option, value=text)
+    return bounds
+
+
+def passes_filters(org: Organisation, rules: Iterable[AnyRule]) -> bool:
+    """Whether an organisation meets every member filter (``member_in`` rule) among the rules."""
+    return all(rule.matches(org) for rule in rules if isinstance(rule, MemberIn))

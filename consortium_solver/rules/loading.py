@@ -1,0 +1,170 @@
+"""Loading call models: packaged ones by id, or a TOML file (with its sector link matrix); and the
+one-line form of a pydantic error that every loader reports.
+
+Every error is an :class:`~consortium_solver.errors.InputError` naming the file, the key path and the
+value (README, "Call models").
+"""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from consortium_solver import reference
+from consortium_solver.errors import InputError
+from consortium_solver.rules.call import Call
+from consortium_solver.rules.kinds import RULE_KINDS
+
+
+def _models_dir() -> Any:
+    return resources.files("consortium_solver").joinpath("models")
+
+
+@cache
+def packaged_calls() -> dict[str, str]:
+    """Packaged call models: call id -> file name."""
+    out: dict[str, str] = {}
+    for entry in sorted(_models_dir().iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            data = tomllib.loads(entry.read_text(encoding="utf-8"))
+            out[str(data.get("id", entry.name))] = entry.name
+    return out
+
+
+def load_call(ref: str | Path) -> Call:
+    """Load a call model by packaged id (case-insensitive) or file stem, or from a TOML file path.
+
+    Raises:
+        InputError: the file is missing, not TOML, or not a valid call model; or no such id.
+    """
+    text_ref = str(ref)
+    path = Path(text_ref)
+    if path.suffix == ".toml" or path.exists():
+        if not path.is_file():
+            raise InputError("no such call model file", source=text_ref)
+        return _load_call_file(path.read_text(encoding="utf-8"), text_ref, path.parent)
+    for call_id, name in packaged_calls().items():
+        if text_ref.lower() in (call_id.lower(), name.removesuffix(".toml").lower()):
+            entry = _models_dir().joinpath(name)
+            return _load_call_file(entry.read_text(encoding="utf-8"), f"models/{name}", None)
+    known = ", ".join(packaged_calls())
+    raise InputError(f"unknown call {text_ref!r} (packaged calls: {known}; or give a .toml file)")
+
+
+def _load_call_file(text: str, source: str, folder: Path | None) -> Call:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML: {exc}", source=source) from None
+    links_file = data.pop("sector_links_file", None)
+    if links_file is not None:
+        if folder is None:
+            folder = Path(".")
+        if not (folder / str(links_file)).is_file():
+            raise InputError(
+                "no such sector link matrix file (paths are relative to the call model)",
+                source=source,
+                field="sector_links_file",
+                value=str(links_file),
+            )
+        data["sector_links"] = read_sector_links(folder / str(links_file))
+    try:
+        return Call.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc, source) from None
+
+
+def read_sector_links(path: Path) -> list[dict[str, Any]]:
+    """Read a symmetric sector link matrix: a header row of sector ids, then one row per sector."""
+    source = str(path)
+    if not path.is_file():
+        raise InputError("no such sector link matrix", source=source)
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    if not rows or len(rows[0]) < 2:
+        raise InputError("empty sector link matrix", source=source)
+    header = [h.strip() for h in rows[0][1:]]
+    known = reference.sectors()
+    for name in header:
+        if name not in known:
+            raise InputError("unknown sector", source=source, where="row 1", value=name)
+    matrix: dict[tuple[str, str], float] = {}
+    for line, row in enumerate(rows[1:], start=2):
+        if not row:
+            continue
+        sector = row[0].strip()
+        if sector not in known:
+            raise InputError("unknown sector", source=source, where=f"row {line}", value=sector)
+        if len(row) - 1 != len(header):
+            raise InputError(
+                f"{len(row) - 1} values for {len(header)} columns",
+                source=source,
+                where=f"row {line}",
+            )
+        for col, cell in zip(header, row[1:], strict=True):
+            try:
+                weight = float(cell)
+            except ValueError:
+                raise InputError(
+                    "not a number", source=source, where=f"row {line}", field=col, value=cell
+                ) from None
+            if not 0.0 <= weight <= 1.0:
+                raise InputError(
+                    "link weights lie in [0, 1]",
+                    source=source,
+                    where=f"row {line}",
+                    field=col,
+                    value=cell,
+                )
+            matrix[(sector, col)] = weight
+    links = []
+    for (s, t), w in sorted(matrix.items()):
+        if s >= t:
+            continue
+        back = matrix.get((t, s))
+        if back is not None and back != w:
+            raise InputError(
+                f"matrix is not symmetric: {s}/{t} = {w} but {t}/{s} = {back}", source=source
+            )
+        links.append({"a": s, "b": t, "weight": w})
+    return links
+
+
+def validation_error(exc: ValidationError, source: str) -> InputError:
+    """Turn pydantic's error list into one line naming the file, the key path and the value."""
+    errors = exc.errors()
+    first = errors[0]
+    path = format_loc(first["loc"])
+    message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        message = "unknown key"
+    elif first["type"] == "missing":
+        message = "missing key"
+    elif first["type"] == "union_tag_invalid":
+        kinds = ", ".join(RULE_KINDS)
+        message = f"unknown rule kind {first['input'].get('kind')!r} (known: {kinds})"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    value = first.get("input") if first["type"] not in {"missing", "union_tag_invalid"} else None
+    if isinstance(value, (dict, list)):
+        value = None
+    where = f"key {path!r}" if path else None
+    return InputError(message + more, source=source, where=where, value=value)
+
+
+def format_loc(loc: tuple[int | str, ...]) -> str:
+    """('rules', 2, 'size', 'min') -> 'rules[2].min' (discriminator tags dropped)."""
+    out = ""
+    for i, part in enumerate(loc):
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif i > 0 and isinstance(loc[i - 1], int) and part in RULE_KINDS:
+            continue
+        else:
+            out += f".{part}" if out else str(part)
+    return out

@@ -1,0 +1,101 @@
+"""Judging a schedule of groupings: every group by the consortium validator, and the schedule's own
+rules (a partition per round, together and apart pairs, no repeated meeting)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from consortium_solver.domain import Consortium, Pool
+from consortium_solver.rules import AnyRule, Call
+from consortium_solver.validate.consortium import check
+
+
+@dataclass
+class GroupingVerdict:
+    """The validator's answer for a grouping: every group judged, and the schedule's own rules."""
+
+    rounds: list[list[Consortium]]
+    unassigned: list[str]
+    problems: list[str]
+    repeats: int
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    @property
+    def repeats_only(self) -> bool:
+        return all(p.startswith("repeat:") for p in self.problems)
+
+
+def check_grouping(
+    pool: Pool,
+    call: Call,
+    rounds: Sequence[Sequence[Sequence[str]]],
+    *,
+    extra_rules: Sequence[AnyRule] = (),
+    together: Sequence[tuple[str, str]] = (),
+    apart: Sequence[tuple[str, str]] = (),
+    allow_repeats: bool = False,
+) -> GroupingVerdict:
+    """Judge a schedule of groupings.
+
+    Every group must meet the call's rules and the extra rules; within a round nobody appears
+    twice; ``together`` pairs share a group or both stay out, ``apart`` pairs never share one; and,
+    unless ``allow_repeats``, no two organisations share a group in two rounds (``user:no-repeats``)
+    -- except ``together`` pairs, who share one by request in every round they are placed.
+    Problems are sentences naming the rule id and the organisations.
+
+    Raises:
+        InputError: an id is not in the pool.
+    """
+    problems: list[str] = []
+    judged: list[list[Consortium]] = []
+    met: dict[frozenset[str], int] = {}
+    left_out: set[str] = set()
+    for r, groups in enumerate(rounds, start=1):
+        seen: dict[str, int] = {}
+        judged_round = []
+        for g, members in enumerate(groups, start=1):
+            assessment = check(pool, call, list(members), extra_rules=extra_rules)
+            for v in assessment.failed:
+                problems.append(f"{v.rule}: round {r}, group {g}: {v.why}")
+            judged_round.append(
+                Consortium(
+                    members=tuple(members), score=assessment.score, breakdown=assessment.breakdown
+                )
+            )
+            for member in members:
+                if member in seen:
+                    problems.append(
+                        f"partition: round {r}: {member} is in groups {seen[member]} and {g}"
+                    )
+                seen[member] = g
+            for i, a in enumerate(members):
+                for b in members[i + 1 :]:
+                    key = frozenset((a, b))
+                    met[key] = met.get(key, 0) + 1
+        for a, b in together:
+            if seen.get(a) != seen.get(b):
+                problems.append(f"user:together:{a}+{b}: round {r}: {a} and {b} are apart")
+        for a, b in apart:
+            if a in seen and seen.get(a) == seen.get(b):
+                problems.append(f"user:apart:{a}+{b}: round {r}: {a} and {b} share group {seen[a]}")
+        left_out |= {o.id for o in pool.organisations if o.id not in seen}
+        judged.append(judged_round)
+    for pair in together:
+        met.pop(frozenset(pair), None)  # together by request: not a repeat
+    repeats = sum(1 for n in met.values() if n > 1)
+    if repeats and not allow_repeats:
+        pairs = sorted("+".join(sorted(k)) for k, n in met.items() if n > 1)
+        problems.append(
+            f"repeat: user:no-repeats: {repeats} pairs meet more than once, e.g. {pairs[0]}"
+        )
+    order = {o.id: i for i, o in enumerate(pool.organisations)}
+    return GroupingVerdict(
+        rounds=judged,
+        unassigned=sorted(left_out, key=order.__getitem__),
+        problems=problems,
+        repeats=repeats,
+    )
