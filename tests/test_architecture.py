@@ -18,7 +18,8 @@ from consortium_solver.encode import SelectionModel, encode_rule
 from consortium_solver.encode import rules as encoders
 from consortium_solver.group import constraints
 from consortium_solver.group.constraints import GroupRules, compile_rule
-from consortium_solver.rules import RULE_KINDS, RULE_TYPES, AnyRule, Size
+from consortium_solver.rules import RULE_KINDS, RULE_TYPES, AnyRule, RuleHandlers, Size
+from consortium_solver.rules.kinds import HANDLED_KINDS
 from consortium_solver.validate import check_rule
 from consortium_solver.validate import rules as checkers
 from tests.rule_cases import CASES, case_id
@@ -36,26 +37,22 @@ def test_the_rule_table_covers_every_kind() -> None:
 
 
 @pytest.mark.parametrize("kind", RULE_KINDS)
-def test_every_kind_has_its_named_function_in_each_layer(kind: str) -> None:
-    """A kind is found by its name alone: check_<kind>, encode_<kind>, facts_<kind> and
-    compile_<kind>, each the handler of its layer's registry."""
-    registries = (
-        (checkers, "check", checkers.CHECKS),
-        (encoders, "encode", encoders.ENCODERS),
-        (explanations, "facts", explanations.FACTS),
-        (constraints, "compile", constraints.COMPILERS),
-    )
-    for module, stem, registry in registries:
-        handler = getattr(module, f"{stem}_{kind}", None)
-        assert handler is not None, f"{module.__name__}.{stem}_{kind}"
-        assert getattr(registry, kind) is handler
+def test_every_kind_has_its_named_handler_in_each_layer(kind: str) -> None:
+    """A kind is found by its name alone: a method of that name in the validator's Checks, the
+    encoder's Encoder, the explanations' Explanations and the grouping search's Compiler, each an
+    implementation of RuleHandlers (whose methods are the kinds, in the union's order)."""
+    assert HANDLED_KINDS == RULE_KINDS
+    for handlers in (checkers.CHECKS, encoders.ENCODERS, explanations.FACTS, constraints.COMPILERS):
+        assert RuleHandlers in type(handlers).__mro__
+        method = getattr(type(handlers), kind)
+        assert method is not getattr(RuleHandlers, kind), f"{type(handlers).__name__}.{kind}"
 
 
 @pytest.mark.parametrize("kind", RULE_TYPES, ids=RULE_KINDS)
 def test_every_kind_is_handled_by_each_dispatcher(kind: type[AnyRule], regions_pool: Pool) -> None:
     """The validator, the encoder, the explanations and the grouping constraints each accept every
-    kind of the union (strict mypy checks the same statically: a registry lacking a kind's handler
-    is a missing argument of PerKind)."""
+    kind of the union (strict mypy checks the same statically: an implementation of RuleHandlers
+    lacking a kind's method cannot be instantiated)."""
     rule = ONE_PER_KIND[kind]
     orgs = list(regions_pool.organisations)
     assert check_rule(rule, orgs).rule == rule.id

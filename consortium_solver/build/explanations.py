@@ -1,9 +1,9 @@
 """Explanations of infeasibility in words: the rules of a minimal conflict, with the facts behind them.
 
 The conflicting rules come from the encoder (an unsat core over one assumption literal per rule id,
-shrunk to a minimal set); the facts are read off the pool here, in plain Python, one ``facts_<kind>``
-per rule kind: which organisations remain eligible under the conflicting filters, which countries or
-regions they cover, and so on.
+shrunk to a minimal set); the facts are read off the pool here, in plain Python, by ``Explanations``
+(one method per rule kind): which organisations remain eligible under the conflicting filters, which
+countries or regions they cover, and so on.
 """
 
 from __future__ import annotations
@@ -61,75 +61,60 @@ def explain(
     )
 
 
-def facts_member_in(rule: kinds.MemberIn, facts: Facts) -> str:
-    pool = facts.pool
-    included = [m for r in facts.chosen if isinstance(r, kinds.Include) for m in r.members]
-    failing = [
-        f"{i} ({member_value(pool.by_id[i], rule.field)})"
-        for i in included
-        if not rule.matches(pool.by_id[i])
-    ]
-    if failing:
-        return f"{_listing(failing)} is not {rule.values_text()}"
-    passing = sum(rule.matches(o) for o in pool.organisations)
-    return f"{passing} of {len(pool)} organisations in the pool qualify"
+class Explanations(kinds.RuleHandlers[[Facts], str]):
+    """The facts behind each kind of rule of a conflict, in words."""
+
+    def member_in(self, rule: kinds.MemberIn, facts: Facts) -> str:
+        pool = facts.pool
+        included = [m for r in facts.chosen if isinstance(r, kinds.Include) for m in r.members]
+        failing = [
+            f"{i} ({member_value(pool.by_id[i], rule.field)})"
+            for i in included
+            if not rule.matches(pool.by_id[i])
+        ]
+        if failing:
+            return f"{_listing(failing)} is not {rule.values_text()}"
+        passing = sum(rule.matches(o) for o in pool.organisations)
+        return f"{passing} of {len(pool)} organisations in the pool qualify"
+
+    def size(self, rule: kinds.Size, facts: Facts) -> str:
+        n = len(facts.eligible)
+        if n < rule.min:
+            return f"only {n} {facts.qualifier}organisation{'s' if n != 1 else ''} in the pool"
+        others = [r.describe() for r in facts.chosen if r is not rule and isinstance(r, kinds.Size)]
+        if others:
+            return f"while another rule asks for {' and '.join(others)}"
+        return "too few members to meet the other rules"
+
+    def min_distinct(self, rule: kinds.MinDistinct, facts: Facts) -> str:
+        values = facts.values(rule.field)
+        plural = FIELD_PLURALS[rule.field]
+        return f"only {len(values)} {facts.qualifier}{plural} in the pool: {_listing(values) or 'none'}"
+
+    def min_count(self, rule: kinds.MinCount, facts: Facts) -> str:
+        matching = [o.id for o in facts.eligible if rule.matches(o)]
+        if not matching:
+            return f"no {facts.qualifier}organisation {_wanted(rule)}"
+        return f"only {len(matching)} {facts.qualifier}organisations {_wanted(rule)}: {_listing(matching)}"
+
+    def max_per_value(self, rule: kinds.MaxPerValue, facts: Facts) -> str:
+        values = facts.values(rule.field)
+        plural = FIELD_PLURALS[rule.field]
+        return f"the {facts.qualifier}organisations come from {len(values)} {plural}: {_listing(values)}"
+
+    def include(self, rule: kinds.Include, facts: Facts) -> str:
+        parts = []
+        for org_id in rule.members:
+            org = facts.pool.by_id[org_id]
+            region = f"{org.nuts2}, " if org.nuts2 else ""
+            parts.append(f"{org_id} is in {org.country} ({region}{org.region_category.value})")
+        return "; ".join(parts)
+
+    def exclude(self, rule: kinds.Exclude, facts: Facts) -> str:
+        return f"{_listing(list(rule.members))} left out"
 
 
-def facts_size(rule: kinds.Size, facts: Facts) -> str:
-    n = len(facts.eligible)
-    if n < rule.min:
-        return f"only {n} {facts.qualifier}organisation{'s' if n != 1 else ''} in the pool"
-    others = [r.describe() for r in facts.chosen if r is not rule and isinstance(r, kinds.Size)]
-    if others:
-        return f"while another rule asks for {' and '.join(others)}"
-    return "too few members to meet the other rules"
-
-
-def facts_min_distinct(rule: kinds.MinDistinct, facts: Facts) -> str:
-    values = facts.values(rule.field)
-    plural = FIELD_PLURALS[rule.field]
-    return f"only {len(values)} {facts.qualifier}{plural} in the pool: {_listing(values) or 'none'}"
-
-
-def facts_min_count(rule: kinds.MinCount, facts: Facts) -> str:
-    matching = [o.id for o in facts.eligible if rule.matches(o)]
-    if not matching:
-        return f"no {facts.qualifier}organisation {_wanted(rule)}"
-    return (
-        f"only {len(matching)} {facts.qualifier}organisations {_wanted(rule)}: {_listing(matching)}"
-    )
-
-
-def facts_max_per_value(rule: kinds.MaxPerValue, facts: Facts) -> str:
-    values = facts.values(rule.field)
-    plural = FIELD_PLURALS[rule.field]
-    return (
-        f"the {facts.qualifier}organisations come from {len(values)} {plural}: {_listing(values)}"
-    )
-
-
-def facts_include(rule: kinds.Include, facts: Facts) -> str:
-    parts = []
-    for org_id in rule.members:
-        org = facts.pool.by_id[org_id]
-        region = f"{org.nuts2}, " if org.nuts2 else ""
-        parts.append(f"{org_id} is in {org.country} ({region}{org.region_category.value})")
-    return "; ".join(parts)
-
-
-def facts_exclude(rule: kinds.Exclude, facts: Facts) -> str:
-    return f"{_listing(list(rule.members))} left out"
-
-
-FACTS = kinds.PerKind(
-    member_in=facts_member_in,
-    size=facts_size,
-    min_distinct=facts_min_distinct,
-    min_count=facts_min_count,
-    max_per_value=facts_max_per_value,
-    include=facts_include,
-    exclude=facts_exclude,
-)
+FACTS = Explanations()
 
 
 def facts_of(rule: kinds.AnyRule, facts: Facts) -> str:

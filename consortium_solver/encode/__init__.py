@@ -1,7 +1,7 @@
 """The CP-SAT encoder: the only code that imports ortools (a ruff banned-api rule fences it in).
 
 - :mod:`.model` — the decision variables of one consortium and what they mean in the domain;
-- :mod:`.rules` — one ``encode_<kind>`` per rule kind of the vocabulary;
+- :mod:`.rules` — ``Encoder``, one method per rule kind of the vocabulary;
 - :mod:`.terms` — one function per objective term, and the integer scaling of the weights;
 - :mod:`.runner` — running CP-SAT (limits, seed, workers, progress) and the top-k cuts;
 - :mod:`.conflicts` — unsat cores: a minimal set of conflicting rules;

@@ -1,6 +1,6 @@
-"""One ``encode_<kind>`` per rule kind: the call model's rules as CP-SAT constraints.
+"""The call model's rules as CP-SAT constraints: ``Encoder``, one method per rule kind.
 
-Each takes the rule, the selection model and an optional enforcement literal. With a literal the rule
+Each method takes the rule, the selection model and an optional enforcement literal. With a literal the rule
 holds only when the literal is true, which is how explanations ask which rules conflict.
 """
 
@@ -24,69 +24,60 @@ def _impossible(m: SelectionModel, lit: Literal) -> None:
     _enforce(m.model.add(m.model.new_constant(0) >= 1), lit)
 
 
-def encode_member_in(rule: kinds.MemberIn, m: SelectionModel, lit: Literal = None) -> None:
-    """Organisations whose field lies outside the values cannot be members."""
-    for org in m.orgs:
-        if not rule.matches(org):
-            _enforce(m.model.add(m.x[org.id] == 0), lit)
+class Encoder(kinds.RuleHandlers[[SelectionModel, Literal], None]):
+    """Each kind of rule as CP-SAT constraints on a selection model, enforced by ``lit`` if given."""
 
+    def member_in(self, rule: kinds.MemberIn, m: SelectionModel, lit: Literal = None) -> None:
+        """Organisations whose field lies outside the values cannot be members."""
+        for org in m.orgs:
+            if not rule.matches(org):
+                _enforce(m.model.add(m.x[org.id] == 0), lit)
 
-def encode_size(rule: kinds.Size, m: SelectionModel, lit: Literal = None) -> None:
-    """min <= number of members <= max."""
-    upper = rule.max if rule.max is not None else len(m.orgs)
-    _enforce(m.model.add_linear_constraint(m.size(), rule.min, upper), lit)
+    def size(self, rule: kinds.Size, m: SelectionModel, lit: Literal = None) -> None:
+        """min <= number of members <= max."""
+        upper = rule.max if rule.max is not None else len(m.orgs)
+        _enforce(m.model.add_linear_constraint(m.size(), rule.min, upper), lit)
 
-
-def encode_min_distinct(rule: kinds.MinDistinct, m: SelectionModel, lit: Literal = None) -> None:
-    """At least ``min`` values of the field are present (one presence Boolean per value)."""
-    presences = m.presences(rule.field)
-    if len(presences) < rule.min:
-        _impossible(m, lit)
-        return
-    _enforce(m.model.add(cp_model.LinearExpr.sum(presences) >= rule.min), lit)
-
-
-def encode_min_count(rule: kinds.MinCount, m: SelectionModel, lit: Literal = None) -> None:
-    """At least ``min`` members have the field in the values."""
-    xs = m.members_with(rule.field, rule.values)
-    if len(xs) < rule.min:
-        _impossible(m, lit)
-        return
-    _enforce(m.model.add(cp_model.LinearExpr.sum(xs) >= rule.min), lit)
-
-
-def encode_max_per_value(rule: kinds.MaxPerValue, m: SelectionModel, lit: Literal = None) -> None:
-    """For every value, at most ``max`` members share it."""
-    for xs in m.by_value(rule.field).values():
-        if len(xs) > rule.max:
-            _enforce(m.model.add(cp_model.LinearExpr.sum(xs) <= rule.max), lit)
-
-
-def encode_include(rule: kinds.Include, m: SelectionModel, lit: Literal = None) -> None:
-    """The listed organisations are members (impossible if one is not a candidate)."""
-    for org_id in rule.members:
-        if org_id not in m.x:
+    def min_distinct(self, rule: kinds.MinDistinct, m: SelectionModel, lit: Literal = None) -> None:
+        """At least ``min`` values of the field are present (one presence Boolean per value)."""
+        presences = m.presences(rule.field)
+        if len(presences) < rule.min:
             _impossible(m, lit)
             return
-        _enforce(m.model.add(m.x[org_id] == 1), lit)
+        _enforce(m.model.add(cp_model.LinearExpr.sum(presences) >= rule.min), lit)
+
+    def min_count(self, rule: kinds.MinCount, m: SelectionModel, lit: Literal = None) -> None:
+        """At least ``min`` members have the field in the values."""
+        xs = m.members_with(rule.field, rule.values)
+        if len(xs) < rule.min:
+            _impossible(m, lit)
+            return
+        _enforce(m.model.add(cp_model.LinearExpr.sum(xs) >= rule.min), lit)
+
+    def max_per_value(
+        self, rule: kinds.MaxPerValue, m: SelectionModel, lit: Literal = None
+    ) -> None:
+        """For every value, at most ``max`` members share it."""
+        for xs in m.by_value(rule.field).values():
+            if len(xs) > rule.max:
+                _enforce(m.model.add(cp_model.LinearExpr.sum(xs) <= rule.max), lit)
+
+    def include(self, rule: kinds.Include, m: SelectionModel, lit: Literal = None) -> None:
+        """The listed organisations are members (impossible if one is not a candidate)."""
+        for org_id in rule.members:
+            if org_id not in m.x:
+                _impossible(m, lit)
+                return
+            _enforce(m.model.add(m.x[org_id] == 1), lit)
+
+    def exclude(self, rule: kinds.Exclude, m: SelectionModel, lit: Literal = None) -> None:
+        """The listed organisations are not members."""
+        for org_id in rule.members:
+            if org_id in m.x:
+                _enforce(m.model.add(m.x[org_id] == 0), lit)
 
 
-def encode_exclude(rule: kinds.Exclude, m: SelectionModel, lit: Literal = None) -> None:
-    """The listed organisations are not members."""
-    for org_id in rule.members:
-        if org_id in m.x:
-            _enforce(m.model.add(m.x[org_id] == 0), lit)
-
-
-ENCODERS = kinds.PerKind(
-    member_in=encode_member_in,
-    size=encode_size,
-    min_distinct=encode_min_distinct,
-    min_count=encode_min_count,
-    max_per_value=encode_max_per_value,
-    include=encode_include,
-    exclude=encode_exclude,
-)
+ENCODERS = Encoder()
 
 
 def encode_rule(m: SelectionModel, rule: kinds.AnyRule, lit: Literal = None) -> None:

@@ -19,51 +19,40 @@ Candidates = Sequence[Organisation]
 Check = Callable[[Sequence[int]], int]
 
 
-def compile_member_in(rule: kinds.MemberIn, candidates: Candidates) -> Check:
-    outside = [not rule.matches(o) for o in candidates]
-    return functools.partial(_count_hits, hit=outside)
+class Compiler(kinds.RuleHandlers[[Candidates], Check]):
+    """Each kind of rule as a check on candidate indices."""
+
+    def member_in(self, rule: kinds.MemberIn, candidates: Candidates) -> Check:
+        outside = [not rule.matches(o) for o in candidates]
+        return functools.partial(_count_hits, hit=outside)
+
+    def size(self, rule: kinds.Size, candidates: Candidates) -> Check:
+        return functools.partial(_size_gap, low=rule.min, high=rule.max)
+
+    def min_distinct(self, rule: kinds.MinDistinct, candidates: Candidates) -> Check:
+        values = [frozenset(org_values(o, rule.field)) for o in candidates]
+        return functools.partial(_distinct_gap, values=values, k=rule.min)
+
+    def min_count(self, rule: kinds.MinCount, candidates: Candidates) -> Check:
+        hit = [rule.matches(o) for o in candidates]
+        return functools.partial(_count_gap, hit=hit, k=rule.min)
+
+    def max_per_value(self, rule: kinds.MaxPerValue, candidates: Candidates) -> Check:
+        codes = [org_values(o, rule.field) for o in candidates]
+        return functools.partial(_over, codes=codes, limit=rule.max)
+
+    def include(self, rule: kinds.Include, candidates: Candidates) -> Check:
+        index = {o.id: i for i, o in enumerate(candidates)}
+        # A listed organisation that is no candidate can never be included.
+        wanted = [index.get(m, -1) for m in rule.members]
+        return functools.partial(_missing, wanted=wanted)
+
+    def exclude(self, rule: kinds.Exclude, candidates: Candidates) -> Check:
+        banned = [o.id in rule.members for o in candidates]
+        return functools.partial(_count_hits, hit=banned)
 
 
-def compile_size(rule: kinds.Size, candidates: Candidates) -> Check:
-    return functools.partial(_size_gap, low=rule.min, high=rule.max)
-
-
-def compile_min_distinct(rule: kinds.MinDistinct, candidates: Candidates) -> Check:
-    values = [frozenset(org_values(o, rule.field)) for o in candidates]
-    return functools.partial(_distinct_gap, values=values, k=rule.min)
-
-
-def compile_min_count(rule: kinds.MinCount, candidates: Candidates) -> Check:
-    hit = [rule.matches(o) for o in candidates]
-    return functools.partial(_count_gap, hit=hit, k=rule.min)
-
-
-def compile_max_per_value(rule: kinds.MaxPerValue, candidates: Candidates) -> Check:
-    codes = [org_values(o, rule.field) for o in candidates]
-    return functools.partial(_over, codes=codes, limit=rule.max)
-
-
-def compile_include(rule: kinds.Include, candidates: Candidates) -> Check:
-    index = {o.id: i for i, o in enumerate(candidates)}
-    # A listed organisation that is no candidate can never be included.
-    wanted = [index.get(m, -1) for m in rule.members]
-    return functools.partial(_missing, wanted=wanted)
-
-
-def compile_exclude(rule: kinds.Exclude, candidates: Candidates) -> Check:
-    banned = [o.id in rule.members for o in candidates]
-    return functools.partial(_count_hits, hit=banned)
-
-
-COMPILERS = kinds.PerKind(
-    member_in=compile_member_in,
-    size=compile_size,
-    min_distinct=compile_min_distinct,
-    min_count=compile_min_count,
-    max_per_value=compile_max_per_value,
-    include=compile_include,
-    exclude=compile_exclude,
-)
+COMPILERS = Compiler()
 
 
 def compile_rule(rule: kinds.AnyRule, candidates: Candidates) -> Check:

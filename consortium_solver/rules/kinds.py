@@ -12,16 +12,15 @@ A call model lists rules, each a table with a ``kind`` and a stable ``id``:
   ``--include`` and ``--exclude``, never written in a call model.
 
 Rule ids travel into verdicts, solver assumptions and conflict explanations, so a user can find
-everything about a rule by its id. Every layer that acts on rules dispatches through a
-:class:`PerKind` registry of one handler per kind, so that strict mypy names each place a new kind
-must be handled (docs/architecture.md, "Adding a rule kind").
+everything about a rule by its id. Every layer that acts on rules implements
+:class:`RuleHandlers`, one method per kind, so that strict mypy names each place a new kind must be
+handled (docs/architecture.md, "Adding a rule kind").
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, fields
-from typing import Annotated, Any, Concatenate, Generic, Literal, ParamSpec, TypeVar, get_args
+from typing import Annotated, Any, Literal, ParamSpec, Protocol, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -234,35 +233,35 @@ RULE_TYPES: tuple[type[AnyRule], ...] = get_args(AnyRule)
 RULE_KINDS: tuple[str, ...] = tuple(t.model_fields["kind"].default for t in RULE_TYPES)
 
 P = ParamSpec("P")
-T = TypeVar("T")
+T = TypeVar("T", covariant=True)
 
 
-@dataclass(frozen=True)
-class PerKind(Generic[P, T]):
-    """One handler per rule kind, each named after its kind: the registry that every layer acting
-    on rules builds (the validator's ``check_<kind>``, the encoder's ``encode_<kind>``, the
-    explanations' ``facts_<kind>``, the grouping search's compiled checks).
+class RuleHandlers(Protocol[P, T]):
+    """One handler per rule kind, each a method named after its kind: what every layer acting on
+    rules implements (the validator's ``Checks``, the encoder's ``Encoder``, the explanations'
+    ``Explanations``, the grouping search's ``Compiler``). Calling the handlers with a rule runs
+    the method of the rule's kind.
 
-    A new kind is a new field here; strict mypy then names every registry that lacks its handler
-    (a missing argument) and every handler that takes the wrong rule type. Calling the registry
-    with a rule runs the handler of the rule's kind.
+    A new kind is a new method here; strict mypy then refuses to instantiate every implementation
+    that lacks it (an abstract attribute), and flags a method that takes another kind's rule.
     """
 
-    member_in: Callable[Concatenate[MemberIn, P], T]
-    size: Callable[Concatenate[Size, P], T]
-    min_distinct: Callable[Concatenate[MinDistinct, P], T]
-    min_count: Callable[Concatenate[MinCount, P], T]
-    max_per_value: Callable[Concatenate[MaxPerValue, P], T]
-    include: Callable[Concatenate[Include, P], T]
-    exclude: Callable[Concatenate[Exclude, P], T]
+    def member_in(self, rule: MemberIn, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
+    def size(self, rule: Size, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
+    def min_distinct(self, rule: MinDistinct, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
+    def min_count(self, rule: MinCount, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
+    def max_per_value(self, rule: MaxPerValue, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
+    def include(self, rule: Include, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
+    def exclude(self, rule: Exclude, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
 
-    def __call__(self, rule: AnyRule, *args: P.args, **kwargs: P.kwargs) -> T:
+    def __call__(self, rule: AnyRule, /, *args: P.args, **kwargs: P.kwargs) -> T:
         handler: Callable[..., T] = getattr(self, rule.kind)
         return handler(rule, *args, **kwargs)
 
 
-if tuple(f.name for f in fields(PerKind)) != RULE_KINDS:  # pragma: no cover - a developer's slip
-    raise RuntimeError("PerKind must have one field per rule kind, in the order of AnyRule")
+HANDLED_KINDS = tuple(name for name in RuleHandlers.__dict__ if name in RULE_KINDS)
+if HANDLED_KINDS != RULE_KINDS:  # pragma: no cover - a developer's slip
+    raise RuntimeError("RuleHandlers must have one method per rule kind, in the order of AnyRule")
 
 
 def parse_size(text: str, option: str = "--size") -> tuple[int, int]:

@@ -2,7 +2,7 @@
 
 It judges every answer of every solver, so it shares no code with the encoder or the searches and
 never imports ortools (a ruff banned-api rule, and ``tests/test_architecture.py``, enforce it). Each
-rule kind has one ``check_<kind>`` (:mod:`.rules`), each objective term one ``term_<name>``
+rule kind has one method of ``Checks`` (:mod:`.rules`), each objective term one ``term_<name>``
 (:mod:`.terms`); :func:`check` judges a consortium, :func:`check_grouping` a schedule of groupings.
 """
 
