@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from consortium_solver import reference
 from consortium_solver.domain import (
+    LAGGING,
     EccpStatus,
     Maturity,
     Organisation,
@@ -22,7 +23,6 @@ from consortium_solver.domain import (
 )
 from consortium_solver.errors import InputError
 
-LAGGING = ("less_developed", "transition")
 # Countries outside COSME in 2018, for ineligible organisations.
 NON_COSME = ("CH", "NO", "IL", "US")
 MATURITY_WEIGHTS = {

@@ -39,6 +39,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
 from consortium_solver import reference
 from consortium_solver.domain import (
+    LAGGING,
     EccpStatus,
     Maturity,
     Organisation,
@@ -58,7 +59,6 @@ from consortium_solver.rules import (
 
 __all__ = ["calls", "consortia", "organisations", "places", "pools", "rules"]
 
-LAGGING = ("less_developed", "transition")
 # Shrinking goes towards the start of each list: eligible, plain values first.
 _TYPES = (
     OrganisationType.CLUSTER_ORGANISATION,

@@ -32,6 +32,10 @@ DEVELOPMENT: tuple[RegionCategory, ...] = (
     RegionCategory.MORE_DEVELOPED,
 )
 
+# The categories of the regions the 2018 call wants one partner from ("less developed or
+# transition"), as the values a pool stores.
+LAGGING: tuple[str, ...] = (RegionCategory.LESS_DEVELOPED.value, RegionCategory.TRANSITION.value)
+
 FIELD_WORDS: dict[str, str] = {
     "country": "country",
     "nuts2": "NUTS-2 region",
