@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 
 from consortium_solver import reference
 from consortium_solver.domain import (
-    LAGGING,
     EccpStatus,
     Maturity,
     Organisation,
     OrganisationType,
     Pool,
 )
+from consortium_solver.domain.fields import LAGGING
 from consortium_solver.errors import InputError
 
 # Countries outside COSME in 2018, for ineligible organisations.

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from consortium_solver import read_pool
 from consortium_solver.build import BuildOptions, Demands, build
-from consortium_solver.domain import Organisation, Pool, Status
+from consortium_solver.domain import BuildResult, Organisation, Pool, Status
 from consortium_solver.errors import InputError
 from consortium_solver.generate import generate_pool
-from consortium_solver.rules import Call, MaxPerValue, MinDistinct
+from consortium_solver.rules import AnyRule, Call, MaxPerValue, MinDistinct
 from consortium_solver.testing import pools
 from consortium_solver.validate import check, check_rule
 
@@ -131,9 +131,9 @@ def test_unknown_demanded_id_is_bad_input(call_2018: Call) -> None:
 # ---------------------------------------------------------------------------------- explanations
 
 
-def rules_named(result: Any) -> set[str]:
+def rules_named(result: BuildResult) -> set[str]:
     assert result.status is Status.INFEASIBLE
-    return {c.rule for c in result.conflict}
+    return {c.rule for c in result.conflict or ()}
 
 
 def test_two_countries_name_the_country_rule(call_2018: Call) -> None:
@@ -180,7 +180,7 @@ def test_size_below_the_calls_minimum(call_2018: Call, regions_pool: Pool) -> No
     assert rules_named(result) == {"min-3-members", "user:size"}
 
 
-def satisfiable(pool: Pool, rules: list[Any]) -> bool:
+def satisfiable(pool: Pool, rules: list[AnyRule]) -> bool:
     """Whether some non-empty set of organisations meets every rule (brute force)."""
     orgs = list(pool.organisations)
     return any(

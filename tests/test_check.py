@@ -16,6 +16,7 @@ from consortium_solver.domain import Organisation, Pool, Term
 from consortium_solver.errors import InputError
 from consortium_solver.rules import (
     RULE_KINDS,
+    AnyRule,
     Call,
     MaxPerValue,
     MemberIn,
@@ -35,7 +36,7 @@ def members(pool: Pool, *ids: str) -> list[Organisation]:
 
 
 @pytest.mark.parametrize(("rule", "ids", "passes"), CASES, ids=[case_id(c) for c in CASES])
-def test_rule_table(regions_pool: Pool, rule: Any, ids: tuple[str, ...], passes: bool) -> None:
+def test_rule_table(regions_pool: Pool, rule: AnyRule, ids: tuple[str, ...], passes: bool) -> None:
     """Every kind, satisfied and violated (the table the encoder tests share)."""
     assert check_rule(rule, members(regions_pool, *ids)).passed is passes
     kinds = {c[0].kind for c in CASES}
@@ -275,7 +276,7 @@ def test_verdicts_and_score_ignore_member_order(pool: Pool, rnd: Any) -> None:
     assert a.score == pytest.approx(b.score)
 
 
-def all_rule_kinds() -> tuple[Any, ...]:
+def all_rule_kinds() -> tuple[AnyRule, ...]:
     return (
         MemberIn.model_validate({"id": "in", "field": "country", "values": "@cosme-2018"}),
         Size(id="size", min=2, max=5),

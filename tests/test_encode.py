@@ -3,8 +3,6 @@ against the validator on fixed consortia."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,7 +15,7 @@ from consortium_solver.encode import (
     encode_rule,
     solve,
 )
-from consortium_solver.rules import Call, Objective, SectorLink
+from consortium_solver.rules import AnyRule, Call, Objective, SectorLink
 from consortium_solver.testing import pools
 from consortium_solver.validate import score_terms, total
 from tests.rule_cases import CASES, case_id
@@ -26,7 +24,7 @@ ONE_WORKER = SolveLimits(time_limit=10, workers=1)
 
 
 @pytest.mark.parametrize(("rule", "ids", "passes"), CASES, ids=[case_id(c) for c in CASES])
-def test_rule_table(regions_pool: Pool, rule: Any, ids: tuple[str, ...], passes: bool) -> None:
+def test_rule_table(regions_pool: Pool, rule: AnyRule, ids: tuple[str, ...], passes: bool) -> None:
     """Fixing the members, the model is feasible exactly when the rule holds."""
     m = SelectionModel(regions_pool.organisations, max_size=len(regions_pool))
     encode_rule(m, rule)
@@ -37,7 +35,7 @@ def test_rule_table(regions_pool: Pool, rule: Any, ids: tuple[str, ...], passes:
 
 @pytest.mark.parametrize(("rule", "ids", "passes"), CASES, ids=[case_id(c) for c in CASES])
 def test_rule_table_with_enforcement(
-    regions_pool: Pool, rule: Any, ids: tuple[str, ...], passes: bool
+    regions_pool: Pool, rule: AnyRule, ids: tuple[str, ...], passes: bool
 ) -> None:
     """With an enforcement literal the rule binds only when the literal is true."""
     m = SelectionModel(regions_pool.organisations, max_size=len(regions_pool))
