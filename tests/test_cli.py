@@ -208,7 +208,7 @@ def test_sectors_lists_the_taxonomy() -> None:
     assert "agri-food" in result.stdout and "Agri-food" in result.stdout
 
 
-@pytest.mark.parametrize("name", ["pool", "result", "call", "check"])
+@pytest.mark.parametrize("name", ["pool", "result", "grouping", "call", "check"])
 def test_schema_is_json_schema(name: str) -> None:
     """`schema NAME` prints a JSON Schema object with properties."""
     result = runner.invoke(app, ["schema", name])
@@ -484,3 +484,12 @@ def test_generate_bad_options_exit_2(args: list[str], fragment: str, tmp_path: P
     assert result.exit_code == 2
     assert fragment in result.stderr and len(result.stderr.splitlines()) == 1
     assert not out.exists()
+
+
+def test_result_schemas_name_each_documents_keys() -> None:
+    """`schema result` is the build's document, `schema grouping` the grouping's: each lists the keys
+    its command writes (the optional ones included), and no key of the other."""
+    build_doc = json.loads(runner.invoke(app, ["schema", "result"]).stdout)["properties"]
+    group_doc = json.loads(runner.invoke(app, ["schema", "grouping"]).stdout)["properties"]
+    assert set(build_doc) == RESULT_KEYS | {"conflict"}
+    assert set(group_doc) == GROUP_KEYS | {"rounds", "note"}
