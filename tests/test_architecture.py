@@ -96,6 +96,68 @@ def test_the_validator_never_loads_the_solver() -> None:
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
+# The import order of the package's parts, lowest first (docs/architecture.md, "Layers").
+LAYERS = (
+    "errors",
+    "reference",
+    "domain",
+    "rules",
+    "validate",
+    "encode",
+    "scoring",
+    "build",
+    "group",
+    "mdgp",
+    "io",
+    "generate",
+    "testing",
+    "bench",
+    "cli",
+)
+# Parts that may use the package's top-level API (``from consortium_solver import demo_pool``).
+FACADE_USERS = {"bench", "cli"}
+
+
+def _imported_parts(tree: ast.AST) -> set[str]:
+    """The parts of the package a module imports ('facade' for the top-level API)."""
+    out = set()
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = (
+                [node.module]
+                if node.module != "consortium_solver"
+                else [f"consortium_solver.{a.name}" for a in node.names]
+            )
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "consortium_solver" and len(parts) > 1:
+                out.add(parts[1] if parts[1] in LAYERS else "facade")
+    return out
+
+
+def test_every_part_imports_only_from_lower_layers() -> None:
+    """The layers of docs/architecture.md hold: a part imports only from itself and the parts below
+    it (so the validator can never reach the encoder or a search), and only bench and cli use the
+    top-level API."""
+    wrong = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        part = path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+        if part == "__init__":
+            continue  # the top-level API itself
+        assert part in LAYERS, f"{part} has no place in LAYERS"
+        for used in _imported_parts(ast.parse(path.read_text(encoding="utf-8"))):
+            if used == "facade":
+                allowed = part in FACADE_USERS
+            else:
+                allowed = LAYERS.index(used) <= LAYERS.index(part)
+            if not allowed:
+                wrong.append(f"{path.relative_to(PACKAGE)} imports {used}")
+    assert not wrong
+
+
 def _definitions() -> list[tuple[str, str, int]]:
     out = []
     for path in sorted(PACKAGE.rglob("*.py")):
