@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from consortium_solver.generate import generate_pool
 from consortium_solver.group.constructions.cyclic import CyclicSearch
 from consortium_solver.group.search import GroupingSearch
-from consortium_solver.group.search.repair import ConflictRepair
 from consortium_solver.rules import Objective, Problem
 from tests.conftest import assert_partitions, meetings
 
@@ -90,7 +89,7 @@ def test_conflict_repair_removes_repeats_and_keeps_counts_consistent() -> None:
     schedule = search.construct()  # no deadline: the greedy construction, with repeats
     assert schedule.conflicts() > 0
     values = search.values(schedule)
-    ConflictRepair(search.costs, schedule, values, random.Random(2)).run(time.perf_counter() + 60)
+    search.repair(schedule, time.perf_counter() + 60, values)
     assert repeated(schedule.rounds) == 0 == schedule.conflicts()
     assert_partitions(schedule.rounds, 16, [4] * 4)
     recount = np.zeros_like(schedule.meet)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from consortium_solver.domain import Organisation, Pool, Term
+from consortium_solver.domain import LAGGING, Organisation, Pool, Term
 from consortium_solver.errors import InputError
 from consortium_solver.rules import (
     RULE_KINDS,
@@ -100,29 +100,22 @@ def test_min_distinct_counts_sectors_across_members(regions_pool: Pool) -> None:
     assert not check_rule(rule, members(regions_pool, "idf", "bern")).passed  # health only
 
 
+def one_lagging_member() -> MinCount:
+    """At least one member in a less developed or transition region."""
+    return MinCount.model_validate(
+        {"id": "c", "field": "region_category", "values": list(LAGGING), "min": 1}
+    )
+
+
 def test_min_count_satisfied(regions_pool: Pool) -> None:
     """One member in a less developed region."""
-    rule = MinCount.model_validate(
-        {
-            "id": "c",
-            "field": "region_category",
-            "values": ["less_developed", "transition"],
-            "min": 1,
-        }
-    )
+    rule = one_lagging_member()
     assert check_rule(rule, members(regions_pool, "toscana", "zapadne")).passed
 
 
 def test_min_count_violated(regions_pool: Pool) -> None:
     """No member in a lagging region; the verdict says what the members have instead."""
-    rule = MinCount.model_validate(
-        {
-            "id": "c",
-            "field": "region_category",
-            "values": ["less_developed", "transition"],
-            "min": 1,
-        }
-    )
+    rule = one_lagging_member()
     verdict = check_rule(rule, members(regions_pool, "toscana", "idf", "ankara"))
     assert not verdict.passed
     assert "more_developed ×2" in verdict.why and "unclassified ×1" in verdict.why

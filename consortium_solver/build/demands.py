@@ -6,7 +6,15 @@ from dataclasses import dataclass
 
 from consortium_solver.domain import Organisation, Pool
 from consortium_solver.errors import InputError
-from consortium_solver.rules import AnyRule, Call, Exclude, Include, MemberIn, Size, passes_filters
+from consortium_solver.rules import (
+    AnyRule,
+    Call,
+    Exclude,
+    Include,
+    MemberIn,
+    passes_filters,
+    user_size,
+)
 
 
 @dataclass(frozen=True)
@@ -29,9 +37,7 @@ class Demands:
         default search range, so that an explanation can name it.
         """
         low, high = self.size_range(call)
-        out: list[AnyRule] = [
-            Size(id="user:size", min=low, max=high, text=f"between {low} and {high} members")
-        ]
+        out: list[AnyRule] = [user_size(low, high)]
         if self.lead is not None:
             out.append(
                 Include(

@@ -48,7 +48,8 @@ def explain(
     """
     if conflict is None:
         raise InternalError("no consortium was found, yet the rules do not conflict")
-    chosen = [rule for rule in rules if rule.id in set(conflict)]
+    conflicting = set(conflict)
+    chosen = [rule for rule in rules if rule.id in conflicting]
     excluded = {m for r in chosen if isinstance(r, kinds.Exclude) for m in r.members}
     eligible = [
         org for org in pool.organisations if org.id not in excluded and passes_filters(org, chosen)
@@ -129,6 +130,6 @@ def _listing(values: Sequence[str], limit: int = 8) -> str:
 
 def _wanted(rule: kinds.MinCount) -> str:
     if rule.field == "region_category":
-        kinds = " or ".join(v.replace("_", " ") for v in rule.values)
-        return f"in a {kinds} region"
+        categories = " or ".join(v.replace("_", " ") for v in rule.values)
+        return f"in a {categories} region"
     return f"with {FIELD_WORDS[rule.field]} {rule.values_text()}"

@@ -28,7 +28,7 @@ from consortium_solver.domain import (
 from consortium_solver.errors import InputError, InternalError
 from consortium_solver.group.search import GroupingSearch, Schedule
 from consortium_solver.group.search.state import Costs
-from consortium_solver.rules import AnyRule, Call, MemberIn, Mode, Problem, Size
+from consortium_solver.rules import AnyRule, Call, MemberIn, Mode, Problem, Size, user_size
 from consortium_solver.validate import check_grouping, check_rule
 
 # Pools up to this many eligible organisations (one round) are partitioned exactly by CP-SAT.
@@ -57,8 +57,7 @@ class GroupOptions:
     improve: bool = True
 
     def size_rule(self) -> Size:
-        low, high = self.size
-        return Size(id="user:size", min=low, max=high, text=f"between {low} and {high} members")
+        return user_size(*self.size)
 
 
 def group(pool: Pool, call: Call, options: GroupOptions | None = None) -> GroupingResult:

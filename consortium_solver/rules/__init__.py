@@ -19,6 +19,7 @@ from consortium_solver.rules.kinds import (
     named_list,
     parse_size,
     passes_filters,
+    user_size,
 )
 from consortium_solver.rules.loading import (
     format_loc,
@@ -57,5 +58,6 @@ __all__ = [
     "parse_size",
     "passes_filters",
     "read_sector_links",
+    "user_size",
     "validation_error",
 ]

@@ -167,6 +167,12 @@ class Size(_Rule):
         return f"between {self.min} and {self.max} members"
 
 
+def user_size(low: int, high: int) -> Size:
+    """A user's size range (``--size A..B``) as a rule with an id of its own, ``user:size``, so
+    that verdicts and explanations can name it."""
+    return Size(id="user:size", min=low, max=high, text=f"between {low} and {high} members")
+
+
 class MinDistinct(_Rule):
     """The members show at least ``min`` distinct values of ``field``."""
 

@@ -54,18 +54,21 @@ class GroupingSearch:
         """Every group's (violations, score), round by round."""
         return [[self.costs.group_value(g) for g in groups] for groups in schedule.rounds]
 
-    def repair(self, schedule: Schedule, deadline: float) -> None:
-        """Remove repeated meetings in place, until none is left or the deadline passes."""
+    def repair(
+        self, schedule: Schedule, deadline: float, values: list[list[Value]] | None = None
+    ) -> None:
+        """Remove repeated meetings in place, until none is left or the deadline passes; ``values``
+        (the groups' values, computed when not given) are kept up to date."""
         if schedule.meet.size:
-            ConflictRepair(self.costs, schedule, self.values(schedule), self.rng).run(deadline)
+            values = self.values(schedule) if values is None else values
+            ConflictRepair(self.costs, schedule, values, self.rng).run(deadline)
 
     def search(
         self, schedule: Schedule, *, deadline: float, on_improve: OnImprove | None = None
     ) -> Schedule:
         """Repair conflicts and violations, then anneal the objective, until the deadline."""
         values = self.values(schedule)
-        if schedule.meet.size:
-            ConflictRepair(self.costs, schedule, values, self.rng).run(deadline)
+        self.repair(schedule, deadline, values)
         annealing = Annealing(self.costs, self.rng, self.problem.min_size, self.problem.max_size)
         return annealing.run(schedule, values, DeadlineOrIdle(deadline), on_improve)
 
@@ -73,8 +76,10 @@ class GroupingSearch:
         """The schedule with every group that still breaks a rule dissolved: its members unplaced."""
         rounds, unplaced = [], []
         for groups, rest in zip(schedule.rounds, schedule.unplaced, strict=True):
-            rounds.append([g for g in groups if self.rules.violation(g) == 0])
-            unplaced.append([*rest, *(i for g in groups if self.rules.violation(g) for i in g)])
+            broken = [self.rules.violation(g) > 0 for g in groups]
+            rounds.append([g for g, bad in zip(groups, broken, strict=True) if not bad])
+            dissolved = [i for g, bad in zip(groups, broken, strict=True) if bad for i in g]
+            unplaced.append([*rest, *dissolved])
         return Schedule(rounds, unplaced, schedule.meet)
 
 
