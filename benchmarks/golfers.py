@@ -39,8 +39,9 @@ METHODS = {  # label: (cyclic seed, constructions)
 
 
 def run(instance: str, seed: int, time_limit: float, cyclic: bool, designs: bool) -> dict[str, Any]:
+    from consortium_solver.clock import Clock
     from consortium_solver.generate import generate_pool
-    from consortium_solver.group import cyclic_budget
+    from consortium_solver.group import CYCLIC_MAX_S, CYCLIC_SHARE
     from consortium_solver.group.search import GroupingSearch
     from consortium_solver.rules import Objective, Problem
 
@@ -49,11 +50,11 @@ def run(instance: str, seed: int, time_limit: float, cyclic: bool, designs: bool
     start = time.perf_counter()
     problem = Problem(pool.organisations, [], Objective(), {}, min_size=size, max_size=size)
     search = GroupingSearch(problem, n_rounds=rounds, seed=seed)
-    deadline = start + time_limit
+    clock = Clock(time_limit, start=start)
     schedule = search.construct(
-        deadline=start + cyclic_budget(time_limit) if cyclic else None, designs=designs
+        clock.share(CYCLIC_SHARE, at_most=CYCLIC_MAX_S) if cyclic else None, designs=designs
     )
-    search.repair(schedule, deadline)
+    search.repair(schedule, clock)
     elapsed = time.perf_counter() - start
     conflicts = schedule.conflicts()
     return {"solved": conflicts == 0, "time": elapsed, "repeats": conflicts}

@@ -99,6 +99,7 @@ def test_the_validator_never_loads_the_solver() -> None:
 # The import order of the package's parts, lowest first (docs/architecture.md, "Layers").
 LAYERS = (
     "errors",
+    "clock",
     "reference",
     "domain",
     "rules",

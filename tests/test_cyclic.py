@@ -4,13 +4,13 @@ develops, and what it returns repeats no pair (both judged by plain counting her
 from __future__ import annotations
 
 import random
-import time
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from consortium_solver.clock import Clock
 from consortium_solver.generate import generate_pool
 from consortium_solver.group.constructions.cyclic import CyclicSearch
 from consortium_solver.group.search import GroupingSearch
@@ -50,7 +50,7 @@ def test_cost_model_counts_the_repeats_of_the_developed_rounds(
 @given(instances())
 def test_whatever_it_returns_repeats_no_pair(instance: tuple[int, list[int], int, int]) -> None:
     n, sizes, n_rounds, seed = instance
-    found = CyclicSearch(n, sizes, n_rounds, random.Random(seed)).search(time.perf_counter() + 0.3)
+    found = CyclicSearch(n, sizes, n_rounds, random.Random(seed)).search(Clock(0.3))
     if found is not None:
         assert_partitions(found, n, sizes)
         assert repeated(found) == 0
@@ -65,7 +65,7 @@ def test_tight_schedules_are_found(groups: int, size: int, n_rounds: int) -> Non
     the minute is only a ceiling."""
     n = groups * size
     search = CyclicSearch(n, [size] * groups, n_rounds, random.Random(1))
-    found = search.search(time.perf_counter() + 60)
+    found = search.search(Clock(60))
     assert found is not None
     assert_partitions(found, n, [size] * groups)
     assert repeated(found) == 0
@@ -78,7 +78,7 @@ def test_more_fixed_points_than_groups_is_refused() -> None:
     groups two of them would share a group in every round, so no cyclic schedule exists."""
     search = CyclicSearch(9, [5, 4], 6, random.Random(0))
     assert [search.shift(p, 1) == p for p in range(9)].count(True) == 3
-    assert search.search(time.perf_counter() + 5) is None
+    assert search.search(Clock(5)) is None
 
 
 def test_conflict_repair_removes_repeats_and_keeps_counts_consistent() -> None:
@@ -89,7 +89,7 @@ def test_conflict_repair_removes_repeats_and_keeps_counts_consistent() -> None:
     schedule = search.construct()  # no deadline: the greedy construction, with repeats
     assert schedule.conflicts() > 0
     values = search.values(schedule)
-    search.repair(schedule, time.perf_counter() + 60, values)
+    search.repair(schedule, Clock(60), values)
     assert repeated(schedule.rounds) == 0 == schedule.conflicts()
     assert_partitions(schedule.rounds, 16, [4] * 4)
     recount = np.zeros_like(schedule.meet)

@@ -4,11 +4,11 @@ without repeats, together/apart, and the grouping validator itself."""
 from __future__ import annotations
 
 import itertools
-import time
 
 import pytest
 from hypothesis import given, settings
 
+from consortium_solver.clock import Clock
 from consortium_solver.domain import Pool, Status
 from consortium_solver.errors import InputError
 from consortium_solver.generate import generate_pool
@@ -232,7 +232,7 @@ def test_search_counts_repeats_as_the_validator_does() -> None:
     pool = generate_pool(24, seed=2, ineligible_share=0.0)
     problem = Problem(pool.organisations, [], Objective(), {}, min_size=4, max_size=4)
     search = GroupingSearch(problem, n_rounds=3, together=[(0, 1)], seed=1)
-    schedule = search.search(search.construct(), deadline=time.perf_counter() + 2)
+    schedule = search.search(search.construct(), clock=Clock(2))
     ids = [o.id for o in pool.organisations]
     rounds = [[[ids[i] for i in g] for g in groups] for groups in schedule.rounds]
     verdict = check_grouping(

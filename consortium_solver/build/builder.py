@@ -85,6 +85,7 @@ class _Builder:
 
     def __init__(self, pool: Pool, call: Call, demands: Demands, options: BuildOptions) -> None:
         self.start = time.perf_counter()
+        self.deterministic_used = 0.0  # CP-SAT's deterministic time spent so far, all solves
         self.pool, self.call, self.demands, self.options = pool, call, demands, options
         self.user_rules = demands.rules(call)
         self.rules: list[AnyRule] = [*call.rules, *self.user_rules]
@@ -131,6 +132,7 @@ class _Builder:
             progress = self.options.progress
             scaled = _scaled(progress, objective.scale, self.start) if progress else None
             outcome = solve(m, self.remaining(), scaled)
+            self.deterministic_used += outcome.deterministic_time
             if outcome.members is None:
                 if k == 0 and outcome.status is Status.INFEASIBLE:
                     return self.infeasible()
@@ -169,7 +171,7 @@ class _Builder:
             bound=bound,
             wall_time_s=round(time.perf_counter() - self.start, 3),
             seed=self.options.seed,
-            workers=self.options.workers,
+            workers=1 if self.options.deterministic_time is not None else self.options.workers,
             consortia=tuple(consortia),
             conflict=None if conflict is None else tuple(conflict),
         )
@@ -198,14 +200,18 @@ class _Builder:
         )
 
     def remaining(self) -> SolveLimits:
-        """What is left of the limits: wall-clock seconds, or the deterministic time."""
+        """What is left of the limits for the whole build: wall-clock seconds, or the deterministic
+        time not yet spent by earlier solves."""
         options = self.options
         time_limit = None
         if options.time_limit is not None:
             time_limit = max(0.05, options.time_limit - (time.perf_counter() - self.start))
+        deterministic_time = None
+        if options.deterministic_time is not None:
+            deterministic_time = max(0.0, options.deterministic_time - self.deterministic_used)
         return SolveLimits(
             time_limit=None if options.deterministic_time is not None else time_limit,
-            deterministic_time=options.deterministic_time,
+            deterministic_time=deterministic_time,
             workers=options.workers,
             seed=options.seed,
         )

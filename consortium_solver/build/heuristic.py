@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from consortium_solver.clock import interrupted
 from consortium_solver.rules import Problem
 from consortium_solver.scoring import Scorer, VectorScorer
 from consortium_solver.validate import check_rule
@@ -53,7 +54,8 @@ def local_search(
     pinned = [index[i] for i in fixed if i in index]
     if len(pinned) > max_size:
         return None
-    free_pool = [i for i in range(len(candidates)) if i not in set(pinned)]
+    pinned_set = set(pinned)
+    free_pool = [i for i in range(len(candidates)) if i not in pinned_set]
 
     def feasible(chosen: list[int]) -> bool:
         orgs = [candidates[i] for i in chosen]
@@ -83,10 +85,10 @@ def local_search(
             # Stop at the time budget, or earlier once many perturbations brought nothing.
             stale = done - last_gain >= STALE_ROUNDS
             out_of_budget = stale or time.perf_counter() >= deadline
-        if out_of_budget or not free_pool:
+        if out_of_budget or not free_pool or interrupted():
             break
         current = list(best_set) if best_set is not None else current
-        free = [k for k, i in enumerate(current) if i not in set(pinned)]
+        free = [k for k, i in enumerate(current) if i not in pinned_set]
         for k in rng.sample(free, min(2, len(free))):
             j = rng.choice(free_pool)
             if j not in current:

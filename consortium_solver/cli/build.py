@@ -52,13 +52,7 @@ def build_command(
     ] = 60.0,
     seed: opt.SeedOption = 0,
     workers: opt.WorkersOption = 2,
-    deterministic: Annotated[
-        bool,
-        typer.Option(
-            "--deterministic",
-            help="repeatable: the time limit counts in CP-SAT's deterministic time",
-        ),
-    ] = False,
+    deterministic: opt.DeterministicOption = False,
     as_json: opt.JsonOption = False,
     out: Annotated[Path | None, opt.out_option(".json .csv .xlsx .md")] = None,
 ) -> None:

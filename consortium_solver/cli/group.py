@@ -46,9 +46,12 @@ def group_command(
     apart: Annotated[
         list[str] | None, typer.Option("--apart", help="A,B: never in the same group (repeatable)")
     ] = None,
-    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="seconds")] = 30.0,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", min=0.1, help="seconds for the whole run")
+    ] = 30.0,
     seed: opt.SeedOption = 0,
     workers: opt.WorkersOption = 2,
+    deterministic: opt.DeterministicOption = False,
     mdgp: Annotated[
         Path | None,
         typer.Option(
@@ -78,6 +81,7 @@ def group_command(
         time_limit=time_limit,
         seed=seed,
         workers=workers,
+        deterministic=deterministic,
     )
     with live_status("grouping…", quiet=as_json) as status:
         if status is not None:

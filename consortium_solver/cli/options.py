@@ -28,6 +28,14 @@ CallOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="print a JSON document, nothing else")]
 SeedOption = Annotated[int, typer.Option("--seed", help="random seed of the search")]
 WorkersOption = Annotated[int, typer.Option("--workers", min=1, help="CP-SAT workers")]
+DeterministicOption = Annotated[
+    bool,
+    typer.Option(
+        "--deterministic",
+        help="repeatable: same input, options and seed, same output; the time limit counts work"
+        " (search steps, CP-SAT's deterministic time on one thread), not seconds",
+    ),
+]
 
 
 def out_option(formats: str) -> Any:

@@ -16,6 +16,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from consortium_solver.clock import Clock
 from consortium_solver.domain import (
     Consortium,
     GroupingResult,
@@ -29,10 +30,19 @@ from consortium_solver.errors import InputError, InternalError
 from consortium_solver.group.search import GroupingSearch, Schedule
 from consortium_solver.group.search.state import Costs
 from consortium_solver.rules import AnyRule, Call, MemberIn, Mode, Problem, Size, user_size
-from consortium_solver.validate import check_grouping, check_rule
+from consortium_solver.validate import check, check_grouping, check_rule
 
 # Pools up to this many eligible organisations (one round) are partitioned exactly by CP-SAT.
 EXACT_LIMIT = 16
+
+# Several rounds are planned for up to this many eligible organisations: the search keeps a table
+# of who met whom (n x n) and the repair a tabu table per round (rounds x n x n), 360 MB for 10
+# rounds of 3,000. A single round has no such table and no such limit.
+MULTI_ROUND_MAX = 3_000
+
+# The search stops early enough for the validator to judge every group within the limit: its time
+# per group is measured on this many groups, and counted with this margin.
+JUDGE_SAMPLE, JUDGE_MARGIN = 20, 1.3
 
 # A cyclic schedule, when it applies, is tried for a quarter of the time limit, at most 10 s: when
 # it works it takes about a second (benchmarks/golfers.py); the general search gets the rest.
@@ -52,6 +62,9 @@ class GroupOptions:
     time_limit: float = 30.0
     seed: int = 0
     workers: int = 2
+    # Repeatable: the limit counts steps of the search (and CP-SAT's deterministic time, on one
+    # thread), not seconds (consortium_solver.clock).
+    deterministic: bool = False
     progress: Progress | None = field(default=None, repr=False)
     # False: the greedy construction alone, groups breaking a rule dissolved (a baseline).
     improve: bool = True
@@ -81,6 +94,7 @@ class _Grouping:
 
     def __init__(self, pool: Pool, call: Call, options: GroupOptions) -> None:
         self.start = time.perf_counter()
+        self.clock = Clock(options.time_limit, deterministic=options.deterministic)
         self.pool, self.call, self.options = pool, call, options
         self.candidates, self.ineligible = set_aside(pool, call, options.together)
         self.size_rule = options.size_rule()
@@ -102,6 +116,14 @@ class _Grouping:
 
     def run(self) -> GroupingResult:
         options = self.options
+        if options.rounds > 1 and len(self.candidates) > MULTI_ROUND_MAX:
+            raise InputError(
+                f"several rounds are planned for up to {MULTI_ROUND_MAX:,} eligible organisations"
+                f" ({len(self.candidates):,} here: the table of who met whom grows with the square"
+                " of the pool); split the pool into events, or plan one round",
+                field="--rounds",
+                value=options.rounds,
+            )
         impossible = rounds_impossible(len(self.candidates), options)
         if impossible and not options.allow_repeats:
             return self.no_groups(Status.INFEASIBLE, impossible)
@@ -127,7 +149,9 @@ class _Grouping:
         )
         if not options.improve:
             return search.valid_groups(search.construct())
-        schedule = search.construct(deadline=self.start + cyclic_budget(options.time_limit))
+        cyclic = self.clock.share(CYCLIC_SHARE, at_most=CYCLIC_MAX_S)
+        schedule = search.construct(cyclic, self.clock)
+        self.clock.used(cyclic)
         report = None
         if options.progress is not None:
             progress, start = options.progress, self.start
@@ -138,8 +162,24 @@ class _Grouping:
                 shown = Costs.is_valid(cost) and options.objective == "sum"
                 progress(time.perf_counter() - start, -cost if shown else None, None)
 
-        deadline = self.start + options.time_limit
-        return search.valid_groups(search.search(schedule, deadline=deadline, on_improve=report))
+        clock = self.clock.before_end(self.judging_time(schedule))
+        found = search.search(schedule, clock=clock, on_improve=report)
+        return search.valid_groups(found)
+
+    def judging_time(self, schedule: Schedule) -> float:
+        """Seconds the validator will take to judge the answer (it judges every group, about 0.3
+        ms each: 5 s for a pool of 100,000), measured on a sample of the schedule's groups."""
+        groups = [g for groups in schedule.rounds for g in groups]
+        sample = groups[:JUDGE_SAMPLE]
+        if not sample:
+            return 0.0
+        ids = [o.id for o in self.candidates]
+        check(self.pool, self.call, [ids[i] for i in sample[0]])  # the first call sets things up
+        start = time.perf_counter()
+        for grp in sample:
+            check(self.pool, self.call, [ids[i] for i in grp], extra_rules=[self.size_rule])
+        per_group = (time.perf_counter() - start) / len(sample)
+        return JUDGE_MARGIN * per_group * len(groups)
 
     def exact(self) -> tuple[Schedule, Status]:
         from consortium_solver.encode import SolveLimits, partition_exact
@@ -149,8 +189,8 @@ class _Grouping:
             self.problem,
             groups=max(1, len(candidates) // max(options.size[0], 1)),
             mode=options.objective,
-            limits=SolveLimits(
-                time_limit=options.time_limit / 3, workers=options.workers, seed=options.seed
+            limits=SolveLimits.of(
+                options.time_limit / 3, options.deterministic, options.workers, options.seed
             ),
             apart=[(candidates[a].id, candidates[b].id) for a, b in self.apart],
         )
@@ -210,7 +250,7 @@ class _Grouping:
             bound=None,
             wall_time_s=round(time.perf_counter() - self.start, 3),
             seed=options.seed,
-            workers=options.workers,
+            workers=1 if options.deterministic else options.workers,
             consortia=tuple(rounds[0]) if rounds else (),
             unassigned=tuple(unassigned),
             rounds=tuple(tuple(r) for r in rounds) if options.rounds > 1 else None,
@@ -228,6 +268,8 @@ def set_aside(
     filters = [r for r in call.rules if isinstance(r, MemberIn)]
     ineligible = []
     for org in pool.organisations:
+        if all(r.matches(org) for r in filters):
+            continue  # the validator's reasons are asked for only of those set aside
         reasons = [v.why for v in (check_rule(r, [org]) for r in filters) if not v.passed]
         if reasons:
             ineligible.append(Ineligible(id=org.id, why="; ".join(reasons)))
@@ -243,11 +285,6 @@ def set_aside(
                     ineligible.append(Ineligible(id=stays, why=why))
                     changed = True
     return [o for o in pool.organisations if o.id not in out], ineligible
-
-
-def cyclic_budget(time_limit: float) -> float:
-    """Seconds for the cyclic schedule search out of a time limit."""
-    return min(time_limit * CYCLIC_SHARE, CYCLIC_MAX_S)
 
 
 def check_options(pool: Pool, options: GroupOptions) -> None:

@@ -22,7 +22,7 @@ from consortium_solver.domain import (
 )
 from consortium_solver.errors import InputError
 from consortium_solver.io.atomic import atomic_write_bytes
-from consortium_solver.io.tables import Cell, csv_text, workbook_bytes
+from consortium_solver.io.tables import Cell, csv_text, visible_controls, workbook_bytes
 
 MEMBER_COLUMNS = (
     "rank",
@@ -89,9 +89,9 @@ def result_to_xlsx(result: BuildResult, pool: Pool) -> bytes:
 
 def result_to_markdown(result: BuildResult, pool: Pool) -> str:
     lines = [
-        f"# Consortia for {result.call}",
+        f"# Consortia for {_md(result.call)}",
         "",
-        f"Pool **{result.pool}** · status **{result.status.value}** · objective "
+        f"Pool **{_md(result.pool)}** · status **{result.status.value}** · objective "
         f"{_num(result.objective)} · bound {_num(result.bound)} · {result.wall_time_s:g} s · "
         f"seed {result.seed} · {result.workers} workers",
         "",
@@ -104,8 +104,8 @@ def result_to_markdown(result: BuildResult, pool: Pool) -> str:
             org = pool.by_id[member]
             region = f"{org.nuts2} {org.region_name}" if org.nuts2 else ""
             lines.append(
-                f"| {org.id} | {_md(org.name)} | {org.country} | {_md(region)} | "
-                f"{org.region_category.value.replace('_', ' ')} | {', '.join(org.sectors)} | "
+                f"| {_md(org.id)} | {_md(org.name)} | {org.country} | {_md(region)} | "
+                f"{org.region_category.value.replace('_', ' ')} | {_md(', '.join(org.sectors))} | "
                 f"{org.maturity.value} |"
             )
         lines += ["", "| term | points |", "| --- | ---: |"]
@@ -123,7 +123,9 @@ def _num(value: float | None) -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|")
+    """Text for a Markdown table or list: HTML escaped (Markdown passes raw HTML through, so a name
+    like ``<script>`` would run in a viewer), table pipes and controls neutralised."""
+    return visible_controls(html.escape(text, quote=False)).replace("|", "\\|")
 
 
 # --------------------------------------------------------------------------------------- groupings

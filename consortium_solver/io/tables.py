@@ -1,22 +1,57 @@
-"""Tables for people: CSV text and the look of XLSX sheets, shared by every writer."""
+"""Tables for people: CSV text and the look of XLSX sheets, shared by every writer.
+
+Every text cell passes through here, so this is where spreadsheet formula injection is stopped
+(OWASP, "CSV Injection"): in a CSV file, text starting with ``= + - @``, a tab or a carriage return
+gets a leading apostrophe, so that a spreadsheet shows it and never runs it (a plain number such as
+``-3`` is left alone); in an XLSX workbook every text cell is stored as text, which no spreadsheet
+evaluates, so the value is kept as it was. Characters XML cannot hold (NUL, ESC, other controls)
+are written visibly as ``\x00``-style escapes. The JSON outputs keep every value as given.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 Cell = str | int | float | None
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """A CSV document: the header, then the rows (\\n line ends)."""
+
+def visible_controls(text: str) -> str:
+    """Control characters (NUL, ESC, ...) as visible escapes: ``\x1b``."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def csv_safe(value: Cell) -> Cell:
+    """A cell a spreadsheet opening the CSV file will show, never run."""
+    if isinstance(value, str):
+        value = visible_controls(value)
+        if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+            return "'" + value
+    return value
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
+    """A CSV document: the header, then the rows (\\n line ends), every cell made safe."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([csv_safe(c) for c in header])
+    writer.writerows([csv_safe(c) for c in row] for row in rows)
     return buffer.getvalue()
+
+
+def _append(sheet: Any, row: Sequence[Cell]) -> None:
+    """A row whose text cells are stored as text (never as a formula), controls made visible."""
+    sheet.append([visible_controls(c) if isinstance(c, str) else c for c in row])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def style_header(sheet: Any) -> None:
@@ -41,9 +76,9 @@ def workbook_bytes(sheets: Sequence[Sheet], *, for_print: bool = False) -> bytes
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title)
         if header is not None:
-            sheet.append(list(header))
+            _append(sheet, list(header))
         for row in rows:
-            sheet.append(list(row))
+            _append(sheet, list(row))
         if header is not None:
             style_header(sheet)
             if for_print:

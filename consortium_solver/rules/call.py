@@ -5,6 +5,7 @@ Score = Σ weight × term (README, "Score"); the weights live in a call model's 
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -109,7 +110,12 @@ class Call(BaseModel):
         return links
 
     def link_weights(self) -> dict[frozenset[str], float]:
-        """Weight of each unordered pair of distinct sectors; pairs absent here weigh 0."""
+        """Weight of each unordered pair of distinct sectors; pairs absent here weigh 0 (a new
+        dict; the call's own is built once, as judging 20,000 groups asks for it 20,000 times)."""
+        return dict(self._links)
+
+    @cached_property
+    def _links(self) -> dict[frozenset[str], float]:
         ids = sorted(reference.sectors())
         if self.sector_links is None:
             return {frozenset((s, t)): 1.0 for i, s in enumerate(ids) for t in ids[i + 1 :]}

@@ -14,14 +14,15 @@ Members = Sequence[Organisation]
 
 def term_sector_links(members: Members, links: dict[frozenset[str], float]) -> float:
     """Sum of link weights over unordered pairs of distinct sectors brought by two different members."""
-    brought: set[frozenset[str]] = set()
+    brought: set[tuple[str, str]] = set()
     for i, a in enumerate(members):
         for b in members[i + 1 :]:
             for s in a.sectors:
                 for t in b.sectors:
                     if s != t:
-                        brought.add(frozenset((s, t)))
-    return math.fsum(links.get(pair, 0.0) for pair in sorted(brought, key=sorted))
+                        brought.add((s, t) if s < t else (t, s))
+    # fsum is exactly rounded: the order of the pairs does not change the total.
+    return math.fsum(links.get(frozenset(pair), 0.0) for pair in brought)
 
 
 def term_needs_met(members: Members) -> float:

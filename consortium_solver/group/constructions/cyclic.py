@@ -20,8 +20,9 @@ recently swapped pairs tabu, a fresh random start after a long time without prog
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Sequence
+
+from consortium_solver.clock import Clock
 
 RESTART = 2_000  # iterations without a better base round before a fresh start
 TENURE = (4, 30)
@@ -80,8 +81,9 @@ class CyclicSearch:
                     uses[self.orbit[p][q]] += 1
         return uses
 
-    def search(self, deadline: float) -> list[list[list[int]]] | None:
-        """The developed rounds of a base round with no repeated meeting, or None by the deadline."""
+    def search(self, clock: Clock) -> list[list[list[int]]] | None:
+        """The developed rounds of a base round with no repeated meeting, or None when the clock
+        runs out."""
         if sum(self.sizes) != self.n or len(self.sizes) < 2:
             return None
         if self.n - self.cycles * self.period > len(self.sizes):
@@ -95,7 +97,7 @@ class CyclicSearch:
         it = since = 0
         while cost > 0:
             it += 1
-            if time.perf_counter() >= deadline:
+            if clock.expired():
                 return None
             move = self._best_move(base, uses, cost, best, tabu, it)
             if move is None:

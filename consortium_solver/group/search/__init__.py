@@ -16,8 +16,9 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
+from consortium_solver.clock import Clock
 from consortium_solver.group.constraints import GroupRules
-from consortium_solver.group.search.anneal import Annealing, DeadlineOrIdle, OnImprove
+from consortium_solver.group.search.anneal import Annealing, ClockOrIdle, OnImprove
 from consortium_solver.group.search.construct import Construction
 from consortium_solver.group.search.repair import ConflictRepair
 from consortium_solver.group.search.state import Costs, Schedule, Value
@@ -46,31 +47,34 @@ class GroupingSearch:
     def group_count(self) -> int:
         return self.construction.group_count()
 
-    def construct(self, deadline: float | None = None, designs: bool = True) -> Schedule:
+    def construct(
+        self, cyclic: Clock | None = None, clock: Clock | None = None, designs: bool = True
+    ) -> Schedule:
         """A first schedule (see :meth:`Construction.construct`)."""
-        return self.construction.construct(deadline, designs)
+        return self.construction.construct(cyclic, clock, designs)
 
     def values(self, schedule: Schedule) -> list[list[Value]]:
         """Every group's (violations, score), round by round."""
         return [[self.costs.group_value(g) for g in groups] for groups in schedule.rounds]
 
     def repair(
-        self, schedule: Schedule, deadline: float, values: list[list[Value]] | None = None
+        self, schedule: Schedule, clock: Clock, values: list[list[Value]] | None = None
     ) -> None:
-        """Remove repeated meetings in place, until none is left or the deadline passes; ``values``
+        """Remove repeated meetings in place, until none is left or the clock runs out; ``values``
         (the groups' values, computed when not given) are kept up to date."""
         if schedule.meet.size:
             values = self.values(schedule) if values is None else values
-            ConflictRepair(self.costs, schedule, values, self.rng).run(deadline)
+            ConflictRepair(self.costs, schedule, values, self.rng).run(clock)
 
     def search(
-        self, schedule: Schedule, *, deadline: float, on_improve: OnImprove | None = None
+        self, schedule: Schedule, *, clock: Clock, on_improve: OnImprove | None = None
     ) -> Schedule:
-        """Repair conflicts and violations, then anneal the objective, until the deadline."""
+        """Repair conflicts and violations, then anneal the objective, until the clock runs out
+        (in place: the schedule returned is the one given, at its best)."""
         values = self.values(schedule)
-        self.repair(schedule, deadline, values)
+        self.repair(schedule, clock, values)
         annealing = Annealing(self.costs, self.rng, self.problem.min_size, self.problem.max_size)
-        return annealing.run(schedule, values, DeadlineOrIdle(deadline), on_improve)
+        return annealing.run(schedule, values, ClockOrIdle(clock), on_improve)
 
     def valid_groups(self, schedule: Schedule) -> Schedule:
         """The schedule with every group that still breaks a rule dissolved: its members unplaced."""

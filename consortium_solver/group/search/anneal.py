@@ -3,18 +3,20 @@ the groups a move touches.
 
 The cooling schedule and the stopping rule are small objects of their own (as the ALNS package
 separates its acceptance criterion and stopping criterion from the search loop): geometric cooling
-over the time to the deadline, and a stop at the deadline or after ``IDLE_STEPS`` steps without a
-better schedule.
+over the clock's limit, and a stop when the clock runs out or after ``IDLE_STEPS`` steps without a
+better schedule. The best schedule is not copied at each improvement (a copy costs the whole
+schedule, too much for pools of 100,000): every accepted move leaves its undo in a log, cleared at
+each new best, and the log is played backwards at the end.
 """
 
 from __future__ import annotations
 
 import math
 import random
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from consortium_solver.clock import Clock
 from consortium_solver.group.search.state import (
     HARD,
     Costs,
@@ -27,36 +29,33 @@ from consortium_solver.group.search.state import (
 )
 
 IDLE_STEPS = 300_000  # annealing steps without a better schedule before stopping early
-CHECK_EVERY = 64  # steps between looks at the clock
+CHECK_EVERY = 64  # steps between updates of the temperature
 
 OnImprove = Callable[[Schedule, float], None]
+Action = Callable[[], None]
 
 
 @dataclass(frozen=True)
 class GeometricCooling:
-    """Temperature falling geometrically from ``hot`` to ``cold`` as time runs to the deadline."""
+    """Temperature falling geometrically from ``hot`` to ``cold`` as the clock runs out."""
 
     hot: float = 2.0
     cold: float = 0.02
 
     def temperature(self, progress: float) -> float:
-        """The temperature at ``progress`` (0 at the start, 1 at the deadline)."""
+        """The temperature at ``progress`` (0 at the start, 1 at the end of the limit)."""
         return float(self.hot * (self.cold / self.hot) ** progress)
 
 
 @dataclass
-class DeadlineOrIdle:
-    """Stop at the deadline, or after ``idle`` steps without a better schedule."""
+class ClockOrIdle:
+    """Stop when the clock runs out, or after ``idle`` steps without a better schedule."""
 
-    deadline: float
+    clock: Clock
     idle: int = IDLE_STEPS
-    start: float = field(default_factory=time.perf_counter)
 
-    def progress(self, now: float) -> float:
-        return (now - self.start) / max(self.deadline - self.start, 1e-3)
-
-    def done(self, now: float) -> bool:
-        return now >= self.deadline
+    def done(self) -> bool:
+        return self.clock.expired()
 
     def idle_too_long(self, steps_since_gain: int) -> bool:
         return steps_since_gain > self.idle
@@ -65,12 +64,14 @@ class DeadlineOrIdle:
 @dataclass(slots=True)
 class _Move:
     """A proposed change to one or two groups of round ``r``: the groups' new values, the change in
-    repeated meetings, and how to make it in the schedule (``commit``) once accepted."""
+    repeated meetings, how to make it in the schedule (``commit``) once accepted, and how to take
+    it back (``undo``, after ``commit``)."""
 
     r: int
     values: tuple[tuple[int, Value], ...]
     meet_delta: int
-    commit: Callable[[], None]
+    commit: Action
+    undo: Action
 
 
 class Annealing:
@@ -92,54 +93,61 @@ class Annealing:
         self,
         schedule: Schedule,
         values: list[list[Value]],
-        stop: DeadlineOrIdle,
+        stop: ClockOrIdle,
         on_improve: OnImprove | None = None,
     ) -> Schedule:
-        """The best schedule seen before the stopping rule fires."""
+        """The schedule, changed in place into the best one seen before the stopping rule fires."""
         costs = self.costs
         current = sum(costs.round_cost(v) for v in values) + HARD * schedule.conflicts()
-        best_cost, best = current, schedule.copy()
+        best_cost = current
+        since_best: list[Action] = []  # undos of the moves made since the best schedule
         if on_improve:
-            on_improve(best, best_cost)
+            on_improve(schedule, best_cost)
         temperature = self.cooling.hot
         steps = last_gain = 0
-        while True:
+        while not stop.done():
             steps += 1
             if steps % CHECK_EVERY == 0:
-                now = time.perf_counter()
-                if stop.done(now):
-                    break
-                temperature = self.cooling.temperature(stop.progress(now))
+                temperature = self.cooling.temperature(stop.clock.progress())
             r = self.rng.randrange(len(schedule.rounds))
             if not schedule.rounds[r]:
                 break
             move = self._propose(schedule, r)
-            if move is not None:
-                current += self._try(move, schedule, values, temperature)
-            if current < best_cost - 1e-9:
-                best_cost, best, last_gain = current, schedule.copy(), steps
-                if on_improve:
-                    on_improve(best, best_cost)
-            elif stop.idle_too_long(steps - last_gain):
-                break  # long without a better schedule: stop before the deadline
-        return best
+            delta = None if move is None else self._accept(move, values, temperature)
+            if move is not None and delta is not None:
+                current += delta
+                since_best.append(move.undo)
+                if current < best_cost - 1e-9:
+                    best_cost, last_gain = current, steps
+                    since_best.clear()
+                    if on_improve:
+                        on_improve(schedule, best_cost)
+            if stop.idle_too_long(steps - last_gain):
+                break  # long without a better schedule: stop before the limit
+        for undo in reversed(since_best):
+            undo()
+        return schedule
 
-    def _try(
-        self, move: _Move, schedule: Schedule, values: list[list[Value]], temperature: float
-    ) -> float:
-        """Accept or refuse a move (Metropolis); the change in cost (0 when refused)."""
+    def _accept(self, move: _Move, values: list[list[Value]], temperature: float) -> float | None:
+        """Accept and make a move (Metropolis): the change in cost; None when refused. The move's
+        ``undo`` then also restores the groups' values."""
         row = values[move.r]
-        before = self.costs.round_cost(row)
-        old = [(g, row[g]) for g, _ in move.values]
-        for g, value in move.values:
-            row[g] = value
-        delta = self.costs.round_cost(row) - before + HARD * move.meet_delta
+        delta = self.costs.change(row, move.values) + HARD * move.meet_delta
         if delta <= 0 or self.rng.random() < math.exp(-delta / temperature):
+            old = [(g, row[g]) for g, _ in move.values]
+            for g, value in move.values:
+                row[g] = value
             move.commit()
+            undo = move.undo
+
+            def undo_all() -> None:
+                undo()
+                for g, value in old:
+                    row[g] = value
+
+            move.undo = undo_all
             return delta
-        for g, value in old:
-            row[g] = value
-        return 0.0
+        return None
 
     def _propose(self, schedule: Schedule, r: int) -> _Move | None:
         groups, rest = schedule.rounds[r], schedule.unplaced[r]
@@ -175,19 +183,31 @@ class Annealing:
                 meet_delta = sum(
                     int(meet[u, k] >= 1) - int(meet[out, k] > 1) for k in a if k != out
                 )
+        others = [k for k in a if k != out]
 
         def commit() -> None:
             if meet.size:
                 if out is not None:
                     leave(meet, out, a)
-                join(meet, u, [k for k in a if k != out])
+                join(meet, u, others)
             groups[gi] = new_a
             if out is None:
                 rest.pop(u_pos)
             else:
                 rest[u_pos] = out
 
-        return _Move(r, ((gi, self.costs.group_value(new_a)),), meet_delta, commit)
+        def undo() -> None:
+            if meet.size:
+                leave(meet, u, new_a)
+                if out is not None:
+                    join(meet, out, others)
+            groups[gi] = a
+            if out is None:
+                rest.insert(u_pos, u)
+            else:
+                rest[u_pos] = u
+
+        return _Move(r, ((gi, self.costs.group_value(new_a)),), meet_delta, commit, undo)
 
     def _relocate(self, schedule: Schedule, r: int, gi: int, gj: int) -> _Move:
         """A member of group gi moves to group gj."""
@@ -208,7 +228,13 @@ class Annealing:
                 join(meet, i, b)
             groups[gi], groups[gj] = new_a, new_b
 
-        return self._pair_move(r, gi, new_a, gj, new_b, meet_delta, commit)
+        def undo() -> None:
+            if meet.size:
+                leave(meet, i, new_b)
+                join(meet, i, new_a)
+            groups[gi], groups[gj] = a, b
+
+        return self._pair_move(r, (gi, new_a), (gj, new_b), meet_delta, (commit, undo))
 
     def _swap(self, schedule: Schedule, r: int, gi: int, gj: int) -> _Move:
         """A member of group gi and a member of group gj trade places."""
@@ -224,18 +250,21 @@ class Annealing:
                 apply_swap(meet, a, i, b, j)
             groups[gi], groups[gj] = new_a, new_b
 
-        return self._pair_move(r, gi, new_a, gj, new_b, meet_delta, commit)
+        def undo() -> None:
+            if meet.size:
+                apply_swap(meet, new_a, j, new_b, i)
+            groups[gi], groups[gj] = a, b
+
+        return self._pair_move(r, (gi, new_a), (gj, new_b), meet_delta, (commit, undo))
 
     def _pair_move(
         self,
         r: int,
-        gi: int,
-        new_a: list[int],
-        gj: int,
-        new_b: list[int],
+        first: tuple[int, list[int]],
+        second: tuple[int, list[int]],
         meet_delta: int,
-        commit: Callable[[], None],
+        actions: tuple[Action, Action],
     ) -> _Move:
         group_value = self.costs.group_value
-        changed = ((gi, group_value(new_a)), (gj, group_value(new_b)))
-        return _Move(r, changed, meet_delta, commit)
+        changed = ((first[0], group_value(first[1])), (second[0], group_value(second[1])))
+        return _Move(r, changed, meet_delta, *actions)

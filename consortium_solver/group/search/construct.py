@@ -1,8 +1,12 @@
 """First schedules: a design or a cyclic schedule where one applies, else a greedy construction.
 
-The greedy construction seeds each group with the scarcest members a rule asks for (e.g. one per
-group from a less developed or transition region), then fills the groups, each organisation going to
-the smallest group where it meets nobody it met before and adds a new country.
+Each round's groups are first seeded with the scarcest members a rule asks for (e.g. one per group
+from a less developed or transition region). A round without earlier meetings to avoid (the only
+round, or when the clock has run out) is then *dealt*: the others, sorted by country, go round the
+groups by size like cards, so that neighbours of one country land in different groups — linear in
+the pool, 100,000 organisations in well under a second. A later round of several is filled greedily:
+each organisation goes to the group where it meets fewest people it met before, then the smallest,
+then one that gains a new country, looking at ``WINDOW`` of the smallest groups.
 """
 
 from __future__ import annotations
@@ -13,10 +17,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from consortium_solver.clock import Clock
 from consortium_solver.group.constraints import GroupRules
 from consortium_solver.group.constructions import CyclicSearch, known_rounds
 from consortium_solver.group.search.state import EXEMPT, Schedule, meet_group, schedule_of
 from consortium_solver.rules import MinCount, Problem
+
+# Groups the greedy construction looks at per organisation (the smallest ones first).
+WINDOW = 64
 
 # Cyclic schedules are tried up to this many member-rounds (e.g. 300 members over 20 rounds); the
 # tight schedules they are for are small, and larger ones are easy for the repair.
@@ -58,13 +66,16 @@ class Construction:
                 g += 1
         return max(g, 0)
 
-    def construct(self, deadline: float | None = None, designs: bool = True) -> Schedule:
+    def construct(
+        self, cyclic: Clock | None = None, clock: Clock | None = None, designs: bool = True
+    ) -> Schedule:
         """A first schedule. With several rounds and no rule but the group sizes, a schedule from a
         finite geometry (``designs=False`` skips them, for benchmarks) where the numbers fit one,
-        else a cyclic schedule tried until ``deadline``; else the greedy construction."""
+        else a cyclic schedule tried until the ``cyclic`` clock runs out; else the greedy
+        construction, rounds dealt once ``clock`` has run out."""
         g = self.group_count()
-        if self.n_rounds > 1 and self.rules.sizes_only and deadline is not None and g >= 2:
-            found = self._by_design(g, deadline, designs)
+        if self.n_rounds > 1 and self.rules.sizes_only and cyclic is not None and g >= 2:
+            found = self._by_design(g, cyclic, designs)
             if found is not None:
                 return schedule_of(self.n, found)
         size = self.n if self.n_rounds > 1 else 0
@@ -76,7 +87,8 @@ class Construction:
                 meet[a, b] = meet[b, a] = -EXEMPT
         rounds, unplaced = [], []
         for _ in range(self.n_rounds):
-            groups, rest = self._greedy_round(g, meet)
+            greedy = meet.size and not (clock is not None and clock.expired())
+            groups, rest = self._round(g, meet if greedy else None, clock)
             rounds.append(groups)
             unplaced.append(rest)
             if meet.size:
@@ -84,7 +96,7 @@ class Construction:
                     meet_group(meet, grp)
         return Schedule(rounds, unplaced, meet)
 
-    def _by_design(self, g: int, deadline: float, designs: bool) -> list[list[list[int]]] | None:
+    def _by_design(self, g: int, clock: Clock, designs: bool) -> list[list[list[int]]] | None:
         q, extra = divmod(self.n, g)
         if not (self.min_size <= q and q + (extra > 0) <= self.max_size):
             return None
@@ -95,7 +107,7 @@ class Construction:
         if self.n * self.n_rounds > CYCLIC_MAX_WORK:  # its set-up is O(n^2 R) in Python
             return None
         sizes = [q + 1] * extra + [q] * (g - extra)
-        return CyclicSearch(self.n, sizes, self.n_rounds, self.rng).search(deadline)
+        return CyclicSearch(self.n, sizes, self.n_rounds, self.rng).search(clock)
 
     def _relabelled(self, rounds: list[list[list[int]]]) -> list[list[list[int]]]:
         """The same schedule with members renamed at random (per seed), so that a construction
@@ -104,47 +116,119 @@ class Construction:
         self.rng.shuffle(names)
         return [[sorted(names[m] for m in grp) for grp in groups] for groups in rounds]
 
-    def _greedy_round(self, g: int, meet: np.ndarray) -> tuple[list[list[int]], list[int]]:
+    def _round(
+        self, g: int, meet: np.ndarray | None, clock: Clock | None
+    ) -> tuple[list[list[int]], list[int]]:
+        """One round: seeded, then filled greedily against ``meet`` (dealt without it, or once the
+        clock runs out)."""
         if g == 0:
             return [], list(range(self.n))
         groups: list[list[int]] = [[] for _ in range(g)]
-        placed: set[int] = set()
+        placed = bytearray(self.n)
         for hit in self.scarce:  # one of each scarce kind per group, round robin
             self._seed(groups, hit, placed)
-        order = [i for i in range(self.n) if i not in placed]
+        order = [i for i in range(self.n) if not placed[i]]
         self.rng.shuffle(order)
-        capacity = g * self.max_size
-        for i in order:
-            if sum(len(grp) for grp in groups) >= capacity:
-                break
-            best, best_key = None, None
-            for gi, grp in enumerate(groups):
-                if len(grp) >= self.max_size:
-                    continue
-                met = int(meet[i, grp].sum()) if meet.size and grp else 0
-                new_country = self.countries[i] not in {self.countries[j] for j in grp}
-                key = (met, len(grp) >= self.min_size, not new_country, len(grp), self.rng.random())
-                if best_key is None or key < best_key:
-                    best, best_key = gi, key
-            if best is not None:
-                groups[best].append(i)
-                placed.add(i)
-        return groups, [i for i in range(self.n) if i not in placed]
+        room = g * self.max_size - sum(len(grp) for grp in groups)
+        if meet is not None:
+            order = self._greedy(groups, order[:room], meet, clock)
+        self._deal(groups, order[:room])
+        for grp in groups:
+            for i in grp:
+                placed[i] = 1
+        return groups, [i for i in range(self.n) if not placed[i]]
 
-    def _seed(self, groups: list[list[int]], hit: list[int], placed: set[int]) -> None:
+    def _deal(self, groups: list[list[int]], order: list[int]) -> None:
+        """Deal ``order`` (by country, shuffled within) round the groups, smallest first, up to the
+        largest size."""
+        order = sorted(order, key=lambda i: self.countries[i])  # stable: shuffled within a country
+        by_size = sorted(range(len(groups)), key=lambda h: len(groups[h]))
+        k = 0
+        for level in range(self.max_size):
+            for h in by_size:
+                if k < len(order) and len(groups[h]) <= level:
+                    groups[h].append(order[k])
+                    k += 1
+
+    def _greedy(
+        self, groups: list[list[int]], order: list[int], meet: np.ndarray, clock: Clock | None
+    ) -> list[int]:
+        """Place ``order`` one by one in the best of the smallest groups (see the module); the
+        organisations left when the clock runs out."""
+        levels = _Levels(groups, self.max_size)
+        group_countries = [{self.countries[j] for j in grp} for grp in groups]
+        for pos, i in enumerate(order):
+            if clock is not None and pos % 256 == 0 and clock.expired():
+                return order[pos:]
+            window = levels.smallest(WINDOW)
+            if not window:
+                return order[pos:]
+            row = meet[i]
+            best = min(
+                window,
+                key=lambda h: (
+                    sum(int(row[j]) for j in groups[h]),
+                    len(groups[h]) >= self.min_size,
+                    self.countries[i] in group_countries[h],
+                    len(groups[h]),
+                    self.rng.random(),
+                ),
+            )
+            levels.grow(best, i)
+            group_countries[best].add(self.countries[i])
+        return []
+
+    def _seed(self, groups: list[list[int]], hit: list[int], placed: bytearray) -> None:
         """One member of a scarce kind into each group that has none yet, while they last."""
-        pool = [i for i in hit if i not in placed]
+        pool = [i for i in hit if not placed[i]]
         self.rng.shuffle(pool)
+        kind = set(hit)
         k = 0
         for grp in groups:
-            if any(i in hit for i in grp):
+            if k >= len(pool):
+                break
+            if any(i in kind for i in grp):
                 continue
-            while k < len(pool) and pool[k] in placed:
-                k += 1
-            if k < len(pool):
-                grp.append(pool[k])
-                placed.add(pool[k])
-                k += 1
+            grp.append(pool[k])
+            placed[pool[k]] = 1
+            k += 1
+
+
+class _Levels:
+    """The groups by size (below the largest size), each size a list with O(1) removal."""
+
+    def __init__(self, groups: list[list[int]], max_size: int) -> None:
+        self.groups = groups
+        self.levels: list[list[int]] = [[] for _ in range(max_size)]
+        self.pos = [0] * len(groups)
+        for h, grp in enumerate(groups):
+            if len(grp) < max_size:
+                self._add(h)
+
+    def smallest(self, k: int) -> list[int]:
+        """Up to k groups that can grow, the smallest first."""
+        out: list[int] = []
+        for level in self.levels:
+            out.extend(level[: k - len(out)])
+            if len(out) >= k:
+                break
+        return out
+
+    def grow(self, h: int, member: int) -> None:
+        """Group h gains a member (and leaves the levels when full)."""
+        level = self.levels[len(self.groups[h])]
+        last = level.pop()
+        if last != h:
+            level[self.pos[h]] = last
+            self.pos[last] = self.pos[h]
+        self.groups[h].append(member)
+        if len(self.groups[h]) < len(self.levels):
+            self._add(h)
+
+    def _add(self, h: int) -> None:
+        level = self.levels[len(self.groups[h])]
+        self.pos[h] = len(level)
+        level.append(h)
 
 
 def _scarce(problem: Problem) -> list[list[int]]:

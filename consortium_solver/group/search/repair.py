@@ -15,10 +15,10 @@ and repeats those met more than once.
 from __future__ import annotations
 
 import random
-import time
 
 import numpy as np
 
+from consortium_solver.clock import Clock
 from consortium_solver.group.search.state import (
     Costs,
     Schedule,
@@ -47,16 +47,16 @@ class ConflictRepair:
             for h, grp in enumerate(groups):
                 self.where[r, grp] = h
         self.n_groups = int(self.where.max()) + 1 if n else 0
-        self.tabu = np.zeros((n_rounds, n, n), dtype=np.int64)
+        self.tabu = np.zeros((n_rounds, n, n), dtype=np.int32)
 
-    def run(self, deadline: float) -> None:
-        """Swap until no pair meets twice or the deadline passes; keep the best schedule seen."""
+    def run(self, clock: Clock) -> None:
+        """Swap until no pair meets twice or the clock runs out; keep the best schedule seen."""
         if self.n_groups < 2:
             return
         conflicts = best = self.schedule.conflicts()
         kept = (self.where.copy(), self.meet.copy())
         it = since_best = 0
-        while conflicts > 0 and time.perf_counter() < deadline:
+        while conflicts > 0 and not clock.expired():
             it += 1
             move = self._best_swap(conflicts, best, it)
             if move is None:

@@ -69,6 +69,19 @@ class Costs:
             return (len(scores) + 1) * 1000.0 * min(scores) + total
         return total
 
+    def change(self, row: list[Value], changes: Sequence[tuple[int, Value]]) -> float:
+        """The change in a round's cost when the groups ``changes`` names take their new values:
+        from those groups alone in sum mode, from the whole round in min mode."""
+        if self.mode == "sum":
+            return math.fsum(
+                HARD * (new[0] - row[g][0]) - (new[1] - row[g][1]) for g, new in changes
+            )
+        before = self.round_cost(row)
+        changed = list(row)
+        for g, new in changes:
+            changed[g] = new
+        return self.round_cost(changed) - before
+
     def round_cost(self, values: Sequence[Value]) -> float:
         return HARD * sum(v for v, _ in values) - self.objective([s for _, s in values])
 

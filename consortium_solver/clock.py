@@ -1,0 +1,109 @@
+"""When a search stops: a wall-clock deadline, or a count of steps in deterministic mode, and the
+user's interruption (Ctrl-C) — one object every phase of a search asks, so that no phase can run
+past the limit it was given.
+
+Deterministic mode counts *work* instead of seconds: each phase asks :meth:`Clock.expired` once per
+step, and the limit is converted to a number of steps at a fixed nominal rate. The same input and
+seed then stop at the same step on any machine, loaded or not (CP-SAT's deterministic time is the
+same idea: Perron et al., "CP-SAT", parameter ``max_deterministic_time``). The price: in that mode
+the wall time is only roughly the limit.
+
+Interruption: :func:`interrupt` (called by the command line's SIGINT handler) sets a flag that
+every clock reads, and calls what :func:`on_interrupt` registered (CP-SAT's ``stop_search``), so
+that a search stops at its next step and returns the best answer it has.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+# Steps of deterministic work per second of --time-limit: about what one annealing step of the
+# grouping search costs on this project's reference machine (benchmarks/limits.py).
+STEPS_PER_SECOND = 20_000
+
+_interrupted = threading.Event()
+_on_interrupt: list[Callable[[], None]] = []
+
+
+def interrupt() -> None:
+    """Ask every running search to stop at its next step (Ctrl-C)."""
+    _interrupted.set()
+    for callback in list(_on_interrupt):
+        callback()
+
+
+def interrupted() -> bool:
+    return _interrupted.is_set()
+
+
+def reset_interrupt() -> None:
+    """Forget an earlier interruption (tests, and a new command in the same process)."""
+    _interrupted.clear()
+
+
+@contextmanager
+def on_interrupt(callback: Callable[[], None]) -> Iterator[None]:
+    """Call ``callback`` on an interruption while the block runs (at once if one came already)."""
+    _on_interrupt.append(callback)
+    try:
+        if interrupted():
+            callback()
+        yield
+    finally:
+        _on_interrupt.remove(callback)
+
+
+class Clock:
+    """A limit of ``seconds``: wall-clock seconds from ``start``, or, when ``deterministic``,
+    ``seconds * STEPS_PER_SECOND`` steps (each call of :meth:`expired` is one step)."""
+
+    def __init__(
+        self, seconds: float, *, deterministic: bool = False, start: float | None = None
+    ) -> None:
+        self.seconds = max(float(seconds), 0.0)
+        self.deterministic = deterministic
+        self.start = time.perf_counter() if start is None else start
+        self.steps = 0
+        self.total_steps = int(self.seconds * STEPS_PER_SECOND)
+
+    def expired(self) -> bool:
+        """Whether the limit has passed (or the user interrupted); counts one step."""
+        if _interrupted.is_set():
+            return True
+        if self.deterministic:
+            self.steps += 1
+            return self.steps > self.total_steps
+        return time.perf_counter() >= self.start + self.seconds
+
+    def progress(self) -> float:
+        """How much of the limit is used, from 0 to 1."""
+        if self.deterministic:
+            return min(self.steps / max(self.total_steps, 1), 1.0)
+        return min((time.perf_counter() - self.start) / max(self.seconds, 1e-3), 1.0)
+
+    def left(self) -> float:
+        """Seconds (deterministic: nominal seconds) left."""
+        if self.deterministic:
+            return max(self.total_steps - self.steps, 0) / STEPS_PER_SECOND
+        return max(self.start + self.seconds - time.perf_counter(), 0.0)
+
+    def share(self, fraction: float, at_most: float | None = None) -> Clock:
+        """A clock for one phase: ``fraction`` of what is left (at most ``at_most`` seconds)."""
+        seconds = self.left() * fraction
+        if at_most is not None:
+            seconds = min(seconds, at_most)
+        return Clock(seconds, deterministic=self.deterministic)
+
+    def before_end(self, seconds: float) -> Clock:
+        """A clock running out ``seconds`` before this one, to leave time for what must follow
+        (in deterministic mode this one: its steps do not depend on time)."""
+        if self.deterministic:
+            return self
+        return Clock(max(self.left() - seconds, 0.0))
+
+    def used(self, clock: Clock) -> None:
+        """Count a phase's steps (deterministic mode) against this clock."""
+        self.steps += clock.steps
