@@ -48,7 +48,7 @@ BAD_FRAGMENTS = {
     "pool_header_only.csv": "no organisations in the pool",
     "pool_empty_file.csv": "empty file",
     "pool_semicolon_separated.csv": "separated by ';'",
-    "pool_too_many_cells.csv": "row 2, value 'extra': 11 cells for 10 columns",
+    "pool_too_many_cells.csv": "row 2, value 'extra': a cell in column 11, beyond the 10 named columns",
     "pool_not_utf8.csv": "not UTF-8",
     "pool_unclosed_quote.csv": "malformed CSV",
     "pool_empty_name_cell.csv": "row 2 (id 'a'), field 'name': missing value",
@@ -104,7 +104,9 @@ BAD_FRAGMENTS = {
 
 def test_every_bad_file_has_an_expectation() -> None:
     """The corpus and the table above list the same files (at least 60)."""
-    assert sorted(p.name for p in BAD.iterdir()) == sorted(BAD_FRAGMENTS)
+    assert sorted(
+        p.name for p in BAD.iterdir() if p.is_file() and not p.name.startswith("hostile_")
+    ) == sorted(BAD_FRAGMENTS)
     assert len(BAD_FRAGMENTS) >= 60
 
 

@@ -7,11 +7,13 @@ missing ``region_category`` is derived from the NUTS-2 code (README, "Pools").
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -61,8 +63,28 @@ class Maturity(StrEnum):
     NONE = "none"
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"^[^;]+$")]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_controls(text: str) -> str:
+    """Refuse control characters (NUL, ESC, ...): invisible in a sheet, they can rewrite a terminal
+    or break the XML of a workbook. Tabs and line breaks are allowed."""
+    found = _CONTROL.search(text)
+    if found:
+        raise ValueError(
+            f"a control character (U+{ord(found.group()):04X}) in the text: remove it"
+        )
+    return text
+
+
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_no_controls)
+]
+Tag = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, pattern=r"^[^;]+$"),
+    AfterValidator(_no_controls),
+]
 
 FROZEN = ConfigDict(frozen=True, extra="forbid")
 
@@ -160,7 +182,7 @@ class Pool(BaseModel):
     model_config = FROZEN
 
     name: Text
-    description: str | None = None
+    description: Annotated[str, AfterValidator(_no_controls)] | None = None
     organisations: tuple[Organisation, ...] = Field(min_length=1)
 
     @model_validator(mode="after")

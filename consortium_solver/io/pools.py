@@ -12,19 +12,29 @@ import difflib
 import io
 import json
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 from pydantic import ValidationError
 
 from consortium_solver.domain import LIST_FIELDS, Organisation, Pool
-from consortium_solver.errors import InputError
+from consortium_solver.errors import (
+    InputError,
+    decode_text,
+    read_input,
+    require_file,
+    too_deep_or_too_long,
+)
 from consortium_solver.io.atomic import atomic_write_bytes, atomic_write_text
 from consortium_solver.io.tables import csv_text
 from consortium_solver.rules import format_loc
 
 POOL_COLUMNS: tuple[str, ...] = tuple(Organisation.model_fields)
+# Bounds on a sheet read: rows (Excel's own limit) and columns with anything in them.
+MAX_ROWS, MAX_COLUMNS = 1_048_576, 200
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(
     name for name, info in Organisation.model_fields.items() if info.is_required()
 )
@@ -38,9 +48,9 @@ def read_pool(path: str | Path) -> Pool:
     """
     path = Path(path)
     source = str(path)
-    if not path.is_file():
-        raise InputError("no such file", source=source)
     suffix = path.suffix.lower()
+    if suffix in (".json", ".csv", ".xlsx"):
+        require_file(path)
     if suffix == ".json":
         return read_pool_json(path)
     if suffix == ".csv":
@@ -58,13 +68,14 @@ def read_pool(path: str | Path) -> Pool:
 def read_pool_json(path: Path) -> Pool:
     """Read a pool document (README, "Pools") from JSON."""
     source = str(path)
+    text = decode_text(read_input(path), source)
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", source=source) from None
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         raise InputError(f"invalid JSON: {exc.msg}", source=source, where=where) from None
+    except (RecursionError, ValueError) as exc:
+        raise InputError(too_deep_or_too_long(exc) or str(exc), source=source) from None
     if not isinstance(data, dict):
         raise InputError("a pool is a JSON object with 'name' and 'organisations'", source=source)
     return pool_from_json_data(data, source)
@@ -129,10 +140,7 @@ def _value(error: Any) -> Any:
 def read_pool_csv(path: Path) -> Pool:
     """Read a pool from CSV: a header row of field names, one organisation per row, lists split on ';'."""
     source = str(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text (save the CSV as UTF-8)", source=source) from None
+    text = decode_text(read_input(path), source, " (save the CSV as UTF-8)")
     try:
         rows = list(_csv_rows(text))
     except csv.Error as exc:
@@ -156,19 +164,52 @@ def read_pool_xlsx(path: Path) -> Pool:
     source = str(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ParseError) as exc:
         raise InputError(
             f"not a readable .xlsx workbook ({type(exc).__name__})", source=source
         ) from None
     try:
+        if not workbook.worksheets:
+            raise InputError("a workbook without a worksheet", source=source)
         sheet = workbook.worksheets[0]
-        rows = [
-            (number, [_cell_text(cell) for cell in row])
-            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
+        where = f"{source} (sheet {sheet.title!r})"
+        rows = list(_sheet_rows(sheet, where))
+    except (ParseError, zipfile.BadZipFile, KeyError, EOFError, zlib.error) as exc:
+        raise InputError(
+            f"a damaged .xlsx workbook: its sheet cannot be read ({type(exc).__name__})",
+            source=source,
+        ) from None
     finally:
         workbook.close()
-    return pool_from_rows(rows, f"{source} (sheet {sheet.title!r})", path.stem)
+    return pool_from_rows(rows, where, path.stem)
+
+
+def _sheet_rows(sheet: Any, source: str) -> Iterator[tuple[int, list[str]]]:
+    """The sheet's rows, streamed, with their row numbers; trailing empty cells dropped, and a
+    bound on the size (a 6 KB file can declare, or hold a cell at, XFD1048576: 17 billion cells)."""
+    # A read-only sheet pads every row to the dimension the file declares; forget it, so that rows
+    # are only as long as their cells.
+    sheet.reset_dimensions()
+    for number, row in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+        if any(_cell_text(cell).strip() for cell in row[MAX_COLUMNS:]):
+            raise InputError(
+                f"a cell beyond column {MAX_COLUMNS} (a pool has {len(POOL_COLUMNS)} columns):"
+                " delete the stray cells or columns",
+                source=source,
+                where=f"row {number}",
+            )
+        texts = [_cell_text(cell) for cell in row[:MAX_COLUMNS]]
+        while texts and not texts[-1].strip():
+            texts.pop()
+        if not texts:
+            continue
+        if number > MAX_ROWS:
+            raise InputError(
+                f"more than {MAX_ROWS:,} rows: a stray cell far below the table?",
+                source=source,
+                where=f"row {number}",
+            )
+        yield number, texts
 
 
 def _cell_text(value: Any) -> str:
@@ -191,13 +232,16 @@ def pool_from_rows(rows: Iterable[tuple[int, list[str]]], source: str, name: str
     for line, row in numbered[1:]:
         where = f"row {line}"
         if len(row) > len(columns):
-            extra = row[len(columns)]
-            raise InputError(
-                f"{len(row)} cells for {len(columns)} columns",
-                source=source,
-                where=where,
-                value=extra,
-            )
+            extra = [(k, c) for k, c in enumerate(row) if k >= len(columns) and c.strip()]
+            if extra:
+                k, cell = extra[0]
+                raise InputError(
+                    f"a cell in column {k + 1}, beyond the {len(columns)} named columns",
+                    source=source,
+                    where=where,
+                    value=cell,
+                )
+            row = row[: len(columns)]  # trailing empty cells, as spreadsheets often save
         record = _record(columns, row)
         org_id = record.get("id")
         if isinstance(org_id, str):

@@ -12,20 +12,26 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from consortium_solver import reference
 from consortium_solver.domain import Term
-from consortium_solver.rules.kinds import AnyRule, Rule
+from consortium_solver.rules.kinds import MAX_COUNT, AnyRule, Rule
+
+# Objective weights are finite and at most this large in size: the solver scales them to integers,
+# and NaN, infinity or 1e300 once made CP-SAT reject the model (and a grouping come out invalid).
+MAX_WEIGHT = 1_000.0
+Weight = Annotated[float, Field(ge=-MAX_WEIGHT, le=MAX_WEIGHT, allow_inf_nan=False)]
 
 
 class Objective(BaseModel):
-    """Weights of the objective terms. Score = sum of weight x term."""
+    """Weights of the objective terms, each between -1,000 and 1,000. Score = sum of weight x
+    term."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    sector_links: float = 0.5
-    needs_met: float = 1.0
-    countries: float = 1.0
-    development_mix: float = 1.0
-    maturity_mix: float = 0.5
-    size: float = -0.5
+    sector_links: Weight = 0.5
+    needs_met: Weight = 1.0
+    countries: Weight = 1.0
+    development_mix: Weight = 1.0
+    maturity_mix: Weight = 0.5
+    size: Weight = -0.5
 
     @model_validator(mode="after")
     def _rewards_are_not_negative(self) -> Objective:
@@ -47,8 +53,8 @@ class Search(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    min_size: int = Field(default=3, ge=1)
-    max_size: int = Field(default=6, ge=1)
+    min_size: int = Field(default=3, ge=1, le=MAX_COUNT)
+    max_size: int = Field(default=6, ge=1, le=MAX_COUNT)
 
     @model_validator(mode="after")
     def _ordered(self) -> Search:

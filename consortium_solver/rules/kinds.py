@@ -41,6 +41,11 @@ from consortium_solver.errors import InputError
 
 RULE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
 
+# The largest count a rule may name (members, distinct values, members per value): larger than
+# any pool the tool plans for, and far inside the solver's 64-bit integers (a model asking for
+# 2^70 members was once passed straight to CP-SAT).
+MAX_COUNT = 1_000_000
+
 # Packaged value lists a call model may name with '@'.
 NAMED_LISTS: dict[str, tuple[str, str]] = {
     "@cosme-2018": ("country", "one of the COSME participating countries of 2018"),
@@ -150,8 +155,8 @@ class Size(_Rule):
     """The consortium has at least ``min`` and at most ``max`` members."""
 
     kind: Literal["size"] = "size"
-    min: int = Field(default=1, ge=1)
-    max: int | None = Field(default=None, ge=1)
+    min: int = Field(default=1, ge=1, le=MAX_COUNT)
+    max: int | None = Field(default=None, ge=1, le=MAX_COUNT)
 
     @model_validator(mode="after")
     def _ordered(self) -> Size:
@@ -178,7 +183,7 @@ class MinDistinct(_Rule):
 
     kind: Literal["min_distinct"] = "min_distinct"
     field: DistinctField
-    min: int = Field(ge=1)
+    min: int = Field(ge=1, le=MAX_COUNT)
 
     def _generated_text(self) -> str:
         return f"at least {self.min} different {FIELD_PLURALS[self.field]} among the members"
@@ -188,7 +193,7 @@ class MinCount(_FieldValues):
     """At least ``min`` members have ``field`` in ``values``."""
 
     kind: Literal["min_count"] = "min_count"
-    min: int = Field(ge=1)
+    min: int = Field(ge=1, le=MAX_COUNT)
 
     def _generated_text(self) -> str:
         who = "member" if self.min == 1 else "members"
@@ -200,7 +205,7 @@ class MaxPerValue(_Rule):
 
     kind: Literal["max_per_value"] = "max_per_value"
     field: ScalarField
-    max: int = Field(ge=1)
+    max: int = Field(ge=1, le=MAX_COUNT)
 
     def _generated_text(self) -> str:
         return f"at most {self.max} members with the same {FIELD_WORDS[self.field]}"
@@ -279,6 +284,8 @@ def parse_size(text: str, option: str = "--size") -> tuple[int, int]:
         raise InputError("expected A..B, e.g. 3..6", field=option, value=text) from None
     if bounds[0] < 1 or bounds[0] > bounds[1]:
         raise InputError("expected A..B with 1 <= A <= B", field=option, value=text)
+    if bounds[1] > MAX_COUNT:
+        raise InputError(f"sizes are at most {MAX_COUNT:,}", field=option, value=text)
     return bounds
 
 

@@ -8,6 +8,8 @@ value (README, "Call models").
 from __future__ import annotations
 
 import csv
+import io
+import math
 import tomllib
 from functools import cache
 from importlib import resources
@@ -17,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from consortium_solver import reference
-from consortium_solver.errors import InputError
+from consortium_solver.errors import InputError, decode_text, read_input, too_deep_or_too_long
 from consortium_solver.rules.call import Call
 from consortium_solver.rules.kinds import RULE_KINDS
 
@@ -46,9 +48,8 @@ def load_call(ref: str | Path) -> Call:
     text_ref = str(ref)
     path = Path(text_ref)
     if path.suffix == ".toml" or path.exists():
-        if not path.is_file():
-            raise InputError("no such call model file", source=text_ref)
-        return _load_call_file(path.read_text(encoding="utf-8"), text_ref, path.parent)
+        text = decode_text(read_input(path, "call model file"), text_ref)
+        return _load_call_file(text, text_ref, path.parent)
     for call_id, name in packaged_calls().items():
         if text_ref.lower() in (call_id.lower(), name.removesuffix(".toml").lower()):
             entry = _models_dir().joinpath(name)
@@ -62,45 +63,75 @@ def _load_call_file(text: str, source: str, folder: Path | None) -> Call:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", source=source) from None
+    except (RecursionError, ValueError) as exc:
+        raise InputError(too_deep_or_too_long(exc) or str(exc), source=source) from None
     links_file = data.pop("sector_links_file", None)
     if links_file is not None:
-        if folder is None:
-            folder = Path(".")
-        if not (folder / str(links_file)).is_file():
-            raise InputError(
-                "no such sector link matrix file (paths are relative to the call model)",
-                source=source,
-                field="sector_links_file",
-                value=str(links_file),
-            )
-        data["sector_links"] = read_sector_links(folder / str(links_file))
+        links = _links_path(links_file, folder or Path("."), source)
+        data["sector_links"] = read_sector_links(links)
     try:
         return Call.model_validate(data)
     except ValidationError as exc:
         raise validation_error(exc, source) from None
 
 
+def _links_path(name: Any, folder: Path, source: str) -> Path:
+    """The link matrix a call model names: a relative path inside the model's own folder (a model
+    from elsewhere must not make the tool read /etc/passwd or ../secrets)."""
+    relative = Path(str(name))
+    inside = not relative.is_absolute() and ".." not in relative.parts
+    if not inside or not str(name).strip():
+        raise InputError(
+            "a sector link matrix is a file in the call model's own folder (no absolute path,"
+            " no '..')",
+            source=source,
+            field="sector_links_file",
+            value=str(name),
+        )
+    path = folder / relative
+    if not path.exists():
+        raise InputError(
+            "no such sector link matrix file (paths are relative to the call model)",
+            source=source,
+            field="sector_links_file",
+            value=str(name),
+        )
+    return path
+
+
 def read_sector_links(path: Path) -> list[dict[str, Any]]:
-    """Read a symmetric sector link matrix: a header row of sector ids, then one row per sector."""
+    """Read a symmetric sector link matrix: a header row of sector ids, then one row per sector.
+
+    Errors name the row and column but never quote the file's cells: a model could point at a file
+    that is not a matrix at all, and its contents are not ours to print."""
     source = str(path)
-    if not path.is_file():
-        raise InputError("no such sector link matrix", source=source)
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.reader(f))
+    text = decode_text(read_input(path, "sector link matrix"), source)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise InputError(f"not a CSV sector link matrix ({exc})", source=source) from None
     if not rows or len(rows[0]) < 2:
         raise InputError("empty sector link matrix", source=source)
     header = [h.strip() for h in rows[0][1:]]
     known = reference.sectors()
-    for name in header:
+    for number, name in enumerate(header, start=2):
         if name not in known:
-            raise InputError("unknown sector", source=source, where="row 1", value=name)
+            raise InputError(
+                f"column {number} does not name a known sector (see `consortium sectors`)",
+                source=source,
+                where="row 1",
+            )
     matrix: dict[tuple[str, str], float] = {}
     for line, row in enumerate(rows[1:], start=2):
         if not row:
             continue
         sector = row[0].strip()
         if sector not in known:
-            raise InputError("unknown sector", source=source, where=f"row {line}", value=sector)
+            raise InputError(
+                "the first cell does not name a known sector (see `consortium sectors`)",
+                source=source,
+                where=f"row {line}",
+            )
         if len(row) - 1 != len(header):
             raise InputError(
                 f"{len(row) - 1} values for {len(header)} columns",
@@ -111,16 +142,13 @@ def read_sector_links(path: Path) -> list[dict[str, Any]]:
             try:
                 weight = float(cell)
             except ValueError:
+                weight = math.nan
+            if not 0.0 <= weight <= 1.0:  # also refuses nan
                 raise InputError(
-                    "not a number", source=source, where=f"row {line}", field=col, value=cell
-                ) from None
-            if not 0.0 <= weight <= 1.0:
-                raise InputError(
-                    "link weights lie in [0, 1]",
+                    "link weights are numbers from 0 to 1",
                     source=source,
                     where=f"row {line}",
                     field=col,
-                    value=cell,
                 )
             matrix[(sector, col)] = weight
     links = []
