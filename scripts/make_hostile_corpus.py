@@ -85,7 +85,8 @@ def files() -> dict[str, bytes]:
         "hostile_call_weight_negative_inf.toml": CALL + "[objective]\nsize = -inf\n",
         "hostile_call_size_max_2_70.toml": CALL
         + '[[rules]]\nid = "s"\nkind = "size"\nmin = 3\nmax = 1180591620717411303424\n',
-        "hostile_call_size_min_huge.toml": CALL + '[[rules]]\nid = "s"\nkind = "size"\nmin = 1e30\n',
+        "hostile_call_size_min_huge.toml": CALL
+        + '[[rules]]\nid = "s"\nkind = "size"\nmin = 1e30\n',
         "hostile_call_min_count_huge.toml": CALL
         + '[[rules]]\nid = "m"\nkind = "min_count"\nfield = "country"\nvalues = ["IT"]\n'
         + "min = 4611686018427387904\n",
@@ -96,7 +97,8 @@ def files() -> dict[str, bytes]:
         + "max = 1180591620717411303424\n",
         "hostile_call_search_max_huge.toml": CALL + "[search]\nmax_size = 1180591620717411303424\n",
         "hostile_call_links_absolute.toml": CALL + 'sector_links_file = "/etc/passwd"\n',
-        "hostile_call_links_parent.toml": CALL + 'sector_links_file = "../ok/two_countries_pool.csv"\n',
+        "hostile_call_links_parent.toml": CALL
+        + 'sector_links_file = "../ok/two_countries_pool.csv"\n',
         "hostile_call_links_latin1.toml": CALL + 'sector_links_file = "links/latin1.csv"\n',
         "hostile_call_links_utf16.toml": CALL + 'sector_links_file = "links/utf16.csv"\n',
         "hostile_call_links_secret.toml": CALL + 'sector_links_file = "links/secret.csv"\n',
@@ -131,7 +133,10 @@ def _sheet_xml(far: bool = False, rows: int = 0, stray_row: int = 0) -> bytes:
             + "</row>"
             for r in (2, 3)
         )
-        extra = good + f'<row r="{stray_row}"><c r="L{stray_row}" t="inlineStr"><is><t>x</t></is></c></row>'
+        extra = (
+            good
+            + f'<row r="{stray_row}"><c r="L{stray_row}" t="inlineStr"><is><t>x</t></is></c></row>'
+        )
     dimension = f'<dimension ref="A1:XFD{max(rows, 1)}"/>' if rows else ""
     body = "".join(
         f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>x{r}</t></is></c></row>'

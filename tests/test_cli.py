@@ -262,6 +262,7 @@ RESULT_KEYS = {
     "seed",
     "workers",
     "consortia",
+    "interrupted",
 }
 
 

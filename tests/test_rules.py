@@ -198,9 +198,12 @@ def test_sector_links_file(tmp_path: Path) -> None:
     ("matrix", "fragment"),
     [
         ("sector,digital,health\ndigital,0,0.5\nhealth,0.4,0\n", "not symmetric"),
-        ("sector,digital,health\ndigital,0,1.5\nhealth,1.5,0\n", "link weights lie in [0, 1]"),
-        ("sector,digital,heath\ndigital,0,1\nheath,1,0\n", "value 'heath': unknown sector"),
-        ("sector,digital,health\ndigital,0,x\nhealth,1,0\n", "field 'health', value 'x'"),
+        (
+            "sector,digital,health\ndigital,0,1.5\nhealth,1.5,0\n",
+            "link weights are numbers from 0 to 1",
+        ),
+        ("sector,digital,heath\ndigital,0,1\nheath,1,0\n", "row 1: column 3 does not name a known"),
+        ("sector,digital,health\ndigital,0,x\nhealth,1,0\n", "row 2, field 'health': link weights"),
     ],
 )
 def test_bad_sector_links_file(tmp_path: Path, matrix: str, fragment: str) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from consortium_solver.build.demands import Demands, consortium_rules, eligible_candidates
 from consortium_solver.build.explanations import explain
 from consortium_solver.build.heuristic import local_search
+from consortium_solver.clock import interrupted
 from consortium_solver.domain import (
     BuildResult,
     Conflict,
@@ -129,6 +130,8 @@ class _Builder:
         statuses: list[Status] = []
         bound: float | None = None
         for k in range(self.options.top):
+            if interrupted():
+                break
             progress = self.options.progress
             scaled = _scaled(progress, objective.scale, self.start) if progress else None
             outcome = solve(m, self.remaining(), scaled)
@@ -146,6 +149,10 @@ class _Builder:
             if k == 0:
                 bound = _unscale(outcome.bound, objective)
             exclude_solution(m, outcome.members, self.options.differ_by)
+        if not found:  # interrupted before the first solve
+            return self.result(Status.UNKNOWN)
+        if interrupted() and len(found) < self.options.top:
+            statuses.append(Status.FEASIBLE)  # the rest of the top-k was not searched
         proven = all(s is Status.OPTIMAL for s in statuses)
         found.sort(key=lambda c: -c.score)
         return self.result(Status.OPTIMAL if proven else Status.FEASIBLE, found, bound=bound)
@@ -174,6 +181,7 @@ class _Builder:
             workers=1 if self.options.deterministic_time is not None else self.options.workers,
             consortia=tuple(consortia),
             conflict=None if conflict is None else tuple(conflict),
+            interrupted=interrupted(),
         )
 
     def validated(self, outcome: Outcome, objective: ScaledObjective) -> Consortium:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from consortium_solver.domain import Organisation, Pool
@@ -38,17 +39,17 @@ class Demands:
         """
         low, high = self.size_range(call)
         out: list[AnyRule] = [user_size(low, high)]
+        taken: set[str] = set()
         if self.lead is not None:
-            out.append(
-                Include(
-                    id=f"user:lead:{self.lead}", members=(self.lead,), text=f"{self.lead} leads"
-                )
-            )
+            lead_id = _rule_id("user:lead", self.lead, taken)
+            out.append(Include(id=lead_id, members=(self.lead,), text=f"{self.lead} leads"))
         for org_id in self.include:
             if org_id != self.lead:
-                out.append(Include(id=f"user:include:{org_id}", members=(org_id,)))
+                rule_id = _rule_id("user:include", org_id, taken)
+                out.append(Include(id=rule_id, members=(org_id,)))
         for org_id in self.exclude:
-            out.append(Exclude(id=f"user:exclude:{org_id}", members=(org_id,)))
+            rule_id = _rule_id("user:exclude", org_id, taken)
+            out.append(Exclude(id=rule_id, members=(org_id,)))
         return out
 
     def required(self) -> list[str]:
@@ -88,3 +89,15 @@ def eligible_candidates(pool: Pool, call: Call, demands: Demands) -> list[Organi
         for org in pool.organisations
         if org.id not in excluded and passes_filters(org, call.rules)
     ]
+
+
+def _rule_id(prefix: str, org_id: str, taken: set[str]) -> str:
+    """``prefix:<id>`` as a rule id: characters a rule id cannot hold (an organisation id may have
+    spaces) become ``_``, and a clash gets ``.2``, ``.3``; the rule's text keeps the id as it is."""
+    base = f"{prefix}:{re.sub(r'[^A-Za-z0-9_.:-]', '_', org_id)}"
+    rule_id, k = base, 1
+    while rule_id in taken:
+        k += 1
+        rule_id = f"{base}.{k}"
+    taken.add(rule_id)
+    return rule_id

@@ -4,14 +4,50 @@
 parser of option text, :mod:`.render` what people see; each command is a module of its own.
 """
 
+import signal
+import sys
+from typing import Any
+
+import typer
+
 # Commands in the order of `consortium --help`.
-from consortium_solver.cli import check, build, group, calls, generate, bench, schema  # noqa: I001
+from consortium_solver.cli import bench, build, calls, check, generate, group, schema
 from consortium_solver.cli.app import app
+from consortium_solver.clock import interrupt, interrupted, reset_interrupt
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: the app, with Ctrl-C asking the search to stop and keep its best
+    answer (a second Ctrl-C stops at once), and usage errors on one line like every other error."""
+    reset_interrupt()
+    signal.signal(signal.SIGINT, _on_sigint)
+    try:
+        code = app(standalone_mode=False)
+    except typer.TyperException as exc:  # typer's usage errors (its own copy of click's)
+        code = _usage_error(exc)
+    except (typer.Abort, KeyboardInterrupt):
+        sys.stderr.write("interrupted\n")
+        code = 130
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_error(exc: Any) -> int:
+    """One line for a usage error (an unknown option, a missing argument, a value of the wrong
+    type), where typer draws a box; no arguments at all show the help."""
+    ctx = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+        sys.stdout.write(ctx.get_help() + "\n")
+        return 0
+    command = ctx.command_path if ctx is not None else "consortium"
+    message = " ".join(str(exc.format_message()).split())
+    sys.stderr.write(f"error: {message} (see `{command} --help`)\n")
+    return int(getattr(exc, "exit_code", 2))
+
+
+def _on_sigint(_signum: int, _frame: object) -> None:
+    if interrupted():
+        raise KeyboardInterrupt  # the second Ctrl-C: stop now
+    interrupt()
 
 
 __all__ = ["app", "bench", "build", "calls", "check", "generate", "group", "main", "schema"]

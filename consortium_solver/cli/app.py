@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.status import Status
 
+from consortium_solver.domain.results import Result
 from consortium_solver.errors import InputError
 
 app = typer.Typer(
@@ -33,7 +34,9 @@ _state = {"debug": False}
 
 
 def stdout() -> Console:
-    return Console(highlight=False)
+    """The console for results: no highlighting, no :emoji: codes (user text is shown as written;
+    markup in it is escaped by render.plain)."""
+    return Console(highlight=False, emoji=False)
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -87,3 +90,14 @@ def live_status(text: str, quiet: bool) -> Iterator[Status | None]:
 
 def fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:g}"
+
+
+def exit_code(result: Result) -> int:
+    """0 with an answer, 1 without one; 130 when the user interrupted before there was one (said on
+    stderr: an interrupted run with an answer prints and writes it, marked interrupted)."""
+    if result.consortia:
+        return 0
+    if result.interrupted:
+        sys.stderr.write("interrupted before any answer was found\n")
+        return 130
+    return 1

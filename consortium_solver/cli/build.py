@@ -12,10 +12,10 @@ from rich.status import Status
 from consortium_solver import DEFAULT_CALL
 from consortium_solver.build import BuildOptions, Demands, build
 from consortium_solver.cli import options as opt
-from consortium_solver.cli.app import app, fmt, guarded, live_status, stdout
+from consortium_solver.cli.app import app, exit_code, fmt, guarded, live_status, stdout
 from consortium_solver.cli.render import render_result
 from consortium_solver.domain import Progress
-from consortium_solver.io import RESULT_WRITERS, output_writer, write_result
+from consortium_solver.io import RESULT_WRITERS, check_output, write_result
 from consortium_solver.rules import load_call, parse_size
 
 
@@ -62,7 +62,7 @@ def build_command(
     was found in time, 2 on bad input.
     """
     if out is not None:
-        output_writer(out, RESULT_WRITERS, "result")
+        check_output(out, RESULT_WRITERS, "result")
     the_pool, the_call = opt.load_pool(pool), load_call(call)
     demands = Demands(
         lead=lead,
@@ -81,13 +81,13 @@ def build_command(
     with live_status("building the model…", quiet=as_json) as status:
         options.progress = None if status is None else _live_line(status)
         result = build(the_pool, the_call, demands, options)
-    if out is not None:
-        write_result(result, the_pool, out)
     if as_json:
         sys.stdout.write(result.to_json() + "\n")
     else:
         render_result(stdout(), the_pool, the_call, result, demands)
-    raise typer.Exit(0 if result.consortia else 1)
+    if out is not None:
+        write_result(result, the_pool, out)  # after printing: a failure here keeps the answer
+    raise typer.Exit(exit_code(result))
 
 
 def _live_line(status: Status) -> Progress:

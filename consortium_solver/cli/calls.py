@@ -9,6 +9,7 @@ from rich.table import Table
 
 from consortium_solver import reference
 from consortium_solver.cli.app import app, guarded, stdout
+from consortium_solver.cli.render import plain
 from consortium_solver.rules import load_call, packaged_calls
 
 
@@ -27,20 +28,20 @@ def calls_command(
         table.add_column("title")
         table.add_column("file")
         for call_id, name in packaged_calls().items():
-            table.add_row(call_id, load_call(call_id).title, f"models/{name}")
+            table.add_row(plain(call_id), plain(load_call(call_id).title), f"models/{name}")
         console.print(table)
         return
     the_call = load_call(call)
-    console.print(f"[bold]{the_call.id}[/] — {the_call.title}")
+    console.print(f"[bold]{plain(the_call.id)}[/] — {plain(the_call.title)}")
     if the_call.description:
-        console.print(the_call.description.strip())
+        console.print(plain(the_call.description.strip()))
     rules = Table(title="Rules", title_justify="left")
     rules.add_column("id")
     rules.add_column("kind")
     rules.add_column("rule", overflow="fold")
     rules.add_column("source", overflow="fold")
     for rule in the_call.rules:
-        rules.add_row(rule.id, rule.kind, rule.describe(), rule.source or "")
+        rules.add_row(plain(rule.id), rule.kind, plain(rule.describe()), plain(rule.source or ""))
     console.print(rules)
     weights = Table(title="Objective weights (score = Σ weight × term)", title_justify="left")
     weights.add_column("term")

@@ -11,11 +11,11 @@ import typer
 
 from consortium_solver import DEFAULT_CALL
 from consortium_solver.cli import options as opt
-from consortium_solver.cli.app import app, fmt, guarded, live_status, stdout
-from consortium_solver.cli.render import render_grouping
+from consortium_solver.cli.app import app, exit_code, fmt, guarded, live_status, stdout
+from consortium_solver.cli.render import plain, render_grouping
 from consortium_solver.errors import InputError
 from consortium_solver.group import GroupOptions, group
-from consortium_solver.io import GROUPING_WRITERS, output_writer, write_grouping
+from consortium_solver.io import GROUPING_WRITERS, check_output, write_grouping
 from consortium_solver.rules import load_call, no_call, parse_size
 
 
@@ -68,7 +68,7 @@ def group_command(
     if mdgp is not None:
         research_mode(mdgp, time_limit, seed, as_json, out)
     if out is not None:
-        output_writer(out, GROUPING_WRITERS, "grouping")
+        check_output(out, GROUPING_WRITERS, "grouping")
     the_pool = opt.load_pool(pool)
     the_call = no_call() if call.lower() == "none" else load_call(call)
     options = GroupOptions(
@@ -91,13 +91,13 @@ def group_command(
 
             options.progress = progress
         result = group(the_pool, the_call, options)
-    if out is not None:
-        write_grouping(result, the_pool, out)
     if as_json:
         sys.stdout.write(result.to_json() + "\n")
     else:
         render_grouping(stdout(), the_pool, result)
-    raise typer.Exit(0 if result.consortia else 1)
+    if out is not None:
+        write_grouping(result, the_pool, out)  # after printing: a failure here keeps the answer
+    raise typer.Exit(exit_code(result))
 
 
 def research_mode(
@@ -117,7 +117,7 @@ def research_mode(
         sys.stdout.write(result.to_json() + "\n")
     else:
         stdout().print(
-            f"{instance.name}: {len(result.consortia)} groups · objective {fmt(result.objective)}"
+            f"{plain(instance.name)}: {len(result.consortia)} groups · objective {fmt(result.objective)}"
             f" · {result.wall_time_s:g} s · seed {seed}"
         )
     raise typer.Exit(0)

@@ -6,10 +6,12 @@ import json
 from collections.abc import Sequence
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from consortium_solver.build import Demands
 from consortium_solver.domain import Assessment, BuildResult, GroupingResult, Pool
+from consortium_solver.io.tables import visible_controls
 from consortium_solver.rules import Call
 from consortium_solver.validate import check
 
@@ -21,6 +23,13 @@ def assessment_json(assessment: Assessment) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
+def plain(value: object) -> str:
+    """Text from a pool or a call model, for a line or cell that rich reads as markup: its brackets
+    escaped (a name like ``[/bold]`` once crashed the display, ``[link=...]`` changed one) and
+    control characters shown as ``\\x1b`` escapes instead of reaching the terminal."""
+    return escape(visible_controls(str(value)))
+
+
 def members_table(pool: Pool, member_ids: Sequence[str], title: str) -> Table:
     table = Table(title=title, title_justify="left")
     for column in ("id", "name", "country", "NUTS-2 region", "category", "sectors", "maturity"):
@@ -29,12 +38,12 @@ def members_table(pool: Pool, member_ids: Sequence[str], title: str) -> Table:
         org = pool.by_id[member_id]
         region = f"{org.nuts2} {org.region_name}" if org.nuts2 else "—"
         table.add_row(
-            org.id,
-            org.name,
+            plain(org.id),
+            plain(org.name),
             org.country,
-            region,
+            plain(region),
             org.region_category.value.replace("_", " "),
-            ", ".join(org.sectors),
+            plain(", ".join(org.sectors)),
             org.maturity.value,
         )
     return table
@@ -55,7 +64,9 @@ def score_table(assessment: Assessment) -> Table:
 
 def render_assessment(console: Console, pool: Pool, call: Call, assessment: Assessment) -> None:
     console.print(
-        members_table(pool, assessment.members, f"{call.id} · pool {pool.name} · members")
+        members_table(
+            pool, assessment.members, f"{plain(call.id)} · pool {plain(pool.name)} · members"
+        )
     )
     rules = Table(title="Rules", title_justify="left")
     rules.add_column("", width=1)
@@ -65,13 +76,15 @@ def render_assessment(console: Console, pool: Pool, call: Call, assessment: Asse
     texts = {rule.id: rule.describe() for rule in call.rules}
     for verdict in assessment.verdicts:
         mark = "[green]✓[/]" if verdict.passed else "[red]✗[/]"
-        rules.add_row(mark, verdict.rule, texts.get(verdict.rule, ""), verdict.why)
+        rules.add_row(
+            mark, plain(verdict.rule), plain(texts.get(verdict.rule, "")), plain(verdict.why)
+        )
     console.print(rules)
     console.print(score_table(assessment))
     if assessment.eligible:
         console.print("[bold green]eligible[/]")
     else:
-        failed = ", ".join(v.rule for v in assessment.failed)
+        failed = plain(", ".join(v.rule for v in assessment.failed))
         console.print(f"[bold red]not eligible[/]: fails {failed}")
 
 
@@ -81,12 +94,14 @@ def render_result(
     extra = demands.rules(call)
     for rank, consortium in enumerate(result.consortia, start=1):
         assessment = check(pool, call, consortium.members, extra_rules=extra)
-        title = f"{rank}. {call.id} · pool {pool.name} · score {consortium.score:g}"
+        title = f"{rank}. {plain(call.id)} · pool {plain(pool.name)} · score {consortium.score:g}"
         console.print(members_table(pool, consortium.members, title))
         console.print(score_table(assessment))
     status = result.status.value
     colour = {"optimal": "green", "feasible": "yellow"}.get(status, "red")
-    line = f"[bold {colour}]{status}[/]"
+    line = f"[bold {colour}]{status}[/]" + (
+        " · [bold red]interrupted[/]" if result.interrupted else ""
+    )
     if result.objective is not None and result.bound is not None:
         gap = abs(result.bound - result.objective) / max(1.0, abs(result.objective))
         line += f" · score {result.objective:g} · bound {result.bound:g} · gap {gap:.1%}"
@@ -95,8 +110,8 @@ def render_result(
     if result.conflict:
         console.print("[bold red]No consortium meets all the rules.[/] These conflict:")
         for conflict in result.conflict:
-            console.print(f"  ✗ [bold]{conflict.rule}[/]: {conflict.why}")
-    elif not result.consortia:
+            console.print(f"  ✗ [bold]{plain(conflict.rule)}[/]: {plain(conflict.why)}")
+    elif not result.consortia and not result.interrupted:
         console.print("No consortium found within the time limit (try a longer --time-limit).")
 
 
@@ -108,7 +123,7 @@ def render_grouping(console: Console, pool: Pool, result: GroupingResult) -> Non
         table.add_column("score", justify="right")
         table.add_column("members", overflow="fold")
         for g, grp in enumerate(groups, start=1):
-            names = ", ".join(f"{m} ({pool.by_id[m].country})" for m in grp.members)
+            names = ", ".join(f"{plain(m)} ({pool.by_id[m].country})" for m in grp.members)
             table.add_row(str(g), f"{grp.score:g}", names)
         console.print(table)
     why = {i.id: i.why for i in result.ineligible}
@@ -116,11 +131,12 @@ def render_grouping(console: Console, pool: Pool, result: GroupingResult) -> Non
     left = [o.id for o in pool.organisations if o.id not in placed]
     for org_id in left:
         reason = f"ineligible: {why[org_id]}" if org_id in why else "not placed"
-        console.print(f"  · {org_id}: {reason}")
+        console.print(f"  · {plain(org_id)}: {plain(reason)}")
     n_groups = sum(len(g) for g in rounds)
-    line = f"[bold]{result.status.value}[/] · {n_groups} groups · {len(left)} not placed"
+    stopped = " · [bold red]interrupted[/]" if result.interrupted else ""
+    line = f"[bold]{result.status.value}[/]{stopped} · {n_groups} groups · {len(left)} not placed"
     if result.objective is not None:
         line += f" · objective {result.objective:g}"
     console.print(line + f" · {result.wall_time_s:g} s · seed {result.seed}")
     if result.note:
-        console.print(f"[bold red]{result.note}[/]")
+        console.print(f"[bold red]{plain(result.note)}[/]")

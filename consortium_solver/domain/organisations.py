@@ -71,9 +71,7 @@ def _no_controls(text: str) -> str:
     or break the XML of a workbook. Tabs and line breaks are allowed."""
     found = _CONTROL.search(text)
     if found:
-        raise ValueError(
-            f"a control character (U+{ord(found.group()):04X}) in the text: remove it"
-        )
+        raise ValueError(f"a control character (U+{ord(found.group()):04X}) in the text: remove it")
     return text
 
 

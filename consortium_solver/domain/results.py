@@ -135,6 +135,8 @@ class Result(BaseModel):
     seed: int
     workers: int
     consortia: tuple[Consortium, ...] = ()
+    # True when the user stopped the run (Ctrl-C): the answer is the best found until then.
+    interrupted: bool = False
 
     def to_json(self) -> str:
         """The document, leaving out the optional sections that are empty (``None``)."""

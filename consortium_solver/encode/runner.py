@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -74,6 +76,9 @@ def configure(solver: cp_model.CpSolver, limits: SolveLimits) -> None:
         params.subsolvers.append("max_lp")
     else:
         params.linearization_level = 2
+    # Ctrl-C is ours (consortium_solver.clock): it stops the search through stop_search and the run
+    # keeps its best answer; CP-SAT's own SIGINT handler would swallow the signal.
+    params.catch_sigint_signal = False
     # Probing in presolve costs about a second on pools of thousands and did not pay for
     # itself (benchmarks/README.md).
     params.cp_model_probing_level = 0
@@ -91,6 +96,29 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         )
 
 
+def _solve_in_thread(
+    solver: cp_model.CpSolver, model: cp_model.CpModel, watcher: _Watcher | None
+) -> Any:
+    """``solver.solve`` in a helper thread while the main thread waits: Python runs a signal
+    handler only in the main thread between bytecodes, never while it is inside the solver's C++,
+    so a Ctrl-C would otherwise wait for the whole time limit."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["status"] = solver.solve(model, watcher)
+        except BaseException as exc:  # handed to the main thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="cp-sat", daemon=True)
+    thread.start()
+    while thread.is_alive():
+        thread.join(0.05)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["status"]
+
+
 def solve(m: SelectionModel, limits: SolveLimits, progress: Progress | None = None) -> Outcome:
     """Solve the model (with or without an objective) and decode the members."""
     solver = cp_model.CpSolver()
@@ -102,7 +130,7 @@ def solve(m: SelectionModel, limits: SolveLimits, progress: Progress | None = No
             time.perf_counter() - start, None, bound
         )
     with on_interrupt(solver.stop_search):
-        status = solver.solve(m.model, watcher)
+        status = _solve_in_thread(solver, m.model, watcher)
     if status == cp_model.MODEL_INVALID:  # a bug in the encoder, never the user's fault
         raise RuntimeError(f"CP-SAT rejected the model: {m.model.validate()}")
     mapped = STATUS[status]
@@ -112,9 +140,8 @@ def solve(m: SelectionModel, limits: SolveLimits, progress: Progress | None = No
         status=mapped,
         members=m.extract(solver) if found else None,
         objective=solver.objective_value if found and has_objective else None,
-        bound=solver.best_objective_bound
-        if has_objective and mapped is not Status.INFEASIBLE
-        else None,
+        # Without a solution CP-SAT's bound may be a placeholder (0.0 was once written as a claim).
+        bound=solver.best_objective_bound if has_objective and found else None,
         wall_time=solver.wall_time,
         deterministic_time=solver.deterministic_time,
     )

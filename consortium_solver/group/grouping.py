@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from consortium_solver.clock import Clock
+from consortium_solver.clock import Clock, interrupted
 from consortium_solver.domain import (
     Consortium,
     GroupingResult,
@@ -256,6 +256,7 @@ class _Grouping:
             rounds=tuple(tuple(r) for r in rounds) if options.rounds > 1 else None,
             ineligible=tuple(self.ineligible),
             note=note,
+            interrupted=interrupted(),
         )
 
 

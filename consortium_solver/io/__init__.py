@@ -1,7 +1,7 @@
 """Files in and out: pools (JSON, CSV, XLSX), result documents for people (CSV, XLSX, Markdown,
 HTML), and writes that never leave a half-written file."""
 
-from consortium_solver.io.atomic import atomic_write_bytes, atomic_write_text
+from consortium_solver.io.atomic import atomic_write_bytes, atomic_write_text, check_writable
 from consortium_solver.io.pools import (
     POOL_COLUMNS,
     pool_from_json_data,
@@ -15,6 +15,7 @@ from consortium_solver.io.pools import (
 from consortium_solver.io.reports import (
     GROUPING_WRITERS,
     RESULT_WRITERS,
+    check_output,
     output_writer,
     write_grouping,
     write_result,
@@ -27,6 +28,8 @@ __all__ = [
     "RESULT_WRITERS",
     "atomic_write_bytes",
     "atomic_write_text",
+    "check_output",
+    "check_writable",
     "csv_text",
     "output_writer",
     "pool_from_json_data",

@@ -18,7 +18,10 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     path = Path(path)
     if not path.parent.is_dir():
         raise InputError("no such folder for the output file", source=str(path))
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise InputError(f"cannot write here: {exc.strerror}", source=str(path)) from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -27,6 +30,28 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"cannot write here: {exc.strerror}", source=str(path)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def check_writable(path: Path) -> None:
+    """An input error now, before any work, if ``path`` cannot be written later: its folder missing,
+    the path a folder, or a place no file can be made in (``/proc``, a read-only disk) — found by
+    making and removing a temporary file beside it, as the real write will."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError("a folder, not a file to write", source=str(path))
+    if path.exists() and not path.is_file():
+        raise InputError("not a regular file to write (a pipe or a device)", source=str(path))
+    if not path.parent.is_dir():
+        raise InputError("no such folder for the output file", source=str(path))
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise InputError(f"cannot write here: {exc.strerror}", source=str(path)) from None
+    os.close(fd)
+    Path(tmp).unlink(missing_ok=True)

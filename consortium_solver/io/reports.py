@@ -21,7 +21,7 @@ from consortium_solver.domain import (
     Term,
 )
 from consortium_solver.errors import InputError
-from consortium_solver.io.atomic import atomic_write_bytes
+from consortium_solver.io.atomic import atomic_write_bytes, check_writable
 from consortium_solver.io.tables import Cell, csv_text, visible_controls, workbook_bytes
 
 MEMBER_COLUMNS = (
@@ -310,6 +310,13 @@ def output_writer(path: str | Path, writers: dict[str, Writer[R]], what: str) ->
             f"cannot write a {what} as {suffix or '(none)'!r}; use {known}", source=str(path)
         )
     return writers[suffix]
+
+
+def check_output(path: str | Path, writers: dict[str, Writer[R]], what: str) -> None:
+    """Before any work: the suffix has a writer and the file can be written (see
+    :func:`~consortium_solver.io.atomic.check_writable`)."""
+    output_writer(path, writers, what)
+    check_writable(Path(path))
 
 
 def _write(

@@ -46,12 +46,13 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
     return buffer.getvalue()
 
 
-def _append(sheet: Any, row: Sequence[Cell]) -> None:
-    """A row whose text cells are stored as text (never as a formula), controls made visible."""
-    sheet.append([visible_controls(c) if isinstance(c, str) else c for c in row])
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
+def _append(sheet: Any, number: int, row: Sequence[Cell]) -> None:
+    """Row ``number``: text cells stored as text (never as a formula), controls made visible."""
+    values = [visible_controls(c) if isinstance(c, str) else c for c in row]
+    sheet.append(values)
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str):
+            sheet.cell(row=number, column=column).data_type = "s"
 
 
 def style_header(sheet: Any) -> None:
@@ -75,10 +76,9 @@ def workbook_bytes(sheets: Sequence[Sheet], *, for_print: bool = False) -> bytes
     workbook.remove(workbook.active)
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title)
-        if header is not None:
-            _append(sheet, list(header))
-        for row in rows:
-            _append(sheet, list(row))
+        table = ([header] if header is not None else []) + list(rows)
+        for number, row in enumerate(table, start=1):
+            _append(sheet, number, list(row))
         if header is not None:
             style_header(sheet)
             if for_print:
