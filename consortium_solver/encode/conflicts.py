@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 from consortium_solver.domain import Organisation, Status
 from consortium_solver.encode.model import SelectionModel
 from consortium_solver.encode.rules import encode_rule
-from consortium_solver.encode.runner import STATUS, SolveLimits, configure
+from consortium_solver.encode.runner import STATUS, SolveLimits, configure, run_solver
 from consortium_solver.rules import AnyRule
 
 
@@ -43,7 +43,7 @@ def minimal_conflict(
         m.model.add_assumptions([literal[r] for r in active])
         solver = cp_model.CpSolver()
         configure(solver, budget.next_solve())
-        status = STATUS[solver.solve(m.model)]
+        status = STATUS[run_solver(solver, m.model)]
         budget.spent(solver.deterministic_time)
         if status is not Status.INFEASIBLE:
             return status, active

@@ -18,7 +18,7 @@ from ortools.sat.python import cp_model
 from consortium_solver.domain import Status
 from consortium_solver.encode.model import SelectionModel
 from consortium_solver.encode.rules import encode_rule
-from consortium_solver.encode.runner import STATUS, SolveLimits, configure
+from consortium_solver.encode.runner import STATUS, SolveLimits, configure, run_solver
 from consortium_solver.encode.terms import encode_objective
 from consortium_solver.rules import Mode, Problem
 
@@ -100,7 +100,7 @@ def partition_exact(
     def run() -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
         solver = cp_model.CpSolver()
         configure(solver, limits)
-        return solver, solver.solve(model)
+        return solver, run_solver(solver, model)
 
     placed = cp_model.LinearExpr.sum([x for m in p.selections for x in m.x.values()])
     phases: list[cp_model.LinearExprT] = [placed]

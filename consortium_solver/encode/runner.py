@@ -96,12 +96,20 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         )
 
 
+def run_solver(
+    solver: cp_model.CpSolver, model: cp_model.CpModel, watcher: _Watcher | None = None
+) -> Any:
+    """``solver.solve``, stopped by Ctrl-C (``consortium_solver.clock``): it runs in a helper thread
+    while the main thread waits, because Python runs a signal handler only in the main thread
+    between bytecodes, never while it is inside the solver's C++ — a Ctrl-C would otherwise wait
+    for the whole time limit. Every CP-SAT solve of the package goes through here."""
+    with on_interrupt(solver.stop_search):
+        return _solve_in_thread(solver, model, watcher)
+
+
 def _solve_in_thread(
     solver: cp_model.CpSolver, model: cp_model.CpModel, watcher: _Watcher | None
 ) -> Any:
-    """``solver.solve`` in a helper thread while the main thread waits: Python runs a signal
-    handler only in the main thread between bytecodes, never while it is inside the solver's C++,
-    so a Ctrl-C would otherwise wait for the whole time limit."""
     outcome: dict[str, Any] = {}
 
     def run() -> None:
@@ -129,8 +137,7 @@ def solve(m: SelectionModel, limits: SolveLimits, progress: Progress | None = No
         solver.best_bound_callback = lambda bound: progress(
             time.perf_counter() - start, None, bound
         )
-    with on_interrupt(solver.stop_search):
-        status = _solve_in_thread(solver, m.model, watcher)
+    status = run_solver(solver, m.model, watcher)
     if status == cp_model.MODEL_INVALID:  # a bug in the encoder, never the user's fault
         raise RuntimeError(f"CP-SAT rejected the model: {m.model.validate()}")
     mapped = STATUS[status]

@@ -16,12 +16,7 @@ def atomic_write_text(path: Path, text: str) -> None:
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write a file completely or not at all: a temporary file beside it, then a rename."""
     path = Path(path)
-    if not path.parent.is_dir():
-        raise InputError("no such folder for the output file", source=str(path))
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise InputError(f"cannot write here: {exc.strerror}", source=str(path)) from None
+    fd, tmp = _temporary_beside(path)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -47,11 +42,16 @@ def check_writable(path: Path) -> None:
         raise InputError("a folder, not a file to write", source=str(path))
     if path.exists() and not path.is_file():
         raise InputError("not a regular file to write (a pipe or a device)", source=str(path))
+    fd, tmp = _temporary_beside(path)
+    os.close(fd)
+    Path(tmp).unlink(missing_ok=True)
+
+
+def _temporary_beside(path: Path) -> tuple[int, str]:
+    """A new temporary file in the target's folder (descriptor, name), or an input error."""
     if not path.parent.is_dir():
         raise InputError("no such folder for the output file", source=str(path))
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
         raise InputError(f"cannot write here: {exc.strerror}", source=str(path)) from None
-    os.close(fd)
-    Path(tmp).unlink(missing_ok=True)

@@ -13,6 +13,7 @@ import time
 
 import numpy as np
 
+from consortium_solver.clock import interrupted
 from consortium_solver.mdgp.reader import MdgpInstance, mdgp_value
 
 PROFILES = ("extreme", "balanced", "random", "random")
@@ -91,7 +92,7 @@ class TabuSearch:
             iteration += 1
             if max_iterations is not None and iteration > max_iterations:
                 break
-            if iteration % 32 == 0 and time.perf_counter() >= deadline:
+            if iteration % 32 == 0 and (time.perf_counter() >= deadline or interrupted()):
                 break
             move_gain, swap_gain = walk.gains(tabu_until > iteration, best_value)
             mi, mh = divmod(int(np.argmax(move_gain)), self.g)
