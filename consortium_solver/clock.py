@@ -20,9 +20,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-# Steps of deterministic work per second of --time-limit: about what one annealing step of the
-# grouping search costs on this project's reference machine (benchmarks/limits.py).
-STEPS_PER_SECOND = 20_000
+# Steps of deterministic work per second of --time-limit: a nominal rate, about the grouping
+# annealing's on one round of 1,000 organisations on a 2-core machine. Several rounds cost more per
+# step, so there a deterministic run takes longer than its limit in wall time.
+STEPS_PER_SECOND = 10_000
 
 _interrupted = threading.Event()
 _on_interrupt: list[Callable[[], None]] = []
