@@ -4,6 +4,7 @@
 parser of option text, :mod:`.render` what people see; each command is a module of its own.
 """
 
+# ruff: noqa: I001 (the commands are imported in the order of `consortium --help`)
 import signal
 import sys
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import typer
 
 # Commands in the order of `consortium --help`.
-from consortium_solver.cli import bench, build, calls, check, generate, group, schema
+from consortium_solver.cli import check, build, group, exchange, calls, generate, bench, schema
 from consortium_solver.cli.app import app
 from consortium_solver.clock import interrupt, interrupted, reset_interrupt
 
@@ -50,4 +51,15 @@ def _on_sigint(_signum: int, _frame: object) -> None:
     interrupt()
 
 
-__all__ = ["app", "bench", "build", "calls", "check", "generate", "group", "main", "schema"]
+__all__ = [
+    "app",
+    "bench",
+    "build",
+    "calls",
+    "check",
+    "exchange",
+    "generate",
+    "group",
+    "main",
+    "schema",
+]

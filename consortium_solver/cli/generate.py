@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,11 +13,27 @@ from consortium_solver.cli.app import app, guarded
 from consortium_solver.cli.options import split_list
 from consortium_solver.errors import InputError
 
+PoolKind = StrEnum("PoolKind", ["consortium", "exchange"])
+
 
 @app.command("generate")
 @guarded
 def generate_command(
     n: Annotated[int, typer.Option("--n", help="number of organisations")],
+    kind: Annotated[
+        PoolKind,
+        typer.Option(
+            "--kind",
+            help="consortium: organisations for build and group; exchange: ClusterXchange"
+            " participants with partnerships and budgets, for `consortium exchange`",
+        ),
+    ] = PoolKind.consortium,
+    partnerships: Annotated[
+        int, typer.Option("--partnerships", min=1, help="exchange pools: partnerships")
+    ] = 12,
+    budgets: Annotated[
+        bool, typer.Option("--budgets/--no-budgets", help="exchange pools: binding budgets")
+    ] = True,
     seed: Annotated[int, typer.Option("--seed", help="random seed; same arguments, same pool")] = 0,
     countries: Annotated[
         str | None,
@@ -53,6 +70,9 @@ def generate_command(
     from consortium_solver.generate import generate_pool
     from consortium_solver.io import pool_to_json, write_pool
 
+    if kind is PoolKind.exchange:
+        _exchange_pool(n, seed, partnerships, budgets, name, out)
+        return
     if out is not None and out.suffix.lower() not in (".json", ".csv", ".xlsx"):
         raise InputError("use .json, .csv or .xlsx", field="--out", value=str(out))
     try:
@@ -75,3 +95,27 @@ def generate_command(
     else:
         write_pool(pool, out)
         sys.stderr.write(f"wrote {len(pool)} organisations to {out}\n")
+
+
+def _exchange_pool(
+    n: int, seed: int, partnerships: int, budgets: bool, name: str | None, out: Path | None
+) -> None:
+    from consortium_solver.generate_exchange import generate_exchange_pool
+    from consortium_solver.io import atomic_write_text, check_writable
+
+    if out is not None:
+        if out.suffix.lower() != ".json":
+            raise InputError("an exchange pool is written as .json", field="--out", value=str(out))
+        check_writable(out)
+    try:
+        pool = generate_exchange_pool(
+            n, seed, partnerships=partnerships, budgets=budgets, name=name
+        )
+    except InputError as exc:
+        raise InputError(exc.message, field="--" + (exc.field or ""), value=exc.value) from None
+    text = pool.model_dump_json(indent=2, exclude_none=True) + "\n"
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        atomic_write_text(out, text)
+        sys.stderr.write(f"wrote {len(pool.participants)} participants to {out}\n")

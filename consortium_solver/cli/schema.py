@@ -11,7 +11,14 @@ import typer
 from pydantic import BaseModel
 
 from consortium_solver.cli.app import app, guarded
-from consortium_solver.domain import Assessment, BuildResult, GroupingResult, Pool
+from consortium_solver.domain import (
+    Assessment,
+    BuildResult,
+    ExchangeResult,
+    GroupingResult,
+    Pool,
+)
+from consortium_solver.domain.exchanges import ExchangePool
 from consortium_solver.rules import Call
 
 
@@ -21,6 +28,8 @@ class SchemaName(StrEnum):
     grouping = "grouping"
     call = "call"
     check = "check"
+    exchange_pool = "exchange-pool"
+    plan = "plan"
 
 
 SCHEMAS: dict[SchemaName, type[BaseModel]] = {
@@ -29,6 +38,8 @@ SCHEMAS: dict[SchemaName, type[BaseModel]] = {
     SchemaName.grouping: GroupingResult,
     SchemaName.call: Call,
     SchemaName.check: Assessment,
+    SchemaName.exchange_pool: ExchangePool,
+    SchemaName.plan: ExchangeResult,
 }
 
 
@@ -38,6 +49,6 @@ def schema_command(
     name: Annotated[SchemaName, typer.Argument(help="which document")],
 ) -> None:
     """Print the JSON Schema of a file format: pool, result (of build), grouping (of group), call
-    (model) or check (verdict)."""
+    (model), check (verdict), exchange-pool or plan (of exchange)."""
     schema = SCHEMAS[name].model_json_schema()
     sys.stdout.write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")

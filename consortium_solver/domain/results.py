@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from consortium_solver.domain.exchanges import Exchange
 from consortium_solver.domain.organisations import FROZEN
 
 # progress(elapsed seconds, best objective or None, best bound or None), in score units: how every
@@ -176,3 +177,27 @@ class MdgpResult(Result):
     """Research mode (maximally diverse grouping): groups of element numbers; nobody unassigned."""
 
     unassigned: tuple[str, ...] = ()
+
+
+class ExchangeResult(BaseModel):
+    """``consortium exchange``: a programme of exchanges, the value it reaches, each partnership's
+    spending, and the visitors left without a host."""
+
+    model_config = FROZEN
+
+    scheme: str
+    pool: str
+    status: Status
+    objective: float | None
+    bound: float | None
+    wall_time_s: float
+    seed: int
+    workers: int
+    exchanges: tuple[Exchange, ...] = ()
+    spending: dict[str, float] = Field(default_factory=dict)
+    unplaced: tuple[str, ...] = ()
+    note: str | None = None
+    interrupted: bool = False
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2, exclude_none=True)

@@ -116,6 +116,21 @@ def competences() -> dict[str, str]:
     return {row["id"]: row["name"] for row in _read_csv("competences.csv")}
 
 
+@cache
+def region_points() -> dict[str, tuple[float, float]]:
+    """NUTS-2 code -> a representative point (latitude, longitude; WGS84): the GISCO label point of
+    NUTS 2021, else of 2024, else Eurostat's Nuts2json point of 2016 (a code of 2013 alone has
+    none). Used for distances between organisations that give no coordinates of their own."""
+    order = {"2021": 0, "2024": 1, "2016": 2}
+    out: dict[str, tuple[int, float, float]] = {}
+    for row in _read_csv("compiled_nuts2_points_2016_2021_2024.csv"):
+        rank = order[row["nuts_version"]]
+        code = row["nuts_code"]
+        if code not in out or rank < out[code][0]:
+            out[code] = (rank, float(row["lat"]), float(row["lon"]))
+    return {code: (lat, lon) for code, (_, lat, lon) in out.items()}
+
+
 def normalise_country(code: str) -> str:
     """Upper-case a country code and map Eurostat's EL and UK to ISO's GR and GB."""
     code = code.strip().upper()

@@ -35,6 +35,8 @@ def packaged_calls() -> dict[str, str]:
     for entry in sorted(_models_dir().iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
             data = tomllib.loads(entry.read_text(encoding="utf-8"))
+            if data.get("kind") == "exchange_scheme":
+                continue  # an exchange scheme (rules/scheme.py), not a call
             out[str(data.get("id", entry.name))] = entry.name
     return out
 

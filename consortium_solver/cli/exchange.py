@@ -1,0 +1,170 @@
+"""``consortium exchange``: a ClusterXchange programme planned — visitors to hosts across borders,
+within capacities and budgets; ``consortium check-exchange``: a plan judged rule by rule."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from consortium_solver.cli import options as opt
+from consortium_solver.cli.app import app, guarded, stdout
+from consortium_solver.cli.render import plain
+from consortium_solver.domain import ExchangeResult
+from consortium_solver.domain.exchanges import ExchangePool
+from consortium_solver.errors import InputError
+from consortium_solver.exchange import ExchangeOptions, plan_exchanges
+from consortium_solver.io.exchanges import (
+    check_plan_output,
+    read_exchange_pool,
+    read_plan,
+    write_plan,
+)
+from consortium_solver.rules.scheme import DEFAULT_SCHEME, load_scheme
+from consortium_solver.validate.exchanges import check_plan
+
+SchemeOption = Annotated[
+    str,
+    typer.Option("--scheme", help="exchange scheme: a packaged name or a .toml file"),
+]
+CeilingsOption = Annotated[
+    Path | None,
+    typer.Option("--ceilings", help="lump-sum ceilings per host country: a CSV country,eur"),
+]
+
+
+def _pairs(values: list[str] | None, option: str) -> list[tuple[str, str]]:
+    """``--include visitor:host`` (repeatable; ids may hold spaces, not a colon)."""
+    out = []
+    for value in values or []:
+        visitor, sep, host = value.partition(":")
+        if not sep or not visitor.strip() or not host.strip() or ":" in host:
+            raise InputError("expected visitor:host", field=option, value=value)
+        out.append((visitor.strip(), host.strip()))
+    return out
+
+
+@app.command("exchange")
+@guarded
+def exchange_command(
+    pool: Annotated[Path, typer.Argument(help="exchange pool (.json)")],
+    scheme: SchemeOption = DEFAULT_SCHEME,
+    ceilings: CeilingsOption = None,
+    include: Annotated[
+        list[str] | None,
+        typer.Option("--include", "-i", help="visitor:host that must be an exchange (repeat)"),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", "-x", help="visitor:host that must not be one (repeat)"),
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", min=0.1, help="seconds for the whole run")
+    ] = 60.0,
+    seed: opt.SeedOption = 0,
+    workers: opt.WorkersOption = 2,
+    deterministic: opt.DeterministicOption = False,
+    as_json: opt.JsonOption = False,
+    out: Annotated[
+        list[Path] | None, typer.Option("--out", "-o", help="write .json .csv .xlsx (repeat)")
+    ] = None,
+) -> None:
+    """Plan the most valuable programme of ClusterXchange exchanges.
+
+    Each visitor at most once, each host within its capacity, each partnership within its budget,
+    every rule of the scheme met.
+
+    Exit 0 when a plan is found, 1 when none is (the reason is given), 2 on bad input.
+    """
+    for path in out or []:
+        check_plan_output(path)
+    the_pool, the_scheme = read_exchange_pool(pool), load_scheme(scheme, ceilings)
+    options = ExchangeOptions(
+        include=_pairs(include, "--include"),
+        exclude=_pairs(exclude, "--exclude"),
+        time_limit=time_limit,
+        deterministic=deterministic,
+        seed=seed,
+        workers=workers,
+    )
+    result = plan_exchanges(the_pool, the_scheme, options)
+    if as_json:
+        sys.stdout.write(result.to_json() + "\n")
+    else:
+        render_plan(stdout(), the_pool, result)
+    for path in out or []:
+        write_plan(result, the_pool, path)
+    if result.exchanges:
+        raise typer.Exit(0)
+    if result.interrupted:
+        sys.stderr.write("interrupted before any plan was found\n")
+        raise typer.Exit(130)
+    raise typer.Exit(1)
+
+
+@app.command("check-exchange")
+@guarded
+def check_exchange_command(
+    pool: Annotated[Path, typer.Argument(help="exchange pool (.json)")],
+    plan: Annotated[Path, typer.Argument(help="plan (.json, as `consortium exchange` writes)")],
+    scheme: SchemeOption = DEFAULT_SCHEME,
+    ceilings: CeilingsOption = None,
+) -> None:
+    """Judge a plan of exchanges rule by rule.
+
+    Every rule of the scheme per exchange and per programme, lump sums and distances recomputed,
+    budgets summed. Exit 0 when it meets them all, 1 when not, 2 on bad input."""
+    the_pool, the_scheme = read_exchange_pool(pool), load_scheme(scheme, ceilings)
+    verdict = check_plan(the_pool, the_scheme, read_plan(plan))
+    console = stdout()
+    for problem in verdict.problems:
+        console.print(f"[red]✗[/] {plain(problem)}")
+    spent = ", ".join(f"{plain(k)} EUR {v:g}" for k, v in verdict.spending.items())
+    state = "[bold green]valid[/]" if verdict.valid else "[bold red]not valid[/]"
+    console.print(f"{state} · value {verdict.value:g} · spent: {spent}")
+    raise typer.Exit(0 if verdict.valid else 1)
+
+
+def render_plan(console: Console, pool: ExchangePool, result: ExchangeResult) -> None:
+    """Per partnership: its visitors, their hosts, distances, lump sums and the budget left."""
+    by_partnership = Counter(ex.partnership for ex in result.exchanges)
+    for partnership in pool.partnerships:
+        if not by_partnership[partnership.id]:
+            continue
+        spent = result.spending.get(partnership.id, 0.0)
+        left = "" if partnership.budget is None else f" · left EUR {partnership.budget - spent:g}"
+        table = Table(
+            title=f"{plain(partnership.name)} ({plain(partnership.id)}) · spent EUR {spent:g}{left}",
+            title_justify="left",
+        )
+        for column in ("visitor", "country", "host", "country", "days", "km", "EUR"):
+            justify = "right" if column in ("days", "km", "EUR") else "left"
+            table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        for ex in result.exchanges:
+            if ex.partnership != partnership.id:
+                continue
+            visitor, host = pool.by_id[ex.visitor], pool.by_id[ex.host]
+            table.add_row(
+                plain(visitor.name),
+                visitor.country,
+                plain(host.name),
+                host.country,
+                str(ex.working_days),
+                f"{ex.distance_km:,.0f}",
+                f"{ex.lump_sum:g}",
+            )
+        console.print(table)
+    line = f"[bold]{result.status.value}[/] · {len(result.exchanges)} exchanges"
+    if result.objective is not None:
+        line += f" · value {result.objective:g}"
+    if result.bound is not None:
+        line += f" · bound {result.bound:g}"
+    line += f" · {len(result.unplaced)} visitors without a host · {result.wall_time_s:g} s"
+    console.print(line + (" · [bold red]interrupted[/]" if result.interrupted else ""))
+    if result.note:
+        console.print(f"[bold red]{plain(result.note)}[/]")

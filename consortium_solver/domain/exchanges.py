@@ -1,0 +1,211 @@
+"""ClusterXchange as data: participants (an organisation with its role in the scheme), the
+partnerships that manage them and pay the lump sums, an exchange pool, and a plan of exchanges.
+
+The scheme's facts (who may visit or host, durations, lump sums, distances) are summarised with their
+sources in the scheme model, ``models/clusterxchange-2020.toml``; this module only holds the data.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import StrEnum
+from functools import cached_property
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
+
+from consortium_solver import reference
+from consortium_solver.domain.organisations import FROZEN, RegionCategory, Tag, Text
+from consortium_solver.errors import InputError
+
+
+class Role(StrEnum):
+    """What a participant does in the scheme."""
+
+    VISITOR = "visitor"
+    HOST = "host"
+    BOTH = "both"
+
+
+class ParticipantType(StrEnum):
+    """Who may take part (ECCP, "How can I participate"; some partnerships admit the last three as
+    hosts only)."""
+
+    CLUSTER = "cluster_organisation"
+    BUSINESS_NETWORK = "business_network_organisation"
+    SCALING_UP = "scaling_up_support_organisation"
+    SME = "sme"
+    TRAINING = "training_provider"
+    LARGE_COMPANY = "large_company"
+    PUBLIC_AUTHORITY = "public_authority"
+
+
+class Participant(BaseModel):
+    """An organisation registered for ClusterXchange, as visitor, host or both."""
+
+    model_config = FROZEN
+
+    id: Text
+    name: Text
+    country: str
+    nuts2: str | None = None
+    lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)] | None = None
+    lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)] | None = None
+    participant_type: ParticipantType
+    role: Role
+    partnership: Text = Field(description="id of the partnership that manages this participant")
+    sectors: tuple[Tag, ...] = ()
+    offers: tuple[Tag, ...] = Field(default=(), description="topics a host offers")
+    seeks: tuple[Tag, ...] = Field(default=(), description="topics a visitor seeks")
+    capacity: int = Field(default=1, ge=0, le=1_000, description="visits a host can take in all")
+    working_days: int = Field(default=5, ge=1, le=60, description="a visitor's stay, working days")
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _known_country(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        code = reference.normalise_country(value)
+        if code not in reference.countries():
+            raise ValueError(f"unknown country code {value!r} (expected ISO 3166-1 alpha-2)")
+        return code
+
+    @field_validator("nuts2", mode="before")
+    @classmethod
+    def _known_region(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str):
+            return value
+        code = value.strip().upper()
+        region = reference.regions().get(code)
+        if region is None:
+            raise ValueError(f"unknown NUTS-2 code {value!r}")
+        country = info.data.get("country")
+        if country is not None and region.country != country:
+            raise ValueError(f"NUTS-2 region {code} lies in {region.country}, not in {country}")
+        return code
+
+    @field_validator("sectors", mode="after")
+    @classmethod
+    def _known_sectors(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for sector in value:
+            if sector not in reference.sectors():
+                raise ValueError(f"unknown sector {sector!r} (see `consortium sectors`)")
+        return value
+
+    @model_validator(mode="after")
+    def _located(self) -> Participant:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give both lat and lon, or neither")
+        if self.lat is None and (self.nuts2 is None or self.nuts2 not in reference.region_points()):
+            raise ValueError(
+                "a participant needs lat and lon, or a NUTS-2 code of 2016, 2021 or 2024 (its"
+                " region's point is used for distances)"
+            )
+        return self
+
+    @property
+    def point(self) -> tuple[float, float]:
+        """Where the participant is (its own coordinates, else its NUTS-2 region's point)."""
+        if self.lat is not None and self.lon is not None:
+            return self.lat, self.lon
+        assert self.nuts2 is not None
+        return reference.region_points()[self.nuts2]
+
+    @property
+    def region_category(self) -> RegionCategory:
+        region = reference.regions().get(self.nuts2) if self.nuts2 else None
+        if region is None or region.category is None:
+            return RegionCategory.UNCLASSIFIED
+        return RegionCategory(region.category)
+
+    @property
+    def visits(self) -> bool:
+        return self.role in (Role.VISITOR, Role.BOTH)
+
+    @property
+    def hosts(self) -> bool:
+        return self.role in (Role.HOST, Role.BOTH)
+
+
+class Partnership(BaseModel):
+    """A European Strategic Cluster Partnership running the scheme: it pays its visitors' lump sums
+    from its budget (none: no limit)."""
+
+    model_config = FROZEN
+
+    id: Text
+    name: Text
+    budget: Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False)] | None = None
+
+
+class ExchangePool(BaseModel):
+    """The participants of a programme and the partnerships that manage them."""
+
+    model_config = FROZEN
+
+    name: Text
+    partnerships: tuple[Partnership, ...] = Field(min_length=1)
+    participants: tuple[Participant, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ExchangePool:
+        ids = [p.id for p in self.partnerships]
+        if len(set(ids)) != len(ids):
+            raise ValueError("partnership ids must be unique")
+        seen: set[str] = set()
+        for k, participant in enumerate(self.participants):
+            if participant.id in seen:
+                raise ValueError(
+                    f"duplicate participant id {participant.id!r} at participants[{k}]"
+                )
+            seen.add(participant.id)
+            if participant.partnership not in ids:
+                raise ValueError(
+                    f"participants[{k}] ({participant.id!r}): unknown partnership"
+                    f" {participant.partnership!r} (known: {', '.join(ids)})"
+                )
+        return self
+
+    @cached_property
+    def by_id(self) -> dict[str, Participant]:
+        return {p.id: p for p in self.participants}
+
+    @cached_property
+    def partnership_by_id(self) -> dict[str, Partnership]:
+        return {p.id: p for p in self.partnerships}
+
+    def require(self, participant_id: str, option: str) -> Participant:
+        found = self.by_id.get(participant_id)
+        if found is None:
+            raise InputError(
+                f"no participant with this id in pool {self.name!r}",
+                field=option,
+                value=participant_id,
+            )
+        return found
+
+
+class Exchange(BaseModel):
+    """One stay of a visitor at a host, and what the scheme pays for it."""
+
+    model_config = FROZEN
+
+    visitor: str
+    host: str
+    working_days: int
+    distance_km: float
+    lump_sum: float
+    partnership: str = Field(description="the visitor's partnership, which pays and counts it")
+    value: float = 0.0
+
+
+def great_circle_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Distance along the Earth's surface (haversine, mean radius 6,371 km), rounded to 0.1 km."""
+    lat1, lon1, lat2, lon2 = (math.radians(v) for v in (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return round(2 * 6371.0 * math.asin(min(1.0, math.sqrt(h))), 1)

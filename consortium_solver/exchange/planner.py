@@ -1,0 +1,312 @@
+"""Planning a programme of exchanges: the candidate edges computed at once with numpy (eligibility,
+distances, lump sums, values), then the most valuable matching — by min-cost flow when no budget is
+set (optimal in polynomial time), else by CP-SAT on each visitor's best ``CANDIDATES`` hosts, hinted
+by the flow's matching, whose value is also the bound (budgets only take value away).
+
+The plan is judged by the independent validator; a plan it rejects is a bug.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from consortium_solver.clock import interrupted
+from consortium_solver.domain import LAGGING, ExchangeResult, Status
+from consortium_solver.domain.exchanges import Exchange, ExchangePool, Participant
+from consortium_solver.encode import SolveLimits
+from consortium_solver.encode.exchanges import Edges, cpsat_matching, flow_matching
+from consortium_solver.errors import InternalError
+from consortium_solver.rules.scheme import Scheme
+from consortium_solver.validate.exchanges import check_plan, exchange_problems
+
+SCALE = 1000  # values in thousandths for the integer solvers
+# Above this many candidate edges CP-SAT looks at each visitor's CANDIDATES most valuable hosts only
+# (2,000 visitors and 1,000 hosts make 2 million edges); below it, at all of them.
+MAX_EDGES, CANDIDATES = 200_000, 40
+EARTH_KM = 6371.0
+
+
+@dataclass
+class ExchangeOptions:
+    include: Sequence[tuple[str, str]] = ()
+    exclude: Sequence[tuple[str, str]] = ()
+    time_limit: float = 60.0
+    deterministic: bool = False
+    seed: int = 0
+    workers: int = 2
+
+
+def plan_exchanges(
+    pool: ExchangePool, scheme: Scheme, options: ExchangeOptions | None = None
+) -> ExchangeResult:
+    """The most valuable programme of exchanges of the pool under the scheme.
+
+    Raises:
+        InputError: an included or excluded pair names an unknown participant.
+        InternalError: the validator rejects the plan.
+    """
+    options = options or ExchangeOptions()
+    start = time.perf_counter()
+    for option, pairs in (("--include", options.include), ("--exclude", options.exclude)):
+        for v, h in pairs:
+            pool.require(v, option)
+            pool.require(h, option)
+    candidates = _Candidates(pool, scheme)
+    edges = candidates.edges(options.exclude)
+    position = candidates.positions(edges)
+    refused = [_why_not(scheme, pool, v, h, options.exclude) for v, h in options.include]
+    refused = [
+        why for (v, h), why in zip(options.include, refused, strict=True) if (v, h) not in position
+    ]
+    if refused:
+        return _result(
+            pool, scheme, options, start, Status.INFEASIBLE, [], None, note="; ".join(refused)
+        )
+    forced = [position[pair] for pair in options.include]
+    flow = flow_matching(edges, len(candidates.visitors), candidates.capacities)
+    budgets = [None if p.budget is None else round(p.budget * 100) for p in pool.partnerships]
+    if all(b is None for b in budgets) and not forced:
+        return _result(
+            pool,
+            scheme,
+            options,
+            start,
+            Status.OPTIMAL,
+            candidates.exchanges(edges, flow.chosen),
+            flow.bound,
+        )
+    if len(edges) > MAX_EDGES:
+        kept = candidates.best_per_visitor(edges, CANDIDATES, keep=[*flow.chosen, *forced])
+    else:
+        kept = np.arange(len(edges))
+    sub = candidates.subset(edges, kept)
+    index = {int(k): i for i, k in enumerate(kept)}
+    limits = SolveLimits.of(
+        max(0.1, options.time_limit - (time.perf_counter() - start)),
+        options.deterministic,
+        options.workers,
+        options.seed,
+    )
+    found = cpsat_matching(
+        sub,
+        len(candidates.visitors),
+        candidates.capacities,
+        budgets,
+        limits,
+        hint=[index[k] for k in flow.chosen],
+        forced=[index[k] for k in forced],
+    )
+    if found.objective is None:
+        status = Status.INFEASIBLE if found.status is Status.INFEASIBLE else Status.UNKNOWN
+        return _result(pool, scheme, options, start, status, [], None)
+    # Optimal over all candidates only when the pruned optimum reaches the budget-free bound, or
+    # nothing was pruned.
+    whole = len(kept) == len(edges) or found.objective == flow.objective
+    status = Status.OPTIMAL if found.status is Status.OPTIMAL and whole else Status.FEASIBLE
+    chosen = [int(kept[i]) for i in found.chosen]
+    bound = flow.bound if flow.bound is not None else None
+    if found.status is Status.OPTIMAL and len(kept) == len(edges):
+        bound = found.bound
+    return _result(pool, scheme, options, start, status, candidates.exchanges(edges, chosen), bound)
+
+
+class _Candidates:
+    """Every eligible (visitor, host) pair with its distance, lump sum and value, as arrays."""
+
+    def __init__(self, pool: ExchangePool, scheme: Scheme) -> None:
+        self.pool, self.scheme = pool, scheme
+        allowed = scheme.countries_allowed()
+        self.visitors = [p for p in pool.participants if _may_visit(scheme, p)]
+        self.hosts = [
+            p
+            for p in pool.participants
+            if p.hosts
+            and p.participant_type in scheme.host_types
+            and p.country in allowed
+            and p.capacity > 0
+        ]
+        self.capacities = np.array([h.capacity for h in self.hosts], dtype=np.int64)
+        self.payer_index = {p.id: i for i, p in enumerate(pool.partnerships)}
+
+    def edges(self, exclude: Sequence[tuple[str, str]] = ()) -> EdgeTable:
+        return EdgeTable.of(self, set(exclude))
+
+    def positions(self, edges: EdgeTable) -> dict[tuple[str, str], int]:
+        """(visitor id, host id) -> the edge's position in ``edges``."""
+        return {
+            (self.visitors[a].id, self.hosts[b].id): k
+            for k, (a, b) in enumerate(zip(edges.visitor, edges.host, strict=True))
+        }
+
+    def best_per_visitor(self, edges: EdgeTable, k: int, keep: list[int]) -> np.ndarray:
+        order = np.lexsort((-edges.value, edges.visitor))
+        first = np.r_[0, np.flatnonzero(np.diff(edges.visitor[order])) + 1]
+        rank = np.arange(len(order)) - np.repeat(first, np.diff(np.r_[first, len(order)]))
+        chosen = set(order[rank < k].tolist()) | set(keep)
+        return np.array(sorted(chosen), dtype=np.int64)
+
+    def subset(self, edges: EdgeTable, kept: np.ndarray) -> EdgeTable:
+        return EdgeTable(
+            edges.visitor[kept],
+            edges.host[kept],
+            edges.value[kept],
+            edges.lump[kept],
+            edges.payer[kept],
+            edges.km[kept],
+            edges.euros[kept],
+        )
+
+    def exchanges(self, edges: EdgeTable, chosen: Sequence[int]) -> list[Exchange]:
+        out = []
+        for k in sorted(chosen, key=lambda k: (int(edges.visitor[k]), int(edges.host[k]))):
+            visitor, host = self.visitors[int(edges.visitor[k])], self.hosts[int(edges.host[k])]
+            out.append(
+                Exchange(
+                    visitor=visitor.id,
+                    host=host.id,
+                    working_days=visitor.working_days,
+                    distance_km=float(edges.km[k]),
+                    lump_sum=float(edges.euros[k]),
+                    partnership=visitor.partnership,
+                )
+            )
+        return out
+
+
+@dataclass(frozen=True)
+class EdgeTable(Edges):
+    """The candidate edges, with each one's distance (km) and lump sum (EUR) for the plan."""
+
+    km: np.ndarray
+    euros: np.ndarray
+
+    @classmethod
+    def of(cls, c: _Candidates, exclude: set[tuple[str, str]]) -> EdgeTable:
+        scheme, w = c.scheme, c.scheme.objective
+        vs, hs = c.visitors, c.hosts
+        if not vs or not hs:
+            empty = np.zeros(0, dtype=np.int64)
+            return cls(empty, empty, empty, empty, empty, np.zeros(0), np.zeros(0))
+        vc = np.array([v.country for v in vs])
+        hc = np.array([h.country for h in hs])
+        ok = vc[:, None] != hc[None, :]
+        vid = {v.id: a for a, v in enumerate(vs)}
+        hid = {h.id: b for b, h in enumerate(hs)}
+        for visitor_id, host_id in exclude:
+            if visitor_id in vid and host_id in hid:
+                ok[vid[visitor_id], hid[host_id]] = False
+        for row, person in enumerate(vs):  # a participant never visits itself
+            if person.id in hid:
+                ok[row, hid[person.id]] = False
+        km = _distances(np.array([v.point for v in vs]), np.array([h.point for h in hs]))
+        days = np.array([v.working_days for v in vs])
+        ceiling = np.array([scheme.ceiling(h.country) for h in hs])
+        short = (days[:, None] < scheme.halve_below_working_days) | (km < scheme.halve_below_km)
+        euros = np.where(short, ceiling[None, :] / 2, ceiling[None, :])
+        topics = sorted({t for p in (*vs, *hs) for t in (*p.seeks, *p.offers)})
+        fit = _incidence(vs, "seeks", topics) @ _incidence(hs, "offers", topics).T
+        sectors = sorted({s for p in (*vs, *hs) for s in p.sectors})
+        shared = (_incidence(vs, "sectors", sectors) @ _incidence(hs, "sectors", sectors).T) > 0
+        lag_v = np.array([v.region_category in LAGGING for v in vs])
+        lag_h = np.array([h.region_category in LAGGING for h in hs])
+        value = (
+            w.exchange
+            + w.fit * fit
+            + w.shared_sector * shared
+            + w.lagging * (lag_v[:, None] | lag_h[None, :])
+            + w.full_lump_sum * ~short
+        )
+        rows, cols = np.nonzero(ok)
+        payer = np.array([c.payer_index[v.partnership] for v in vs])
+        return cls(
+            rows.astype(np.int64),
+            cols.astype(np.int64),
+            np.rint(value[rows, cols] * SCALE).astype(np.int64),
+            np.rint(euros[rows, cols] * 100).astype(np.int64),
+            payer[rows],
+            km[rows, cols],
+            euros[rows, cols],
+        )
+
+
+def _why_not(
+    scheme: Scheme, pool: ExchangePool, v: str, h: str, exclude: Sequence[tuple[str, str]]
+) -> str:
+    """Why a pair asked for with --include cannot be an exchange, rule by rule."""
+    if (v, h) in exclude:
+        return f"{v}:{h}: asked to be both included and excluded"
+    visitor, host = pool.by_id[v], pool.by_id[h]
+    problems = exchange_problems(scheme, visitor, host, visitor.working_days)
+    if v == h:
+        problems.append(f"different-countries: {v} cannot visit itself")
+    if host.capacity == 0:
+        problems.append(f"host-capacity: {h} has a capacity of 0")
+    return f"{v}:{h}: " + ("; ".join(problems) or "not an eligible exchange")
+
+
+def _may_visit(scheme: Scheme, p: Participant) -> bool:
+    """A visitor the scheme admits (who may be left without a host)."""
+    return (
+        p.visits
+        and p.participant_type in scheme.visitor_types
+        and p.country in scheme.countries_allowed()
+        and scheme.min_working_days <= p.working_days <= scheme.max_working_days
+    )
+
+
+def _incidence(people: Sequence[Participant], field: str, items: list[str]) -> np.ndarray:
+    index = {t: i for i, t in enumerate(items)}
+    out = np.zeros((len(people), max(len(items), 1)), dtype=np.int64)
+    for row, p in enumerate(people):
+        for t in getattr(p, field):
+            out[row, index[t]] = 1
+    return out
+
+
+def _distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Great-circle distances (haversine), km rounded to 0.1, between every a and every b."""
+    la, lo = np.radians(a[:, 0])[:, None], np.radians(a[:, 1])[:, None]
+    lb, lob = np.radians(b[:, 0])[None, :], np.radians(b[:, 1])[None, :]
+    h = np.sin((lb - la) / 2) ** 2 + np.cos(la) * np.cos(lb) * np.sin((lob - lo) / 2) ** 2
+    return np.asarray(np.round(2 * EARTH_KM * np.arcsin(np.minimum(1.0, np.sqrt(h))), 1))
+
+
+def _result(
+    pool: ExchangePool,
+    scheme: Scheme,
+    options: ExchangeOptions,
+    start: float,
+    status: Status,
+    exchanges: list[Exchange],
+    bound: float | None,
+    note: str | None = None,
+) -> ExchangeResult:
+    verdict = check_plan(pool, scheme, exchanges)
+    if not verdict.valid:
+        raise InternalError(f"the planner made a plan the validator rejects: {verdict.problems[0]}")
+    exchanges = [
+        e.model_copy(update={"value": v}) for e, v in zip(exchanges, verdict.values, strict=True)
+    ]
+    placed = {e.visitor for e in exchanges}
+    unplaced = tuple(
+        p.id for p in pool.participants if p.id not in placed and _may_visit(scheme, p)
+    )
+    return ExchangeResult(
+        scheme=scheme.id,
+        pool=pool.name,
+        status=status,
+        objective=verdict.value if exchanges or status is Status.OPTIMAL else None,
+        bound=None if bound is None else bound / SCALE,
+        wall_time_s=round(time.perf_counter() - start, 3),
+        seed=options.seed,
+        workers=1 if options.deterministic else options.workers,
+        exchanges=tuple(exchanges),
+        spending=verdict.spending,
+        unplaced=unplaced,
+        note=note,
+        interrupted=interrupted(),
+    )

@@ -1,0 +1,176 @@
+"""Exchange pools in (JSON) and programmes of exchanges out: the plan document (JSON), one row per
+exchange (CSV), and a workbook with a sheet per partnership and one for the hosts (XLSX)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from consortium_solver.domain import ExchangeResult
+from consortium_solver.domain.exchanges import Exchange, ExchangePool
+from consortium_solver.errors import InputError, decode_text, read_input, too_deep_or_too_long
+from consortium_solver.io.atomic import atomic_write_bytes, check_writable
+from consortium_solver.io.tables import Cell, csv_text, workbook_bytes
+from consortium_solver.rules import format_loc
+
+PLAN_FORMATS = (".json", ".csv", ".xlsx")
+EXCHANGE_COLUMNS = (
+    "partnership",
+    "visitor",
+    "visitor name",
+    "visitor country",
+    "host",
+    "host name",
+    "host country",
+    "working days",
+    "distance km",
+    "lump sum EUR",
+    "value",
+)
+
+
+def _json_document(path: Path) -> Any:
+    source = str(path)
+    text = decode_text(read_input(path), source)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise InputError(f"invalid JSON: {exc.msg}", source=source, where=where) from None
+    except (RecursionError, ValueError) as exc:
+        raise InputError(too_deep_or_too_long(exc) or str(exc), source=source) from None
+
+
+def _one_line(exc: ValidationError, source: str) -> InputError:
+    first = exc.errors()[0]
+    more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        message = "unknown field"
+    elif first["type"] == "missing":
+        message = "missing value"
+    value = first.get("input") if first["type"] != "missing" else None
+    if isinstance(value, (dict, list, tuple)):
+        value = None
+    field = format_loc(first["loc"]) or None
+    return InputError(message + more, source=source, field=field, value=value)
+
+
+def read_exchange_pool(path: str | Path) -> ExchangePool:
+    """An exchange pool from JSON (``consortium schema exchange-pool``)."""
+    path = Path(path)
+    if path.suffix.lower() != ".json":
+        raise InputError("an exchange pool is a .json file", source=str(path))
+    data = _json_document(path)
+    if not isinstance(data, dict):
+        raise InputError(
+            "an exchange pool is a JSON object with name, partnerships and participants",
+            source=str(path),
+        )
+    try:
+        return ExchangePool.model_validate(data)
+    except ValidationError as exc:
+        raise _one_line(exc, str(path)) from None
+
+
+def read_plan(path: str | Path) -> list[Exchange]:
+    """The exchanges of a plan document (the JSON that ``consortium exchange`` writes)."""
+    path = Path(path)
+    data = _json_document(path)
+    items = data.get("exchanges") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise InputError("a plan is a JSON object with a list 'exchanges'", source=str(path))
+    out = []
+    for k, item in enumerate(items):
+        try:
+            out.append(Exchange.model_validate(item))
+        except ValidationError as exc:
+            raise _one_line(exc, str(path)).located(where=f"exchanges[{k}]") from None
+    return out
+
+
+def _rows(result: ExchangeResult, pool: ExchangePool) -> list[list[Cell]]:
+    rows: list[list[Cell]] = []
+    for ex in sorted(result.exchanges, key=lambda e: (e.partnership, e.visitor)):
+        visitor, host = pool.by_id[ex.visitor], pool.by_id[ex.host]
+        rows.append(
+            [
+                ex.partnership,
+                visitor.id,
+                visitor.name,
+                visitor.country,
+                host.id,
+                host.name,
+                host.country,
+                ex.working_days,
+                ex.distance_km,
+                ex.lump_sum,
+                ex.value,
+            ]
+        )
+    return rows
+
+
+def plan_to_xlsx(result: ExchangeResult, pool: ExchangePool) -> bytes:
+    """A sheet per partnership (its visitors, their hosts, distances, lump sums, the budget left)
+    and one for the hosts (who visits them)."""
+    by_partnership: dict[str, list[list[Cell]]] = defaultdict(list)
+    for row in _rows(result, pool):
+        by_partnership[str(row[0])].append(row[1:])
+    sheets: list[tuple[str, list[str] | None, list[list[Cell]]]] = []
+    summary: list[list[Cell]] = []
+    for p in pool.partnerships:
+        spent = result.spending.get(p.id, 0.0)
+        left = None if p.budget is None else round(p.budget - spent, 2)
+        summary.append([p.id, p.name, len(by_partnership[p.id]), spent, p.budget, left])
+    sheets.append(
+        (
+            "programme",
+            ["partnership", "name", "exchanges", "spent EUR", "budget EUR", "left EUR"],
+            summary,
+        )
+    )
+    for p in pool.partnerships:
+        sheets.append((_sheet_title(p.id), list(EXCHANGE_COLUMNS[1:]), by_partnership[p.id]))
+    hosted: dict[str, list[str]] = defaultdict(list)
+    for ex in result.exchanges:
+        hosted[ex.host].append(f"{pool.by_id[ex.visitor].name} ({pool.by_id[ex.visitor].country})")
+    hosts: list[list[Cell]] = [
+        [h.id, h.name, h.country, h.capacity, len(hosted[h.id]), ", ".join(hosted[h.id])]
+        for h in pool.participants
+        if h.id in hosted
+    ]
+    sheets.append(("hosts", ["host", "name", "country", "capacity", "visits", "visitors"], hosts))
+    return workbook_bytes(sheets, for_print=True)
+
+
+def _sheet_title(text: str) -> str:
+    """A worksheet title Excel accepts: at most 31 characters, none of []:*?/\\."""
+    cleaned = "".join("_" if c in "[]:*?/\\" else c for c in text)
+    return cleaned[:31] or "partnership"
+
+
+def write_plan(result: ExchangeResult, pool: ExchangePool, path: str | Path) -> None:
+    """Write a plan as .json (the plan document), .csv (one row per exchange) or .xlsx."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        data: bytes = (result.to_json() + "\n").encode("utf-8")
+    elif suffix == ".csv":
+        data = csv_text(EXCHANGE_COLUMNS, _rows(result, pool)).encode("utf-8")
+    elif suffix == ".xlsx":
+        data = plan_to_xlsx(result, pool)
+    else:
+        raise InputError(f"cannot write a plan as {suffix or '(none)'!r}; use .json, .csv, .xlsx")
+    atomic_write_bytes(path, data)
+
+
+def check_plan_output(path: str | Path) -> None:
+    """Before any work: a plan can be written at ``path``."""
+    if Path(path).suffix.lower() not in PLAN_FORMATS:
+        raise InputError("cannot write a plan as this; use .json, .csv, .xlsx", source=str(path))
+    check_writable(Path(path))

@@ -1,0 +1,144 @@
+"""Judging a programme of exchanges against an exchange scheme, from the definitions: every rule per
+exchange (countries, types, duration, the lump sum and distance recomputed) and per programme (each
+visitor once, hosts within capacity, each partnership within its budget), and the programme's value.
+
+Plain Python and independent of the planner: it recomputes everything the plan states.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from consortium_solver.domain import LAGGING
+from consortium_solver.domain.exchanges import Exchange, ExchangePool, Participant, great_circle_km
+from consortium_solver.errors import InputError
+from consortium_solver.rules.scheme import Scheme
+
+
+@dataclass
+class PlanVerdict:
+    """The validator's answer: the problems (``rule: sentence``), each exchange's value, the
+    programme's value and each partnership's spending."""
+
+    problems: list[str] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+    value: float = 0.0
+    spending: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+
+def lump_sum(scheme: Scheme, host: Participant, working_days: int, distance_km: float) -> float:
+    """The host country's ceiling, halved for a short stay or a short distance (scheme rule
+    ``lump-sum``)."""
+    full = scheme.ceiling(host.country)
+    short = working_days < scheme.halve_below_working_days or distance_km < scheme.halve_below_km
+    return full / 2 if short else full
+
+
+def exchange_value(
+    scheme: Scheme, visitor: Participant, host: Participant, working_days: int, km: float
+) -> float:
+    """The value of one exchange: Σ weight × term of the scheme's objective."""
+    w = scheme.objective
+    fit = len(set(visitor.seeks) & set(host.offers))
+    shared = bool(set(visitor.sectors) & set(host.sectors))
+    lagging = visitor.region_category in LAGGING or host.region_category in LAGGING
+    full = lump_sum(scheme, host, working_days, km) == scheme.ceiling(host.country)
+    return (
+        w.exchange
+        + w.fit * fit
+        + w.shared_sector * shared
+        + w.lagging * lagging
+        + (w.full_lump_sum * full)
+    )
+
+
+def exchange_problems(
+    scheme: Scheme, visitor: Participant, host: Participant, working_days: int
+) -> list[str]:
+    """The scheme's rules one exchange breaks, as ``rule: sentence``."""
+    out = []
+    allowed = scheme.countries_allowed()
+    for who, p in (("visitor", visitor), ("host", host)):
+        if p.country not in allowed:
+            out.append(f"cosme-countries: the {who} {p.id} is in {p.country}, not a COSME country")
+    if visitor.country == host.country:
+        out.append(f"different-countries: {visitor.id} and {host.id} are both in {host.country}")
+    if not visitor.visits or visitor.participant_type not in scheme.visitor_types:
+        out.append(
+            f"visitor-type: {visitor.id} ({visitor.participant_type.value}, {visitor.role.value})"
+            " may not visit"
+        )
+    if not host.hosts or host.participant_type not in scheme.host_types:
+        out.append(
+            f"host-type: {host.id} ({host.participant_type.value}, {host.role.value}) may not host"
+        )
+    if not scheme.min_working_days <= working_days <= scheme.max_working_days:
+        out.append(
+            f"duration: {working_days} working days, not {scheme.min_working_days}"
+            f" to {scheme.max_working_days}"
+        )
+    return out
+
+
+def check_plan(pool: ExchangePool, scheme: Scheme, exchanges: Sequence[Exchange]) -> PlanVerdict:
+    """Judge a programme of exchanges.
+
+    Raises:
+        InputError: an exchange names a participant that is not in the pool.
+    """
+    verdict = PlanVerdict()
+    spending: dict[str, float] = defaultdict(float)
+    for k, ex in enumerate(exchanges):
+        visitor = pool.require(ex.visitor, f"exchanges[{k}].visitor")
+        host = pool.require(ex.host, f"exchanges[{k}].host")
+        where = f"exchange {k + 1} ({ex.visitor} → {ex.host})"
+        verdict.problems += [
+            f"{p} [{where}]" for p in exchange_problems(scheme, visitor, host, ex.working_days)
+        ]
+        km = great_circle_km(visitor.point, host.point)
+        if not math.isclose(km, ex.distance_km, abs_tol=0.11):
+            verdict.problems.append(f"lump-sum: {where} states {ex.distance_km} km, it is {km} km")
+        due = lump_sum(scheme, host, ex.working_days, km)
+        if not math.isclose(due, ex.lump_sum, abs_tol=0.005):
+            verdict.problems.append(f"lump-sum: {where} states EUR {ex.lump_sum}, due EUR {due}")
+        if ex.partnership != visitor.partnership:
+            verdict.problems.append(
+                f"budget: {where} is paid by {ex.partnership}, but {visitor.id} belongs to"
+                f" {visitor.partnership}"
+            )
+        spending[visitor.partnership] += due
+        verdict.values.append(exchange_value(scheme, visitor, host, ex.working_days, km))
+    visits = Counter(ex.visitor for ex in exchanges)
+    for visitor_id, n in sorted(visits.items()):
+        if n > 1:
+            verdict.problems.append(f"visit-once: {visitor_id} visits {n} times")
+    hosted = Counter(ex.host for ex in exchanges)
+    for host_id, n in sorted(hosted.items()):
+        capacity = pool.by_id[host_id].capacity
+        if n > capacity:
+            verdict.problems.append(
+                f"host-capacity: {host_id} hosts {n}, its capacity is {capacity}"
+            )
+    for partnership in pool.partnerships:
+        spent = math.fsum([spending.get(partnership.id, 0.0)])
+        if partnership.budget is not None and spent > partnership.budget + 1e-6:
+            verdict.problems.append(
+                f"budget: {partnership.id} spends EUR {spent:g} of a budget of EUR"
+                f" {partnership.budget:g}"
+            )
+    verdict.spending = {p.id: round(spending.get(p.id, 0.0), 2) for p in pool.partnerships}
+    verdict.value = math.fsum(verdict.values)
+    return verdict
+
+
+def require_known(pool: ExchangePool, ids: Sequence[str], option: str) -> None:
+    for participant_id in ids:
+        if participant_id not in pool.by_id:
+            raise InputError("no participant with this id", field=option, value=participant_id)

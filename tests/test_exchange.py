@@ -1,0 +1,327 @@
+"""ClusterXchange programmes: the validator's rules one by one, the lump sum and the distance, and
+the planner held to the validator, to brute force on tiny pools, to the min-cost flow without
+budgets, to monotonicity in the budgets, and to determinism; the command line end to end."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from consortium_solver.cli import app
+from consortium_solver.domain import Status
+from consortium_solver.domain.exchanges import Exchange, ExchangePool, great_circle_km
+from consortium_solver.exchange import ExchangeOptions, plan_exchanges
+from consortium_solver.generate_exchange import generate_exchange_pool
+from consortium_solver.rules.scheme import Scheme, load_scheme
+from consortium_solver.validate.exchanges import check_plan, lump_sum
+from tests.conftest import counted, scaled
+
+runner = CliRunner()
+SCHEME = load_scheme()
+
+
+def _person(
+    pid: str, country: str, nuts2: str, kind: str, role: str, **extra: object
+) -> dict[str, object]:
+    return {
+        "id": pid,
+        "name": pid.upper(),
+        "country": country,
+        "nuts2": nuts2,
+        "participant_type": kind,
+        "role": role,
+        "partnership": extra.pop("partnership", "P1"),
+        **extra,
+    }
+
+
+def tiny_pool(budget: float | None = None) -> ExchangePool:
+    return ExchangePool.model_validate(
+        {
+            "name": "tiny",
+            "partnerships": [
+                {"id": "P1", "name": "One", "budget": budget},
+                {"id": "P2", "name": "Two"},
+            ],
+            "participants": [
+                _person("v1", "IT", "ITI1", "cluster_organisation", "visitor", seeks=["ai"]),
+                _person("v2", "PL", "PL92", "sme", "visitor", working_days=3),
+                _person("v3", "DE", "DE22", "cluster_organisation", "visitor"),
+                _person(
+                    "h1",
+                    "DE",
+                    "DE21",
+                    "cluster_organisation",
+                    "host",
+                    offers=["ai"],
+                    partnership="P2",
+                ),
+                _person("h2", "CZ", "CZ05", "large_company", "host", capacity=2, partnership="P2"),
+            ],
+        }
+    )
+
+
+def _exchange(pool: ExchangePool, v: str, h: str, **change: object) -> Exchange:
+    visitor, host = pool.by_id[v], pool.by_id[h]
+    km = great_circle_km(visitor.point, host.point)
+    fields: dict[str, object] = {
+        "visitor": v,
+        "host": h,
+        "working_days": visitor.working_days,
+        "distance_km": km,
+        "lump_sum": lump_sum(SCHEME, host, visitor.working_days, km),
+        "partnership": visitor.partnership,
+    }
+    fields.update(change)
+    return Exchange.model_validate(fields)
+
+
+# ------------------------------------------------------------------------------------ definitions
+
+
+def test_great_circle_distance_paris_london() -> None:
+    """344 km between the two capitals (haversine on a 6,371 km sphere; published: about 344)."""
+    assert great_circle_km((48.8566, 2.3522), (51.5074, -0.1278)) == pytest.approx(343.6, abs=0.5)
+
+
+def test_the_lump_sum_is_halved_for_a_short_stay_or_a_short_trip() -> None:
+    pool = tiny_pool()
+    host = pool.by_id["h1"]
+    assert lump_sum(SCHEME, host, 5, 800.0) == 780.0
+    assert lump_sum(SCHEME, host, 4, 800.0) == 390.0  # below 5 working days
+    assert lump_sum(SCHEME, host, 5, 199.9) == 390.0  # below 200 km
+    assert lump_sum(SCHEME, host, 3, 10.0) == 390.0  # both: halved once
+
+
+def test_a_valid_plan_passes_and_its_value_is_the_sum_of_the_terms() -> None:
+    pool = tiny_pool()
+    plan = [_exchange(pool, "v1", "h1"), _exchange(pool, "v2", "h2"), _exchange(pool, "v3", "h2")]
+    verdict = check_plan(pool, SCHEME, plan)
+    assert verdict.valid, verdict.problems
+    w = SCHEME.objective
+    # v1 (Tuscany) to h1 (Upper Bavaria): seeks "ai", offered; no shared sector; not lagging; 5 days.
+    assert verdict.values[0] == w.exchange + w.fit + w.full_lump_sum
+    assert verdict.value == pytest.approx(math.fsum(verdict.values))
+    assert verdict.spending["P1"] == 780.0 + 390.0 + 780.0
+
+
+@pytest.mark.parametrize(
+    ("plan", "rule"),
+    [
+        ([("v3", "h1")], "different-countries"),
+        ([("h1", "h2")], "visitor-type"),
+        ([("v1", "v2")], "host-type"),
+        ([("v1", "h1"), ("v1", "h2")], "visit-once"),
+        ([("v1", "h1"), ("v2", "h1")], "host-capacity"),
+    ],
+)
+def test_each_rule_is_judged(plan: list[tuple[str, str]], rule: str) -> None:
+    pool = tiny_pool()
+    verdict = check_plan(pool, SCHEME, [_exchange(pool, v, h) for v, h in plan])
+    assert any(p.startswith(f"{rule}:") for p in verdict.problems), verdict.problems
+
+
+@pytest.mark.parametrize(
+    ("change", "rule"),
+    [
+        ({"lump_sum": 780.0, "working_days": 3}, "lump-sum"),
+        ({"distance_km": 12.0}, "lump-sum"),
+        ({"working_days": 2, "lump_sum": 390.0}, "duration"),
+        ({"partnership": "P2"}, "budget"),
+    ],
+)
+def test_stated_amounts_are_recomputed(change: dict[str, object], rule: str) -> None:
+    pool = tiny_pool()
+    verdict = check_plan(pool, SCHEME, [_exchange(pool, "v1", "h1", **change)])
+    assert any(p.startswith(f"{rule}:") for p in verdict.problems), verdict.problems
+
+
+def test_a_budget_is_kept() -> None:
+    pool = tiny_pool(budget=1_000.0)
+    plan = [_exchange(pool, "v1", "h1"), _exchange(pool, "v3", "h2")]
+    assert any(p.startswith("budget:") for p in check_plan(pool, SCHEME, plan).problems)
+
+
+# ---------------------------------------------------------------------------------------- planner
+
+
+def brute_force(pool: ExchangePool, scheme: Scheme) -> float:
+    """The best value over every assignment of visitors to hosts (or to none) that the validator
+    accepts (tiny pools only: at most (hosts + 1) ^ visitors plans)."""
+    options = []
+    for v in pool.participants:
+        hosts = [
+            h.id
+            for h in pool.participants
+            if v.visits
+            and h.hosts
+            and h.id != v.id
+            and check_plan(pool, scheme, [_exchange(pool, v.id, h.id)]).valid
+        ]
+        options.append([None, *hosts])
+    best = 0.0
+    for choice in itertools.product(*options):
+        plan = [
+            _exchange(pool, v.id, h)
+            for v, h in zip(pool.participants, choice, strict=True)
+            if h is not None
+        ]
+        verdict = check_plan(pool, scheme, plan)
+        if verdict.valid:
+            best = max(best, verdict.value)
+    return best
+
+
+@settings(max_examples=scaled(12))
+@given(seed=st.integers(0, 10_000), budgets=st.booleans())
+@counted
+def test_the_plan_is_optimal_against_brute_force(seed: int, budgets: bool) -> None:
+    pool = generate_exchange_pool(5, seed, partnerships=2, budgets=budgets)
+    result = plan_exchanges(pool, SCHEME, ExchangeOptions(time_limit=10, workers=1))
+    assert result.status is Status.OPTIMAL
+    assert (result.objective or 0.0) == pytest.approx(brute_force(pool, SCHEME))
+
+
+@settings(max_examples=scaled(15))
+@given(seed=st.integers(0, 10_000), n=st.integers(2, 60), budgets=st.booleans())
+@counted
+def test_every_plan_passes_the_validator(seed: int, n: int, budgets: bool) -> None:
+    """Soundness: the plan meets every rule, and states the validator's value and spending."""
+    pool = generate_exchange_pool(n, seed, partnerships=3, budgets=budgets)
+    result = plan_exchanges(pool, SCHEME, ExchangeOptions(time_limit=10, workers=1))
+    verdict = check_plan(pool, SCHEME, list(result.exchanges))
+    assert verdict.valid, verdict.problems
+    assert result.objective == pytest.approx(verdict.value)
+    assert result.spending == verdict.spending
+    if result.bound is not None and result.objective is not None:
+        assert result.bound >= result.objective - 1e-6
+
+
+@settings(max_examples=scaled(10))
+@given(seed=st.integers(0, 10_000))
+@counted
+def test_flow_and_cpsat_agree_without_binding_budgets(seed: int) -> None:
+    """Without budgets the min-cost flow answers; with budgets too large to bind, CP-SAT does; the
+    optima are equal."""
+    pool = generate_exchange_pool(40, seed, partnerships=2, budgets=False)
+    flow = plan_exchanges(pool, SCHEME, ExchangeOptions(time_limit=10, workers=1))
+    rich = pool.model_copy(
+        update={
+            "partnerships": tuple(p.model_copy(update={"budget": 1e8}) for p in pool.partnerships)
+        }
+    )
+    cpsat = plan_exchanges(rich, SCHEME, ExchangeOptions(time_limit=20, workers=1))
+    assert flow.status is Status.OPTIMAL and cpsat.status is Status.OPTIMAL
+    assert cpsat.objective == pytest.approx(flow.objective)
+
+
+@settings(max_examples=scaled(8))
+@given(seed=st.integers(0, 10_000))
+@counted
+def test_more_budget_never_lowers_the_optimum(seed: int) -> None:
+    pool = generate_exchange_pool(30, seed, partnerships=2, budgets=True)
+    richer = pool.model_copy(
+        update={
+            "partnerships": tuple(
+                p.model_copy(update={"budget": (p.budget or 0) * 1.5}) for p in pool.partnerships
+            )
+        }
+    )
+    options = ExchangeOptions(time_limit=20, workers=1)
+    low, high = plan_exchanges(pool, SCHEME, options), plan_exchanges(richer, SCHEME, options)
+    assert low.status is Status.OPTIMAL and high.status is Status.OPTIMAL
+    assert (high.objective or 0.0) >= (low.objective or 0.0) - 1e-9
+
+
+def test_deterministic_plans_repeat() -> None:
+    pool = generate_exchange_pool(80, 3, partnerships=3, budgets=True)
+    options = ExchangeOptions(time_limit=3, deterministic=True, workers=2)
+    first, second = (plan_exchanges(pool, SCHEME, options) for _ in range(2))
+    assert first.model_dump(exclude={"wall_time_s"}) == second.model_dump(exclude={"wall_time_s"})
+
+
+def test_an_included_pair_that_breaks_a_rule_is_explained() -> None:
+    result = plan_exchanges(tiny_pool(), SCHEME, ExchangeOptions(include=[("v3", "h1")]))
+    assert result.status is Status.INFEASIBLE and not result.exchanges
+    assert result.note is not None and "different-countries" in result.note
+
+
+def test_included_and_excluded_pairs_are_kept() -> None:
+    pool = tiny_pool()
+    options = ExchangeOptions(include=[("v2", "h1")], exclude=[("v1", "h1")], time_limit=5)
+    pairs = {(e.visitor, e.host) for e in plan_exchanges(pool, SCHEME, options).exchanges}
+    assert ("v2", "h1") in pairs and ("v1", "h1") not in pairs
+
+
+# ----------------------------------------------------------------------------------- command line
+
+
+def test_generate_plan_and_check_end_to_end(tmp_path: Path) -> None:
+    """The issue's command: a generated pool of 300, a plan written as XLSX and JSON that
+    check-exchange accepts."""
+    pool, plan_json, plan_xlsx = tmp_path / "x.json", tmp_path / "plan.json", tmp_path / "plan.xlsx"
+    made = runner.invoke(
+        app, ["generate", "--kind", "exchange", "--n", "300", "--seed", "1", "--out", str(pool)]
+    )
+    assert made.exit_code == 0, made.output
+    planned = runner.invoke(
+        app,
+        [
+            "exchange",
+            str(pool),
+            "--out",
+            str(plan_xlsx),
+            "--out",
+            str(plan_json),
+            "--time-limit",
+            "30",
+        ],
+    )
+    assert planned.exit_code == 0, planned.output
+    assert plan_xlsx.stat().st_size > 0
+    checked = runner.invoke(app, ["check-exchange", str(pool), str(plan_json)])
+    assert checked.exit_code == 0, checked.output
+    assert "valid" in checked.stdout
+    doc = json.loads(plan_json.read_text())
+    assert doc["exchanges"] and doc["status"] in ("optimal", "feasible")
+
+
+def test_a_broken_plan_is_refused_by_check_exchange(tmp_path: Path) -> None:
+    pool = tmp_path / "x.json"
+    runner.invoke(
+        app, ["generate", "--kind", "exchange", "--n", "40", "--seed", "2", "--out", str(pool)]
+    )
+    plan = tmp_path / "plan.json"
+    assert runner.invoke(app, ["exchange", str(pool), "--out", str(plan)]).exit_code == 0
+    doc = json.loads(plan.read_text())
+    doc["exchanges"][0]["lump_sum"] += 1
+    plan.write_text(json.dumps(doc))
+    checked = runner.invoke(app, ["check-exchange", str(pool), str(plan)])
+    assert checked.exit_code == 1
+    assert "lump-sum:" in checked.stdout
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda d: d["participants"][0].update(partnership="nope"), "unknown partnership 'nope'"),
+        (lambda d: d["participants"][0].update(nuts2=None), "a participant needs lat and lon"),
+        (lambda d: d["participants"][0].update(lat=91.0, lon=0.0), "less than or equal to 90"),
+    ],
+)
+def test_bad_exchange_pools_are_one_line_exit_2(change: object, words: str, tmp_path: Path) -> None:
+    data = json.loads(tiny_pool().model_dump_json())
+    change(data)  # type: ignore[operator]
+    path = tmp_path / "pool.json"
+    path.write_text(json.dumps(data))
+    result = runner.invoke(app, ["exchange", str(path)])
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1 and words in result.stderr
