@@ -1,0 +1,139 @@
+"""ClusterXchange programmes at the issue's size: 2,000 visitors and 1,000 hosts (issue 14).
+
+Per seed, one generated pool (real regions, 12 partnerships; the first 2,000 participants visit, the
+other 1,000 host, capacities 1-4) solved four ways, side by side:
+
+- flow: no budgets, `plan_exchanges` → min-cost flow (optimal);
+- CP-SAT, no budgets: the same pool with budgets too large to bind, so that CP-SAT answers (on each
+  visitor's 40 best hosts), 20 s; its value against the flow's optimum;
+- CP-SAT, budgets: the generated budgets (about 60 % of the visitors at full lump sums), 60 s; the gap
+  to the best bound known (CP-SAT's own when it proves, else the budget-free flow optimum);
+- greedy: the edges by value, best first, taken while the visitor is free, the host has room and the
+  budget allows (the baseline).
+
+    .venv/bin/python benchmarks/exchange.py --seeds 1 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from typing import Any
+
+from consortium_solver.domain.exchanges import ExchangePool, ParticipantType, Role
+from consortium_solver.exchange import ExchangeOptions, plan_exchanges
+from consortium_solver.exchange.planner import _Candidates
+from consortium_solver.generate_exchange import generate_exchange_pool
+from consortium_solver.rules.scheme import Scheme, load_scheme
+
+
+def instance(seed: int, visitors: int = 2_000, hosts: int = 1_000) -> ExchangePool:
+    """A generated pool re-roled: the first ``visitors`` visit (as cluster organisations where
+    their type may not visit), the next ``hosts`` host."""
+    drawn = generate_exchange_pool(visitors + hosts, seed, partnerships=12, budgets=False)
+    people = []
+    for k, p in enumerate(drawn.participants):
+        if k < visitors:
+            kind = p.participant_type
+            if kind not in (
+                ParticipantType.CLUSTER,
+                ParticipantType.SCALING_UP,
+                ParticipantType.SME,
+            ):
+                kind = ParticipantType.CLUSTER
+            people.append(p.model_copy(update={"role": Role.VISITOR, "participant_type": kind}))
+        else:
+            capacity = max(p.capacity, 1 + k % 4)
+            people.append(p.model_copy(update={"role": Role.HOST, "capacity": capacity}))
+    counts: dict[str, int] = {}
+    for p in people[:visitors]:
+        counts[p.partnership] = counts.get(p.partnership, 0) + 1
+    budgets = tuple(
+        q.model_copy(update={"budget": round(0.6 * counts.get(q.id, 0) * 780.0, -1)})
+        for q in drawn.partnerships
+    )
+    return ExchangePool(name=f"cxc-{seed}", partnerships=budgets, participants=tuple(people))
+
+
+def with_budgets(pool: ExchangePool, budget: float | None) -> ExchangePool:
+    changed = tuple(p.model_copy(update={"budget": budget}) for p in pool.partnerships)
+    return pool.model_copy(update={"partnerships": changed})
+
+
+def greedy(pool: ExchangePool, scheme: Scheme) -> float:
+    """The most valuable edges first, while the visitor is free, the host has room and the
+    visitor's partnership can pay."""
+    candidates = _Candidates(pool, scheme)
+    edges = candidates.edges()
+    free_host = candidates.capacities.copy()
+    visited = set()
+    left = {p.id: p.budget for p in pool.partnerships}
+    total = 0
+    for k in sorted(range(len(edges)), key=lambda k: -int(edges.value[k])):
+        v, h = int(edges.visitor[k]), int(edges.host[k])
+        payer = candidates.visitors[v].partnership
+        cost = float(edges.euros[k])
+        budget = left[payer]
+        if v in visited or free_host[h] == 0 or (budget is not None and cost > budget + 1e-9):
+            continue
+        visited.add(v)
+        free_host[h] -= 1
+        if budget is not None:
+            left[payer] = budget - cost
+        total += int(edges.value[k])
+    return total / 1000
+
+
+def run(seed: int, scheme: Scheme) -> dict[str, Any]:
+    pool = instance(seed)
+    row: dict[str, Any] = {"seed": seed}
+    start = time.perf_counter()
+    flow = plan_exchanges(with_budgets(pool, None), scheme)
+    row["flow_s"], row["flow"] = time.perf_counter() - start, flow.objective or 0.0
+    start = time.perf_counter()
+    loose = plan_exchanges(with_budgets(pool, 1e8), scheme, ExchangeOptions(time_limit=20))
+    row["cpsat_free_s"], row["cpsat_free"] = time.perf_counter() - start, loose.objective or 0.0
+    start = time.perf_counter()
+    tight = plan_exchanges(pool, scheme, ExchangeOptions(time_limit=60))
+    row["budget_s"], row["budget"] = time.perf_counter() - start, tight.objective or 0.0
+    row["budget_status"], row["budget_bound"] = tight.status.value, tight.bound
+    row["greedy_free"] = greedy(with_budgets(pool, None), scheme)
+    row["greedy_budget"] = greedy(pool, scheme)
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args()
+    scheme = load_scheme()
+    rows = [run(seed, scheme) for seed in args.seeds]
+    print(
+        "| seed | flow value | flow s | CP-SAT (no budgets) value | vs flow | s |"
+        " greedy (no budgets) | CP-SAT (budgets) value | status | bound | gap | s |"
+        " greedy (budgets) |"
+    )
+    print(
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |"
+    )
+    for r in rows:
+        bound = r["budget_bound"] or r["flow"]
+        gap = (bound - r["budget"]) / bound if bound else 0.0
+        print(
+            f"| {r['seed']} | {r['flow']:,.0f} | {r['flow_s']:.1f} | {r['cpsat_free']:,.0f}"
+            f" | {(r['cpsat_free'] - r['flow']) / r['flow']:+.3%} | {r['cpsat_free_s']:.1f}"
+            f" | {r['greedy_free']:,.0f} | {r['budget']:,.0f} | {r['budget_status']}"
+            f" | {bound:,.0f} | {gap:.2%} | {r['budget_s']:.1f} | {r['greedy_budget']:,.0f} |"
+        )
+    print(
+        f"\nmedians: flow {statistics.median(r['flow_s'] for r in rows):.1f} s, CP-SAT without"
+        f" budgets {statistics.median(r['cpsat_free_s'] for r in rows):.1f} s, with budgets"
+        f" {statistics.median(r['budget_s'] for r in rows):.1f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()
