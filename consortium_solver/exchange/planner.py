@@ -8,25 +8,29 @@ The plan is judged by the independent validator; a plan it rejects is a bug.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from consortium_solver.clock import interrupted
+from consortium_solver.clock import Clock, interrupted
 from consortium_solver.domain import LAGGING, ExchangeResult, Status
 from consortium_solver.domain.exchanges import Exchange, ExchangePool, Participant
 from consortium_solver.encode import SolveLimits
-from consortium_solver.encode.exchanges import Edges, cpsat_matching, flow_matching
+from consortium_solver.encode.exchanges import Edges, Matching, cpsat_matching, flow_matching
 from consortium_solver.errors import InternalError
 from consortium_solver.rules.scheme import Scheme
 from consortium_solver.validate.exchanges import check_plan, exchange_problems
 
 SCALE = 1000  # values in thousandths for the integer solvers
-# Above this many candidate edges CP-SAT looks at each visitor's CANDIDATES most valuable hosts only
-# (2,000 visitors and 1,000 hosts make 2 million edges); below it, at all of them.
-MAX_EDGES, CANDIDATES = 200_000, 40
+# The Lagrangian bound with budgets: the last share of the limit, at most this many rounds.
+BOUND_SHARE, LAGRANGE_ROUNDS = 0.2, 30
+# Above this many candidate edges CP-SAT looks at each visitor's CANDIDATES most valuable hosts and
+# CANDIDATES best value per euro only (2,000 visitors and 1,000 hosts make 2 million edges); below
+# it, at all of them.
+MAX_EDGES, CANDIDATES = 200_000, 25
 EARTH_KM = 6371.0
 
 
@@ -57,7 +61,8 @@ def plan_exchanges(
             pool.require(h, option)
     candidates = _Candidates(pool, scheme)
     edges = candidates.edges(options.exclude)
-    position = candidates.positions(edges)
+    # (visitor, host) -> edge, only when pairs are asked for (2 million entries take seconds)
+    position = candidates.positions(edges) if options.include else {}
     refused = [_why_not(scheme, pool, v, h, options.exclude) for v, h in options.include]
     refused = [
         why for (v, h), why in zip(options.include, refused, strict=True) if (v, h) not in position
@@ -86,7 +91,7 @@ def plan_exchanges(
     sub = candidates.subset(edges, kept)
     index = {int(k): i for i, k in enumerate(kept)}
     limits = SolveLimits.of(
-        max(0.1, options.time_limit - (time.perf_counter() - start)),
+        max(0.1, (1 - BOUND_SHARE) * options.time_limit - (time.perf_counter() - start)),
         options.deterministic,
         options.workers,
         options.seed,
@@ -105,12 +110,17 @@ def plan_exchanges(
         return _result(pool, scheme, options, start, status, [], None)
     # Optimal over all candidates only when the pruned optimum reaches the budget-free bound, or
     # nothing was pruned.
-    whole = len(kept) == len(edges) or found.objective == flow.objective
+    bound_clock = Clock(
+        max(0.0, options.time_limit - (time.perf_counter() - start)),
+        deterministic=options.deterministic,
+    )
+    lagrangian = lagrangian_bound(edges, candidates, budgets, flow, found.objective, bound_clock)
+    whole = len(kept) == len(edges) or found.objective >= lagrangian
     status = Status.OPTIMAL if found.status is Status.OPTIMAL and whole else Status.FEASIBLE
     chosen = [int(kept[i]) for i in found.chosen]
-    bound = flow.bound if flow.bound is not None else None
-    if found.status is Status.OPTIMAL and len(kept) == len(edges):
-        bound = found.bound
+    bound = float(lagrangian)
+    if len(kept) == len(edges) and found.bound is not None:
+        bound = min(bound, float(found.bound))
     return _result(pool, scheme, options, start, status, candidates.exchanges(edges, chosen), bound)
 
 
@@ -143,10 +153,15 @@ class _Candidates:
         }
 
     def best_per_visitor(self, edges: EdgeTable, k: int, keep: list[int]) -> np.ndarray:
-        order = np.lexsort((-edges.value, edges.visitor))
-        first = np.r_[0, np.flatnonzero(np.diff(edges.visitor[order])) + 1]
-        rank = np.arange(len(order)) - np.repeat(first, np.diff(np.r_[first, len(order)]))
-        chosen = set(order[rank < k].tolist()) | set(keep)
+        """Each visitor's ``k`` most valuable hosts and its ``k`` best value per euro (with budgets
+        binding, two halved lump sums can be worth more than one full one), and ``keep``."""
+        chosen = set(keep)
+        per_euro = edges.value / np.maximum(edges.lump, 1)
+        for score in (edges.value, per_euro):
+            order = np.lexsort((-score, edges.visitor))
+            first = np.r_[0, np.flatnonzero(np.diff(edges.visitor[order])) + 1]
+            rank = np.arange(len(order)) - np.repeat(first, np.diff(np.r_[first, len(order)]))
+            chosen |= set(order[rank < k].tolist())
         return np.array(sorted(chosen), dtype=np.int64)
 
     def subset(self, edges: EdgeTable, kept: np.ndarray) -> EdgeTable:
@@ -231,6 +246,48 @@ class EdgeTable(Edges):
             km[rows, cols],
             euros[rows, cols],
         )
+
+
+def lagrangian_bound(
+    edges: EdgeTable,
+    candidates: _Candidates,
+    budgets: list[int | None],
+    flow: Matching,
+    lower: int,
+    clock: Clock,
+) -> int:
+    """An upper bound on the programme's value with budgets (scaled units): the budgets moved
+    into the objective at a price per cent λ_P for each partnership (Lagrangian relaxation;
+    Fisher, "The Lagrangian relaxation method for solving integer programming problems", 1981).
+    For any λ ≥ 0 the best matching under values v − λ·lump, plus Σ λ_P · budget_P, bounds the
+    optimum from above; λ follows Polyak's subgradient steps towards ``lower`` (the best plan's
+    value) while the clock lasts. Values are rounded up, so every bound stays valid."""
+    best = flow.objective or 0
+    limited = np.array([b is not None for b in budgets])
+    if not limited.any() or not len(edges):
+        return best
+    price = np.zeros(len(budgets))
+    limit = np.array([b or 0 for b in budgets], dtype=np.float64)
+    chosen, current, theta, stale = flow.chosen, float(best), 1.0, 0
+    for _ in range(LAGRANGE_ROUNDS):
+        spent = np.bincount(edges.payer[chosen], weights=edges.lump[chosen], minlength=len(budgets))
+        slack = np.where(limited, limit - spent, 0.0)  # the subgradient of the dual function
+        norm2 = float(slack @ slack)
+        if norm2 == 0 or current <= lower or clock.expired():
+            break
+        price = np.maximum(0.0, price - theta * (current - lower) * slack / norm2)
+        reduced = np.ceil(edges.value - price[edges.payer] * edges.lump).astype(np.int64)
+        trial = Edges(edges.visitor, edges.host, reduced, edges.lump, edges.payer)
+        relaxed = flow_matching(trial, len(candidates.visitors), candidates.capacities)
+        current = (relaxed.objective or 0) + math.ceil(float(price @ limit))
+        chosen = relaxed.chosen
+        if current < best:
+            best, stale = current, 0
+        else:
+            stale += 1
+            if stale >= 2:
+                theta, stale = theta / 2, 0
+    return best
 
 
 def _why_not(
