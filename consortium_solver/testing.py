@@ -46,6 +46,13 @@ from consortium_solver.domain import (
     OrganisationType,
     Pool,
 )
+from consortium_solver.domain.exchanges import (
+    ExchangePool,
+    Participant,
+    ParticipantType,
+    Partnership,
+    Role,
+)
 from consortium_solver.rules import (
     Call,
     MaxPerValue,
@@ -56,8 +63,19 @@ from consortium_solver.rules import (
     Search,
     Size,
 )
+from consortium_solver.rules.scheme import ExchangeObjective, Scheme, load_scheme
 
-__all__ = ["calls", "consortia", "organisations", "places", "pools", "rules"]
+__all__ = [
+    "calls",
+    "consortia",
+    "exchange_pools",
+    "organisations",
+    "participants",
+    "places",
+    "pools",
+    "rules",
+    "schemes",
+]
 
 # Shrinking goes towards the start of each list: eligible, plain values first.
 _TYPES = (
@@ -278,4 +296,98 @@ def consortia(
         st.lists(st.sampled_from(range(len(ids))), min_size=min_size, max_size=top, unique=True)
         .map(sorted)
         .map(lambda idx: tuple(ids[i] for i in idx))
+    )
+
+
+# ------------------------------------------------------------------------------- ClusterXchange
+
+_TOPICS = ("ai", "iot", "robotics", "textiles", "biotech", "logistics")
+
+
+@st.composite
+def participants(
+    draw: st.DrawFn, participant_id: str = "p1", partnerships: Sequence[str] = ("P1",)
+) -> Participant:
+    """A ClusterXchange participant in a COSME country (a NUTS-2 region with a point, or a
+    country-level place given by coordinates), of any type and role."""
+    located = [(c, code) for c, code, _ in _places() if code in reference.region_points()]
+    country, nuts2 = draw(st.sampled_from(located))
+    role = draw(st.sampled_from(list(Role)))
+    kind = draw(st.sampled_from(list(ParticipantType)))
+    topics = st.lists(st.sampled_from(_TOPICS), max_size=3, unique=True).map(tuple)
+    return Participant(
+        id=participant_id,
+        name=f"Participant {participant_id}",
+        country=country,
+        nuts2=nuts2,
+        participant_type=kind,
+        role=role,
+        partnership=draw(st.sampled_from(list(partnerships))),
+        sectors=tuple(
+            draw(st.lists(st.sampled_from(list(reference.sectors())), max_size=2, unique=True))
+        ),
+        offers=draw(topics),
+        seeks=draw(topics),
+        capacity=draw(st.integers(0, 3)),
+        working_days=draw(st.integers(1, 30)),
+    )
+
+
+@st.composite
+def exchange_pools(
+    draw: st.DrawFn, min_size: int = 2, max_size: int = 8, budgets: bool | None = None
+) -> ExchangePool:
+    """An exchange pool of ``min_size`` to ``max_size`` participants and one to three partnerships,
+    with budgets (``budgets=True``), without (``False``) or either."""
+    n_partnerships = draw(st.integers(1, 3))
+    ids = [f"P{k}" for k in range(1, n_partnerships + 1)]
+    with_budgets = draw(st.booleans()) if budgets is None else budgets
+    n = draw(st.integers(min_size, max_size))
+    people = [draw(participants(f"p{k}", ids)) for k in range(1, n + 1)]
+    return ExchangePool(
+        name="drawn",
+        partnerships=tuple(
+            Partnership(
+                id=p,
+                name=f"Partnership {p}",
+                budget=draw(st.sampled_from([0.0, 390.0, 780.0, 1170.0, 2340.0]))
+                if with_budgets
+                else None,
+            )
+            for p in ids
+        ),
+        participants=tuple(people),
+    )
+
+
+@st.composite
+def schemes(draw: st.DrawFn) -> Scheme:
+    """Variants of the packaged ClusterXchange scheme: durations, halving thresholds, ceilings,
+    admitted types and the objective's weights drawn around the packaged values."""
+    base = load_scheme()
+    low = draw(st.integers(1, 5))
+    weights = st.sampled_from([0.0, 0.5, 1.0, 2.0, 10.0])
+    visitor_types = draw(
+        st.lists(st.sampled_from(list(ParticipantType)), min_size=1, max_size=4, unique=True)
+    )
+    return base.model_copy(
+        update={
+            "min_working_days": low,
+            "max_working_days": draw(st.integers(low, 30)),
+            "halve_below_working_days": draw(st.integers(0, 8)),
+            "halve_below_km": draw(st.sampled_from([0.0, 200.0, 800.0])),
+            "default_ceiling": draw(st.sampled_from([0.0, 500.0, 780.0])),
+            "ceilings": {},
+            "visitor_types": tuple(visitor_types),
+            "host_types": tuple(
+                draw(st.lists(st.sampled_from(list(ParticipantType)), min_size=1, unique=True))
+            ),
+            "objective": ExchangeObjective(
+                exchange=draw(st.sampled_from([1.0, 10.0])),
+                fit=draw(weights),
+                shared_sector=draw(weights),
+                lagging=draw(weights),
+                full_lump_sum=draw(weights),
+            ),
+        }
     )

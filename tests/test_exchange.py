@@ -20,6 +20,7 @@ from consortium_solver.domain.exchanges import Exchange, ExchangePool, great_cir
 from consortium_solver.exchange import ExchangeOptions, plan_exchanges
 from consortium_solver.generate_exchange import generate_exchange_pool
 from consortium_solver.rules.scheme import Scheme, load_scheme
+from consortium_solver.testing import exchange_pools, schemes
 from consortium_solver.validate.exchanges import check_plan, lump_sum
 from tests.conftest import counted, scaled
 
@@ -69,7 +70,13 @@ def tiny_pool(budget: float | None = None) -> ExchangePool:
     )
 
 
-def _exchange(pool: ExchangePool, v: str, h: str, **change: object) -> Exchange:
+def _exchange(
+    pool: ExchangePool,
+    v: str,
+    h: str,
+    scheme: Scheme = SCHEME,
+    change: dict[str, object] | None = None,
+) -> Exchange:
     visitor, host = pool.by_id[v], pool.by_id[h]
     km = great_circle_km(visitor.point, host.point)
     fields: dict[str, object] = {
@@ -77,10 +84,10 @@ def _exchange(pool: ExchangePool, v: str, h: str, **change: object) -> Exchange:
         "host": h,
         "working_days": visitor.working_days,
         "distance_km": km,
-        "lump_sum": lump_sum(SCHEME, host, visitor.working_days, km),
+        "lump_sum": lump_sum(scheme, host, visitor.working_days, km),
         "partnership": visitor.partnership,
     }
-    fields.update(change)
+    fields.update(change or {})
     return Exchange.model_validate(fields)
 
 
@@ -140,7 +147,7 @@ def test_each_rule_is_judged(plan: list[tuple[str, str]], rule: str) -> None:
 )
 def test_stated_amounts_are_recomputed(change: dict[str, object], rule: str) -> None:
     pool = tiny_pool()
-    verdict = check_plan(pool, SCHEME, [_exchange(pool, "v1", "h1", **change)])
+    verdict = check_plan(pool, SCHEME, [_exchange(pool, "v1", "h1", change=change)])
     assert any(p.startswith(f"{rule}:") for p in verdict.problems), verdict.problems
 
 
@@ -164,13 +171,13 @@ def brute_force(pool: ExchangePool, scheme: Scheme) -> float:
             if v.visits
             and h.hosts
             and h.id != v.id
-            and check_plan(pool, scheme, [_exchange(pool, v.id, h.id)]).valid
+            and check_plan(pool, scheme, [_exchange(pool, v.id, h.id, scheme)]).valid
         ]
         options.append([None, *hosts])
     best = 0.0
     for choice in itertools.product(*options):
         plan = [
-            _exchange(pool, v.id, h)
+            _exchange(pool, v.id, h, scheme)
             for v, h in zip(pool.participants, choice, strict=True)
             if h is not None
         ]
@@ -239,6 +246,22 @@ def test_more_budget_never_lowers_the_optimum(seed: int) -> None:
     low, high = plan_exchanges(pool, SCHEME, options), plan_exchanges(richer, SCHEME, options)
     assert low.status is Status.OPTIMAL and high.status is Status.OPTIMAL
     assert (high.objective or 0.0) >= (low.objective or 0.0) - 1e-9
+
+
+@settings(max_examples=scaled(25))
+@given(pool=exchange_pools(2, 9), scheme=schemes())
+@counted
+def test_plans_meet_every_variant_of_the_scheme(pool: ExchangePool, scheme: Scheme) -> None:
+    """The testing kit's strategies: drawn pools (any types, roles, capacities, budgets) under drawn
+    variants of the scheme; every plan passes the validator and is optimal against brute force
+    when small enough to enumerate."""
+    result = plan_exchanges(pool, scheme, ExchangeOptions(time_limit=10, workers=1))
+    verdict = check_plan(pool, scheme, list(result.exchanges))
+    assert verdict.valid, verdict.problems
+    assert (result.objective or 0.0) == pytest.approx(verdict.value)
+    if len(pool.participants) <= 5:
+        assert result.status is Status.OPTIMAL
+        assert (result.objective or 0.0) == pytest.approx(brute_force(pool, scheme))
 
 
 def test_deterministic_plans_repeat() -> None:
