@@ -18,7 +18,6 @@ import typer
 from rich.console import Console
 from rich.status import Status
 
-from consortium_solver.domain.results import Result
 from consortium_solver.errors import InputError
 
 app = typer.Typer(
@@ -92,12 +91,12 @@ def fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:g}"
 
 
-def exit_code(result: Result) -> int:
+def exit_code(found: bool, interrupted: bool) -> int:
     """0 with an answer, 1 without one; 130 when the user interrupted before there was one (said on
     stderr: an interrupted run with an answer prints and writes it, marked interrupted)."""
-    if result.consortia:
+    if found:
         return 0
-    if result.interrupted:
+    if interrupted:
         sys.stderr.write("interrupted before any answer was found\n")
         return 130
     return 1

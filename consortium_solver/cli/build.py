@@ -47,9 +47,7 @@ def build_command(
             " (1: any other set that is not a subset of an earlier one)",
         ),
     ] = 1,
-    time_limit: Annotated[
-        float, typer.Option("--time-limit", min=0.1, help="seconds for the whole search")
-    ] = 60.0,
+    time_limit: opt.TimeLimitOption = 60.0,
     seed: opt.SeedOption = 0,
     workers: opt.WorkersOption = 2,
     deterministic: opt.DeterministicOption = False,
@@ -87,7 +85,7 @@ def build_command(
         render_result(stdout(), the_pool, the_call, result, demands)
     if out is not None:
         write_result(result, the_pool, out)  # after printing: a failure here keeps the answer
-    raise typer.Exit(exit_code(result))
+    raise typer.Exit(exit_code(bool(result.consortia), result.interrupted))
 
 
 def _live_line(status: Status) -> Progress:

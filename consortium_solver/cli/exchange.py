@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from consortium_solver.cli import options as opt
-from consortium_solver.cli.app import app, guarded, stdout
+from consortium_solver.cli.app import app, exit_code, guarded, stdout
 from consortium_solver.cli.render import plain
 from consortium_solver.domain import ExchangeResult
 from consortium_solver.domain.exchanges import ExchangePool
@@ -63,9 +63,7 @@ def exchange_command(
         list[str] | None,
         typer.Option("--exclude", "-x", help="visitor:host that must not be one (repeat)"),
     ] = None,
-    time_limit: Annotated[
-        float, typer.Option("--time-limit", min=0.1, help="seconds for the whole run")
-    ] = 60.0,
+    time_limit: opt.TimeLimitOption = 60.0,
     seed: opt.SeedOption = 0,
     workers: opt.WorkersOption = 2,
     deterministic: opt.DeterministicOption = False,
@@ -99,12 +97,7 @@ def exchange_command(
         render_plan(stdout(), the_pool, result)
     for path in out or []:
         write_plan(result, the_pool, path)
-    if result.exchanges:
-        raise typer.Exit(0)
-    if result.interrupted:
-        sys.stderr.write("interrupted before any plan was found\n")
-        raise typer.Exit(130)
-    raise typer.Exit(1)
+    raise typer.Exit(exit_code(bool(result.exchanges), result.interrupted))
 
 
 @app.command("check-exchange")

@@ -46,9 +46,7 @@ def group_command(
     apart: Annotated[
         list[str] | None, typer.Option("--apart", help="A,B: never in the same group (repeatable)")
     ] = None,
-    time_limit: Annotated[
-        float, typer.Option("--time-limit", min=0.1, help="seconds for the whole run")
-    ] = 30.0,
+    time_limit: opt.TimeLimitOption = 30.0,
     seed: opt.SeedOption = 0,
     workers: opt.WorkersOption = 2,
     deterministic: opt.DeterministicOption = False,
@@ -97,7 +95,7 @@ def group_command(
         render_grouping(stdout(), the_pool, result)
     if out is not None:
         write_grouping(result, the_pool, out)  # after printing: a failure here keeps the answer
-    raise typer.Exit(exit_code(result))
+    raise typer.Exit(exit_code(bool(result.consortia), result.interrupted))
 
 
 def research_mode(

@@ -28,6 +28,9 @@ CallOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="print a JSON document, nothing else")]
 SeedOption = Annotated[int, typer.Option("--seed", help="random seed of the search")]
 WorkersOption = Annotated[int, typer.Option("--workers", min=1, help="CP-SAT workers")]
+TimeLimitOption = Annotated[
+    float, typer.Option("--time-limit", min=0.1, help="seconds for the whole run")
+]
 DeterministicOption = Annotated[
     bool,
     typer.Option(

@@ -15,7 +15,16 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from consortium_solver import reference
-from consortium_solver.domain.organisations import FROZEN, RegionCategory, Tag, Text
+from consortium_solver.domain.organisations import (
+    FROZEN,
+    RegionCategory,
+    Tag,
+    Text,
+    category_of,
+    known_country,
+    known_region,
+    known_sectors,
+)
 from consortium_solver.errors import InputError
 
 
@@ -63,36 +72,17 @@ class Participant(BaseModel):
     @field_validator("country", mode="before")
     @classmethod
     def _known_country(cls, value: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        code = reference.normalise_country(value)
-        if code not in reference.countries():
-            raise ValueError(f"unknown country code {value!r} (expected ISO 3166-1 alpha-2)")
-        return code
+        return known_country(value)
 
     @field_validator("nuts2", mode="before")
     @classmethod
     def _known_region(cls, value: Any, info: ValidationInfo) -> Any:
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        if not isinstance(value, str):
-            return value
-        code = value.strip().upper()
-        region = reference.regions().get(code)
-        if region is None:
-            raise ValueError(f"unknown NUTS-2 code {value!r}")
-        country = info.data.get("country")
-        if country is not None and region.country != country:
-            raise ValueError(f"NUTS-2 region {code} lies in {region.country}, not in {country}")
-        return code
+        return known_region(value, info.data.get("country"))
 
     @field_validator("sectors", mode="after")
     @classmethod
     def _known_sectors(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for sector in value:
-            if sector not in reference.sectors():
-                raise ValueError(f"unknown sector {sector!r} (see `consortium sectors`)")
-        return value
+        return known_sectors(value)
 
     @model_validator(mode="after")
     def _located(self) -> Participant:
@@ -115,10 +105,7 @@ class Participant(BaseModel):
 
     @property
     def region_category(self) -> RegionCategory:
-        region = reference.regions().get(self.nuts2) if self.nuts2 else None
-        if region is None or region.category is None:
-            return RegionCategory.UNCLASSIFIED
-        return RegionCategory(region.category)
+        return category_of(self.nuts2)
 
     @property
     def visits(self) -> bool:

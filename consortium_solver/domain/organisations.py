@@ -87,6 +87,58 @@ Tag = Annotated[
 FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 
+# The readings of a country, a NUTS-2 code and sectors that every kind of participant shares
+# (organisations of a pool, ClusterXchange participants): field validators call them.
+
+
+def known_country(value: Any) -> Any:
+    """An ISO 3166-1 alpha-2 code (Eurostat's EL and UK mapped to GR and GB), or a ValueError."""
+    if not isinstance(value, str):
+        return value  # the str type check reports it
+    code = reference.normalise_country(value)
+    if code not in reference.countries():
+        raise ValueError(f"unknown country code {value!r} (expected ISO 3166-1 alpha-2)")
+    return code
+
+
+def known_region(value: Any, country: str | None) -> Any:
+    """A NUTS-2 code (any version) lying in ``country``, None for an empty cell, or a ValueError."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        return value
+    code = value.strip().upper()
+    region = reference.regions().get(code)
+    if region is None:
+        raise ValueError(f"unknown NUTS-2 code {value!r} (versions 2013, 2016, 2021, 2024)")
+    if country is not None and region.country != country:
+        raise ValueError(
+            f"NUTS-2 region {code} ({region.name}) lies in {region.country}, not in {country}"
+        )
+    return code
+
+
+def known_sectors(value: tuple[str, ...]) -> tuple[str, ...]:
+    """Sector ids of the packaged taxonomy, each once, or a ValueError naming the first unknown."""
+    known = reference.sectors()
+    for sector in value:
+        if sector not in known:
+            sample = ", ".join(list(known)[:4])
+            raise ValueError(
+                f"unknown sector {sector!r} (use ids of the 14 EU industrial ecosystems,"
+                f" e.g. {sample}; `consortium sectors` lists them)"
+            )
+    return tuple(dict.fromkeys(value))  # duplicates carry no meaning
+
+
+def category_of(nuts2: str | None) -> RegionCategory:
+    """The 2014-2020 category of a NUTS-2 region; unclassified without one."""
+    region = reference.regions().get(nuts2) if nuts2 else None
+    if region is None or region.category is None:
+        return RegionCategory.UNCLASSIFIED
+    return RegionCategory(region.category)
+
+
 class Organisation(BaseModel):
     """One organisation of a pool (a cluster organisation, a business network, ...)."""
 
@@ -113,54 +165,24 @@ class Organisation(BaseModel):
     @field_validator("country", mode="before")
     @classmethod
     def _known_country(cls, value: Any) -> Any:
-        if not isinstance(value, str):
-            return value  # the str type check reports it
-        code = reference.normalise_country(value)
-        if code not in reference.countries():
-            raise ValueError(f"unknown country code {value!r} (expected ISO 3166-1 alpha-2)")
-        return code
+        return known_country(value)
 
     @field_validator("nuts2", mode="before")
     @classmethod
     def _known_region(cls, value: Any, info: ValidationInfo) -> Any:
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        if not isinstance(value, str):
-            return value
-        code = value.strip().upper()
-        region = reference.regions().get(code)
-        if region is None:
-            raise ValueError(f"unknown NUTS-2 code {value!r} (versions 2013, 2016, 2021, 2024)")
-        country = info.data.get("country")
-        if country is not None and region.country != country:
-            raise ValueError(
-                f"NUTS-2 region {code} ({region.name}) lies in {region.country}, not in {country}"
-            )
-        return code
+        return known_region(value, info.data.get("country"))
 
     @field_validator("region_category", mode="before")
     @classmethod
     def _derive_category(cls, value: Any, info: ValidationInfo) -> Any:
         if value is not None and value != "":
             return value
-        code = info.data.get("nuts2")
-        region = reference.regions().get(code) if code else None
-        if region is None or region.category is None:
-            return RegionCategory.UNCLASSIFIED
-        return RegionCategory(region.category)
+        return category_of(info.data.get("nuts2"))
 
     @field_validator("sectors", mode="after")
     @classmethod
     def _known_sectors(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        known = reference.sectors()
-        for sector in value:
-            if sector not in known:
-                sample = ", ".join(list(known)[:4])
-                raise ValueError(
-                    f"unknown sector {sector!r} (use ids of the 14 EU industrial ecosystems,"
-                    f" e.g. {sample}; `consortium sectors` lists them)"
-                )
-        return tuple(dict.fromkeys(value))  # duplicates carry no meaning
+        return known_sectors(value)
 
     @field_validator("offers", "needs", mode="after")
     @classmethod

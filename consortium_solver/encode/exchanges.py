@@ -12,6 +12,7 @@ supply reaches the sink, so the cheapest flow is the most valuable matching.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,8 +89,8 @@ def cpsat_matching(
     budgets: list[int | None],
     limits: SolveLimits,
     *,
-    hint: list[int] = (),  # type: ignore[assignment]
-    forced: list[int] = (),  # type: ignore[assignment]
+    hint: Sequence[int] = (),
+    forced: Sequence[int] = (),
 ) -> Matching:
     """The most valuable matching within each partnership's budget (cents), by CP-SAT."""
     model = cp_model.CpModel()

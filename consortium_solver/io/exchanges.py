@@ -14,6 +14,7 @@ from consortium_solver.domain import ExchangeResult
 from consortium_solver.domain.exchanges import Exchange, ExchangePool
 from consortium_solver.errors import InputError, decode_text, read_input, too_deep_or_too_long
 from consortium_solver.io.atomic import atomic_write_bytes, check_writable
+from consortium_solver.io.pools import error_message, error_value
 from consortium_solver.io.tables import Cell, csv_text, workbook_bytes
 from consortium_solver.rules import format_loc
 
@@ -46,18 +47,13 @@ def _json_document(path: Path) -> Any:
 
 
 def _one_line(exc: ValidationError, source: str) -> InputError:
-    first = exc.errors()[0]
-    more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-    message = str(first["msg"]).removeprefix("Value error, ")
-    if first["type"] == "extra_forbidden":
-        message = "unknown field"
-    elif first["type"] == "missing":
-        message = "missing value"
-    value = first.get("input") if first["type"] != "missing" else None
-    if isinstance(value, (dict, list, tuple)):
-        value = None
-    field = format_loc(first["loc"]) or None
-    return InputError(message + more, source=source, field=field, value=value)
+    """The first of pydantic's errors in the words the pool reader uses, with its JSON path."""
+    errors = exc.errors()
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    field = format_loc(errors[0]["loc"]) or None
+    return InputError(
+        error_message(errors[0]) + more, source=source, field=field, value=error_value(errors[0])
+    )
 
 
 def read_exchange_pool(path: str | Path) -> ExchangePool:

@@ -94,16 +94,18 @@ def _json_error(exc: ValidationError, data: dict[str, Any], source: str) -> Inpu
     first = errors[0]
     loc = first["loc"]
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    message = _message(first) + more
+    message = error_message(first) + more
     if len(loc) >= 2 and loc[0] == "organisations" and isinstance(loc[1], int):
         where = f"organisations[{loc[1]}]"
         org_id = _org_id(data, loc[1])
         if org_id is not None:
             where += f" (id {org_id!r})"
         field = format_loc(loc[2:]) or None
-        return InputError(message, source=source, where=where, field=field, value=_value(first))
+        return InputError(
+            message, source=source, where=where, field=field, value=error_value(first)
+        )
     field = format_loc(loc) or None
-    return InputError(message, source=source, field=field, value=_value(first))
+    return InputError(message, source=source, field=field, value=error_value(first))
 
 
 def _org_id(data: dict[str, Any], index: int) -> Any:
@@ -114,7 +116,8 @@ def _org_id(data: dict[str, Any], index: int) -> Any:
     return None
 
 
-def _message(error: Any) -> str:
+def error_message(error: Any) -> str:
+    """One pydantic error in the readers' words."""
     kind = error["type"]
     if kind == "extra_forbidden":
         return "unknown field"
@@ -127,7 +130,8 @@ def _message(error: Any) -> str:
     return str(error["msg"]).removeprefix("Value error, ")
 
 
-def _value(error: Any) -> Any:
+def error_value(error: Any) -> Any:
+    """The value an error names, when it is a plain one."""
     if error["type"] in {"missing", "extra_forbidden"}:
         return None if error["type"] == "missing" else error["input"]
     value = error.get("input")
@@ -254,7 +258,11 @@ def pool_from_rows(rows: Iterable[tuple[int, list[str]]], source: str, name: str
             if field and "[" in field:
                 field = field.split("[")[0]
             raise InputError(
-                _message(error), source=source, where=where, field=field, value=_value(error)
+                error_message(error),
+                source=source,
+                where=where,
+                field=field,
+                value=error_value(error),
             ) from None
         if org.id in first_row:
             raise InputError(

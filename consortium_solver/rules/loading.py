@@ -61,12 +61,7 @@ def load_call(ref: str | Path) -> Call:
 
 
 def _load_call_file(text: str, source: str, folder: Path | None) -> Call:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"not valid TOML: {exc}", source=source) from None
-    except (RecursionError, ValueError) as exc:
-        raise InputError(too_deep_or_too_long(exc) or str(exc), source=source) from None
+    data = parse_toml(text, source)
     links_file = data.pop("sector_links_file", None)
     if links_file is not None:
         links = _links_path(links_file, folder or Path("."), source)
@@ -77,20 +72,33 @@ def _load_call_file(text: str, source: str, folder: Path | None) -> Call:
         raise validation_error(exc, source) from None
 
 
-def _links_path(name: Any, folder: Path, source: str) -> Path:
-    """The link matrix a call model names: a relative path inside the model's own folder (a model
+def parse_toml(text: str, source: str) -> dict[str, Any]:
+    """A TOML document, or a one-line input error (bad syntax, hostile nesting or numbers)."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML: {exc}", source=source) from None
+    except (RecursionError, ValueError) as exc:
+        raise InputError(too_deep_or_too_long(exc) or str(exc), source=source) from None
+
+
+def file_in_folder(name: Any, folder: Path, source: str, field: str, what: str) -> Path:
+    """A file a model names (``field``): a relative path inside the model's own folder (a model
     from elsewhere must not make the tool read /etc/passwd or ../secrets)."""
     relative = Path(str(name))
-    inside = not relative.is_absolute() and ".." not in relative.parts
-    if not inside or not str(name).strip():
+    if relative.is_absolute() or ".." in relative.parts or not str(name).strip():
         raise InputError(
-            "a sector link matrix is a file in the call model's own folder (no absolute path,"
-            " no '..')",
+            f"a {what} is a file in the model's own folder (no absolute path, no '..')",
             source=source,
-            field="sector_links_file",
+            field=field,
             value=str(name),
         )
-    path = folder / relative
+    return folder / relative
+
+
+def _links_path(name: Any, folder: Path, source: str) -> Path:
+    """The link matrix a call model names, in its own folder."""
+    path = file_in_folder(name, folder, source, "sector_links_file", "sector link matrix")
     if not path.exists():
         raise InputError(
             "no such sector link matrix file (paths are relative to the call model)",

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -17,9 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from consortium_solver import reference
 from consortium_solver.domain.exchanges import ParticipantType
-from consortium_solver.errors import InputError, decode_text, read_input, too_deep_or_too_long
+from consortium_solver.errors import InputError, decode_text, read_input
 from consortium_solver.rules.call import Weight
 from consortium_solver.rules.kinds import RULE_ID
+from consortium_solver.rules.loading import file_in_folder, parse_toml, validation_error
 
 # The rules every exchange scheme model states (with its words and source); the validator judges
 # each of them by this id.
@@ -134,30 +134,16 @@ def load_scheme(ref: str | Path = DEFAULT_SCHEME, ceilings: Path | None = None) 
             raise InputError(f"unknown exchange scheme {text_ref!r} (packaged: {DEFAULT_SCHEME})")
         source, folder = f"models/{text_ref}.toml", Path(str(entry)).parent
         text = entry.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"not valid TOML: {exc}", source=source) from None
-    except (RecursionError, ValueError) as exc:
-        raise InputError(too_deep_or_too_long(exc) or str(exc), source=source) from None
+    data = parse_toml(text, source)
     ceilings_file = data.pop("ceilings_file", None)
     if ceilings is not None:
         data["ceilings"] = read_ceilings(ceilings)
     elif ceilings_file is not None:
-        relative = Path(str(ceilings_file))
-        if relative.is_absolute() or ".." in relative.parts:
-            raise InputError(
-                "a ceilings file is in the scheme model's own folder (no absolute path, no '..')",
-                source=source,
-                field="ceilings_file",
-                value=str(ceilings_file),
-            )
-        data["ceilings"] = read_ceilings(folder / relative)
+        path = file_in_folder(ceilings_file, folder, source, "ceilings_file", "ceilings file")
+        data["ceilings"] = read_ceilings(path)
     try:
         return Scheme.model_validate(data)
     except ValidationError as exc:
-        from consortium_solver.rules.loading import validation_error
-
         raise validation_error(exc, source) from None
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from consortium_solver.domain import LAGGING
 from consortium_solver.domain.exchanges import Exchange, ExchangePool, Participant, great_circle_km
-from consortium_solver.errors import InputError
 from consortium_solver.rules.scheme import Scheme
 
 
@@ -94,7 +93,7 @@ def check_plan(pool: ExchangePool, scheme: Scheme, exchanges: Sequence[Exchange]
         InputError: an exchange names a participant that is not in the pool.
     """
     verdict = PlanVerdict()
-    spending: dict[str, float] = defaultdict(float)
+    paid: dict[str, list[float]] = defaultdict(list)
     for k, ex in enumerate(exchanges):
         visitor = pool.require(ex.visitor, f"exchanges[{k}].visitor")
         host = pool.require(ex.host, f"exchanges[{k}].host")
@@ -113,7 +112,7 @@ def check_plan(pool: ExchangePool, scheme: Scheme, exchanges: Sequence[Exchange]
                 f"budget: {where} is paid by {ex.partnership}, but {visitor.id} belongs to"
                 f" {visitor.partnership}"
             )
-        spending[visitor.partnership] += due
+        paid[visitor.partnership].append(due)
         verdict.values.append(exchange_value(scheme, visitor, host, ex.working_days, km))
     visits = Counter(ex.visitor for ex in exchanges)
     for visitor_id, n in sorted(visits.items()):
@@ -126,19 +125,14 @@ def check_plan(pool: ExchangePool, scheme: Scheme, exchanges: Sequence[Exchange]
             verdict.problems.append(
                 f"host-capacity: {host_id} hosts {n}, its capacity is {capacity}"
             )
+    spending = {p.id: math.fsum(paid.get(p.id, [])) for p in pool.partnerships}
     for partnership in pool.partnerships:
-        spent = math.fsum([spending.get(partnership.id, 0.0)])
+        spent = spending[partnership.id]
         if partnership.budget is not None and spent > partnership.budget + 1e-6:
             verdict.problems.append(
                 f"budget: {partnership.id} spends EUR {spent:g} of a budget of EUR"
                 f" {partnership.budget:g}"
             )
-    verdict.spending = {p.id: round(spending.get(p.id, 0.0), 2) for p in pool.partnerships}
+    verdict.spending = {k: round(v, 2) for k, v in spending.items()}
     verdict.value = math.fsum(verdict.values)
     return verdict
-
-
-def require_known(pool: ExchangePool, ids: Sequence[str], option: str) -> None:
-    for participant_id in ids:
-        if participant_id not in pool.by_id:
-            raise InputError("no participant with this id", field=option, value=participant_id)
