@@ -43,6 +43,11 @@ class InputError(ValueError):
             value=self.value,
         )
 
+    def lines(self) -> list[str]:
+        """What the command line prints: ``error: <this error>``, one line (an error listing
+        several problems gives one line for each)."""
+        return [f"error: {self}"]
+
     def __str__(self) -> str:
         place = []
         if self.where:

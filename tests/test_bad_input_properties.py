@@ -1,7 +1,8 @@
 """Bad input under hypothesis: valid pool and call files, damaged at random (a field set to a value
 of the wrong kind or out of range, a key dropped or added, the text cut or garbled), are answered
-with a verdict (exit 0 or 1) when still valid, else with exit 2 and one line on stderr — never a
-traceback, never an internal error (exit 3)."""
+with a verdict (exit 0 or 1) when still readable — warnings, if any, one line each on stderr — else
+with exit 2 and one line per problem on stderr — never a traceback, never an internal error
+(exit 3)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from typer.testing import CliRunner
 from consortium_solver.cli import app
 from consortium_solver.domain import Organisation, Pool
 from consortium_solver.io import pool_to_csv, pool_to_json, pool_to_xlsx
+from consortium_solver.io.importer import MAX_LINES
 from consortium_solver.rules import packaged_calls
 from consortium_solver.testing import pools
 from tests.conftest import counted, scaled
@@ -45,9 +47,14 @@ def judged(path: Path, members: str, call: Path | None = None) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code in (0, 1, 2), (result.exit_code, result.output)
     assert "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) <= MAX_LINES + 1, result.stderr
     if result.exit_code == 2:
         assert result.stdout == ""
-        assert len(result.stderr.splitlines()) == 1, result.stderr
+        assert any(line.startswith("error: ") for line in lines), result.stderr
+        assert all(line.startswith(("error: ", "warning: ")) for line in lines), result.stderr
+    else:
+        assert all(line.startswith("warning: ") for line in lines), result.stderr
 
 
 def damage_document(doc: dict[str, Any], data: st.DataObject) -> dict[str, Any]:

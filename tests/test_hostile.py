@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from consortium_solver.cli import app
+from consortium_solver.io.importer import MAX_LINES
 from tests.conftest import DATA
 
 runner = CliRunner()
@@ -24,28 +25,28 @@ HOSTILE = {
     "hostile_pool_deep_object.json": "nested too deeply",
     "hostile_pool_huge_integer.json": "a number with thousands of digits",
     "hostile_pool_id_is_huge_number.json": "a number with thousands of digits",
-    "hostile_pool_huge_float.json": "field 'x', value inf: unknown field",
-    "hostile_pool_nan_literal.json": "field 'name', value nan: Input should be a valid string",
+    "hostile_pool_huge_float.json": "the number 1e999 is too large to read",
+    "hostile_pool_nan_literal.json": "NaN is not a JSON value",
     "hostile_pool_utf16.json": "not UTF-8 text (byte 1, it looks like UTF-16",
     "hostile_pool_utf32.json": "not UTF-8 text (byte 1, it looks like UTF-16 or UTF-32",
-    "hostile_pool_nul_in_name.json": "field 'name', value 'A\\x00B': a control character (U+0000)",
+    "hostile_pool_nul_in_name.json": "key 'name', value 'A\\x00B': a control character (U+0000)",
     "hostile_pool_esc_in_name.json": "a control character (U+001B)",
-    "hostile_pool_bell_in_id.json": "field 'id', value 'a\\x07': a control character (U+0007)",
-    "hostile_pool_lone_surrogate.json": "field 'name', value 'A\\ud800'",
+    "hostile_pool_bell_in_id.json": "key 'id', value 'a\\x07': a control character (U+0007)",
+    "hostile_pool_lone_surrogate.json": "key 'name', value 'A\\ud800'",
     "hostile_pool_binary.json": "not UTF-8 text (byte 129)",
     "hostile_pool_empty.json": "invalid JSON",
     "hostile_pool_whitespace_only.json": "invalid JSON",
-    "hostile_pool_nul_in_cell.csv": "row 2 (id 'a'), field 'name', value 'A\\x00Cluster'",
-    "hostile_pool_esc_in_name.csv": "field 'name', value 'A\\x1b[2J': a control character",
+    "hostile_pool_nul_in_cell.csv": "row 2 (id 'a'), column 'name', value 'A\\x00Cluster'",
+    "hostile_pool_esc_in_name.csv": "column 'name', value 'A\\x1b[2J': a control character",
     "hostile_pool_utf16.csv": "not UTF-8 text (byte 1, it looks like UTF-16",
-    "hostile_pool_control_in_id.csv": "field 'id', value 'a\\x08': a control character (U+0008)",
+    "hostile_pool_control_in_id.csv": "column 'id', value 'a\\x08': a control character (U+0008)",
     "hostile_pool_lone_surrogate.csv": "not UTF-8 text (byte 153)",
     "hostile_pool_truncated_sheet.xlsx": "not a readable .xlsx workbook (ParseError)",
     "hostile_pool_far_cell.xlsx": "row 1048576: a cell beyond column 200",
     "hostile_pool_no_sheet.xlsx": "a workbook without a worksheet",
     "hostile_pool_entity_bomb.xlsx": "not a readable .xlsx workbook (ParseError)",
-    "hostile_pool_vast_dimension.xlsx": "row 2 (id 'x2'), field 'name': missing value",
-    "hostile_pool_stray_cell_row_7.xlsx": "row 7, value 'x': a cell in column 12, beyond the 10",
+    "hostile_pool_vast_dimension.xlsx": "row 2 (id 'x2'), column 'name': an incomplete row",
+    "hostile_pool_stray_cell_row_7.xlsx": "row 3 (id 'a3'), column 'name', value 'A Cluster': the same organisation as row 2",
     "hostile_call_deep_array.toml": "nested too deeply",
     "hostile_call_deep_inline_table.toml": "nested too deeply",
     "hostile_call_huge_integer.toml": "a number with thousands of digits",
@@ -99,17 +100,37 @@ def _commands(name: str, out: Path) -> list[list[str]]:
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_input_is_one_line_and_exit_2(name: str, tmp_path: Path) -> None:
-    """check, build --out .json and group --out .xlsx: exit 2, one line on stderr naming the file
-    (the call model or the link matrix it names) and the defect, nothing on stdout, no file."""
+    """check, build --out .json and group --out .xlsx: exit 2, a line on stderr per problem (the
+    first naming the file — the call model or the link matrix it names — and the defect), nothing
+    on stdout, no file."""
     for args in _commands(name, tmp_path):
         result = runner.invoke(app, args)
         assert result.exit_code == 2, (args, result.output)
         assert result.stdout == ""
         lines = result.stderr.splitlines()
-        assert len(lines) == 1, result.stderr
+        assert 1 <= len(lines) <= MAX_LINES + 1, result.stderr  # a line per problem, then "… more"
+        assert all(line.startswith(f"error: {BAD}") for line in lines[:-1]), lines
         assert lines[0].startswith(f"error: {BAD}"), lines[0]
         assert HOSTILE[name] in lines[0], lines[0]
         assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", sorted(n for n in HOSTILE if n.startswith("hostile_pool_")))
+def test_hostile_sheets_are_never_imported(name: str, tmp_path: Path) -> None:
+    """import --out .json --report .xlsx: exit 2, the defect said (on stderr when the file cannot be
+    read, in the problems table otherwise), no pool written, never a traceback."""
+    out, report = tmp_path / "p.json", tmp_path / "r.xlsx"
+    result = runner.invoke(
+        app, ["import", str(BAD / name), "--out", str(out), "--report", str(report)]
+    )
+    assert result.exit_code == 2, result.output
+    assert not out.exists()
+    assert "Traceback" not in result.output
+    said = " ".join(result.output.split())
+    if result.stderr:
+        assert HOSTILE[name] in result.stderr
+    else:
+        assert "error(s)" in said and report.exists()  # the sheet was read: the report lists it
 
 
 def test_a_link_matrix_error_never_quotes_the_file() -> None:

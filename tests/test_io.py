@@ -78,7 +78,7 @@ def test_csv_error_names_row_field_and_value(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         read_pool(path)
     message = str(info.value)
-    assert message.startswith(f"{path}: row 3 (id 'b'), field 'maturity', value 'platinum': ")
+    assert message.startswith(f"{path}: row 3 (id 'b'), column 'maturity', value 'platinum': ")
 
 
 def test_json_error_names_the_path(tmp_path: Path) -> None:
@@ -93,9 +93,9 @@ def test_json_error_names_the_path(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         read_pool(path)
     assert str(info.value).startswith(
-        f"{path}: organisations[0] (id 'a'), field 'nuts2', value 'DE21': "
+        f"{path}: organisations[0] (id 'a'), key 'nuts2', value 'DE21': "
     )
-    assert "lies in DE, not in IT" in str(info.value)
+    assert "lies in Germany, not in Italy" in str(info.value)
 
 
 def test_atomic_write_leaves_no_partial_file(tmp_path: Path) -> None:

@@ -12,7 +12,17 @@ from typing import Any
 import typer
 
 # Commands in the order of `consortium --help`.
-from consortium_solver.cli import check, build, group, exchange, calls, generate, bench, schema
+from consortium_solver.cli import (
+    importing,
+    check,
+    build,
+    group,
+    exchange,
+    calls,
+    generate,
+    bench,
+    schema,
+)
 from consortium_solver.cli.app import app
 from consortium_solver.clock import interrupt, interrupted, reset_interrupt
 
@@ -60,6 +70,7 @@ __all__ = [
     "exchange",
     "generate",
     "group",
+    "importing",
     "main",
     "schema",
 ]

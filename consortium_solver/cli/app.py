@@ -53,7 +53,9 @@ def guarded(fn: F) -> F:
         except (typer.Exit, typer.Abort):
             raise
         except InputError as exc:
-            raise _fail(f"error: {exc}", 2) from None
+            for line in exc.lines()[:-1]:
+                sys.stderr.write(line.replace("\n", " ") + "\n")
+            raise _fail(exc.lines()[-1], 2) from None
         except Exception as exc:
             if _state["debug"]:
                 raise

@@ -52,6 +52,8 @@ def build_command(
     workers: opt.WorkersOption = 2,
     deterministic: opt.DeterministicOption = False,
     as_json: opt.JsonOption = False,
+    columns: opt.ColumnsOption = None,
+    merge_duplicates: opt.MergeDuplicatesOption = False,
     out: Annotated[Path | None, opt.out_option(".json .csv .xlsx .md")] = None,
 ) -> None:
     """Find the best consortium (or the --top best distinct ones) and prove it optimal.
@@ -61,7 +63,8 @@ def build_command(
     """
     if out is not None:
         check_output(out, RESULT_WRITERS, "result")
-    the_pool, the_call = opt.load_pool(pool), load_call(call)
+    the_pool = opt.load_pool(pool, columns, merge_duplicates)
+    the_call = load_call(call)
     demands = Demands(
         lead=lead,
         include=tuple(opt.split_list(include)),

@@ -11,7 +11,9 @@ from consortium_solver import DEFAULT_CALL
 from consortium_solver.cli.app import app, guarded, stdout
 from consortium_solver.cli.options import (
     CallOption,
+    ColumnsOption,
     JsonOption,
+    MergeDuplicatesOption,
     PoolArgument,
     load_pool,
     member_ids,
@@ -30,12 +32,14 @@ def check_command(
     pool: PoolArgument = None,
     call: CallOption = DEFAULT_CALL,
     as_json: JsonOption = False,
+    columns: ColumnsOption = None,
+    merge_duplicates: MergeDuplicatesOption = False,
 ) -> None:
     """Say, rule by rule, whether a consortium is eligible, and what it scores.
 
     Exit 0 when eligible, 1 when not, 2 on bad input.
     """
-    the_pool = load_pool(pool)
+    the_pool = load_pool(pool, columns, merge_duplicates)
     the_call = load_call(call)
     assessment = check(the_pool, the_call, member_ids(members))
     if as_json:

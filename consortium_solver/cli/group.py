@@ -57,17 +57,20 @@ def group_command(
         ),
     ] = None,
     as_json: opt.JsonOption = False,
-    out: Annotated[Path | None, opt.out_option(".json .csv .xlsx .html")] = None,
+    out: Annotated[list[Path] | None, opt.out_option(".json .csv .xlsx .html (repeatable)")] = None,
+    columns: opt.ColumnsOption = None,
+    merge_duplicates: opt.MergeDuplicatesOption = False,
 ) -> None:
     """Split a whole pool into groups that each meet the call's rules, over one or more rounds.
 
     Exit 0 when groups were formed, 1 when none could be (the reason is given), 2 on bad input.
     """
+    outs = list(dict.fromkeys(out or []))
     if mdgp is not None:
-        research_mode(mdgp, time_limit, seed, as_json, out)
-    if out is not None:
-        check_output(out, GROUPING_WRITERS, "grouping")
-    the_pool = opt.load_pool(pool)
+        research_mode(mdgp, time_limit, seed, as_json, outs)
+    for path in outs:
+        check_output(path, GROUPING_WRITERS, "grouping")
+    the_pool = opt.load_pool(pool, columns, merge_duplicates)
     the_call = no_call() if call.lower() == "none" else load_call(call)
     options = GroupOptions(
         size=parse_size(size),
@@ -93,20 +96,21 @@ def group_command(
         sys.stdout.write(result.to_json() + "\n")
     else:
         render_grouping(stdout(), the_pool, result)
-    if out is not None:
-        write_grouping(result, the_pool, out)  # after printing: a failure here keeps the answer
+    for path in outs:  # after printing: a failure here keeps the answer; the same groups in each
+        write_grouping(result, the_pool, path)
     raise typer.Exit(exit_code(bool(result.consortia), result.interrupted))
 
 
 def research_mode(
-    path: Path, time_limit: float, seed: int, as_json: bool, out: Path | None
+    path: Path, time_limit: float, seed: int, as_json: bool, outs: list[Path]
 ) -> None:
     """``group --mdgp FILE``: the best grouping found in the time limit; always exits."""
     from consortium_solver.io import atomic_write_text
     from consortium_solver.mdgp import read_mdgp, solve_mdgp
 
-    if out is not None and out.suffix.lower() != ".json":
-        raise InputError("research mode writes .json only", source=str(out))
+    if len(outs) > 1 or any(o.suffix.lower() != ".json" for o in outs):
+        raise InputError("research mode writes one .json file", source=str(outs[-1]))
+    out = outs[0] if outs else None
     instance = read_mdgp(path)
     result = solve_mdgp(instance, time_limit=time_limit, seed=seed)
     if out is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,7 +12,9 @@ import typer
 from consortium_solver import demo_pool
 from consortium_solver.domain import Pool
 from consortium_solver.errors import InputError
-from consortium_solver.io import read_pool
+from consortium_solver.io import ImportOptions, import_pool
+from consortium_solver.io.importer import FIELDS
+from consortium_solver.io.tables import visible_controls
 
 PoolArgument = Annotated[
     Path | None,
@@ -51,8 +54,52 @@ GroupObjective = StrEnum("GroupObjective", ["sum", "min"])
 Executor = StrEnum("Executor", ["local", "dask"])
 
 
-def load_pool(pool: Path | None) -> Pool:
-    return demo_pool() if pool is None else read_pool(pool)
+ColumnsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--columns",
+        help="field=Header for a column the importer does not recognise, e.g. name=Cluster"
+        " (comma-separated or repeated)",
+    ),
+]
+MergeDuplicatesOption = Annotated[
+    bool,
+    typer.Option("--merge-duplicates", help="keep the first of organisations with the same name"),
+]
+
+
+def import_options(columns: list[str] | None, merge_duplicates: bool) -> ImportOptions:
+    """``--columns name=Cluster,country=Land`` and ``--merge-duplicates``."""
+    mapping: dict[str, str] = {}
+    for item in split_list(columns):
+        name, sep, header = item.partition("=")
+        if not sep or not header.strip():
+            raise InputError("expected field=Header", field="--columns", value=item)
+        if name.strip() not in FIELDS:
+            raise InputError(
+                f"unknown field (one of {', '.join(FIELDS)})", field="--columns", value=name
+            )
+        mapping[name.strip()] = header.strip()
+    return ImportOptions(columns=mapping, merge_duplicates=merge_duplicates)
+
+
+def load_pool(
+    pool: Path | None, columns: list[str] | None = None, merge_duplicates: bool = False
+) -> Pool:
+    """The pool of a command: the demo without a file; a sheet read by the importer, its warnings
+    printed on stderr (at most 20 lines), every problem listed when there is an error."""
+    if pool is None:
+        return demo_pool()
+    report = import_pool(pool, import_options(columns, merge_duplicates))
+    the_pool = report.require_pool()
+    warnings = [f"warning: {p.line(report.source)}" for p in report.warnings]
+    for line in warnings[:20]:
+        sys.stderr.write(visible_controls(line) + "\n")
+    if len(warnings) > 20:
+        sys.stderr.write(
+            f"warning: … and {len(warnings) - 20} more: `consortium import` lists them all\n"
+        )
+    return the_pool
 
 
 def split_list(values: str | list[str] | None) -> list[str]:

@@ -11,6 +11,8 @@ from rich.table import Table
 
 from consortium_solver.build import Demands
 from consortium_solver.domain import Assessment, BuildResult, GroupingResult, Pool
+from consortium_solver.io.cells import derived_id
+from consortium_solver.io.plans import reasons
 from consortium_solver.io.tables import visible_controls
 from consortium_solver.rules import Call
 from consortium_solver.validate import check
@@ -115,28 +117,45 @@ def render_result(
         console.print("No consortium found within the time limit (try a longer --time-limit).")
 
 
+def member_line(pool: Pool, org_id: str) -> str:
+    """ "Name (id) · DE" — the id in brackets only when it is not simply the name."""
+    org = pool.by_id[org_id]
+    shown = plain(org.name)
+    if org.id not in (org.name, derived_id(org.name, set())):
+        shown += f" ({plain(org.id)})"
+    return f"{shown} · {org.country}"
+
+
 def render_grouping(console: Console, pool: Pool, result: GroupingResult) -> None:
+    """Each round as a table of groups (members by name, one per line, wrapped at spaces), the
+    organisations set aside and why, and the verdict; when no group can be formed, the rules that
+    stop it."""
     rounds = result.schedule() or [()]
     for r, groups in enumerate(rounds, start=1):
+        if not groups:
+            continue
         table = Table(title=f"Round {r}" if len(rounds) > 1 else "Groups", title_justify="left")
         table.add_column("group", justify="right")
         table.add_column("score", justify="right")
-        table.add_column("members", overflow="fold")
+        table.add_column("members")
         for g, grp in enumerate(groups, start=1):
-            names = ", ".join(f"{plain(m)} ({pool.by_id[m].country})" for m in grp.members)
+            names = "\n".join(member_line(pool, m) for m in grp.members)
             table.add_row(str(g), f"{grp.score:g}", names)
         console.print(table)
-    why = {i.id: i.why for i in result.ineligible}
-    placed = {m for groups in rounds for grp in groups for m in grp.members}
-    left = [o.id for o in pool.organisations if o.id not in placed]
-    for org_id in left:
-        reason = f"ineligible: {why[org_id]}" if org_id in why else "not placed"
-        console.print(f"  · {plain(org_id)}: {plain(reason)}")
+    why = reasons(result, pool)
+    if why and any(groups for groups in rounds):
+        console.print("[bold]Not placed[/]")
+        for org_id, reason in why.items():
+            console.print(f"  · {member_line(pool, org_id)}: {plain(reason)}")
     n_groups = sum(len(g) for g in rounds)
     stopped = " · [bold red]interrupted[/]" if result.interrupted else ""
-    line = f"[bold]{result.status.value}[/]{stopped} · {n_groups} groups · {len(left)} not placed"
+    line = f"[bold]{result.status.value}[/]{stopped} · {n_groups} groups · {len(why)} not placed"
     if result.objective is not None:
         line += f" · objective {result.objective:g}"
     console.print(line + f" · {result.wall_time_s:g} s · seed {result.seed}")
-    if result.note:
+    if result.conflict:
+        console.print("[bold red]No group can meet all the rules.[/] These conflict:")
+        for conflict in result.conflict:
+            console.print(f"  ✗ [bold]{plain(conflict.rule)}[/]: {plain(conflict.why)}")
+    elif result.note:
         console.print(f"[bold red]{plain(result.note)}[/]")

@@ -160,7 +160,14 @@ class Organisation(BaseModel):
     sectors: tuple[Tag, ...] = Field(min_length=1, description="ids of the sector taxonomy")
     offers: tuple[Tag, ...] = ()
     needs: tuple[Tag, ...] = ()
-    maturity: Maturity
+    maturity: Maturity = Maturity.NONE
+    details: dict[
+        Annotated[str, AfterValidator(_no_controls)], Annotated[str, AfterValidator(_no_controls)]
+    ] = Field(
+        default_factory=dict,
+        description="the sheet's other columns (contact, e-mail, notes), header -> text; carried to"
+        " every output, never read by a rule",
+    )
 
     @field_validator("country", mode="before")
     @classmethod

@@ -165,6 +165,8 @@ class GroupingResult(Result):
     rounds: tuple[tuple[Consortium, ...], ...] | None = None
     ineligible: tuple[Ineligible, ...] = ()
     note: str | None = None
+    conflict: tuple[Conflict, ...] | None = None
+    """When no group can meet the rules: a minimal set of conflicting rules, as for ``build``."""
 
     def schedule(self) -> list[tuple[Consortium, ...]]:
         """The groups of every round (one round: the consortia; none when no group was formed)."""

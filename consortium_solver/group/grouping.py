@@ -224,7 +224,42 @@ class _Grouping:
                 f" {options.time_limit:g} s ({verdict.repeats} pairs meet twice); try a longer"
                 " --time-limit, fewer --rounds, or --allow-repeats",
             )
+        if not any(verdict.rounds):
+            return self.why_none()
         return self.result(verdict.rounds, verdict.unassigned, status, None)
+
+    def why_none(self) -> GroupingResult:
+        """No group was formed: find out, as ``build`` does, whether any group at all can meet the
+        rules among the eligible organisations; if none can, name the rules that stop it."""
+        from consortium_solver.build import BuildOptions, Demands, build
+
+        if not self.candidates:
+            return self.no_groups(
+                Status.INFEASIBLE,
+                "no organisation is eligible under the call's rules (see the reasons listed)",
+            )
+        options = self.options
+        seconds = max(1.0, min(10.0, self.clock.left()))
+        found = build(
+            Pool(name=self.pool.name, organisations=tuple(self.candidates)),
+            self.call,
+            Demands(size=options.size),
+            BuildOptions(
+                time_limit=None if options.deterministic else seconds,
+                deterministic_time=seconds if options.deterministic else None,
+                seed=options.seed,
+                workers=1 if options.deterministic else options.workers,
+            ),
+        )
+        if found.conflict:
+            words = "; ".join(f"{c.rule}: {c.why}" for c in found.conflict)
+            result = self.no_groups(Status.INFEASIBLE, f"no group can meet the rules — {words}")
+            return result.model_copy(update={"conflict": found.conflict})
+        return self.no_groups(
+            Status.UNKNOWN,
+            "no group was formed in the time limit, though the rules allow one: try a longer"
+            " --time-limit or a wider --size",
+        )
 
     def no_groups(self, status: Status, note: str) -> GroupingResult:
         everyone = [o.id for o in self.pool.organisations]

@@ -21,11 +21,25 @@ Cell = str | int | float | None
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def visible_controls(text: str) -> str:
-    """Control characters (NUL, ESC, ...) as visible escapes: ``\x1b``."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """Control characters (NUL, ESC, ...) as visible escapes: ``\x1b``; lone surrogates (which no
+    file or terminal can encode) as ``\\ud800``."""
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+_PLAIN_NUMBER = re.compile(r"-?(0|[1-9]\d{0,14})(\.\d+)?")
+
+
+def as_number(text: str) -> Cell:
+    """A sheet's text back as the number it is ("44" -> 44, "2.5" -> 2.5), so that a workbook stores
+    numbers as numbers; anything else (a phone number "+49 …" or "0049…", a code "007") stays text."""
+    if _PLAIN_NUMBER.fullmatch(text):
+        return float(text) if "." in text else int(text)
+    return text
 
 
 def csv_safe(value: Cell) -> Cell:

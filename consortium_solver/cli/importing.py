@@ -1,0 +1,122 @@
+"""``consortium import``: a participant sheet read in one run, every problem listed, the pool
+written; ``consortium template``: a sheet to start from."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from consortium_solver.cli import options as opt
+from consortium_solver.cli.app import app, guarded, stdout
+from consortium_solver.cli.render import plain
+from consortium_solver.errors import InputError
+from consortium_solver.io import (
+    ImportReport,
+    atomic_write_bytes,
+    check_writable,
+    import_pool,
+    write_pool,
+)
+from consortium_solver.io.cells import FIELD_WORDS, NO_REGION
+from consortium_solver.io.sheets import report_workbook, template_workbook
+
+
+@app.command("import")
+@guarded
+def import_command(
+    sheet: Annotated[Path, typer.Argument(help="participant sheet: .xlsx, .csv or .json")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="write the pool: .json (or .csv, .xlsx)"),
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report", help="write an .xlsx report: the problems, and the sheet with them marked"
+        ),
+    ] = None,
+    columns: opt.ColumnsOption = None,
+    merge_duplicates: opt.MergeDuplicatesOption = False,
+) -> None:
+    """Read a participant sheet, list every problem at once, and write the pool.
+
+    Headers, countries, regions, types and sectors are read as people write them; other columns are
+    kept. Errors (a cell that cannot be read) stop the pool from being written; warnings (a value
+    guessed or left out) do not. Exit 0 without errors, 2 with any.
+    """
+    for path in (out, report):
+        if path is not None:
+            check_writable(path)
+    if out is not None and out.suffix.lower() not in (".json", ".csv", ".xlsx"):
+        raise InputError("write the pool as .json, .csv or .xlsx", source=str(out))
+    if report is not None and report.suffix.lower() != ".xlsx":
+        raise InputError("the report is a workbook: use .xlsx", source=str(report))
+    result = import_pool(sheet, opt.import_options(columns, merge_duplicates))
+    render_import(result)
+    if report is not None:
+        atomic_write_bytes(report, report_workbook(result))
+        stdout().print(f"report written to {plain(report)}")
+    if result.pool is None:
+        raise typer.Exit(2)
+    if out is not None:
+        write_pool(result.pool, out)
+        stdout().print(f"pool written to {plain(out)}")
+
+
+def render_import(result: ImportReport) -> None:
+    """How the columns were read, every problem in a table, and a one-line verdict."""
+    console = stdout()
+    if result.columns:
+        read = [
+            f"{plain(h)} → {'kept' if n == 'kept' else FIELD_WORDS[n]}"
+            for h, n in result.columns.items()
+        ]
+        console.print("columns: " + " · ".join(read))
+    problems = result.errors + result.warnings
+    if problems:
+        table = Table(title=f"Problems in {plain(result.source)}", title_justify="left")
+        for column in ("", "where", "column", "value", "problem", "suggestion"):
+            table.add_column(column)
+        for p in problems:
+            mark = "[red]error[/]" if p.severity == "error" else "[yellow]warning[/]"
+            table.add_row(
+                mark,
+                plain(p.where or ""),
+                plain(p.column or ""),
+                plain(p.value or ""),
+                plain(p.message),
+                plain(p.suggestion or ""),
+            )
+        console.print(table)
+        if any("left empty" in p.message for p in problems if p.column):
+            console.print(NO_REGION)
+    n_err, n_warn = len(result.errors), len(result.warnings)
+    if result.pool is not None:
+        console.print(
+            f"[bold green]{len(result.pool)} organisations read[/] · {n_warn} warning(s) · no error"
+        )
+    else:
+        console.print(
+            f"[bold red]{n_err} error(s)[/] · {n_warn} warning(s): fix the cells marked error"
+            " and run again (nothing was written but the report)"
+        )
+
+
+@app.command("template")
+@guarded
+def template_command(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="where to write the template (.xlsx)")
+    ] = Path("participants.xlsx"),
+) -> None:
+    """Write a participant sheet to fill in: the columns, example rows, drop-down lists, and a
+    sheet of instructions."""
+    if out.suffix.lower() != ".xlsx":
+        raise InputError("the template is a workbook: use .xlsx", source=str(out))
+    check_writable(out)
+    atomic_write_bytes(out, template_workbook())
+    sys.stdout.write(f"template written to {out}\n")

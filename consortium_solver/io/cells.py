@@ -1,0 +1,189 @@
+"""One cell of a participant sheet read as people write it: a country, a region, a closed field's
+word, a list of sectors. Each reader returns the value it understood (or None) and its findings —
+errors (the cell cannot be used) and warnings (a guess, or a value left out) — in words, with a
+suggestion; the importer (:mod:`.importer`) adds where they are."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from consortium_solver.io import vocabulary as vocab
+from consortium_solver.io.sheet_files import Cell
+from consortium_solver.reference import regions
+from consortium_solver.reference.places import (
+    country_name,
+    country_suggestions,
+    find_country,
+    find_region,
+    fold,
+    region_label,
+    region_suggestions,
+)
+
+Severity = Literal["error", "warning"]
+
+# Each field in the words of messages.
+FIELD_WORDS = {
+    "id": "id",
+    "name": "organisation's name",
+    "country": "country",
+    "nuts2": "region",
+    "region_category": "region category",
+    "organisation_type": "organisation type",
+    "eccp_status": "ECCP status",
+    "sectors": "sectors",
+    "offers": "offers",
+    "needs": "needs",
+    "maturity": "maturity label",
+}
+# What a region left empty means, said once under a list of problems.
+NO_REGION = (
+    "An organisation without a region cannot count as the partner from a less developed or"
+    " transition region."
+)
+SECTORS_HINT = "`consortium sectors` lists the 14 sectors"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a cell reader has to say about a cell."""
+
+    severity: Severity
+    message: str
+    value: str | None = None
+    suggestion: str | None = None
+
+
+def read_country(text: str) -> tuple[str | None, list[Finding]]:
+    """An ISO code from a country's name (any EU language), code or usual variant."""
+    if not text:
+        return None, [Finding("error", "no country")]
+    code = find_country(text)
+    if code is not None:
+        return code, []
+    close = country_suggestions(text)
+    hint = (
+        f"did you mean {' or '.join(close)}?"
+        if close
+        else "write the country's English name or ISO code (e.g. Germany or DE)"
+    )
+    return None, [Finding("error", "unknown country", text, hint)]
+
+
+def read_region(text: str, country: str | None) -> tuple[str | None, list[Finding]]:
+    """A NUTS-2 code from a code or a name; a region that cannot be told is left out with a
+    warning (never an error), a region in another country is an error."""
+    known = regions()
+    code = text.strip().upper()
+    if country is not None and code in known and known[code].country != country:
+        where = country_name(known[code].country)
+        message = (
+            f"NUTS-2 region {code} ({known[code].name}) lies in {where},"
+            f" not in {country_name(country)}"
+        )
+        return None, [Finding("error", message, text, "correct the country or the region")]
+    match = find_region(text, country)
+    if match.code is not None:
+        if not match.guessed:
+            return match.code, []
+        message = f"read as {region_label(match.code)} ({match.how})"
+        hint = "correct the cell if this is not the region"
+        return match.code, [Finding("warning", message, text, hint)]
+    if match.codes:
+        labels = ", ".join(region_label(c) for c in match.codes[:6])
+        more = " …" if len(match.codes) > 6 else ""
+        finding = Finding(
+            "warning",
+            "a name of several NUTS-2 regions: left empty",
+            text,
+            f"one of {labels}{more}",
+        )
+        return None, [finding]
+    close = region_suggestions(text, country)
+    hint = (
+        f"did you mean {' or '.join(close)}?"
+        if close
+        else "write the NUTS-2 code (e.g. DE21) or the region's name"
+    )
+    return None, [Finding("warning", "unknown region: left empty", text, hint)]
+
+
+def read_closed(field: str, text: str) -> tuple[str | None, list[Finding]]:
+    """A closed field's stored value from its word (any language of the vocabulary). An empty
+    cell: None — an error for the organisation type, "not registered" with a warning for ECCP."""
+    if not text:
+        if field == "organisation_type":
+            return None, [Finding("error", "no organisation type", None, choices_hint(field))]
+        if field == "eccp_status":
+            return "none", [Finding("warning", "no ECCP status: taken as not registered")]
+        return None, []
+    found = vocab.value_index(field).get(vocab.key(text))
+    if found is not None:
+        return found, []
+    return None, [Finding("error", f"unknown {FIELD_WORDS[field]}", text, choices_hint(field))]
+
+
+def read_sectors(cell: Cell) -> tuple[list[str], list[Finding]]:
+    """Sector ids from names, ids or synonyms; a near miss read with a warning; an unknown one left
+    out with a warning when others are known, an error when none is."""
+    parts = split_list(cell)
+    if not parts:
+        return [], [Finding("error", "no sector", None, "at least one is needed; " + SECTORS_HINT)]
+    out: list[str] = []
+    unknown: list[str] = []
+    findings: list[Finding] = []
+    index = vocab.sector_index()
+    for part in parts:
+        sector = index.get(fold(part))
+        if sector is None:
+            sector = _fuzzy_sector(part)
+            if sector is not None:
+                words = vocab.words_for("sectors", sector)
+                findings.append(Finding("warning", f"read as the sector {words!r}", part))
+        if sector is None:
+            unknown.append(part)
+        elif sector not in out:
+            out.append(sector)
+    for part in unknown:
+        if out:
+            findings.append(Finding("warning", "not a known sector: left out", part, SECTORS_HINT))
+        else:
+            findings.append(Finding("error", "unknown sector", part, SECTORS_HINT))
+    return out, findings
+
+
+def split_list(value: Cell) -> list[str]:
+    """A list cell: JSON lists as they are; text split on ';' (or on ',' when there is no ';')
+    and on line breaks."""
+    if isinstance(value, list):
+        return [v.strip() for v in value if v.strip()]
+    separator = ";" if ";" in value else ","
+    return [part.strip() for part in re.split(f"{separator}|\n", value) if part.strip()]
+
+
+def derived_id(name: str, used: set[str]) -> str:
+    """A stable id from a name: "Cluster Lombardo della Mobilità" ->
+    "cluster-lombardo-della-mobilita" (at most 40 characters; "-2", "-3", ... when taken)."""
+    base = "-".join(fold(name).replace("*", " ").split())[:40].strip("-") or "org"
+    candidate, n = base, 1
+    while candidate in used:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def choices_hint(field: str) -> str:
+    return "write one of: " + ", ".join(vocab.VALUE_WORDS.get(field, {}).values())
+
+
+def _fuzzy_sector(text: str) -> str | None:
+    from rapidfuzz import fuzz, process
+
+    key = fold(text)
+    if len(key) < 5:
+        return None
+    index = vocab.sector_index()
+    found = process.extractOne(key, list(index), scorer=fuzz.ratio, score_cutoff=88)
+    return index[found[0]] if found else None

@@ -1,0 +1,455 @@
+"""Participant sheets as organisers write them, read into a pool in one pass that reports every
+problem at once.
+
+The same reading serves CSV, XLSX and JSON (:mod:`.sheet_files` turns each into a table): the header
+row is found below any title rows; headers are matched to fields by :mod:`.vocabulary` (any other
+column is kept, as the organisation's ``details``); each cell is read by :mod:`.cells`. A cell that
+cannot be used is an *error*; a value the importer had to guess, or left out, is a *warning*. A pool
+is made only when there is no error; either way the :class:`ImportReport` lists every problem with
+its row, column, value and a suggestion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from consortium_solver.domain import Organisation, Pool
+from consortium_solver.errors import InputError, require_file
+from consortium_solver.io import vocabulary as vocab
+from consortium_solver.io.cells import (
+    FIELD_WORDS,
+    Finding,
+    Severity,
+    derived_id,
+    read_closed,
+    read_country,
+    read_region,
+    read_sectors,
+    split_list,
+)
+from consortium_solver.io.sheet_files import (
+    HEADER_SEARCH_ROWS,
+    Cell,
+    Sheet,
+    header_score,
+    pydantic_words,
+    read_csv_sheet,
+    read_json_pool,
+    read_xlsx_sheet,
+)
+from consortium_solver.reference.places import fold
+
+REQUIRED_FIELDS = ("name", "country", "organisation_type", "eccp_status", "sectors")
+FIELDS = tuple(vocab.FIELD_HEADERS)
+CLOSED_FIELDS = ("region_category", "organisation_type", "eccp_status", "maturity")
+# Problems printed by a command that only needed the pool (``consortium import`` lists all).
+MAX_LINES = 20
+_DERIVED = "(derived)"  # an id to be made from the name once every row is read
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with (error) or guessed in (warning) a sheet, where it is, and what to do."""
+
+    severity: Severity
+    message: str
+    where: str | None = None  # "row 7 (id 'x')", or "organisations[3]" in JSON
+    column: str | None = None  # the header as written
+    value: str | None = None
+    suggestion: str | None = None
+    row: int | None = None  # sheet row number (1-based), for marking the cell
+    col: int | None = None  # sheet column number (1-based)
+    column_word: str = "column"  # "key" in a JSON document
+
+    def line(self, source: str) -> str:
+        """One line: ``sheet.xlsx: row 7, column 'Country', value 'Germnay': unknown country; did
+        you mean Germany (DE)?``."""
+        place = [self.where] if self.where else []
+        if self.column:
+            place.append(f"{self.column_word} {self.column!r}")
+        if self.value is not None:
+            value = self.value if len(self.value) <= 60 else self.value[:59] + "…"
+            place.append(f"value {value!r}")
+        text = self.message + (f"; {self.suggestion}" if self.suggestion else "")
+        return ": ".join([source, ", ".join(place), text] if place else [source, text])
+
+
+class SheetProblems(InputError):
+    """A sheet with errors. ``problems`` holds every one (errors and warnings), ``lines()`` gives a
+    line for each (at most :data:`MAX_LINES`), ``str()`` the first error and how many more."""
+
+    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        self.errors = [p for p in problems if p.severity == "error"]
+        super().__init__(self.errors[0].message, source=source)
+
+    def __str__(self) -> str:
+        n = len(self.errors)
+        more = f" (and {n - 1} more error{'s' if n > 2 else ''})" if n > 1 else ""
+        return self.errors[0].line(self.source or "") + more
+
+    def lines(self) -> list[str]:
+        ordered = self.errors + [p for p in self.problems if p.severity == "warning"]
+        out = [f"{p.severity}: {p.line(self.source or '')}" for p in ordered[:MAX_LINES]]
+        if len(ordered) > MAX_LINES:
+            out.append(
+                f"error: … and {len(ordered) - MAX_LINES} more problems: `consortium import"
+                " SHEET --report problems.xlsx` lists them all"
+            )
+        return out
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """``columns``: field -> header, for headers the vocabulary does not know; ``merge_duplicates``:
+    keep the first of organisations with the same name instead of refusing them."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    merge_duplicates: bool = False
+
+
+@dataclass
+class ImportReport:
+    """What an import found: the pool (None when there is an error), every problem, how each column
+    was read (header -> field, or "kept"), and the sheet itself (for the marked copy)."""
+
+    source: str
+    pool: Pool | None
+    problems: list[Problem]
+    columns: dict[str, str]
+    sheet: Sheet | None
+    header_row: int | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def require_pool(self) -> Pool:
+        """The pool, or a :class:`SheetProblems` listing every problem."""
+        if self.pool is None:
+            raise SheetProblems(self.source, self.problems)
+        return self.pool
+
+
+def import_pool(path: str | Path, options: ImportOptions | None = None) -> ImportReport:
+    """Read a participant sheet (.csv, .xlsx) or pool document (.json) and report on it.
+
+    Raises:
+        InputError: the file cannot be read at all (missing, not UTF-8, not a workbook, ...);
+            problems *in* a readable file are in the report instead.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".json", ".csv", ".xlsx"):
+        raise InputError(
+            f"unknown pool format {suffix or '(none)'!r}; use .json, .csv or .xlsx",
+            source=str(path),
+        )
+    require_file(path)
+    if suffix == ".json":
+        found = read_json_pool(path)
+        if isinstance(found, Pool):
+            columns = {f: f for f in FIELDS if any(getattr(o, f) for o in found.organisations)}
+            return ImportReport(str(path), found, [], columns, None)
+        return import_sheet(found, options)
+    sheet = read_csv_sheet(path) if suffix == ".csv" else read_xlsx_sheet(path)
+    return import_sheet(sheet, options)
+
+
+def import_sheet(sheet: Sheet, options: ImportOptions | None = None) -> ImportReport:
+    """Read a table already in memory (see :func:`import_pool` for files)."""
+    reader = _Reader(sheet, options or ImportOptions())
+    pool = reader.read()
+    return ImportReport(
+        sheet.source, pool, reader.problems, reader.columns, sheet, reader.header_row
+    )
+
+
+class _Reader:
+    """Reads one sheet's rows into organisations, collecting problems as it goes."""
+
+    def __init__(self, sheet: Sheet, options: ImportOptions) -> None:
+        self.sheet = sheet
+        self.options = options
+        self.json = sheet.kind == "json"
+        self.problems: list[Problem] = []
+        self.headers: list[str] = []
+        self.fields: dict[str, int] = {}  # field -> column index
+        self.columns: dict[str, str] = {}  # header -> field or "kept"
+        self.header_row: int | None = None
+        self.ids: dict[int, str] = {}  # row -> the id it states, to name the row in messages
+
+    def where(self, number: int | None) -> str | None:
+        if number is None:
+            return None
+        place = f"organisations[{number - 1}]" if self.json else f"row {number}"
+        org_id = self.ids.get(number)
+        return f"{place} (id {org_id!r})" if org_id else place
+
+    def add(self, finding: Finding, number: int | None, col: int | None = None) -> None:
+        column = self.headers[col] if col is not None and col < len(self.headers) else None
+        self.problems.append(
+            Problem(
+                finding.severity,
+                finding.message,
+                self.where(number),
+                column,
+                finding.value,
+                finding.suggestion,
+                row=None if self.json else number,
+                col=None if self.json or col is None else col + 1,
+                column_word="key" if self.json else "column",
+            )
+        )
+
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+    # -- the header
+
+    def read(self) -> Pool | None:
+        found = find_header(self.sheet, self.options)
+        if found is None:
+            hint = (
+                "the first rows should name the columns, e.g. Organisation, Country, Region, Type,"
+                " ECCP, Sectors (`consortium template` writes a sheet to start from)"
+            )
+            self.add(Finding("error", "no header row found", None, hint), None)
+            return None
+        self.header_row, self.headers = found
+        self.columns = {h: "kept" for h in self.headers if h}
+        if not self.map_columns():
+            return None
+        for name, k in self.fields.items():
+            self.columns[self.headers[k]] = name
+        rows = []
+        for number, row in self.sheet.rows:
+            if number > self.header_row:
+                org = self.read_row(number, row)
+                if org is not None:
+                    rows.append((number, org))
+        kept = self.unique(rows)
+        if not kept and not self.has_errors():
+            message = "no organisations in the sheet (only a header row)"
+            self.add(Finding("error", message), None)
+        if self.has_errors():
+            return None
+        return Pool(name=self.sheet.name, organisations=tuple(o for _, o in kept))
+
+    def map_columns(self) -> bool:
+        """Fill ``fields``; False (reported) when a required column is missing."""
+        header = self.headers
+        line = None if self.json else self.header_row
+        kind = "key" if self.json else "column"
+        by_fold = {fold(h): k for k, h in enumerate(header) if h}
+        for name, wanted in self.options.columns.items():
+            if fold(wanted) in by_fold:
+                self.fields[name] = by_fold[fold(wanted)]
+            else:
+                close = _close_header_of(wanted, [h for h in header if h])
+                hint = f"did you mean {close!r}?" if close else None
+                message = f"no column named {wanted!r} (given for {name} by --columns)"
+                self.add(Finding("error", message, None, hint), line)
+        seen: set[str] = set()
+        for k, text in enumerate(header):
+            if not text or k in self.fields.values():
+                continue
+            meaning = vocab.field_of_header(text)
+            if fold(text) in seen or (meaning is not None and meaning in self.fields):
+                message = "another column has this meaning: this one is kept as an extra column"
+                self.add(Finding("warning", message), line, k)
+            elif meaning is not None:
+                self.fields[meaning] = k
+            seen.add(fold(text))
+        missing = [f for f in REQUIRED_FIELDS if f not in self.fields]
+        unread = [h for k, h in enumerate(header) if h and k not in self.fields.values()]
+        for name in FIELDS:
+            close = _close_header(name, unread)
+            if close is None:
+                hint = (
+                    f"name a column {vocab.FIELD_HEADERS[name]!r} (or one of:"
+                    f" {', '.join(vocab.HEADER_ALIASES[name][:4])})"
+                )
+            else:
+                hint = f"rename it {vocab.FIELD_HEADERS[name]!r}, or say --columns {name}={close}"
+            if name in missing:
+                self.add(
+                    Finding("error", f"no {kind} for the {FIELD_WORDS[name]}", None, hint), line
+                )
+            elif close is not None and name not in self.fields:
+                message = (
+                    f"looks like the {FIELD_WORDS[name]} column but is kept as an extra column"
+                )
+                self.add(Finding("warning", message, None, hint), line, header.index(close))
+        return not missing
+
+    # -- the rows
+
+    def read_row(self, number: int, row: list[Cell]) -> Organisation | None:
+        def cell(name: str) -> Cell:
+            k = self.fields.get(name)
+            value = row[k] if k is not None and k < len(row) else ""
+            return value if isinstance(value, list) else value.strip()
+
+        def text(name: str) -> str:
+            value = cell(name)
+            return "; ".join(value) if isinstance(value, list) else value
+
+        if not any(text(name) for name in self.fields):
+            return None  # a blank row, or one with only notes or a running number
+        if text("id"):
+            self.ids[number] = text("id")
+        name = text("name")
+        if fold(name or text("country")) in vocab.TOTAL_WORDS:
+            self.add(Finding("warning", "a totals row: skipped", name), number, self.fields["name"])
+            return None
+        empty = [f for f in REQUIRED_FIELDS if f != "eccp_status" and not text(f)]
+        if len(empty) > 1:
+            words = ", ".join(FIELD_WORDS[f] for f in empty)
+            finding = Finding(
+                "error", f"an incomplete row: no {words}", None, "fill it in or delete it"
+            )
+            self.add(finding, number, self.fields[empty[0]])
+            return None
+        if not name:
+            self.add(Finding("error", "no organisation name"), number, self.fields["name"])
+        record: dict[str, Any] = {"name": name, "id": text("id") or _DERIVED}
+        record["country"] = self.note(read_country(text("country")), number, "country")
+        if text("nuts2"):
+            record["nuts2"] = self.note(
+                read_region(text("nuts2"), record["country"]), number, "nuts2"
+            )
+        for closed in CLOSED_FIELDS:
+            if closed in self.fields:
+                record[closed] = self.note(read_closed(closed, text(closed)), number, closed)
+        record["sectors"] = self.note(read_sectors(cell("sectors")), number, "sectors")
+        record["offers"], record["needs"] = split_list(cell("offers")), split_list(cell("needs"))
+        record["details"] = self.details(number, row)
+        failed = [p for p in self.problems if p.row == number or p.where == self.where(number)]
+        if not name or any(p.severity == "error" for p in failed):
+            return None
+        try:
+            return Organisation.model_validate({k: v for k, v in record.items() if v is not None})
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = str(error["loc"][0]) if error["loc"] else ""
+                value = error.get("input")
+                plain = None if isinstance(value, (dict, list, tuple)) else value
+                finding = Finding(
+                    "error", pydantic_words(error), None if plain is None else str(plain)
+                )
+                self.add(finding, number, self.fields.get(loc))
+            return None
+
+    def note(self, reading: tuple[Any, list[Finding]], number: int, name: str) -> Any:
+        """The value a cell reader understood; its findings added at the cell."""
+        value, findings = reading
+        for finding in findings:
+            self.add(finding, number, self.fields.get(name))
+        return value
+
+    def details(self, number: int, row: list[Cell]) -> dict[str, str]:
+        """The row's other columns, header -> text; a value under no header is kept under its
+        column's letter, with a warning."""
+        out: dict[str, str] = {}
+        used = set(self.fields.values())
+        for k, value in enumerate(row):
+            text = ("; ".join(value) if isinstance(value, list) else value).strip()
+            if not text or k in used:
+                continue
+            header = self.headers[k] if k < len(self.headers) else ""
+            if not header:
+                header = f"column {_column_letter(k)}"
+                message = f"a value in a column without a header: kept as {header!r}"
+                self.add(Finding("warning", message, text), number)
+            out[header] = text
+        out.update((self.sheet.details or {}).get(number, {}))
+        return out
+
+    def unique(self, rows: list[tuple[int, Organisation]]) -> list[tuple[int, Organisation]]:
+        """Organisations with the same name (folded) or the same id: errors, or the later ones
+        merged into the first with ``merge_duplicates``. Derived ids are made unique."""
+        kept: list[tuple[int, Organisation]] = []
+        by_name: dict[str, int] = {}
+        by_id: dict[str, int] = {}
+        name_col = self.fields["name"]
+        for number, org in rows:
+            key = fold(org.name)
+            if key in by_name:
+                first = self.where(by_name[key])
+                if self.options.merge_duplicates:
+                    message = f"the same organisation as {first}: merged (the first row kept)"
+                    self.add(Finding("warning", message, org.name), number, name_col)
+                else:
+                    hint = "delete one of the rows, or use --merge-duplicates to keep the first"
+                    message = f"the same organisation as {first}"
+                    self.add(Finding("error", message, org.name, hint), number, name_col)
+                continue
+            by_name[key] = number
+            if org.id != _DERIVED and org.id in by_id:
+                message = f"the same id as {self.where(by_id[org.id])}"
+                hint = "give each organisation its own id"
+                self.add(Finding("error", message, org.id, hint), number, self.fields.get("id"))
+                continue
+            by_id[org.id] = number
+            kept.append((number, org))
+        used = {o.id for _, o in kept if o.id != _DERIVED}
+        out = []
+        for number, org in kept:
+            if org.id == _DERIVED:
+                new_id = derived_id(org.name, used)
+                used.add(new_id)
+                org = org.model_copy(update={"id": new_id})
+            out.append((number, org))
+        return out
+
+
+def find_header(sheet: Sheet, options: ImportOptions) -> tuple[int, list[str]] | None:
+    """The row naming most fields (at least two) among the first rows with anything in them."""
+    rows = [(n, r) for n, r in sheet.rows if any(str(c).strip() for c in r)]
+    best: tuple[int, int] | None = None  # (score, index)
+    for index, (_, row) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        score = header_score(row)[0]
+        if score >= 2 and (best is None or score > best[0]):
+            best = (score, index)
+    if best is None and options.columns and rows:
+        best = (0, 0)
+    if best is None:
+        return None
+    number, row = rows[best[1]]
+    return number, [c.strip() if isinstance(c, str) else "" for c in row]
+
+
+def _close_header(name: str, headers: list[str]) -> str | None:
+    """An unread header that looks like one of a field's names ("Contry" for country)."""
+    from rapidfuzz import fuzz, process
+
+    aliases = [fold(a) for a in (name, *vocab.HEADER_ALIASES[name])]
+    best: tuple[float, str] | None = None
+    for header in headers:
+        found = process.extractOne(fold(header), aliases, scorer=fuzz.ratio)
+        if found and found[1] >= 75 and (best is None or found[1] > best[0]):
+            best = (found[1], header)
+    return best[1] if best else None
+
+
+def _close_header_of(text: str, headers: list[str]) -> str | None:
+    from rapidfuzz import fuzz, process
+
+    found = process.extractOne(text, headers, scorer=fuzz.WRatio, score_cutoff=70)
+    return str(found[0]) if found else None
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(index + 1))

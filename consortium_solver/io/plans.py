@@ -1,0 +1,307 @@
+"""A grouping as organisers use it on the day: a workbook to print and mail-merge from, and a page
+to open in a browser — names before ids, words before codes, numbers stored as numbers, and every
+column the participant sheet carried (contacts, e-mails, notes).
+
+The workbook: an overview (one row per organisation, where it sits in each round), one sheet per
+round (a block per group, page breaks between blocks so that no group is split over two pages),
+"Not placed" (with the reason in words), the groups' scores, and the run. The page: navigation by
+round, group cards, a search box that shows an organisation's tables, the score terms explained.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from consortium_solver.domain import Consortium, GroupingResult, Organisation, Pool, Term
+from consortium_solver.io import vocabulary as vocab
+from consortium_solver.io.tables import as_number, visible_controls
+from consortium_solver.reference.places import country_name
+
+# What each score term counts, in one line (README, "Score").
+TERM_WORDS: dict[str, str] = {
+    Term.SECTOR_LINKS.value: "pairs of different sectors brought by two different members",
+    Term.NEEDS_MET.value: "needs of a member that another member offers",
+    Term.COUNTRIES.value: "countries in the group",
+    Term.DEVELOPMENT_MIX.value: "region categories (less developed, transition, more developed)",
+    Term.MATURITY_MIX.value: "different cluster-management labels",
+    Term.SIZE.value: "a cost per member (keeps groups from growing without reason)",
+}
+MEMBER_HEADERS = ("Organisation", "Country", "Region", "Region category", "Type", "Sectors")
+# Rows a printed landscape page holds, for the page breaks between group blocks.
+ROWS_PER_PAGE = 38
+
+
+def term_label(term: str) -> str:
+    return term.replace("_", " ").capitalize()
+
+
+def member_cells(org: Organisation) -> list[str]:
+    """An organisation in words: name, country, region, region category, type, sectors."""
+    region = f"{org.region_name} ({org.nuts2})" if org.nuts2 and org.region_name else ""
+    return [
+        org.name,
+        country_name(org.country),
+        region,
+        vocab.words_for("region_category", org.region_category.value),
+        vocab.words_for("organisation_type", org.organisation_type.value),
+        ", ".join(vocab.words_for("sectors", s) for s in org.sectors),
+    ]
+
+
+def detail_keys(pool: Pool) -> list[str]:
+    """The extra columns of the participant sheet, in their first order."""
+    return list(dict.fromkeys(k for org in pool.organisations for k in org.details))
+
+
+def reasons(result: GroupingResult, pool: Pool) -> dict[str, str]:
+    """Why each organisation outside every group is there, in words."""
+    why = {i.id: f"not eligible: {i.why}" for i in result.ineligible}
+    placed = {m for groups in result.schedule() for g in groups for m in g.members}
+    default = result.note or "no place left in a group that meets every rule"
+    return {o.id: why.get(o.id, default) for o in pool.organisations if o.id not in placed}
+
+
+def seats(result: GroupingResult) -> dict[str, list[int | None]]:
+    """Organisation id -> its group number in each round (None where it has none)."""
+    rounds = result.schedule()
+    out: dict[str, list[int | None]] = {}
+    for r, groups in enumerate(rounds):
+        for g, grp in enumerate(groups, start=1):
+            for member in grp.members:
+                out.setdefault(member, [None] * len(rounds))[r] = g
+    return out
+
+
+# ------------------------------------------------------------------------------------ workbook
+
+
+def _write(sheet: Any, row: int, values: Sequence[object], bold: bool = False) -> None:
+    from openpyxl.styles import Font
+
+    for column, value in enumerate(values, start=1):
+        cell = sheet.cell(row=row, column=column)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            cell.value = value
+        elif value is not None and value != "":
+            cell.value = visible_controls(str(value))
+            cell.data_type = "s"  # text stays text: never a formula
+        if bold:
+            cell.font = Font(bold=True)
+
+
+def _page_setup(sheet: Any, widths: Sequence[int]) -> None:
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.page import PageMargins
+
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    for k, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(k)].width = width
+
+
+def grouping_workbook(result: GroupingResult, pool: Pool) -> bytes:
+    """The day's workbook (see the module's docstring)."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    rounds = result.schedule()
+    extra = detail_keys(pool)
+    why = reasons(result, pool)
+    _overview(workbook.active, result, pool, extra, why)
+    for r, groups in enumerate(rounds, start=1):
+        title = f"Round {r}" if len(rounds) > 1 else "Groups"
+        _round_sheet(workbook.create_sheet(title), title, groups, pool, extra)
+
+    left = workbook.create_sheet("Not placed")
+    _write(left, 1, ["Organisation", "ID", "Country", "Reason"], True)
+    for row, (org_id, reason) in enumerate(why.items(), start=2):
+        org = pool.by_id[org_id]
+        _write(
+            left,
+            row,
+            [org.name, org.id, country_name(org.country), reason],
+        )
+    if not why:
+        _write(left, 2, ["Everyone has a place in every round."])
+    _page_setup(left, [38, 20, 16, 80])
+
+    scores = workbook.create_sheet("Scores")
+    terms = [t.value for t in Term]
+    _write(scores, 1, ["Round", "Group", "Members", "Score", *map(term_label, terms)], True)
+    row = 2
+    for r, groups in enumerate(rounds, start=1):
+        for g, grp in enumerate(groups, start=1):
+            _write(
+                scores,
+                row,
+                [r, g, len(grp.members), grp.score, *(grp.breakdown.get(t, 0.0) for t in terms)],
+            )
+            row += 1
+    for k, term in enumerate(terms):
+        _write(scores, row + 1 + k, [term_label(term), TERM_WORDS[term]])
+    _page_setup(scores, [16, 8, 9, 9, *([14] * len(terms))])
+
+    run = workbook.create_sheet("Run")
+    facts = [
+        ("Call", result.call),
+        ("Pool", result.pool),
+        ("Status", result.status.value),
+        ("Objective", result.objective),
+        ("Rounds", len(rounds)),
+        ("Seed", result.seed),
+        ("Seconds", result.wall_time_s),
+        ("Note", result.note or ""),
+    ]
+    for k, (key, value) in enumerate(facts, start=1):
+        _write(run, k, [key, value])
+    _page_setup(run, [12, 60])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _overview(
+    sheet: Any, result: GroupingResult, pool: Pool, extra: list[str], why: dict[str, str]
+) -> None:
+    """One row per organisation, by name: who it is, its contacts, its group in each round."""
+    sheet.title = "Overview"
+    rounds = result.schedule()
+    where = seats(result)
+    titles = [f"Round {r}" if len(rounds) > 1 else "Group" for r in range(1, len(rounds) + 1)]
+    _write(sheet, 1, [*MEMBER_HEADERS, "ID", *extra, *titles, "Not placed because"], True)
+    for row, org in enumerate(sorted(pool.organisations, key=lambda o: o.name.casefold()), start=2):
+        groups = where.get(org.id, [None] * len(rounds))
+        details = [as_number(org.details.get(k, "")) for k in extra]
+        _write(sheet, row, [*member_cells(org), org.id, *details, *groups, why.get(org.id, "")])
+    sheet.freeze_panes = "B2"
+    sheet.auto_filter.ref = sheet.dimensions
+    _page_setup(sheet, [38, 14, 24, 15, 18, 36, 20, *([22] * len(extra)), *([9] * len(rounds)), 40])
+
+
+def _round_sheet(
+    sheet: Any, title: str, groups: Sequence[Consortium], pool: Pool, extra: list[str]
+) -> None:
+    """One round: for each group a title row, a header row and its members; a page break before a
+    block that would not fit on the page."""
+    from openpyxl.worksheet.pagebreak import Break
+
+    headers = [*MEMBER_HEADERS, *extra]
+    row, page_start = 1, 1
+    _write(sheet, row, [title], True)
+    row += 2
+    for g, grp in enumerate(groups, start=1):
+        height = len(grp.members) + 3
+        if row - page_start + height > ROWS_PER_PAGE and row > page_start + 2:
+            sheet.row_breaks.append(Break(id=row - 1))
+            page_start = row
+        _write(sheet, row, [f"Group {g}", f"{len(grp.members)} members", "score", grp.score], True)
+        _write(sheet, row + 1, headers, True)
+        for k, member in enumerate(grp.members):
+            org = pool.by_id[member]
+            _write(
+                sheet,
+                row + 2 + k,
+                [*member_cells(org), *(as_number(org.details.get(x, "")) for x in extra)],
+            )
+        row += height
+    sheet.print_title_rows = "1:1"
+    _page_setup(sheet, [38, 14, 24, 15, 18, 36, *([22] * len(extra))])
+
+
+# ---------------------------------------------------------------------------------------- page
+
+_STYLE = (
+    "body{font-family:system-ui,sans-serif;margin:1.5rem 2rem;color:#222}"
+    "nav{position:sticky;top:0;background:#fff;padding:.5rem 0;border-bottom:1px solid #ddd;"
+    "display:flex;gap:1rem;align-items:center;flex-wrap:wrap}nav a{color:#2456a4}"
+    "input[type=search]{font-size:1rem;padding:.3rem .5rem;min-width:16rem}"
+    ".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(21rem,1fr));gap:1rem}"
+    ".card{border:1px solid #ccc;border-radius:.5rem;padding:.8rem;break-inside:avoid}"
+    ".card h3{margin:.1rem 0 .5rem;font-size:1.05rem}.card ul{padding-left:1.1rem;margin:.3rem 0}"
+    ".card li{margin-bottom:.35rem}.muted{color:#555;font-size:.85rem}"
+    ".hit{outline:3px solid #f0b400}.hidden{display:none}"
+    "table{border-collapse:collapse;font-size:.85rem}td,th{padding:.15rem .5rem;text-align:left}"
+    "@media print{nav{display:none}.cards{display:block}.card{margin-bottom:.6rem}"
+    "section{break-before:page}}"
+)
+# The search box: shows the cards holding the text typed, highlights the matching members.
+_SCRIPT = (
+    "const box=document.getElementById('find');"
+    "box.addEventListener('input',()=>{const q=box.value.trim().toLowerCase();"
+    "document.querySelectorAll('.card').forEach(card=>{let any=false;"
+    "card.querySelectorAll('li').forEach(li=>{const m=q&&li.dataset.find.includes(q);"
+    "li.classList.toggle('hit',!!m);any=any||m;});"
+    "card.classList.toggle('hidden',!!q&&!any);});"
+    "document.getElementById('count').textContent=q?"
+    "document.querySelectorAll('li.hit').length+' seat(s) found':'';});"
+)
+
+
+def grouping_page(result: GroupingResult, pool: Pool) -> str:
+    """The day's page (see the module's docstring). Every value is escaped."""
+    e = html.escape
+    rounds = result.schedule()
+    extra = detail_keys(pool)
+    names = [f"Round {r}" if len(rounds) > 1 else "Groups" for r in range(1, len(rounds) + 1)]
+    why = reasons(result, pool)
+    links = "".join(f"<a href='#round-{r}'>{e(n)}</a>" for r, n in enumerate(names, start=1))
+    if why:
+        links += "<a href='#not-placed'>Not placed</a>"
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+        f"<title>Groups · {e(result.pool)}</title><style>{_STYLE}</style></head><body>",
+        f"<h1>Groups · {e(result.pool)}</h1>",
+        f"<p>Rules of <b>{e(result.call)}</b> · {len(pool)} organisations · "
+        f"{len(rounds)} round(s) · status <b>{e(result.status.value)}</b> · seed {result.seed}</p>",
+        "<nav aria-label='rounds'>" + links + "<label>Find an organisation "
+        "<input type='search' id='find' placeholder='name, country, contact…'></label>"
+        "<span id='count' class='muted' aria-live='polite'></span></nav>",
+    ]
+    if result.note:
+        parts.append(f"<p><b>{e(result.note)}</b></p>")
+    for r, groups in enumerate(rounds, start=1):
+        parts.append(f"<section id='round-{r}'><h2>{e(names[r - 1])}</h2><div class='cards'>")
+        parts += [_card(g, grp, pool, extra) for g, grp in enumerate(groups, start=1)]
+        parts.append("</div></section>")
+    if why:
+        parts.append("<section id='not-placed'><h2>Not placed</h2><ul>")
+        for org_id, reason in why.items():
+            org = pool.by_id[org_id]
+            parts.append(
+                f"<li>{e(org.name)} <span class='muted'>({e(org.id)}) — {e(reason)}</span></li>"
+            )
+        parts.append("</ul></section>")
+    terms = "".join(
+        f"<tr><th>{e(term_label(t))}</th><td>{e(words)}</td></tr>"
+        for t, words in TERM_WORDS.items()
+    )
+    parts.append(f"<h2>What the score counts</h2><table>{terms}</table>")
+    parts.append(f"<script>{_SCRIPT}</script></body></html>")
+    return "\n".join(parts)
+
+
+def _card(number: int, grp: Consortium, pool: Pool, extra: list[str]) -> str:
+    e = html.escape
+    items = []
+    for member in grp.members:
+        org = pool.by_id[member]
+        name, country, region, category, kind, sectors = member_cells(org)
+        facts = " · ".join(x for x in (country, region, category, kind) if x)
+        details = " · ".join(org.details[k] for k in extra if org.details.get(k))
+        searchable = " ".join([org.name, org.id, country, region, details]).casefold()
+        items.append(
+            f"<li data-find='{e(searchable)}'><b>{e(name)}</b><br><span class='muted'>{e(facts)}"
+            f"<br>{e(sectors)}{'<br>' + e(details) if details else ''}</span></li>"
+        )
+    points = ", ".join(f"{term_label(t)} {v:g}" for t, v in grp.breakdown.items() if v)
+    return (
+        f"<div class='card'><h3>Group {number} · score {grp.score:g}</h3><ul>{''.join(items)}</ul>"
+        f"<p class='muted'>{e(points)}</p></div>"
+    )

@@ -1,0 +1,292 @@
+"""The words a participant sheet may use: column headers for each field of an organisation, and the
+values of its closed fields (organisation type, ECCP status, maturity label, region category,
+sectors), in English and the EU's main languages. Everything is compared after
+:func:`consortium_solver.reference.places.fold` (case, accents and punctuation do not matter).
+
+These tables drive the importer (:mod:`.importer`), the template's drop-downs (:mod:`.template`)
+and the table-driven tests; add a synonym here and all three know it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from consortium_solver import reference
+from consortium_solver.reference.places import fold
+
+# fmt: off
+# Field -> the headers that name it (the field's own name is always accepted).
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": (
+        "id", "identifier", "org id", "organisation id", "organization id", "participant id",
+        "ref", "reference", "code", "kennung", "identifiant", "codice", "identificador",
+        "identyfikator",
+    ),
+    "name": (
+        "name", "organisation", "organization", "organisation name", "organization name",
+        "name of organisation", "name of organization", "cluster", "cluster name",
+        "cluster organisation", "participant", "participant name", "company", "legal name",
+        "entity", "institution", "nom", "organisme", "nom de l organisation", "raison sociale",
+        "name der organisation", "organisationsname", "einrichtung", "nome", "organizzazione",
+        "ente", "nombre", "organizacion", "entidad", "nazwa", "organizacja", "nazev",
+        "organizace", "naam", "organisatie", "nome da organizacao", "denumire", "organizatie",
+    ),
+    "country": (
+        "country", "country code", "nation", "land", "staat", "pays", "paese", "nazione",
+        "pais", "kraj", "zeme", "stat", "tara", "orszag", "drzava", "valsts", "salis", "riik",
+        "maa", "country iso", "iso country",
+    ),
+    "nuts2": (
+        "region", "nuts2", "nuts 2", "nuts", "nuts code", "nuts region", "nuts2 region",
+        "nuts 2 region", "nuts2 code", "region code", "regione", "regio", "regiao", "wojewodztwo",
+        "bundesland", "region name",
+    ),
+    "region_category": (
+        "region category", "category of region", "region type", "cohesion category",
+        "development category", "regional category", "categorie de region",
+        "categoria della regione", "regionskategorie",
+    ),
+    "organisation_type": (
+        "type", "organisation type", "organization type", "type of organisation",
+        "type of organization", "kind", "kind of organisation", "legal form", "typ", "art",
+        "organisationstyp", "type d organisation", "tipo", "tipo di organizzazione",
+        "tipo de organizacion", "rodzaj", "typ organizace", "soort",
+    ),
+    "eccp_status": (
+        "eccp", "eccp status", "eccp registration", "eccp registered", "registered on eccp",
+        "registered in eccp", "eccp profile", "eccp member", "on eccp", "eccp yes no",
+        "cluster collaboration platform", "european cluster collaboration platform",
+        "registered", "registration",
+    ),
+    "sectors": (
+        "sectors", "sector", "industry", "industries", "industrial ecosystem",
+        "industrial ecosystems", "ecosystem", "ecosystems", "domain", "domains", "field",
+        "fields", "branche", "branchen", "sektor", "sektoren", "secteur", "secteurs", "settore",
+        "settori", "sectores", "sektory", "odvetvi", "sectoren",
+    ),
+    "offers": (
+        "offers", "offer", "competences", "competencies", "competences offered", "expertise",
+        "strengths", "can offer", "we offer", "angebot", "kompetenzen", "offre", "offerta",
+        "oferta",
+    ),
+    "needs": (
+        "needs", "need", "looking for", "seeks", "seeking", "interests", "we need", "wants",
+        "bedarf", "suche", "besoins", "bisogni", "necesidades", "potrzeby",
+    ),
+    "maturity": (
+        "maturity", "maturity label", "esca", "esca label", "label", "cluster label",
+        "quality label", "management label", "reife", "label esca", "etichetta",
+    ),
+}
+
+# Closed fields: the value stored -> the words that say it.
+VALUE_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "organisation_type": {
+        "cluster_organisation": (
+            "cluster organisation", "cluster organization", "cluster", "cluster management",
+            "cluster management organisation", "cluster management organization",
+            "cluster initiative", "cluster manager", "clusterorganisation", "cluster org",
+            "co", "pole de competitivite", "pole", "distretto", "distretto tecnologico",
+            "cluster tecnologico", "klaster", "klastr", "klaszter", "grappe", "agrupacion",
+            "agrupacion empresarial innovadora", "aei", "polo", "polo tecnologico",
+        ),
+        "business_network_organisation": (
+            "business network organisation", "business network organization",
+            "business network", "network", "bno", "business association", "industry association",
+            "trade association", "association", "chamber of commerce", "chamber", "netzwerk",
+            "unternehmensnetzwerk", "reseau", "reseau d entreprises", "rete", "rete d impresa",
+            "red", "red empresarial", "siec", "sit", "verband",
+        ),
+        "other": (
+            "other", "university", "research", "research organisation", "rto", "company",
+            "sme", "enterprise", "agency", "public authority", "authority", "incubator",
+            "other organisation", "sonstige", "autre", "altro", "otro", "inne", "jine",
+        ),
+    },
+    "eccp_status": {
+        "registered": (
+            "registered", "yes", "y", "true", "1", "x", "✓", "✔", "ja", "oui", "si", "sim", "tak",
+            "ano", "igen", "da", "jah", "kylla", "profile", "on eccp",
+            "registriert", "enregistre", "registrato", "registrado", "zarejestrowany",
+        ),
+        "applied": (
+            "applied", "applying", "pending", "in progress", "application", "application sent",
+            "submitted", "requested", "beantragt", "en cours", "demande", "in corso",
+            "richiesto", "solicitado", "en tramite", "w trakcie", "zadano",
+        ),
+        "none": (
+            "none", "no", "n", "false", "0", "not registered", "nein", "non", "nie", "ne",
+            "nem", "nej", "ei", "nao", "nu", "not yet", "-", "—",
+        ),
+    },
+    "maturity": {
+        "gold": ("gold", "gold label", "esca gold", "gold label esca", "or", "oro", "zloty"),
+        "silver": ("silver", "silver label", "esca silver", "silber", "argent", "argento", "plata"),
+        "bronze": ("bronze", "bronze label", "esca bronze", "bronzo", "bronce", "brazowy"),
+        "none": ("none", "no", "no label", "n a", "na", "-", "—", "kein", "aucun", "nessuno"),
+    },
+    "region_category": {
+        "less_developed": ("less developed", "less developed region", "ld", "lagging"),
+        "transition": ("transition", "transition region", "in transition", "tr"),
+        "more_developed": ("more developed", "more developed region", "md", "developed"),
+        "unclassified": ("unclassified", "none", "unknown"),
+    },
+}
+
+# Sectors (the 14 EU industrial ecosystems): synonyms beyond the ids and display names.
+SECTOR_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "tourism": ("tourism", "travel", "hospitality", "tourismus", "tourisme", "turismo"),
+    "mobility-transport-automotive": (
+        "mobility", "transport", "automotive", "logistics", "mobility transport automotive",
+        "rail", "maritime", "mobilitat", "automobil", "automobile", "automotive industry",
+    ),
+    "aerospace-defence": (
+        "aerospace", "defence", "defense", "aeronautics", "space", "aerospace and defence",
+        "aerospace defence", "aerospace and defense", "luft und raumfahrt", "aerospatial",
+    ),
+    "construction": ("construction", "building", "buildings", "bau", "bauwesen", "edilizia"),
+    "agri-food": (
+        "agri food", "agrifood", "agriculture", "food", "food and drink", "agro food",
+        "agrofood", "agroalimentaire", "agroalimentare", "lebensmittel", "food processing",
+    ),
+    "energy-intensive-industries": (
+        "energy intensive industries", "energy intensive", "chemicals", "chemistry", "steel",
+        "metals", "materials", "plastics", "paper", "cement", "chemie", "chimie",
+    ),
+    "textile": ("textile", "textiles", "fashion", "clothing", "apparel", "textil", "mode"),
+    "creative-cultural-industries": (
+        "creative cultural industries", "creative industries", "cultural industries",
+        "culture", "creative", "media", "design", "creative and cultural industries",
+        "cultural and creative industries", "ccis", "kreativwirtschaft",
+    ),
+    "digital": (
+        "digital", "ict", "it", "software", "information technology", "ai",
+        "artificial intelligence", "cybersecurity", "data", "digitalisation", "digitalization",
+        "informatik", "numerique",
+    ),
+    "renewable-energy": (
+        "renewable energy", "renewables", "energy", "energy renewables", "clean energy",
+        "cleantech", "green energy", "solar", "wind", "hydrogen", "erneuerbare energien",
+        "energies renouvelables", "energia",
+    ),
+    "electronics": (
+        "electronics", "microelectronics", "semiconductors", "photonics", "elektronik",
+        "electronique", "elettronica",
+    ),
+    "retail": ("retail", "commerce", "trade", "handel", "wholesale", "e commerce"),
+    "proximity-social-economy": (
+        "proximity social economy", "social economy", "proximity", "civil security",
+        "proximity social economy and civil security", "social enterprise", "social",
+    ),
+    "health": (
+        "health", "healthcare", "health care", "life sciences", "medical", "medtech",
+        "biotech", "biotechnology", "pharma", "pharmaceuticals", "gesundheit", "sante", "salute",
+        "salud",
+    ),
+}
+
+# A row whose name says it sums the others (skipped, with a warning).
+TOTAL_WORDS = frozenset(
+    fold(w)
+    for w in (
+        "total", "totals", "sum", "grand total", "gesamt", "insgesamt", "summe", "totale",
+        "somme", "suma", "celkem", "razem", "osszesen", "yhteensa", "totaal", "in total",
+    )
+)
+
+# fmt: on
+
+# Words a field's value is shown with, for people (outputs, template drop-downs).
+VALUE_WORDS: dict[str, dict[str, str]] = {
+    "organisation_type": {
+        "cluster_organisation": "Cluster organisation",
+        "business_network_organisation": "Business network organisation",
+        "other": "Other",
+    },
+    "eccp_status": {"registered": "Yes", "applied": "Applied", "none": "No"},
+    "maturity": {"gold": "Gold", "silver": "Silver", "bronze": "Bronze", "none": "None"},
+    "region_category": {
+        "less_developed": "Less developed",
+        "transition": "Transition",
+        "more_developed": "More developed",
+        "unclassified": "Unclassified",
+    },
+}
+
+# The header each field gets in sheets the tool writes (template, pool as XLSX/CSV).
+FIELD_HEADERS: dict[str, str] = {
+    "id": "ID",
+    "name": "Organisation",
+    "country": "Country",
+    "nuts2": "Region",
+    "region_category": "Region category",
+    "organisation_type": "Type",
+    "eccp_status": "ECCP",
+    "sectors": "Sectors",
+    "offers": "Offers",
+    "needs": "Needs",
+    "maturity": "Maturity",
+}
+
+
+def words_for(field: str, value: str) -> str:
+    """A stored value in words: ``less_developed`` -> "Less developed", a sector id -> its name."""
+    if field == "sectors":
+        sector = reference.sectors().get(value)
+        return sector.name if sector else value
+    return VALUE_WORDS.get(field, {}).get(value, value)
+
+
+@cache
+def header_index() -> dict[str, str]:
+    """Folded header -> field."""
+    out: dict[str, str] = {}
+    for field, aliases in HEADER_ALIASES.items():
+        for alias in (field, *aliases):
+            out.setdefault(fold(alias), field)
+    return out
+
+
+def field_of_header(header: str) -> str | None:
+    """The field a column header names, or None: "Organisation name" -> name, "E-mail" -> None.
+    A note in brackets or after a colon is ignored: "Country (ISO code)" -> country."""
+    index = header_index()
+    key = fold(header)
+    if key in index:
+        return index[key]
+    for cut in ("(", ":", "["):
+        head = header.split(cut)[0]
+        if head.strip() and fold(head) in index:
+            return index[fold(head)]
+    return None
+
+
+def key(text: str) -> str:
+    """The form words are compared in: folded, or the symbol itself ("✓", "-") when folding
+    leaves nothing."""
+    return fold(text) or text.strip()
+
+
+@cache
+def value_index(field: str) -> dict[str, str]:
+    """Folded word -> stored value, for a closed field (the stored values accepted too)."""
+    out: dict[str, str] = {}
+    for value, words in VALUE_SYNONYMS[field].items():
+        for word in (value, value.replace("_", " "), *words):
+            out.setdefault(key(word), value)
+    for value, word in VALUE_WORDS.get(field, {}).items():
+        out.setdefault(key(word), value)
+    return out
+
+
+@cache
+def sector_index() -> dict[str, str]:
+    """Folded sector word (id, display name, synonym) -> sector id."""
+    out: dict[str, str] = {}
+    for sector in reference.sectors().values():
+        out[fold(sector.id)] = sector.id
+        out[fold(sector.name)] = sector.id
+    for sector_id, words in SECTOR_SYNONYMS.items():
+        for word in words:
+            out.setdefault(fold(word), sector_id)
+    return out
