@@ -18,9 +18,10 @@ from typer.testing import CliRunner
 
 from consortium_solver import reference
 from consortium_solver.cli import app
-from consortium_solver.domain import Pool
+from consortium_solver.domain import Pool, RegionCategory
 from consortium_solver.io import ImportOptions, import_pool, read_pool
 from consortium_solver.io import vocabulary as vocab
+from consortium_solver.io.importer import FIELDS
 from consortium_solver.io.sheets import TEMPLATE_EXAMPLES, report_workbook, template_workbook
 from consortium_solver.reference.places import (
     country_suggestions,
@@ -421,19 +422,7 @@ def test_report_of_a_clean_sheet_says_so(tmp_path: Path) -> None:
 
 # -------------------------------------------------------------------------------- round trip
 
-FIELD_ORDER = (
-    "id",
-    "name",
-    "country",
-    "nuts2",
-    "region_category",
-    "organisation_type",
-    "eccp_status",
-    "sectors",
-    "offers",
-    "needs",
-    "maturity",
-)
+FIELD_ORDER = FIELDS  # every field of an organisation but details, in the template's order
 
 
 @settings(max_examples=scaled(40), deadline=None)
@@ -499,7 +488,7 @@ def test_no_group_is_an_answer_with_the_rule_that_stops_it(tmp_path: Path) -> No
     bare = pool.model_copy(
         update={
             "organisations": tuple(
-                o.model_copy(update={"nuts2": None, "region_category": "unclassified"})
+                o.model_copy(update={"nuts2": None, "region_category": RegionCategory.UNCLASSIFIED})
                 for o in pool.organisations
             )
         }
@@ -577,3 +566,24 @@ def test_the_workbook_is_ready_for_the_day(tmp_path: Path) -> None:
         assert brk.id + 1 in starts  # a page ends just before a group begins
     scores = list(workbook["Scores"].iter_rows(min_row=2, max_row=3, values_only=True))
     assert all(isinstance(v, (int, float)) for v in scores[0][:4])
+
+
+def test_every_problem_is_a_line_of_its_own(tmp_path: Path) -> None:
+    """A sheet with three bad cells and a guess: `check` prints four lines on stderr (errors first),
+    nothing on stdout, exit 2."""
+    path = tmp_path / "three.csv"
+    path.write_text(
+        "Organisation,Country,Region,Type,ECCP,Sectors\n"
+        "Alpha Cluster,Germnay,,Cluster,Yes,Digital\n"
+        "Beta Network,Italy,Lombardy,Club,Yes,Digital\n"
+        "Gamma Hub,Spain,Atlantis,Cluster,maybe,Tourism\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["check", str(path), "--members", "a"])
+    assert result.exit_code == 2 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["error", "error", "error", "warning"]
+    assert "row 2, column 'Country', value 'Germnay'" in lines[0]
+    assert "row 3, column 'Type', value 'Club'" in lines[1]
+    assert "row 4, column 'ECCP', value 'maybe'" in lines[2]
+    assert "row 4, column 'Region', value 'Atlantis': unknown region" in lines[3]

@@ -54,15 +54,16 @@ def build_command(
     as_json: opt.JsonOption = False,
     columns: opt.ColumnsOption = None,
     merge_duplicates: opt.MergeDuplicatesOption = False,
-    out: Annotated[Path | None, opt.out_option(".json .csv .xlsx .md")] = None,
+    out: Annotated[list[Path] | None, opt.out_option(".json .csv .xlsx .md (repeatable)")] = None,
 ) -> None:
     """Find the best consortium (or the --top best distinct ones) and prove it optimal.
 
     Exit 0 when a consortium is found, 1 when none exists (the conflicting rules are named) or none
     was found in time, 2 on bad input.
     """
-    if out is not None:
-        check_output(out, RESULT_WRITERS, "result")
+    outs = list(dict.fromkeys(out or []))
+    for path in outs:
+        check_output(path, RESULT_WRITERS, "result")
     the_pool = opt.load_pool(pool, columns, merge_duplicates)
     the_call = load_call(call)
     demands = Demands(
@@ -86,8 +87,8 @@ def build_command(
         sys.stdout.write(result.to_json() + "\n")
     else:
         render_result(stdout(), the_pool, the_call, result, demands)
-    if out is not None:
-        write_result(result, the_pool, out)  # after printing: a failure here keeps the answer
+    for path in outs:  # after printing: a failure here keeps the answer
+        write_result(result, the_pool, path)
     raise typer.Exit(exit_code(bool(result.consortia), result.interrupted))
 
 

@@ -91,6 +91,14 @@ def read_region(text: str, country: str | None) -> tuple[str | None, list[Findin
         message = f"read as {region_label(match.code)} ({match.how})"
         hint = "correct the cell if this is not the region"
         return match.code, [Finding("warning", message, text, hint)]
+    elsewhere = find_region(text, None) if country is not None else match
+    if not match.codes and elsewhere.code is not None and not elsewhere.guessed:
+        found = known[elsewhere.code]
+        message = (
+            f"{text.strip()} is a region of {country_name(found.country)} ({found.code}),"
+            f" not of {country_name(country or '')}"
+        )
+        return None, [Finding("error", message, text, "correct the country or the region")]
     if match.codes:
         labels = ", ".join(region_label(c) for c in match.codes[:6])
         more = " …" if len(match.codes) > 6 else ""
