@@ -10,7 +10,6 @@ import typer
 from rich.status import Status
 
 from consortium_solver import DEFAULT_CALL
-from consortium_solver.build import BuildOptions, Demands, build
 from consortium_solver.cli import options as opt
 from consortium_solver.cli.app import app, exit_code, fmt, guarded, live_status, stdout
 from consortium_solver.cli.render import render_result
@@ -66,6 +65,8 @@ def build_command(
         check_output(path, RESULT_WRITERS, "result")
     the_pool = opt.load_pool(pool, columns, merge_duplicates)
     the_call = load_call(call)
+    from consortium_solver.build import BuildOptions, Demands, build  # CP-SAT: only when building
+
     demands = Demands(
         lead=lead,
         include=tuple(opt.split_list(include)),

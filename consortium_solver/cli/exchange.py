@@ -18,7 +18,6 @@ from consortium_solver.cli.render import plain
 from consortium_solver.domain import ExchangeResult
 from consortium_solver.domain.exchanges import ExchangePool
 from consortium_solver.errors import InputError
-from consortium_solver.exchange import ExchangeOptions, plan_exchanges
 from consortium_solver.io.exchanges import (
     check_plan_output,
     read_exchange_pool,
@@ -82,6 +81,8 @@ def exchange_command(
     for path in out or []:
         check_plan_output(path)
     the_pool, the_scheme = read_exchange_pool(pool), load_scheme(scheme, ceilings)
+    from consortium_solver.exchange import ExchangeOptions, plan_exchanges  # OR-Tools: only here
+
     options = ExchangeOptions(
         include=_pairs(include, "--include"),
         exclude=_pairs(exclude, "--exclude"),

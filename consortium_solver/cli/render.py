@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from consortium_solver.build import Demands
 from consortium_solver.domain import Assessment, BuildResult, GroupingResult, Pool
 from consortium_solver.io.cells import derived_id
 from consortium_solver.io.plans import reasons
 from consortium_solver.io.tables import visible_controls
 from consortium_solver.rules import Call
 from consortium_solver.validate import check
+
+if TYPE_CHECKING:  # the builder imports CP-SAT: commands that do not build never load it
+    from consortium_solver.build import Demands
 
 
 def assessment_json(assessment: Assessment) -> str:

@@ -16,7 +16,7 @@ import gettext
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from consortium_solver.reference import (
     EUROSTAT_TO_ISO,
@@ -106,6 +106,7 @@ _NOISE = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 16)  # a sheet repeats its countries, types and sectors
 def fold(text: str) -> str:
     """Text compared without case, accents, punctuation or repeated spaces: "Île-de-France" ->
     "ile de france"."""
@@ -186,14 +187,19 @@ def country_suggestions(text: str, limit: int = 3) -> list[str]:
         return []  # two or three letters: a code, and any near code is a guess
     names = country_names()
     found = process.extract(
-        key, [k for k in names if len(k) > 3], scorer=fuzz.WRatio, limit=limit * 4
+        key, _country_keys(), scorer=fuzz.ratio, score_cutoff=75, limit=limit * 4
     )
     out: list[str] = []
     for match, score, _ in found:
         label = f"{country_name(names[match])} ({names[match]})"
-        if score >= 80 and label not in out:
+        if score >= found[0][1] - 5 and label not in out:  # the near misses, not the field
             out.append(label)
     return out[:limit]
+
+
+@cache
+def _country_keys() -> list[str]:
+    return [k for k in country_names() if len(k) > 3]
 
 
 # --------------------------------------------------------------------------------------- regions
