@@ -38,6 +38,7 @@ test: lint typecheck pytest
 # The property suite at 15 times its CI size (over 10,000 examples); prints how many ran and passed.
 soak: $(STAMP_DEV)
 	HYPOTHESIS_PROFILE=soak $(BIN)/pytest -n 2 -q tests/test_properties.py tests/test_bad_input_properties.py \
+		tests/test_importing.py \
 		tests/test_designs.py
 
 clean:

@@ -1,5 +1,6 @@
 """The organiser's sheet of issue 13, written by code: a generated pool (88 organisations) as an event
-organiser types it — a title row, a running number, country and region names in several languages,
+organiser types it — a title row, a running number, country and region names in several languages
+(Deutschland, UK, Česko; Lombardia, Upper Bavaria, codes),
 types and ECCP status in words, comma-separated sector names, contacts and notes — with the defects
 of a real sheet: blank rows, a "Total" row, a misspelt country, a duplicated organisation, a region
 given by a name that covers several NUTS-2 regions, and one that is not a region at all.
@@ -70,11 +71,17 @@ def _country(org: Organisation, i: int) -> str:
     return words[i % len(words)]
 
 
+# English names organisers type for some regions (read by the importer's English-name list).
+ENGLISH_REGIONS = {"ITC4": "Lombardy", "DE21": "Upper Bavaria", "ITI1": "Tuscany", "ES51": "Catalonia"}
+
+
 def _region(org: Organisation, i: int) -> str:
     if org.nuts2 is None:
         return ""
     if i % 4 == 3:
         return org.nuts2  # a code, as some organisers copy it from the ECCP profile
+    if i % 2 and org.nuts2 in ENGLISH_REGIONS:
+        return ENGLISH_REGIONS[org.nuts2]
     return org.region_name or ""
 
 
