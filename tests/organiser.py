@@ -72,7 +72,12 @@ def _country(org: Organisation, i: int) -> str:
 
 
 # English names organisers type for some regions (read by the importer's English-name list).
-ENGLISH_REGIONS = {"ITC4": "Lombardy", "DE21": "Upper Bavaria", "ITI1": "Tuscany", "ES51": "Catalonia"}
+ENGLISH_REGIONS = {
+    "ITC4": "Lombardy",
+    "DE21": "Upper Bavaria",
+    "ITI1": "Tuscany",
+    "ES51": "Catalonia",
+}
 
 
 def _region(org: Organisation, i: int) -> str:

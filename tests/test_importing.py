@@ -127,6 +127,8 @@ COUNTRIES = [
     ("North Macedonia", "MK"),
     ("Türkiye", "TR"),
     ("Turkey", "TR"),
+    ("Germany (DE)", "DE"),
+    ("IT - Italy", "IT"),
 ]
 
 
@@ -587,3 +589,18 @@ def test_every_problem_is_a_line_of_its_own(tmp_path: Path) -> None:
     assert "row 3, column 'Type', value 'Club'" in lines[1]
     assert "row 4, column 'ECCP', value 'maybe'" in lines[2]
     assert "row 4, column 'Region', value 'Atlantis': unknown region" in lines[3]
+
+
+def test_beside_an_organisation_column_a_name_column_is_a_persons(tmp_path: Path) -> None:
+    """ "Name, Organisation, Country, ...": the organisation's name is read from "Organisation", and
+    "Name" (a contact person, in most sheets) is kept, with a warning saying so."""
+    path = tmp_path / "names.csv"
+    path.write_text(
+        "Name,Organisation,Country,Type,ECCP,Sectors\n"
+        "Anna Rossi,Cluster Lombardo,Italy,Cluster,Yes,Digital\n",
+        encoding="utf-8",
+    )
+    report = import_pool(path)
+    org = report.require_pool().organisations[0]
+    assert org.name == "Cluster Lombardo" and org.details == {"Name": "Anna Rossi"}
+    assert [(p.column, p.severity) for p in report.problems] == [("Name", "warning")]

@@ -49,7 +49,8 @@ FIELDS = tuple(vocab.FIELD_HEADERS)
 CLOSED_FIELDS = ("region_category", "organisation_type", "eccp_status", "maturity")
 # Problems printed by a command that only needed the pool (``consortium import`` lists all).
 MAX_LINES = 20
-_DERIVED = "(derived)"  # an id to be made from the name once every row is read
+_DERIVED = "(derived)"
+_SECOND = "another column has this meaning: this one is kept as an extra column"  # an id to be made from the name once every row is read
 
 
 @dataclass(frozen=True)
@@ -259,17 +260,25 @@ class _Reader:
                 hint = f"did you mean {close!r}?" if close else None
                 message = f"no column named {wanted!r} (given for {name} by --columns)"
                 self.add(Finding("error", message, None, hint), line)
+        # Each field from the likeliest of the columns naming it; the others are kept.
+        best: dict[str, tuple[int, int]] = {}  # field -> (rank, column)
         seen: set[str] = set()
         for k, text in enumerate(header):
             if not text or k in self.fields.values():
                 continue
-            meaning = vocab.field_of_header(text)
-            if fold(text) in seen or (meaning is not None and meaning in self.fields):
-                message = "another column has this meaning: this one is kept as an extra column"
-                self.add(Finding("warning", message), line, k)
-            elif meaning is not None:
-                self.fields[meaning] = k
+            meaning = vocab.header_meaning(text)
+            if fold(text) in seen or meaning is None or meaning[0] in self.fields:
+                if fold(text) in seen or meaning is not None:
+                    message = "another column has this meaning: this one is kept as an extra column"
+                    self.add(Finding("warning", message), line, k)
+            elif meaning[0] not in best or meaning[1] < best[meaning[0]][0]:
+                if meaning[0] in best:
+                    self.add(Finding("warning", _SECOND), line, best[meaning[0]][1])
+                best[meaning[0]] = (meaning[1], k)
+            else:
+                self.add(Finding("warning", _SECOND), line, k)
             seen.add(fold(text))
+        self.fields.update({name: k for name, (_, k) in best.items()})
         missing = [f for f in REQUIRED_FIELDS if f not in self.fields]
         unread = [h for k, h in enumerate(header) if h and k not in self.fields.values()]
         for name in FIELDS:

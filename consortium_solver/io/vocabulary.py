@@ -22,9 +22,10 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "ref", "reference", "code", "kennung", "identifiant", "codice", "identificador",
         "identyfikator",
     ),
+    # Organisation-like headers first: beside "Organisation", a "Name" column is often a person's.
     "name": (
-        "name", "organisation", "organization", "organisation name", "organization name",
-        "name of organisation", "name of organization", "cluster", "cluster name",
+        "organisation", "organization", "organisation name", "organization name",
+        "name of organisation", "name of organization", "name", "cluster", "cluster name",
         "cluster organisation", "participant", "participant name", "company", "legal name",
         "entity", "institution", "nom", "organisme", "nom de l organisation", "raison sociale",
         "name der organisation", "organisationsname", "einrichtung", "nome", "organizzazione",
@@ -238,27 +239,33 @@ def words_for(field: str, value: str) -> str:
 
 
 @cache
-def header_index() -> dict[str, str]:
-    """Folded header -> field."""
-    out: dict[str, str] = {}
+def header_index() -> dict[str, tuple[str, int]]:
+    """Folded header -> (field, rank): the rank is the alias's place in its field's list, so that
+    of two columns naming one field the likelier one is read (the other is kept)."""
+    out: dict[str, tuple[str, int]] = {}
     for field, aliases in HEADER_ALIASES.items():
-        for alias in (field, *aliases):
-            out.setdefault(fold(alias), field)
+        for rank, alias in enumerate((*aliases, field)):
+            out.setdefault(fold(alias), (field, rank))
     return out
 
 
-def field_of_header(header: str) -> str | None:
-    """The field a column header names, or None: "Organisation name" -> name, "E-mail" -> None.
+def header_meaning(header: str) -> tuple[str, int] | None:
+    """(field, rank) of a column header, or None: "Organisation name" -> name, "E-mail" -> None.
     A note in brackets or after a colon is ignored: "Country (ISO code)" -> country."""
     index = header_index()
-    key = fold(header)
-    if key in index:
-        return index[key]
+    if fold(header) in index:
+        return index[fold(header)]
     for cut in ("(", ":", "["):
         head = header.split(cut)[0]
         if head.strip() and fold(head) in index:
             return index[fold(head)]
     return None
+
+
+def field_of_header(header: str) -> str | None:
+    """The field a column header names, or None."""
+    meaning = header_meaning(header)
+    return None if meaning is None else meaning[0]
 
 
 def key(text: str) -> str:

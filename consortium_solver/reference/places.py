@@ -173,9 +173,16 @@ def country_name(code: str) -> str:
 
 
 def find_country(text: str) -> str | None:
-    """The ISO code of a country named or coded in ``text``, or None."""
+    """The ISO code of a country named or coded in ``text``, or None; "Germany (DE)" and
+    "DE - Germany" are read too, when both parts agree or one is empty."""
+    names = country_names()
     key = fold(text)
-    return country_names().get(key) or country_names().get(key.removeprefix("the "))
+    found = names.get(key) or names.get(key.removeprefix("the "))
+    if found is not None:
+        return found
+    parts = [p for p in re.split(r"[()/\-–,]", text) if p.strip()]
+    codes = {names.get(fold(p)) for p in parts}
+    return codes.pop() if len(parts) > 1 and len(codes) == 1 else None
 
 
 def country_suggestions(text: str, limit: int = 3) -> list[str]:
