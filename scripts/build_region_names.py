@@ -5,13 +5,15 @@ Developer tool, never run by the package:
 ``python scripts/build_region_names.py ../shared/reference/raw``. Inputs (each with its source note in
 the team's reference folder): ``compiled_nuts2_codes_names_2013_2016_2021_2024.csv`` (NUTS-2 names of
 every version) and ``Eurostat_NUTS2021.xlsx`` (sheet 'NUTS & SR 2021': NUTS-1 and NUTS-3 names of
-2021). A NUTS-3 name stands for its parent NUTS-2 region (the first four characters of its code); a
+2021), and the GISCO NUTS-2 outlines of 2016 and 2021 for the Latin transliterations (``NAME_LATN``) of
+labels in Greek and Cyrillic script. A NUTS-3 name stands for its parent NUTS-2 region (the first four characters of its code); a
 NUTS-1 name for all its NUTS-2 regions (an ambiguous answer the importer turns into suggestions).
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -44,6 +46,16 @@ def main(raw: Path) -> None:
             children = sorted(c for c in known if c.startswith(code) and len(c) == 4)
             if children and not code.endswith("Z"):
                 rows[(level1, "nuts1")].update(children)
+    # Latin transliterations of NUTS-2 labels in Greek and Cyrillic script (GISCO's NAME_LATN).
+    for geo in (
+        "GISCO_NUTS_RG_60M_2021_4326_LEVL_2.geojson",
+        "GISCO_NUTS_RG_60M_2016_4326_LEVL_2.geojson",
+    ):
+        for feature in json.loads((raw / geo).read_text(encoding="utf-8"))["features"]:
+            props = feature["properties"]
+            latin = props.get("NAME_LATN")
+            if latin and props["NUTS_ID"] in known and latin != props.get("NUTS_NAME"):
+                rows[(latin.strip(), "nuts2")].add(props["NUTS_ID"])
     with open(OUT / NAME, "w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(["name", "level", "nuts2"])

@@ -288,9 +288,10 @@ def test_included_and_excluded_pairs_are_kept() -> None:
 
 
 def test_generate_plan_and_check_end_to_end(tmp_path: Path) -> None:
-    """The issue's command: a generated pool of 300, a plan written as XLSX and JSON that
-    check-exchange accepts."""
+    """The issue's command: a generated pool of 300, a plan written as XLSX, HTML and JSON that
+    check-exchange accepts; the page's map has a line per exchange."""
     pool, plan_json, plan_xlsx = tmp_path / "x.json", tmp_path / "plan.json", tmp_path / "plan.xlsx"
+    plan_html = tmp_path / "plan.html"
     made = runner.invoke(
         app, ["generate", "--kind", "exchange", "--n", "300", "--seed", "1", "--out", str(pool)]
     )
@@ -304,6 +305,8 @@ def test_generate_plan_and_check_end_to_end(tmp_path: Path) -> None:
             str(plan_xlsx),
             "--out",
             str(plan_json),
+            "--out",
+            str(plan_html),
             "--time-limit",
             "30",
         ],
@@ -315,6 +318,29 @@ def test_generate_plan_and_check_end_to_end(tmp_path: Path) -> None:
     assert "valid" in checked.stdout
     doc = json.loads(plan_json.read_text())
     assert doc["exchanges"] and doc["status"] in ("optimal", "feasible")
+    page = plan_html.read_text(encoding="utf-8")
+    assert page.count("<line ") == len(doc["exchanges"])
+    assert page.count("<polygon ") > 100  # the NUTS-2 outlines around them
+    for partnership in {x["partnership"] for x in doc["exchanges"]}:
+        assert f"<h2>European Strategic Cluster Partnership {partnership[-2:]}</h2>" in page
+
+
+def test_the_exchange_page_escapes_every_name(tmp_path: Path) -> None:
+    """Names from the pool are text on the page, never markup; the map is inline SVG."""
+    from consortium_solver.domain import ExchangeResult
+    from consortium_solver.io.exchange_page import plan_page
+
+    pool = generate_exchange_pool(12, 3, partnerships=2)
+    renamed = tuple(
+        p.model_copy(update={"name": f"<script>alert({k})</script>"})
+        for k, p in enumerate(pool.participants)
+    )
+    hostile = pool.model_copy(update={"participants": renamed})
+    result = plan_exchanges(hostile, load_scheme(), ExchangeOptions(time_limit=5))
+    assert isinstance(result, ExchangeResult) and result.exchanges
+    page = plan_page(result, hostile)
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(" in page and "<svg" in page
 
 
 def test_a_broken_plan_is_refused_by_check_exchange(tmp_path: Path) -> None:

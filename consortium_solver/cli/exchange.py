@@ -68,7 +68,7 @@ def exchange_command(
     deterministic: opt.DeterministicOption = False,
     as_json: opt.JsonOption = False,
     out: Annotated[
-        list[Path] | None, typer.Option("--out", "-o", help="write .json .csv .xlsx (repeat)")
+        list[Path] | None, typer.Option("--out", "-o", help="write .json .csv .xlsx .html (repeat)")
     ] = None,
 ) -> None:
     """Plan the most valuable programme of ClusterXchange exchanges.

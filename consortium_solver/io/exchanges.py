@@ -1,5 +1,6 @@
 """Exchange pools in (JSON) and programmes of exchanges out: the plan document (JSON), one row per
-exchange (CSV), and a workbook with a sheet per partnership and one for the hosts (XLSX)."""
+exchange (CSV), a workbook with a sheet per partnership and one for the hosts (XLSX), and a page with
+a map (HTML, :mod:`.exchange_page`)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from consortium_solver.io.pools import error_message, error_value
 from consortium_solver.io.tables import Cell, csv_text, workbook_bytes
 from consortium_solver.rules import format_loc
 
-PLAN_FORMATS = (".json", ".csv", ".xlsx")
+PLAN_FORMATS = (".json", ".csv", ".xlsx", ".html")
 EXCHANGE_COLUMNS = (
     "partnership",
     "visitor",
@@ -151,7 +152,8 @@ def _sheet_title(text: str) -> str:
 
 
 def write_plan(result: ExchangeResult, pool: ExchangePool, path: str | Path) -> None:
-    """Write a plan as .json (the plan document), .csv (one row per exchange) or .xlsx."""
+    """Write a plan as .json (the plan document), .csv (one row per exchange), .xlsx or .html (the
+    programme with a map)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".json":
@@ -160,13 +162,21 @@ def write_plan(result: ExchangeResult, pool: ExchangePool, path: str | Path) -> 
         data = csv_text(EXCHANGE_COLUMNS, _rows(result, pool)).encode("utf-8")
     elif suffix == ".xlsx":
         data = plan_to_xlsx(result, pool)
+    elif suffix == ".html":
+        from consortium_solver.io.exchange_page import plan_page
+
+        data = plan_page(result, pool).encode("utf-8")
     else:
-        raise InputError(f"cannot write a plan as {suffix or '(none)'!r}; use .json, .csv, .xlsx")
+        raise InputError(
+            f"cannot write a plan as {suffix or '(none)'!r}; use .json, .csv, .xlsx, .html"
+        )
     atomic_write_bytes(path, data)
 
 
 def check_plan_output(path: str | Path) -> None:
     """Before any work: a plan can be written at ``path``."""
     if Path(path).suffix.lower() not in PLAN_FORMATS:
-        raise InputError("cannot write a plan as this; use .json, .csv, .xlsx", source=str(path))
+        raise InputError(
+            "cannot write a plan as this; use .json, .csv, .xlsx, .html", source=str(path)
+        )
     check_writable(Path(path))

@@ -131,6 +131,20 @@ def region_points() -> dict[str, tuple[float, float]]:
     return {code: (lat, lon) for code, (_, lat, lon) in out.items()}
 
 
+@cache
+def region_outlines() -> dict[str, list[list[tuple[float, float]]]]:
+    """NUTS-2 code -> its outline: polygons of (longitude, latitude) points (GISCO, 1:60 million;
+    NUTS 2021, else 2016). For drawing maps only."""
+    import json
+
+    text = resources.files(__package__).joinpath("data", "compiled_nuts2_outlines_60m.json")
+    data = json.loads(text.read_text(encoding="utf-8"))
+    return {
+        code: [[(float(x), float(y)) for x, y in ring] for ring in rings]
+        for code, rings in data.items()
+    }
+
+
 def normalise_country(code: str) -> str:
     """Upper-case a country code and map Eurostat's EL and UK to ISO's GR and GB."""
     code = code.strip().upper()

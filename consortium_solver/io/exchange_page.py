@@ -1,0 +1,122 @@
+"""A ClusterXchange programme as a page to open in a browser: the programme in figures, a map of who
+travels where (visitors' and hosts' places joined by lines, one colour per partnership, on the
+packaged NUTS-2 outlines), a table per partnership with its budget, the hosts and their visitors,
+and the visitors left without a host. Every value is escaped; the page needs no network."""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+
+from consortium_solver.domain import ExchangeResult
+from consortium_solver.domain.exchanges import ExchangePool, Participant
+from consortium_solver.io.maps import PALETTE, Journey, Place, in_core, svg_map
+from consortium_solver.reference.places import country_name
+
+_STYLE = (
+    "body{font-family:system-ui,sans-serif;margin:1.5rem 2rem;color:#222}"
+    "table{border-collapse:collapse;font-size:.9rem;margin:.4rem 0 1.2rem}"
+    "th,td{padding:.2rem .6rem;border-bottom:1px solid #e3e3e3;text-align:left}"
+    "td.n{text-align:right;font-variant-numeric:tabular-nums}.muted{color:#555}"
+    ".key{display:inline-block;width:.8rem;height:.8rem;border-radius:50%;margin-right:.3rem}"
+    "@media print{section{break-inside:avoid}}"
+)
+
+
+def _who(p: Participant) -> str:
+    return f"{p.name} ({country_name(p.country)})"
+
+
+def plan_page(result: ExchangeResult, pool: ExchangePool) -> str:
+    """The programme's page (see the module's docstring)."""
+    e = html.escape
+    colour = {p.id: PALETTE[k % len(PALETTE)] for k, p in enumerate(pool.partnerships)}
+    by_id = pool.by_id
+    journeys = [
+        Journey(
+            by_id[x.visitor].point,
+            by_id[x.host].point,
+            f"{_who(by_id[x.visitor])} → {_who(by_id[x.host])}, {x.distance_km:g} km",
+            colour[x.partnership],
+        )
+        for x in result.exchanges
+    ]
+    places = {}
+    for x in result.exchanges:
+        visitor, host = by_id[x.visitor], by_id[x.host]
+        places[visitor.id] = Place(
+            visitor.point, "visitor: " + _who(visitor), colour[x.partnership]
+        )
+        places.setdefault(host.id, Place(host.point, "host: " + _who(host), "#333"))
+    value = "—" if result.objective is None else f"{result.objective:g}"
+    bound = "" if result.bound is None else f" · bound {result.bound:g}"
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+        f"<title>ClusterXchange · {e(result.pool)}</title><style>{_STYLE}</style></head><body>",
+        f"<h1>ClusterXchange programme · {e(result.pool)}</h1>",
+        f"<p>Scheme <b>{e(result.scheme)}</b> · {len(result.exchanges)} exchanges · "
+        f"{len(result.unplaced)} visitors without a host · value {e(value)}{e(bound)} · "
+        f"status <b>{e(result.status.value)}</b> · seed {result.seed}</p>",
+    ]
+    if result.note:
+        parts.append(f"<p><b>{e(result.note)}</b></p>")
+    keys = "".join(
+        f"<span><span class='key' style='background:{colour[p.id]}'></span>{e(p.name)}</span> "
+        for p in pool.partnerships
+    )
+    parts.append(f"<h2>Who travels where</h2><p class='muted'>{keys}· hosts in dark grey</p>")
+    parts.append(svg_map(list(places.values()), journeys, "visitors and their hosts"))
+    outside = [p.label for p in places.values() if not in_core(p.point)]
+    if any(in_core(p.point) for p in places.values()) and outside:
+        parts.append(
+            f"<p class='muted'>Beyond the frame (their lines leave the map): {e('; '.join(outside))}</p>"
+        )
+    parts += _partnerships(result, pool)
+    parts += _hosts(result, pool)
+    if result.unplaced:
+        names = "".join(f"<li>{e(_who(by_id[v]))}</li>" for v in result.unplaced)
+        parts.append(f"<section><h2>Visitors without a host</h2><ul>{names}</ul></section>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def _partnerships(result: ExchangeResult, pool: ExchangePool) -> list[str]:
+    e = html.escape
+    out = []
+    for p in pool.partnerships:
+        mine = [x for x in result.exchanges if x.partnership == p.id]
+        spent = result.spending.get(p.id, 0.0)
+        budget = "no budget limit"
+        if p.budget is not None:
+            budget = (
+                f"budget EUR {p.budget:,.2f} · spent {spent:,.2f} · left {p.budget - spent:,.2f}"
+            )
+        rows = "".join(
+            f"<tr><td>{e(_who(pool.by_id[x.visitor]))}</td><td>{e(_who(pool.by_id[x.host]))}</td>"
+            f"<td class='n'>{x.working_days}</td><td class='n'>{x.distance_km:,.0f}</td>"
+            f"<td class='n'>{x.lump_sum:,.2f}</td></tr>"
+            for x in mine
+        )
+        out.append(
+            f"<section><h2>{e(p.name)}</h2><p class='muted'>{len(mine)} exchanges · {e(budget)}</p>"
+            "<table><tr><th>visitor</th><th>host</th><th>working days</th><th>km</th>"
+            f"<th>lump sum EUR</th></tr>{rows}</table></section>"
+        )
+    return out
+
+
+def _hosts(result: ExchangeResult, pool: ExchangePool) -> list[str]:
+    e = html.escape
+    visits: dict[str, list[str]] = defaultdict(list)
+    for x in result.exchanges:
+        visits[x.host].append(_who(pool.by_id[x.visitor]))
+    rows = "".join(
+        f"<tr><td>{e(_who(pool.by_id[h]))}</td><td class='n'>{len(v)} of"
+        f" {pool.by_id[h].capacity}</td><td>{e(', '.join(v))}</td></tr>"
+        for h, v in sorted(visits.items(), key=lambda item: pool.by_id[item[0]].name)
+    )
+    return [
+        "<section><h2>Hosts and their visitors</h2><table><tr><th>host</th><th>visits</th>"
+        f"<th>visitors</th></tr>{rows}</table></section>"
+    ]

@@ -1,0 +1,115 @@
+"""Maps for the HTML pages, as inline SVG (no script, no tiles, nothing fetched): the packaged NUTS-2
+outlines, places as dots, journeys as lines.
+
+Projection: Lambert azimuthal equal-area centred at 52° N, 10° E — the projection of Eurostat's own
+maps of Europe (ETRS89-LAEA, EPSG:3035; formulas for the sphere, Snyder, "Map Projections — A Working
+Manual", USGS 1987, p. 185), so that areas and distances look as they are.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from consortium_solver.reference import region_outlines
+
+CENTRE = (52.0, 10.0)  # latitude, longitude
+WIDTH = 900
+MARGIN_KM = 150.0
+# Mainland Europe and its near islands (south, north, west, east): the frame of the map when the
+# places lie in it; the outermost regions (Canarias, Açores, Madeira, ...) then fall outside it.
+CORE = (34.0, 72.0, -25.0, 45.0)
+PALETTE = ("#2456a4", "#c0392b", "#1e8449", "#8e44ad", "#d35400", "#16a085", "#7f6000", "#b03a7a")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A dot: where (latitude, longitude), what it is called, its colour."""
+
+    point: tuple[float, float]
+    label: str
+    colour: str = "#333"
+
+
+@dataclass(frozen=True)
+class Journey:
+    """A line between two points, labelled, in a colour."""
+
+    start: tuple[float, float]
+    end: tuple[float, float]
+    label: str
+    colour: str
+
+
+def in_core(point: tuple[float, float]) -> bool:
+    """Whether a place lies in the map's usual frame (:data:`CORE`)."""
+    lat, lon = point
+    return CORE[0] <= lat <= CORE[1] and CORE[2] <= lon <= CORE[3]
+
+
+def project(lat: float, lon: float) -> tuple[float, float]:
+    """Kilometres east and north of the centre (spherical LAEA, radius 6,371 km)."""
+    phi, lam = math.radians(lat), math.radians(lon)
+    phi0, lam0 = math.radians(CENTRE[0]), math.radians(CENTRE[1])
+    k = math.sqrt(
+        2
+        / (
+            1
+            + math.sin(phi0) * math.sin(phi)
+            + math.cos(phi0) * math.cos(phi) * math.cos(lam - lam0)
+        )
+    )
+    x = 6371.0 * k * math.cos(phi) * math.sin(lam - lam0)
+    y = (
+        6371.0
+        * k
+        * (math.cos(phi0) * math.sin(phi) - math.sin(phi0) * math.cos(phi) * math.cos(lam - lam0))
+    )
+    return x, y
+
+
+def svg_map(places: Sequence[Place], journeys: Sequence[Journey] = (), title: str = "map") -> str:
+    """An SVG map of the places and journeys on the NUTS-2 outlines around them."""
+    every = [p.point for p in places] + [q for j in journeys for q in (j.start, j.end)]
+    if not every:
+        return ""
+    core = [q for q in every if in_core(q)]
+    points = [project(*q) for q in (core or every)]
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    x0, x1 = min(xs) - MARGIN_KM, max(xs) + MARGIN_KM
+    y0, y1 = min(ys) - MARGIN_KM, max(ys) + MARGIN_KM
+    scale = WIDTH / max(x1 - x0, 1.0)
+    height = max(200, round((y1 - y0) * scale))
+
+    def at(lat: float, lon: float) -> str:
+        x, y = project(lat, lon)
+        return f"{(x - x0) * scale:.1f},{(y1 - y) * scale:.1f}"
+
+    parts = [
+        f"<svg xmlns='http://www.w3.org/2000/svg' role='img' aria-label='{html.escape(title)}'"
+        f" viewBox='0 0 {WIDTH} {height}' width='100%' style='max-width:{WIDTH}px'>"
+        "<rect width='100%' height='100%' fill='#eef3f8'/>"
+    ]
+    for rings in region_outlines().values():
+        for ring in rings:
+            projected = [project(lat, lon) for lon, lat in ring]
+            if not any(x0 <= x <= x1 and y0 <= y <= y1 for x, y in projected):
+                continue
+            path = " ".join(f"{(x - x0) * scale:.1f},{(y1 - y) * scale:.1f}" for x, y in projected)
+            parts.append(f"<polygon points='{path}' fill='#fff' stroke='#bbb' stroke-width='0.6'/>")
+    for j in journeys:
+        a, b = at(*j.start).split(","), at(*j.end).split(",")
+        parts.append(
+            f"<line x1='{a[0]}' y1='{a[1]}' x2='{b[0]}' y2='{b[1]}' stroke='{j.colour}'"
+            f" stroke-width='1.4' stroke-opacity='0.7'><title>{html.escape(j.label)}</title></line>"
+        )
+    for p in places:
+        x, y = at(*p.point).split(",")
+        parts.append(
+            f"<circle cx='{x}' cy='{y}' r='3.2' fill='{p.colour}' stroke='#fff' stroke-width='0.8'>"
+            f"<title>{html.escape(p.label)}</title></circle>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
