@@ -44,7 +44,7 @@ def check_report(folder: Path, expected_runs: int) -> list[dict[str, str]]:
 
 def test_packaged_suites_load_and_plan() -> None:
     """Every packaged suite loads and finds its files from the repository."""
-    assert {"smoke", "event", "scaling", "tight", "mdgplib"} <= set(packaged_suites())
+    assert {"smoke", "event", "scaling", "tight", "mdgplib", "exchange"} <= set(packaged_suites())
     for name in packaged_suites():
         loaded = load_suite(name)
         assert Plan(loaded, loaded.time_limit, loaded.seeds, loaded.workers).runs()
@@ -152,3 +152,32 @@ def test_bad_bench_options_exit_2(args: list[str], fragment: str, tmp_path: Path
     assert result.exit_code == 2
     assert fragment in result.stderr and len(result.stderr.splitlines()) == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_exchange_suite_runs_the_planner_the_flow_and_the_greedy_side_by_side(
+    tmp_path: Path,
+) -> None:
+    """A small ClusterXchange suite: the planner's plan is worth at least the greedy baseline's and
+    at most the budget-free flow's (an upper bound, marked 'relaxation' when budgets bind); without
+    budgets the planner is the flow, proven optimal."""
+    suite = tmp_path / "cxc.toml"
+    suite.write_text(
+        'name = "cxc"\ntime_limit = 5.0\nseeds = [1]\n'
+        '[[instance]]\nname = "budgets"\ngenerate = { n = 60, seed = 4, partnerships = 3 }\n'
+        'task = "exchange"\nsolvers = ["planner", "flow", "greedy"]\n'
+        '[[instance]]\nname = "open"\ngenerate = { n = 60, seed = 4, partnerships = 3,'
+        ' budgets = false }\ntask = "exchange"\nsolvers = ["planner", "flow", "greedy"]\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["bench", str(suite), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = {(r["instance"], r["solver"]): r for r in read_rows(out)}
+    for inst in ("budgets", "open"):
+        planner, flow, greedy = (
+            float(rows[(inst, s)]["objective"]) for s in ("planner", "flow", "greedy")
+        )
+        assert greedy <= planner + 1e-9 <= flow + 2e-9
+    assert rows[("open", "planner")]["status"] == "optimal"
+    assert rows[("open", "flow")]["objective"] == rows[("open", "planner")]["objective"]
+    assert "scheme=clusterxchange-2020" in rows[("open", "planner")]["config"]

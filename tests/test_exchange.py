@@ -374,3 +374,101 @@ def test_bad_exchange_pools_are_one_line_exit_2(change: object, words: str, tmp_
     result = runner.invoke(app, ["exchange", str(path)])
     assert result.exit_code == 2
     assert len(result.stderr.splitlines()) == 1 and words in result.stderr
+
+
+def _participant_sheet(pool: ExchangePool, path: Path, with_budgets: bool) -> None:
+    """The pool as an organiser's workbook or CSV: words for types and roles, country names,
+    sector names, shuffled columns, a title row; the partnerships on their own sheet."""
+    import csv
+    import random
+
+    import openpyxl
+
+    from consortium_solver import reference
+    from consortium_solver.io import vocabulary as vocab
+
+    headers = list(vocab.PARTICIPANT_HEADERS.values())
+    random.Random(5).shuffle(headers)
+    field_of = {h: f for f, h in vocab.PARTICIPANT_HEADERS.items()}
+    rows: list[list[object]] = [["ClusterXchange 2021 — participants"]]
+    rows.append([*headers])
+    for p in pool.participants:
+        values = {
+            "id": p.id,
+            "name": p.name,
+            "country": reference.countries()[p.country],
+            "nuts2": p.nuts2 or "",
+            "lat": "" if p.lat is None else p.lat,
+            "lon": "" if p.lon is None else p.lon,
+            "participant_type": vocab.words_for("participant_type", p.participant_type.value),
+            "role": vocab.words_for("role", p.role.value),
+            "partnership": pool.partnership_by_id[p.partnership].name
+            if with_budgets
+            else p.partnership,
+            "sectors": ", ".join(vocab.words_for("sectors", s) for s in p.sectors),
+            "offers": "; ".join(p.offers),
+            "seeks": "; ".join(p.seeks),
+            "capacity": p.capacity,
+            "working_days": p.working_days,
+        }
+        rows.append([values[field_of[h]] for h in headers])
+    if path.suffix == ".csv":
+        with path.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows(rows)
+        return
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    if with_budgets:
+        budgets = workbook.create_sheet("Partnerships")
+        budgets.append(["ID", "Name", "Budget"])
+        for q in pool.partnerships:
+            budgets.append([q.id, q.name, q.budget])
+    workbook.save(path)
+
+
+def test_an_exchange_pool_reads_from_a_workbook_with_its_budgets(tmp_path: Path) -> None:
+    """A generated pool written as an organiser's workbook (words, names, a Partnerships sheet
+    with the budgets) reads back as the same pool; `exchange` plans it, `check-exchange` agrees."""
+    from consortium_solver.io.exchange_sheets import import_exchange_pool
+
+    pool = generate_exchange_pool(60, 4, partnerships=3)
+    path = tmp_path / "participants.xlsx"
+    _participant_sheet(pool, path, with_budgets=True)
+    report = import_exchange_pool(path)
+    assert report.problems == [], report.problems
+    read = report.require_pool()
+    assert read.participants == pool.participants
+    assert read.partnerships == pool.partnerships
+    plan = tmp_path / "plan.json"
+    result = runner.invoke(app, ["exchange", str(path), "--time-limit", "5", "--out", str(plan)])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(app, ["check-exchange", str(path), str(plan)]).exit_code == 0
+
+
+def test_an_exchange_csv_makes_its_partnerships_and_reports_every_problem(tmp_path: Path) -> None:
+    """Without a Partnerships sheet each named partnership is one, with no budget; bad cells are
+    listed together, one line each."""
+    from consortium_solver.io.exchange_sheets import import_exchange_pool
+
+    pool = generate_exchange_pool(20, 5, partnerships=2)
+    path = tmp_path / "participants.csv"
+    _participant_sheet(pool, path, with_budgets=False)
+    read = import_exchange_pool(path).require_pool()
+    assert [p.id for p in read.partnerships] == sorted({p.partnership for p in pool.participants})
+    assert all(p.budget is None for p in read.partnerships)
+    assert read.participants == pool.participants
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    rows[2][rows[1].index("Role")] = "Tourist"
+    rows[3][rows[1].index("Capacity")] = "five"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    result = runner.invoke(app, ["exchange", str(path), "--time-limit", "1"])
+    assert result.exit_code == 2 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2, lines
+    assert "row 3" in lines[0] and "column 'Role', value 'Tourist': unknown role" in lines[0]
+    assert "row 4" in lines[1] and "column 'Capacity', value 'five': not a number" in lines[1]

@@ -84,7 +84,9 @@ def config_label(spec: dict[str, Any]) -> str:
     """The run's settings in one cell: time limit, workers and the task's options."""
     inst = spec["instance"]
     parts = [f"time_limit={spec['time_limit']:g}", f"workers={spec['workers']}"]
-    if inst["task"] != "mdgp":
+    if inst["task"] == "exchange":
+        parts.append("scheme=clusterxchange-2020")
+    elif inst["task"] != "mdgp":
         parts.append(f"call={inst['call']}")
         if inst.get("size"):
             parts.append(f"size={inst['size']}")

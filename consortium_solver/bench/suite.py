@@ -10,7 +10,7 @@ workers = 1               # CP-SAT / HiGHS threads per run
 [[instance]]
 name = "gen-200"
 generate = { n = 200, seed = 200 }   # or pool = "demo" | "path.json", or mdgp = "path.txt"
-task = "build"                        # build | group | mdgp
+task = "build"                        # build | group | mdgp | exchange (generate: an exchange pool)
 solvers = ["cpsat", "highs", "greedy"]
 size = "3..6"                         # optional; group: rounds = 1, objective = "sum"
 ```
@@ -35,6 +35,10 @@ SOLVERS: dict[str, tuple[str, ...]] = {
     "build": ("cpsat", "highs", "greedy"),
     "group": ("search", "greedy"),
     "mdgp": ("tabu",),
+    # exchange: planner = what `consortium exchange` runs (min-cost flow without budgets, CP-SAT
+    # with them); flow = the pool with its budgets lifted (optimal without budgets, an upper bound
+    # with them); greedy = the baseline.
+    "exchange": ("planner", "flow", "greedy"),
 }
 
 
@@ -47,7 +51,7 @@ class InstanceSpec(BaseModel):
     pool: str | None = None
     generate: dict[str, Any] | None = None
     mdgp: str | None = None
-    task: Literal["build", "group", "mdgp"]
+    task: Literal["build", "group", "mdgp", "exchange"]
     solvers: tuple[str, ...] = Field(min_length=1)
     call: str = "COS-CLUSTER-2018-03-02"
     size: str | None = None

@@ -20,7 +20,6 @@ from consortium_solver.domain.exchanges import ExchangePool
 from consortium_solver.errors import InputError
 from consortium_solver.io.exchanges import (
     check_plan_output,
-    read_exchange_pool,
     read_plan,
     write_plan,
 )
@@ -51,7 +50,9 @@ def _pairs(values: list[str] | None, option: str) -> list[tuple[str, str]]:
 @app.command("exchange")
 @guarded
 def exchange_command(
-    pool: Annotated[Path, typer.Argument(help="exchange pool (.json)")],
+    pool: Annotated[
+        Path, typer.Argument(help="exchange pool (.json) or participant sheet (.csv, .xlsx)")
+    ],
     scheme: SchemeOption = DEFAULT_SCHEME,
     ceilings: CeilingsOption = None,
     include: Annotated[
@@ -80,7 +81,7 @@ def exchange_command(
     """
     for path in out or []:
         check_plan_output(path)
-    the_pool, the_scheme = read_exchange_pool(pool), load_scheme(scheme, ceilings)
+    the_pool, the_scheme = opt.load_exchange_pool(pool), load_scheme(scheme, ceilings)
     from consortium_solver.exchange import ExchangeOptions, plan_exchanges  # OR-Tools: only here
 
     options = ExchangeOptions(
@@ -104,7 +105,9 @@ def exchange_command(
 @app.command("check-exchange")
 @guarded
 def check_exchange_command(
-    pool: Annotated[Path, typer.Argument(help="exchange pool (.json)")],
+    pool: Annotated[
+        Path, typer.Argument(help="exchange pool (.json) or participant sheet (.csv, .xlsx)")
+    ],
     plan: Annotated[Path, typer.Argument(help="plan (.json, as `consortium exchange` writes)")],
     scheme: SchemeOption = DEFAULT_SCHEME,
     ceilings: CeilingsOption = None,
@@ -113,7 +116,7 @@ def check_exchange_command(
 
     Every rule of the scheme per exchange and per programme, lump sums and distances recomputed,
     budgets summed. Exit 0 when it meets them all, 1 when not, 2 on bad input."""
-    the_pool, the_scheme = read_exchange_pool(pool), load_scheme(scheme, ceilings)
+    the_pool, the_scheme = opt.load_exchange_pool(pool), load_scheme(scheme, ceilings)
     verdict = check_plan(the_pool, the_scheme, read_plan(plan))
     console = stdout()
     for problem in verdict.problems:

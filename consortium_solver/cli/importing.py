@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -67,7 +67,7 @@ def import_command(
         stdout().print(f"pool written to {plain(out)}")
 
 
-def render_import(result: ImportReport) -> None:
+def render_import(result: ImportReport[Any]) -> None:
     """How the columns were read, every problem in a table, and a one-line verdict."""
     console = stdout()
     if result.columns:

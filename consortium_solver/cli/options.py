@@ -11,8 +11,11 @@ import typer
 
 from consortium_solver import demo_pool
 from consortium_solver.domain import Pool
+from consortium_solver.domain.exchanges import ExchangePool
 from consortium_solver.errors import InputError
 from consortium_solver.io import ImportOptions, import_pool
+from consortium_solver.io.exchange_sheets import import_exchange_pool
+from consortium_solver.io.exchanges import read_exchange_pool
 from consortium_solver.io.importer import FIELDS
 from consortium_solver.io.tables import visible_controls
 
@@ -83,6 +86,16 @@ def import_options(columns: list[str] | None, merge_duplicates: bool) -> ImportO
     return ImportOptions(columns=mapping, merge_duplicates=merge_duplicates)
 
 
+def print_warnings(lines: list[str]) -> None:
+    """Warnings of a sheet on stderr, at most 20 lines."""
+    for line in lines[:20]:
+        sys.stderr.write(visible_controls(line) + "\n")
+    if len(lines) > 20:
+        sys.stderr.write(
+            f"warning: … and {len(lines) - 20} more: `consortium import` lists them all\n"
+        )
+
+
 def load_pool(
     pool: Path | None, columns: list[str] | None = None, merge_duplicates: bool = False
 ) -> Pool:
@@ -92,14 +105,18 @@ def load_pool(
         return demo_pool()
     report = import_pool(pool, import_options(columns, merge_duplicates))
     the_pool = report.require_pool()
-    warnings = [f"warning: {p.line(report.source)}" for p in report.warnings]
-    for line in warnings[:20]:
-        sys.stderr.write(visible_controls(line) + "\n")
-    if len(warnings) > 20:
-        sys.stderr.write(
-            f"warning: … and {len(warnings) - 20} more: `consortium import` lists them all\n"
-        )
+    print_warnings([f"warning: {p.line(report.source)}" for p in report.warnings])
     return the_pool
+
+
+def load_exchange_pool(path: Path) -> ExchangePool:
+    """An exchange pool: JSON as it is, a participant sheet read tolerantly (warnings on stderr)."""
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        return read_exchange_pool(path)
+    report = import_exchange_pool(path)
+    pool = report.require_pool()
+    print_warnings([f"warning: {p.line(report.source)}" for p in report.warnings])
+    return pool
 
 
 def split_list(values: str | list[str] | None) -> list[str]:

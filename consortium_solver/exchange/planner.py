@@ -84,14 +84,38 @@ def plan_exchanges(
             candidates.exchanges(edges, flow.chosen),
             flow.bound,
         )
+    return _budgeted(pool, scheme, options, start, candidates, edges, flow, budgets, forced)
+
+
+def _budgeted(
+    pool: ExchangePool,
+    scheme: Scheme,
+    options: ExchangeOptions,
+    start: float,
+    candidates: _Candidates,
+    edges: EdgeTable,
+    flow: Matching,
+    budgets: list[int | None],
+    forced: list[int],
+) -> ExchangeResult:
+    """With budgets (or forced pairs): the Lagrangian pass, then CP-SAT from its plan."""
+    # The Lagrangian pass first: its bound, and a plan within the budgets for CP-SAT to start from.
+    warm = lagrangian(
+        edges,
+        candidates,
+        budgets,
+        flow,
+        forced,
+        Clock(BOUND_SHARE * options.time_limit, deterministic=options.deterministic),
+    )
     if len(edges) > MAX_EDGES:
-        kept = candidates.best_per_visitor(edges, CANDIDATES, keep=[*flow.chosen, *forced])
+        kept = candidates.best_per_visitor(edges, CANDIDATES, keep=[*warm.plan, *forced])
     else:
         kept = np.arange(len(edges))
     sub = candidates.subset(edges, kept)
     index = {int(k): i for i, k in enumerate(kept)}
     limits = SolveLimits.of(
-        max(0.1, (1 - BOUND_SHARE) * options.time_limit - (time.perf_counter() - start)),
+        max(0.1, options.time_limit - (time.perf_counter() - start)),
         options.deterministic,
         options.workers,
         options.seed,
@@ -102,23 +126,22 @@ def plan_exchanges(
         candidates.capacities,
         budgets,
         limits,
-        hint=[index[k] for k in flow.chosen],
+        hint=[index[k] for k in warm.plan],
         forced=[index[k] for k in forced],
     )
+    bound = float(warm.bound)
+    if not forced and warm.value > (found.objective if found.objective is not None else -1):
+        # CP-SAT did not reach the warm start in time (it is a hint, not a promise): keep it.
+        plan = candidates.exchanges(edges, warm.plan)
+        return _result(pool, scheme, options, start, Status.FEASIBLE, plan, bound)
     if found.objective is None:
         status = Status.INFEASIBLE if found.status is Status.INFEASIBLE else Status.UNKNOWN
         return _result(pool, scheme, options, start, status, [], None)
-    # Optimal over all candidates only when the pruned optimum reaches the budget-free bound, or
+    # Optimal over all candidates only when the pruned optimum reaches the Lagrangian bound, or
     # nothing was pruned.
-    bound_clock = Clock(
-        max(0.0, options.time_limit - (time.perf_counter() - start)),
-        deterministic=options.deterministic,
-    )
-    lagrangian = lagrangian_bound(edges, candidates, budgets, flow, found.objective, bound_clock)
-    whole = len(kept) == len(edges) or found.objective >= lagrangian
+    whole = len(kept) == len(edges) or found.objective >= warm.bound
     status = Status.OPTIMAL if found.status is Status.OPTIMAL and whole else Status.FEASIBLE
     chosen = [int(kept[i]) for i in found.chosen]
-    bound = float(lagrangian)
     if len(kept) == len(edges) and found.bound is not None:
         bound = min(bound, float(found.bound))
     return _result(pool, scheme, options, start, status, candidates.exchanges(edges, chosen), bound)
@@ -248,24 +271,37 @@ class EdgeTable(Edges):
         )
 
 
-def lagrangian_bound(
+@dataclass(frozen=True)
+class Lagrangian:
+    """What the Lagrangian pass found: an upper bound (scaled units), and the best plan within the
+    budgets among the repaired priced matchings (edge indices and value) — CP-SAT's warm start."""
+
+    bound: int
+    plan: list[int]
+    value: int
+
+
+def lagrangian(
     edges: EdgeTable,
     candidates: _Candidates,
     budgets: list[int | None],
     flow: Matching,
-    lower: int,
+    forced: Sequence[int],
     clock: Clock,
-) -> int:
-    """An upper bound on the programme's value with budgets (scaled units): the budgets moved
-    into the objective at a price per cent λ_P for each partnership (Lagrangian relaxation;
-    Fisher, "The Lagrangian relaxation method for solving integer programming problems", 1981).
-    For any λ ≥ 0 the best matching under values v − λ·lump, plus Σ λ_P · budget_P, bounds the
-    optimum from above; λ follows Polyak's subgradient steps towards ``lower`` (the best plan's
-    value) while the clock lasts. Values are rounded up, so every bound stays valid."""
+) -> Lagrangian:
+    """Budgets moved into the objective at a price per cent λ_P for each partnership (Lagrangian
+    relaxation; Fisher, "The Lagrangian relaxation method for solving integer programming
+    problems", 1981). For any λ ≥ 0 the best matching under values v − λ·lump, plus
+    Σ λ_P · budget_P, bounds the optimum from above; λ follows Polyak's subgradient steps towards
+    the best plan found so far while the clock lasts. Values are rounded up, so every bound stays
+    valid. Each priced matching, repaired to fit the budgets (:func:`within_budgets`), is a plan;
+    the best is kept."""
     best = flow.objective or 0
+    plan = within_budgets(edges, candidates, budgets, flow.chosen, forced)
+    value = int(edges.value[plan].sum()) if plan else 0
     limited = np.array([b is not None for b in budgets])
     if not limited.any() or not len(edges):
-        return best
+        return Lagrangian(best, plan, value)
     price = np.zeros(len(budgets))
     limit = np.array([b or 0 for b in budgets], dtype=np.float64)
     chosen, current, theta, stale = flow.chosen, float(best), 1.0, 0
@@ -273,21 +309,74 @@ def lagrangian_bound(
         spent = np.bincount(edges.payer[chosen], weights=edges.lump[chosen], minlength=len(budgets))
         slack = np.where(limited, limit - spent, 0.0)  # the subgradient of the dual function
         norm2 = float(slack @ slack)
-        if norm2 == 0 or current <= lower or clock.expired():
+        if norm2 == 0 or current <= value or clock.expired():
             break
-        price = np.maximum(0.0, price - theta * (current - lower) * slack / norm2)
+        price = np.maximum(0.0, price - theta * (current - value) * slack / norm2)
         reduced = np.ceil(edges.value - price[edges.payer] * edges.lump).astype(np.int64)
         trial = Edges(edges.visitor, edges.host, reduced, edges.lump, edges.payer)
         relaxed = flow_matching(trial, len(candidates.visitors), candidates.capacities)
         current = (relaxed.objective or 0) + math.ceil(float(price @ limit))
         chosen = relaxed.chosen
+        repaired = within_budgets(edges, candidates, budgets, chosen, forced)
+        if int(edges.value[repaired].sum()) > value:
+            plan, value = repaired, int(edges.value[repaired].sum())
         if current < best:
             best, stale = current, 0
         else:
             stale += 1
             if stale >= 2:
                 theta, stale = theta / 2, 0
-    return best
+    return Lagrangian(best, plan, value)
+
+
+def within_budgets(
+    edges: EdgeTable,
+    candidates: _Candidates,
+    budgets: list[int | None],
+    chosen: Sequence[int],
+    forced: Sequence[int],
+) -> list[int]:
+    """A matching made to fit the budgets: each overspent partnership drops its exchanges of least
+    value per euro (never a forced one) until it fits; then free visitors take the most valuable
+    exchanges that still fit (a host with room, a partnership with money)."""
+    keep = set(int(k) for k in chosen)
+    pinned = set(int(k) for k in forced)
+    spent = (
+        np.bincount(edges.payer[list(keep)], weights=edges.lump[list(keep)], minlength=len(budgets))
+        if keep
+        else np.zeros(len(budgets))
+    )
+    for payer, budget in enumerate(budgets):
+        if budget is None or spent[payer] <= budget:
+            continue
+        mine = sorted(
+            (k for k in keep if edges.payer[k] == payer and k not in pinned),
+            key=lambda k: edges.value[k] / max(int(edges.lump[k]), 1),
+        )
+        for k in mine:
+            if spent[payer] <= budget:
+                break
+            keep.discard(k)
+            spent[payer] -= edges.lump[k]
+    room = candidates.capacities.copy()
+    visited = set()
+    for k in keep:
+        room[edges.host[k]] -= 1
+        visited.add(int(edges.visitor[k]))
+    for k in np.argsort(-edges.value, kind="stable"):
+        v, h, payer = int(edges.visitor[k]), int(edges.host[k]), int(edges.payer[k])
+        budget = budgets[payer]
+        if (
+            v in visited
+            or room[h] <= 0
+            or (budget is not None and spent[payer] + edges.lump[k] > budget)
+        ):
+            continue
+        keep.add(int(k))
+        visited.add(v)
+        room[h] -= 1
+        spent[payer] += edges.lump[k]
+    return sorted(keep)
 
 
 def _why_not(

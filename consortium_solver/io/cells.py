@@ -37,6 +37,14 @@ FIELD_WORDS = {
     "offers": "offers",
     "needs": "needs",
     "maturity": "maturity label",
+    "lat": "latitude",
+    "lon": "longitude",
+    "participant_type": "participant type",
+    "role": "role (visitor, host or both)",
+    "partnership": "partnership",
+    "seeks": "topics sought",
+    "capacity": "capacity",
+    "working_days": "working days",
 }
 # What a region left empty means, said once under a list of problems.
 NO_REGION = (
@@ -160,6 +168,25 @@ def read_sectors(cell: Cell) -> tuple[list[str], list[Finding]]:
         else:
             findings.append(Finding("error", "unknown sector", part, SECTORS_HINT))
     return out, findings
+
+
+def read_number(text: str, whole: bool) -> tuple[float | None, list[Finding]]:
+    """A number from a cell as people write it: "5", "5.0", "12,000", "12 000 €", "1.234,50"."""
+    cleaned = re.sub(r"[^\d.,\-]", "", text)
+    if "," in cleaned and "." in cleaned:  # one is the thousands separator: the first one
+        thousands = "," if cleaned.index(",") < cleaned.index(".") else "."
+        cleaned = cleaned.replace(thousands, "").replace(",", ".")
+    elif re.fullmatch(r"-?\d{1,3}(,\d{3})+", cleaned):
+        cleaned = cleaned.replace(",", "")
+    else:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return None, [Finding("error", "not a number", text)]
+    if whole and not value.is_integer():
+        return None, [Finding("error", "not a whole number", text)]
+    return value, []
 
 
 def split_list(value: Cell) -> list[str]:

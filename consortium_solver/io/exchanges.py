@@ -58,10 +58,16 @@ def _one_line(exc: ValidationError, source: str) -> InputError:
 
 
 def read_exchange_pool(path: str | Path) -> ExchangePool:
-    """An exchange pool from JSON (``consortium schema exchange-pool``)."""
+    """An exchange pool from JSON (``consortium schema exchange-pool``), or from a participant
+    sheet (.csv, .xlsx: :func:`~consortium_solver.io.exchange_sheets.import_exchange_pool`, every
+    problem listed)."""
     path = Path(path)
+    if path.suffix.lower() in (".csv", ".xlsx"):
+        from consortium_solver.io.exchange_sheets import import_exchange_pool
+
+        return import_exchange_pool(path).require_pool()
     if path.suffix.lower() != ".json":
-        raise InputError("an exchange pool is a .json file", source=str(path))
+        raise InputError("an exchange pool is a .json, .csv or .xlsx file", source=str(path))
     data = _json_document(path)
     if not isinstance(data, dict):
         raise InputError(

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
@@ -114,13 +114,16 @@ class ImportOptions:
     merge_duplicates: bool = False
 
 
+T = TypeVar("T")
+
+
 @dataclass
-class ImportReport:
+class ImportReport(Generic[T]):
     """What an import found: the pool (None when there is an error), every problem, how each column
     was read (header -> field, or "kept"), and the sheet itself (for the marked copy)."""
 
     source: str
-    pool: Pool | None
+    pool: T | None
     problems: list[Problem]
     columns: dict[str, str]
     sheet: Sheet | None
@@ -134,14 +137,14 @@ class ImportReport:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
 
-    def require_pool(self) -> Pool:
+    def require_pool(self) -> T:
         """The pool, or a :class:`SheetProblems` listing every problem."""
         if self.pool is None:
             raise SheetProblems(self.source, self.problems)
         return self.pool
 
 
-def import_pool(path: str | Path, options: ImportOptions | None = None) -> ImportReport:
+def import_pool(path: str | Path, options: ImportOptions | None = None) -> ImportReport[Pool]:
     """Read a participant sheet (.csv, .xlsx) or pool document (.json) and report on it.
 
     Raises:
@@ -163,20 +166,28 @@ def import_pool(path: str | Path, options: ImportOptions | None = None) -> Impor
             return ImportReport(str(path), found, [], columns, None)
         return import_sheet(found, options)
     sheet = read_csv_sheet(path) if suffix == ".csv" else read_xlsx_sheet(path)
+    assert sheet is not None  # the first sheet: a workbook without one is refused in reading
     return import_sheet(sheet, options)
 
 
-def import_sheet(sheet: Sheet, options: ImportOptions | None = None) -> ImportReport:
+def import_sheet(sheet: Sheet, options: ImportOptions | None = None) -> ImportReport[Pool]:
     """Read a table already in memory (see :func:`import_pool` for files)."""
-    reader = _Reader(sheet, options or ImportOptions())
+    reader = SheetReader(sheet, options or ImportOptions())
     pool = reader.read()
     return ImportReport(
         sheet.source, pool, reader.problems, reader.columns, sheet, reader.header_row
     )
 
 
-class _Reader:
-    """Reads one sheet's rows into organisations, collecting problems as it goes."""
+class SheetReader:
+    """Reads one sheet's rows into organisations, collecting problems as it goes. A subclass reads
+    other rows (ClusterXchange participants: :mod:`.exchange_sheets`) by its own ``kind``,
+    ``required``, ``all_fields`` and ``headings``, ``read_row`` and ``assemble``."""
+
+    kind = "organisation"
+    required: tuple[str, ...] = REQUIRED_FIELDS
+    all_fields: tuple[str, ...] = FIELDS
+    headings: dict[str, str] = vocab.FIELD_HEADERS
 
     def __init__(self, sheet: Sheet, options: ImportOptions) -> None:
         self.sheet = sheet
@@ -217,8 +228,9 @@ class _Reader:
 
     # -- the header
 
-    def read(self) -> Pool | None:
-        found = find_header(self.sheet, self.options)
+    def read(self) -> Any:
+        """The pool (or what ``assemble`` makes) when no row has an error, else None."""
+        found = find_header(self.sheet, self.options, self.kind)
         if found is None:
             hint = (
                 "the first rows should name the columns, e.g. Organisation, Country, Region, Type,"
@@ -244,7 +256,10 @@ class _Reader:
             self.add(Finding("error", message), None)
         if self.has_errors():
             return None
-        return Pool(name=self.sheet.name, organisations=tuple(o for _, o in kept))
+        return self.assemble([o for _, o in kept])
+
+    def assemble(self, rows: list[Any]) -> Any:
+        return Pool(name=self.sheet.name, organisations=tuple(rows))
 
     def map_columns(self) -> bool:
         """Fill ``fields``; False (reported) when a required column is missing."""
@@ -266,7 +281,7 @@ class _Reader:
         for k, text in enumerate(header):
             if not text or k in self.fields.values():
                 continue
-            meaning = vocab.header_meaning(text)
+            meaning = vocab.header_meaning(text, self.kind)
             if fold(text) in seen or meaning is None or meaning[0] in self.fields:
                 if fold(text) in seen or meaning is not None:
                     message = "another column has this meaning: this one is kept as an extra column"
@@ -279,17 +294,17 @@ class _Reader:
                 self.add(Finding("warning", _SECOND), line, k)
             seen.add(fold(text))
         self.fields.update({name: k for name, (_, k) in best.items()})
-        missing = [f for f in REQUIRED_FIELDS if f not in self.fields]
+        missing = [f for f in self.required if f not in self.fields]
         unread = [h for k, h in enumerate(header) if h and k not in self.fields.values()]
-        for name in FIELDS:
-            close = _close_header(name, unread)
+        for name in self.all_fields:
+            close = _close_header(name, unread, self.kind)
             if close is None:
                 hint = (
-                    f"name a column {vocab.FIELD_HEADERS[name]!r} (or one of:"
-                    f" {', '.join(vocab.HEADER_ALIASES[name][:4])})"
+                    f"name a column {self.headings[name]!r} (or one of:"
+                    f" {', '.join(vocab.ALIASES[self.kind][name][:4])})"
                 )
             else:
-                hint = f"rename it {vocab.FIELD_HEADERS[name]!r}, or say --columns {name}={close}"
+                hint = f"rename it {self.headings[name]!r}, or say --columns {name}={close}"
             if name in missing:
                 self.add(
                     Finding("error", f"no {kind} for the {FIELD_WORDS[name]}", None, hint), line
@@ -303,7 +318,7 @@ class _Reader:
 
     # -- the rows
 
-    def read_row(self, number: int, row: list[Cell]) -> Organisation | None:
+    def read_row(self, number: int, row: list[Cell]) -> Any:
         def cell(name: str) -> Cell:
             k = self.fields.get(name)
             value = row[k] if k is not None and k < len(row) else ""
@@ -342,7 +357,7 @@ class _Reader:
                 record[closed] = self.note(read_closed(closed, text(closed)), number, closed)
         record["sectors"] = self.note(read_sectors(cell("sectors")), number, "sectors")
         record["offers"], record["needs"] = split_list(cell("offers")), split_list(cell("needs"))
-        record["details"] = self.details(number, row)
+        record["details"] = details(self, number, row)
         failed = [p for p in self.problems if p.row == number or p.where == self.where(number)]
         if not name or any(p.severity == "error" for p in failed):
             return None
@@ -365,24 +380,6 @@ class _Reader:
         for finding in findings:
             self.add(finding, number, self.fields.get(name))
         return value
-
-    def details(self, number: int, row: list[Cell]) -> dict[str, str]:
-        """The row's other columns, header -> text; a value under no header is kept under its
-        column's letter, with a warning."""
-        out: dict[str, str] = {}
-        used = set(self.fields.values())
-        for k, value in enumerate(row):
-            text = ("; ".join(value) if isinstance(value, list) else value).strip()
-            if not text or k in used:
-                continue
-            header = self.headers[k] if k < len(self.headers) else ""
-            if not header:
-                header = f"column {_column_letter(k)}"
-                message = f"a value in a column without a header: kept as {header!r}"
-                self.add(Finding("warning", message, text), number)
-            out[header] = text
-        out.update((self.sheet.details or {}).get(number, {}))
-        return out
 
     def unique(self, rows: list[tuple[int, Organisation]]) -> list[tuple[int, Organisation]]:
         """Organisations with the same name (folded) or the same id: errors, or the later ones
@@ -422,12 +419,33 @@ class _Reader:
         return out
 
 
-def find_header(sheet: Sheet, options: ImportOptions) -> tuple[int, list[str]] | None:
+def details(reader: SheetReader, number: int, row: list[Cell]) -> dict[str, str]:
+    """The row's other columns, header -> text; a value under no header is kept under its
+    column's letter, with a warning."""
+    out: dict[str, str] = {}
+    used = set(reader.fields.values())
+    for k, value in enumerate(row):
+        text = ("; ".join(value) if isinstance(value, list) else value).strip()
+        if not text or k in used:
+            continue
+        header = reader.headers[k] if k < len(reader.headers) else ""
+        if not header:
+            header = f"column {_column_letter(k)}"
+            message = f"a value in a column without a header: kept as {header!r}"
+            reader.add(Finding("warning", message, text), number)
+        out[header] = text
+    out.update((reader.sheet.details or {}).get(number, {}))
+    return out
+
+
+def find_header(
+    sheet: Sheet, options: ImportOptions, kind: str = "organisation"
+) -> tuple[int, list[str]] | None:
     """The row naming most fields (at least two) among the first rows with anything in them."""
     rows = [(n, r) for n, r in sheet.rows if any(str(c).strip() for c in r)]
     best: tuple[int, int] | None = None  # (score, index)
     for index, (_, row) in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        score = header_score(row)[0]
+        score = header_score(row, kind)[0]
         if score >= 2 and (best is None or score > best[0]):
             best = (score, index)
     if best is None and options.columns and rows:
@@ -438,11 +456,11 @@ def find_header(sheet: Sheet, options: ImportOptions) -> tuple[int, list[str]] |
     return number, [c.strip() if isinstance(c, str) else "" for c in row]
 
 
-def _close_header(name: str, headers: list[str]) -> str | None:
+def _close_header(name: str, headers: list[str], kind: str = "organisation") -> str | None:
     """An unread header that looks like one of a field's names ("Contry" for country)."""
     from rapidfuzz import fuzz, process
 
-    aliases = [fold(a) for a in (name, *vocab.HEADER_ALIASES[name])]
+    aliases = [fold(a) for a in (name, *vocab.ALIASES[kind][name])]
     best: tuple[float, str] | None = None
     for header in headers:
         found = process.extractOne(fold(header), aliases, scorer=fuzz.ratio)

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from consortium_solver.domain import Pool
 from consortium_solver.errors import InputError, decode_text, read_input, too_deep_or_too_long
 from consortium_solver.io import vocabulary as vocab
+from consortium_solver.reference.places import fold
 from consortium_solver.rules import format_loc
 
 # Bounds on a sheet read: rows (Excel's own limit) and columns with anything in them.
@@ -74,8 +75,9 @@ def _csv_rows(
         start = reader.line_num + 1
 
 
-def read_xlsx_sheet(path: Path) -> Sheet:
-    """The first worksheet of a workbook, streamed and bounded."""
+def read_xlsx_sheet(path: Path, titles: Sequence[str] = ()) -> Sheet | None:
+    """The first worksheet of a workbook, streamed and bounded; with ``titles``, the first sheet
+    whose title is one of them (compared folded), or None when there is none."""
     import openpyxl  # imported here: only .xlsx users pay for it
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -89,7 +91,11 @@ def read_xlsx_sheet(path: Path) -> Sheet:
     try:
         if not workbook.worksheets:
             raise InputError("a workbook without a worksheet", source=source)
-        sheet = workbook.worksheets[0]
+        wanted = {fold(t) for t in titles}
+        chosen = [w for w in workbook.worksheets if not wanted or fold(w.title) in wanted]
+        if not chosen:
+            return None
+        sheet = chosen[0]
         where = f"{source} (sheet {sheet.title!r})"
         rows: list[tuple[int, list[Cell]]] = list(_sheet_rows(sheet, where))
     except (ParseError, zipfile.BadZipFile, KeyError, EOFError, zlib.error) as exc:
@@ -238,12 +244,12 @@ def pydantic_words(error: Any) -> str:
     return str(error["msg"]).removeprefix("Value error, ")
 
 
-def header_score(row: Sequence[Cell]) -> tuple[int, dict[int, str]]:
+def header_score(row: Sequence[Cell], kind: str = "organisation") -> tuple[int, dict[int, str]]:
     """How many distinct fields a row's cells name, and which cell names which field."""
     found: dict[int, str] = {}
     for k, cell in enumerate(row):
         if isinstance(cell, str) and cell.strip():
-            name = vocab.field_of_header(cell)
+            name = vocab.field_of_header(cell, kind)
             if name is not None and name not in found.values():
                 found[k] = name
     return len(found), found

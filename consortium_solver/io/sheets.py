@@ -31,7 +31,7 @@ def _set(sheet: Any, row: int, column: int, value: object) -> Any:
     return cell
 
 
-def report_workbook(report: ImportReport) -> bytes:
+def report_workbook(report: ImportReport[Any]) -> bytes:
     """The import report as a workbook: a "problems" sheet (one row per problem, errors first), and
     for a CSV or XLSX sheet a copy of it with each problem cell filled (red: error, yellow:
     warning) and commented, and a "columns" sheet saying how each column was read."""

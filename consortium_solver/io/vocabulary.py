@@ -80,17 +80,46 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# ClusterXchange participants: the organisation's fields they share, and their own.
+PARTICIPANT_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": HEADER_ALIASES["id"],
+    "name": HEADER_ALIASES["name"],
+    "country": HEADER_ALIASES["country"],
+    "nuts2": HEADER_ALIASES["nuts2"],
+    "lat": ("lat", "latitude", "breite", "breitengrad", "latitudine", "latitud", "szerokosc"),
+    "lon": ("lon", "lng", "long", "longitude", "laenge", "lange", "langengrad", "longitudine",
+            "longitud", "dlugosc"),
+    "participant_type": HEADER_ALIASES["organisation_type"] + ("participant type",),
+    "role": ("role", "cxc role", "clusterxchange role", "visitor or host", "visitor host",
+             "participation", "rolle", "ruolo", "rol", "rola"),
+    "partnership": ("partnership", "escp", "managing partnership", "cluster partnership",
+                    "european strategic cluster partnership", "project", "partnerschaft",
+                    "partenariat", "partenariato", "asociacion"),
+    "sectors": HEADER_ALIASES["sectors"],
+    "offers": HEADER_ALIASES["offers"] + ("topics offered", "host offers", "hosting topics"),
+    "seeks": HEADER_ALIASES["needs"] + ("seeks", "topics sought", "visitor seeks", "interested in"),
+    "capacity": ("capacity", "places", "visits", "max visits", "hosting capacity", "kapazitat",
+                 "capacite", "capacita", "capacidad", "pojemnosc"),
+    "working_days": ("working days", "days", "duration", "stay", "length of stay",
+                     "duration days", "arbeitstage", "tage", "jours", "giorni", "dias", "dni"),
+}
+ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "organisation": HEADER_ALIASES,
+    "participant": PARTICIPANT_ALIASES,
+}
+
+VALUE_SYNONYMS_CLUSTER = (
+    "cluster organisation", "cluster organization", "cluster", "cluster management",
+    "cluster management organisation", "cluster management organization", "cluster initiative",
+    "cluster manager", "clusterorganisation", "cluster org", "co", "pole de competitivite",
+    "pole", "distretto", "distretto tecnologico", "cluster tecnologico", "klaster", "klastr",
+    "klaszter", "grappe", "agrupacion", "agrupacion empresarial innovadora", "aei", "polo",
+    "polo tecnologico",
+)
 # Closed fields: the value stored -> the words that say it.
 VALUE_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "organisation_type": {
-        "cluster_organisation": (
-            "cluster organisation", "cluster organization", "cluster", "cluster management",
-            "cluster management organisation", "cluster management organization",
-            "cluster initiative", "cluster manager", "clusterorganisation", "cluster org",
-            "co", "pole de competitivite", "pole", "distretto", "distretto tecnologico",
-            "cluster tecnologico", "klaster", "klastr", "klaszter", "grappe", "agrupacion",
-            "agrupacion empresarial innovadora", "aei", "polo", "polo tecnologico",
-        ),
+        "cluster_organisation": VALUE_SYNONYMS_CLUSTER,
         "business_network_organisation": (
             "business network organisation", "business network organization",
             "business network", "network", "bno", "business association", "industry association",
@@ -125,6 +154,30 @@ VALUE_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "silver": ("silver", "silver label", "esca silver", "silber", "argent", "argento", "plata"),
         "bronze": ("bronze", "bronze label", "esca bronze", "bronzo", "bronce", "brazowy"),
         "none": ("none", "no", "no label", "n a", "na", "-", "—", "kein", "aucun", "nessuno"),
+    },
+    "participant_type": {
+        "cluster_organisation": VALUE_SYNONYMS_CLUSTER,
+        "business_network_organisation": ("business network organisation",
+                                          "business network organization", "business network",
+                                          "network", "bno", "netzwerk", "reseau", "rete", "red"),
+        "scaling_up_support_organisation": ("scaling up support organisation", "scale up support",
+                                            "scaling up support", "scaleup support",
+                                            "accelerator", "incubator"),
+        "sme": ("sme", "small or medium enterprise", "small and medium sized enterprise",
+                "company", "enterprise", "kmu", "pme", "pmi", "pyme", "msp"),
+        "training_provider": ("training provider", "training", "university", "school",
+                              "education provider"),
+        "large_company": ("large company", "large enterprise", "corporate", "corporation",
+                          "grossunternehmen"),
+        "public_authority": ("public authority", "authority", "public body", "ministry",
+                             "municipality", "region authority", "behorde"),
+    },
+    "role": {
+        "visitor": ("visitor", "visit", "visiting", "guest", "besucher", "visiteur",
+                    "visitatore", "visitante"),
+        "host": ("host", "hosting", "gastgeber", "hote", "ospite", "anfitrion"),
+        "both": ("both", "visitor and host", "host and visitor", "visitor host", "host visitor",
+                 "beides", "les deux", "entrambi", "ambos"),
     },
     "region_category": {
         "less_developed": ("less developed", "less developed region", "ld", "lagging"),
@@ -206,6 +259,16 @@ VALUE_WORDS: dict[str, dict[str, str]] = {
     },
     "eccp_status": {"registered": "Yes", "applied": "Applied", "none": "No"},
     "maturity": {"gold": "Gold", "silver": "Silver", "bronze": "Bronze", "none": "None"},
+    "participant_type": {
+        "cluster_organisation": "Cluster organisation",
+        "business_network_organisation": "Business network organisation",
+        "scaling_up_support_organisation": "Scaling-up support organisation",
+        "sme": "SME",
+        "training_provider": "Training provider",
+        "large_company": "Large company",
+        "public_authority": "Public authority",
+    },
+    "role": {"visitor": "Visitor", "host": "Host", "both": "Visitor and host"},
     "region_category": {
         "less_developed": "Less developed",
         "transition": "Transition",
@@ -215,6 +278,22 @@ VALUE_WORDS: dict[str, dict[str, str]] = {
 }
 
 # The header each field gets in sheets the tool writes (template, pool as XLSX/CSV).
+PARTICIPANT_HEADERS: dict[str, str] = {
+    "id": "ID",
+    "name": "Organisation",
+    "country": "Country",
+    "nuts2": "Region",
+    "lat": "Latitude",
+    "lon": "Longitude",
+    "participant_type": "Type",
+    "role": "Role",
+    "partnership": "Partnership",
+    "sectors": "Sectors",
+    "offers": "Offers",
+    "seeks": "Seeks",
+    "capacity": "Capacity",
+    "working_days": "Working days",
+}
 FIELD_HEADERS: dict[str, str] = {
     "id": "ID",
     "name": "Organisation",
@@ -239,20 +318,21 @@ def words_for(field: str, value: str) -> str:
 
 
 @cache
-def header_index() -> dict[str, tuple[str, int]]:
-    """Folded header -> (field, rank): the rank is the alias's place in its field's list, so that
-    of two columns naming one field the likelier one is read (the other is kept)."""
+def header_index(kind: str = "organisation") -> dict[str, tuple[str, int]]:
+    """Folded header -> (field, rank) for a kind of row ("organisation", "participant"): the rank is
+    the alias's place in its field's list, so that of two columns naming one field the likelier one
+    is read (the other is kept)."""
     out: dict[str, tuple[str, int]] = {}
-    for field, aliases in HEADER_ALIASES.items():
+    for field, aliases in ALIASES[kind].items():
         for rank, alias in enumerate((*aliases, field)):
             out.setdefault(fold(alias), (field, rank))
     return out
 
 
-def header_meaning(header: str) -> tuple[str, int] | None:
+def header_meaning(header: str, kind: str = "organisation") -> tuple[str, int] | None:
     """(field, rank) of a column header, or None: "Organisation name" -> name, "E-mail" -> None.
     A note in brackets or after a colon is ignored: "Country (ISO code)" -> country."""
-    index = header_index()
+    index = header_index(kind)
     if fold(header) in index:
         return index[fold(header)]
     for cut in ("(", ":", "["):
@@ -262,9 +342,9 @@ def header_meaning(header: str) -> tuple[str, int] | None:
     return None
 
 
-def field_of_header(header: str) -> str | None:
+def field_of_header(header: str, kind: str = "organisation") -> str | None:
     """The field a column header names, or None."""
-    meaning = header_meaning(header)
+    meaning = header_meaning(header, kind)
     return None if meaning is None else meaning[0]
 
 

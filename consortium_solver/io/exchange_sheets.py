@@ -1,0 +1,212 @@
+"""ClusterXchange participants from a sheet (CSV, or the first sheet of a workbook), read with the
+importer's tolerance and its one report of every problem (:mod:`.importer`).
+
+A participant row: organisation, country, region (or latitude and longitude), type, role (visitor,
+host or both), partnership, sectors, offers, seeks, capacity, working days; other columns are
+ignored (a participant keeps no details). Partnerships and their budgets come from a worksheet
+named "Partnerships" (columns ID, Name, Budget) in the same workbook; without one — a CSV file — each
+partnership named in the rows is one, with no budget limit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from consortium_solver.domain.exchanges import ExchangePool, Participant, Partnership
+from consortium_solver.errors import InputError, require_file
+from consortium_solver.io import vocabulary as vocab
+from consortium_solver.io.cells import (
+    Finding,
+    derived_id,
+    read_closed,
+    read_country,
+    read_number,
+    read_region,
+    read_sectors,
+    split_list,
+)
+from consortium_solver.io.importer import ImportOptions, ImportReport, SheetReader
+from consortium_solver.io.sheet_files import Cell, Sheet, pydantic_words, read_csv_sheet
+from consortium_solver.io.sheet_files import read_xlsx_sheet as read_sheet
+from consortium_solver.reference.places import fold
+
+PARTNERSHIP_SHEETS = ("Partnerships", "Partnership", "Budgets", "Partnerschaften")
+_PARTNERSHIP_HEADERS = {
+    "id": {"id", "code", "escp", "partnership id"},
+    "name": {"name", "partnership", "partnership name", "title"},
+    "budget": {"budget", "budget eur", "eur", "budget in eur", "amount"},
+}
+
+
+def import_exchange_pool(
+    path: str | Path, options: ImportOptions | None = None
+) -> ImportReport[ExchangePool]:
+    """Read a participant sheet (.csv, .xlsx) into an exchange pool, and report on it (the pool is
+    in ``report.pool`` when no cell has an error)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise InputError("a participant sheet is a .csv or .xlsx file", source=str(path))
+    require_file(path)
+    partnerships: list[Partnership] | None = None
+    problems: list[Finding] = []
+    if suffix == ".csv":
+        sheet = read_csv_sheet(path)
+    else:
+        first = read_sheet(path)
+        assert first is not None  # a workbook without sheets is refused in reading
+        sheet = first
+        budgets = read_sheet(path, PARTNERSHIP_SHEETS)
+        if budgets is not None:
+            partnerships, problems = _partnerships(budgets)
+    reader = ParticipantReader(sheet, options or ImportOptions(), partnerships)
+    for finding in problems:
+        reader.add(finding, None)
+    pool = reader.read()
+    return ImportReport(
+        sheet.source, pool, reader.problems, reader.columns, sheet, reader.header_row
+    )
+
+
+class ParticipantReader(SheetReader):
+    """The importer's reader for ClusterXchange participants."""
+
+    kind = "participant"
+    required = ("name", "country", "participant_type", "role", "partnership")
+    all_fields = tuple(vocab.PARTICIPANT_HEADERS)
+    headings = vocab.PARTICIPANT_HEADERS
+
+    def __init__(
+        self, sheet: Sheet, options: ImportOptions, partnerships: list[Partnership] | None
+    ) -> None:
+        super().__init__(sheet, options)
+        self.partnerships = partnerships
+        self.named: dict[str, str] = {}  # folded partnership text -> id, as met in the rows
+        if partnerships is not None:
+            for p in partnerships:
+                self.named[fold(p.id)] = p.id
+                self.named.setdefault(fold(p.name), p.id)
+
+    def read_row(self, number: int, row: list[Cell]) -> Any:
+        def cell(name: str) -> Cell:
+            k = self.fields.get(name)
+            value = row[k] if k is not None and k < len(row) else ""
+            return value if isinstance(value, list) else value.strip()
+
+        def text(name: str) -> str:
+            value = cell(name)
+            return "; ".join(value) if isinstance(value, list) else value
+
+        if not any(text(name) for name in self.fields):
+            return None
+        record: dict[str, Any] = {"name": text("name"), "id": text("id") or "(derived)"}
+        record["country"] = self.note(read_country(text("country")), number, "country")
+        if text("nuts2"):
+            record["nuts2"] = self.note(
+                read_region(text("nuts2"), record["country"]), number, "nuts2"
+            )
+        for closed in ("participant_type", "role"):
+            record[closed] = self.note(read_closed(closed, text(closed)), number, closed)
+        for numeric, whole in (
+            ("lat", False),
+            ("lon", False),
+            ("capacity", True),
+            ("working_days", True),
+        ):
+            if text(numeric):
+                value = self.note(read_number(text(numeric), whole), number, numeric)
+                record[numeric] = int(value) if whole and value is not None else value
+        if text("sectors"):
+            record["sectors"] = self.note(read_sectors(cell("sectors")), number, "sectors")
+        record["offers"], record["seeks"] = split_list(cell("offers")), split_list(cell("seeks"))
+        record["partnership"] = self.partnership(number, text("partnership"))
+        mine = [p for p in self.problems if p.row == number or p.where == self.where(number)]
+        if not record["name"] or any(p.severity == "error" for p in mine):
+            if not record["name"]:
+                self.add(Finding("error", "no organisation name"), number, self.fields["name"])
+            return None
+        try:
+            return Participant.model_validate({k: v for k, v in record.items() if v is not None})
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = str(error["loc"][0]) if error["loc"] else ""
+                self.add(Finding("error", pydantic_words(error)), number, self.fields.get(loc))
+            return None
+
+    def partnership(self, number: int, text: str) -> str | None:
+        """The partnership's id: one of the Partnerships sheet (by id or name), or, without that
+        sheet, the partnership named here (made once, with no budget limit)."""
+        col = self.fields["partnership"]
+        if not text:
+            self.add(Finding("error", "no partnership"), number, col)
+            return None
+        if fold(text) in self.named:
+            return self.named[fold(text)]
+        if self.partnerships is not None:
+            known = ", ".join(p.name for p in self.partnerships[:6])
+            finding = Finding("error", "not a partnership of the Partnerships sheet", text, known)
+            self.add(finding, number, col)
+            return None
+        new_id = text if " " not in text and len(text) <= 40 else derived_id(text, set())
+        self.named[fold(text)] = new_id
+        return new_id
+
+    def assemble(self, rows: list[Any]) -> Any:
+        partnerships = self.partnerships
+        if partnerships is None:
+            names = {pid: text for text, pid in self.named.items()}
+            partnerships = [
+                Partnership(id=pid, name=_title(pid, names[pid]))
+                for pid in dict.fromkeys(self.named.values())
+            ]
+        try:
+            return ExchangePool(
+                name=self.sheet.name, partnerships=tuple(partnerships), participants=tuple(rows)
+            )
+        except ValidationError as exc:
+            self.add(Finding("error", pydantic_words(exc.errors()[0])), None)
+            return None
+
+
+def _title(pid: str, folded: str) -> str:
+    return pid if folded == fold(pid) else folded
+
+
+def _partnerships(sheet: Sheet) -> tuple[list[Partnership], list[Finding]]:
+    """The Partnerships sheet: a header row (ID, Name, Budget), one partnership per row."""
+    rows = [(n, r) for n, r in sheet.rows if any(str(c).strip() for c in r)]
+    if not rows:
+        return [], [Finding("error", "the Partnerships sheet is empty")]
+    header = [fold(str(c)) for c in rows[0][1]]
+    column = {
+        name: next((k for k, h in enumerate(header) if h in words), None)
+        for name, words in _PARTNERSHIP_HEADERS.items()
+    }
+    out: list[Partnership] = []
+    findings: list[Finding] = []
+    for number, row in rows[1:]:
+
+        def get(name: str, row: list[Cell] = row) -> str:
+            k = column[name]
+            return str(row[k]).strip() if k is not None and k < len(row) else ""
+
+        name = get("name") or get("id")
+        budget = None
+        if get("budget"):
+            value, found = read_number(get("budget"), whole=False)
+            findings += [
+                Finding(f.severity, f"Partnerships sheet, row {number}: {f.message}", f.value)
+                for f in found
+            ]
+            budget = value
+        try:
+            out.append(
+                Partnership(id=get("id") or derived_id(name, set()), name=name, budget=budget)
+            )
+        except ValidationError as exc:
+            message = f"Partnerships sheet, row {number}: {pydantic_words(exc.errors()[0])}"
+            findings.append(Finding("error", message))
+    return out, findings
