@@ -1,5 +1,5 @@
 """The instance library: every family in instances/index.json has its README, every stored pool is
-what its generate arguments give (byte for byte), and the tight family's answers hold."""
+what its generate arguments give (byte for byte), and the tight and exchange families' answers hold."""
 
 from __future__ import annotations
 
@@ -12,8 +12,13 @@ import pytest
 from consortium_solver import load_call
 from consortium_solver.build import BuildOptions, Demands, build
 from consortium_solver.domain import Status
+from consortium_solver.exchange import ExchangeOptions, plan_exchanges
 from consortium_solver.generate import generate_pool
+from consortium_solver.generate_exchange import generate_exchange_pool
 from consortium_solver.io import pool_to_json, read_pool
+from consortium_solver.io.exchanges import read_exchange_pool
+from consortium_solver.rules.scheme import load_scheme
+from consortium_solver.validate.exchanges import check_plan
 
 ROOT = Path(__file__).resolve().parent.parent / "instances"
 INDEX = json.loads((ROOT / "index.json").read_text(encoding="utf-8"))
@@ -28,6 +33,9 @@ STORED = [
 def _generate(params: dict[str, Any]) -> str:
     kwargs = dict(params)
     n, seed = kwargs.pop("n"), kwargs.pop("seed")
+    if kwargs.pop("kind", "consortium") == "exchange":
+        pool = generate_exchange_pool(n, seed, **kwargs)
+        return pool.model_dump_json(indent=2, exclude_none=True) + "\n"
     for key in ("countries", "sectors"):
         if key in kwargs:
             kwargs[key] = tuple(kwargs[key])
@@ -36,7 +44,7 @@ def _generate(params: dict[str, Any]) -> str:
 
 def test_every_family_is_documented() -> None:
     names = [f["name"] for f in INDEX["families"]]
-    assert {"demo", "event", "scaling", "tight", "mdgplib"} <= set(names)
+    assert {"demo", "event", "scaling", "tight", "mdgplib", "exchange"} <= set(names)
     for family in INDEX["families"]:
         readme = ROOT / family["readme"]
         assert readme.is_file() and readme.stat().st_size > 200, readme
@@ -48,7 +56,10 @@ def test_every_family_is_documented() -> None:
 def test_stored_pools_are_their_generation(family: str, inst: dict[str, Any]) -> None:
     path = ROOT / inst["file"]
     assert path.read_text(encoding="utf-8") == _generate(inst["generate"]), family
-    assert len(read_pool(path)) == inst["generate"]["n"]
+    if inst["task"] == "exchange":
+        assert len(read_exchange_pool(path).participants) == inst["generate"]["n"]
+    else:
+        assert len(read_pool(path)) == inst["generate"]["n"]
 
 
 TIGHT = [i for f in INDEX["families"] if f["name"] == "tight" for i in f["instances"]]
@@ -64,3 +75,20 @@ def test_tight_answers(inst: dict[str, Any]) -> None:
     else:
         assert result.status is Status.OPTIMAL
         assert result.objective == pytest.approx(inst["best_known"])
+
+
+EXCHANGE = [
+    i for f in INDEX["families"] if f["name"] == "exchange" for i in f["instances"] if i["proven"]
+]
+
+
+@pytest.mark.parametrize("inst", EXCHANGE, ids=[i["name"] for i in EXCHANGE])
+def test_exchange_answers(inst: dict[str, Any]) -> None:
+    """The proven answers of the exchange family: the planner proves them again, the validator
+    agrees with the value."""
+    pool = read_exchange_pool(ROOT / inst["file"])
+    scheme = load_scheme()
+    result = plan_exchanges(pool, scheme, ExchangeOptions(time_limit=60, seed=1))
+    assert result.status is Status.OPTIMAL
+    assert result.objective == pytest.approx(inst["best_known"])
+    assert check_plan(pool, scheme, result.exchanges).value == pytest.approx(inst["best_known"])
