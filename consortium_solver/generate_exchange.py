@@ -37,15 +37,26 @@ FULL_LUMP_SUM = 780.0  # the packaged default ceiling (models/clusterxchange-cei
 
 
 def generate_exchange_pool(
-    n: int, seed: int, *, partnerships: int = 12, budgets: bool = True, name: str | None = None
+    n: int,
+    seed: int,
+    *,
+    partnerships: int = 12,
+    budgets: bool = True,
+    name: str | None = None,
+    periods: int = 0,
 ) -> ExchangePool:
-    """Draw an exchange pool of ``n`` participants managed by ``partnerships`` partnerships.
+    """Draw an exchange pool of ``n`` participants managed by ``partnerships`` partnerships; with
+    ``periods`` > 0, visitors travel in one of that many months (2021-03, 2021-04, ...) and about
+    half of the hosts take 1 or 2 visitors at once (drawn from a stream of their own, so that the
+    rest of the pool is the same as without periods).
 
     Raises:
         InputError: fewer than 2 participants or fewer than 1 partnership.
     """
     if n < 2:
         raise InputError("at least 2 participants", field="n", value=n)
+    if not 0 <= periods <= 120:
+        raise InputError("from 0 to 120 periods", field="periods", value=periods)
     if not 1 <= partnerships <= 1_000:
         raise InputError("from 1 to 1,000 partnerships", field="partnerships", value=partnerships)
     rng = random.Random(seed)
@@ -79,6 +90,8 @@ def generate_exchange_pool(
                 working_days=rng.choice(DAYS),
             )
         )
+    if periods > 0:
+        people = _with_periods(people, seed, periods)
     visitors = {p: 0 for p in ids}
     for person in people:
         if person.role is not Role.HOST:
@@ -95,6 +108,20 @@ def generate_exchange_pool(
         ),
         participants=tuple(people),
     )
+
+
+def _with_periods(people: list[Participant], seed: int, periods: int) -> list[Participant]:
+    rng = random.Random(f"periods-{seed}")
+    months = [f"{2021 + (2 + k) // 12}-{(2 + k) % 12 + 1:02d}" for k in range(periods)]
+    out = []
+    for person in people:
+        update: dict[str, object] = {}
+        if person.visits:
+            update["period"] = rng.choice(months)
+        if person.hosts and rng.random() < 0.5:
+            update["at_once"] = rng.choice((1, 2))
+        out.append(person.model_copy(update=update) if update else person)
+    return out
 
 
 def _pick(rng: random.Random, weights: dict[T, float]) -> T:

@@ -17,11 +17,16 @@ from typing import Any
 
 OUT = Path(__file__).resolve().parent.parent / "consortium_solver" / "reference" / "data"
 NAME = "compiled_nuts2_outlines_60m.json"
-INPUTS = ("GISCO_NUTS_RG_60M_2021_4326_LEVL_2.geojson", "GISCO_NUTS_RG_60M_2016_4326_LEVL_2.geojson")
+INPUTS = (
+    "GISCO_NUTS_RG_60M_2021_4326_LEVL_2.geojson",
+    "GISCO_NUTS_RG_60M_2016_4326_LEVL_2.geojson",
+)
 
 
 def outer_rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
-    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    polygons = (
+        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    )
     return [[[round(x, 2), round(y, 2)] for x, y in polygon[0]] for polygon in polygons]
 
 

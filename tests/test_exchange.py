@@ -151,6 +151,58 @@ def test_stated_amounts_are_recomputed(change: dict[str, object], rule: str) -> 
     assert any(p.startswith(f"{rule}:") for p in verdict.problems), verdict.problems
 
 
+def test_visitors_of_one_period_fit_the_host_at_once() -> None:
+    """v2 and v3 travel in the same month to h2 (capacity 2) which takes one at a time: the
+    validator says host-at-once; in different months, or with room for two, it is valid."""
+    pool = tiny_pool()
+
+    def variant(periods: tuple[str, str], at_once: int) -> ExchangePool:
+        people = []
+        for p in pool.participants:
+            if p.id in ("v2", "v3"):
+                p = p.model_copy(update={"period": periods[p.id == "v3"]})
+            if p.id == "h2":
+                p = p.model_copy(update={"at_once": at_once})
+            people.append(p)
+        return pool.model_copy(update={"participants": tuple(people)})
+
+    plan = [_exchange(pool, "v2", "h2"), _exchange(pool, "v3", "h2")]
+    same = check_plan(variant(("2021-05", "2021-05"), 1), SCHEME, plan)
+    assert [p.split(":")[0] for p in same.problems] == ["host-at-once"]
+    assert check_plan(variant(("2021-05", "2021-06"), 1), SCHEME, plan).valid
+    assert check_plan(variant(("2021-05", "2021-05"), 2), SCHEME, plan).valid
+
+
+@settings(max_examples=scaled(12))
+@given(seed=st.integers(0, 10_000), budgets=st.booleans())
+@counted
+def test_plans_with_periods_are_optimal_against_brute_force(seed: int, budgets: bool) -> None:
+    """With travel periods and hosts taking 1 or 2 at once, the planner (CP-SAT: the flow cannot
+    say "at once") still finds the best plan the validator accepts."""
+    pool = generate_exchange_pool(5, seed, partnerships=2, budgets=budgets, periods=2)
+    result = plan_exchanges(pool, SCHEME, ExchangeOptions(time_limit=10, workers=1))
+    assert result.status is Status.OPTIMAL
+    assert check_plan(pool, SCHEME, result.exchanges).valid
+    assert (result.objective or 0.0) == pytest.approx(brute_force(pool, SCHEME))
+
+
+def test_at_once_limits_bind_on_a_larger_pool() -> None:
+    """300 participants over 2 months: the plan keeps every host's at-once limit (validator), and
+    is worth no more than the same pool without the limits."""
+    pool = generate_exchange_pool(300, 7, budgets=False, periods=2)
+    free = pool.model_copy(
+        update={
+            "participants": tuple(p.model_copy(update={"at_once": None}) for p in pool.participants)
+        }
+    )
+    limited = plan_exchanges(pool, SCHEME, ExchangeOptions(time_limit=10))
+    unlimited = plan_exchanges(free, SCHEME, ExchangeOptions(time_limit=10))
+    assert check_plan(pool, SCHEME, limited.exchanges).valid
+    assert unlimited.status is Status.OPTIMAL
+    assert (limited.objective or 0.0) <= (unlimited.objective or 0.0) + 1e-9
+    assert limited.bound is not None and limited.bound >= (limited.objective or 0.0) - 1e-9
+
+
 def test_a_budget_is_kept() -> None:
     pool = tiny_pool(budget=1_000.0)
     plan = [_exchange(pool, "v1", "h1"), _exchange(pool, "v3", "h2")]
@@ -410,6 +462,8 @@ def _participant_sheet(pool: ExchangePool, path: Path, with_budgets: bool) -> No
             "seeks": "; ".join(p.seeks),
             "capacity": p.capacity,
             "working_days": p.working_days,
+            "period": p.period or "",
+            "at_once": "" if p.at_once is None else p.at_once,
         }
         rows.append([values[field_of[h]] for h in headers])
     if path.suffix == ".csv":
@@ -432,7 +486,7 @@ def test_an_exchange_pool_reads_from_a_workbook_with_its_budgets(tmp_path: Path)
     with the budgets) reads back as the same pool; `exchange` plans it, `check-exchange` agrees."""
     from consortium_solver.io.exchange_sheets import import_exchange_pool
 
-    pool = generate_exchange_pool(60, 4, partnerships=3)
+    pool = generate_exchange_pool(60, 4, partnerships=3, periods=3)
     path = tmp_path / "participants.xlsx"
     _participant_sheet(pool, path, with_budgets=True)
     report = import_exchange_pool(path)

@@ -34,6 +34,15 @@ def generate_command(
     budgets: Annotated[
         bool, typer.Option("--budgets/--no-budgets", help="exchange pools: binding budgets")
     ] = True,
+    periods: Annotated[
+        int,
+        typer.Option(
+            "--periods",
+            min=0,
+            max=120,
+            help="exchange pools: visitors travel in one of N months; half the hosts take 1-2 at once",
+        ),
+    ] = 0,
     seed: Annotated[int, typer.Option("--seed", help="random seed; same arguments, same pool")] = 0,
     countries: Annotated[
         str | None,
@@ -71,7 +80,7 @@ def generate_command(
     from consortium_solver.io import pool_to_json, write_pool
 
     if kind is PoolKind.exchange:
-        _exchange_pool(n, seed, partnerships, budgets, name, out)
+        _exchange_pool(n, seed, (partnerships, periods), budgets, name, out)
         return
     if out is not None and out.suffix.lower() not in (".json", ".csv", ".xlsx"):
         raise InputError("use .json, .csv or .xlsx", field="--out", value=str(out))
@@ -98,8 +107,14 @@ def generate_command(
 
 
 def _exchange_pool(
-    n: int, seed: int, partnerships: int, budgets: bool, name: str | None, out: Path | None
+    n: int,
+    seed: int,
+    counts: tuple[int, int],
+    budgets: bool,
+    name: str | None,
+    out: Path | None,
 ) -> None:
+    """``generate --kind exchange``; ``counts``: partnerships and periods."""
     from consortium_solver.generate_exchange import generate_exchange_pool
     from consortium_solver.io import atomic_write_text, check_writable
 
@@ -109,7 +124,7 @@ def _exchange_pool(
         check_writable(out)
     try:
         pool = generate_exchange_pool(
-            n, seed, partnerships=partnerships, budgets=budgets, name=name
+            n, seed, partnerships=counts[0], budgets=budgets, name=name, periods=counts[1]
         )
     except InputError as exc:
         raise InputError(exc.message, field="--" + (exc.field or ""), value=exc.value) from None

@@ -8,9 +8,10 @@ sources in the scheme model, ``models/clusterxchange-2020.toml``; this module on
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
@@ -68,6 +69,14 @@ class Participant(BaseModel):
     seeks: tuple[Tag, ...] = Field(default=(), description="topics a visitor seeks")
     capacity: int = Field(default=1, ge=0, le=1_000, description="visits a host can take in all")
     working_days: int = Field(default=5, ge=1, le=60, description="a visitor's stay, working days")
+    period: Text | None = Field(
+        default=None,
+        description="when a visitor travels: a label such as 2021-05 or a week; visits to one host"
+        " in the same period are at the same time",
+    )
+    at_once: int | None = Field(
+        default=None, ge=1, le=1_000, description="visits a host can take at the same time"
+    )
 
     @field_validator("country", mode="before")
     @classmethod
@@ -154,6 +163,14 @@ class ExchangePool(BaseModel):
                     f" {participant.partnership!r} (known: {', '.join(ids)})"
                 )
         return self
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy with fields changed; the indexes by id are rebuilt from the copy's own data (a
+        plain copy would carry the original's cached ones)."""
+        copy = super().model_copy(update=update, deep=deep)
+        for cached in ("by_id", "partnership_by_id"):
+            copy.__dict__.pop(cached, None)
+        return copy
 
     @cached_property
     def by_id(self) -> dict[str, Participant]:

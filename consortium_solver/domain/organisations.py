@@ -8,9 +8,10 @@ missing ``region_category`` is derived from the NUTS-2 code (README, "Pools").
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from pydantic import (
     AfterValidator,
@@ -223,6 +224,14 @@ class Pool(BaseModel):
                 )
             first[org.id] = i
         return self
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy with fields changed; the indexes by id are rebuilt from the copy's own data (a
+        plain copy would carry the original's cached ones)."""
+        copy = super().model_copy(update=update, deep=deep)
+        for cached in ("by_id",):
+            copy.__dict__.pop(cached, None)
+        return copy
 
     @cached_property
     def by_id(self) -> dict[str, Organisation]:

@@ -91,8 +91,10 @@ def cpsat_matching(
     *,
     hint: Sequence[int] = (),
     forced: Sequence[int] = (),
+    at_once: Sequence[tuple[Sequence[int], int]] = (),
 ) -> Matching:
-    """The most valuable matching within each partnership's budget (cents), by CP-SAT."""
+    """The most valuable matching within each partnership's budget (cents), by CP-SAT; each group
+    of ``at_once`` (a host's visitors of one period: edges, limit) takes at most its limit."""
     model = cp_model.CpModel()
     x = [model.new_bool_var(f"e{k}") for k in range(len(edges))]
     for group, bound in (
@@ -115,6 +117,8 @@ def cpsat_matching(
                 )
                 <= budget
             )
+    for group_edges, most in at_once:
+        model.add(sum(x[int(k)] for k in group_edges) <= most)
     for k in forced:
         model.add(x[k] == 1)
     model.maximize(cp_model.LinearExpr.weighted_sum(x, [int(v) for v in edges.value]))

@@ -74,7 +74,8 @@ def plan_exchanges(
     forced = [position[pair] for pair in options.include]
     flow = flow_matching(edges, len(candidates.visitors), candidates.capacities)
     budgets = [None if p.budget is None else round(p.budget * 100) for p in pool.partnerships]
-    if all(b is None for b in budgets) and not forced:
+    together = candidates.at_once(edges)
+    if all(b is None for b in budgets) and not forced and not together:
         return _result(
             pool,
             scheme,
@@ -84,29 +85,33 @@ def plan_exchanges(
             candidates.exchanges(edges, flow.chosen),
             flow.bound,
         )
-    return _budgeted(pool, scheme, options, start, candidates, edges, flow, budgets, forced)
+    plan = _Plan(candidates, edges, flow, budgets, forced, together)
+    return _budgeted(pool, scheme, options, start, plan)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the CP-SAT path works on: the candidates and their edges, the budget-free flow, the
+    budgets (cents), the forced edges and the at-once groups."""
+
+    candidates: _Candidates
+    edges: EdgeTable
+    flow: Matching
+    budgets: list[int | None]
+    forced: list[int]
+    together: list[tuple[np.ndarray, int]]
 
 
 def _budgeted(
-    pool: ExchangePool,
-    scheme: Scheme,
-    options: ExchangeOptions,
-    start: float,
-    candidates: _Candidates,
-    edges: EdgeTable,
-    flow: Matching,
-    budgets: list[int | None],
-    forced: list[int],
+    pool: ExchangePool, scheme: Scheme, options: ExchangeOptions, start: float, plan_: _Plan
 ) -> ExchangeResult:
-    """With budgets (or forced pairs): the Lagrangian pass, then CP-SAT from its plan."""
+    """With budgets, forced pairs or at-once limits: the Lagrangian pass, then CP-SAT from its
+    plan."""
+    candidates, edges = plan_.candidates, plan_.edges
+    budgets, forced, together = plan_.budgets, plan_.forced, plan_.together
     # The Lagrangian pass first: its bound, and a plan within the budgets for CP-SAT to start from.
     warm = lagrangian(
-        edges,
-        candidates,
-        budgets,
-        flow,
-        forced,
-        Clock(BOUND_SHARE * options.time_limit, deterministic=options.deterministic),
+        plan_, Clock(BOUND_SHARE * options.time_limit, deterministic=options.deterministic)
     )
     if len(edges) > MAX_EDGES:
         kept = candidates.best_per_visitor(edges, CANDIDATES, keep=[*warm.plan, *forced])
@@ -114,6 +119,9 @@ def _budgeted(
         kept = np.arange(len(edges))
     sub = candidates.subset(edges, kept)
     index = {int(k): i for i, k in enumerate(kept)}
+    groups = [
+        ([index[int(k)] for k in members if int(k) in index], limit) for members, limit in together
+    ]
     limits = SolveLimits.of(
         max(0.1, options.time_limit - (time.perf_counter() - start)),
         options.deterministic,
@@ -128,6 +136,7 @@ def _budgeted(
         limits,
         hint=[index[k] for k in warm.plan],
         forced=[index[k] for k in forced],
+        at_once=groups,
     )
     bound = float(warm.bound)
     if not forced and warm.value > (found.objective if found.objective is not None else -1):
@@ -186,6 +195,20 @@ class _Candidates:
             rank = np.arange(len(order)) - np.repeat(first, np.diff(np.r_[first, len(order)]))
             chosen |= set(order[rank < k].tolist())
         return np.array(sorted(chosen), dtype=np.int64)
+
+    def at_once(self, edges: EdgeTable) -> list[tuple[np.ndarray, int]]:
+        """The edges of each host's visitors travelling in one period, where the host takes fewer
+        at once than there are (edge indices, limit): the "host-at-once" rule."""
+        groups: dict[tuple[int, str], list[int]] = {}
+        for k, (v, h) in enumerate(zip(edges.visitor.tolist(), edges.host.tolist(), strict=True)):
+            period, limit = self.visitors[v].period, self.hosts[h].at_once
+            if period is not None and limit is not None:
+                groups.setdefault((h, period), []).append(k)
+        return [
+            (np.array(members, dtype=np.int64), int(self.hosts[h].at_once or 0))
+            for (h, _), members in groups.items()
+            if len(members) > (self.hosts[h].at_once or 0)
+        ]
 
     def subset(self, edges: EdgeTable, kept: np.ndarray) -> EdgeTable:
         return EdgeTable(
@@ -281,23 +304,18 @@ class Lagrangian:
     value: int
 
 
-def lagrangian(
-    edges: EdgeTable,
-    candidates: _Candidates,
-    budgets: list[int | None],
-    flow: Matching,
-    forced: Sequence[int],
-    clock: Clock,
-) -> Lagrangian:
+def lagrangian(plan_: _Plan, clock: Clock) -> Lagrangian:
     """Budgets moved into the objective at a price per cent λ_P for each partnership (Lagrangian
     relaxation; Fisher, "The Lagrangian relaxation method for solving integer programming
     problems", 1981). For any λ ≥ 0 the best matching under values v − λ·lump, plus
     Σ λ_P · budget_P, bounds the optimum from above; λ follows Polyak's subgradient steps towards
     the best plan found so far while the clock lasts. Values are rounded up, so every bound stays
-    valid. Each priced matching, repaired to fit the budgets (:func:`within_budgets`), is a plan;
+    valid (the at-once limits, left out of the relaxation, only lower the optimum). Each priced
+    matching, repaired to fit the budgets and at-once limits (:func:`within_budgets`), is a plan;
     the best is kept."""
+    edges, candidates, budgets, flow = plan_.edges, plan_.candidates, plan_.budgets, plan_.flow
     best = flow.objective or 0
-    plan = within_budgets(edges, candidates, budgets, flow.chosen, forced)
+    plan = within_budgets(plan_, flow.chosen)
     value = int(edges.value[plan].sum()) if plan else 0
     limited = np.array([b is not None for b in budgets])
     if not limited.any() or not len(edges):
@@ -317,7 +335,7 @@ def lagrangian(
         relaxed = flow_matching(trial, len(candidates.visitors), candidates.capacities)
         current = (relaxed.objective or 0) + math.ceil(float(price @ limit))
         chosen = relaxed.chosen
-        repaired = within_budgets(edges, candidates, budgets, chosen, forced)
+        repaired = within_budgets(plan_, chosen)
         if int(edges.value[repaired].sum()) > value:
             plan, value = repaired, int(edges.value[repaired].sum())
         if current < best:
@@ -329,18 +347,24 @@ def lagrangian(
     return Lagrangian(best, plan, value)
 
 
-def within_budgets(
-    edges: EdgeTable,
-    candidates: _Candidates,
-    budgets: list[int | None],
-    chosen: Sequence[int],
-    forced: Sequence[int],
-) -> list[int]:
-    """A matching made to fit the budgets: each overspent partnership drops its exchanges of least
-    value per euro (never a forced one) until it fits; then free visitors take the most valuable
-    exchanges that still fit (a host with room, a partnership with money)."""
+def within_budgets(plan_: _Plan, chosen: Sequence[int]) -> list[int]:
+    """A matching made to fit the budgets and at-once limits: each group over its at-once limit
+    drops its least valuable exchanges, each overspent partnership those of least value per euro
+    (never a forced one) until it fits; then free visitors take the most valuable exchanges that
+    still fit (a host with room, a partnership with money, a period with room at the host)."""
+    edges, candidates, budgets = plan_.edges, plan_.candidates, plan_.budgets
     keep = set(int(k) for k in chosen)
-    pinned = set(int(k) for k in forced)
+    pinned = set(int(k) for k in plan_.forced)
+    group_of = {int(k): g for g, (members, _) in enumerate(plan_.together) for k in members}
+    limit = [most for _, most in plan_.together]
+    used = [0] * len(limit)
+    for k in sorted(keep, key=lambda k: -int(edges.value[k])):
+        g = group_of.get(k)
+        if g is not None:
+            if used[g] >= limit[g] and k not in pinned:
+                keep.discard(k)
+            else:
+                used[g] += 1
     spent = (
         np.bincount(edges.payer[list(keep)], weights=edges.lump[list(keep)], minlength=len(budgets))
         if keep
@@ -360,18 +384,24 @@ def within_budgets(
             spent[payer] -= edges.lump[k]
     room = candidates.capacities.copy()
     visited = set()
+    used = [0] * len(limit)
     for k in keep:
         room[edges.host[k]] -= 1
         visited.add(int(edges.visitor[k]))
+        if k in group_of:
+            used[group_of[k]] += 1
     for k in np.argsort(-edges.value, kind="stable"):
         v, h, payer = int(edges.visitor[k]), int(edges.host[k]), int(edges.payer[k])
-        budget = budgets[payer]
+        budget, g = budgets[payer], group_of.get(int(k))
         if (
             v in visited
             or room[h] <= 0
+            or (g is not None and used[g] >= limit[g])
             or (budget is not None and spent[payer] + edges.lump[k] > budget)
         ):
             continue
+        if g is not None:
+            used[g] += 1
         keep.add(int(k))
         visited.add(v)
         room[h] -= 1

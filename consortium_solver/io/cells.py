@@ -45,6 +45,8 @@ FIELD_WORDS = {
     "seeks": "topics sought",
     "capacity": "capacity",
     "working_days": "working days",
+    "period": "travel period",
+    "at_once": "visitors at once",
 }
 # What a region left empty means, said once under a list of problems.
 NO_REGION = (

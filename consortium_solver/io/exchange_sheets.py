@@ -2,7 +2,8 @@
 importer's tolerance and its one report of every problem (:mod:`.importer`).
 
 A participant row: organisation, country, region (or latitude and longitude), type, role (visitor,
-host or both), partnership, sectors, offers, seeks, capacity, working days; other columns are
+host or both), partnership, sectors, offers, seeks, capacity, working days, a visitor's travel
+period and how many visitors a host takes at once; other columns are
 ignored (a participant keeps no details). Partnerships and their budgets come from a worksheet
 named "Partnerships" (columns ID, Name, Budget) in the same workbook; without one — a CSV file — each
 partnership named in the rows is one, with no budget limit.
@@ -115,6 +116,7 @@ class ParticipantReader(SheetReader):
             ("lon", False),
             ("capacity", True),
             ("working_days", True),
+            ("at_once", True),
         ):
             if text(numeric):
                 value = self.note(read_number(text(numeric), whole), number, numeric)
@@ -122,6 +124,7 @@ class ParticipantReader(SheetReader):
         if text("sectors"):
             record["sectors"] = self.note(read_sectors(cell("sectors")), number, "sectors")
         record["offers"], record["seeks"] = split_list(cell("offers")), split_list(cell("seeks"))
+        record["period"] = text("period") or None
         record["partnership"] = self.partnership(number, text("partnership"))
         mine = [p for p in self.problems if p.row == number or p.where == self.where(number)]
         if not record["name"] or any(p.severity == "error" for p in mine):

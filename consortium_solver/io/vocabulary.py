@@ -102,6 +102,10 @@ PARTICIPANT_ALIASES: dict[str, tuple[str, ...]] = {
                  "capacite", "capacita", "capacidad", "pojemnosc"),
     "working_days": ("working days", "days", "duration", "stay", "length of stay",
                      "duration days", "arbeitstage", "tage", "jours", "giorni", "dias", "dni"),
+    "period": ("period", "travel period", "month", "dates", "when", "zeitraum", "periode",
+               "periodo", "termin"),
+    "at_once": ("at once", "at the same time", "simultaneous visits", "max at once",
+                "visitors at once", "gleichzeitig"),
 }
 ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "organisation": HEADER_ALIASES,
@@ -293,6 +297,8 @@ PARTICIPANT_HEADERS: dict[str, str] = {
     "seeks": "Seeks",
     "capacity": "Capacity",
     "working_days": "Working days",
+    "period": "Period",
+    "at_once": "At once",
 }
 FIELD_HEADERS: dict[str, str] = {
     "id": "ID",

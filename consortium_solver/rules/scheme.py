@@ -30,6 +30,7 @@ SCHEME_RULES = (
     "host-type",
     "visit-once",
     "host-capacity",
+    "host-at-once",
     "duration",
     "lump-sum",
     "budget",

@@ -125,6 +125,17 @@ def check_plan(pool: ExchangePool, scheme: Scheme, exchanges: Sequence[Exchange]
             verdict.problems.append(
                 f"host-capacity: {host_id} hosts {n}, its capacity is {capacity}"
             )
+    together = Counter(
+        (ex.host, pool.by_id[ex.visitor].period)
+        for ex in exchanges
+        if pool.by_id[ex.visitor].period is not None and pool.by_id[ex.host].at_once is not None
+    )
+    for (host_id, period), n in sorted(together.items(), key=lambda item: str(item[0])):
+        at_once = pool.by_id[host_id].at_once
+        if at_once is not None and n > at_once:
+            verdict.problems.append(
+                f"host-at-once: {host_id} hosts {n} visitors in {period}, at most {at_once} at once"
+            )
     spending = {p.id: math.fsum(paid.get(p.id, [])) for p in pool.partnerships}
     for partnership in pool.partnerships:
         spent = spending[partnership.id]
