@@ -239,6 +239,42 @@ def brute_force(pool: ExchangePool, scheme: Scheme) -> float:
     return best
 
 
+def valid_plan_values(pool: ExchangePool, scheme: Scheme) -> list[float]:
+    """The value of every distinct plan the validator accepts, best first (tiny pools only)."""
+    options = [
+        [None, *(h.id for h in pool.participants if v.visits and h.hosts and h.id != v.id)]
+        for v in pool.participants
+    ]
+    values = []
+    for choice in itertools.product(*options):
+        plan = [
+            _exchange(pool, v.id, h, scheme)
+            for v, h in zip(pool.participants, choice, strict=True)
+            if h is not None
+        ]
+        verdict = check_plan(pool, scheme, plan)
+        if verdict.valid:
+            values.append(verdict.value)
+    return sorted(values, reverse=True)
+
+
+@settings(max_examples=scaled(8))
+@given(seed=st.integers(0, 10_000))
+@counted
+def test_the_top_programmes_are_the_best_distinct_ones(seed: int) -> None:
+    """--top 3: the best programme and the next two, each different from those before it, are
+    worth what the three best valid plans of the brute force are worth."""
+    pool = generate_exchange_pool(5, seed, partnerships=2)
+    result = plan_exchanges(pool, SCHEME, ExchangeOptions(time_limit=20, workers=1, top=3))
+    expected = valid_plan_values(pool, SCHEME)[:3]
+    got = [result.objective or 0.0, *(a.value for a in result.alternatives)]
+    assert got == pytest.approx(expected)
+    plans = [frozenset((x.visitor, x.host) for x in result.exchanges)] + [
+        frozenset((x.visitor, x.host) for x in a.exchanges) for a in result.alternatives
+    ]
+    assert len(set(plans)) == len(plans)
+
+
 @settings(max_examples=scaled(12))
 @given(seed=st.integers(0, 10_000), budgets=st.booleans())
 @counted

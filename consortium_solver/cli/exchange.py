@@ -67,6 +67,15 @@ def exchange_command(
     seed: opt.SeedOption = 0,
     workers: opt.WorkersOption = 2,
     deterministic: opt.DeterministicOption = False,
+    top: Annotated[
+        int,
+        typer.Option(
+            "--top",
+            min=1,
+            max=100,
+            help="also the next-best distinct programmes (in the JSON, listed on screen)",
+        ),
+    ] = 1,
     as_json: opt.JsonOption = False,
     out: Annotated[
         list[Path] | None, typer.Option("--out", "-o", help="write .json .csv .xlsx .html (repeat)")
@@ -91,6 +100,7 @@ def exchange_command(
         deterministic=deterministic,
         seed=seed,
         workers=workers,
+        top=top,
     )
     result = plan_exchanges(the_pool, the_scheme, options)
     if as_json:
@@ -165,3 +175,8 @@ def render_plan(console: Console, pool: ExchangePool, result: ExchangeResult) ->
     console.print(line + (" · [bold red]interrupted[/]" if result.interrupted else ""))
     if result.note:
         console.print(f"[bold red]{plain(result.note)}[/]")
+    for alt in result.alternatives:
+        console.print(
+            f"  {alt.rank}. value {alt.value:g} · {len(alt.exchanges)} exchanges · {alt.differs}"
+            " not in the best programme (the JSON lists them)"
+        )

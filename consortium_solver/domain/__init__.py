@@ -21,6 +21,7 @@ from consortium_solver.domain.organisations import (
     RegionCategory,
 )
 from consortium_solver.domain.results import (
+    Alternative,
     Assessment,
     BuildResult,
     Conflict,
@@ -43,6 +44,7 @@ __all__ = [
     "FIELD_WORDS",
     "LAGGING",
     "LIST_FIELDS",
+    "Alternative",
     "Assessment",
     "BuildResult",
     "Conflict",

@@ -181,6 +181,18 @@ class MdgpResult(Result):
     unassigned: tuple[str, ...] = ()
 
 
+class Alternative(BaseModel):
+    """One of the next-best programmes (``exchange --top K``): its value, how many of its exchanges
+    the best programme lacks, and its exchanges."""
+
+    model_config = FROZEN
+
+    rank: int
+    value: float
+    differs: int = Field(description="exchanges of this programme that the best one lacks")
+    exchanges: tuple[Exchange, ...] = ()
+
+
 class ExchangeResult(BaseModel):
     """``consortium exchange``: a programme of exchanges, the value it reaches, each partnership's
     spending, and the visitors left without a host."""
@@ -196,6 +208,9 @@ class ExchangeResult(BaseModel):
     seed: int
     workers: int
     exchanges: tuple[Exchange, ...] = ()
+    alternatives: tuple[Alternative, ...] = Field(
+        default=(), description="with --top K: the next-best distinct programmes, best first"
+    )
     spending: dict[str, float] = Field(default_factory=dict)
     unplaced: tuple[str, ...] = ()
     note: str | None = None

@@ -92,9 +92,11 @@ def cpsat_matching(
     hint: Sequence[int] = (),
     forced: Sequence[int] = (),
     at_once: Sequence[tuple[Sequence[int], int]] = (),
+    not_again: Sequence[Sequence[int]] = (),
 ) -> Matching:
     """The most valuable matching within each partnership's budget (cents), by CP-SAT; each group
-    of ``at_once`` (a host's visitors of one period: edges, limit) takes at most its limit."""
+    of ``at_once`` (a host's visitors of one period: edges, limit) takes at most its limit; no plan
+    of ``not_again`` (edge lists) comes back: at least one of its exchanges is left out."""
     model = cp_model.CpModel()
     x = [model.new_bool_var(f"e{k}") for k in range(len(edges))]
     for group, bound in (
@@ -121,6 +123,11 @@ def cpsat_matching(
         model.add(sum(x[int(k)] for k in group_edges) <= most)
     for k in forced:
         model.add(x[k] == 1)
+    for earlier in not_again:
+        if earlier:
+            model.add(sum(x[int(k)] for k in earlier) <= len(earlier) - 1)
+        else:  # the empty programme: another one has at least one exchange
+            model.add(sum(x) >= 1)
     model.maximize(cp_model.LinearExpr.weighted_sum(x, [int(v) for v in edges.value]))
     chosen_hint = set(hint)
     for k, var in enumerate(x):

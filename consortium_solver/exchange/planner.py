@@ -8,6 +8,7 @@ The plan is judged by the independent validator; a plan it rejects is a bug.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Sequence
@@ -16,11 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from consortium_solver.clock import Clock, interrupted
-from consortium_solver.domain import LAGGING, ExchangeResult, Status
+from consortium_solver.domain import LAGGING, Alternative, ExchangeResult, Status
 from consortium_solver.domain.exchanges import Exchange, ExchangePool, Participant
 from consortium_solver.encode import SolveLimits
 from consortium_solver.encode.exchanges import Edges, Matching, cpsat_matching, flow_matching
-from consortium_solver.errors import InternalError
+from consortium_solver.errors import InputError, InternalError
 from consortium_solver.rules.scheme import Scheme
 from consortium_solver.validate.exchanges import check_plan, exchange_problems
 
@@ -42,6 +43,11 @@ class ExchangeOptions:
     deterministic: bool = False
     seed: int = 0
     workers: int = 2
+    top: int = 1  # with more: the next-best distinct programmes too (ExchangeResult.alternatives)
+
+
+# With --top K > 1: the best programme's share of the time limit (the alternatives share the rest).
+BEST_SHARE = 0.6
 
 
 def plan_exchanges(
@@ -54,6 +60,16 @@ def plan_exchanges(
         InternalError: the validator rejects the plan.
     """
     options = options or ExchangeOptions()
+    if not 1 <= options.top <= 100:
+        raise InputError("from 1 to 100 programmes", field="--top", value=options.top)
+    if options.top == 1:
+        return _best(pool, scheme, options)
+    first = dataclasses.replace(options, time_limit=BEST_SHARE * options.time_limit, top=1)
+    result = _best(pool, scheme, first)
+    return _alternatives(pool, scheme, options, result)
+
+
+def _best(pool: ExchangePool, scheme: Scheme, options: ExchangeOptions) -> ExchangeResult:
     start = time.perf_counter()
     for option, pairs in (("--include", options.include), ("--exclude", options.exclude)):
         for v, h in pairs:
@@ -154,6 +170,71 @@ def _budgeted(
     if len(kept) == len(edges) and found.bound is not None:
         bound = min(bound, float(found.bound))
     return _result(pool, scheme, options, start, status, candidates.exchanges(edges, chosen), bound)
+
+
+def _alternatives(
+    pool: ExchangePool, scheme: Scheme, options: ExchangeOptions, best: ExchangeResult
+) -> ExchangeResult:
+    """The next-best programmes, each distinct from every one before it (at least one exchange
+    differs), by CP-SAT on the candidate pairs with the earlier programmes cut off; the time left
+    shared among them. Each is judged by the validator."""
+    if not best.exchanges and best.status is not Status.OPTIMAL:
+        return best
+    start = time.perf_counter()
+    candidates = _Candidates(pool, scheme)
+    edges = candidates.edges(options.exclude)
+    position = candidates.positions(edges)
+    plans = [[position[(x.visitor, x.host)] for x in best.exchanges]]
+    budgets = [None if p.budget is None else round(p.budget * 100) for p in pool.partnerships]
+    forced = [position[pair] for pair in options.include if pair in position]
+    found: list[Alternative] = []
+    seconds = (1 - BEST_SHARE) * options.time_limit
+    for rank in range(2, options.top + 1):
+        left = seconds - (time.perf_counter() - start)
+        if left <= 0.05 or interrupted() or not len(edges):
+            break
+        keep = [k for plan in plans for k in plan] + forced
+        kept = (
+            candidates.best_per_visitor(edges, CANDIDATES, keep=keep)
+            if len(edges) > MAX_EDGES
+            else np.arange(len(edges))
+        )
+        index = {int(k): i for i, k in enumerate(kept)}
+        sub = candidates.subset(edges, kept)
+        limits = SolveLimits.of(
+            left / (options.top + 1 - rank), options.deterministic, options.workers, options.seed
+        )
+        groups = [
+            ([index[int(k)] for k in m if int(k) in index], most)
+            for m, most in candidates.at_once(edges)
+        ]
+        match = cpsat_matching(
+            sub,
+            len(candidates.visitors),
+            candidates.capacities,
+            budgets,
+            limits,
+            forced=[index[k] for k in forced],
+            at_once=groups,
+            not_again=[[index[k] for k in plan] for plan in plans],
+        )
+        if match.objective is None:
+            break
+        chosen = [int(kept[i]) for i in match.chosen]
+        plan = candidates.exchanges(edges, chosen)
+        verdict = check_plan(pool, scheme, plan)
+        if not verdict.valid:
+            raise InternalError(f"an alternative programme breaks a rule: {verdict.problems[0]}")
+        plan = [
+            e.model_copy(update={"value": v}) for e, v in zip(plan, verdict.values, strict=True)
+        ]
+        differs = len(set(chosen) - set(plans[0]))
+        found.append(
+            Alternative(rank=rank, value=verdict.value, differs=differs, exchanges=tuple(plan))
+        )
+        plans.append(chosen)
+    elapsed = best.wall_time_s + (time.perf_counter() - start)
+    return best.model_copy(update={"alternatives": tuple(found), "wall_time_s": round(elapsed, 3)})
 
 
 class _Candidates:
