@@ -309,7 +309,8 @@ def participants(
     draw: st.DrawFn, participant_id: str = "p1", partnerships: Sequence[str] = ("P1",)
 ) -> Participant:
     """A ClusterXchange participant in a COSME country (a NUTS-2 region with a point, or a
-    country-level place given by coordinates), of any type and role."""
+    country-level place given by coordinates), of any type and role, travelling in one of two
+    months or unsaid, hosting one, two or any number at once."""
     located = [(c, code) for c, code, _ in _places() if code in reference.region_points()]
     country, nuts2 = draw(st.sampled_from(located))
     role = draw(st.sampled_from(list(Role)))
@@ -330,6 +331,8 @@ def participants(
         seeks=draw(topics),
         capacity=draw(st.integers(0, 3)),
         working_days=draw(st.integers(1, 30)),
+        period=draw(st.sampled_from([None, "2021-05", "2021-06"])),
+        at_once=draw(st.sampled_from([None, 1, 2])),
     )
 
 
