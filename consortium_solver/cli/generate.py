@@ -16,6 +16,24 @@ from consortium_solver.errors import InputError
 PoolKind = StrEnum("PoolKind", ["consortium", "exchange"])
 
 
+# Options of exchange pools only.
+PartnershipsOption = Annotated[
+    int, typer.Option("--partnerships", min=1, help="exchange pools: partnerships")
+]
+BudgetsOption = Annotated[
+    bool, typer.Option("--budgets/--no-budgets", help="exchange pools: binding budgets")
+]
+PeriodsOption = Annotated[
+    int,
+    typer.Option(
+        "--periods",
+        min=0,
+        max=120,
+        help="exchange pools: visitors travel in one of N months; half the hosts take 1-2 at once",
+    ),
+]
+
+
 @app.command("generate")
 @guarded
 def generate_command(
@@ -28,21 +46,9 @@ def generate_command(
             " participants with partnerships and budgets, for `consortium exchange`",
         ),
     ] = PoolKind.consortium,
-    partnerships: Annotated[
-        int, typer.Option("--partnerships", min=1, help="exchange pools: partnerships")
-    ] = 12,
-    budgets: Annotated[
-        bool, typer.Option("--budgets/--no-budgets", help="exchange pools: binding budgets")
-    ] = True,
-    periods: Annotated[
-        int,
-        typer.Option(
-            "--periods",
-            min=0,
-            max=120,
-            help="exchange pools: visitors travel in one of N months; half the hosts take 1-2 at once",
-        ),
-    ] = 0,
+    partnerships: PartnershipsOption = 12,
+    budgets: BudgetsOption = True,
+    periods: PeriodsOption = 0,
     seed: Annotated[int, typer.Option("--seed", help="random seed; same arguments, same pool")] = 0,
     countries: Annotated[
         str | None,
