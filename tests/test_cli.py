@@ -324,7 +324,7 @@ def test_build_bad_options_exit_2(tmp_path: Path, args: list[str], fragment: str
 
 # ------------------------------------------------------------------------------------------ group
 
-GROUP_KEYS = RESULT_KEYS | {"unassigned", "ineligible"}
+GROUP_KEYS = RESULT_KEYS | {"unassigned", "ineligible", "repeated_pairs"}
 
 
 def test_group_json_document() -> None:
@@ -486,3 +486,27 @@ def test_result_schemas_name_each_documents_keys() -> None:
     group_doc = json.loads(runner.invoke(app, ["schema", "grouping"]).stdout)["properties"]
     assert set(build_doc) == RESULT_KEYS | {"conflict"}
     assert set(group_doc) == GROUP_KEYS | {"rounds", "note", "conflict"}
+
+
+def test_no_schedule_without_repeats_still_gives_a_plan(tmp_path: Path) -> None:
+    """18 organisations in groups of 3 for 8 rounds (a schedule the search does not find in a
+    second of work): the best schedule is printed and written all the same, its repeated pair
+    named, status unknown, exit 1 — an organiser is never left with nothing (issue 15)."""
+    from consortium_solver.generate import generate_pool
+    from consortium_solver.io import write_pool
+
+    path, out = tmp_path / "g18.json", tmp_path / "plan.json"
+    write_pool(generate_pool(18, 1), path)
+    args = ["group", str(path), "--call", "none", "--size", "3..3", "--rounds", "8"]
+    result = runner.invoke(app, [*args, "--deterministic", "--time-limit", "1", "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    doc = json.loads(out.read_text())
+    assert doc["status"] == "unknown" and len(doc["rounds"]) == 8
+    assert doc["repeated_pairs"] and "meet twice" in result.stdout
+    met: dict[frozenset[str], int] = {}
+    for groups in doc["rounds"]:
+        for grp in groups:
+            for i, a in enumerate(grp["members"]):
+                for b in grp["members"][i + 1 :]:
+                    met[frozenset((a, b))] = met.get(frozenset((a, b)), 0) + 1
+    assert sorted(sorted(p) for p, n in met.items() if n > 1) == doc["repeated_pairs"]

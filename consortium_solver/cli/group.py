@@ -98,7 +98,8 @@ def group_command(
         render_grouping(stdout(), the_pool, result)
     for path in outs:  # after printing: a failure here keeps the answer; the same groups in each
         write_grouping(result, the_pool, path)
-    raise typer.Exit(exit_code(bool(result.consortia), result.interrupted))
+    found = bool(result.consortia) and not result.repeated_pairs  # repeats: a plan, not an answer
+    raise typer.Exit(exit_code(found, result.interrupted))
 
 
 def research_mode(

@@ -162,3 +162,7 @@ def render_grouping(console: Console, pool: Pool, result: GroupingResult) -> Non
             console.print(f"  ✗ [bold]{plain(conflict.rule)}[/]: {plain(conflict.why)}")
     elif result.note:
         console.print(f"[bold red]{plain(result.note)}[/]")
+    for a, b in result.repeated_pairs[:10]:
+        console.print(f"  ↺ {member_line(pool, a)} and {member_line(pool, b)} meet twice")
+    if len(result.repeated_pairs) > 10:
+        console.print(f"  … and {len(result.repeated_pairs) - 10} more pairs (the JSON lists them)")

@@ -167,6 +167,9 @@ class GroupingResult(Result):
     note: str | None = None
     conflict: tuple[Conflict, ...] | None = None
     """When no group can meet the rules: a minimal set of conflicting rules, as for ``build``."""
+    repeated_pairs: tuple[tuple[str, str], ...] = ()
+    """When no schedule without repeated meetings was found in time: the best schedule found is
+    given all the same (status unknown), and these are the pairs that meet more than once."""
 
     def schedule(self) -> list[tuple[Consortium, ...]]:
         """The groups of every round (one round: the consortia; none when no group was formed)."""

@@ -217,13 +217,16 @@ class _Grouping:
                 f"the grouping search produced an invalid grouping: {verdict.problems[0]}"
             )
         if verdict.repeats and not options.allow_repeats:
-            # The search could not remove every repeated meeting in time: not a valid answer.
-            return self.no_groups(
-                Status.UNKNOWN,
+            # No schedule without repeated meetings was found in time: never leave an organiser
+            # with nothing — the best schedule found, its repeated pairs listed, status unknown.
+            note = (
                 f"no schedule of {options.rounds} rounds without repeated meetings was found in"
-                f" {options.time_limit:g} s ({verdict.repeats} pairs meet twice); try a longer"
-                " --time-limit, fewer --rounds, or --allow-repeats",
+                f" {options.time_limit:g} s: {verdict.repeats} pair(s) meet twice (listed); this is"
+                " the best schedule found — try fewer --rounds, a longer --time-limit, or"
+                " --allow-repeats"
             )
+            result = self.result(verdict.rounds, verdict.unassigned, Status.UNKNOWN, note)
+            return result.model_copy(update={"repeated_pairs": tuple(verdict.repeated)})
         if not any(verdict.rounds):
             return self.why_none()
         return self.result(verdict.rounds, verdict.unassigned, status, None)

@@ -60,7 +60,9 @@ def reasons(result: GroupingResult, pool: Pool) -> dict[str, str]:
     """Why each organisation outside every group is there, in words."""
     why = {i.id: f"not eligible: {i.why}" for i in result.ineligible}
     placed = {m for groups in result.schedule() for g in groups for m in g.members}
-    default = result.note or "no place left in a group that meets every rule"
+    default = "no place left in a group that meets every rule"
+    if result.note and not result.schedule():
+        default = result.note  # no group at all: the reason is the run's
     return {o.id: why.get(o.id, default) for o in pool.organisations if o.id not in placed}
 
 

@@ -4,7 +4,7 @@ rules (a partition per round, together and apart pairs, no repeated meeting)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from consortium_solver.domain import Consortium, Pool
 from consortium_solver.rules import AnyRule, Call
@@ -19,6 +19,7 @@ class GroupingVerdict:
     unassigned: list[str]
     problems: list[str]
     repeats: int
+    repeated: list[tuple[str, str]] = field(default_factory=list)  # the pairs meeting twice or more
 
     @property
     def valid(self) -> bool:
@@ -87,8 +88,9 @@ def check_grouping(
     for pair in together:
         met.pop(frozenset(pair), None)  # together by request: not a repeat
     repeats = sum(1 for n in met.values() if n > 1)
+    repeated = sorted(tuple(sorted(k)) for k, n in met.items() if n > 1)
     if repeats and not allow_repeats:
-        pairs = sorted("+".join(sorted(k)) for k, n in met.items() if n > 1)
+        pairs = ["+".join(pair) for pair in repeated]
         problems.append(
             f"repeat: user:no-repeats: {repeats} pairs meet more than once, e.g. {pairs[0]}"
         )
@@ -98,4 +100,5 @@ def check_grouping(
         unassigned=sorted(left_out, key=order.__getitem__),
         problems=problems,
         repeats=repeats,
+        repeated=[(a, b) for a, b in repeated],
     )
