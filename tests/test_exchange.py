@@ -562,3 +562,25 @@ def test_an_exchange_csv_makes_its_partnerships_and_reports_every_problem(tmp_pa
     assert len(lines) == 2, lines
     assert "row 3" in lines[0] and "column 'Role', value 'Tourist': unknown role" in lines[0]
     assert "row 4" in lines[1] and "column 'Capacity', value 'five': not a number" in lines[1]
+
+
+def test_import_checks_an_exchange_sheet_and_writes_its_pool(tmp_path: Path) -> None:
+    """`import --exchange SHEET --report R --out P`: the report of the sheet, and the exchange pool
+    as its JSON document, equal to the pool the sheet was written from."""
+    import openpyxl
+
+    pool = generate_exchange_pool(40, 2, partnerships=2, periods=2)
+    sheet, report, out = tmp_path / "p.xlsx", tmp_path / "r.xlsx", tmp_path / "p.json"
+    _participant_sheet(pool, sheet, with_budgets=True)
+    args = ["import", "--exchange", str(sheet), "--report", str(report), "--out", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "40 participants read" in result.stdout
+    written = ExchangePool.model_validate_json(out.read_text())
+    assert written.participants == pool.participants
+    assert written.partnerships == pool.partnerships
+    assert written.name == "p"  # the sheet's name
+    columns = openpyxl.load_workbook(report)["columns"]
+    assert ("At once", "At once (at_once)") in [
+        (r[0], r[1]) for r in columns.iter_rows(min_row=2, values_only=True)
+    ]

@@ -13,8 +13,11 @@ from rich.table import Table
 from consortium_solver.cli import options as opt
 from consortium_solver.cli.app import app, guarded, stdout
 from consortium_solver.cli.render import plain
+from consortium_solver.domain import Pool
+from consortium_solver.domain.exchanges import ExchangePool
 from consortium_solver.errors import InputError
 from consortium_solver.io import (
+    ImportOptions,
     ImportReport,
     atomic_write_bytes,
     check_writable,
@@ -41,6 +44,13 @@ def import_command(
     ] = None,
     columns: opt.ColumnsOption = None,
     merge_duplicates: opt.MergeDuplicatesOption = False,
+    exchange: Annotated[
+        bool,
+        typer.Option(
+            "--exchange",
+            help="a ClusterXchange participant sheet (.csv, .xlsx with a Partnerships sheet)",
+        ),
+    ] = False,
 ) -> None:
     """Read a participant sheet, list every problem at once, and write the pool.
 
@@ -48,6 +58,9 @@ def import_command(
     kept. Errors (a cell that cannot be read) stop the pool from being written; warnings (a value
     guessed or left out) do not. Exit 0 without errors, 2 with any.
     """
+    if exchange:
+        _import_exchange(sheet, out, report, opt.import_options(columns, merge_duplicates))
+        return
     for path in (out, report):
         if path is not None:
             check_writable(path)
@@ -65,6 +78,37 @@ def import_command(
     if out is not None:
         write_pool(result.pool, out)
         stdout().print(f"pool written to {plain(out)}")
+
+
+def _import_exchange(
+    sheet: Path, out: Path | None, report: Path | None, options: ImportOptions
+) -> None:
+    """``import --exchange``: the same report for a ClusterXchange participant sheet; the pool is
+    written as the exchange pool's JSON document."""
+    from consortium_solver.io.exchange_sheets import import_exchange_pool
+
+    for path, suffix in ((out, ".json"), (report, ".xlsx")):
+        if path is not None:
+            if path.suffix.lower() != suffix:
+                raise InputError(f"write it as {suffix}", source=str(path))
+            check_writable(path)
+    result = import_exchange_pool(sheet, options)
+    render_import(result)
+    if report is not None:
+        atomic_write_bytes(report, report_workbook(result))
+        stdout().print(f"report written to {plain(report)}")
+    if result.pool is None:
+        raise typer.Exit(2)
+    if out is not None:
+        text = result.pool.model_dump_json(indent=2, exclude_none=True) + "\n"
+        atomic_write_bytes(out, text.encode("utf-8"))
+        stdout().print(f"exchange pool written to {plain(out)}")
+
+
+def _rows_read(pool: object) -> str:
+    if isinstance(pool, ExchangePool):
+        return f"{len(pool.participants)} participants"
+    return f"{len(pool.organisations)} organisations" if isinstance(pool, Pool) else "the sheet"
 
 
 def render_import(result: ImportReport[Any]) -> None:
@@ -97,7 +141,7 @@ def render_import(result: ImportReport[Any]) -> None:
     n_err, n_warn = len(result.errors), len(result.warnings)
     if result.pool is not None:
         console.print(
-            f"[bold green]{len(result.pool)} organisations read[/] · {n_warn} warning(s) · no error"
+            f"[bold green]{_rows_read(result.pool)} read[/] · {n_warn} warning(s) · no error"
         )
     else:
         console.print(
