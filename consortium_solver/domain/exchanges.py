@@ -8,16 +8,16 @@ sources in the scheme model, ``models/clusterxchange-2020.toml``; this module on
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Any, Self
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from consortium_solver import reference
 from consortium_solver.domain.organisations import (
     FROZEN,
+    Indexed,
     RegionCategory,
     Tag,
     Text,
@@ -136,7 +136,7 @@ class Partnership(BaseModel):
     budget: Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False)] | None = None
 
 
-class ExchangePool(BaseModel):
+class ExchangePool(Indexed):
     """The participants of a programme and the partnerships that manage them."""
 
     model_config = FROZEN
@@ -163,14 +163,6 @@ class ExchangePool(BaseModel):
                     f" {participant.partnership!r} (known: {', '.join(ids)})"
                 )
         return self
-
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        """A copy with fields changed; the indexes by id are rebuilt from the copy's own data (a
-        plain copy would carry the original's cached ones)."""
-        copy = super().model_copy(update=update, deep=deep)
-        for cached in ("by_id", "partnership_by_id"):
-            copy.__dict__.pop(cached, None)
-        return copy
 
     @cached_property
     def by_id(self) -> dict[str, Participant]:

@@ -204,7 +204,21 @@ class Organisation(BaseModel):
         return region.name if region else None
 
 
-class Pool(BaseModel):
+class Indexed(BaseModel):
+    """A model with cached indexes of its own data (``functools.cached_property``, e.g. ``by_id``):
+    a copy made by ``model_copy`` forgets the original's and builds its own (pydantic copies the
+    instance dict, cached values included, so a copy with new members would answer with the old)."""
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        copy = super().model_copy(update=update, deep=deep)
+        for klass in type(self).__mro__:
+            for name, attribute in vars(klass).items():
+                if isinstance(attribute, cached_property):
+                    copy.__dict__.pop(name, None)
+        return copy
+
+
+class Pool(Indexed):
     """A named set of organisations with unique ids."""
 
     model_config = FROZEN
@@ -224,14 +238,6 @@ class Pool(BaseModel):
                 )
             first[org.id] = i
         return self
-
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        """A copy with fields changed; the indexes by id are rebuilt from the copy's own data (a
-        plain copy would carry the original's cached ones)."""
-        copy = super().model_copy(update=update, deep=deep)
-        for cached in ("by_id",):
-            copy.__dict__.pop(cached, None)
-        return copy
 
     @cached_property
     def by_id(self) -> dict[str, Organisation]:
