@@ -29,7 +29,7 @@ from consortium_solver.io.cells import (
     read_sectors,
     split_list,
 )
-from consortium_solver.io.importer import ImportOptions, ImportReport, SheetReader
+from consortium_solver.io.importer import DERIVED, ImportOptions, ImportReport, SheetReader
 from consortium_solver.io.sheet_files import Cell, Sheet, pydantic_words, read_csv_sheet
 from consortium_solver.io.sheet_files import read_xlsx_sheet as read_sheet
 from consortium_solver.reference.places import fold
@@ -92,18 +92,14 @@ class ParticipantReader(SheetReader):
                 self.named.setdefault(fold(p.name), p.id)
 
     def read_row(self, number: int, row: list[Cell]) -> Any:
-        def cell(name: str) -> Cell:
-            k = self.fields.get(name)
-            value = row[k] if k is not None and k < len(row) else ""
-            return value if isinstance(value, list) else value.strip()
-
         def text(name: str) -> str:
-            value = cell(name)
-            return "; ".join(value) if isinstance(value, list) else value
+            return self.text(row, name)
 
         if not any(text(name) for name in self.fields):
             return None
-        record: dict[str, Any] = {"name": text("name"), "id": text("id") or "(derived)"}
+        if not text("name"):
+            self.add(Finding("error", "no organisation name"), number, self.fields["name"])
+        record: dict[str, Any] = {"name": text("name"), "id": text("id") or DERIVED}
         record["country"] = self.note(read_country(text("country")), number, "country")
         if text("nuts2"):
             record["nuts2"] = self.note(
@@ -122,22 +118,14 @@ class ParticipantReader(SheetReader):
                 value = self.note(read_number(text(numeric), whole), number, numeric)
                 record[numeric] = int(value) if whole and value is not None else value
         if text("sectors"):
-            record["sectors"] = self.note(read_sectors(cell("sectors")), number, "sectors")
-        record["offers"], record["seeks"] = split_list(cell("offers")), split_list(cell("seeks"))
+            record["sectors"] = self.note(
+                read_sectors(self.cell(row, "sectors")), number, "sectors"
+            )
+        record["offers"] = split_list(self.cell(row, "offers"))
+        record["seeks"] = split_list(self.cell(row, "seeks"))
         record["period"] = text("period") or None
         record["partnership"] = self.partnership(number, text("partnership"))
-        mine = [p for p in self.problems if p.row == number or p.where == self.where(number)]
-        if not record["name"] or any(p.severity == "error" for p in mine):
-            if not record["name"]:
-                self.add(Finding("error", "no organisation name"), number, self.fields["name"])
-            return None
-        try:
-            return Participant.model_validate({k: v for k, v in record.items() if v is not None})
-        except ValidationError as exc:
-            for error in exc.errors():
-                loc = str(error["loc"][0]) if error["loc"] else ""
-                self.add(Finding("error", pydantic_words(error)), number, self.fields.get(loc))
-            return None
+        return self.validated(Participant, record, number)
 
     def partnership(self, number: int, text: str) -> str | None:
         """The partnership's id: one of the Partnerships sheet (by id or name), or, without that

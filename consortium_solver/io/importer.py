@@ -49,7 +49,7 @@ FIELDS = tuple(vocab.FIELD_HEADERS)
 CLOSED_FIELDS = ("region_category", "organisation_type", "eccp_status", "maturity")
 # Problems printed by a command that only needed the pool (``consortium import`` lists all).
 MAX_LINES = 20
-_DERIVED = "(derived)"
+DERIVED = "(derived)"  # an id to be made from the name once every row is read
 _SECOND = "another column has this meaning: this one is kept as an extra column"  # an id to be made from the name once every row is read
 
 
@@ -199,6 +199,7 @@ class SheetReader:
         self.columns: dict[str, str] = {}  # header -> field or "kept"
         self.header_row: int | None = None
         self.ids: dict[int, str] = {}  # row -> the id it states, to name the row in messages
+        self.failed: set[int] = set()  # rows with an error
 
     def where(self, number: int | None) -> str | None:
         if number is None:
@@ -209,6 +210,8 @@ class SheetReader:
 
     def add(self, finding: Finding, number: int | None, col: int | None = None) -> None:
         column = self.headers[col] if col is not None and col < len(self.headers) else None
+        if finding.severity == "error" and number is not None:
+            self.failed.add(number)
         self.problems.append(
             Problem(
                 finding.severity,
@@ -250,7 +253,7 @@ class SheetReader:
                 org = self.read_row(number, row)
                 if org is not None:
                     rows.append((number, org))
-        kept = self.unique(rows)
+        kept = unique(self, rows)
         if not kept and not self.has_errors():
             message = "no organisations in the sheet (only a header row)"
             self.add(Finding("error", message), None)
@@ -318,15 +321,38 @@ class SheetReader:
 
     # -- the rows
 
-    def read_row(self, number: int, row: list[Cell]) -> Any:
-        def cell(name: str) -> Cell:
-            k = self.fields.get(name)
-            value = row[k] if k is not None and k < len(row) else ""
-            return value if isinstance(value, list) else value.strip()
+    def cell(self, row: list[Cell], name: str) -> Cell:
+        """A field's cell of a row, stripped ("" when the sheet has no such column)."""
+        k = self.fields.get(name)
+        value = row[k] if k is not None and k < len(row) else ""
+        return value if isinstance(value, list) else value.strip()
 
+    def text(self, row: list[Cell], name: str) -> str:
+        """A field's cell as text (a JSON list joined with '; ')."""
+        value = self.cell(row, name)
+        return "; ".join(value) if isinstance(value, list) else value
+
+    def validated(self, model: type[Any], record: dict[str, Any], number: int) -> Any:
+        """The row as ``model``, unless one of its cells has an error (then None); what pydantic
+        still refuses is added at its cell."""
+        if number in self.failed:
+            return None
+        try:
+            return model.model_validate({k: v for k, v in record.items() if v is not None})
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = str(error["loc"][0]) if error["loc"] else ""
+                value = error.get("input")
+                plain = None if isinstance(value, (dict, list, tuple)) else value
+                finding = Finding(
+                    "error", pydantic_words(error), None if plain is None else str(plain)
+                )
+                self.add(finding, number, self.fields.get(loc))
+            return None
+
+    def read_row(self, number: int, row: list[Cell]) -> Any:
         def text(name: str) -> str:
-            value = cell(name)
-            return "; ".join(value) if isinstance(value, list) else value
+            return self.text(row, name)
 
         if not any(text(name) for name in self.fields):
             return None  # a blank row, or one with only notes or a running number
@@ -346,7 +372,7 @@ class SheetReader:
             return None
         if not name:
             self.add(Finding("error", "no organisation name"), number, self.fields["name"])
-        record: dict[str, Any] = {"name": name, "id": text("id") or _DERIVED}
+        record: dict[str, Any] = {"name": name, "id": text("id") or DERIVED}
         record["country"] = self.note(read_country(text("country")), number, "country")
         if text("nuts2"):
             record["nuts2"] = self.note(
@@ -355,24 +381,11 @@ class SheetReader:
         for closed in CLOSED_FIELDS:
             if closed in self.fields:
                 record[closed] = self.note(read_closed(closed, text(closed)), number, closed)
-        record["sectors"] = self.note(read_sectors(cell("sectors")), number, "sectors")
-        record["offers"], record["needs"] = split_list(cell("offers")), split_list(cell("needs"))
+        record["sectors"] = self.note(read_sectors(self.cell(row, "sectors")), number, "sectors")
+        record["offers"] = split_list(self.cell(row, "offers"))
+        record["needs"] = split_list(self.cell(row, "needs"))
         record["details"] = details(self, number, row)
-        failed = [p for p in self.problems if p.row == number or p.where == self.where(number)]
-        if not name or any(p.severity == "error" for p in failed):
-            return None
-        try:
-            return Organisation.model_validate({k: v for k, v in record.items() if v is not None})
-        except ValidationError as exc:
-            for error in exc.errors():
-                loc = str(error["loc"][0]) if error["loc"] else ""
-                value = error.get("input")
-                plain = None if isinstance(value, (dict, list, tuple)) else value
-                finding = Finding(
-                    "error", pydantic_words(error), None if plain is None else str(plain)
-                )
-                self.add(finding, number, self.fields.get(loc))
-            return None
+        return self.validated(Organisation, record, number)
 
     def note(self, reading: tuple[Any, list[Finding]], number: int, name: str) -> Any:
         """The value a cell reader understood; its findings added at the cell."""
@@ -381,42 +394,43 @@ class SheetReader:
             self.add(finding, number, self.fields.get(name))
         return value
 
-    def unique(self, rows: list[tuple[int, Organisation]]) -> list[tuple[int, Organisation]]:
-        """Organisations with the same name (folded) or the same id: errors, or the later ones
-        merged into the first with ``merge_duplicates``. Derived ids are made unique."""
-        kept: list[tuple[int, Organisation]] = []
-        by_name: dict[str, int] = {}
-        by_id: dict[str, int] = {}
-        name_col = self.fields["name"]
-        for number, org in rows:
-            key = fold(org.name)
-            if key in by_name:
-                first = self.where(by_name[key])
-                if self.options.merge_duplicates:
-                    message = f"the same organisation as {first}: merged (the first row kept)"
-                    self.add(Finding("warning", message, org.name), number, name_col)
-                else:
-                    hint = "delete one of the rows, or use --merge-duplicates to keep the first"
-                    message = f"the same organisation as {first}"
-                    self.add(Finding("error", message, org.name, hint), number, name_col)
-                continue
-            by_name[key] = number
-            if org.id != _DERIVED and org.id in by_id:
-                message = f"the same id as {self.where(by_id[org.id])}"
-                hint = "give each organisation its own id"
-                self.add(Finding("error", message, org.id, hint), number, self.fields.get("id"))
-                continue
-            by_id[org.id] = number
-            kept.append((number, org))
-        used = {o.id for _, o in kept if o.id != _DERIVED}
-        out = []
-        for number, org in kept:
-            if org.id == _DERIVED:
-                new_id = derived_id(org.name, used)
-                used.add(new_id)
-                org = org.model_copy(update={"id": new_id})
-            out.append((number, org))
-        return out
+
+def unique(reader: SheetReader, rows: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
+    """Rows (organisations, participants) with the same name (folded) or the same id: errors, or
+    the later ones merged into the first with ``merge_duplicates``. Derived ids are made unique."""
+    kept: list[tuple[int, Any]] = []
+    by_name: dict[str, int] = {}
+    by_id: dict[str, int] = {}
+    name_col = reader.fields["name"]
+    for number, org in rows:
+        key = fold(org.name)
+        if key in by_name:
+            first = reader.where(by_name[key])
+            if reader.options.merge_duplicates:
+                message = f"the same organisation as {first}: merged (the first row kept)"
+                reader.add(Finding("warning", message, org.name), number, name_col)
+            else:
+                hint = "delete one of the rows, or use --merge-duplicates to keep the first"
+                message = f"the same organisation as {first}"
+                reader.add(Finding("error", message, org.name, hint), number, name_col)
+            continue
+        by_name[key] = number
+        if org.id != DERIVED and org.id in by_id:
+            message = f"the same id as {reader.where(by_id[org.id])}"
+            hint = "give each organisation its own id"
+            reader.add(Finding("error", message, org.id, hint), number, reader.fields.get("id"))
+            continue
+        by_id[org.id] = number
+        kept.append((number, org))
+    used = {o.id for _, o in kept if o.id != DERIVED}
+    out = []
+    for number, org in kept:
+        if org.id == DERIVED:
+            new_id = derived_id(org.name, used)
+            used.add(new_id)
+            org = org.model_copy(update={"id": new_id})
+        out.append((number, org))
+    return out
 
 
 def details(reader: SheetReader, number: int, row: list[Cell]) -> dict[str, str]:
