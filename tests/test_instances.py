@@ -16,7 +16,7 @@ from consortium_solver.exchange import ExchangeOptions, plan_exchanges
 from consortium_solver.generate import generate_pool
 from consortium_solver.generate_exchange import generate_exchange_pool
 from consortium_solver.io import pool_to_json, read_pool
-from consortium_solver.io.exchanges import read_exchange_pool
+from consortium_solver.io.exchanges import exchange_pool_to_json, read_exchange_pool
 from consortium_solver.rules.scheme import load_scheme
 from consortium_solver.validate.exchanges import check_plan
 
@@ -35,7 +35,7 @@ def _generate(params: dict[str, Any]) -> str:
     n, seed = kwargs.pop("n"), kwargs.pop("seed")
     if kwargs.pop("kind", "consortium") == "exchange":
         pool = generate_exchange_pool(n, seed, **kwargs)
-        return pool.model_dump_json(indent=2, exclude_none=True) + "\n"
+        return exchange_pool_to_json(pool)
     for key in ("countries", "sectors"):
         if key in kwargs:
             kwargs[key] = tuple(kwargs[key])

@@ -123,6 +123,7 @@ def _exchange_pool(
     """``generate --kind exchange``; ``counts``: partnerships and periods."""
     from consortium_solver.generate_exchange import generate_exchange_pool
     from consortium_solver.io import atomic_write_text, check_writable
+    from consortium_solver.io.exchanges import exchange_pool_to_json
 
     if out is not None:
         if out.suffix.lower() != ".json":
@@ -134,7 +135,7 @@ def _exchange_pool(
         )
     except InputError as exc:
         raise InputError(exc.message, field="--" + (exc.field or ""), value=exc.value) from None
-    text = pool.model_dump_json(indent=2, exclude_none=True) + "\n"
+    text = exchange_pool_to_json(pool)
     if out is None:
         sys.stdout.write(text)
     else:

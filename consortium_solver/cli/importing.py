@@ -25,6 +25,7 @@ from consortium_solver.io import (
     write_pool,
 )
 from consortium_solver.io.cells import FIELD_WORDS, NO_REGION
+from consortium_solver.io.exchanges import exchange_pool_to_json
 from consortium_solver.io.sheets import report_workbook, template_workbook
 
 
@@ -58,51 +59,37 @@ def import_command(
     kept. Errors (a cell that cannot be read) stop the pool from being written; warnings (a value
     guessed or left out) do not. Exit 0 without errors, 2 with any.
     """
-    if exchange:
-        _import_exchange(sheet, out, report, opt.import_options(columns, merge_duplicates))
+    options = opt.import_options(columns, merge_duplicates)
+    formats = (".json",) if exchange else (".json", ".csv", ".xlsx")
+    for path, suffixes, what in ((out, formats, "the pool"), (report, (".xlsx",), "the report")):
+        if path is not None:
+            if path.suffix.lower() not in suffixes:
+                known = ", ".join(suffixes[:-1]) + " or " * (len(suffixes) > 1) + suffixes[-1]
+                raise InputError(f"write {what} as {known}", source=str(path))
+            check_writable(path)
+    result = _read(sheet, options, exchange)
+    render_import(result)
+    if report is not None:
+        atomic_write_bytes(report, report_workbook(result))
+        stdout().print(f"report written to {plain(report)}")
+    if result.pool is None:
+        raise typer.Exit(2)
+    if out is None:
         return
-    for path in (out, report):
-        if path is not None:
-            check_writable(path)
-    if out is not None and out.suffix.lower() not in (".json", ".csv", ".xlsx"):
-        raise InputError("write the pool as .json, .csv or .xlsx", source=str(out))
-    if report is not None and report.suffix.lower() != ".xlsx":
-        raise InputError("the report is a workbook: use .xlsx", source=str(report))
-    result = import_pool(sheet, opt.import_options(columns, merge_duplicates))
-    render_import(result)
-    if report is not None:
-        atomic_write_bytes(report, report_workbook(result))
-        stdout().print(f"report written to {plain(report)}")
-    if result.pool is None:
-        raise typer.Exit(2)
-    if out is not None:
+    if isinstance(result.pool, ExchangePool):
+        atomic_write_bytes(out, exchange_pool_to_json(result.pool).encode("utf-8"))
+    else:
         write_pool(result.pool, out)
-        stdout().print(f"pool written to {plain(out)}")
+    stdout().print(f"pool written to {plain(out)}")
 
 
-def _import_exchange(
-    sheet: Path, out: Path | None, report: Path | None, options: ImportOptions
-) -> None:
-    """``import --exchange``: the same report for a ClusterXchange participant sheet; the pool is
-    written as the exchange pool's JSON document."""
-    from consortium_solver.io.exchange_sheets import import_exchange_pool
+def _read(sheet: Path, options: ImportOptions, exchange: bool) -> ImportReport[Any]:
+    """An organisers' sheet, or with ``exchange`` a ClusterXchange participant sheet."""
+    if exchange:
+        from consortium_solver.io.exchange_sheets import import_exchange_pool
 
-    for path, suffix in ((out, ".json"), (report, ".xlsx")):
-        if path is not None:
-            if path.suffix.lower() != suffix:
-                raise InputError(f"write it as {suffix}", source=str(path))
-            check_writable(path)
-    result = import_exchange_pool(sheet, options)
-    render_import(result)
-    if report is not None:
-        atomic_write_bytes(report, report_workbook(result))
-        stdout().print(f"report written to {plain(report)}")
-    if result.pool is None:
-        raise typer.Exit(2)
-    if out is not None:
-        text = result.pool.model_dump_json(indent=2, exclude_none=True) + "\n"
-        atomic_write_bytes(out, text.encode("utf-8"))
-        stdout().print(f"exchange pool written to {plain(out)}")
+        return import_exchange_pool(sheet, options)
+    return import_pool(sheet, options)
 
 
 def _rows_read(pool: object) -> str:

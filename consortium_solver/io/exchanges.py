@@ -80,6 +80,11 @@ def read_exchange_pool(path: str | Path) -> ExchangePool:
         raise _one_line(exc, str(path)) from None
 
 
+def exchange_pool_to_json(pool: ExchangePool) -> str:
+    """The exchange pool document (``consortium schema exchange-pool``), as every writer writes it."""
+    return pool.model_dump_json(indent=2, exclude_none=True) + "\n"
+
+
 def read_plan(path: str | Path) -> list[Exchange]:
     """The exchanges of a plan document (the JSON that ``consortium exchange`` writes)."""
     path = Path(path)
