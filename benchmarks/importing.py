@@ -33,11 +33,10 @@ EXE = str(Path(sys.executable).with_name("consortium"))
 def organiser_sheet(n: int, path: Path) -> None:
     """A generated pool of n written the organiser's way (tests/organiser.py's style), with one
     misspelt country in fifty rows."""
-    import openpyxl
 
     from consortium_solver import reference
     from consortium_solver.generate import generate_pool
-    from tests.organiser import HEADER, TITLE, TYPE_WORDS
+    from tests.organiser import HEADER, TITLE, TYPE_WORDS, write_rows
 
     pool = generate_pool(n, 7, ineligible_share=0.0)
     rows: list[list[object]] = [[TITLE], [], list(HEADER)]
@@ -57,16 +56,7 @@ def organiser_sheet(n: int, path: Path) -> None:
                 "",
             ]
         )
-    if path.suffix == ".csv":
-        import csv
-
-        with path.open("w", encoding="utf-8", newline="") as f:
-            csv.writer(f).writerows(rows)
-        return
-    workbook = openpyxl.Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    workbook.save(path)
+    write_rows(path, rows)
 
 
 def median_seconds(fn: Callable[[], object], repeats: int) -> float:

@@ -11,6 +11,7 @@ tests/test_importing.py checks the file still matches and what the import report
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from consortium_solver import reference
@@ -144,9 +145,13 @@ def organiser_rows() -> list[list[str | int]]:
     return rows
 
 
-def write_organiser_sheet(path: Path) -> None:
-    """Write the sheet as .xlsx (or .csv) — numbers as numbers, as a spreadsheet stores them."""
-    rows = organiser_rows()
+def write_rows(
+    path: Path,
+    rows: Sequence[Sequence[object]],
+    more: dict[str, Sequence[Sequence[object]]] | None = None,
+) -> None:
+    """Rows as an organiser's file: .csv, or an .xlsx workbook (numbers as numbers, as a spreadsheet
+    stores them) whose first sheet is "Participants", with ``more`` sheets by title after it."""
     if path.suffix == ".csv":
         import csv
 
@@ -156,11 +161,18 @@ def write_organiser_sheet(path: Path) -> None:
     import openpyxl
 
     workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Participants"
-    for row in rows:
-        sheet.append(row)
+    sheets = {"Participants": rows, **(more or {})}
+    for k, (title, table) in enumerate(sheets.items()):
+        sheet = workbook.active if k == 0 else workbook.create_sheet()
+        sheet.title = title
+        for row in table:
+            sheet.append(list(row))
     workbook.save(path)
+
+
+def write_organiser_sheet(path: Path) -> None:
+    """Write the sheet as .xlsx (or .csv)."""
+    write_rows(path, organiser_rows())
 
 
 def fixed_rows() -> list[list[str | int]]:
@@ -174,10 +186,4 @@ def fixed_rows() -> list[list[str | int]]:
 
 
 def write_fixed_sheet(path: Path) -> None:
-    import openpyxl
-
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    for row in fixed_rows():
-        sheet.append(row)
-    workbook.save(path)
+    write_rows(path, fixed_rows())

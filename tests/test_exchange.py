@@ -23,6 +23,7 @@ from consortium_solver.rules.scheme import Scheme, load_scheme
 from consortium_solver.testing import exchange_pools, schemes
 from consortium_solver.validate.exchanges import check_plan, lump_sum
 from tests.conftest import counted, scaled
+from tests.organiser import write_rows
 
 runner = CliRunner()
 SCHEME = load_scheme()
@@ -212,9 +213,10 @@ def test_a_budget_is_kept() -> None:
 # ---------------------------------------------------------------------------------------- planner
 
 
-def brute_force(pool: ExchangePool, scheme: Scheme) -> float:
-    """The best value over every assignment of visitors to hosts (or to none) that the validator
-    accepts (tiny pools only: at most (hosts + 1) ^ visitors plans)."""
+def valid_plan_values(pool: ExchangePool, scheme: Scheme) -> list[float]:
+    """The value of every distinct plan the validator accepts, best first: every assignment of
+    visitors to hosts (or to none), each visitor's hosts being those it may visit alone (tiny pools
+    only: at most (hosts + 1) ^ visitors plans). The empty plan is always among them."""
     options = []
     for v in pool.participants:
         hosts = [
@@ -226,25 +228,6 @@ def brute_force(pool: ExchangePool, scheme: Scheme) -> float:
             and check_plan(pool, scheme, [_exchange(pool, v.id, h.id, scheme)]).valid
         ]
         options.append([None, *hosts])
-    best = 0.0
-    for choice in itertools.product(*options):
-        plan = [
-            _exchange(pool, v.id, h, scheme)
-            for v, h in zip(pool.participants, choice, strict=True)
-            if h is not None
-        ]
-        verdict = check_plan(pool, scheme, plan)
-        if verdict.valid:
-            best = max(best, verdict.value)
-    return best
-
-
-def valid_plan_values(pool: ExchangePool, scheme: Scheme) -> list[float]:
-    """The value of every distinct plan the validator accepts, best first (tiny pools only)."""
-    options = [
-        [None, *(h.id for h in pool.participants if v.visits and h.hosts and h.id != v.id)]
-        for v in pool.participants
-    ]
     values = []
     for choice in itertools.product(*options):
         plan = [
@@ -256,6 +239,11 @@ def valid_plan_values(pool: ExchangePool, scheme: Scheme) -> list[float]:
         if verdict.valid:
             values.append(verdict.value)
     return sorted(values, reverse=True)
+
+
+def brute_force(pool: ExchangePool, scheme: Scheme) -> float:
+    """The best value of a plan the validator accepts."""
+    return valid_plan_values(pool, scheme)[0]
 
 
 @settings(max_examples=scaled(8))
@@ -467,10 +455,7 @@ def test_bad_exchange_pools_are_one_line_exit_2(change: object, words: str, tmp_
 def _participant_sheet(pool: ExchangePool, path: Path, with_budgets: bool) -> None:
     """The pool as an organiser's workbook or CSV: words for types and roles, country names,
     sector names, shuffled columns, a title row; the partnerships on their own sheet."""
-    import csv
     import random
-
-    import openpyxl
 
     from consortium_solver import reference
     from consortium_solver.io import vocabulary as vocab
@@ -502,19 +487,9 @@ def _participant_sheet(pool: ExchangePool, path: Path, with_budgets: bool) -> No
             "at_once": "" if p.at_once is None else p.at_once,
         }
         rows.append([values[field_of[h]] for h in headers])
-    if path.suffix == ".csv":
-        with path.open("w", encoding="utf-8", newline="") as f:
-            csv.writer(f).writerows(rows)
-        return
-    workbook = openpyxl.Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    if with_budgets:
-        budgets = workbook.create_sheet("Partnerships")
-        budgets.append(["ID", "Name", "Budget"])
-        for q in pool.partnerships:
-            budgets.append([q.id, q.name, q.budget])
-    workbook.save(path)
+    budgets: list[list[object]] = [["ID", "Name", "Budget"]]
+    budgets += [[q.id, q.name, q.budget] for q in pool.partnerships]
+    write_rows(path, rows, {"Partnerships": budgets} if with_budgets else None)
 
 
 def test_an_exchange_pool_reads_from_a_workbook_with_its_budgets(tmp_path: Path) -> None:
