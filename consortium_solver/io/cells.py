@@ -101,7 +101,7 @@ def read_region(text: str, country: str | None) -> tuple[str | None, list[Findin
         message = f"read as {region_label(match.code)} ({match.how})"
         hint = "correct the cell if this is not the region"
         return match.code, [Finding("warning", message, text, hint)]
-    elsewhere = find_region(text, None) if country is not None else match
+    elsewhere = find_region(text, None) if country is not None and not match.codes else match
     if not match.codes and elsewhere.code is not None and not elsewhere.guessed:
         found = known[elsewhere.code]
         message = (
