@@ -122,12 +122,12 @@ class VectorScorer:
         self.sectors = np.array([m.sectors for m in ms], dtype=np.int64)
         self.offers = np.array([m.offers for m in ms], dtype=np.int64)
         self.needs = np.array([m.needs for m in ms], dtype=np.int64)
-        self.country, _ = _codes([m.country for m in ms])
-        self.development, dev_index = _codes(
+        self.country, _ = codes_of([m.country for m in ms])
+        self.development, dev_index = codes_of(
             [m.development.value if m.development else "" for m in ms]
         )
         self.no_development = dev_index.get("", -1)
-        self.maturity, _ = _codes([m.maturity for m in ms])
+        self.maturity, _ = codes_of([m.maturity for m in ms])
         self.pair_sum = np.array(scorer.pair_sum, dtype=np.float64)
         self.w = scorer.w
 
@@ -164,7 +164,8 @@ class VectorScorer:
         return np.asarray(total, dtype=np.float64)
 
 
-def _codes(values: list[str]) -> tuple[np.ndarray, dict[str, int]]:
+def codes_of(values: list[str]) -> tuple[np.ndarray, dict[str, int]]:
+    """Each value as a small integer (in order of first appearance), and the values' codes."""
     index: dict[str, int] = {}
     codes = np.array([index.setdefault(v, len(index)) for v in values], dtype=np.int64)
     return codes, index

@@ -100,6 +100,7 @@ def test_the_validator_never_loads_the_solver() -> None:
 LAYERS = (
     "errors",
     "clock",
+    "native",
     "reference",
     "domain",
     "rules",

@@ -1,67 +1,141 @@
-"""A group's rules compiled to fast integer checks for the grouping search.
+"""A group's rules compiled to integer tables for the grouping search.
 
-``GroupRules.violation(members)`` is 0 exactly when every rule holds for the group (and every
-``together`` / ``apart`` pair is respected); otherwise it counts how far the group is from meeting
-them, which the search minimises. The shared table of ``tests/rule_cases.py`` holds it to the
-validator's verdicts, rule kind by rule kind.
+Every kind of rule becomes a :class:`CodedRule`: each candidate carries a few small integer *codes*
+(the values of the rule's field it has, or one code for "matches"), and the rule's violation is a
+function of how many members of the group carry each code — one of four readings:
+
+- ``OVER`` (``max_per_value``, and with a limit of 0 ``member_in`` and ``exclude``): the counts
+  above the limit, summed;
+- ``DISTINCT`` (``min_distinct``, and ``include`` with one code per wanted member): how many
+  distinct codes short of the minimum;
+- ``COUNT`` (``min_count``): how many members carrying a code short of the minimum;
+- ``SIZE``: how far the group's size is outside the range.
+
+The same tables drive the compiled kernels (:mod:`consortium_solver.group.search.kernels`) and the
+plain reading here (``CodedRule.__call__``, :meth:`GroupRules.violation`); the shared table of
+``tests/rule_cases.py`` holds them to the validator's verdicts, kind by kind.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
 
 from consortium_solver.domain import Organisation, org_values
 from consortium_solver.rules import kinds
 
 Candidates = Sequence[Organisation]
-# A compiled check: candidate indices of a group -> how far the group is from meeting the rule.
-Check = Callable[[Sequence[int]], int]
 
 
-class Compiler(kinds.RuleHandlers[[Candidates], Check]):
-    """Each kind of rule as a check on candidate indices."""
+class Reading(IntEnum):
+    """How a rule's violation is read from the counts of its codes in a group."""
 
-    def member_in(self, rule: kinds.MemberIn, candidates: Candidates) -> Check:
-        outside = [not rule.matches(o) for o in candidates]
-        return functools.partial(_count_hits, hit=outside)
+    OVER = 0
+    DISTINCT = 1
+    COUNT = 2
+    SIZE = 3
 
-    def size(self, rule: kinds.Size, candidates: Candidates) -> Check:
-        return functools.partial(_size_gap, low=rule.min, high=rule.max)
 
-    def min_distinct(self, rule: kinds.MinDistinct, candidates: Candidates) -> Check:
-        values = [frozenset(org_values(o, rule.field)) for o in candidates]
-        return functools.partial(_distinct_gap, values=values, k=rule.min)
+@dataclass(frozen=True)
+class CodedRule:
+    """A rule as codes per candidate and a reading: ``low`` is the limit (``OVER``) or the minimum
+    (``DISTINCT``, ``COUNT``, ``SIZE``), ``high`` the largest size (``SIZE``; -1: none)."""
 
-    def min_count(self, rule: kinds.MinCount, candidates: Candidates) -> Check:
-        hit = [rule.matches(o) for o in candidates]
-        return functools.partial(_count_gap, hit=hit, k=rule.min)
+    reading: Reading
+    codes: tuple[tuple[int, ...], ...]
+    low: int
+    high: int = -1
 
-    def max_per_value(self, rule: kinds.MaxPerValue, candidates: Candidates) -> Check:
-        codes = [org_values(o, rule.field) for o in candidates]
-        return functools.partial(_over, codes=codes, limit=rule.max)
+    def __call__(self, members: Sequence[int]) -> int:
+        """How far the group is from meeting the rule (0: it holds)."""
+        if self.reading == Reading.SIZE:
+            over = max(0, len(members) - self.high) if self.high >= 0 else 0
+            return max(0, self.low - len(members)) + over
+        counts: dict[int, int] = {}
+        for i in members:
+            for c in self.codes[i]:
+                counts[c] = counts.get(c, 0) + 1
+        if self.reading == Reading.OVER:
+            return sum(max(0, k - self.low) for k in counts.values())
+        if self.reading == Reading.DISTINCT:
+            return max(0, self.low - len(counts))
+        return max(0, self.low - sum(counts.values()))
 
-    def include(self, rule: kinds.Include, candidates: Candidates) -> Check:
-        index = {o.id: i for i, o in enumerate(candidates)}
-        # A listed organisation that is no candidate can never be included.
-        wanted = [index.get(m, -1) for m in rule.members]
-        return functools.partial(_missing, wanted=wanted)
 
-    def exclude(self, rule: kinds.Exclude, candidates: Candidates) -> Check:
-        banned = [o.id in rule.members for o in candidates]
-        return functools.partial(_count_hits, hit=banned)
+def _flags(hits: Sequence[bool]) -> tuple[tuple[int, ...], ...]:
+    """One code (0) for each candidate that hits, none for the others."""
+    return tuple((0,) if hit else () for hit in hits)
+
+
+def _value_codes(values: Sequence[Sequence[str]]) -> tuple[tuple[int, ...], ...]:
+    index: dict[str, int] = {}
+    return tuple(tuple(sorted({index.setdefault(v, len(index)) for v in vs})) for vs in values)
+
+
+class Compiler(kinds.RuleHandlers[[Candidates], CodedRule]):
+    """Each kind of rule as codes and a reading."""
+
+    def member_in(self, rule: kinds.MemberIn, candidates: Candidates) -> CodedRule:
+        return CodedRule(Reading.OVER, _flags([not rule.matches(o) for o in candidates]), 0)
+
+    def size(self, rule: kinds.Size, candidates: Candidates) -> CodedRule:
+        high = -1 if rule.max is None else rule.max
+        return CodedRule(Reading.SIZE, tuple(() for _ in candidates), rule.min, high)
+
+    def min_distinct(self, rule: kinds.MinDistinct, candidates: Candidates) -> CodedRule:
+        codes = _value_codes([org_values(o, rule.field) for o in candidates])
+        return CodedRule(Reading.DISTINCT, codes, rule.min)
+
+    def min_count(self, rule: kinds.MinCount, candidates: Candidates) -> CodedRule:
+        return CodedRule(Reading.COUNT, _flags([rule.matches(o) for o in candidates]), rule.min)
+
+    def max_per_value(self, rule: kinds.MaxPerValue, candidates: Candidates) -> CodedRule:
+        codes = _value_codes([org_values(o, rule.field) for o in candidates])
+        return CodedRule(Reading.OVER, codes, rule.max)
+
+    def include(self, rule: kinds.Include, candidates: Candidates) -> CodedRule:
+        # Wanted member k is code k; one that is no candidate never appears, so never counts.
+        wanted = {m: k for k, m in enumerate(rule.members)}
+        codes = tuple((wanted[o.id],) if o.id in wanted else () for o in candidates)
+        return CodedRule(Reading.DISTINCT, codes, len(rule.members))
+
+    def exclude(self, rule: kinds.Exclude, candidates: Candidates) -> CodedRule:
+        return CodedRule(Reading.OVER, _flags([o.id in rule.members for o in candidates]), 0)
 
 
 COMPILERS = Compiler()
 
 
-def compile_rule(rule: kinds.AnyRule, candidates: Candidates) -> Check:
-    """One rule as a check on candidate indices."""
+def compile_rule(rule: kinds.AnyRule, candidates: Candidates) -> CodedRule:
+    """One rule as codes and a reading."""
     return COMPILERS(rule, candidates)
 
 
+@dataclass(frozen=True)
+class RuleTables:
+    """Every coded rule of a grouping as flat arrays, for the compiled kernels.
+
+    Rule q reads codes ``offset[q] .. offset[q + 1]`` of a shared code space; candidate i's codes
+    for rule q are ``data[ptr[q * n + i] : ptr[q * n + i + 1]]`` (already shifted by the offset).
+    ``partners`` lists each candidate's together (``want`` 1) and apart (``want`` 0) partners in
+    the same layout (``partner_ptr`` by candidate)."""
+
+    reading: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    offset: np.ndarray
+    ptr: np.ndarray
+    data: np.ndarray
+    partner_ptr: np.ndarray
+    partner: np.ndarray
+    want: np.ndarray
+
+
 class GroupRules:
-    """A group's rules compiled to fast integer checks: ``violation(members) == 0`` iff all hold."""
+    """A group's rules compiled: ``violation(members) == 0`` iff all hold."""
 
     def __init__(
         self,
@@ -70,7 +144,8 @@ class GroupRules:
         together: Sequence[tuple[int, int]] = (),
         apart: Sequence[tuple[int, int]] = (),
     ) -> None:
-        self.checks = [compile_rule(rule, candidates) for rule in rules]
+        self.n = len(candidates)
+        self.coded = [compile_rule(rule, candidates) for rule in rules]
         # Only group sizes and no pairs: any partition with the right sizes is valid.
         self.sizes_only = all(isinstance(rule, kinds.Size) for rule in rules) and not (
             together or apart
@@ -82,7 +157,7 @@ class GroupRules:
                 self.partner.setdefault(b, []).append((a, wanted))
 
     def violation(self, members: Sequence[int]) -> int:
-        total = sum(check(members) for check in self.checks)
+        total = sum(rule(members) for rule in self.coded)
         if self.partner:
             inside = set(members)
             for i in members:
@@ -91,33 +166,32 @@ class GroupRules:
                         total += 1
         return total
 
-
-def _size_gap(members: Sequence[int], low: int, high: int | None) -> int:
-    over = max(0, len(members) - high) if high is not None else 0
-    return max(0, low - len(members)) + over
-
-
-def _distinct_gap(members: Sequence[int], values: list[frozenset[str]], k: int) -> int:
-    return max(0, k - len(frozenset().union(*(values[i] for i in members))))
-
-
-def _count_gap(members: Sequence[int], hit: list[bool], k: int) -> int:
-    return max(0, k - sum(hit[i] for i in members))
-
-
-def _count_hits(members: Sequence[int], hit: list[bool]) -> int:
-    return sum(hit[i] for i in members)
-
-
-def _missing(members: Sequence[int], wanted: list[int]) -> int:
-    inside = set(members)
-    return sum(1 for i in wanted if i not in inside)
-
-
-def _over(members: Sequence[int], codes: list[tuple[str, ...]], limit: int) -> int:
-    """How far the most shared values exceed the limit."""
-    counts: dict[str, int] = {}
-    for i in members:
-        for c in codes[i]:
-            counts[c] = counts.get(c, 0) + 1
-    return sum(max(0, n - limit) for n in counts.values())
+    def tables(self) -> RuleTables:
+        """The rules and pairs as flat arrays (see :class:`RuleTables`)."""
+        offset, ptr, data = [0], [0], list[int]()
+        for rule in self.coded:
+            width = 1 + max((c for codes in rule.codes for c in codes), default=-1)
+            if rule.reading == Reading.DISTINCT:
+                width = max(width, 1)
+            for codes in rule.codes:
+                data.extend(offset[-1] + c for c in codes)
+                ptr.append(len(data))
+            offset.append(offset[-1] + width)
+        partner_ptr, partner, want = [0], [], []
+        for i in range(self.n):
+            for j, wanted in self.partner.get(i, ()):
+                partner.append(j)
+                want.append(int(wanted))
+            partner_ptr.append(len(partner))
+        ints = np.int64
+        return RuleTables(
+            reading=np.array([int(r.reading) for r in self.coded], dtype=ints),
+            low=np.array([r.low for r in self.coded], dtype=ints),
+            high=np.array([r.high for r in self.coded], dtype=ints),
+            offset=np.array(offset, dtype=ints),
+            ptr=np.array(ptr, dtype=ints),
+            data=np.array(data, dtype=ints),
+            partner_ptr=np.array(partner_ptr, dtype=ints),
+            partner=np.array(partner, dtype=ints),
+            want=np.array(want, dtype=ints),
+        )

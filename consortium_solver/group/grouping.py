@@ -156,7 +156,7 @@ class _Grouping:
         if options.progress is not None:
             progress, start = options.progress, self.start
 
-            def report(_: Schedule, cost: float) -> None:
+            def report(cost: float) -> None:
                 # The search's cost is -objective once nothing hard is left (sum mode only: in
                 # min mode it folds the worst group and the total into one number).
                 shown = Costs.is_valid(cost) and options.objective == "sum"

@@ -8,7 +8,9 @@ State: for each round, a partition of candidates (by index) into groups, plus th
 - :mod:`.anneal` — simulated annealing on the objective, with its cooling schedule and stopping
   rule as objects.
 
-Scores are the validator's definitions; the final answer is re-judged by the validator anyway.
+The repair and the annealing run as compiled kernels (:mod:`.kernels`) on the schedule in arrays
+(:class:`.state.Compiled`). Scores are the validator's definitions; the final answer is re-judged
+by the validator anyway.
 """
 
 from __future__ import annotations
@@ -20,9 +22,15 @@ from consortium_solver.clock import Clock
 from consortium_solver.group.constraints import GroupRules
 from consortium_solver.group.search.anneal import Annealing, ClockOrIdle, OnImprove
 from consortium_solver.group.search.construct import Construction
+from consortium_solver.group.search.kernels import Arrays, conflicts
 from consortium_solver.group.search.repair import ConflictRepair
-from consortium_solver.group.search.state import Costs, Schedule, Value
+from consortium_solver.group.search.state import HARD, Compiled, Costs, Schedule, Value
+from consortium_solver.native import seed_kernels
 from consortium_solver.rules import Mode, Problem
+
+# The repair of repeated meetings gets at most this share of the time (the annealing, which also
+# weighs them, the rest).
+REPAIR_SHARE = 0.5
 
 
 class GroupingSearch:
@@ -43,6 +51,9 @@ class GroupingSearch:
         self.rules = GroupRules(problem.candidates, problem.rules, together, apart)
         self.costs = Costs(problem, self.rules, mode)
         self.construction = Construction(problem, self.rules, n_rounds, together, self.rng)
+        self.compiled = Compiled(problem, self.rules, self.costs)
+        self.anneal_steps = 0  # moves the last search evaluated (for the benchmarks)
+        seed_kernels(seed)
 
     def group_count(self) -> int:
         return self.construction.group_count()
@@ -57,24 +68,52 @@ class GroupingSearch:
         """Every group's (violations, score), round by round."""
         return [[self.costs.group_value(g) for g in groups] for groups in schedule.rounds]
 
-    def repair(
-        self, schedule: Schedule, clock: Clock, values: list[list[Value]] | None = None
-    ) -> None:
-        """Remove repeated meetings in place, until none is left or the clock runs out; ``values``
-        (the groups' values, computed when not given) are kept up to date."""
-        if schedule.meet.size:
-            values = self.values(schedule) if values is None else values
-            ConflictRepair(self.costs, schedule, values, self.rng).run(clock)
+    def repair(self, schedule: Schedule, clock: Clock) -> int:
+        """Remove repeated meetings in place, until none is left or the clock runs out; the
+        repeated meetings left."""
+        if not schedule.meet.size:
+            return 0
+        state, work = self.compiled.arrays(schedule)
+        repair = ConflictRepair(
+            self.compiled.rules, self.compiled.scores, work, state, not self.rules.sizes_only
+        )
+        left = repair.run(clock)
+        self._into(schedule, Compiled.schedule(state))
+        return left
 
     def search(
         self, schedule: Schedule, *, clock: Clock, on_improve: OnImprove | None = None
     ) -> Schedule:
         """Repair conflicts and violations, then anneal the objective, until the clock runs out
         (in place: the schedule returned is the one given, at its best)."""
-        values = self.values(schedule)
-        self.repair(schedule, clock, values)
-        annealing = Annealing(self.costs, self.rng, self.problem.min_size, self.problem.max_size)
-        return annealing.run(schedule, values, ClockOrIdle(clock), on_improve)
+        compiled = self.compiled
+        state, work = compiled.arrays(schedule)
+        if state.meet.size:
+            check_rules = not self.rules.sizes_only
+            phase = clock.share(REPAIR_SHARE)
+            ConflictRepair(compiled.rules, compiled.scores, work, state, check_rules).run(phase)
+            clock.used(phase)
+        annealing = Annealing(
+            compiled.rules, compiled.scores, work, compiled.sizes, compiled.min_mode
+        )
+        annealing.run(state, self.cost(state), ClockOrIdle(clock), on_improve)
+        self.anneal_steps = annealing.steps
+        self._into(schedule, Compiled.schedule(state))
+        return schedule
+
+    def cost(self, state: Arrays) -> float:
+        """The search's cost of a schedule in arrays (see :mod:`.state`)."""
+        costs, rows = self.costs, []
+        for r, count in enumerate(state.n_groups.tolist()):
+            rows.append(
+                [(int(state.violation[r, g]), float(state.score[r, g])) for g in range(count)]
+            )
+        repeats = conflicts(state.meet) if state.meet.size else 0
+        return sum(costs.round_cost(row) for row in rows) + HARD * repeats
+
+    @staticmethod
+    def _into(schedule: Schedule, found: Schedule) -> None:
+        schedule.rounds[:], schedule.unplaced[:] = found.rounds, found.unplaced
 
     def valid_groups(self, schedule: Schedule) -> Schedule:
         """The schedule with every group that still breaks a rule dissolved: its members unplaced."""

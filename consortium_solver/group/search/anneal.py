@@ -1,38 +1,53 @@
 """Improvement by simulated annealing over swaps, moves and exchanges with the unplaced, scoring only
-the groups a move touches.
+the groups a move touches — a compiled kernel (:func:`anneal_steps`) driven in chunks by
+:class:`Annealing`, which asks the clock between chunks.
 
 The cooling schedule and the stopping rule are small objects of their own (as the ALNS package
 separates its acceptance criterion and stopping criterion from the search loop): geometric cooling
 over the clock's limit, and a stop when the clock runs out or after ``IDLE_STEPS`` steps without a
 better schedule. The best schedule is not copied at each improvement (a copy costs the whole
 schedule, too much for pools of 100,000): every accepted move leaves its undo in a log, cleared at
-each new best, and the log is played backwards at the end.
+each new best, and the log is played backwards at the end — or when it fills up, and the search
+goes on from the best schedule.
 """
 
 from __future__ import annotations
 
-import math
-import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from consortium_solver.clock import Clock
-from consortium_solver.group.search.state import (
+from consortium_solver.group.search.kernels import (
+    EXCHANGE,
     HARD,
-    Costs,
-    Schedule,
-    Value,
-    apply_swap,
-    join,
-    leave,
-    swap_delta,
+    INSERT,
+    RELOCATE,
+    SWAP,
+    Arrays,
+    Rules,
+    ScoreTables,
+    Scratch,
+    _change,
+    _met,
+    _put,
+    _refresh,
+    _take_out,
+    group_score,
+    group_violation,
+    swap_meet_delta,
 )
+from consortium_solver.native import kernel
 
-IDLE_STEPS = 300_000  # annealing steps without a better schedule before stopping early
-CHECK_EVERY = 64  # steps between updates of the temperature
+IDLE_STEPS = 5_000_000  # annealing steps without a better schedule before stopping early
+LOG_SIZE = 1_000_000  # moves kept for undoing; when full, the search goes back to its best
+CHUNK_SECONDS = 0.02  # wall time between two looks at the clock
+DETERMINISTIC_CHUNK = 2_048  # steps per chunk in deterministic mode (the clock counts chunks)
+KERNEL_STEPS_PER_TICK = 64  # annealing steps that count as one step of a deterministic clock
 
-OnImprove = Callable[[Schedule, float], None]
-Action = Callable[[], None]
+OnImprove = Callable[[float], None]
 
 
 @dataclass(frozen=True)
@@ -61,210 +76,214 @@ class ClockOrIdle:
         return steps_since_gain > self.idle
 
 
-@dataclass(slots=True)
-class _Move:
-    """A proposed change to one or two groups of round ``r``: the groups' new values, the change in
-    repeated meetings, how to make it in the schedule (``commit``) once accepted, and how to take
-    it back (``undo``, after ``commit``)."""
-
-    r: int
-    values: tuple[tuple[int, Value], ...]
-    meet_delta: int
-    commit: Action
-    undo: Action
-
-
 class Annealing:
-    """Simulated annealing on a schedule whose rounds' group values are given."""
+    """Simulated annealing on a schedule in arrays whose groups' values are up to date."""
 
     def __init__(
         self,
-        costs: Costs,
-        rng: random.Random,
-        min_size: int,
-        max_size: int,
+        rules: Rules,
+        scores: ScoreTables,
+        work: Scratch,
+        sizes: tuple[int, int],
+        min_mode: bool,
         cooling: GeometricCooling | None = None,
     ) -> None:
-        self.costs, self.rng = costs, rng
-        self.min_size, self.max_size = min_size, max_size
+        self.rules, self.scores, self.work = rules, scores, work
+        self.sizes, self.min_mode = sizes, min_mode
         self.cooling = cooling or GeometricCooling()
+        self.steps = 0  # moves proposed (evaluated), for the benchmarks
 
     def run(
-        self,
-        schedule: Schedule,
-        values: list[list[Value]],
-        stop: ClockOrIdle,
-        on_improve: OnImprove | None = None,
-    ) -> Schedule:
-        """The schedule, changed in place into the best one seen before the stopping rule fires."""
-        costs = self.costs
-        current = sum(costs.round_cost(v) for v in values) + HARD * schedule.conflicts()
-        best_cost = current
-        since_best: list[Action] = []  # undos of the moves made since the best schedule
+        self, state: Arrays, cost: float, stop: ClockOrIdle, on_improve: OnImprove | None = None
+    ) -> float:
+        """Anneal ``state`` in place, leaving it at the best schedule seen; its cost."""
+        log = np.zeros((min(stop.idle, LOG_SIZE) + 1, 5), dtype=np.int64)
+        costs = np.array([cost, cost], dtype=np.float64)  # current, best
+        counts = np.zeros(3, dtype=np.int64)  # log length, steps since the best, best improved
         if on_improve:
-            on_improve(schedule, best_cost)
-        temperature = self.cooling.hot
-        steps = last_gain = 0
-        while not stop.done():
-            steps += 1
-            if steps % CHECK_EVERY == 0:
-                temperature = self.cooling.temperature(stop.clock.progress())
-            r = self.rng.randrange(len(schedule.rounds))
-            if not schedule.rounds[r]:
+            on_improve(cost)
+        clock = stop.clock
+        chunk = DETERMINISTIC_CHUNK
+        while state.n_groups.size and state.n_groups.min() > 0 and not clock.expired():
+            temperature = self.cooling.temperature(clock.progress())
+            started = time.perf_counter()
+            done = anneal_steps(
+                self.rules, self.scores, self.work, state, log, costs, counts, chunk,
+                temperature, self.sizes[0], self.sizes[1], self.min_mode,
+            )  # fmt: skip
+            self.steps += done
+            full = done < chunk
+            if clock.deterministic:
+                clock.steps += chunk // KERNEL_STEPS_PER_TICK - 1
+            else:
+                took = time.perf_counter() - started
+                chunk = int(min(max(chunk * CHUNK_SECONDS / max(took, 1e-6), 256), 1 << 22))
+            if counts[2] and on_improve:
+                counts[2] = 0
+                on_improve(float(costs[1]))
+            if stop.idle_too_long(int(counts[1])):
                 break
-            move = self._propose(schedule, r)
-            delta = None if move is None else self._accept(move, values, temperature)
-            if move is not None and delta is not None:
-                current += delta
-                since_best.append(move.undo)
-                if current < best_cost - 1e-9:
-                    best_cost, last_gain = current, steps
-                    since_best.clear()
-                    if on_improve:
-                        on_improve(schedule, best_cost)
-            if stop.idle_too_long(steps - last_gain):
-                break  # long without a better schedule: stop before the limit
-        for undo in reversed(since_best):
-            undo()
-        return schedule
+            if full:  # the log is full: back to the best schedule
+                rewind(self.rules, self.scores, self.work, state, log, int(counts[0]))
+                counts[0], costs[0] = 0, costs[1]
+        rewind(self.rules, self.scores, self.work, state, log, int(counts[0]))
+        return float(costs[1])
 
-    def _accept(self, move: _Move, values: list[list[Value]], temperature: float) -> float | None:
-        """Accept and make a move (Metropolis): the change in cost; None when refused. The move's
-        ``undo`` then also restores the groups' values."""
-        row = values[move.r]
-        delta = self.costs.change(row, move.values) + HARD * move.meet_delta
-        if delta <= 0 or self.rng.random() < math.exp(-delta / temperature):
-            old = [(g, row[g]) for g, _ in move.values]
-            for g, value in move.values:
-                row[g] = value
-            move.commit()
-            undo = move.undo
 
-            def undo_all() -> None:
-                undo()
-                for g, value in old:
-                    row[g] = value
+@kernel
+def anneal_steps(
+    rules: Rules,
+    scores: ScoreTables,
+    work: Scratch,
+    state: Arrays,
+    log: np.ndarray,
+    costs: np.ndarray,
+    counts: np.ndarray,
+    steps: int,
+    temperature: float,
+    min_size: int,
+    max_size: int,
+    min_mode: bool,
+) -> int:
+    """Up to ``steps`` annealing steps (fewer when the log fills); the number made. ``costs``: current and best cost; ``counts``: the log's length, the
+    steps since the best, and whether the best improved."""
+    n_rounds = state.members.shape[0]
+    for step in range(steps):
+        if counts[0] >= log.shape[0] - 1:
+            return step
+        counts[1] += 1
+        r = np.random.randint(0, n_rounds)
+        if state.n_groups[r] == 0:
+            return step
+        gi = np.random.randint(0, state.n_groups[r])
+        move, gj, x, y, new_sa, new_sb, meet_delta = _propose(
+            state, r, gi, min_size, max_size, work
+        )
+        if move < 0:
+            continue
+        vb, sb_score = 0, 0.0
+        if gj >= 0:
+            vb = group_violation(rules, work, work.group_b, new_sb)
+            sb_score = group_score(scores, work, work.group_b, new_sb)
+        va = group_violation(rules, work, work.group_a, new_sa)
+        sa_score = group_score(scores, work, work.group_a, new_sa)
+        delta = _change(state, r, min_mode, gi, va, sa_score, gj, vb, sb_score) + HARD * meet_delta
+        if delta > 0 and np.random.random() >= np.exp(-delta / temperature):
+            continue
+        _make(state, move, r, x, y, gi, gj)
+        state.violation[r, gi], state.score[r, gi] = va, sa_score
+        if gj >= 0:
+            state.violation[r, gj], state.score[r, gj] = vb, sb_score
+        entry = log[counts[0]]
+        entry[0], entry[1], entry[2], entry[3], entry[4] = move, r, x, y, gi * (1 << 32) + (gj + 1)
+        counts[0] += 1
+        costs[0] += delta
+        if costs[0] < costs[1] - 1e-9:
+            costs[1] = costs[0]
+            counts[0] = counts[1] = 0
+            counts[2] = 1
+    return steps
 
-            move.undo = undo_all
-            return delta
-        return None
 
-    def _propose(self, schedule: Schedule, r: int) -> _Move | None:
-        groups, rest = schedule.rounds[r], schedule.unplaced[r]
-        gi = self.rng.randrange(len(groups))
-        kind = self.rng.random()
-        if rest and kind < 0.15:
-            return self._insert_or_exchange(schedule, r, gi)
-        if len(groups) < 2:
-            return None
-        gj = self.rng.randrange(len(groups) - 1)
-        gj += gj >= gi
-        a, b = groups[gi], groups[gj]
-        if kind < 0.35 and len(a) > self.min_size and len(b) < self.max_size:
-            return self._relocate(schedule, r, gi, gj)
-        return self._swap(schedule, r, gi, gj)
+@kernel
+def _propose(
+    state: Arrays, r: int, gi: int, min_size: int, max_size: int, work: Scratch
+) -> tuple[int, int, int, int, int, int, int]:
+    """A random move touching group gi of round r, its groups' new members in the scratch space:
+    (kind, other group or -1, x, y, new sizes of gi and the other, change in repeated meetings);
+    kind -1 when there is none to make."""
+    a_buf, b_buf, meet = work.group_a, work.group_b, state.meet
+    n_groups, sa, a = state.n_groups[r], state.size[r, gi], state.members[r, gi]
+    kind = np.random.random()
+    if state.n_unplaced[r] > 0 and kind < 0.15:  # an unplaced member in, alone or for another
+        u = state.unplaced[r, np.random.randint(0, state.n_unplaced[r])]
+        a_buf[:sa] = a[:sa]
+        if sa < max_size and np.random.random() < 0.5:
+            a_buf[sa] = u
+            joins = _met(meet, u, a, sa, -1, 0) if meet.shape[0] else 0
+            return INSERT, -1, u, -1, sa + 1, 0, joins
+        if sa == 0:
+            return -1, -1, -1, -1, 0, 0, 0
+        p = np.random.randint(0, sa)
+        out = a[p]
+        a_buf[p] = u
+        change = 0
+        if meet.shape[0]:
+            change = _met(meet, u, a, sa, out, 0) - _met(meet, out, a, sa, out, 1)
+        return EXCHANGE, -1, u, out, sa, 0, change
+    if n_groups < 2:
+        return -1, -1, -1, -1, 0, 0, 0
+    gj = np.random.randint(0, n_groups - 1)
+    gj += gj >= gi
+    sb, b = state.size[r, gj], state.members[r, gj]
+    a_buf[:sa] = a[:sa]
+    b_buf[:sb] = b[:sb]
+    if kind < 0.35 and sa > min_size and sb < max_size:  # a member of gi moves to gj
+        p = np.random.randint(0, sa)
+        x = a[p]
+        a_buf[p] = a[sa - 1]
+        b_buf[sb] = x
+        change = 0
+        if meet.shape[0]:
+            change = _met(meet, x, b, sb, -1, 0) - _met(meet, x, a, sa, x, 1)
+        return RELOCATE, gj, x, -1, sa - 1, sb + 1, change
+    if sa == 0 or sb == 0:
+        return -1, -1, -1, -1, 0, 0, 0
+    pi, pj = np.random.randint(0, sa), np.random.randint(0, sb)
+    x, y = a[pi], b[pj]
+    a_buf[pi] = y
+    b_buf[pj] = x
+    return SWAP, gj, x, y, sa, sb, swap_meet_delta(meet, a, sa, x, b, sb, y)
 
-    def _insert_or_exchange(self, schedule: Schedule, r: int, gi: int) -> _Move:
-        """An unplaced member into group gi, or in exchange for one of its members."""
-        meet, groups, rest = schedule.meet, schedule.rounds[r], schedule.unplaced[r]
-        a = groups[gi]
-        u_pos = self.rng.randrange(len(rest))
-        u = rest[u_pos]
-        out: int | None = None  # the member u replaces, if any
-        if len(a) < self.max_size and self.rng.random() < 0.5:
-            new_a = [*a, u]
-            meet_delta = sum(int(meet[u, k] >= 1) for k in a) if meet.size else 0
+
+@kernel
+def _make(state: Arrays, move: int, r: int, x: int, y: int, gi: int, gj: int) -> None:
+    """Make a proposed move in the schedule (the groups' values aside)."""
+    if move == SWAP:
+        _take_out(state, r, x)
+        _take_out(state, r, y)
+        _put(state, r, x, gj)
+        _put(state, r, y, gi)
+    elif move == RELOCATE:
+        _take_out(state, r, x)
+        _put(state, r, x, gj)
+    elif move == INSERT:
+        _take_out(state, r, x)
+        _put(state, r, x, gi)
+    else:
+        _take_out(state, r, y)
+        _take_out(state, r, x)
+        _put(state, r, x, gi)
+        _put(state, r, y, -1)
+
+
+@kernel
+def rewind(
+    rules: Rules, scores: ScoreTables, work: Scratch, state: Arrays, log: np.ndarray, length: int
+) -> None:
+    """Undo the logged moves, last first."""
+    for k in range(length - 1, -1, -1):
+        move, r, x, y, groups = log[k, 0], log[k, 1], log[k, 2], log[k, 3], log[k, 4]
+        gi, gj = groups >> 32, (groups & 0xFFFFFFFF) - 1
+        if move == SWAP:
+            _take_out(state, r, x)
+            _take_out(state, r, y)
+            _put(state, r, x, gi)
+            _put(state, r, y, gj)
+        elif move == RELOCATE:
+            _take_out(state, r, x)
+            _put(state, r, x, gi)
+        elif move == INSERT:
+            _take_out(state, r, x)
+            _put(state, r, x, -1)
         else:
-            pos = self.rng.randrange(len(a))
-            out = a[pos]
-            new_a = [*a[:pos], u, *a[pos + 1 :]]
-            meet_delta = 0
-            if meet.size:
-                meet_delta = sum(
-                    int(meet[u, k] >= 1) - int(meet[out, k] > 1) for k in a if k != out
-                )
-        others = [k for k in a if k != out]
+            _take_out(state, r, y)
+            _take_out(state, r, x)
+            _put(state, r, y, gi)
+            _put(state, r, x, -1)
+        _refresh(rules, scores, work, state, r, gi)
+        if gj >= 0:
+            _refresh(rules, scores, work, state, r, gj)
 
-        def commit() -> None:
-            if meet.size:
-                if out is not None:
-                    leave(meet, out, a)
-                join(meet, u, others)
-            groups[gi] = new_a
-            if out is None:
-                rest.pop(u_pos)
-            else:
-                rest[u_pos] = out
 
-        def undo() -> None:
-            if meet.size:
-                leave(meet, u, new_a)
-                if out is not None:
-                    join(meet, out, others)
-            groups[gi] = a
-            if out is None:
-                rest.insert(u_pos, u)
-            else:
-                rest[u_pos] = u
-
-        return _Move(r, ((gi, self.costs.group_value(new_a)),), meet_delta, commit, undo)
-
-    def _relocate(self, schedule: Schedule, r: int, gi: int, gj: int) -> _Move:
-        """A member of group gi moves to group gj."""
-        meet, groups = schedule.meet, schedule.rounds[r]
-        a, b = groups[gi], groups[gj]
-        pos = self.rng.randrange(len(a))
-        i = a[pos]
-        new_a, new_b = [*a[:pos], *a[pos + 1 :]], [*b, i]
-        meet_delta = 0
-        if meet.size:
-            meet_delta = sum(int(meet[i, k] >= 1) for k in b) - sum(
-                int(meet[i, k] > 1) for k in a if k != i
-            )
-
-        def commit() -> None:
-            if meet.size:
-                leave(meet, i, a)
-                join(meet, i, b)
-            groups[gi], groups[gj] = new_a, new_b
-
-        def undo() -> None:
-            if meet.size:
-                leave(meet, i, new_b)
-                join(meet, i, new_a)
-            groups[gi], groups[gj] = a, b
-
-        return self._pair_move(r, (gi, new_a), (gj, new_b), meet_delta, (commit, undo))
-
-    def _swap(self, schedule: Schedule, r: int, gi: int, gj: int) -> _Move:
-        """A member of group gi and a member of group gj trade places."""
-        meet, groups = schedule.meet, schedule.rounds[r]
-        a, b = groups[gi], groups[gj]
-        pi, pj = self.rng.randrange(len(a)), self.rng.randrange(len(b))
-        i, j = a[pi], b[pj]
-        new_a, new_b = [*a[:pi], j, *a[pi + 1 :]], [*b[:pj], i, *b[pj + 1 :]]
-        meet_delta = swap_delta(meet, a, i, b, j) if meet.size else 0
-
-        def commit() -> None:
-            if meet.size:
-                apply_swap(meet, a, i, b, j)
-            groups[gi], groups[gj] = new_a, new_b
-
-        def undo() -> None:
-            if meet.size:
-                apply_swap(meet, new_a, j, new_b, i)
-            groups[gi], groups[gj] = a, b
-
-        return self._pair_move(r, (gi, new_a), (gj, new_b), meet_delta, (commit, undo))
-
-    def _pair_move(
-        self,
-        r: int,
-        first: tuple[int, list[int]],
-        second: tuple[int, list[int]],
-        meet_delta: int,
-        actions: tuple[Action, Action],
-    ) -> _Move:
-        group_value = self.costs.group_value
-        changed = ((first[0], group_value(first[1])), (second[0], group_value(second[1])))
-        return _Move(r, changed, meet_delta, *actions)
+__all__ = ["IDLE_STEPS", "Annealing", "ClockOrIdle", "GeometricCooling", "OnImprove"]

@@ -7,6 +7,13 @@ groups by size like cards, so that neighbours of one country land in different g
 the pool, 100,000 organisations in well under a second. A later round of several is filled greedily:
 each organisation goes to the group where it meets fewest people it met before, then the smallest,
 then one that gains a new country, looking at ``WINDOW`` of the smallest groups.
+
+With no rule but the group sizes over several rounds, and no design or cyclic schedule found, the
+rounds are built by *freedom* instead (Triska & Musliu, "An effective greedy heuristic for the Social
+Golfer Problem", Ann. Oper. Res. 194, 2012 — the initial configuration that let their local search
+solve 8-4-10): each group is filled pair by pair, taking two members who have not met each other nor
+anyone in the group, with the most others that neither has met (the pair's freedom: who could still
+join them), ties at random; a group's last odd seat goes to whoever has met fewest of the group.
 """
 
 from __future__ import annotations
@@ -21,10 +28,14 @@ from consortium_solver.clock import Clock
 from consortium_solver.group.constraints import GroupRules
 from consortium_solver.group.constructions import CyclicSearch, known_rounds
 from consortium_solver.group.search.state import EXEMPT, Schedule, meet_group, schedule_of
+from consortium_solver.native import kernel
 from consortium_solver.rules import MinCount, Problem
 
 # Groups the greedy construction looks at per organisation (the smallest ones first).
 WINDOW = 64
+
+# Rounds are built by freedom up to this many members (its work per round grows with n^3).
+FREEDOM_MAX = 600
 
 # Cyclic schedules are tried up to this many member-rounds (e.g. 300 members over 20 rounds); the
 # tight schedules they are for are small, and larger ones are easy for the repair.
@@ -78,6 +89,20 @@ class Construction:
             found = self._by_design(g, cyclic, designs)
             if found is not None:
                 return schedule_of(self.n, found)
+        sizes = self._equal_sizes(g)
+        if (
+            self.n_rounds > 1
+            and self.rules.sizes_only
+            and sizes is not None
+            and self.n <= FREEDOM_MAX
+        ):
+            seed = self.rng.randrange(2**31)
+            found_rounds = freedom_rounds(
+                np.zeros((self.n, self.n), dtype=np.int16), sizes, self.n_rounds, seed
+            )
+            return schedule_of(
+                self.n, [[list(map(int, grp)) for grp in groups] for groups in found_rounds]
+            )
         size = self.n if self.n_rounds > 1 else 0
         meet = np.zeros((size, size), dtype=np.int16)
         if size:
@@ -95,6 +120,15 @@ class Construction:
                 for grp in groups:
                     meet_group(meet, grp)
         return Schedule(rounds, unplaced, meet)
+
+    def _equal_sizes(self, g: int) -> np.ndarray | None:
+        """Group sizes as equal as can be for everyone in g groups, if the size range allows."""
+        if g < 1:
+            return None
+        q, extra = divmod(self.n, g)
+        if not (self.min_size <= q and q + (extra > 0) <= self.max_size):
+            return None
+        return np.array([q + 1] * extra + [q] * (g - extra), dtype=np.int64)
 
     def _by_design(self, g: int, clock: Clock, designs: bool) -> list[list[list[int]]] | None:
         q, extra = divmod(self.n, g)
@@ -245,3 +279,90 @@ def _pairs(n: int, g: int) -> int:
     """Pairs within g groups of as equal sizes as can be (n members)."""
     q, extra = divmod(n, g)
     return extra * (q + 1) * q // 2 + (g - extra) * q * (q - 1) // 2
+
+
+@kernel
+def freedom_rounds(meet: np.ndarray, sizes: np.ndarray, n_rounds: int, seed: int) -> np.ndarray:
+    """Rounds of groups of the given sizes by freedom (see the module); ``meet`` is updated."""
+    np.random.seed(seed)
+    n = meet.shape[0]
+    out = np.zeros((n_rounds, sizes.shape[0], sizes.max()), dtype=np.int64)
+    unmet = np.zeros((n, n), dtype=np.int64)
+    freedom = np.zeros((n, n), dtype=np.int64)
+    placed = np.zeros(n, dtype=np.bool_)
+    met_group = np.zeros(n, dtype=np.int64)  # members of the group being filled one has met
+    for r in range(n_rounds):
+        for i in range(n):
+            for j in range(n):
+                unmet[i, j] = i != j and meet[i, j] == 0
+        for i in range(n):
+            for j in range(i, n):
+                both = 0
+                for p in range(n):
+                    both += unmet[i, p] & unmet[j, p]
+                freedom[i, j] = freedom[j, i] = both
+        placed[:] = False
+        for g in range(sizes.shape[0]):
+            met_group[:] = 0
+            s = 0
+            while s < sizes[g]:
+                picked = np.full(2, -1, dtype=np.int64)
+                if sizes[g] - s >= 2:
+                    _best_pair(unmet, freedom, placed, met_group, picked)
+                if picked[0] < 0:
+                    picked[0] = _fewest_met(freedom, placed, met_group)
+                for member in picked:
+                    if member >= 0:
+                        out[r, g, s] = member
+                        s += 1
+                        placed[member] = True
+                        for p in range(n):
+                            met_group[p] += meet[p, member] > 0 or p == member
+        for g in range(sizes.shape[0]):
+            for a in range(sizes[g]):
+                for b in range(a + 1, sizes[g]):
+                    meet[out[r, g, a], out[r, g, b]] += 1
+                    meet[out[r, g, b], out[r, g, a]] += 1
+    return out
+
+
+@kernel
+def _best_pair(
+    unmet: np.ndarray,
+    freedom: np.ndarray,
+    placed: np.ndarray,
+    met_group: np.ndarray,
+    picked: np.ndarray,
+) -> None:
+    """The free pair of most freedom that has met nobody in the group (none: picked unchanged)."""
+    n = unmet.shape[0]
+    best, ties = -1, 0
+    for x in range(n):
+        if placed[x] or met_group[x] > 0:
+            continue
+        for y in range(x + 1, n):
+            if placed[y] or met_group[y] or not unmet[x, y] or freedom[x, y] < best:
+                continue
+            if freedom[x, y] > best:
+                best, ties = int(freedom[x, y]), 0
+            ties += 1
+            if np.random.random() * ties < 1.0:
+                picked[0], picked[1] = x, y
+
+
+@kernel
+def _fewest_met(freedom: np.ndarray, placed: np.ndarray, met_group: np.ndarray) -> int:
+    """The free member who has met fewest of the group, then has most others unmet."""
+    best, chosen, ties = (1 << 40, 0), -1, 0
+    for p in range(placed.shape[0]):
+        if placed[p]:
+            continue
+        key = (met_group[p], -freedom[p, p])
+        if key > best:
+            continue
+        if key < best:
+            best, ties = key, 0
+        ties += 1
+        if np.random.random() * ties < 1.0:
+            chosen = p
+    return chosen

@@ -1,166 +1,270 @@
 """Repair of repeated meetings: tabu search after Dotú & Van Hentenryck, "Scheduling social golfers
-locally" (CPAIOR 2005).
+locally" (CPAIOR 2005), as a compiled kernel (:func:`repair_steps`) driven in chunks by
+:class:`ConflictRepair`.
 
-Each iteration makes the best swap, over all rounds, of a member in conflict with a member of
-another group of the same round; undoing it is tabu for a random 4-100 iterations unless it beats
-the best count; after ``STABLE`` iterations without a better count the search restarts from the best
-schedule, shaken by a few random swaps. A swap that would break a group's rule is refused.
+Each iteration makes the best swap, over all rounds, of a member in conflict (one who meets a member
+of its group for the second time) with a member of another group of the same round — conflict-
+directed: only members in conflict are moved. A member that leaves a group may not return to it for
+a random 4-100 iterations unless the swap beats the best count (aspiration); after ``STABLE``
+iterations without a better count the search restarts from the best schedule, shaken by a few random
+swaps. A swap that would break more of the groups' rules than it mends is refused.
 
-Only the rows of members in conflict are evaluated, each against everyone in its round, in one batch
-of numpy operations: for x in group a and y in group b of round r, the change is
-met(x, b - y) + met(y, a - x) - repeats(x, a) - repeats(y, b), where met counts members already met
-and repeats those met more than once.
+For x in group a and y in group b, the change is met(x, b - y) + met(y, a - x) - repeats(x, a) -
+repeats(y, b), where met counts members already met and repeats those met more than once: O(group
+size) per pair from the meeting counts.
 """
 
 from __future__ import annotations
 
-import random
+import time
 
 import numpy as np
 
 from consortium_solver.clock import Clock
-from consortium_solver.group.search.state import (
-    Costs,
-    Schedule,
-    Value,
-    apply_swap,
-    swap_delta,
-    swapped,
+from consortium_solver.group.search.kernels import (
+    Arrays,
+    Rules,
+    ScoreTables,
+    Scratch,
+    _met,
+    _put,
+    _refresh,
+    _take_out,
+    conflicts,
+    evaluate_all,
+    group_violation,
+    swap_meet_delta,
 )
+from consortium_solver.native import kernel
 
-TABU_TENURE = (4, 100)  # iterations a swap stays tabu (Dotú & Van Hentenryck 2005)
-STABLE = 1_000  # repair iterations without a better count before a restart from the best
+TABU_TENURE = (4, 100)  # iterations a swapped pair stays tabu (Dotú & Van Hentenryck 2005)
+KICK_AFTER = 10  # iterations without a better count before a kick of random swaps
+KICK_SWAPS = 2  # random swaps per kick
+RESTART_AFTER = 300  # kicks without a better count before a restart from the best schedule
+CHUNK_SECONDS = 0.02  # wall time between two looks at the clock
+DETERMINISTIC_CHUNK = 64  # iterations per chunk in deterministic mode (one clock step each)
 
 
 class ConflictRepair:
-    """Tabu search on the repeated meetings of one schedule, in place."""
+    """Tabu search on the repeated meetings of a schedule in arrays, in place."""
 
     def __init__(
-        self, costs: Costs, schedule: Schedule, values: list[list[Value]], rng: random.Random
+        self, rules: Rules, scores: ScoreTables, work: Scratch, state: Arrays, check_rules: bool
     ) -> None:
-        self.costs, self.schedule, self.values, self.rng = costs, schedule, values, rng
-        self.meet = schedule.meet
-        n_rounds, n = len(schedule.rounds), self.meet.shape[0]
-        # where[r, i]: the group of member i in round r (-1: unplaced)
-        self.where = np.full((n_rounds, n), -1, dtype=np.int64)
-        for r, groups in enumerate(schedule.rounds):
-            for h, grp in enumerate(groups):
-                self.where[r, grp] = h
-        self.n_groups = int(self.where.max()) + 1 if n else 0
-        self.tabu = np.zeros((n_rounds, n, n), dtype=np.int32)
+        self.rules, self.scores, self.work, self.state = rules, scores, work, state
+        self.check_rules = check_rules
+        self.iterations = 0
 
-    def run(self, clock: Clock) -> None:
-        """Swap until no pair meets twice or the clock runs out; keep the best schedule seen."""
-        if self.n_groups < 2:
-            return
-        conflicts = best = self.schedule.conflicts()
-        kept = (self.where.copy(), self.meet.copy())
-        it = since_best = 0
-        while conflicts > 0 and not clock.expired():
-            it += 1
-            move = self._best_swap(conflicts, best, it)
-            if move is None:
-                self.tabu[:] = 0
-                continue
-            r, x, y, delta = move
-            if not self._swap(r, x, y):
-                self.tabu[r, x, y] = self.tabu[r, y, x] = it + 3  # it breaks a group's rule
-                continue
-            conflicts += delta
-            self.tabu[r, x, y] = self.tabu[r, y, x] = it + self.rng.randint(*TABU_TENURE)
-            if conflicts < best:
-                best, since_best = conflicts, 0
-                kept = (self.where.copy(), self.meet.copy())
+    def run(self, clock: Clock) -> int:
+        """Swap until nothing hard is left (no pair meets twice; with ``check_rules``, no group
+        breaks a rule) or the clock runs out, ending at the best schedule seen; the hard count
+        left."""
+        state = self.state
+        if not state.meet.shape[0]:
+            return 0
+        hard = conflicts(state.meet) + (int(state.violation.sum()) if self.check_rules else 0)
+        if state.n_groups.max(initial=0) < 2:
+            return hard
+        n_rounds, n = state.where.shape
+        tabu = np.zeros((n_rounds, n, n), dtype=np.int32)
+        best = _Copy(state)
+        # iteration, hard count now, fewest seen, iterations and kicks since the fewest
+        info = np.array([0, hard, 0, 0, 0], dtype=np.int64)
+        info[2] = info[1]
+        chunk = DETERMINISTIC_CHUNK
+        while info[1] > 0 and not clock.expired():
+            started = time.perf_counter()
+            repair_steps(
+                self.rules, self.scores, self.work, state, tabu, best.arrays, info, chunk,
+                self.check_rules,
+            )  # fmt: skip
+            if clock.deterministic:
+                clock.steps += chunk - 1
             else:
-                since_best += 1
-            if since_best > STABLE:
-                self._restore(kept)
-                conflicts = best + self._shake()
-                self.tabu[:] = 0
-                since_best = 0
-        if conflicts > best:
-            self._restore(kept)
+                took = time.perf_counter() - started
+                chunk = int(min(max(chunk * CHUNK_SECONDS / max(took, 1e-6), 1), 1 << 20))
+        self.iterations = int(info[0])
+        if info[1] > info[2]:
+            best.restore(state)
+            evaluate_all(self.rules, self.scores, self.work, state)
+        return int(info[2])
 
-    def _best_swap(self, conflicts: int, best: int, it: int) -> tuple[int, int, int, int] | None:
-        """(round, x, y, change in conflicts) of a best allowed swap, ties at random."""
-        meet, where, n_groups = self.meet, self.where, self.n_groups
-        n = meet.shape[0]
-        repeats = _repeats_per_member(meet, where)
-        rs, xs = np.nonzero(repeats)
-        k = len(rs)
-        met = (meet >= 1).astype(np.int64)
-        groups_of = where[rs]  # (k, n): the group of everyone in the row's round
-        placed = groups_of >= 0
-        own = groups_of[np.arange(k), xs]
-        safe = np.where(placed, groups_of, 0)
-        met_x = met[xs]
-        # met_in[i, h]: members of group h (in row i's round) that x_i has met.
-        flat = (np.arange(k)[:, None] * n_groups + safe)[placed]
-        met_in = np.bincount(flat, weights=met_x[placed], minlength=k * n_groups)
-        met_in = met_in.reshape(k, n_groups)
-        joins_x = met_in[np.arange(k)[:, None], safe] - met_x
-        mates = (groups_of == own[:, None]).astype(np.int64)
-        joins_y = mates @ met - met_x  # what y meets in x's group (x itself aside)
-        delta = joins_x + joins_y - repeats[rs, xs][:, None] - repeats[rs]
-        allowed = placed & (groups_of != own[:, None])
-        everyone = np.arange(n)
-        allowed &= (self.tabu[rs[:, None], xs[:, None], everyone[None, :]] <= it) | (
-            conflicts + delta < best
+
+class _Copy:
+    """A copy of the parts of a schedule that swaps change."""
+
+    def __init__(self, state: Arrays) -> None:
+        self.arrays = (
+            state.members.copy(),
+            state.where.copy(),
+            state.pos.copy(),
+            state.meet.copy(),
         )
-        if not allowed.any():
-            return None
-        score = np.where(allowed, delta, np.iinfo(np.int64).max)
-        low = score.min()
-        ties = np.flatnonzero(score == low)
-        row, y = divmod(int(ties[self.rng.randrange(len(ties))]), n)
-        return int(rs[row]), int(xs[row]), y, int(low)
 
-    def _swap(self, r: int, x: int, y: int) -> bool:
-        """Swap x and y in round r unless that breaks a group's rule; whether it was made."""
-        groups, values = self.schedule.rounds[r], self.values[r]
-        a, b = int(self.where[r, x]), int(self.where[r, y])
-        a_new, b_new = swapped(groups[a], x, y), swapped(groups[b], y, x)
-        new_a, new_b = self.costs.group_value(a_new), self.costs.group_value(b_new)
-        if new_a[0] + new_b[0] > values[a][0] + values[b][0]:
-            return False
-        apply_swap(self.meet, groups[a], x, groups[b], y)
-        groups[a], groups[b] = a_new, b_new
-        self.where[r, x], self.where[r, y] = b, a
-        values[a], values[b] = new_a, new_b
-        return True
-
-    def _restore(self, kept: tuple[np.ndarray, np.ndarray]) -> None:
-        """Back to a kept group table and meeting counts; groups and values follow."""
-        self.where[:], self.meet[:] = kept
-        for r, groups in enumerate(self.schedule.rounds):
-            for h, grp in enumerate(groups):
-                members = [int(i) for i in np.flatnonzero(self.where[r] == h)]
-                if sorted(grp) != members:
-                    groups[h] = members
-                    self.values[r][h] = self.costs.group_value(members)
-
-    def _shake(self) -> int:
-        """A few random swaps that break no group rule; returns the change in conflicts."""
-        change = 0
-        n = self.meet.shape[0]
-        for _ in range(min(max(4, n // 4), 32)):
-            r = self.rng.randrange(len(self.schedule.rounds))
-            groups = self.schedule.rounds[r]
-            ga, gb = self.rng.sample(range(len(groups)), 2)
-            x, y = self.rng.choice(groups[ga]), self.rng.choice(groups[gb])
-            delta = swap_delta(self.meet, groups[ga], x, groups[gb], y)
-            if self._swap(r, x, y):
-                change += delta
-        return change
+    def restore(self, state: Arrays) -> None:
+        members, where, pos, meet = self.arrays
+        state.members[:], state.where[:], state.pos[:], state.meet[:] = members, where, pos, meet
 
 
-def _repeats_per_member(meet: np.ndarray, where: np.ndarray) -> np.ndarray:
-    """repeats[r, i]: members of i's group in round r whom i meets more than once in all."""
-    p, q = np.nonzero(np.triu(meet > 1))
-    repeats = np.zeros(where.shape, dtype=np.int64)
-    if len(p):
-        together = (where[:, p] == where[:, q]) & (where[:, p] >= 0)
-        rounds, pairs = np.nonzero(together)
-        np.add.at(repeats, (rounds, p[pairs]), 1)
-        np.add.at(repeats, (rounds, q[pairs]), 1)
-    return repeats
+@kernel
+def _rule_change(rules: Rules, work: Scratch, state: Arrays, r: int, x: int, y: int) -> int:
+    """Change in the rules broken by the groups of x and y when x and y trade places."""
+    a, b = state.where[r, x], state.where[r, y]
+    sa, sb = state.size[r, a], state.size[r, b]
+    work.group_a[:sa] = state.members[r, a, :sa]
+    work.group_a[state.pos[r, x]] = y
+    work.group_b[:sb] = state.members[r, b, :sb]
+    work.group_b[state.pos[r, y]] = x
+    after = group_violation(rules, work, work.group_a, sa)
+    after += group_violation(rules, work, work.group_b, sb)
+    return int(after - state.violation[r, a] - state.violation[r, b])
+
+
+@kernel
+def _swap(
+    rules: Rules, scores: ScoreTables, work: Scratch, state: Arrays, r: int, x: int, y: int
+) -> None:
+    """Swap x and y in round r, their groups' values updated."""
+    a, b = state.where[r, x], state.where[r, y]
+    _take_out(state, r, x)
+    _take_out(state, r, y)
+    _put(state, r, x, b)
+    _put(state, r, y, a)
+    _refresh(rules, scores, work, state, r, a)
+    _refresh(rules, scores, work, state, r, b)
+
+
+@kernel
+def _best_swap(
+    rules: Rules,
+    work: Scratch,
+    state: Arrays,
+    tabu: np.ndarray,
+    it: int,
+    now: int,
+    best: int,
+    check_rules: bool,
+    rep: np.ndarray,
+    met_in: np.ndarray,
+) -> tuple[int, int, int, int]:
+    """(round, x, y, change in the hard count) of a best allowed swap of a member in conflict (or
+    in a group that breaks a rule), ties at random; round -1 when every swap is tabu. ``rep``
+    and ``met_in`` are working space."""
+    meet, where = state.meet, state.where
+    n_rounds, n = where.shape
+    for r in range(n_rounds):
+        for i in range(n):
+            g = where[r, i]
+            rep[r, i] = _met(meet, i, state.members[r, g], state.size[r, g], i, 1) if g >= 0 else 0
+    low, ties = 1 << 40, 0
+    chosen = (-1, -1, -1, 0)
+    for r in range(n_rounds):
+        for x in range(n):
+            rep_x, a = rep[r, x], where[r, x]
+            if a < 0 or (rep_x == 0 and not (check_rules and state.violation[r, a] > 0)):
+                continue
+            met_in[: state.n_groups[r]] = 0  # met_in[b]: members of group b whom x has met
+            for k in range(n):
+                if where[r, k] >= 0 and meet[x, k] > 0:
+                    met_in[where[r, k]] += 1
+            sa, group_a = state.size[r, a], state.members[r, a]
+            for y in range(n):
+                b = where[r, y]
+                if b < 0 or b == a:
+                    continue
+                delta = met_in[b] - (meet[x, y] > 0) - rep_x - rep[r, y]
+                for k in range(sa):
+                    delta += group_a[k] != x and meet[y, group_a[k]] > 0
+                if check_rules:
+                    delta += _rule_change(rules, work, state, r, x, y)
+                if delta > low:
+                    continue
+                if tabu[r, x, y] > it and now + delta >= best:
+                    continue
+                if delta < low:
+                    low, ties = delta, 0
+                ties += 1
+                if ties == 1 or np.random.random() * ties < 1.0:
+                    chosen = (r, x, y, delta)
+    return chosen
+
+
+@kernel
+def repair_steps(
+    rules: Rules,
+    scores: ScoreTables,
+    work: Scratch,
+    state: Arrays,
+    tabu: np.ndarray,
+    best_copy: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    info: np.ndarray,
+    steps: int,
+    check_rules: bool,
+) -> None:
+    """Up to ``steps`` iterations of the repair (fewer once no pair meets twice); ``info`` holds
+    the iteration, the conflicts now, the fewest seen and the iterations since."""
+    best_members, best_where, best_pos, best_meet = best_copy
+    rep = np.zeros(state.where.shape, dtype=np.int64)
+    met_in = np.zeros(state.members.shape[1], dtype=np.int64)
+    for _ in range(steps):
+        if info[1] == 0:
+            return
+        info[0] += 1
+        it = info[0]
+        r, x, y, delta = _best_swap(
+            rules, work, state, tabu, it, info[1], info[2], check_rules, rep, met_in
+        )
+        if r < 0:
+            tabu[:] = 0
+            continue
+        _swap(rules, scores, work, state, r, x, y)
+        info[1] += delta
+        tabu[r, x, y] = tabu[r, y, x] = it + np.random.randint(4, 101)
+        if info[1] < info[2]:
+            info[2], info[3], info[4] = info[1], 0, 0
+            best_members[:] = state.members
+            best_where[:] = state.where
+            best_pos[:] = state.pos
+            best_meet[:] = state.meet
+        else:
+            info[3] += 1
+        if info[3] > KICK_AFTER:
+            info[4] += 1
+            if info[4] > RESTART_AFTER:
+                info[4] = 0
+                state.members[:] = best_members
+                state.where[:] = best_where
+                state.pos[:] = best_pos
+                state.meet[:] = best_meet
+                evaluate_all(rules, scores, work, state)
+                info[1] = info[2]
+            info[1] += _shake(rules, scores, work, state, check_rules, KICK_SWAPS)
+            info[3] = 0
+
+
+@kernel
+def _shake(
+    rules: Rules, scores: ScoreTables, work: Scratch, state: Arrays, check_rules: bool, kicks: int
+) -> int:
+    """``kicks`` random swaps; the change in the hard count."""
+    change = 0
+    for _ in range(kicks):
+        r = np.random.randint(0, state.members.shape[0])
+        count = state.n_groups[r]
+        if count < 2:
+            continue
+        a = np.random.randint(0, count)
+        b = np.random.randint(0, count - 1)
+        b += b >= a
+        sa, sb = state.size[r, a], state.size[r, b]
+        if sa == 0 or sb == 0:
+            continue
+        x = state.members[r, a, np.random.randint(0, sa)]
+        y = state.members[r, b, np.random.randint(0, sb)]
+        change += swap_meet_delta(
+            state.meet, state.members[r, a], sa, x, state.members[r, b], sb, y
+        )
+        if check_rules:
+            change += _rule_change(rules, work, state, r, x, y)
+        _swap(rules, scores, work, state, r, x, y)
+    return change

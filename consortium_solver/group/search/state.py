@@ -9,21 +9,41 @@ score and then the total). :meth:`Costs.is_valid` says whether a cost has no har
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from consortium_solver.domain import Term
 from consortium_solver.group.constraints import GroupRules
+from consortium_solver.group.search.kernels import (
+    WORD,
+    Arrays,
+    Rules,
+    ScoreTables,
+    Scratch,
+    evaluate_all,
+    scratch_for,
+)
 from consortium_solver.rules import Mode, Problem
-from consortium_solver.scoring import Scorer
+from consortium_solver.scoring import Scorer, codes_of
 
 HARD = 1_000_000.0  # weight of one violation or repeated meeting against score points
 EXEMPT = 10_000  # meeting-count offset of together pairs (int16 counts; rounds stay far below)
 
 # A group's value: (rule violations, score).
 Value = tuple[int, float]
+# The objective's terms in the order of the kernels' weights (kernels.ScoreTables).
+TERMS = (
+    Term.SECTOR_LINKS,
+    Term.NEEDS_MET,
+    Term.COUNTRIES,
+    Term.DEVELOPMENT_MIX,
+    Term.MATURITY_MIX,
+    Term.SIZE,
+)
 
 
 @dataclass
@@ -107,42 +127,92 @@ def meet_group(meet: np.ndarray, group: Sequence[int]) -> None:
     meet[idx, idx] -= 1
 
 
-def leave(meet: np.ndarray, i: int, group: Sequence[int]) -> None:
-    """i leaves a group: one meeting less with each other member."""
-    others = [k for k in group if k != i]
-    meet[i, others] -= 1
-    meet[others, i] -= 1
+def _words(masks: Sequence[int]) -> np.ndarray:
+    """Python bitmasks as rows of int64 words of ``WORD`` bits."""
+    width = max(1, -(-max((m.bit_length() for m in masks), default=0) // WORD))
+    out = np.zeros((len(masks), width), dtype=np.int64)
+    low = (1 << WORD) - 1
+    for i, m in enumerate(masks):
+        for w in range(width):
+            out[i, w] = (m >> (w * WORD)) & low
+    return out
 
 
-def join(meet: np.ndarray, i: int, group: Sequence[int]) -> None:
-    """i joins a group: one meeting more with each of its members."""
-    others = [k for k in group if k != i]
-    meet[i, others] += 1
-    meet[others, i] += 1
+def score_tables(scorer: Scorer) -> ScoreTables:
+    """The scorer's bitmasks, codes and weights as the kernels' arrays."""
+    ms = scorer.members
+    pair_sum = np.array(scorer.pair_sum if scorer.pair_sum is not None else [0.0])
+    link = np.array(scorer.link, dtype=np.float64).reshape(len(scorer.link), len(scorer.link))
+    development, index = codes_of([m.development.value if m.development else "" for m in ms])
+    if "" in index:
+        development[development == index[""]] = -1
+    return ScoreTables(
+        sectors=_words([m.sectors for m in ms]),
+        offers=_words([m.offers for m in ms]),
+        needs=_words([m.needs for m in ms]),
+        country=codes_of([m.country for m in ms])[0],
+        development=development,
+        maturity=codes_of([m.maturity for m in ms])[0],
+        pair_sum=pair_sum.astype(np.float64),
+        link=link,
+        weights=np.array([scorer.w[t] for t in TERMS], dtype=np.float64),
+    )
 
 
-def swap_delta(meet: np.ndarray, a_grp: list[int], i: int, b_grp: list[int], j: int) -> int:
-    """Change in repeated meetings when i (in a_grp) and j (in b_grp) swap."""
-    d = 0
-    for k in a_grp:
-        if k != i:
-            d -= meet[i, k] > 1  # i leaves k
-            d += meet[j, k] >= 1  # j joins k
-    for k in b_grp:
-        if k != j:
-            d -= meet[j, k] > 1
-            d += meet[i, k] >= 1
-    return d
+def rule_arrays(rules: GroupRules) -> Rules:
+    return Rules(*dataclasses.astuple(rules.tables()))
 
 
-def apply_swap(meet: np.ndarray, a_grp: list[int], i: int, b_grp: list[int], j: int) -> None:
-    """Record that i (in a_grp) and j (in b_grp) swap groups."""
-    leave(meet, i, a_grp)
-    join(meet, j, [k for k in a_grp if k != i])
-    leave(meet, j, b_grp)
-    join(meet, i, [k for k in b_grp if k != j])
+class Compiled:
+    """A problem's rules and objective as the kernels' tables, and schedules to and from arrays."""
 
+    def __init__(self, problem: Problem, rules: GroupRules, costs: Costs) -> None:
+        self.n = problem.n
+        self.rules = rule_arrays(rules)
+        self.scores = score_tables(costs.scorer)
+        self.min_mode = costs.mode == "min"
+        self.sizes = (problem.min_size, problem.max_size)
 
-def swapped(group: list[int], out: int, into: int) -> list[int]:
-    """The group with ``out`` replaced by ``into``."""
-    return [into if k == out else k for k in group]
+    def arrays(self, schedule: Schedule) -> tuple[Arrays, Scratch]:
+        """The schedule as arrays (its groups' values computed), with scratch space to match."""
+        n, n_rounds = self.n, len(schedule.rounds)
+        most = max((len(groups) for groups in schedule.rounds), default=0)
+        largest = max((len(g) for groups in schedule.rounds for g in groups), default=0)
+        capacity = max(self.sizes[1], largest, 1)
+        state = Arrays(
+            members=np.zeros((n_rounds, max(most, 1), capacity + 1), dtype=np.int64),
+            size=np.zeros((n_rounds, max(most, 1)), dtype=np.int64),
+            n_groups=np.array([len(groups) for groups in schedule.rounds], dtype=np.int64),
+            where=np.full((n_rounds, n), -1, dtype=np.int64),
+            pos=np.zeros((n_rounds, n), dtype=np.int64),
+            unplaced=np.zeros((n_rounds, n), dtype=np.int64),
+            n_unplaced=np.array([len(u) for u in schedule.unplaced], dtype=np.int64),
+            meet=schedule.meet,
+            violation=np.zeros((n_rounds, max(most, 1)), dtype=np.int64),
+            score=np.zeros((n_rounds, max(most, 1)), dtype=np.float64),
+        )
+        for r, groups in enumerate(schedule.rounds):
+            for g, grp in enumerate(groups):
+                state.members[r, g, : len(grp)] = grp
+                state.size[r, g] = len(grp)
+                state.where[r, grp] = g
+                state.pos[r, grp] = np.arange(len(grp))
+            rest = schedule.unplaced[r]
+            state.unplaced[r, : len(rest)] = rest
+            state.pos[r, rest] = np.arange(len(rest))
+        work = scratch_for(self.rules, self.scores, n, capacity)
+        evaluate_all(self.rules, self.scores, work, state)
+        return state, work
+
+    @staticmethod
+    def schedule(state: Arrays) -> Schedule:
+        """The arrays as a schedule (groups in member order, sorted; the meeting counts shared)."""
+        rounds = [
+            [sorted(int(i) for i in state.members[r, g, : state.size[r, g]]) for g in range(count)]
+            for r, count in enumerate(state.n_groups.tolist())
+        ]
+        unplaced = [
+            sorted(int(i) for i in state.unplaced[r, :count])
+            for r, count in enumerate(state.n_unplaced.tolist())
+        ]
+        return Schedule(rounds, unplaced, state.meet)

@@ -1,0 +1,417 @@
+"""The grouping search's compiled kernels: a group's value, moves proposed, judged and made, the
+annealing and the conflict repair — loops over flat arrays, compiled by numba
+(:mod:`consortium_solver.native`).
+
+Tables (read only): the rules as codes (:class:`~consortium_solver.group.constraints.RuleTables`)
+and the scorer's bitmasks and codes (:class:`ScoreTables`). State (:class:`Arrays`): for each round
+r and group g, ``members[r, g, :size[r, g]]``; for each member, its group ``where[r, i]`` (-1:
+unplaced) and position ``pos[r, i]`` in its group or in ``unplaced[r, :n_unplaced[r]]``; the meeting
+counts ``meet[i, j]`` (empty for one round); each group's ``violation`` and ``score``.
+
+A move touches one or two groups: their new values are computed from the members (rules from the
+codes with scratch counters, the score from bitmasks — O(group size)), the change in repeated
+meetings from ``meet`` (O(group size)), so a move costs the same at any pool size. Each move made
+by the annealing is logged so that it can be undone: the best schedule is never copied, the log is
+played backwards at the end (the log is cleared at each new best).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from consortium_solver.native import inline_kernel, kernel
+
+HARD = 1_000_000.0  # weight of one violation or repeated meeting (as group/search/state.py)
+WORD = 60  # bits per word of a bitmask (int64, sign bit never used)
+OVER, DISTINCT, COUNT, SIZE = 0, 1, 2, 3  # constraints.Reading
+SWAP, RELOCATE, INSERT, EXCHANGE = 0, 1, 2, 3  # kinds of logged moves
+
+
+class ScoreTables(NamedTuple):
+    """The objective's data per candidate: sectors, offers and needs as bitmasks (words of
+    ``WORD`` bits), countries, development categories (-1: none) and maturities as codes, the
+    sectors' link weights (``pair_sum[mask]`` for up to 20 sectors, else ``link[s, t]``), and the
+    term weights (sector links, needs met, countries, development mix, maturity mix, size)."""
+
+    sectors: np.ndarray
+    offers: np.ndarray
+    needs: np.ndarray
+    country: np.ndarray
+    development: np.ndarray
+    maturity: np.ndarray
+    pair_sum: np.ndarray
+    link: np.ndarray
+    weights: np.ndarray
+
+
+class Rules(NamedTuple):
+    """constraints.RuleTables as a tuple the kernels accept."""
+
+    reading: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    offset: np.ndarray
+    ptr: np.ndarray
+    data: np.ndarray
+    partner_ptr: np.ndarray
+    partner: np.ndarray
+    want: np.ndarray
+
+
+class Arrays(NamedTuple):
+    """A schedule as arrays (see the module)."""
+
+    members: np.ndarray
+    size: np.ndarray
+    n_groups: np.ndarray
+    where: np.ndarray
+    pos: np.ndarray
+    unplaced: np.ndarray
+    n_unplaced: np.ndarray
+    meet: np.ndarray
+    violation: np.ndarray
+    score: np.ndarray
+
+
+class Scratch(NamedTuple):
+    """Working space of the kernels (nothing in it outlives a call)."""
+
+    counts: np.ndarray
+    seen: np.ndarray
+    tick: np.ndarray
+    pre: np.ndarray
+    suf: np.ndarray
+    words: np.ndarray
+    group_a: np.ndarray
+    group_b: np.ndarray
+
+
+def scratch_for(rules: Rules, scores: ScoreTables, n: int, capacity: int) -> Scratch:
+    words = max(scores.sectors.shape[1], scores.offers.shape[1], 1)
+    codes = int(rules.offset[-1]) if rules.offset.size else 0
+    return Scratch(
+        counts=np.zeros(max(codes, 1), dtype=np.int64),
+        seen=np.zeros((4, max(n, 1)), dtype=np.int64),
+        tick=np.zeros(1, dtype=np.int64),
+        pre=np.zeros((2, capacity + 2, words), dtype=np.int64),
+        suf=np.zeros((2, capacity + 2, words), dtype=np.int64),
+        words=np.zeros(words, dtype=np.int64),
+        group_a=np.zeros(capacity + 1, dtype=np.int64),
+        group_b=np.zeros(capacity + 1, dtype=np.int64),
+    )
+
+
+# --- a group's value -----------------------------------------------------------------------------
+
+
+@inline_kernel
+def popcount(x: int) -> int:
+    """Set bits of a word below 2^63 (SWAR: Warren, "Hacker's Delight", 5-1)."""
+    x = x - ((x >> 1) & 0x5555555555555555)
+    x = (x & 0x3333333333333333) + ((x >> 2) & 0x3333333333333333)
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0F
+    return ((x * 0x0101010101010101) >> 56) & 0xFF
+
+
+@inline_kernel
+def _links(scores: ScoreTables, mask: np.ndarray) -> float:
+    """Σ link[s, t] over the pairs of sectors in the mask."""
+    if scores.pair_sum.size > 1:
+        return float(scores.pair_sum[mask[0]])
+    total = 0.0
+    n_words = mask.shape[0]
+    for wa in range(n_words):
+        for ba in range(WORD):
+            if not (mask[wa] >> ba) & 1:
+                continue
+            a = wa * WORD + ba
+            for wb in range(wa, n_words):
+                for bb in range(ba + 1 if wb == wa else 0, WORD):
+                    if (mask[wb] >> bb) & 1:
+                        total += scores.link[a, wb * WORD + bb]
+    return total
+
+
+@inline_kernel
+def _distinct(codes: np.ndarray, group: np.ndarray, s: int, seen: np.ndarray, tick: int) -> int:
+    """Distinct codes among the group's members (-1 never counts)."""
+    found = 0
+    for k in range(s):
+        c = codes[group[k]]
+        if c >= 0 and seen[c] != tick:
+            seen[c] = tick
+            found += 1
+    return found
+
+
+@inline_kernel
+def _single_word_terms(scores: ScoreTables, group: np.ndarray, s: int) -> tuple[float, int]:
+    """Sector links and needs met when sectors and tags each fit one word (the common case)."""
+    sectors, offers, needs_of = scores.sectors, scores.offers, scores.needs
+    union = 0
+    for k in range(s):
+        union |= sectors[group[k], 0]
+    links = (
+        scores.pair_sum[union] if scores.pair_sum.size > 1 else _links(scores, np.array([union]))
+    )
+    needs = 0
+    for k in range(s):
+        i = group[k]
+        others_s = others_o = 0
+        for j in range(s):
+            if j != k:
+                others_s |= sectors[group[j], 0]
+                others_o |= offers[group[j], 0]
+        unique = sectors[i, 0] & ~others_s
+        if unique & (unique - 1):  # two or more sectors only this member brings
+            if scores.pair_sum.size > 1:
+                links -= scores.pair_sum[unique]
+            else:
+                links -= _links(scores, np.array([unique]))
+        needs += popcount(needs_of[i, 0] & others_o)
+    return links, needs
+
+
+@kernel
+def _many_word_terms(
+    scores: ScoreTables, work: Scratch, group: np.ndarray, s: int
+) -> tuple[float, int]:
+    """Sector links and needs met with bitmasks of several words (prefix and suffix unions)."""
+    pre, suf, unique = work.pre, work.suf, work.words
+    n_words = scores.sectors.shape[1]
+    t_words = scores.offers.shape[1]
+    for w in range(pre.shape[2]):
+        pre[0, 0, w] = pre[1, 0, w] = suf[0, s, w] = suf[1, s, w] = 0
+    for k in range(s):
+        i, b = group[k], group[s - 1 - k]
+        for w in range(n_words):
+            pre[0, k + 1, w] = pre[0, k, w] | scores.sectors[i, w]
+            suf[0, s - 1 - k, w] = suf[0, s - k, w] | scores.sectors[b, w]
+        for w in range(t_words):
+            pre[1, k + 1, w] = pre[1, k, w] | scores.offers[i, w]
+            suf[1, s - 1 - k, w] = suf[1, s - k, w] | scores.offers[b, w]
+    links = _links(scores, pre[0, s, :n_words])
+    needs = 0
+    for k in range(s):
+        i = group[k]
+        bits = 0
+        for w in range(n_words):
+            unique[w] = scores.sectors[i, w] & ~(pre[0, k, w] | suf[0, k + 1, w])
+            bits += popcount(unique[w])
+        if bits >= 2:  # two or more sectors only this member brings
+            links -= _links(scores, unique[:n_words])
+        for w in range(t_words):
+            needs += popcount(scores.needs[i, w] & (pre[1, k, w] | suf[1, k + 1, w]))
+    return links, needs
+
+
+@kernel
+def group_score(scores: ScoreTables, work: Scratch, group: np.ndarray, s: int) -> float:
+    """The group's score, as scoring.Scorer and the validator's terms define it."""
+    if s == 0:
+        return 0.0
+    if scores.sectors.shape[1] == 1 and scores.offers.shape[1] == 1:
+        links, needs = _single_word_terms(scores, group, s)
+    else:
+        links, needs = _many_word_terms(scores, work, group, s)
+    tick = work.tick[0] + 1
+    work.tick[0] = tick
+    countries = _distinct(scores.country, group, s, work.seen[1], tick)
+    development = _distinct(scores.development, group, s, work.seen[2], tick)
+    maturity = _distinct(scores.maturity, group, s, work.seen[3], tick)
+    w = scores.weights
+    return float(
+        w[0] * links
+        + w[1] * needs
+        + w[2] * countries
+        + w[3] * development
+        + w[4] * maturity
+        + w[5] * s
+    )
+
+
+@kernel
+def group_violation(rules: Rules, work: Scratch, group: np.ndarray, s: int) -> int:
+    """How far the group is from meeting its rules and pairs (constraints.GroupRules.violation)."""
+    n = rules.partner_ptr.shape[0] - 1
+    counts = work.counts
+    total = 0
+    for q in range(rules.reading.shape[0]):
+        reading, low = rules.reading[q], rules.low[q]
+        if reading == SIZE:
+            high = rules.high[q]
+            total += max(0, low - s) + (max(0, s - high) if high >= 0 else 0)
+            continue
+        hits = distinct = over = 0
+        for k in range(s):
+            base = q * n + group[k]
+            for t in range(rules.ptr[base], rules.ptr[base + 1]):
+                c = rules.data[t]
+                counts[c] += 1
+                hits += 1
+                distinct += counts[c] == 1
+                over += counts[c] > low
+        for k in range(s):
+            base = q * n + group[k]
+            for t in range(rules.ptr[base], rules.ptr[base + 1]):
+                counts[rules.data[t]] = 0
+        if reading == OVER:
+            total += over
+        elif reading == DISTINCT:
+            total += max(0, low - distinct)
+        else:
+            total += max(0, low - hits)
+    if rules.partner.shape[0]:
+        tick = work.tick[0] + 1
+        work.tick[0] = tick
+        mark = work.seen[0]
+        for k in range(s):
+            mark[group[k]] = tick
+        for k in range(s):
+            i = group[k]
+            for t in range(rules.partner_ptr[i], rules.partner_ptr[i + 1]):
+                if (mark[rules.partner[t]] == tick) != (rules.want[t] == 1):
+                    total += 1
+    return total
+
+
+@kernel
+def evaluate_all(rules: Rules, scores: ScoreTables, work: Scratch, state: Arrays) -> None:
+    """Every group's violation and score, from scratch."""
+    for r in range(state.members.shape[0]):
+        for g in range(state.n_groups[r]):
+            s = state.size[r, g]
+            state.violation[r, g] = group_violation(rules, work, state.members[r, g], s)
+            state.score[r, g] = group_score(scores, work, state.members[r, g], s)
+
+
+@kernel
+def conflicts(meet: np.ndarray) -> int:
+    """Meetings beyond the first, summed over pairs."""
+    total = 0
+    for i in range(meet.shape[0]):
+        for j in range(i + 1, meet.shape[0]):
+            if meet[i, j] > 1:
+                total += meet[i, j] - 1
+    return total
+
+
+# --- moves -------------------------------------------------------------------------------------
+
+
+@kernel
+def _take_out(state: Arrays, r: int, i: int) -> None:
+    """i leaves its group (meeting each member one time less) or the unplaced."""
+    g, p = state.where[r, i], state.pos[r, i]
+    if g < 0:
+        last = state.unplaced[r, state.n_unplaced[r] - 1]
+        state.unplaced[r, p] = last
+        state.pos[r, last] = p
+        state.n_unplaced[r] -= 1
+        return
+    s = state.size[r, g]
+    group = state.members[r, g]
+    if state.meet.shape[0]:
+        for k in range(s):
+            j = group[k]
+            if j != i:
+                state.meet[i, j] -= 1
+                state.meet[j, i] -= 1
+    last = group[s - 1]
+    group[p] = last
+    state.pos[r, last] = p
+    state.size[r, g] = s - 1
+
+
+@kernel
+def _put(state: Arrays, r: int, i: int, g: int) -> None:
+    """i joins group g (meeting each member once more), or the unplaced when g is -1."""
+    state.where[r, i] = g
+    if g < 0:
+        state.pos[r, i] = state.n_unplaced[r]
+        state.unplaced[r, state.n_unplaced[r]] = i
+        state.n_unplaced[r] += 1
+        return
+    s = state.size[r, g]
+    group = state.members[r, g]
+    if state.meet.shape[0]:
+        for k in range(s):
+            j = group[k]
+            state.meet[i, j] += 1
+            state.meet[j, i] += 1
+    group[s] = i
+    state.pos[r, i] = s
+    state.size[r, g] = s + 1
+
+
+@kernel
+def _met(meet: np.ndarray, i: int, group: np.ndarray, s: int, skip: int, more_than: int) -> int:
+    """Members of the group (``skip`` aside) whom i has met more than ``more_than`` times."""
+    found = 0
+    for k in range(s):
+        j = group[k]
+        if j != skip and meet[i, j] > more_than:
+            found += 1
+    return found
+
+
+@kernel
+def swap_meet_delta(
+    meet: np.ndarray, a: np.ndarray, sa: int, i: int, b: np.ndarray, sb: int, j: int
+) -> int:
+    """Change in repeated meetings when i (in group a) and j (in group b) trade places."""
+    if not meet.shape[0]:
+        return 0
+    joins = _met(meet, j, a, sa, i, 0) + _met(meet, i, b, sb, j, 0)
+    leaves = _met(meet, i, a, sa, i, 1) + _met(meet, j, b, sb, j, 1)
+    return joins - leaves
+
+
+@kernel
+def _refresh(
+    rules: Rules, scores: ScoreTables, work: Scratch, state: Arrays, r: int, g: int
+) -> None:
+    s = state.size[r, g]
+    state.violation[r, g] = group_violation(rules, work, state.members[r, g], s)
+    state.score[r, g] = group_score(scores, work, state.members[r, g], s)
+
+
+@kernel
+def _round_cost(
+    state: Arrays, r: int, min_mode: bool, g1: int, v1: int, s1: float, g2: int, v2: int, s2: float
+) -> float:
+    """The round's cost with groups g1 and g2 (-1: none) taking values (v1, s1) and (v2, s2):
+    HARD per violation minus the objective (min mode: the worst group first, then the total)."""
+    viol = 0
+    total = 0.0
+    worst = np.inf
+    count = state.n_groups[r]
+    for g in range(count):
+        v, s = state.violation[r, g], state.score[r, g]
+        if g == g1:
+            v, s = v1, s1
+        elif g == g2:
+            v, s = v2, s2
+        viol += v
+        total += s
+        worst = min(worst, s)
+    if count == 0:
+        return 0.0
+    objective = (count + 1) * 1000.0 * worst + total if min_mode else total
+    return HARD * viol - objective
+
+
+@kernel
+def _change(
+    state: Arrays, r: int, min_mode: bool, g1: int, v1: int, s1: float, g2: int, v2: int, s2: float
+) -> float:
+    """Change in the round's cost when groups g1 and g2 take new values."""
+    if min_mode:
+        before = _round_cost(state, r, True, -1, 0, 0.0, -1, 0, 0.0)
+        return _round_cost(state, r, True, g1, v1, s1, g2, v2, s2) - before
+    delta = HARD * (v1 - state.violation[r, g1]) - (s1 - state.score[r, g1])
+    if g2 >= 0:
+        delta += HARD * (v2 - state.violation[r, g2]) - (s2 - state.score[r, g2])
+    return float(delta)

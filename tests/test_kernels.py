@@ -1,0 +1,135 @@
+"""The grouping search's compiled kernels against the plain validator, on random states: every
+group's violation and score, the repeated meetings, and the state the moves and their undos leave
+(hypothesis; example counts scale with the profile, tests/conftest.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from consortium_solver.clock import Clock
+from consortium_solver.domain import Pool
+from consortium_solver.group.search import GroupingSearch
+from consortium_solver.group.search.anneal import Annealing, ClockOrIdle
+from consortium_solver.group.search.kernels import Arrays, conflicts, evaluate_all
+from consortium_solver.group.search.repair import ConflictRepair
+from consortium_solver.group.search.state import Schedule, schedule_of
+from consortium_solver.rules import Call, MemberIn, Problem, Size
+from consortium_solver.testing import calls, pools
+from consortium_solver.validate import check, check_grouping
+from tests.conftest import counted, scaled
+
+SIZE = Size(id="user:size", min=1, max=4)
+
+
+def problem_of(pool: Pool, call: Call) -> Problem:
+    rules = [r for r in call.rules if not isinstance(r, MemberIn)]
+    return Problem(
+        pool.organisations,
+        [*rules, SIZE],
+        call.objective,
+        call.link_weights(),
+        min_size=1,
+        max_size=4,
+    )
+
+
+@st.composite
+def schedules(draw: st.DrawFn, n: int) -> Schedule:
+    """1 to 3 rounds of groups of 1 to 4 of n members, some left unplaced."""
+    rounds, unplaced = [], []
+    for _ in range(draw(st.integers(1, 3))):
+        order = draw(st.permutations(range(n)))
+        groups, k = [], 0
+        while k < len(order) and draw(st.booleans() | st.just(True)):
+            size = draw(st.integers(1, 4))
+            groups.append(sorted(order[k : k + size]))
+            k += size
+        rounds.append(groups)
+        unplaced.append(sorted(order[k:]))
+    meet = schedule_of(n, rounds).meet if len(rounds) > 1 else np.zeros((0, 0), dtype=np.int16)
+    return Schedule(rounds, unplaced, meet)
+
+
+def ids_of(pool: Pool, schedule: Schedule) -> list[list[list[str]]]:
+    ids = [o.id for o in pool.organisations]
+    return [[[ids[i] for i in g] for g in groups] for groups in schedule.rounds]
+
+
+def assert_consistent(search: GroupingSearch, state: Arrays) -> None:
+    """The arrays agree with themselves: positions, meeting counts and values from scratch."""
+    n_rounds, n = state.where.shape
+    for r in range(n_rounds):
+        seen = []
+        for g in range(int(state.n_groups[r])):
+            for p in range(int(state.size[r, g])):
+                i = int(state.members[r, g, p])
+                assert state.where[r, i] == g and state.pos[r, i] == p
+                seen.append(i)
+        for p in range(int(state.n_unplaced[r])):
+            i = int(state.unplaced[r, p])
+            assert state.where[r, i] == -1 and state.pos[r, i] == p
+            seen.append(i)
+        assert sorted(seen) == list(range(n))
+    schedule = search.compiled.schedule(state)
+    if n_rounds > 1:
+        assert (schedule_of(n, schedule.rounds).meet == state.meet).all()
+    fresh, _ = search.compiled.arrays(schedule.copy())
+    assert (fresh.violation == state.violation).all()
+    assert np.allclose(fresh.score, state.score)
+
+
+@settings(max_examples=scaled(60), deadline=None)
+@given(pool=pools(2, 12, eligible_share=1.0), call=calls(member_filters=False), data=st.data())
+@counted
+def test_kernels_value_groups_and_meetings_as_the_validator_does(
+    pool: Pool, call: Call, data: st.DataObject
+) -> None:
+    schedule = data.draw(schedules(len(pool.organisations)))
+    search = GroupingSearch(problem_of(pool, call), n_rounds=len(schedule.rounds))
+    state, _ = search.compiled.arrays(schedule)
+    for r, groups in enumerate(ids_of(pool, schedule)):
+        for g, members in enumerate(groups):
+            verdict = check(pool, call, members, extra_rules=[SIZE])
+            assert bool(state.violation[r, g] == 0) is verdict.eligible
+            assert abs(state.score[r, g] - verdict.score) < 1e-6
+    judged = check_grouping(pool, call, ids_of(pool, schedule), extra_rules=[SIZE])
+    assert (conflicts(state.meet) if state.meet.size else 0) == judged.repeats
+
+
+@settings(max_examples=scaled(30), deadline=None)
+@given(
+    pool=pools(4, 12, eligible_share=1.0),
+    call=calls(member_filters=False),
+    data=st.data(),
+    seed=st.integers(0, 3),
+)
+@counted
+def test_moves_and_their_undos_keep_the_state_whole(
+    pool: Pool, call: Call, data: st.DataObject, seed: int
+) -> None:
+    """After the repair and the annealing (deterministic clocks: a fixed number of moves, each
+    made or undone), every table still agrees with a recount, and the cost the annealing reports
+    is the cost of the schedule it leaves."""
+    schedule = data.draw(schedules(len(pool.organisations)))
+    search = GroupingSearch(problem_of(pool, call), n_rounds=len(schedule.rounds), seed=seed)
+    compiled = search.compiled
+    state, work = compiled.arrays(schedule)
+    if state.meet.size:
+        repair = ConflictRepair(compiled.rules, compiled.scores, work, state, True)
+        left = repair.run(Clock(0.05, deterministic=True))
+        hard = conflicts(state.meet) + int(state.violation.sum())
+        assert left == hard
+        assert_consistent(search, state)
+    annealing = Annealing(compiled.rules, compiled.scores, work, compiled.sizes, compiled.min_mode)
+    # A short log (idle=500) fills up within a chunk: the search goes back to its best and on.
+    for idle in (500, 100_000):
+        stop = ClockOrIdle(Clock(0.2, deterministic=True), idle=idle)
+        before = search.cost(state)
+        cost = annealing.run(state, before, stop)
+        assert_consistent(search, state)
+        assert abs(cost - search.cost(state)) < 1e-6 * max(1.0, abs(cost))
+        assert cost <= before + 1e-6 * max(1.0, abs(cost))
+    evaluate_all(compiled.rules, compiled.scores, work, state)
+    assert_consistent(search, state)
