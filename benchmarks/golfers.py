@@ -1,13 +1,16 @@
 """Rounds without repeated meetings (the social golfer problem, CSPLib 010): time until a schedule of
-G groups of S for W rounds has no pair meeting twice, side by side: the repair alone (the greedy
-construction, then the Dotú–Van Hentenryck tabu search), the cyclic seed plus repair, and -- where
-the numbers fit one -- the finite-geometry construction (designs.py; what `consortium group` does).
+G groups of S for W rounds has no pair meeting twice, by method, side by side with an earlier
+commit (``--baseline``) in the same run.
 
-    python benchmarks/golfers.py                      # the instances below, seeds 1 2, 20 s each
-    python benchmarks/golfers.py --instances 8-4-9 --seeds 1 2 3 --time-limit 60
+    python benchmarks/golfers.py --baseline 4414ef5            # the issue's instances, seeds 1-3, 20 s
+    python benchmarks/golfers.py --instances 8-4-9 --methods "general search" --seeds 1 2
 
-"time" is the median over the seeds that succeed; "solved" counts them. Pure grouping: no call rules,
-groups of exactly S.
+Methods: "general search" — the construction without designs or cyclic seeds (rounds by freedom
+since the native search; the greedy construction before), then the repair; "everything on" — what
+`consortium group` does: a finite-geometry design where the numbers fit one, else a cyclic seed (a
+quarter of the time, at most 10 s), then the repair. "time" is the median over the seeds that
+succeed; "solved" counts them; "fewest" is the fewest repeated pairs left by a seed. Pure grouping:
+no call rules, groups of exactly S. Runs one at a time.
 """
 
 from __future__ import annotations
@@ -17,34 +20,20 @@ import statistics
 import time
 from typing import Any
 
-INSTANCES = [
-    "5-3-7",
-    "6-3-8",
-    "6-4-6",
-    "7-4-7",
-    "8-4-8",
-    "8-4-9",
-    "8-4-10",
-    "10-3-14",
-    "4-4-5",
-    "7-7-8",
-    "9-3-13",
-    "32-4-42",
-]
-METHODS = {  # label: (cyclic seed, constructions)
-    "repair only": (False, False),
-    "cyclic seed + repair": (True, False),
-    "construction": (True, True),
-}
+# The issue's targets: solved by the general search alone, then with everything on.
+GENERAL = ["6-3-8", "7-3-10", "7-4-9", "9-4-10", "10-4-10"]
+EVERYTHING = ["7-5-7", "8-5-8", "10-4-13"]
+METHODS = {"general search": (False, False), "everything on": (True, True)}
 
 
-def run(instance: str, seed: int, time_limit: float, cyclic: bool, designs: bool) -> dict[str, Any]:
+def run(instance: str, seed: int, time_limit: float, method: str) -> dict[str, Any]:
     from consortium_solver.clock import Clock
     from consortium_solver.generate import generate_pool
     from consortium_solver.group import CYCLIC_MAX_S, CYCLIC_SHARE
     from consortium_solver.group.search import GroupingSearch
     from consortium_solver.rules import Objective, Problem
 
+    cyclic, designs = METHODS[method]
     groups, size, rounds = (int(v) for v in instance.split("-"))
     pool = generate_pool(groups * size, seed=1)
     start = time.perf_counter()
@@ -60,32 +49,43 @@ def run(instance: str, seed: int, time_limit: float, cyclic: bool, designs: bool
     return {"solved": conflicts == 0, "time": elapsed, "repeats": conflicts}
 
 
+def summary(runs: list[dict[str, Any]]) -> str:
+    solved = [r["time"] for r in runs if r["solved"]]
+    median = f"{statistics.median(solved):.2f}" if solved else "—"
+    return f"{len(solved)}/{len(runs)} | {median} | {min(r['repeats'] for r in runs)}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--instances", nargs="+", default=INSTANCES)
-    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--instances", nargs="+", default=[*GENERAL, *EVERYTHING])
+    parser.add_argument("--methods", nargs="+", default=None, choices=list(METHODS))
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--time-limit", type=float, default=20.0)
+    parser.add_argument("--baseline", help="an earlier commit, run side by side (before columns)")
     args = parser.parse_args()
+    from baseline import call
 
-    print("| instance | method | solved | median time s | fewest repeats left |")
-    print("| --- | --- | ---: | ---: | ---: |")
-    from consortium_solver.group.constructions.designs import known_rounds
-
+    before = args.baseline or "—"
+    print(
+        f"| instance | method | solved ({before}) | median s ({before}) | fewest ({before}) "
+        "| solved | median s | fewest |"
+    )
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for instance in args.instances:
-        groups, size, rounds = (int(v) for v in instance.split("-"))
-        for label, (cyclic, designs) in METHODS.items():
-            if designs and known_rounds(groups * size, size, rounds) is None:
-                continue  # no construction fits: the same as the cyclic seed
-            runs = [run(instance, s, args.time_limit, cyclic, designs) for s in args.seeds]
-            solved = [r["time"] for r in runs if r["solved"]]
-            median = f"{statistics.median(solved):.2f}" if solved else "—"
-            fewest = min(r["repeats"] for r in runs)
-            print(
-                f"| {instance} | {label} | {len(solved)}/{len(runs)} | {median} | {fewest} |",
-                flush=True,
-            )
+        methods = args.methods or ["general search" if instance in GENERAL else "everything on"]
+        for method in methods:
+            old = "— | — | —"
+            if args.baseline:
+                old = summary(
+                    [
+                        call(args.baseline, "golfers:run", instance, s, args.time_limit, method)
+                        for s in args.seeds
+                    ]
+                )
+            new = summary([run(instance, s, args.time_limit, method) for s in args.seeds])
+            print(f"| {instance} | {method} | {old} | {new} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 """The iterated tabu search of research mode.
 
 A table ``D[i, g]`` of each element's summed distance to each group makes every move and swap an
-O(1) delta; each iteration scores the whole move and swap neighbourhood at once with numpy, takes the
-best move that is not tabu (or that beats the best known), and after a stagnation period perturbs
-the best solution by random swaps (Lai & Hao 2016; Yang et al. 2022; written from the papers'
+O(1) delta; each iteration scores the whole move and swap neighbourhood in a compiled kernel
+(:mod:`consortium_solver.native`), takes the best move that is not tabu (or that beats the best
+known), updates the table in O(n), and after a stagnation period perturbs the best solution by
+random swaps (Lai & Hao 2016; Yang et al. 2022; written from the papers'
 descriptions).
 """
 
@@ -15,8 +16,10 @@ import numpy as np
 
 from consortium_solver.clock import interrupted
 from consortium_solver.mdgp.reader import MdgpInstance, mdgp_value
+from consortium_solver.native import kernel, seed_kernels
 
 PROFILES = ("extreme", "balanced", "random", "random")
+CHUNK_SECONDS = 0.01  # wall time between two looks at the deadline
 
 
 def _sizes(inst: MdgpInstance, rng: np.random.Generator, profile: str) -> np.ndarray:
@@ -57,7 +60,7 @@ class TabuSearch:
     def __init__(self, inst: MdgpInstance, seed: int) -> None:
         self.inst = inst
         self.rng = np.random.default_rng(seed)
-        self.d = inst.d
+        self.d = np.ascontiguousarray(inst.d, dtype=np.float64)
         self.n, self.g = inst.n, inst.groups
         n = self.n
         # Tuned on four n=120 instances at 5 s (benchmarks/README.md): short tenures, long patience,
@@ -65,11 +68,13 @@ class TabuSearch:
         self.tenure = (max(2, n // 60), max(10, n // 12))
         self.stagnation = max(2000, 16 * n)
         self.strength = max(3, n // 40)
+        self.iterations = 0
+        seed_kernels(int(self.rng.integers(2**31)))
 
     def table(self, assign: np.ndarray) -> np.ndarray:
         onehot = np.zeros((self.n, self.g))
         onehot[np.arange(self.n), assign] = 1.0
-        return self.d @ onehot  # D[i, g] = sum of d_ij over j in g
+        return np.ascontiguousarray(self.d @ onehot)  # D[i, g] = sum of d_ij over j in g
 
     def run(
         self,
@@ -79,104 +84,162 @@ class TabuSearch:
         start: np.ndarray | None = None,
         profile: str = "extreme",
     ) -> tuple[np.ndarray, float]:
-        """The best assignment found until the deadline, from ``start`` or from a random one with
-        sizes of ``profile``."""
-        walk = _Walk(
-            self, start.copy() if start is not None else _initial(self.inst, self.rng, profile)
-        )
-        best_assign, best_value = walk.assign.copy(), walk.value
+        """The best assignment found until the deadline (or after ``max_iterations``), from
+        ``start`` or from a random one with sizes of ``profile``."""
+        assign = start.copy() if start is not None else _initial(self.inst, self.rng, profile)
+        assign = assign.astype(np.int64)
+        table = self.table(assign)
+        sizes = np.bincount(assign, minlength=self.g).astype(np.int64)
+        value = mdgp_value(self.d, assign, self.g)
+        best = assign.copy()
+        values = np.array([value, value], dtype=np.float64)  # value now, best value
+        counts = np.zeros(2, dtype=np.int64)  # iteration, iterations since the best
         tabu_until = np.zeros(self.n, dtype=np.int64)
-        since_best = 0
-        iteration = 0
+        params = np.array(
+            [self.tenure[0], self.tenure[1], self.stagnation, self.strength], dtype=np.int64
+        )
+        lower = self.inst.lower.astype(np.int64)
+        upper = self.inst.upper.astype(np.int64)
+        chunk = 64
         while True:
-            iteration += 1
-            if max_iterations is not None and iteration > max_iterations:
+            steps = chunk
+            if max_iterations is not None:
+                steps = min(steps, max_iterations - int(counts[0]))
+                if steps <= 0:
+                    break
+            started = time.perf_counter()
+            tabu_steps(
+                self.d, lower, upper, assign, table, sizes, best, values, counts, tabu_until,
+                params, steps,
+            )  # fmt: skip
+            took = time.perf_counter() - started
+            if interrupted() or (max_iterations is None and time.perf_counter() >= deadline):
                 break
-            if iteration % 32 == 0 and (time.perf_counter() >= deadline or interrupted()):
-                break
-            move_gain, swap_gain = walk.gains(tabu_until > iteration, best_value)
-            mi, mh = divmod(int(np.argmax(move_gain)), self.g)
-            si, sj = divmod(int(np.argmax(swap_gain)), self.n)
-            gain_move, gain_swap = move_gain[mi, mh], swap_gain[si, sj]
-            if not np.isfinite(gain_move) and not np.isfinite(gain_swap):
-                tabu_until[:] = 0
+            chunk = int(min(max(chunk * CHUNK_SECONDS / max(took, 1e-6), 1), 1 << 20))
+        self.iterations += int(counts[0])
+        return best, mdgp_value(self.d, best, self.g)
+
+
+@kernel
+def tabu_steps(
+    d: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    assign: np.ndarray,
+    table: np.ndarray,
+    sizes: np.ndarray,
+    best: np.ndarray,
+    values: np.ndarray,
+    counts: np.ndarray,
+    tabu_until: np.ndarray,
+    params: np.ndarray,
+    steps: int,
+) -> None:
+    """``steps`` iterations of the tabu search: the best move or swap not tabu (or beating the
+    best value), its elements tabu for a random tenure; after ``stagnation`` iterations without a
+    better value, a restart from the best assignment perturbed by ``strength`` random swaps."""
+    n = table.shape[0]
+    low_tenure, high_tenure, stagnation, strength = params[0], params[1], params[2], params[3]
+    for _ in range(steps):
+        counts[0] += 1
+        it = counts[0]
+        gain, i, j, h = _best_step(d, lower, upper, assign, table, sizes, values, tabu_until, it)
+        if i < 0:
+            tabu_until[:] = 0
+            continue
+        if j < 0:
+            _move(d, assign, table, sizes, i, h)
+        else:
+            gi, gj = assign[i], assign[j]
+            _move(d, assign, table, sizes, i, gj)
+            _move(d, assign, table, sizes, j, gi)
+            tabu_until[j] = it + np.random.randint(low_tenure, high_tenure + 1)
+        tabu_until[i] = it + np.random.randint(low_tenure, high_tenure + 1)
+        values[0] += gain
+        if values[0] > values[1] + 1e-9:
+            values[1] = values[0]
+            best[:] = assign
+            counts[1] = 0
+        else:
+            counts[1] += 1
+        if counts[1] >= stagnation:
+            assign[:] = best
+            for _k in range(strength):
+                a, b = np.random.randint(0, n), np.random.randint(0, n)
+                if assign[a] != assign[b]:
+                    assign[a], assign[b] = assign[b], assign[a]
+            _rebuild(d, assign, table, sizes, values)
+            tabu_until[:] = 0
+            counts[1] = 0
+
+
+@kernel
+def _best_step(
+    d: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    assign: np.ndarray,
+    table: np.ndarray,
+    sizes: np.ndarray,
+    values: np.ndarray,
+    tabu_until: np.ndarray,
+    it: int,
+) -> tuple[float, int, int, int]:
+    """(gain, i, j, h) of the best allowed move (i to group h; j = -1) or swap (i and j trade),
+    each gain O(1) from the table; i = -1 when everything is tabu."""
+    n, n_groups = table.shape
+    now, best_value = values[0], values[1]
+    top, bi, bj, bh = -np.inf, -1, -1, -1
+    for i in range(n):
+        gi = assign[i]
+        own = table[i, gi]
+        tabu_i = tabu_until[i] > it
+        if sizes[gi] > lower[gi]:
+            for h in range(n_groups):
+                if h == gi or sizes[h] >= upper[h]:
+                    continue
+                gain = table[i, h] - own
+                if gain > top and (not tabu_i or now + gain > best_value + 1e-9):
+                    top, bi, bj, bh = gain, i, -1, h
+        for j in range(i + 1, n):
+            gj = assign[j]
+            if gj == gi:
                 continue
-            moved = [mi] if gain_move >= gain_swap else [si, sj]
-            if gain_move >= gain_swap:
-                walk.move(mi, mh, gain_move)
-            else:
-                walk.swap(si, sj, gain_swap)
-            for i in moved:
-                tabu_until[i] = iteration + self.rng.integers(self.tenure[0], self.tenure[1] + 1)
-            if walk.value > best_value + 1e-9:
-                best_value, best_assign = walk.value, walk.assign.copy()
-                since_best = 0
-            else:
-                since_best += 1
-            if since_best >= self.stagnation:
-                walk = _Walk(self, self._perturbed(best_assign))
-                tabu_until[:] = 0
-                since_best = 0
-        return best_assign, mdgp_value(self.d, best_assign, self.g)
-
-    def _perturbed(self, assign: np.ndarray) -> np.ndarray:
-        """The assignment after ``strength`` random swaps between groups."""
-        assign = assign.copy()
-        for _ in range(self.strength):
-            i, j = self.rng.integers(0, self.n, size=2)
-            if assign[i] != assign[j]:
-                assign[i], assign[j] = assign[j], assign[i]
-        return assign
+            gain = table[i, gj] - own + table[j, gi] - table[j, gj] - 2.0 * d[i, j]
+            if gain > top and (
+                not (tabu_i or tabu_until[j] > it) or now + gain > best_value + 1e-9
+            ):
+                top, bi, bj, bh = gain, i, j, -1
+    return top, bi, bj, bh
 
 
-class _Walk:
-    """The search's current assignment with its distance table, group sizes and value."""
+@kernel
+def _move(
+    d: np.ndarray, assign: np.ndarray, table: np.ndarray, sizes: np.ndarray, i: int, h: int
+) -> None:
+    """Element i moves to group h: every element's distance to both groups follows (O(n))."""
+    old = assign[i]
+    for k in range(d.shape[0]):
+        table[k, old] -= d[k, i]
+        table[k, h] += d[k, i]
+    sizes[old] -= 1
+    sizes[h] += 1
+    assign[i] = h
 
-    def __init__(self, search: TabuSearch, assign: np.ndarray) -> None:
-        self.inst, self.d = search.inst, search.d
-        self.assign = assign
-        self.table = search.table(assign)
-        self.sizes = np.bincount(assign, minlength=search.g)
-        self.value = mdgp_value(search.d, assign, search.g)
-        self.idx = np.arange(search.n)
-        self.same = np.empty((search.n, search.n), dtype=bool)
 
-    def gains(self, tabu: np.ndarray, best_value: float) -> tuple[np.ndarray, np.ndarray]:
-        """Gains of every move (element i to group h) and swap (i and j trade groups); tabu ones
-        at -inf unless they beat the best value (aspiration)."""
-        assign, table, inst = self.assign, self.table, self.inst
-        own = table[self.idx, assign]
-        move_gain = table - own[:, None]
-        move_gain[~(self.sizes[assign] > inst.lower[assign]), :] = -np.inf
-        move_gain[:, ~(self.sizes < inst.upper)] = -np.inf
-        move_gain[self.idx, assign] = -np.inf
-        cross = table[:, assign]  # cross[i, j] = D[i, group of j]
-        swap_gain = cross - own[:, None] + cross.T - own[None, :] - 2 * self.d
-        np.equal(assign[:, None], assign[None, :], out=self.same)
-        swap_gain[self.same] = -np.inf
-        if tabu.any():
-            value = self.value
-            move_gain[tabu, :] = np.where(
-                value + move_gain[tabu, :] > best_value + 1e-9, move_gain[tabu, :], -np.inf
-            )
-            blocked = tabu[:, None] | tabu[None, :]
-            swap_gain = np.where(
-                blocked & (value + swap_gain <= best_value + 1e-9), -np.inf, swap_gain
-            )
-        return move_gain, swap_gain
-
-    def move(self, i: int, h: int, gain: float) -> None:
-        old = self.assign[i]
-        self.table[:, old] -= self.d[:, i]
-        self.table[:, h] += self.d[:, i]
-        self.sizes[old] -= 1
-        self.sizes[h] += 1
-        self.assign[i] = h
-        self.value += gain
-
-    def swap(self, i: int, j: int, gain: float) -> None:
-        gi, gj = self.assign[i], self.assign[j]
-        self.table[:, gi] += self.d[:, j] - self.d[:, i]
-        self.table[:, gj] += self.d[:, i] - self.d[:, j]
-        self.assign[i], self.assign[j] = gj, gi
-        self.value += gain
+@kernel
+def _rebuild(
+    d: np.ndarray, assign: np.ndarray, table: np.ndarray, sizes: np.ndarray, values: np.ndarray
+) -> None:
+    """The table, sizes and value of an assignment, from scratch."""
+    n = d.shape[0]
+    table[:] = 0.0
+    sizes[:] = 0
+    value = 0.0
+    for i in range(n):
+        sizes[assign[i]] += 1
+        for k in range(n):
+            table[i, assign[k]] += d[i, k]
+    for i in range(n):
+        value += table[i, assign[i]]
+    values[0] = value / 2.0
