@@ -2,7 +2,8 @@
 
 ``checkout(rev)`` makes (once) a detached git worktree of ``rev`` under the system's temporary
 folder; ``call(rev, "module:function", *args)`` runs that function of the earlier code in a
-subprocess (``PYTHONPATH`` pointing at the worktree, this interpreter) and returns its JSON answer.
+subprocess (in the worktree, ``PYTHONPATH`` pointing at it and at this checkout's benchmarks, this
+interpreter) and returns its JSON answer.
 Benchmarks use it for their "before" columns, so that before and after share the machine, the
 load and the instances.
 """
@@ -43,9 +44,12 @@ def call(rev: str, target: str, *args: Any) -> Any:
         f"fn = getattr(importlib.import_module({module!r}), {function!r}); "
         "print(json.dumps(fn(*json.loads(sys.argv[1]))))"
     )
-    env = {**os.environ, "PYTHONPATH": f"{checkout(rev)}{os.pathsep}{ROOT / 'benchmarks'}"}
+    tree = checkout(rev)
+    env = {**os.environ, "PYTHONPATH": f"{tree}{os.pathsep}{ROOT / 'benchmarks'}"}
+    # Run from the worktree: `python -c` puts the working folder first on the path, and this
+    # checkout's package must not shadow the earlier one.
     out = subprocess.run(
         [sys.executable, "-c", code, json.dumps(args)],
-        env=env, check=True, capture_output=True, text=True,
+        cwd=tree, env=env, check=True, capture_output=True, text=True,
     )  # fmt: skip
     return json.loads(out.stdout.strip().splitlines()[-1])
