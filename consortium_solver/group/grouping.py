@@ -27,7 +27,7 @@ from consortium_solver.domain import (
     Status,
 )
 from consortium_solver.errors import InputError, InternalError
-from consortium_solver.group.search import GroupingSearch, Schedule
+from consortium_solver.group.search import GroupingSearch, Schedule, warm_up
 from consortium_solver.group.search.state import Costs
 from consortium_solver.rules import AnyRule, Call, MemberIn, Mode, Problem, Size, user_size
 from consortium_solver.validate import check, check_grouping, check_rule
@@ -86,6 +86,7 @@ def group(pool: Pool, call: Call, options: GroupOptions | None = None) -> Groupi
     """
     options = options or GroupOptions()
     check_options(pool, options)
+    warm_up()  # compiled before the clock starts (from the disk cache after the first run)
     return _Grouping(pool, call, options).run()
 
 

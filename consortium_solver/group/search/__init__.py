@@ -26,7 +26,7 @@ from consortium_solver.group.search.kernels import Arrays, conflicts
 from consortium_solver.group.search.repair import ConflictRepair
 from consortium_solver.group.search.state import HARD, Compiled, Costs, Schedule, Value
 from consortium_solver.native import seed_kernels
-from consortium_solver.rules import Mode, Problem
+from consortium_solver.rules import AnyRule, Mode, Problem
 
 # The repair of repeated meetings gets at most this share of the time (the annealing, which also
 # weighs them, the rest).
@@ -126,4 +126,43 @@ class GroupingSearch:
         return Schedule(rounds, unplaced, schedule.meet)
 
 
-__all__ = ["GroupingSearch", "Schedule"]
+_WARM: list[bool] = []
+
+
+def warm_up() -> None:
+    """Run every kernel once on a tiny problem, so that compiling them never eats into a search's
+    time limit: the first run on a machine compiles them (tens of seconds, written to numba's disk
+    cache), later runs load them in well under a second."""
+    if _WARM:
+        return
+    from consortium_solver.domain import EccpStatus, Organisation, OrganisationType
+    from consortium_solver.domain import RegionCategory as Category
+    from consortium_solver.rules import MinCount, MinDistinct, Objective, Size
+
+    orgs = [
+        Organisation(
+            id=f"w{i}",
+            name=f"w{i}",
+            country=("DE", "FR", "PL")[i % 3],
+            region_category=(Category.MORE_DEVELOPED, Category.LESS_DEVELOPED)[i % 2],
+            organisation_type=OrganisationType.CLUSTER_ORGANISATION,
+            eccp_status=EccpStatus.REGISTERED,
+            sectors=(("digital", "health", "tourism")[i % 3],),
+            offers=("a",) if i % 2 else (),
+            needs=("a",) if i % 3 else (),
+        )
+        for i in range(9)
+    ]
+    rules: list[AnyRule] = [
+        MinDistinct(id="c", field="country", min=2),
+        MinCount(id="l", field="region_category", values=("less_developed",), min=1),
+        Size(id="s", min=2, max=4),
+    ]
+    for kept in (rules, []):  # with rules (repair and annealing), sizes only (rounds by freedom)
+        problem = Problem(orgs, kept, Objective(), {}, min_size=3, max_size=3 if not kept else 4)
+        search = GroupingSearch(problem, n_rounds=2, together=[(0, 1)] if kept else [])
+        search.search(search.construct(), clock=Clock(0.05, deterministic=True))
+    _WARM.append(True)
+
+
+__all__ = ["GroupingSearch", "Schedule", "warm_up"]
