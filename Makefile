@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck pytest soak clean
+.PHONY: run test lint typecheck pytest soak clean clean-kernels
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,5 +41,9 @@ soak: $(STAMP_DEV)
 		tests/test_importing.py \
 		tests/test_designs.py
 
-clean:
+clean: clean-kernels
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# numba's cache of compiled kernels (it does not notice edits to a kernel called from another file).
+clean-kernels:
+	find consortium_solver -name '*.nbi' -delete -o -name '*.nbc' -delete

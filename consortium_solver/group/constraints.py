@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import NamedTuple
 
 import numpy as np
 
@@ -114,8 +115,7 @@ def compile_rule(rule: kinds.AnyRule, candidates: Candidates) -> CodedRule:
     return COMPILERS(rule, candidates)
 
 
-@dataclass(frozen=True)
-class RuleTables:
+class RuleTables(NamedTuple):
     """Every coded rule of a grouping as flat arrays, for the compiled kernels.
 
     Rule q reads codes ``offset[q] .. offset[q + 1]`` of a shared code space; candidate i's codes

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from consortium_solver.clock import Clock
+from consortium_solver.group.constraints import RuleTables as Rules
 from consortium_solver.group.search.kernels import (
     EXCHANGE,
     HARD,
@@ -27,7 +28,6 @@ from consortium_solver.group.search.kernels import (
     RELOCATE,
     SWAP,
     Arrays,
-    Rules,
     ScoreTables,
     Scratch,
     _change,
@@ -265,22 +265,13 @@ def rewind(
     for k in range(length - 1, -1, -1):
         move, r, x, y, groups = log[k, 0], log[k, 1], log[k, 2], log[k, 3], log[k, 4]
         gi, gj = groups >> 32, (groups & 0xFFFFFFFF) - 1
-        if move == SWAP:
-            _take_out(state, r, x)
-            _take_out(state, r, y)
-            _put(state, r, x, gi)
-            _put(state, r, y, gj)
-        elif move == RELOCATE:
-            _take_out(state, r, x)
-            _put(state, r, x, gi)
+        # Each move's inverse is a move of the same kind: groups exchanged, or members.
+        if move in (SWAP, RELOCATE):
+            _make(state, move, r, x, y, gj, gi)
         elif move == INSERT:
-            _take_out(state, r, x)
-            _put(state, r, x, -1)
+            _make(state, INSERT, r, x, y, -1, gj)
         else:
-            _take_out(state, r, y)
-            _take_out(state, r, x)
-            _put(state, r, y, gi)
-            _put(state, r, x, -1)
+            _make(state, EXCHANGE, r, y, x, gi, gj)
         _refresh(rules, scores, work, state, r, gi)
         if gj >= 0:
             _refresh(rules, scores, work, state, r, gj)

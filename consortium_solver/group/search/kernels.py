@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from consortium_solver.group.constraints import RuleTables as Rules
 from consortium_solver.native import inline_kernel, kernel
 
 HARD = 1_000_000.0  # weight of one violation or repeated meeting (as group/search/state.py)
@@ -44,20 +45,6 @@ class ScoreTables(NamedTuple):
     pair_sum: np.ndarray
     link: np.ndarray
     weights: np.ndarray
-
-
-class Rules(NamedTuple):
-    """constraints.RuleTables as a tuple the kernels accept."""
-
-    reading: np.ndarray
-    low: np.ndarray
-    high: np.ndarray
-    offset: np.ndarray
-    ptr: np.ndarray
-    data: np.ndarray
-    partner_ptr: np.ndarray
-    partner: np.ndarray
-    want: np.ndarray
 
 
 class Arrays(NamedTuple):

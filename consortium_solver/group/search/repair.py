@@ -21,9 +21,9 @@ import time
 import numpy as np
 
 from consortium_solver.clock import Clock
+from consortium_solver.group.constraints import RuleTables as Rules
 from consortium_solver.group.search.kernels import (
     Arrays,
-    Rules,
     ScoreTables,
     Scratch,
     _met,

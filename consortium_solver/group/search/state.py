@@ -9,7 +9,6 @@ score and then the total). :meth:`Costs.is_valid` says whether a cost has no har
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,7 +20,6 @@ from consortium_solver.group.constraints import GroupRules
 from consortium_solver.group.search.kernels import (
     WORD,
     Arrays,
-    Rules,
     ScoreTables,
     Scratch,
     evaluate_all,
@@ -159,16 +157,12 @@ def score_tables(scorer: Scorer) -> ScoreTables:
     )
 
 
-def rule_arrays(rules: GroupRules) -> Rules:
-    return Rules(*dataclasses.astuple(rules.tables()))
-
-
 class Compiled:
     """A problem's rules and objective as the kernels' tables, and schedules to and from arrays."""
 
     def __init__(self, problem: Problem, rules: GroupRules, costs: Costs) -> None:
         self.n = problem.n
-        self.rules = rule_arrays(rules)
+        self.rules = rules.tables()
         self.scores = score_tables(costs.scorer)
         self.min_mode = costs.mode == "min"
         self.sizes = (problem.min_size, problem.max_size)
