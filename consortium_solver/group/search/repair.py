@@ -4,10 +4,12 @@ locally" (CPAIOR 2005), as a compiled kernel (:func:`repair_steps`) driven in ch
 
 Each iteration makes the best swap, over all rounds, of a member in conflict (one who meets a member
 of its group for the second time) with a member of another group of the same round — conflict-
-directed: only members in conflict are moved. A member that leaves a group may not return to it for
-a random 4-100 iterations unless the swap beats the best count (aspiration); after ``STABLE``
-iterations without a better count the search restarts from the best schedule, shaken by a few random
-swaps. A swap that would break more of the groups' rules than it mends is refused.
+directed: only members in conflict are moved (with rules, members of groups that break one too). A
+swapped pair may not swap back for a random ``TABU_TENURE`` iterations unless that beats the best
+count (aspiration); after ``KICK_AFTER`` iterations without a better count, two random swaps kick the
+search on (as Triska & Musliu's local search does), and after ``RESTART_AFTER`` kicks it restarts
+from the best schedule. With rules, the count adds the rules the groups break to the repeated
+meetings.
 
 For x in group a and y in group b, the change is met(x, b - y) + met(y, a - x) - repeats(x, a) -
 repeats(y, b), where met counts members already met and repeats those met more than once: O(group
@@ -37,7 +39,9 @@ from consortium_solver.group.search.kernels import (
 )
 from consortium_solver.native import kernel
 
-TABU_TENURE = (4, 100)  # iterations a swapped pair stays tabu (Dotú & Van Hentenryck 2005)
+# Iterations a swapped pair stays tabu: Dotú & Van Hentenryck (2005) draw from 4-100; with kicks,
+# 2-20 solved more (10-4-10 in 3-5 s where 4-100 left a pair in 10 s; benchmarks/README.md).
+TABU_TENURE = (2, 20)
 KICK_AFTER = 10  # iterations without a better count before a kick of random swaps
 KICK_SWAPS = 2  # random swaps per kick
 RESTART_AFTER = 300  # kicks without a better count before a restart from the best schedule
@@ -219,7 +223,7 @@ def repair_steps(
             continue
         _swap(rules, scores, work, state, r, x, y)
         info[1] += delta
-        tabu[r, x, y] = tabu[r, y, x] = it + np.random.randint(4, 101)
+        tabu[r, x, y] = tabu[r, y, x] = it + np.random.randint(TABU_TENURE[0], TABU_TENURE[1] + 1)
         if info[1] < info[2]:
             info[2], info[3], info[4] = info[1], 0, 0
             best_members[:] = state.members
