@@ -160,7 +160,8 @@ def warm_up() -> None:
     ]
     for kept in (rules, []):  # with rules (repair and annealing), sizes only (rounds by freedom)
         problem = Problem(orgs, kept, Objective(), {}, min_size=3, max_size=3 if not kept else 4)
-        search = GroupingSearch(problem, n_rounds=2, together=[(0, 1)] if kept else [])
+        # 5 rounds of 9 in threes cannot avoid repeats (4 at most): the repair runs too.
+        search = GroupingSearch(problem, n_rounds=5, together=[(0, 1)] if kept else [])
         search.search(search.construct(), clock=Clock(0.05, deterministic=True))
     _WARM.append(True)
 
