@@ -28,7 +28,7 @@ from consortium_solver.domain import (
 )
 from consortium_solver.errors import InputError, InternalError
 from consortium_solver.group.search import GroupingSearch, Schedule, warm_up
-from consortium_solver.group.search.state import Costs
+from consortium_solver.group.search.state import is_valid
 from consortium_solver.rules import AnyRule, Call, MemberIn, Mode, Problem, Size, user_size
 from consortium_solver.validate import check, check_grouping, check_rule
 
@@ -160,7 +160,7 @@ class _Grouping:
             def report(cost: float) -> None:
                 # The search's cost is -objective once nothing hard is left (sum mode only: in
                 # min mode it folds the worst group and the total into one number).
-                shown = Costs.is_valid(cost) and options.objective == "sum"
+                shown = is_valid(cost) and options.objective == "sum"
                 progress(time.perf_counter() - start, -cost if shown else None, None)
 
         clock = self.clock.before_end(self.judging_time(schedule))

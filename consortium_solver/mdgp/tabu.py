@@ -71,11 +71,6 @@ class TabuSearch:
         self.iterations = 0
         seed_kernels(int(self.rng.integers(2**31)))
 
-    def table(self, assign: np.ndarray) -> np.ndarray:
-        onehot = np.zeros((self.n, self.g))
-        onehot[np.arange(self.n), assign] = 1.0
-        return np.ascontiguousarray(self.d @ onehot)  # D[i, g] = sum of d_ij over j in g
-
     def run(
         self,
         deadline: float,
@@ -88,11 +83,12 @@ class TabuSearch:
         ``start`` or from a random one with sizes of ``profile``."""
         assign = start.copy() if start is not None else _initial(self.inst, self.rng, profile)
         assign = assign.astype(np.int64)
-        table = self.table(assign)
-        sizes = np.bincount(assign, minlength=self.g).astype(np.int64)
-        value = mdgp_value(self.d, assign, self.g)
+        table = np.zeros((self.n, self.g))  # D[i, g] = sum of d_ij over j in g
+        sizes = np.zeros(self.g, dtype=np.int64)
+        values = np.zeros(2, dtype=np.float64)  # value now, best value
+        _rebuild(self.d, assign, table, sizes, values)
+        values[1] = values[0]
         best = assign.copy()
-        values = np.array([value, value], dtype=np.float64)  # value now, best value
         counts = np.zeros(2, dtype=np.int64)  # iteration, iterations since the best
         tabu_until = np.zeros(self.n, dtype=np.int64)
         params = np.array(

@@ -22,9 +22,9 @@ from consortium_solver.clock import Clock
 from consortium_solver.group.constraints import GroupRules
 from consortium_solver.group.search.anneal import Annealing, ClockOrIdle, OnImprove
 from consortium_solver.group.search.construct import Construction
-from consortium_solver.group.search.kernels import Arrays, conflicts
+from consortium_solver.group.search.kernels import Arrays, schedule_cost
 from consortium_solver.group.search.repair import ConflictRepair
-from consortium_solver.group.search.state import HARD, Compiled, Costs, Schedule, Value
+from consortium_solver.group.search.state import Compiled, Schedule
 from consortium_solver.native import seed_kernels
 from consortium_solver.rules import AnyRule, Mode, Problem
 
@@ -49,9 +49,8 @@ class GroupingSearch:
         self.problem = problem
         self.rng = random.Random(seed)
         self.rules = GroupRules(problem.candidates, problem.rules, together, apart)
-        self.costs = Costs(problem, self.rules, mode)
         self.construction = Construction(problem, self.rules, n_rounds, together, self.rng)
-        self.compiled = Compiled(problem, self.rules, self.costs)
+        self.compiled = Compiled(problem, self.rules, mode)
         self.anneal_steps = 0  # moves the last search evaluated (for the benchmarks)
         seed_kernels(seed)
 
@@ -63,10 +62,6 @@ class GroupingSearch:
     ) -> Schedule:
         """A first schedule (see :meth:`Construction.construct`)."""
         return self.construction.construct(cyclic, clock, designs)
-
-    def values(self, schedule: Schedule) -> list[list[Value]]:
-        """Every group's (violations, score), round by round."""
-        return [[self.costs.group_value(g) for g in groups] for groups in schedule.rounds]
 
     def repair(self, schedule: Schedule, clock: Clock) -> int:
         """Remove repeated meetings in place, until none is left or the clock runs out; the
@@ -103,13 +98,7 @@ class GroupingSearch:
 
     def cost(self, state: Arrays) -> float:
         """The search's cost of a schedule in arrays (see :mod:`.state`)."""
-        costs, rows = self.costs, []
-        for r, count in enumerate(state.n_groups.tolist()):
-            rows.append(
-                [(int(state.violation[r, g]), float(state.score[r, g])) for g in range(count)]
-            )
-        repeats = conflicts(state.meet) if state.meet.size else 0
-        return sum(costs.round_cost(row) for row in rows) + HARD * repeats
+        return schedule_cost(state, self.compiled.min_mode)
 
     @staticmethod
     def _into(schedule: Schedule, found: Schedule) -> None:

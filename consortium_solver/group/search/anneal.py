@@ -38,6 +38,7 @@ from consortium_solver.group.search.kernels import (
     group_score,
     group_violation,
     swap_meet_delta,
+    swapped,
 )
 from consortium_solver.native import kernel
 
@@ -216,12 +217,12 @@ def _propose(
     gj = np.random.randint(0, n_groups - 1)
     gj += gj >= gi
     sb, b = state.size[r, gj], state.members[r, gj]
-    a_buf[:sa] = a[:sa]
-    b_buf[:sb] = b[:sb]
     if kind < 0.35 and sa > min_size and sb < max_size:  # a member of gi moves to gj
         p = np.random.randint(0, sa)
         x = a[p]
+        a_buf[:sa] = a[:sa]
         a_buf[p] = a[sa - 1]
+        b_buf[:sb] = b[:sb]
         b_buf[sb] = x
         change = 0
         if meet.shape[0]:
@@ -231,8 +232,7 @@ def _propose(
         return -1, -1, -1, -1, 0, 0, 0
     pi, pj = np.random.randint(0, sa), np.random.randint(0, sb)
     x, y = a[pi], b[pj]
-    a_buf[pi] = y
-    b_buf[pj] = x
+    swapped(work, state, r, x, y)
     return SWAP, gj, x, y, sa, sb, swap_meet_delta(meet, a, sa, x, b, sb, y)
 
 

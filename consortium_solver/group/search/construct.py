@@ -82,27 +82,22 @@ class Construction:
     ) -> Schedule:
         """A first schedule. With several rounds and no rule but the group sizes, a schedule from a
         finite geometry (``designs=False`` skips them, for benchmarks) where the numbers fit one,
-        else a cyclic schedule tried until the ``cyclic`` clock runs out; else the greedy
-        construction, rounds dealt once ``clock`` has run out."""
+        else a cyclic schedule tried until the ``cyclic`` clock runs out (none without that clock),
+        else rounds by freedom; otherwise the greedy construction, rounds dealt once ``clock`` has
+        run out."""
         g = self.group_count()
-        if self.n_rounds > 1 and self.rules.sizes_only and cyclic is not None and g >= 2:
-            found = self._by_design(g, cyclic, designs)
+        sizes = self._equal_sizes(g)
+        if self.n_rounds > 1 and self.rules.sizes_only and sizes is not None:
+            found = None
+            if cyclic is not None and g >= 2:
+                found = self._by_design(sizes, cyclic, designs)
+            if found is None and self.n <= FREEDOM_MAX:
+                seed = self.rng.randrange(2**31)
+                meet = np.zeros((self.n, self.n), dtype=np.int16)
+                by_freedom = freedom_rounds(meet, sizes, self.n_rounds, seed)
+                found = [[list(map(int, grp)) for grp in groups] for groups in by_freedom]
             if found is not None:
                 return schedule_of(self.n, found)
-        sizes = self._equal_sizes(g)
-        if (
-            self.n_rounds > 1
-            and self.rules.sizes_only
-            and sizes is not None
-            and self.n <= FREEDOM_MAX
-        ):
-            seed = self.rng.randrange(2**31)
-            found_rounds = freedom_rounds(
-                np.zeros((self.n, self.n), dtype=np.int16), sizes, self.n_rounds, seed
-            )
-            return schedule_of(
-                self.n, [[list(map(int, grp)) for grp in groups] for groups in found_rounds]
-            )
         size = self.n if self.n_rounds > 1 else 0
         meet = np.zeros((size, size), dtype=np.int16)
         if size:
@@ -130,18 +125,17 @@ class Construction:
             return None
         return np.array([q + 1] * extra + [q] * (g - extra), dtype=np.int64)
 
-    def _by_design(self, g: int, clock: Clock, designs: bool) -> list[list[list[int]]] | None:
-        q, extra = divmod(self.n, g)
-        if not (self.min_size <= q and q + (extra > 0) <= self.max_size):
-            return None
+    def _by_design(
+        self, sizes: np.ndarray, clock: Clock, designs: bool
+    ) -> list[list[list[int]]] | None:
+        q, extra = divmod(self.n, len(sizes))
         if designs and not extra:
             designed = known_rounds(self.n, q, self.n_rounds)
             if designed is not None:
                 return self._relabelled(designed)
         if self.n * self.n_rounds > CYCLIC_MAX_WORK:  # its set-up is O(n^2 R) in Python
             return None
-        sizes = [q + 1] * extra + [q] * (g - extra)
-        return CyclicSearch(self.n, sizes, self.n_rounds, self.rng).search(clock)
+        return CyclicSearch(self.n, sizes.tolist(), self.n_rounds, self.rng).search(clock)
 
     def _relabelled(self, rounds: list[list[list[int]]]) -> list[list[list[int]]]:
         """The same schedule with members renamed at random (per seed), so that a construction

@@ -21,12 +21,13 @@ from typing import NamedTuple
 
 import numpy as np
 
+from consortium_solver.group.constraints import Reading
 from consortium_solver.group.constraints import RuleTables as Rules
 from consortium_solver.native import inline_kernel, kernel
 
-HARD = 1_000_000.0  # weight of one violation or repeated meeting (as group/search/state.py)
+HARD = 1_000_000.0  # weight of one violation or repeated meeting against score points
 WORD = 60  # bits per word of a bitmask (int64, sign bit never used)
-OVER, DISTINCT, COUNT, SIZE = 0, 1, 2, 3  # constraints.Reading
+OVER, DISTINCT, COUNT, SIZE = (int(reading) for reading in Reading)  # plain ints for the kernels
 SWAP, RELOCATE, INSERT, EXCHANGE = 0, 1, 2, 3  # kinds of logged moves
 
 
@@ -269,9 +270,7 @@ def evaluate_all(rules: Rules, scores: ScoreTables, work: Scratch, state: Arrays
     """Every group's violation and score, from scratch."""
     for r in range(state.members.shape[0]):
         for g in range(state.n_groups[r]):
-            s = state.size[r, g]
-            state.violation[r, g] = group_violation(rules, work, state.members[r, g], s)
-            state.score[r, g] = group_score(scores, work, state.members[r, g], s)
+            _refresh(rules, scores, work, state, r, g)
 
 
 @kernel
@@ -300,12 +299,7 @@ def _take_out(state: Arrays, r: int, i: int) -> None:
         return
     s = state.size[r, g]
     group = state.members[r, g]
-    if state.meet.shape[0]:
-        for k in range(s):
-            j = group[k]
-            if j != i:
-                state.meet[i, j] -= 1
-                state.meet[j, i] -= 1
+    _meet_all(state.meet, i, group, s, -1)
     last = group[s - 1]
     group[p] = last
     state.pos[r, last] = p
@@ -323,14 +317,34 @@ def _put(state: Arrays, r: int, i: int, g: int) -> None:
         return
     s = state.size[r, g]
     group = state.members[r, g]
-    if state.meet.shape[0]:
-        for k in range(s):
-            j = group[k]
-            state.meet[i, j] += 1
-            state.meet[j, i] += 1
+    _meet_all(state.meet, i, group, s, 1)
     group[s] = i
     state.pos[r, i] = s
     state.size[r, g] = s + 1
+
+
+@kernel
+def _meet_all(meet: np.ndarray, i: int, group: np.ndarray, s: int, change: int) -> None:
+    """i meets each member of the group (i aside) ``change`` times more (-1: one time less)."""
+    if meet.shape[0]:
+        for k in range(s):
+            j = group[k]
+            if j != i:
+                meet[i, j] += change
+                meet[j, i] += change
+
+
+@kernel
+def swapped(work: Scratch, state: Arrays, r: int, x: int, y: int) -> tuple[int, int]:
+    """The groups of x and y in round r as they would be with x and y traded, into the scratch
+    space (``group_a``: x's group, ``group_b``: y's); their sizes."""
+    a, b = state.where[r, x], state.where[r, y]
+    sa, sb = state.size[r, a], state.size[r, b]
+    work.group_a[:sa] = state.members[r, a, :sa]
+    work.group_a[state.pos[r, x]] = y
+    work.group_b[:sb] = state.members[r, b, :sb]
+    work.group_b[state.pos[r, y]] = x
+    return sa, sb
 
 
 @kernel
@@ -388,6 +402,15 @@ def _round_cost(
         return 0.0
     objective = (count + 1) * 1000.0 * worst + total if min_mode else total
     return HARD * viol - objective
+
+
+@kernel
+def schedule_cost(state: Arrays, min_mode: bool) -> float:
+    """The search's cost of the whole schedule: every round's cost and HARD per repeated meeting."""
+    total = HARD * conflicts(state.meet) if state.meet.shape[0] else 0.0
+    for r in range(state.members.shape[0]):
+        total += _round_cost(state, r, min_mode, -1, 0, 0.0, -1, 0, 0.0)
+    return total
 
 
 @kernel

@@ -36,6 +36,7 @@ from consortium_solver.group.search.kernels import (
     evaluate_all,
     group_violation,
     swap_meet_delta,
+    swapped,
 )
 from consortium_solver.native import kernel
 
@@ -113,15 +114,12 @@ class _Copy:
 @kernel
 def _rule_change(rules: Rules, work: Scratch, state: Arrays, r: int, x: int, y: int) -> int:
     """Change in the rules broken by the groups of x and y when x and y trade places."""
-    a, b = state.where[r, x], state.where[r, y]
-    sa, sb = state.size[r, a], state.size[r, b]
-    work.group_a[:sa] = state.members[r, a, :sa]
-    work.group_a[state.pos[r, x]] = y
-    work.group_b[:sb] = state.members[r, b, :sb]
-    work.group_b[state.pos[r, y]] = x
+    sa, sb = swapped(work, state, r, x, y)
     after = group_violation(rules, work, work.group_a, sa)
     after += group_violation(rules, work, work.group_b, sb)
-    return int(after - state.violation[r, a] - state.violation[r, b])
+    return int(
+        after - state.violation[r, state.where[r, x]] - state.violation[r, state.where[r, y]]
+    )
 
 
 @kernel

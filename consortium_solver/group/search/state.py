@@ -4,12 +4,12 @@ how a group and a round are valued.
 The cost is lexicographic, folded into one number: first the *hard* part — rule violations inside
 groups (a group's rules, ``together`` and ``apart`` pairs) and pairs meeting more than once across
 rounds, each weighing :data:`HARD` — then minus the objective (the total score, or the worst group's
-score and then the total). :meth:`Costs.is_valid` says whether a cost has no hard part.
+score and then the total; ``kernels._round_cost``, ``kernels.schedule_cost``). :func:`is_valid`
+says whether a cost has no hard part.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -18,6 +18,7 @@ import numpy as np
 from consortium_solver.domain import Term
 from consortium_solver.group.constraints import GroupRules
 from consortium_solver.group.search.kernels import (
+    HARD,
     WORD,
     Arrays,
     ScoreTables,
@@ -28,11 +29,8 @@ from consortium_solver.group.search.kernels import (
 from consortium_solver.rules import Mode, Problem
 from consortium_solver.scoring import Scorer, codes_of
 
-HARD = 1_000_000.0  # weight of one violation or repeated meeting against score points
 EXEMPT = 10_000  # meeting-count offset of together pairs (int16 counts; rounds stay far below)
 
-# A group's value: (rule violations, score).
-Value = tuple[int, float]
 # The objective's terms in the order of the kernels' weights (kernels.ScoreTables).
 TERMS = (
     Term.SECTOR_LINKS,
@@ -67,46 +65,9 @@ class Schedule:
         return int(np.maximum(self.meet.astype(np.int64) - 1, 0).sum()) // 2
 
 
-class Costs:
-    """Values groups and rounds: the rules' violations and the scorer's score."""
-
-    def __init__(self, problem: Problem, rules: GroupRules, mode: Mode) -> None:
-        self.rules = rules
-        self.mode = mode
-        self.scorer = Scorer(problem.candidates, problem.objective, problem.links)
-
-    def group_value(self, members: Sequence[int]) -> Value:
-        return self.rules.violation(members), self.scorer.score(members)
-
-    def objective(self, scores: Sequence[float]) -> float:
-        """The round's objective: the total, or (min mode) the worst group first, then the total."""
-        if not scores:
-            return 0.0
-        total = math.fsum(scores)
-        if self.mode == "min":
-            return (len(scores) + 1) * 1000.0 * min(scores) + total
-        return total
-
-    def change(self, row: list[Value], changes: Sequence[tuple[int, Value]]) -> float:
-        """The change in a round's cost when the groups ``changes`` names take their new values:
-        from those groups alone in sum mode, from the whole round in min mode."""
-        if self.mode == "sum":
-            return math.fsum(
-                HARD * (new[0] - row[g][0]) - (new[1] - row[g][1]) for g, new in changes
-            )
-        before = self.round_cost(row)
-        changed = list(row)
-        for g, new in changes:
-            changed[g] = new
-        return self.round_cost(changed) - before
-
-    def round_cost(self, values: Sequence[Value]) -> float:
-        return HARD * sum(v for v, _ in values) - self.objective([s for _, s in values])
-
-    @staticmethod
-    def is_valid(cost: float) -> bool:
-        """Whether a cost has no hard part (no violation, no repeated meeting)."""
-        return cost < HARD / 10
+def is_valid(cost: float) -> bool:
+    """Whether a cost has no hard part (no violation, no repeated meeting)."""
+    return cost < HARD / 10
 
 
 def schedule_of(n: int, rounds: list[list[list[int]]]) -> Schedule:
@@ -160,11 +121,11 @@ def score_tables(scorer: Scorer) -> ScoreTables:
 class Compiled:
     """A problem's rules and objective as the kernels' tables, and schedules to and from arrays."""
 
-    def __init__(self, problem: Problem, rules: GroupRules, costs: Costs) -> None:
+    def __init__(self, problem: Problem, rules: GroupRules, mode: Mode) -> None:
         self.n = problem.n
         self.rules = rules.tables()
-        self.scores = score_tables(costs.scorer)
-        self.min_mode = costs.mode == "min"
+        self.scores = score_tables(Scorer(problem.candidates, problem.objective, problem.links))
+        self.min_mode = mode == "min"
         self.sizes = (problem.min_size, problem.max_size)
 
     def arrays(self, schedule: Schedule) -> tuple[Arrays, Scratch]:
