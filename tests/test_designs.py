@@ -12,8 +12,17 @@ from consortium_solver.group.constructions.designs import (
     Field,
     affine_rounds,
     doubled_rounds,
+    kirkman_rounds,
     known_rounds,
     prime_power,
+    transversal_rounds,
+)
+from consortium_solver.group.constructions.rotational import (
+    STARTERS,
+    Abelian,
+    develop,
+    groups_of_order,
+    starter,
 )
 from tests.conftest import assert_partitions, counted, meetings, scaled
 
@@ -91,9 +100,87 @@ def test_whatever_is_constructed_is_a_schedule_without_repeats(
         assert_schedule(rounds, n, size)
 
 
+def assert_complete(rounds: list[list[list[int]]], n: int, size: int) -> None:
+    """A schedule in which every pair meets exactly once."""
+    assert len(rounds) == (n - 1) // (size - 1)
+    assert_schedule(rounds, n, size)
+    assert len(meetings(rounds)) == n * (n - 1) // 2
+
+
+@pytest.mark.parametrize(("g", "p"), [(2, 2), (3, 2), (5, 3), (7, 5), (8, 5), (9, 4), (8, 8)])
+def test_transversal_design_meets_every_pair_of_rows_once(g: int, p: int) -> None:
+    """g groups of p (7-5-7 and 8-5-8 among them): members of one row never meet, members of two
+    rows exactly once."""
+    rounds = transversal_rounds(g, p)
+    assert len(rounds) == g
+    assert_schedule(rounds, g * p, p)
+    met = meetings(rounds)
+    for a in range(g * p):
+        for b in range(a + 1, g * p):
+            assert met[frozenset((a, b))] == (a % p != b % p)
+
+
+@pytest.mark.parametrize("q", [7, 13, 19, 25, 31])
+def test_kirkman_systems_meet_every_pair_exactly_once(q: int) -> None:
+    """21 in threes for 10 rounds (7-3-10), 39 for 19, ..., 93 for 46."""
+    rounds = kirkman_rounds(q)
+    assert rounds is not None
+    assert_complete(rounds, 3 * q, 3)
+
+
+@pytest.mark.parametrize("q", [5, 6, 9, 11, 15, 21])
+def test_kirkman_construction_declines_other_orders(q: int) -> None:
+    assert kirkman_rounds(q) is None
+
+
+@pytest.mark.parametrize("order", [8, 12, 27, 32, 39, 64])
+def test_abelian_groups_have_their_order_and_inverses(order: int) -> None:
+    for group in groups_of_order(order):
+        assert group.order == order
+        for x in range(order):
+            assert group.add(group.sub(0, x), x) == 0
+            assert group.add(x, 1 % order) == group.add(1 % order, x)
+
+
+@pytest.mark.parametrize("key", sorted(STARTERS))
+def test_tabulated_starters_develop_into_complete_designs(key: tuple[int, int]) -> None:
+    """28 and 40 in fours (7-4-9, 10-4-13), 52 in fours, 33 and 57 in threes."""
+    n, size = key
+    dims, h, blocks = STARTERS[key]
+    assert_complete(develop(Abelian(dims), h, blocks), n, size)
+
+
+@pytest.mark.parametrize(("n", "size"), [(16, 4), (28, 4), (33, 3), (40, 4)])
+def test_the_starter_search_finds_what_the_table_holds(n: int, size: int) -> None:
+    """The search that made the table finds a starter again (40 in fours: ~480,000 nodes)."""
+    found = starter(n, size, budget=1_000_000)
+    assert found is not None
+    assert_complete(develop(*found), n, size)
+
+
+@pytest.mark.parametrize(("n", "size"), [(15, 3), (21, 3)])
+def test_the_starter_search_proves_there_is_none(n: int, size: int) -> None:
+    """No 1-rotational Kirkman system on 15 or 21 over the abelian groups tried: the search
+    ends (well within its budget) without one."""
+    assert starter(n, size, budget=10**7) is None
+
+
 @pytest.mark.parametrize(
     ("n", "size", "n_rounds"),
-    [(32, 4, 10), (128, 4, 42), (16, 4, 5), (49, 7, 8), (27, 3, 13), (81, 9, 10), (64, 2, 63)],
+    [
+        (32, 4, 10),
+        (128, 4, 42),
+        (16, 4, 5),
+        (49, 7, 8),
+        (27, 3, 13),
+        (81, 9, 10),
+        (64, 2, 63),
+        (21, 3, 10),
+        (28, 4, 9),
+        (40, 4, 13),
+        (35, 5, 7),
+        (40, 5, 8),
+    ],
 )
 def test_known_instances_are_constructed_to_their_maximum(n: int, size: int, n_rounds: int) -> None:
     rounds = known_rounds(n, size, n_rounds)
@@ -102,6 +189,9 @@ def test_known_instances_are_constructed_to_their_maximum(n: int, size: int, n_r
     assert known_rounds(n, size, n_rounds + 1) is None  # no construction claims more
 
 
-@pytest.mark.parametrize(("n", "size", "n_rounds"), [(30, 3, 2), (32, 4, 0), (12, 6, 2), (4, 4, 1)])
+@pytest.mark.parametrize(
+    ("n", "size", "n_rounds"),
+    [(30, 3, 2), (32, 4, 0), (12, 6, 2), (4, 4, 1), (36, 4, 10), (45, 5, 11)],
+)
 def test_numbers_that_fit_no_construction_get_none(n: int, size: int, n_rounds: int) -> None:
     assert known_rounds(n, size, n_rounds) is None

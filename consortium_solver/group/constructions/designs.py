@@ -27,7 +27,26 @@ Some multi-round groupings are hard for search and easy for algebra. Two constru
   linear form sums to 0 over the three points of a line, so the left sides add up to 0 -- hence
   the general solve.
 
-Both are checked here before they are returned, and the caller's validator checks them again.
+* **Transversal designs** for ``g`` groups of ``p <= g`` with ``g`` a prime power (the lines of the
+  affine plane AG(2, g) met by ``p`` of its horizontal lines; CRC Handbook, "transversal designs" and
+  "mutually orthogonal Latin squares"): member ``(i, x)`` is point ``x`` of row ``i``; round ``a``
+  groups ``{(i, a e_i + b)}`` for each ``b``, with ``e_i`` distinct field elements. Two members of
+  different rows share a group in the one round ``a = (x - y) / (e_i - e_j)``; two of a row never do.
+  So ``g`` rounds: 35 in fives for 7 and 40 in fives for 8 (the social golfer instances 7-5-7 and
+  8-5-8, on which local search leaves a dozen repeated pairs).
+
+* **Kirkman triple systems of order 3q**, ``q = 6t + 1`` a prime power (the cyclotomic construction
+  of Ray-Chaudhuri & Wilson, "Solution of Kirkman's schoolgirl problem", Proc. Symp. Pure Math. 19,
+  1971; also Colbourn & Rosa, *Triple Systems*): members ``x_j``, ``x`` in GF(q), level ``j`` in
+  0..2. The first round holds ``{0_0, 0_1, 0_2}``, in each level the cosets ``w^i C`` (``w``
+  primitive, ``C`` the cube roots of unity, ``0 <= i < t``) -- whose differences are
+  ``(1 - c) w^i (+-C)``, every non-zero element once -- and ``3t`` triples ``{a_0, b_1, c_2}`` on
+  the other cosets; it is translated by every element of GF(q) (``q`` rounds). ``3t`` more rounds
+  are orbits ``{x_0, (x + u)_1, (x + v)_2}``. Every pair of levels needs each difference once
+  among the first round's mixed triples and the ``(u, v)``: a small search picks them. 21 members
+  in threes for 10 rounds is the social golfer instance 7-3-10 (every pair exactly once).
+
+All are checked here before they are returned, and the caller's validator checks them again.
 """
 
 from __future__ import annotations
@@ -36,7 +55,12 @@ import itertools
 import random
 from collections.abc import Sequence
 
+from consortium_solver.group.constructions.rotational import rotational_rounds
+
 Rounds = list[list[list[int]]]
+
+# Nodes the search for a Kirkman system's mixed triples may visit (q = 7 needs a few dozen).
+KIRKMAN_BUDGET = 50_000
 
 # The sign system for t = 8 (512 members) has 43,520 unknowns: beyond a quick pure-Python solve.
 MAX_DOUBLED_T = 6
@@ -218,24 +242,163 @@ def _double(lines: Sequence[frozenset[int]], signs: Sequence[Sequence[int]], siz
     return rounds
 
 
+def transversal_rounds(g: int, p: int, limit: int | None = None) -> Rounds:
+    """``g`` rounds (or the first ``limit``) of ``g * p`` members in ``g`` groups of ``p``, ``g`` a
+    prime power and ``p <= g``; member ``i + p * x`` is point ``x`` of row ``i``."""
+    field = Field(g)
+    add, mul = field.add, field.mul
+    rounds: Rounds = []
+    for a in range(g if limit is None else min(g, limit)):
+        groups = [[i + p * add[mul[a][i]][b] for i in range(p)] for b in range(g)]
+        rounds.append([sorted(grp) for grp in groups])
+    return rounds
+
+
+def kirkman_rounds(q: int) -> Rounds | None:
+    """The ``(3q - 1) / 2`` rounds of a Kirkman triple system on ``3q`` members (member ``x + q j``
+    is ``x_j``), ``q = 6t + 1`` a prime power; None if the mixed triples are not found in
+    ``KIRKMAN_BUDGET`` nodes."""
+    if prime_power(q) is None or q % 6 != 1:
+        return None
+    field = Field(q)
+    add, mul = field.add, field.mul
+    neg = [next(y for y in range(q) if add[x][y] == 0) for x in range(q)]
+    sub = [[add[x][neg[y]] for y in range(q)] for x in range(q)]
+    w = next(x for x in range(2, q) if len(_powers(mul, x)) == q - 1)
+    power, t = _powers(mul, w), (q - 1) // 6
+    cube_roots = (1, power[2 * t], power[4 * t])
+    pure = [[mul[power[i]][c] for c in cube_roots] for i in range(t)]
+    rest = [mul[power[i]][c] for i in range(t, 2 * t) for c in cube_roots]
+    found = _KirkmanSearch(sub, rest).run()
+    if found is None:
+        return None
+    mixed, orbits = found
+    first = [[0, q, 2 * q]] + [[x + q * j for x in trip] for trip in pure for j in range(3)]
+    first += [[a, b + q, c + 2 * q] for a, b, c in mixed]
+    rounds = [[sorted(_shift(m, s, q, add) for m in grp) for grp in first] for s in range(q)]
+    for u, v in orbits:
+        rounds.append([[x, add[x][u] + q, add[x][v] + 2 * q] for x in range(q)])
+    return rounds
+
+
+def _powers(mul: list[list[int]], w: int) -> list[int]:
+    """1, w, w^2, ... up to the first repeat."""
+    out = [1]
+    while (nxt := mul[out[-1]][w]) != 1:
+        out.append(nxt)
+    return out
+
+
+def _shift(member: int, s: int, q: int, add: list[list[int]]) -> int:
+    level, x = divmod(member, q)
+    return add[x][s] + q * level
+
+
+class _KirkmanSearch:
+    """Mixed triples ``(a, b, c)`` on the left-over cosets and orbit pairs ``(u, v)`` such that each
+    pair of levels sees every difference once (0 is the block of zeros)."""
+
+    def __init__(self, sub: list[list[int]], rest: Sequence[int]) -> None:
+        self.sub, self.rest, self.q = sub, list(rest), len(sub)
+        self.seen = [[False] * self.q for _ in range(3)]  # levels 0-1, 0-2, 1-2
+        for pair in self.seen:
+            pair[0] = True
+        self.used = [[False] * self.q for _ in range(2)]  # members taken in levels 1, 2
+        self.mixed: list[tuple[int, int, int]] = []
+        self.orbits: list[tuple[int, int]] = []
+        self.nodes = 0
+
+    def run(self) -> tuple[list[tuple[int, int, int]], list[tuple[int, int]]] | None:
+        try:
+            return (self.mixed, self.orbits) if self._triples(0) else None
+        except _OutOfNodes:
+            return None
+
+    def _take(self, diffs: Sequence[int], on: bool) -> None:
+        for pair, d in enumerate(diffs):
+            self.seen[pair][d] = on
+
+    def _free(self, diffs: Sequence[int]) -> bool:
+        return len(set(diffs)) == 3 and not any(self.seen[k][d] for k, d in enumerate(diffs))
+
+    def _triples(self, at: int) -> bool:
+        self.nodes += 1
+        if self.nodes > KIRKMAN_BUDGET:
+            raise _OutOfNodes
+        if at == len(self.rest):
+            return self._orbit()
+        a, sub = self.rest[at], self.sub
+        for b, c in itertools.product(self.rest, repeat=2):
+            diffs = (sub[b][a], sub[c][a], sub[c][b])
+            if self.used[0][b] or self.used[1][c] or not self._free(diffs):
+                continue
+            self._take(diffs, True)
+            self.used[0][b] = self.used[1][c] = True
+            self.mixed.append((a, b, c))
+            if self._triples(at + 1):
+                return True
+            self.mixed.pop()
+            self.used[0][b] = self.used[1][c] = False
+            self._take(diffs, False)
+        return False
+
+    def _orbit(self) -> bool:
+        """The next orbit (u, v) on differences not yet seen, until every one is."""
+        self.nodes += 1
+        if self.nodes > KIRKMAN_BUDGET:
+            raise _OutOfNodes
+        if all(self.seen[0]):
+            return True
+        u = self.seen[0].index(False)
+        for v in range(self.q):
+            diffs = (u, v, self.sub[v][u])
+            if not self._free(diffs):
+                continue
+            self._take(diffs, True)
+            self.orbits.append((u, v))
+            if self._orbit():
+                return True
+            self.orbits.pop()
+            self._take(diffs, False)
+        return False
+
+
+class _OutOfNodes(Exception):
+    pass
+
+
 def known_rounds(n: int, size: int, n_rounds: int) -> Rounds | None:
     """``n_rounds`` rounds of ``n`` members in groups of ``size`` with no pair meeting twice, from a
-    construction above, or None when none fits these numbers."""
+    construction above or a 1-rotational design (:mod:`.rotational`), or None when none fits."""
     if n_rounds < 1 or size < 2 or n % size or n // size < 2:
         return None
-    found: Rounds | None = None
-    t = _log(n, size)
-    if t is not None and t >= 2 and prime_power(size) and n_rounds <= (n - 1) // (size - 1):
-        found = affine_rounds(size, t, limit=n_rounds)
-    elif size == 4 and n % 2 == 0:
-        half = _log(n // 2, 2)
-        if half is not None and half % 2 == 0 and n_rounds <= 2 * (n // 2 - 1) // 3:
-            found = doubled_rounds(half)
-    if found is None:
+    found = _designed(n, size, n_rounds)
+    if found is None or len(found) < n_rounds:
         return None
     rounds = found[:n_rounds]
     _check(rounds, n)
     return rounds
+
+
+def _designed(n: int, size: int, n_rounds: int) -> Rounds | None:
+    """The first construction whose numbers fit (each gives at least its rounds, or None)."""
+    g, complete = n // size, (n - 1) // (size - 1)
+    t = _log(n, size)
+    if t is not None and t >= 2 and prime_power(size) and n_rounds <= complete:
+        return affine_rounds(size, t, limit=n_rounds)
+    if prime_power(g) and size <= g and n_rounds <= g:
+        return transversal_rounds(g, size, limit=n_rounds)
+    if size == 4 and n % 2 == 0:
+        half = _log(n // 2, 2)
+        if half is not None and half % 2 == 0 and n_rounds <= 2 * (n // 2 - 1) // 3:
+            return doubled_rounds(half)
+    if size == 3 and n_rounds <= complete:
+        kirkman = kirkman_rounds(g)
+        if kirkman is not None:
+            return kirkman
+    if (n - 1) % (size - 1) == 0 and n_rounds <= complete:
+        return rotational_rounds(n, size)
+    return None
 
 
 def _log(n: int, base: int) -> int | None:
