@@ -18,10 +18,13 @@ from consortium_solver.group.constructions.designs import (
     transversal_rounds,
 )
 from consortium_solver.group.constructions.rotational import (
+    ROW_BASES,
     STARTERS,
     Abelian,
     develop,
+    develop_rows,
     groups_of_order,
+    row_schedule,
     starter,
 )
 from tests.conftest import assert_partitions, counted, meetings, scaled
@@ -158,6 +161,28 @@ def test_the_starter_search_finds_what_the_table_holds(n: int, size: int) -> Non
     assert_complete(develop(*found), n, size)
 
 
+@pytest.mark.parametrize("key", sorted(ROW_BASES))
+def test_row_bases_develop_and_the_search_finds_them_again(key: tuple[int, int]) -> None:
+    """36 in fours over Z_3 x Z_3 for 10 rounds (9-4-10): no pair twice, every round a partition;
+    the search re-finds a base round of its own."""
+    n, size = key
+    dims, rows, shifts, base = ROW_BASES[key]
+    group = Abelian(dims)
+    rounds = develop_rows(group, rows, shifts, base)
+    assert len(rounds) == group.order + len(shifts)
+    assert_schedule(rounds, n, size)
+    found = row_schedule(group, rows, size, len(shifts), budget=200_000)
+    assert found is not None
+    again = develop_rows(group, rows, *found)
+    assert len(again) == len(rounds)
+    assert_schedule(again, n, size)
+
+
+def test_row_search_gives_none_beyond_its_budget() -> None:
+    """Two orbit rounds besides the base round of 36 in fours: nothing within 2,000 nodes."""
+    assert row_schedule(Abelian((3, 3)), 4, 4, 2, budget=2_000) is None
+
+
 @pytest.mark.parametrize(("n", "size"), [(15, 3), (21, 3)])
 def test_the_starter_search_proves_there_is_none(n: int, size: int) -> None:
     """No 1-rotational Kirkman system on 15 or 21 over the abelian groups tried: the search
@@ -180,6 +205,7 @@ def test_the_starter_search_proves_there_is_none(n: int, size: int) -> None:
         (40, 4, 13),
         (35, 5, 7),
         (40, 5, 8),
+        (36, 4, 10),
     ],
 )
 def test_known_instances_are_constructed_to_their_maximum(n: int, size: int, n_rounds: int) -> None:
@@ -191,7 +217,7 @@ def test_known_instances_are_constructed_to_their_maximum(n: int, size: int, n_r
 
 @pytest.mark.parametrize(
     ("n", "size", "n_rounds"),
-    [(30, 3, 2), (32, 4, 0), (12, 6, 2), (4, 4, 1), (36, 4, 10), (45, 5, 11)],
+    [(30, 3, 2), (32, 4, 0), (12, 6, 2), (4, 4, 1), (36, 4, 11), (45, 5, 11)],
 )
 def test_numbers_that_fit_no_construction_get_none(n: int, size: int, n_rounds: int) -> None:
     assert known_rounds(n, size, n_rounds) is None

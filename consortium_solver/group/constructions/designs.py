@@ -55,7 +55,7 @@ import itertools
 import random
 from collections.abc import Sequence
 
-from consortium_solver.group.constructions.rotational import rotational_rounds
+from consortium_solver.group.constructions.rotational import rotational_rounds, row_rounds
 
 Rounds = list[list[list[int]]]
 
@@ -398,7 +398,7 @@ def _designed(n: int, size: int, n_rounds: int) -> Rounds | None:
             return kirkman
     if (n - 1) % (size - 1) == 0 and n_rounds <= complete:
         return rotational_rounds(n, size)
-    return None
+    return row_rounds(n, size)
 
 
 def _log(n: int, base: int) -> int | None:

@@ -20,10 +20,23 @@ the social golfer instance 10-4-13 -- over ``Z_39``, about 480,000; 52 in fours;
 threes), and every schedule is checked before it is returned. Not every order has one: the search,
 run to the end, finds no starter for 15 or 21 in threes over any abelian group it tries (``Z_14``;
 ``Z_20``, ``Z_2 x Z_10``); 21 is served by :func:`.designs.kirkman_rounds` instead.
+
+*Rows over a group* (the same device with the group acting semiregularly, as in the cyclic
+constructions of the CRC Handbook's "resolvable designs"): members ``(j, x)``, row ``j`` of ``m``,
+``x`` in an abelian group ``A``; a base round translated by each element of ``A`` gives ``|A|``
+rounds, and an *orbit round* ``{(j, x + u_j)}``, ``x`` in ``A``, one more. A pair ``(j, a), (k,
+b)`` meets once in the translates for each time its orbit (rows ``j, k`` and difference ``b - a``,
+up to sign within a row) is used by the base round or an orbit round, so the schedule has no repeat
+when no orbit is used twice. :func:`row_schedule` searches depth first (groups filled member by
+member, each new group starting at the first member not yet placed); 36 in fours over ``Z_3 x Z_3``
+with one orbit round is the social golfer instance 9-4-10, which neither the transversal design (9
+rounds) nor the cyclic seed gives reliably; its base round (about 24,000 nodes, a second of
+Python) is kept in ``ROW_BASES``.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -55,6 +68,24 @@ STARTERS: dict[tuple[int, int], tuple[tuple[int, ...], int, tuple[tuple[int, ...
         ),
     ),
 }
+
+
+# Base rounds found by `row_schedule`: (members, group size) -> (the group's cyclic factors, rows,
+# the orbit rounds' shifts u per row, the base round's groups), member (j, x) coded j * |A| + x.
+ROW_BASES: dict[
+    tuple[int, int],
+    tuple[tuple[int, ...], int, tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]],
+] = {
+    (36, 4): (
+        (3, 3),
+        4,
+        ((0, 0, 0, 0),),
+        (
+            (0, 1, 3, 11), (2, 7, 13, 14), (4, 17, 18, 19), (5, 21, 24, 34), (6, 20, 31, 35),
+            (8, 27, 29, 32), (9, 12, 16, 33), (10, 22, 26, 30), (15, 23, 25, 28),
+        ),
+    ),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -242,3 +273,107 @@ def rotational_rounds(n: int, size: int) -> Rounds | None:
     if found is None:
         return None
     return develop(*found)
+
+
+class _RowSearch:
+    """Depth-first search for a base round over rows (see the module notes), the orbit rounds'
+    shifts chosen first."""
+
+    def __init__(self, group: Abelian, rows: int, size: int, orbit_rounds: int) -> None:
+        self.group, self.rows, self.size, self.orbit_rounds = group, rows, size, orbit_rounds
+        order = group.order
+        self.sub = [[group.sub(x, y) for y in range(order)] for x in range(order)]
+        self.used: set[tuple[int, int, int]] = set()
+        self.placed = [False] * (rows * order)
+        self.groups: list[list[int]] = []
+        self.shifts: list[tuple[int, ...]] = []
+        self.nodes = 0
+
+    def orbit(self, p: int, q: int) -> tuple[int, int, int]:
+        """The pair orbit of members p and q: (row, row, difference), a row's ± difference once."""
+        (j, a), (k, b) = sorted((divmod(p, self.group.order), divmod(q, self.group.order)))
+        d = self.sub[b][a]
+        return (j, k, min(d, self.sub[0][d])) if j == k else (j, k, d)
+
+    def run(self, budget: int) -> bool:
+        self.budget = budget
+        try:
+            return self._shifts() and self._fill([])
+        except _OutOfNodes:
+            return False
+
+    def _take(self, orbits: Sequence[tuple[int, int, int]]) -> bool:
+        if len(set(orbits)) < len(orbits) or any(o in self.used for o in orbits):
+            return False
+        self.used.update(orbits)
+        return True
+
+    def _shifts(self) -> bool:
+        order = self.group.order
+        for _ in range(self.orbit_rounds):
+            for tail in itertools.product(range(order), repeat=self.rows - 1):
+                u = (0, *tail)
+                members = [j * order + u[j] for j in range(self.rows)]
+                if self._take([self.orbit(p, q) for p, q in itertools.combinations(members, 2)]):
+                    self.shifts.append(u)
+                    break
+            else:
+                return False
+        return True
+
+    def _fill(self, grp: list[int]) -> bool:
+        self.nodes += 1
+        if self.nodes > self.budget:
+            raise _OutOfNodes
+        if len(grp) == self.size:
+            self.groups.append(list(grp))
+            if all(self.placed) or self._fill([]):
+                return True
+            self.groups.pop()
+            return False
+        choices = [self.placed.index(False)] if not grp else range(grp[-1] + 1, len(self.placed))
+        for p in choices:
+            if self.placed[p] or not self._take([self.orbit(p, q) for q in grp]):
+                continue
+            self.placed[p] = True
+            grp.append(p)
+            if self._fill(grp):
+                return True
+            grp.pop()
+            self.placed[p] = False
+            self.used.difference_update(self.orbit(p, q) for q in grp)
+        return False
+
+
+def row_schedule(
+    group: Abelian, rows: int, size: int, orbit_rounds: int, budget: int
+) -> tuple[list[tuple[int, ...]], list[list[int]]] | None:
+    """Orbit-round shifts and a base round for ``rows * |A|`` members in groups of ``size``, or
+    None when none is found within ``budget`` nodes."""
+    search = _RowSearch(group, rows, size, orbit_rounds)
+    return (search.shifts, search.groups) if search.run(budget) else None
+
+
+def develop_rows(
+    group: Abelian, rows: int, shifts: Sequence[Sequence[int]], base: Sequence[Sequence[int]]
+) -> Rounds:
+    """The base round translated by every element of the group, then the orbit rounds."""
+    order = group.order
+
+    def moved(p: int, t: int) -> int:
+        j, x = divmod(p, order)
+        return j * order + group.add(x, t)
+
+    rounds = [[sorted(moved(p, t) for p in grp) for grp in base] for t in range(order)]
+    for u in shifts:
+        rounds.append([[j * order + group.add(x, u[j]) for j in range(rows)] for x in range(order)])
+    return rounds
+
+
+def row_rounds(n: int, size: int) -> Rounds | None:
+    """The rounds of a tabulated base round over rows for these numbers, or None."""
+    known = ROW_BASES.get((n, size))
+    if known is None:
+        return None
+    dims, rows, shifts, base = known
+    return develop_rows(Abelian(dims), rows, shifts, base)
