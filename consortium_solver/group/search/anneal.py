@@ -40,7 +40,7 @@ from consortium_solver.group.search.kernels import (
     swap_meet_delta,
     swapped,
 )
-from consortium_solver.native import kernel
+from consortium_solver.native import inline_kernel, kernel
 
 IDLE_STEPS = 5_000_000  # annealing steps without a better schedule before stopping early
 LOG_SIZE = 1_000_000  # moves kept for undoing; when full, the search goes back to its best
@@ -186,7 +186,7 @@ def anneal_steps(
     return steps
 
 
-@kernel
+@inline_kernel
 def _propose(
     state: Arrays, r: int, gi: int, min_size: int, max_size: int, work: Scratch
 ) -> tuple[int, int, int, int, int, int, int]:

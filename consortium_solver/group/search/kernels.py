@@ -195,7 +195,7 @@ def _many_word_terms(
     return links, needs
 
 
-@kernel
+@inline_kernel
 def group_score(scores: ScoreTables, work: Scratch, group: np.ndarray, s: int) -> float:
     """The group's score, as scoring.Scorer and the validator's terms define it."""
     if s == 0:
@@ -220,7 +220,7 @@ def group_score(scores: ScoreTables, work: Scratch, group: np.ndarray, s: int) -
     )
 
 
-@kernel
+@inline_kernel
 def group_violation(rules: Rules, work: Scratch, group: np.ndarray, s: int) -> int:
     """How far the group is from meeting its rules and pairs (constraints.GroupRules.violation)."""
     n = rules.partner_ptr.shape[0] - 1
@@ -334,7 +334,7 @@ def _meet_all(meet: np.ndarray, i: int, group: np.ndarray, s: int, change: int) 
                 meet[j, i] += change
 
 
-@kernel
+@inline_kernel
 def swapped(work: Scratch, state: Arrays, r: int, x: int, y: int) -> tuple[int, int]:
     """The groups of x and y in round r as they would be with x and y traded, into the scratch
     space (``group_a``: x's group, ``group_b``: y's); their sizes."""
@@ -347,7 +347,7 @@ def swapped(work: Scratch, state: Arrays, r: int, x: int, y: int) -> tuple[int, 
     return sa, sb
 
 
-@kernel
+@inline_kernel
 def _met(meet: np.ndarray, i: int, group: np.ndarray, s: int, skip: int, more_than: int) -> int:
     """Members of the group (``skip`` aside) whom i has met more than ``more_than`` times."""
     found = 0
@@ -358,7 +358,7 @@ def _met(meet: np.ndarray, i: int, group: np.ndarray, s: int, skip: int, more_th
     return found
 
 
-@kernel
+@inline_kernel
 def swap_meet_delta(
     meet: np.ndarray, a: np.ndarray, sa: int, i: int, b: np.ndarray, sb: int, j: int
 ) -> int:
@@ -413,7 +413,7 @@ def schedule_cost(state: Arrays, min_mode: bool) -> float:
     return total
 
 
-@kernel
+@inline_kernel
 def _change(
     state: Arrays, r: int, min_mode: bool, g1: int, v1: int, s1: float, g2: int, v2: int, s2: float
 ) -> float:
