@@ -55,7 +55,11 @@ import itertools
 import random
 from collections.abc import Sequence
 
-from consortium_solver.group.constructions.rotational import rotational_rounds, row_rounds
+from consortium_solver.group.constructions.rotational import (
+    DepthFirst,
+    rotational_rounds,
+    row_rounds,
+)
 
 Rounds = list[list[list[int]]]
 
@@ -294,7 +298,7 @@ def _shift(member: int, s: int, q: int, add: list[list[int]]) -> int:
     return add[x][s] + q * level
 
 
-class _KirkmanSearch:
+class _KirkmanSearch(DepthFirst):
     """Mixed triples ``(a, b, c)`` on the left-over cosets and orbit pairs ``(u, v)`` such that each
     pair of levels sees every difference once (0 is the block of zeros)."""
 
@@ -306,13 +310,10 @@ class _KirkmanSearch:
         self.used = [[False] * self.q for _ in range(2)]  # members taken in levels 1, 2
         self.mixed: list[tuple[int, int, int]] = []
         self.orbits: list[tuple[int, int]] = []
-        self.nodes = 0
 
     def run(self) -> tuple[list[tuple[int, int, int]], list[tuple[int, int]]] | None:
-        try:
-            return (self.mixed, self.orbits) if self._triples(0) else None
-        except _OutOfNodes:
-            return None
+        found = self._within(KIRKMAN_BUDGET, lambda: self._triples(0))
+        return (self.mixed, self.orbits) if found else None
 
     def _take(self, diffs: Sequence[int], on: bool) -> None:
         for pair, d in enumerate(diffs):
@@ -322,9 +323,7 @@ class _KirkmanSearch:
         return len(set(diffs)) == 3 and not any(self.seen[k][d] for k, d in enumerate(diffs))
 
     def _triples(self, at: int) -> bool:
-        self.nodes += 1
-        if self.nodes > KIRKMAN_BUDGET:
-            raise _OutOfNodes
+        self._visit()
         if at == len(self.rest):
             return self._orbit()
         a, sub = self.rest[at], self.sub
@@ -344,9 +343,7 @@ class _KirkmanSearch:
 
     def _orbit(self) -> bool:
         """The next orbit (u, v) on differences not yet seen, until every one is."""
-        self.nodes += 1
-        if self.nodes > KIRKMAN_BUDGET:
-            raise _OutOfNodes
+        self._visit()
         if all(self.seen[0]):
             return True
         u = self.seen[0].index(False)
@@ -361,10 +358,6 @@ class _KirkmanSearch:
             self.orbits.pop()
             self._take(diffs, False)
         return False
-
-
-class _OutOfNodes(Exception):
-    pass
 
 
 def known_rounds(n: int, size: int, n_rounds: int) -> Rounds | None:

@@ -37,7 +37,7 @@ Python) is kept in ``ROW_BASES``.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 Rounds = list[list[list[int]]]
@@ -142,7 +142,32 @@ def groups_of_order(order: int) -> list[Abelian]:
     return found
 
 
-class _StarterSearch:
+class DepthFirst:
+    """A depth-first search that gives up after a budget of nodes: each node calls ``_visit``,
+    and ``_within`` runs the search, False when it ran out (the searches here and in
+    :mod:`.designs` share it)."""
+
+    nodes = 0
+    budget = 0
+
+    def _visit(self) -> None:
+        self.nodes += 1
+        if self.nodes > self.budget:
+            raise _OutOfNodes
+
+    def _within(self, budget: int, search: Callable[[], bool]) -> bool:
+        self.budget = budget
+        try:
+            return search()
+        except _OutOfNodes:
+            return False
+
+
+class _OutOfNodes(Exception):
+    pass
+
+
+class _StarterSearch(DepthFirst):
     """Depth-first search for a starter in one group with one H (see the module notes)."""
 
     def __init__(self, group: Abelian, h: int, size: int) -> None:
@@ -164,15 +189,10 @@ class _StarterSearch:
         self.used_diff = [False] * n
         self.used_coset = [c == self.coset[0] for c in range(len(self.cosets))]
         self.blocks: list[list[int]] = []
-        self.nodes = 0
 
     def run(self, budget: int) -> list[list[int]] | None:
         """The starter, or None when there is none or the search visits ``budget`` nodes."""
-        self.budget = budget
-        try:
-            return self.blocks if self._extend([]) else None
-        except _OutOfNodes:
-            return None
+        return self.blocks if self._within(budget, lambda: self._extend([])) else None
 
     def _differences(self, block: Sequence[int], x: int) -> list[int] | None:
         """The differences x adds to the block, or None if one is in H or already shown."""
@@ -185,9 +205,7 @@ class _StarterSearch:
         return out
 
     def _extend(self, block: list[int]) -> bool:
-        self.nodes += 1
-        if self.nodes > self.budget:
-            raise _OutOfNodes
+        self._visit()
         if len(block) == self.size:
             self.blocks.append(list(block))
             if len(self.blocks) == self.k or self._extend([]):
@@ -217,10 +235,6 @@ class _StarterSearch:
         for d in diffs:
             self.used_diff[d] = used
         self.used_coset[self.coset[x]] = used
-
-
-class _OutOfNodes(Exception):
-    pass
 
 
 def starter(
@@ -275,7 +289,7 @@ def rotational_rounds(n: int, size: int) -> Rounds | None:
     return develop(*found)
 
 
-class _RowSearch:
+class _RowSearch(DepthFirst):
     """Depth-first search for a base round over rows (see the module notes), the orbit rounds'
     shifts chosen first."""
 
@@ -287,7 +301,6 @@ class _RowSearch:
         self.placed = [False] * (rows * order)
         self.groups: list[list[int]] = []
         self.shifts: list[tuple[int, ...]] = []
-        self.nodes = 0
 
     def orbit(self, p: int, q: int) -> tuple[int, int, int]:
         """The pair orbit of members p and q: (row, row, difference), a row's ± difference once."""
@@ -296,11 +309,7 @@ class _RowSearch:
         return (j, k, min(d, self.sub[0][d])) if j == k else (j, k, d)
 
     def run(self, budget: int) -> bool:
-        self.budget = budget
-        try:
-            return self._shifts() and self._fill([])
-        except _OutOfNodes:
-            return False
+        return self._within(budget, lambda: self._shifts() and self._fill([]))
 
     def _take(self, orbits: Sequence[tuple[int, int, int]]) -> bool:
         if len(set(orbits)) < len(orbits) or any(o in self.used for o in orbits):
@@ -322,9 +331,7 @@ class _RowSearch:
         return True
 
     def _fill(self, grp: list[int]) -> bool:
-        self.nodes += 1
-        if self.nodes > self.budget:
-            raise _OutOfNodes
+        self._visit()
         if len(grp) == self.size:
             self.groups.append(list(grp))
             if all(self.placed) or self._fill([]):
