@@ -12,10 +12,11 @@ from consortium_solver.clock import Clock
 from consortium_solver.domain import Pool
 from consortium_solver.group.search import GroupingSearch
 from consortium_solver.group.search.anneal import Annealing, ClockOrIdle
-from consortium_solver.group.search.kernels import HARD, Arrays, conflicts, evaluate_all
+from consortium_solver.group.search.kernels import HARD, WORD, Arrays, conflicts, evaluate_all
 from consortium_solver.group.search.repair import ConflictRepair
 from consortium_solver.group.search.state import Schedule, schedule_of
-from consortium_solver.rules import Call, MemberIn, Problem, Size
+from consortium_solver.reference import countries
+from consortium_solver.rules import Call, MaxPerValue, MemberIn, MinDistinct, Problem, Size
 from consortium_solver.testing import calls, pools
 from consortium_solver.validate import check, check_grouping
 from tests.conftest import counted, scaled
@@ -162,3 +163,44 @@ def test_moves_and_their_undos_keep_the_state_whole(
         assert cost <= before + 1e-6 * max(1.0, abs(cost))
     evaluate_all(compiled.rules, compiled.scores, work, state)
     assert_consistent(search, state)
+
+
+# Codes past one word of bits: more countries than WORD (the kernels count them without bits).
+COUNTRIES = sorted(countries())[: WORD + 10]
+WIDE_RULES = [
+    MinDistinct(id="user:countries", field="country", min=3),
+    MaxPerValue(id="user:per-country", field="country", max=1),
+    MinDistinct(id="user:sectors", field="sectors", min=2),
+]
+
+
+@settings(max_examples=scaled(15), deadline=None)
+@given(
+    pool=pools(WORD + 2, WORD + 10, sectors=None), call=calls(member_filters=False), data=st.data()
+)
+@counted
+def test_kernels_value_groups_past_one_word_of_codes(
+    pool: Pool, call: Call, data: st.DataObject
+) -> None:
+    """Countries coded past WORD (one per member, or shared: the rules count them without bits)
+    and sectors linked through the matrix: the kernels still value every group as the validator."""
+    n = len(pool.organisations)
+    shared = data.draw(st.booleans())
+    picks = [
+        COUNTRIES[data.draw(st.integers(0, len(COUNTRIES) - 1)) if shared else i] for i in range(n)
+    ]
+    orgs = tuple(
+        o.model_copy(update={"country": c, "nuts2": None})
+        for o, c in zip(pool.organisations, picks, strict=True)
+    )
+    pool = Pool(name=pool.name, organisations=orgs)
+    call = call.model_copy(update={"rules": (*call.rules, *WIDE_RULES)})
+    schedule = data.draw(schedules(n))
+    search = GroupingSearch(problem_of(pool, call), n_rounds=len(schedule.rounds))
+    state, _ = search.compiled.arrays(schedule)
+    assert shared or int(search.compiled.scores.country.max()) >= WORD
+    for r, groups in enumerate(ids_of(pool, schedule)):
+        for g, members in enumerate(groups):
+            verdict = check(pool, call, members, extra_rules=[SIZE])
+            assert bool(state.violation[r, g] == 0) is verdict.eligible
+            assert abs(state.score[r, g] - verdict.score) < 1e-6

@@ -16,7 +16,7 @@ import numpy as np
 
 from consortium_solver.clock import interrupted
 from consortium_solver.mdgp.reader import MdgpInstance, mdgp_value
-from consortium_solver.native import kernel, seed_kernels
+from consortium_solver.native import kernel, loop_kernel, seed_kernels
 
 PROFILES = ("extreme", "balanced", "random", "random")
 CHUNK_SECONDS = 0.01  # wall time between two looks at the deadline
@@ -169,7 +169,7 @@ def tabu_steps(
             counts[1] = 0
 
 
-@kernel
+@loop_kernel
 def _best_step(
     d: np.ndarray,
     lower: np.ndarray,
@@ -209,7 +209,7 @@ def _best_step(
     return top, bi, bj, bh
 
 
-@kernel
+@loop_kernel
 def _move(
     d: np.ndarray, assign: np.ndarray, table: np.ndarray, sizes: np.ndarray, i: int, h: int
 ) -> None:
@@ -223,7 +223,7 @@ def _move(
     assign[i] = h
 
 
-@kernel
+@loop_kernel
 def _rebuild(
     d: np.ndarray, assign: np.ndarray, table: np.ndarray, sizes: np.ndarray, values: np.ndarray
 ) -> None:

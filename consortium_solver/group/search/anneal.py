@@ -40,7 +40,7 @@ from consortium_solver.group.search.kernels import (
     swap_meet_delta,
     swapped,
 )
-from consortium_solver.native import inline_kernel, kernel
+from consortium_solver.native import inline_kernel, loop_kernel
 
 IDLE_STEPS = 5_000_000  # annealing steps without a better schedule before stopping early
 LOG_SIZE = 1_000_000  # moves kept for undoing; when full, the search goes back to its best
@@ -131,7 +131,7 @@ class Annealing:
         return float(costs[1])
 
 
-@kernel
+@loop_kernel
 def anneal_steps(
     rules: Rules,
     scores: ScoreTables,
@@ -175,8 +175,9 @@ def anneal_steps(
         state.violation[r, gi], state.score[r, gi] = va, sa_score
         if gj >= 0:
             state.violation[r, gj], state.score[r, gj] = vb, sb_score
-        entry = log[counts[0]]
-        entry[0], entry[1], entry[2], entry[3], entry[4] = move, r, x, y, gi * (1 << 32) + (gj + 1)
+        k = counts[0]
+        log[k, 0], log[k, 1], log[k, 2], log[k, 3] = move, r, x, y
+        log[k, 4] = gi * (1 << 32) + (gj + 1)
         counts[0] += 1
         costs[0] += delta
         if costs[0] < costs[1] - 1e-9:
@@ -192,51 +193,56 @@ def _propose(
 ) -> tuple[int, int, int, int, int, int, int]:
     """A random move touching group gi of round r, its groups' new members in the scratch space:
     (kind, other group or -1, x, y, new sizes of gi and the other, change in repeated meetings);
-    kind -1 when there is none to make."""
-    a_buf, b_buf, meet = work.group_a, work.group_b, state.meet
-    n_groups, sa, a = state.n_groups[r], state.size[r, gi], state.members[r, gi]
+    kind -1 when there is none to make. (The state's arrays are indexed in place, never viewed:
+    see kernels._met.)"""
+    a_buf, b_buf, meet, members = work.group_a, work.group_b, state.meet, state.members
+    n_groups, sa = state.n_groups[r], state.size[r, gi]
     kind = np.random.random()
     if state.n_unplaced[r] > 0 and kind < 0.15:  # an unplaced member in, alone or for another
         u = state.unplaced[r, np.random.randint(0, state.n_unplaced[r])]
-        a_buf[:sa] = a[:sa]
+        for k in range(sa):
+            a_buf[k] = members[r, gi, k]
         if sa < max_size and np.random.random() < 0.5:
             a_buf[sa] = u
-            joins = _met(meet, u, a, sa, -1, 0) if meet.shape[0] else 0
+            joins = _met(meet, u, members, r, gi, sa, -1, 0) if meet.shape[0] else 0
             return INSERT, -1, u, -1, sa + 1, 0, joins
         if sa == 0:
             return -1, -1, -1, -1, 0, 0, 0
         p = np.random.randint(0, sa)
-        out = a[p]
+        out = a_buf[p]
         a_buf[p] = u
         change = 0
         if meet.shape[0]:
-            change = _met(meet, u, a, sa, out, 0) - _met(meet, out, a, sa, out, 1)
+            change = _met(meet, u, members, r, gi, sa, out, 0)
+            change -= _met(meet, out, members, r, gi, sa, out, 1)
         return EXCHANGE, -1, u, out, sa, 0, change
     if n_groups < 2:
         return -1, -1, -1, -1, 0, 0, 0
     gj = np.random.randint(0, n_groups - 1)
     gj += gj >= gi
-    sb, b = state.size[r, gj], state.members[r, gj]
+    sb = state.size[r, gj]
     if kind < 0.35 and sa > min_size and sb < max_size:  # a member of gi moves to gj
         p = np.random.randint(0, sa)
-        x = a[p]
-        a_buf[:sa] = a[:sa]
-        a_buf[p] = a[sa - 1]
-        b_buf[:sb] = b[:sb]
+        x = members[r, gi, p]
+        for k in range(sa):
+            a_buf[k] = members[r, gi, k]
+        a_buf[p] = a_buf[sa - 1]
+        for k in range(sb):
+            b_buf[k] = members[r, gj, k]
         b_buf[sb] = x
         change = 0
         if meet.shape[0]:
-            change = _met(meet, x, b, sb, -1, 0) - _met(meet, x, a, sa, x, 1)
+            change = _met(meet, x, members, r, gj, sb, -1, 0)
+            change -= _met(meet, x, members, r, gi, sa, x, 1)
         return RELOCATE, gj, x, -1, sa - 1, sb + 1, change
     if sa == 0 or sb == 0:
         return -1, -1, -1, -1, 0, 0, 0
-    pi, pj = np.random.randint(0, sa), np.random.randint(0, sb)
-    x, y = a[pi], b[pj]
+    x, y = members[r, gi, np.random.randint(0, sa)], members[r, gj, np.random.randint(0, sb)]
     swapped(work, state, r, x, y)
-    return SWAP, gj, x, y, sa, sb, swap_meet_delta(meet, a, sa, x, b, sb, y)
+    return SWAP, gj, x, y, sa, sb, swap_meet_delta(state, r, x, y)
 
 
-@kernel
+@loop_kernel
 def _make(state: Arrays, move: int, r: int, x: int, y: int, gi: int, gj: int) -> None:
     """Make a proposed move in the schedule (the groups' values aside)."""
     if move == SWAP:
@@ -257,7 +263,7 @@ def _make(state: Arrays, move: int, r: int, x: int, y: int, gi: int, gj: int) ->
         _put(state, r, y, -1)
 
 
-@kernel
+@loop_kernel
 def rewind(
     rules: Rules, scores: ScoreTables, work: Scratch, state: Arrays, log: np.ndarray, length: int
 ) -> None:

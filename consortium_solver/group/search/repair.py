@@ -38,7 +38,7 @@ from consortium_solver.group.search.kernels import (
     swap_meet_delta,
     swapped,
 )
-from consortium_solver.native import kernel
+from consortium_solver.native import kernel, loop_kernel
 
 # Iterations a swapped pair stays tabu: Dotú & Van Hentenryck (2005) draw from 4-100; with kicks,
 # 2-20 solved more (10-4-10 in 3-5 s where 4-100 left a pair in 10 s; benchmarks/README.md).
@@ -111,7 +111,7 @@ class _Copy:
         state.members[:], state.where[:], state.pos[:], state.meet[:] = members, where, pos, meet
 
 
-@kernel
+@loop_kernel
 def _rule_change(rules: Rules, work: Scratch, state: Arrays, r: int, x: int, y: int) -> int:
     """Change in the rules broken by the groups of x and y when x and y trade places."""
     sa, sb = swapped(work, state, r, x, y)
@@ -122,7 +122,7 @@ def _rule_change(rules: Rules, work: Scratch, state: Arrays, r: int, x: int, y: 
     )
 
 
-@kernel
+@loop_kernel
 def _swap(
     rules: Rules, scores: ScoreTables, work: Scratch, state: Arrays, r: int, x: int, y: int
 ) -> None:
@@ -136,7 +136,7 @@ def _swap(
     _refresh(rules, scores, work, state, r, b)
 
 
-@kernel
+@loop_kernel
 def _best_swap(
     rules: Rules,
     work: Scratch,
@@ -157,7 +157,7 @@ def _best_swap(
     for r in range(n_rounds):
         for i in range(n):
             g = where[r, i]
-            rep[r, i] = _met(meet, i, state.members[r, g], state.size[r, g], i, 1) if g >= 0 else 0
+            rep[r, i] = _met(meet, i, state.members, r, g, state.size[r, g], i, 1) if g >= 0 else 0
     low, ties = 1 << 40, 0
     chosen = (-1, -1, -1, 0)
     for r in range(n_rounds):
@@ -244,7 +244,7 @@ def repair_steps(
             info[3] = 0
 
 
-@kernel
+@loop_kernel
 def _shake(
     rules: Rules, scores: ScoreTables, work: Scratch, state: Arrays, check_rules: bool, kicks: int
 ) -> int:
@@ -263,9 +263,7 @@ def _shake(
             continue
         x = state.members[r, a, np.random.randint(0, sa)]
         y = state.members[r, b, np.random.randint(0, sb)]
-        change += swap_meet_delta(
-            state.meet, state.members[r, a], sa, x, state.members[r, b], sb, y
-        )
+        change += swap_meet_delta(state, r, x, y)
         if check_rules:
             change += _rule_change(rules, work, state, r, x, y)
         _swap(rules, scores, work, state, r, x, y)
