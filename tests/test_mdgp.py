@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import time
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,9 @@ from consortium_solver.mdgp import (
     read_mdgp,
     solve_mdgp,
 )
+from consortium_solver.mdgp.memetic import MemeticSearch, _crossover
 from consortium_solver.mdgp.tabu import _initial, _sizes
+from consortium_solver.native import seed_kernels
 
 LIB = Path(__file__).resolve().parent.parent / "instances" / "mdgplib"
 with (LIB / "best_known.csv").open(encoding="utf-8") as _f:
@@ -103,3 +106,74 @@ def test_size_profiles_fit_the_bounds(bounds: list[list[int]], data: st.DataObje
     for g in np.flatnonzero(balanced > lower):
         for h in np.flatnonzero(balanced < upper):
             assert balanced[g] - balanced[h] <= 1
+
+
+@st.composite
+def instances(draw: st.DrawFn) -> MdgpInstance:
+    """Small random instances: 2-5 groups with size ranges, n within their bounds, integer
+    distances (so that sums are exact)."""
+    groups = draw(st.integers(2, 5))
+    lower = np.array([draw(st.integers(1, 4)) for _ in range(groups)])
+    upper = lower + np.array([draw(st.integers(0, 3)) for _ in range(groups)])
+    n = draw(st.integers(max(int(lower.sum()), 2), int(upper.sum())))
+    seed = draw(st.integers(0, 2**31))
+    d = np.random.default_rng(seed).integers(0, 50, size=(n, n)).astype(float)
+    d = np.triu(d, 1)
+    return MdgpInstance("drawn", d + d.T, lower, upper)
+
+
+def fits(inst: MdgpInstance, assign: np.ndarray) -> bool:
+    sizes = np.bincount(assign, minlength=inst.groups)
+    return bool(
+        (sizes >= inst.lower).all() and (sizes <= inst.upper).all() and len(assign) == inst.n
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(inst=instances(), seed=st.integers(0, 1000))
+def test_crossover_children_fit_the_bounds(inst: MdgpInstance, seed: int) -> None:
+    """A child of any two assignments within the bounds is within them too."""
+    rng = np.random.default_rng(seed)
+    first, second = (_initial(inst, rng, p).astype(np.int64) for p in ("extreme", "random"))
+    seed_kernels(seed)
+    child = _crossover(
+        inst.d, first, second, inst.lower.astype(np.int64), inst.upper.astype(np.int64)
+    )
+    assert fits(inst, child)
+
+
+@settings(max_examples=60, deadline=None)
+@given(inst=instances(), seed=st.integers(0, 1000))
+def test_descent_ends_where_no_move_or_swap_gains(inst: MdgpInstance, seed: int) -> None:
+    """After the descent, brute force finds no move (within the bounds) and no swap that raises
+    the value, and the value it reports is the assignment's."""
+    search = MemeticSearch(inst, seed)
+    assign = _initial(inst, search.rng, "random").astype(np.int64)
+    value = search.improve(assign)
+    assert fits(inst, assign)
+    assert value == pytest.approx(mdgp_value(inst.d, assign, inst.groups))
+    sizes = np.bincount(assign, minlength=inst.groups)
+    for v in range(inst.n):
+        for g in range(inst.groups):
+            if (
+                g != assign[v]
+                and sizes[assign[v]] > inst.lower[assign[v]]
+                and sizes[g] < inst.upper[g]
+            ):
+                moved = assign.copy()
+                moved[v] = g
+                assert mdgp_value(inst.d, moved, inst.groups) <= value + 1e-6
+        for u in range(v + 1, inst.n):
+            swapped = assign.copy()
+            swapped[v], swapped[u] = assign[u], assign[v]
+            assert mdgp_value(inst.d, swapped, inst.groups) <= value + 1e-6
+
+
+@settings(max_examples=20, deadline=None)
+@given(inst=instances(), seed=st.integers(0, 1000))
+def test_memetic_search_answers_within_the_bounds(inst: MdgpInstance, seed: int) -> None:
+    """A short run returns an assignment within the bounds, with its true value."""
+    search = MemeticSearch(inst, seed)
+    assign, value = search.run(time.perf_counter() + 0.05)
+    assert fits(inst, assign)
+    assert value == pytest.approx(mdgp_value(inst.d, assign, inst.groups))

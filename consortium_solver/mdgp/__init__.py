@@ -8,7 +8,9 @@ of the distances d_ij over the pairs inside each group (Gallego, Laguna, Martí,
 - :mod:`.tabu` — an iterated tabu search in the line of the literature's exchange searches (Lai &
   Hao 2016, iterated maxima search; Yang et al. 2022, three-phase search), written from the papers'
   descriptions (no code of theirs is used);
-- :mod:`.race` — starting size profiles raced by successive halving, and the result document.
+- :mod:`.memetic` — a memetic search in the line of Yang et al.'s three-phase search (a population,
+  perturbation, crossover of whole groups, descent), what a time-limited run uses;
+- :mod:`.race` — the entry point and the result document.
 """
 
 from consortium_solver.mdgp.race import solve_mdgp

@@ -18,7 +18,7 @@ from consortium_solver.clock import interrupted
 from consortium_solver.mdgp.reader import MdgpInstance, mdgp_value
 from consortium_solver.native import kernel, loop_kernel, seed_kernels
 
-PROFILES = ("extreme", "balanced", "random", "random")
+PROFILES = ("extreme", "balanced", "random")  # starting group sizes (see _sizes)
 CHUNK_SECONDS = 0.01  # wall time between two looks at the deadline
 
 

@@ -1,0 +1,230 @@
+"""A memetic search for the MDGP in the line of Yang et al.'s three-phase search (TPSDP: "A
+three-phase search approach with dynamic population size for solving the maximally diverse grouping
+problem", EJOR 302 (2022)), written from the paper's description and the structure of anticlust's
+C implementation (`three_phase_search_anticlustering`), not from their code.
+
+A population of assignments, each improved by a descent over the move and swap neighbourhoods
+(first improvement, O(1) per candidate from the element-to-group distance table, O(n) per change),
+goes through three phases per generation:
+
+1. *undirected perturbation* — each member takes random moves and swaps (a strength falling over the
+   time limit), then the descent;
+2. *crossover* — each member is crossed with another: groups are taken whole, the most diverse first,
+   from either parent at random, into the child's groups that have room; the rest fill the groups
+   still short of their lower bound, then any with room; then the descent. The child replaces its
+   parent when it is at least as good;
+3. the population shrinks linearly over the time limit to its smallest size, keeping the best.
+
+The element-to-group table and the descent are compiled kernels (:mod:`consortium_solver.native`).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from consortium_solver.clock import interrupted
+from consortium_solver.mdgp.reader import MdgpInstance, mdgp_value
+from consortium_solver.mdgp.tabu import PROFILES, _initial, _move, _rebuild
+from consortium_solver.native import kernel, loop_kernel, seed_kernels
+
+GAIN = 1e-9  # smallest change the descent counts as an improvement
+
+
+class MemeticSearch:
+    """The population and its phases; parameters as TPSDP's (anticlust's defaults): a population
+    of 15 shrinking to 2 (to 1 past 400 elements), perturbation strength θ·n/G with θ falling from
+    1.2 to 0.1 (from 2.0 to 1.0 past 400 elements)."""
+
+    def __init__(self, inst: MdgpInstance, seed: int, population: int = 15) -> None:
+        self.inst = inst
+        self.rng = np.random.default_rng(seed)
+        self.d = np.ascontiguousarray(inst.d, dtype=np.float64)
+        self.n, self.g = inst.n, inst.groups
+        self.lower = inst.lower.astype(np.int64)
+        self.upper = inst.upper.astype(np.int64)
+        self.population = population
+        small = self.n <= 400
+        self.smallest = 2 if small else 1
+        self.theta = (1.2, 0.1) if small else (2.0, 1.0)
+        self.table = np.zeros((self.n, self.g))
+        self.sizes = np.zeros(self.g, dtype=np.int64)
+        self.values = np.zeros(2)
+        self.generations = 0
+        seed_kernels(int(self.rng.integers(2**31)))
+
+    def improve(self, assign: np.ndarray) -> float:
+        """The descent from ``assign`` (in place); its value."""
+        _rebuild(self.d, assign, self.table, self.sizes, self.values)
+        _descent(self.d, assign, self.table, self.sizes, self.lower, self.upper, self.values)
+        return float(self.values[0])
+
+    def run(self, deadline: float) -> tuple[np.ndarray, float]:
+        """The best assignment found until the deadline. The population starts from random
+        assignments whose group sizes (where they range) follow the profiles in turn — extreme,
+        balanced, random (:func:`.tabu._sizes`) — so that the crossover has sizes to choose from."""
+        start = time.perf_counter()
+        span = max(deadline - start, 1e-9)
+        members = [_initial(self.inst, self.rng, PROFILES[k % len(PROFILES)]).astype(np.int64)
+                   for k in range(self.population)]  # fmt: skip
+        values = []
+        for assign in members:
+            values.append(self.improve(assign))
+            if time.perf_counter() >= deadline:
+                break
+        members = members[: len(values)]
+        best = int(np.argmax(values))
+        best_assign, best_value = members[best].copy(), values[best]
+        while time.perf_counter() < deadline and not interrupted():
+            progress = min((time.perf_counter() - start) / span, 1.0)
+            theta = self.theta[0] - (self.theta[0] - self.theta[1]) * progress
+            strength = max(1, int(theta * self.n / self.g))
+            for k, assign in enumerate(members):
+                _perturb(assign, self.sizes, self.lower, self.upper, strength)
+                values[k] = self.improve(assign)
+            if len(members) > 1:
+                for k in range(len(members)):
+                    other = int(self.rng.integers(len(members) - 1))
+                    other += other >= k
+                    child = _crossover(self.d, members[k], members[other], self.lower, self.upper)
+                    value = self.improve(child)
+                    if value >= values[k]:
+                        members[k], values[k] = child, value
+            order = np.argsort(values)[::-1]
+            if values[order[0]] > best_value + GAIN:
+                best_assign, best_value = members[order[0]].copy(), values[order[0]]
+            keep = round(self.population - (self.population - self.smallest) * progress)
+            members = [members[k] for k in order[: max(keep, self.smallest)]]
+            values = [values[k] for k in order[: max(keep, self.smallest)]]
+            self.generations += 1
+        return best_assign, mdgp_value(self.d, best_assign, self.g)
+
+
+@loop_kernel
+def _descent(
+    d: np.ndarray,
+    assign: np.ndarray,
+    table: np.ndarray,
+    sizes: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    values: np.ndarray,
+) -> None:
+    """Moves, then swaps, each made as soon as it gains, until a pass over both gains nothing."""
+    n, n_groups = table.shape
+    improved = True
+    while improved:
+        improved = False
+        for v in range(n):
+            for g in range(n_groups):
+                gv = assign[v]
+                if g == gv or sizes[gv] <= lower[gv] or sizes[g] >= upper[g]:
+                    continue
+                gain = table[v, g] - table[v, gv]
+                if gain > GAIN:
+                    _move(d, assign, table, sizes, v, g)
+                    values[0] += gain
+                    improved = True
+        for v in range(n):
+            for u in range(v + 1, n):
+                gv, gu = assign[v], assign[u]
+                if gv == gu:
+                    continue
+                gain = table[v, gu] - table[v, gv] + table[u, gv] - table[u, gu] - 2.0 * d[v, u]
+                if gain > GAIN:
+                    _move(d, assign, table, sizes, v, gu)
+                    _move(d, assign, table, sizes, u, gv)
+                    values[0] += gain
+                    improved = True
+
+
+@loop_kernel
+def _perturb(
+    assign: np.ndarray, sizes: np.ndarray, lower: np.ndarray, upper: np.ndarray, strength: int
+) -> None:
+    """``strength`` random moves (within the size bounds) and swaps, drawn in proportion to the
+    sizes of the two neighbourhoods (n·G moves, n(n-1)/2 swaps); ``sizes`` is working space. The
+    caller rebuilds the table after."""
+    n, n_groups = assign.shape[0], sizes.shape[0]
+    sizes[:] = 0
+    for i in range(n):
+        sizes[assign[i]] += 1
+    moves, pairs = n * n_groups, n * (n - 1) // 2
+    done = tries = 0
+    while done < strength and tries < 100 * strength:
+        tries += 1
+        if np.random.randint(0, moves + pairs) < moves:
+            v, g = np.random.randint(0, n), np.random.randint(0, n_groups)
+            gv = assign[v]
+            if g != gv and sizes[gv] > lower[gv] and sizes[g] < upper[g]:
+                sizes[gv] -= 1
+                sizes[g] += 1
+                assign[v] = g
+                done += 1
+        else:
+            x, y = np.random.randint(0, n), np.random.randint(0, n)
+            if assign[x] != assign[y]:
+                assign[x], assign[y] = assign[y], assign[x]
+                done += 1
+
+
+@kernel
+def _crossover(
+    d: np.ndarray, first: np.ndarray, second: np.ndarray, lower: np.ndarray, upper: np.ndarray
+) -> np.ndarray:
+    """A child of two assignments (see the module): whole groups, the most diverse first."""
+    n, n_groups = d.shape[0], lower.shape[0]
+    parents = np.stack((first, second))
+    # within[p, i]: i's summed distance to the members of its group in parent p not yet placed
+    within = np.zeros((2, n))
+    for p in range(2):
+        for i in range(n):
+            for j in range(n):
+                if parents[p, i] == parents[p, j]:
+                    within[p, i] += d[i, j]
+    child = np.full(n, -1, dtype=np.int64)
+    size = np.zeros(n_groups, dtype=np.int64)
+    taken = np.zeros(n_groups, dtype=np.bool_)
+    diversity = np.zeros(n_groups)
+    for _ in range(n_groups):
+        p = 0 if np.random.random() < 0.5 else 1
+        diversity[:] = 0.0
+        for i in range(n):
+            if child[i] < 0:
+                diversity[parents[p, i]] += within[p, i]
+        source = int(np.argmax(diversity))
+        members = np.array([i for i in range(n) if child[i] < 0 and parents[p, i] == source])
+        fits = np.array([t for t in range(n_groups) if not taken[t] and upper[t] >= members.size])
+        if fits.size:
+            target = fits[np.random.randint(0, fits.size)]
+        else:  # no free group holds them all: the largest takes a random part
+            target = -1
+            for t in range(n_groups):
+                if not taken[t] and (target < 0 or upper[t] > upper[target]):
+                    target = t
+            members = np.random.permutation(members)[: upper[target]]
+        taken[target] = True
+        for i in members:
+            child[i] = target
+            size[target] += 1
+            for q in range(2):
+                for k in range(n):
+                    if parents[q, k] == parents[q, i]:
+                        within[q, k] -= d[k, i]
+    for i in np.random.permutation(n):  # the rest: groups short of their lower bound first
+        if child[i] >= 0:
+            continue
+        short = np.flatnonzero(size < lower)
+        room = short if short.size else np.flatnonzero(size < upper)
+        child[i] = room[np.random.randint(0, room.size)]
+        size[child[i]] += 1
+    for t in range(n_groups):  # still short: members of groups above their lower bound move in
+        while size[t] < lower[t]:
+            donors = np.flatnonzero(size > lower)
+            g = donors[np.random.randint(0, donors.size)]
+            inside = np.flatnonzero(child == g)
+            child[inside[np.random.randint(0, inside.size)]] = t
+            size[g] -= 1
+            size[t] += 1
+    return child
