@@ -181,3 +181,29 @@ def test_exchange_suite_runs_the_planner_the_flow_and_the_greedy_side_by_side(
     assert rows[("open", "planner")]["status"] == "optimal"
     assert rows[("open", "flow")]["objective"] == rows[("open", "planner")]["objective"]
     assert "scheme=clusterxchange-2020" in rows[("open", "planner")]["config"]
+
+
+def test_mdgp_suite_runs_the_memetic_and_the_tabu_search_side_by_side(tmp_path: Path) -> None:
+    """Both MDGP solvers on two small MDGPLIB instances: each row holds that solver's value, which
+    on n = 10 and 12 is the exhaustive optimum of best_known.csv (to the CSV's two decimals)."""
+    lib = Path(__file__).resolve().parent.parent / "instances" / "mdgplib"
+    with (lib / "best_known.csv").open(encoding="utf-8") as handle:
+        best = {row["instance"]: float(row["best_known"]) for row in csv.DictReader(handle)}
+    names = ["Geo_n010_ds_01", "RanReal_n012_ss_01"]
+    suite = tmp_path / "mdgp.toml"
+    suite.write_text(
+        'name = "small"\ntime_limit = 0.5\nseeds = [1]\n'
+        + "".join(
+            f'[[instance]]\nname = "{name}"\nmdgp = "{lib / "instances" / name}.txt"\n'
+            'task = "mdgp"\nsolvers = ["memetic", "tabu"]\n'
+            for name in names
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["bench", str(suite), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = {(r["instance"], r["solver"]): r for r in read_rows(out)}
+    assert set(rows) == {(name, solver) for name in names for solver in ("memetic", "tabu")}
+    for (name, _), row in rows.items():
+        assert float(row["objective"]) == pytest.approx(best[name], abs=0.01)  # the CSV rounds

@@ -50,7 +50,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
             trace.append((round(elapsed, 4), best))
 
     if inst["task"] == "mdgp":
-        out = _mdgp(spec["path"], time_limit, seed)
+        out = _mdgp(spec["path"], solver, time_limit, seed)
     elif inst["task"] == "exchange":
         out = _exchange(
             inst, spec.get("path"), _Run(inst, solver, seed, time_limit, workers, progress)
@@ -178,10 +178,15 @@ def _exchange(inst: dict[str, Any], path: str | None, run: _Run) -> dict[str, An
     }
 
 
-def _mdgp(path: str, time_limit: float, seed: int) -> dict[str, Any]:
-    from consortium_solver.mdgp import read_mdgp, solve_mdgp
+def _mdgp(path: str, solver: str, time_limit: float, seed: int) -> dict[str, Any]:
+    from consortium_solver.mdgp import TabuSearch, read_mdgp, solve_mdgp
+    from consortium_solver.mdgp.race import warm_up
 
     inst = read_mdgp(path)
+    if solver == "tabu":  # the tabu search alone, for the whole time limit
+        warm_up()
+        _, value = TabuSearch(inst, seed).run(time.perf_counter() + time_limit)
+        return {"n": inst.n, "status": "feasible", "objective": round(value, 6), "bound": None}
     result = solve_mdgp(inst, time_limit=time_limit, seed=seed)
     return {
         "n": inst.n,

@@ -34,7 +34,7 @@ from consortium_solver.rules import validation_error
 SOLVERS: dict[str, tuple[str, ...]] = {
     "build": ("cpsat", "highs", "greedy"),
     "group": ("search", "greedy"),
-    "mdgp": ("tabu",),
+    "mdgp": ("memetic", "tabu"),  # memetic = what `group --mdgp` runs; tabu = the tabu search alone
     # exchange: planner = what `consortium exchange` runs (min-cost flow without budgets, CP-SAT
     # with them); flow = the pool with its budgets lifted (optimal without budgets, an upper bound
     # with them); greedy = the baseline.
