@@ -33,11 +33,8 @@ def loop_kernel(fn: F) -> F:
     took 125 ns with them and 26 ns without; numba's own maintainers point to the option for this
     (numba issues #2345 and #2350). Such a kernel cannot create arrays; the kernels it calls that are
     not inlined keep their own reference counting."""
-    options: dict[str, Any] = {
-        "cache": True,
-        "nogil": True,
-        "_nrt": False,
-    }  # _nrt: not in the stubs
+    # _nrt is not in numba's type stubs: passed through a dict.
+    options: dict[str, Any] = {"cache": True, "nogil": True, "_nrt": False}
     return cast(F, numba.njit(**options)(fn))
 
 

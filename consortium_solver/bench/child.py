@@ -12,7 +12,7 @@ import resource
 import sys
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from consortium_solver.domain import Pool, Progress
 
@@ -179,15 +179,11 @@ def _exchange(inst: dict[str, Any], path: str | None, run: _Run) -> dict[str, An
 
 
 def _mdgp(path: str, solver: str, time_limit: float, seed: int) -> dict[str, Any]:
-    from consortium_solver.mdgp import TabuSearch, read_mdgp, solve_mdgp
-    from consortium_solver.mdgp.race import warm_up
+    from consortium_solver.mdgp import read_mdgp, solve_mdgp
 
     inst = read_mdgp(path)
-    if solver == "tabu":  # the tabu search alone, for the whole time limit
-        warm_up()
-        _, value = TabuSearch(inst, seed).run(time.perf_counter() + time_limit)
-        return {"n": inst.n, "status": "feasible", "objective": round(value, 6), "bound": None}
-    result = solve_mdgp(inst, time_limit=time_limit, seed=seed)
+    search: Literal["memetic", "tabu"] = "tabu" if solver == "tabu" else "memetic"
+    result = solve_mdgp(inst, time_limit=time_limit, seed=seed, search=search)
     return {
         "n": inst.n,
         "status": result.status.value,

@@ -66,8 +66,8 @@ class MemeticSearch:
         balanced, random (:func:`.tabu._sizes`) — so that the crossover has sizes to choose from."""
         start = time.perf_counter()
         span = max(deadline - start, 1e-9)
-        members = [_initial(self.inst, self.rng, PROFILES[k % len(PROFILES)]).astype(np.int64)
-                   for k in range(self.population)]  # fmt: skip
+        profiles = [PROFILES[k % len(PROFILES)] for k in range(self.population)]
+        members = [_initial(self.inst, self.rng, p).astype(np.int64) for p in profiles]
         values = []
         for assign in members:
             values.append(self.improve(assign))

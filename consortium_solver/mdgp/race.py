@@ -4,6 +4,7 @@ for a fixed number of iterations; the answer as a result document."""
 from __future__ import annotations
 
 import time
+from typing import Literal
 
 import numpy as np
 
@@ -22,14 +23,20 @@ def warm_up() -> None:
 
 
 def solve_mdgp(
-    inst: MdgpInstance, *, time_limit: float, seed: int = 0, max_iterations: int | None = None
+    inst: MdgpInstance,
+    *,
+    time_limit: float,
+    seed: int = 0,
+    max_iterations: int | None = None,
+    search: Literal["memetic", "tabu"] = "memetic",
 ) -> MdgpResult:
     """Best grouping found within the time limit (members are element numbers as strings): the
-    memetic search (:mod:`.memetic`); with ``max_iterations``, that many iterations of the tabu
-    search (the same answer for the same seed on any machine)."""
+    memetic search (:mod:`.memetic`), or the tabu search alone (``search="tabu"``, what
+    ``consortium bench`` compares it with); with ``max_iterations``, that many iterations of the
+    tabu search (the same answer for the same seed on any machine)."""
     warm_up()  # compiled before the clock starts (from the disk cache after the first run)
     start = time.perf_counter()
-    if max_iterations is not None:
+    if max_iterations is not None or search == "tabu":
         assign, value = TabuSearch(inst, seed).run(start + time_limit, max_iterations)
     else:
         assign, value = MemeticSearch(inst, seed).run(start + time_limit)

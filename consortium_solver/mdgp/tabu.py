@@ -71,18 +71,10 @@ class TabuSearch:
         self.iterations = 0
         seed_kernels(int(self.rng.integers(2**31)))
 
-    def run(
-        self,
-        deadline: float,
-        max_iterations: int | None = None,
-        *,
-        start: np.ndarray | None = None,
-        profile: str = "extreme",
-    ) -> tuple[np.ndarray, float]:
-        """The best assignment found until the deadline (or after ``max_iterations``), from
-        ``start`` or from a random one with sizes of ``profile``."""
-        assign = start.copy() if start is not None else _initial(self.inst, self.rng, profile)
-        assign = assign.astype(np.int64)
+    def run(self, deadline: float, max_iterations: int | None = None) -> tuple[np.ndarray, float]:
+        """The best assignment found until the deadline (or after ``max_iterations``), from a
+        random one whose sizes follow the extreme profile."""
+        assign = _initial(self.inst, self.rng, "extreme").astype(np.int64)
         table = np.zeros((self.n, self.g))  # D[i, g] = sum of d_ij over j in g
         sizes = np.zeros(self.g, dtype=np.int64)
         values = np.zeros(2, dtype=np.float64)  # value now, best value
