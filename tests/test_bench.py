@@ -188,7 +188,11 @@ def test_mdgp_suite_runs_the_memetic_and_the_tabu_search_side_by_side(tmp_path: 
     on n = 10 and 12 is the exhaustive optimum of best_known.csv (to the CSV's two decimals)."""
     lib = Path(__file__).resolve().parent.parent / "instances" / "mdgplib"
     with (lib / "best_known.csv").open(encoding="utf-8") as handle:
-        best = {row["instance"]: float(row["best_known"]) for row in csv.DictReader(handle)}
+        best = {
+            row["instance"]: float(row["best_known"])
+            for row in csv.DictReader(handle)
+            if row["best_known"]
+        }
     names = ["Geo_n010_ds_01", "RanReal_n012_ss_01"]
     suite = tmp_path / "mdgp.toml"
     suite.write_text(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import gzip
+import itertools
 import time
 from pathlib import Path
 
@@ -18,8 +20,8 @@ from consortium_solver.mdgp import (
     read_mdgp,
     solve_mdgp,
 )
-from consortium_solver.mdgp.memetic import MemeticSearch, _crossover
-from consortium_solver.mdgp.tabu import _initial, _sizes
+from consortium_solver.mdgp.memetic import MemeticSearch, _crossover, _directed
+from consortium_solver.mdgp.tabu import PROFILES, _initial, _most_pairs, _rebuild, _sizes
 from consortium_solver.native import seed_kernels
 
 LIB = Path(__file__).resolve().parent.parent / "instances" / "mdgplib"
@@ -71,8 +73,8 @@ DS_SMALL = [name for name in SMALL if "_ds_" in name]
 
 @pytest.mark.parametrize("name", DS_SMALL)
 def test_size_ranges_race_to_the_exact_optimum(name: str) -> None:
-    """The race of starting size profiles (ds instances, time-limited runs) also ends at the
-    exhaustive optimum on n = 10 and 12; the seconds are a ceiling, the optimum comes at once."""
+    """The memetic search (ds instances, time-limited runs) ends at the exhaustive optimum on
+    n = 10 and 12; the seconds are a ceiling, the optimum comes at once."""
     inst = read_mdgp(LIB / "instances" / f"{name}.txt")
     result = solve_mdgp(inst, time_limit=1, seed=2)
     assert result.objective == pytest.approx(float(BEST[name]["best_known"]), abs=1e-3)
@@ -96,7 +98,7 @@ def test_size_profiles_fit_the_bounds(bounds: list[list[int]], data: st.DataObje
         return
     inst = MdgpInstance("drawn", np.zeros((n, n)), lower, upper)
     rng = np.random.default_rng(data.draw(st.integers(0, 1000)))
-    for profile in ("extreme", "balanced", "random"):
+    for profile in PROFILES:
         sizes = _sizes(inst, rng, profile)
         assert sizes.sum() == n and (sizes >= lower).all() and (sizes <= upper).all()
         drawn = np.bincount(_initial(inst, rng, profile), minlength=len(bounds))
@@ -177,3 +179,73 @@ def test_memetic_search_answers_within_the_bounds(inst: MdgpInstance, seed: int)
     assign, value = search.run(time.perf_counter() + 0.05)
     assert fits(inst, assign)
     assert value == pytest.approx(mdgp_value(inst.d, assign, inst.groups))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    bounds=st.lists(
+        st.tuples(st.integers(0, 5), st.integers(0, 5)).map(sorted), min_size=1, max_size=4
+    ),
+    data=st.data(),
+)
+def test_most_pairs_profile_is_the_best_by_brute_force(
+    bounds: list[list[int]], data: st.DataObject
+) -> None:
+    """No sizes within the bounds adding up to n hold more pairs than the "most" profile's
+    (every size vector enumerated)."""
+    lower = np.array([lo for lo, _ in bounds])
+    upper = np.array([hi for _, hi in bounds])
+    n = data.draw(st.integers(int(lower.sum()), int(upper.sum())))
+    sizes = _most_pairs(lower, upper, n)
+    assert sizes.sum() == n and (sizes >= lower).all() and (sizes <= upper).all()
+    every = [
+        sum(s * (s - 1) // 2 for s in combo)
+        for combo in itertools.product(*(range(lo, hi + 1) for lo, hi in bounds))
+        if sum(combo) == n
+    ]
+    assert int(sum(s * (s - 1) // 2 for s in sizes)) == max(every)
+
+
+@settings(max_examples=60, deadline=None)
+@given(inst=instances(), seed=st.integers(0, 1000), rounds=st.integers(1, 4))
+def test_directed_perturbation_keeps_the_bounds_and_the_table(
+    inst: MdgpInstance, seed: int, rounds: int
+) -> None:
+    """After the directed perturbation the sizes are within the bounds, and the distance table
+    and sizes it kept up to date are those of the assignment rebuilt from scratch."""
+    search = MemeticSearch(inst, seed)
+    assign = _initial(inst, search.rng, "random").astype(np.int64)
+    _rebuild(search.d, assign, search.table, search.sizes, search.values)
+    _directed(search.d, assign, search.table, search.sizes, search.lower, search.upper,
+              search.removed, rounds)  # fmt: skip
+    assert fits(inst, assign)
+    table, sizes = search.table.copy(), search.sizes.copy()
+    _rebuild(search.d, assign, search.table, search.sizes, search.values)
+    np.testing.assert_allclose(table, search.table, atol=1e-9)
+    np.testing.assert_array_equal(sizes, search.sizes)
+
+
+def test_gzipped_instances_read_as_the_plain_file(tmp_path: Path) -> None:
+    """A gzipped MDGPLIB file (how the n = 480 instances are stored) reads as its text; a broken
+    one is refused in words."""
+    plain = LIB / "instances" / "Geo_n010_ds_01.txt"
+    packed = tmp_path / "Geo_n010_ds_01.txt.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    a, b = read_mdgp(plain), read_mdgp(packed)
+    assert b.name == a.name == "Geo_n010_ds_01"
+    np.testing.assert_array_equal(a.d, b.d)
+    np.testing.assert_array_equal(a.upper, b.upper)
+    broken = tmp_path / "broken.txt.gz"
+    broken.write_bytes(b"not gzip")
+    with pytest.raises(InputError, match="gzip"):
+        read_mdgp(broken)
+
+
+def test_the_n480_instances_read() -> None:
+    """The stored n = 480 instances (gzipped) read whole: 480 elements, 20 groups, no missing
+    distance."""
+    for path in sorted((LIB / "instances").glob("*_n480_*.txt.gz")):
+        inst = read_mdgp(path)
+        assert inst.n == 480 and inst.groups == 20, path
+        off = inst.d[~np.eye(480, dtype=bool)]
+        assert (off > 0).all(), path

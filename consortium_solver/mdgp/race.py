@@ -19,7 +19,7 @@ def warm_up() -> None:
     d = np.ones((6, 6)) - np.eye(6)
     tiny = MdgpInstance("warm-up", d, np.array([2, 2]), np.array([4, 4]))
     TabuSearch(tiny, 0).run(time.perf_counter() + 60, max_iterations=50)
-    MemeticSearch(tiny, 0).run(time.perf_counter() + 0.01)
+    MemeticSearch(tiny, 0).run(time.perf_counter() + 60, generations=2)  # every phase's kernels
 
 
 def solve_mdgp(

@@ -18,15 +18,40 @@ from consortium_solver.clock import interrupted
 from consortium_solver.mdgp.reader import MdgpInstance, mdgp_value
 from consortium_solver.native import kernel, loop_kernel, seed_kernels
 
-PROFILES = ("extreme", "balanced", "random")  # starting group sizes (see _sizes)
+PROFILES = ("most", "extreme", "balanced", "random")  # starting group sizes (see _sizes)
 CHUNK_SECONDS = 0.01  # wall time between two looks at the deadline
 
 
+def _most_pairs(lower: np.ndarray, upper: np.ndarray, n: int) -> np.ndarray:
+    """The group sizes within the bounds, summing to n, with the most pairs inside groups
+    (Σ C(s_g, 2)): a dynamic programme over the groups and the elements placed so far."""
+    groups = len(lower)
+    best = np.full((groups + 1, n + 1), -1, dtype=np.int64)  # pairs of groups g.. holding m
+    best[groups, 0] = 0
+    for g in range(groups - 1, -1, -1):
+        for m in range(n + 1):
+            for size in range(int(lower[g]), int(min(upper[g], m)) + 1):
+                rest = best[g + 1, m - size]
+                if rest >= 0:
+                    best[g, m] = max(best[g, m], rest + size * (size - 1) // 2)
+    sizes, left = np.zeros(groups, dtype=np.int64), n
+    for g in range(groups):
+        for size in range(int(lower[g]), int(min(upper[g], left)) + 1):
+            rest = best[g + 1, left - size]
+            if rest >= 0 and rest + size * (size - 1) // 2 == best[g, left]:
+                sizes[g], left = size, left - size
+                break
+    return sizes
+
+
 def _sizes(inst: MdgpInstance, rng: np.random.Generator, profile: str) -> np.ndarray:
-    """Group sizes within the bounds summing to n: every group at its lower bound, then the rest
+    """Group sizes within the bounds summing to n: ``most`` — the sizes with the most pairs inside
+    groups (:func:`_most_pairs`); otherwise every group at its lower bound, then the rest
     ``extreme`` — whole groups filled to their upper bound in random order (Σ C(s_g, 2) is convex in
     the sizes, so more pairs), ``balanced`` — one at a time to the smallest group, or ``random`` —
     one at a time to a random group with room."""
+    if profile == "most":
+        return _most_pairs(inst.lower, inst.upper, inst.n)
     sizes = inst.lower.copy()
     rest = inst.n - int(sizes.sum())
     if profile == "extreme":
