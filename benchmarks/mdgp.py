@@ -6,6 +6,7 @@ this commit side by side with an earlier one and with open peers, in one run.
     python benchmarks/mdgp.py --only n120 --factor 1
     python benchmarks/mdgp.py --factor 1 --jobs 2 --baseline 4414ef5   # before/after, same run
     python benchmarks/mdgp.py --factor 1 --jobs 2 --peers anticlust   # R anticlust, equal CPU time
+    python benchmarks/mdgp.py --factor 1 --jobs 2 --peers anticlust anti-clustering  # and PyPI's
     python benchmarks/mdgp.py --factor 1 --jobs 2 --only n480 --large  # n = 480 (120 s a run)
 
 TPSDP (Yang et al. 2022) ran 3 s per run at n = 120, 20 s at n = 240 and 120 s at n = 480 in native
@@ -14,21 +15,27 @@ known - value) / best known; negative when a run finds more than the best known 
 round distances to 3 decimals, which can shift values slightly against the published ones). Where
 the CSV holds no best known value (n = 480), the gap is to the best value any run of this benchmark
 found on the instance, marked "(run)". The last column is TPSDP's own published mean of 20 runs
-(its gap to its best of 20), the reference the others are read against. Peers (benchmarks/peers/) get the same budget in CPU seconds;
-every value, ours and theirs, is computed by the package's MDGP objective from the groups returned.
+(its gap to its best of 20), the reference the others are read against. Peers (benchmarks/peers/)
+get the same budget in CPU seconds; every value, ours and theirs, is computed by the package's MDGP
+objective from the groups returned.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import importlib
 import statistics
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 LIB = Path(__file__).resolve().parent.parent / "instances" / "mdgplib"
-PEERS = ("anticlust",)
+PEERS = {
+    "anticlust": "anticlust",
+    "anti-clustering": "pypi_anti_clustering",
+}  # name: module in peers/
 
 
 def path_of(name: str) -> str:
@@ -56,15 +63,18 @@ def run(
         value, took = solve(name, seconds, seed)
         return name, seed, who, value, took
     if who.startswith("peer:"):
-        sys.path.insert(0, str(Path(__file__).resolve().parent / "peers"))
-        from anticlust import solve as peer_solve
-
-        answer = peer_solve(path_of(name), seconds, seed)
+        answer = peer(who.removeprefix("peer:")).solve(path_of(name), seconds, seed)
         return name, seed, who, *(answer if answer is not None else (None, 0.0))
     from baseline import call
 
     value, took = call(who, "mdgp:solve", name, seconds, seed)
     return name, seed, who, value, took
+
+
+def peer(name: str) -> Any:
+    """A peer's module in benchmarks/peers/ (``available()``, ``solve()``)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "peers"))
+    return importlib.import_module(PEERS[name])
 
 
 def label(who: str | None) -> str:
@@ -93,15 +103,12 @@ def main() -> None:
         ]
     columns: list[str | None] = [] if args.baseline is None else [args.baseline]
     columns.append(None)
-    for peer in args.peers:
-        sys.path.insert(0, str(Path(__file__).resolve().parent / "peers"))
-        from anticlust import available
-
-        missing = available()
+    for name in args.peers:
+        missing = peer(name).available()
         if missing:
             print(missing)
         else:
-            columns.append(f"peer:{peer}")
+            columns.append(f"peer:{name}")
     jobs = [
         (r["instance"], float(r["tpsdp_time_limit_s"]) * args.factor, seed, who)
         for r in rows

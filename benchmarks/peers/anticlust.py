@@ -8,8 +8,7 @@ Set-up, once (Debian; not part of CI, which never runs the peers):
 
 ``available()`` says why the column is missing where R or anticlust is absent. One run
 (``anticlust_tpsdp.R``) gets a CPU-time budget; its groups come back here, are checked against the
-instance's size bounds and valued by this package's MDGP objective, the same function that values
-our own answers.
+instance's size bounds and valued by this package's MDGP objective (``peer_run.py``).
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import numpy as np
+from peer_run import groups_value
 
 SCRIPT = Path(__file__).resolve().parent / "anticlust_tpsdp.R"
 UNSUPPORTED = 3  # the script's exit code for size ranges that differ from group to group
@@ -40,9 +39,6 @@ def available() -> str | None:
 def solve(path: str, seconds: float, seed: int) -> tuple[float, float] | None:
     """(value, CPU seconds) of one anticlust run on an MDGPLIB file; None when anticlust cannot
     take the instance's size bounds (ranges that differ between groups)."""
-    from consortium_solver.mdgp import read_mdgp
-    from consortium_solver.mdgp.reader import mdgp_value
-
     out = subprocess.run(
         ["Rscript", str(SCRIPT), path, str(seconds), str(seed)],
         capture_output=True, text=True, check=False,
@@ -51,11 +47,4 @@ def solve(path: str, seconds: float, seed: int) -> tuple[float, float] | None:
         return None
     if out.returncode != 0:
         raise RuntimeError(f"anticlust failed on {path}: {out.stderr.strip()}")
-    first, second = out.stdout.strip().splitlines()[:2]
-    cpu = float(first.split()[0])
-    groups = np.array([int(v) for v in second.split()], dtype=np.int64)
-    inst = read_mdgp(path)
-    sizes = np.bincount(groups, minlength=inst.groups)
-    if groups.size != inst.n or (sizes < inst.lower).any() or (sizes > inst.upper).any():
-        raise RuntimeError(f"anticlust's groups on {path} break the instance's size bounds")
-    return mdgp_value(inst.d, groups, inst.groups), cpu
+    return groups_value(path, out.stdout, "anticlust")
