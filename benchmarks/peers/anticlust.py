@@ -17,10 +17,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from peer_run import groups_value
+from peer_run import answer
 
 SCRIPT = Path(__file__).resolve().parent / "anticlust_tpsdp.R"
-UNSUPPORTED = 3  # the script's exit code for size ranges that differ from group to group
 
 
 def available() -> str | None:
@@ -39,12 +38,4 @@ def available() -> str | None:
 def solve(path: str, seconds: float, seed: int) -> tuple[float, float] | None:
     """(value, CPU seconds) of one anticlust run on an MDGPLIB file; None when anticlust cannot
     take the instance's size bounds (ranges that differ between groups)."""
-    out = subprocess.run(
-        ["Rscript", str(SCRIPT), path, str(seconds), str(seed)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    if out.returncode == UNSUPPORTED:
-        return None
-    if out.returncode != 0:
-        raise RuntimeError(f"anticlust failed on {path}: {out.stderr.strip()}")
-    return groups_value(path, out.stdout, "anticlust")
+    return answer(["Rscript", str(SCRIPT), path, str(seconds), str(seed)], path, "anticlust")

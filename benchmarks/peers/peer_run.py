@@ -1,10 +1,25 @@
-"""What every peer's run hands back: a line "cpu_seconds count", then the groups (0-based) on one
+"""Running a peer and reading what its run hands back: a line "cpu_seconds count", then the groups (0-based) on one
 line. The groups are checked against the instance's size bounds and valued by this package's MDGP
 objective — the function that values our own answers."""
 
 from __future__ import annotations
 
+import subprocess
+
 import numpy as np
+
+CANNOT = 3  # a peer script's exit code for an instance the peer cannot take
+
+
+def answer(command: list[str], path: str, who: str) -> tuple[float, float] | None:
+    """Run a peer's script on an MDGPLIB file: (value, CPU seconds), or None where it exits with
+    ``CANNOT``; any other failure is raised with the script's own words."""
+    out = subprocess.run(command, capture_output=True, text=True, check=False)
+    if out.returncode == CANNOT:
+        return None
+    if out.returncode != 0:
+        raise RuntimeError(f"{who} failed on {path}: {out.stderr.strip()}")
+    return groups_value(path, out.stdout, who)
 
 
 def groups_value(path: str, stdout: str, who: str) -> tuple[float, float]:

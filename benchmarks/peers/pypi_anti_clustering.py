@@ -16,11 +16,10 @@ import os
 import subprocess
 from pathlib import Path
 
-from peer_run import groups_value
+from peer_run import answer
 
 SCRIPT = Path(__file__).resolve().parent / "pypi_anti_clustering_run.py"
 DEFAULT = Path.home() / ".cache" / "consortium-solver" / "anti-clustering" / "bin" / "python"
-CANNOT = 3
 
 
 def interpreter() -> str:
@@ -43,12 +42,6 @@ def available() -> str | None:
 
 def solve(path: str, seconds: float, seed: int) -> tuple[float, float] | None:
     """(value, CPU seconds) of one run; None where the package cannot take the instance."""
-    out = subprocess.run(
-        [interpreter(), str(SCRIPT), path, str(seconds), str(seed)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    if out.returncode == CANNOT:
-        return None
-    if out.returncode != 0:
-        raise RuntimeError(f"anti-clustering failed on {path}: {out.stderr.strip()}")
-    return groups_value(path, out.stdout, "anti-clustering")
+    return answer(
+        [interpreter(), str(SCRIPT), path, str(seconds), str(seed)], path, "anti-clustering"
+    )
