@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import subprocess
@@ -425,6 +426,25 @@ def test_group_mdgp_research_mode() -> None:
     members = sorted(int(m) for c in doc["consortia"] for m in c["members"])
     assert members == list(range(10))
     assert doc["objective"] == pytest.approx(3660.671, abs=1e-3)  # best_known.csv: exact optimum
+
+
+def test_group_mdgp_reads_gzipped_files_and_refuses_broken_ones(tmp_path: Path) -> None:
+    """A gzipped MDGPLIB file answers as the plain one; a file that is not gzip gets one line
+    in words and exit 2, no traceback."""
+    plain = (
+        Path(__file__).resolve().parent.parent / "instances/mdgplib/instances/Geo_n010_ss_01.txt"
+    )
+    packed = tmp_path / "Geo_n010_ss_01.txt.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    args = ["group", "--mdgp", str(packed), "--json", "--time-limit", "1"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["objective"] == pytest.approx(3660.671, abs=1e-3)
+    broken = tmp_path / "broken.txt.gz"
+    broken.write_bytes(b"plain text, not gzip")
+    result = runner.invoke(app, ["group", "--mdgp", str(broken), "--time-limit", "1"])
+    assert result.exit_code == 2
+    assert "not a readable gzip file" in result.output and "Traceback" not in result.output
 
 
 @pytest.mark.parametrize(
