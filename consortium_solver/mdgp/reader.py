@@ -40,13 +40,14 @@ def read_mdgp(path: str | Path) -> MdgpInstance:
     source = str(path)
     if not path.is_file():
         raise InputError("no such file", source=source)
-    try:
-        raw = path.read_bytes()
-        if path.suffix == ".gz":
+    raw = path.read_bytes()
+    if path.suffix == ".gz":
+        try:
             raw = gzip.decompress(raw)
+        except (OSError, EOFError):  # gzip.BadGzipFile is an OSError; EOFError: cut short
+            raise InputError("not a readable gzip file", source=source) from None
+    try:
         lines = raw.decode("utf-8").split("\n")
-    except (OSError, EOFError):  # gzip.BadGzipFile is an OSError
-        raise InputError("not a readable gzip file", source=source) from None
     except UnicodeDecodeError:
         raise InputError("not UTF-8 text", source=source) from None
     header = lines[0].split() if lines else []
@@ -84,7 +85,7 @@ def read_mdgp(path: str | Path) -> MdgpInstance:
                 value=line.strip(),
             )
         d[i, j] = d[j, i] = value
-    name = path.name.removesuffix(".gz").removesuffix(".txt")
+    name = Path(path.name.removesuffix(".gz")).stem  # RanReal_n480_ss_01.txt.gz: RanReal_n480_ss_01
     return MdgpInstance(name=name, d=d, lower=lower, upper=upper)
 
 

@@ -24,16 +24,16 @@ CHUNK_SECONDS = 0.01  # wall time between two looks at the deadline
 
 def _most_pairs(lower: np.ndarray, upper: np.ndarray, n: int) -> np.ndarray:
     """The group sizes within the bounds, summing to n, with the most pairs inside groups
-    (Σ C(s_g, 2)): a dynamic programme over the groups and the elements placed so far."""
+    (Σ C(s_g, 2)): a dynamic programme over the groups, ``best[g, m]`` the most pairs groups g..
+    can hold with m elements (−1: impossible), one numpy pass over m per group and size."""
     groups = len(lower)
-    best = np.full((groups + 1, n + 1), -1, dtype=np.int64)  # pairs of groups g.. holding m
+    best = np.full((groups + 1, n + 1), -1, dtype=np.int64)
     best[groups, 0] = 0
     for g in range(groups - 1, -1, -1):
-        for m in range(n + 1):
-            for size in range(int(lower[g]), int(min(upper[g], m)) + 1):
-                rest = best[g + 1, m - size]
-                if rest >= 0:
-                    best[g, m] = max(best[g, m], rest + size * (size - 1) // 2)
+        for size in range(int(lower[g]), int(min(upper[g], n)) + 1):
+            rest = best[g + 1, : n + 1 - size]
+            here = np.where(rest >= 0, rest + size * (size - 1) // 2, -1)
+            np.maximum(best[g, size:], here, out=best[g, size:])
     sizes, left = np.zeros(groups, dtype=np.int64), n
     for g in range(groups):
         for size in range(int(lower[g]), int(min(upper[g], left)) + 1):
