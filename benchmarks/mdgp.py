@@ -73,7 +73,9 @@ def run(
 
 def peer(name: str) -> Any:
     """A peer's module in benchmarks/peers/ (``available()``, ``solve()``)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent / "peers"))
+    folder = str(Path(__file__).resolve().parent / "peers")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
     return importlib.import_module(PEERS[name])
 
 
@@ -133,6 +135,8 @@ def gaps_of(
     for r in rows:
         name = r["instance"]
         seen = [v for (m, _), vs in values.items() if m == name for v in vs]
+        if not (r["best_known"] or seen):
+            continue
         best = float(r["best_known"]) if r["best_known"] else max(seen)
         for (m, who), vs in values.items():
             if m == name:
