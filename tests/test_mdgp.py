@@ -211,18 +211,19 @@ def test_most_pairs_profile_is_the_best_by_brute_force(
 def test_directed_perturbation_keeps_the_bounds_and_the_table(
     inst: MdgpInstance, seed: int, rounds: int
 ) -> None:
-    """After the directed perturbation the sizes are within the bounds, and the distance table
-    and sizes it kept up to date are those of the assignment rebuilt from scratch."""
+    """After the directed perturbation the sizes are within the bounds, and the distance table,
+    sizes and value it kept up to date are those of the assignment rebuilt from scratch."""
     search = MemeticSearch(inst, seed)
     assign = _initial(inst, search.rng, "random").astype(np.int64)
     _rebuild(search.d, assign, search.table, search.sizes, search.values)
     _directed(search.d, assign, search.table, search.sizes, search.lower, search.upper,
-              search.removed, rounds)  # fmt: skip
+              search.values, search.removed, rounds)  # fmt: skip
     assert fits(inst, assign)
-    table, sizes = search.table.copy(), search.sizes.copy()
+    table, sizes, value = search.table.copy(), search.sizes.copy(), float(search.values[0])
     _rebuild(search.d, assign, search.table, search.sizes, search.values)
     np.testing.assert_allclose(table, search.table, atol=1e-9)
     np.testing.assert_array_equal(sizes, search.sizes)
+    assert value == pytest.approx(mdgp_value(inst.d, assign, inst.groups))
 
 
 def test_gzipped_instances_read_as_the_plain_file(tmp_path: Path) -> None:

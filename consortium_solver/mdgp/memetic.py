@@ -65,6 +65,10 @@ class MemeticSearch:
     def improve(self, assign: np.ndarray) -> float:
         """The descent from ``assign`` (in place); its value."""
         _rebuild(self.d, assign, self.table, self.sizes, self.values)
+        return self.descend(assign)
+
+    def descend(self, assign: np.ndarray) -> float:
+        """The descent from ``assign`` whose table, sizes and value are built; its value."""
         _descent(self.d, assign, self.table, self.sizes, self.lower, self.upper, self.values)
         return float(self.values[0])
 
@@ -105,8 +109,8 @@ class MemeticSearch:
             for k, assign in enumerate(members):
                 _rebuild(self.d, assign, self.table, self.sizes, self.values)
                 _directed(self.d, assign, self.table, self.sizes, self.lower, self.upper,
-                          self.removed, DIRECTED)  # fmt: skip
-                values[k] = self.improve(assign)
+                          self.values, self.removed, DIRECTED)  # fmt: skip
+                values[k] = self.descend(assign)
             order = np.argsort(values)[::-1]
             if values[order[0]] > best_value + GAIN:
                 best_assign, best_value = members[order[0]].copy(), values[order[0]]
@@ -163,11 +167,12 @@ def _directed(
     sizes: np.ndarray,
     lower: np.ndarray,
     upper: np.ndarray,
+    values: np.ndarray,
     removed: np.ndarray,
     rounds: int,
 ) -> None:
     """TPSDP's directed perturbation (see the module), ``rounds`` times, from a built table;
-    ``removed`` is working space of G entries. The table and sizes follow every change."""
+    ``removed`` is working space of G entries. The table, sizes and value follow every change."""
     n, n_groups = table.shape
     for _ in range(rounds):
         removed[:] = -1
@@ -178,6 +183,7 @@ def _directed(
         for g in range(n_groups):
             r = removed[g]
             if r >= 0:
+                values[0] -= table[r, g]  # r's pairs inside g (d[r, r] is 0)
                 for k in range(n):
                     table[k, g] -= d[k, r]
                 sizes[g] -= 1
@@ -197,7 +203,7 @@ def _directed(
                     mean = table[r, h] / sizes[h] if sizes[h] > 0 else 0.0
                     if pick < 0 or mean > best:
                         pick, best = g, mean
-            _place(d, assign, table, sizes, removed[pick], h)
+            _place(d, assign, table, sizes, values, removed[pick], h)
             removed[pick] = -1
             left -= 1
         while left > 0:  # the rest, in random order, to the group with room most distant
@@ -210,16 +216,23 @@ def _directed(
                     mean = table[r, h] / sizes[h] if sizes[h] > 0 else 0.0
                     if target < 0 or mean > best:
                         target, best = h, mean
-            _place(d, assign, table, sizes, r, target)
+            _place(d, assign, table, sizes, values, r, target)
             removed[g] = -1
             left -= 1
 
 
 @loop_kernel
 def _place(
-    d: np.ndarray, assign: np.ndarray, table: np.ndarray, sizes: np.ndarray, r: int, h: int
+    d: np.ndarray,
+    assign: np.ndarray,
+    table: np.ndarray,
+    sizes: np.ndarray,
+    values: np.ndarray,
+    r: int,
+    h: int,
 ) -> None:
     """Element r, out of every group, joins group h."""
+    values[0] += table[r, h]
     for k in range(d.shape[0]):
         table[k, h] += d[k, r]
     sizes[h] += 1
