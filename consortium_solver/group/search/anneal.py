@@ -37,6 +37,7 @@ from consortium_solver.group.search.kernels import (
     _take_out,
     group_score,
     group_violation,
+    load_group,
     swap_meet_delta,
     swapped,
 )
@@ -200,8 +201,7 @@ def _propose(
     kind = np.random.random()
     if state.n_unplaced[r] > 0 and kind < 0.15:  # an unplaced member in, alone or for another
         u = state.unplaced[r, np.random.randint(0, state.n_unplaced[r])]
-        for k in range(sa):
-            a_buf[k] = members[r, gi, k]
+        load_group(a_buf, members, r, gi, sa)
         if sa < max_size and np.random.random() < 0.5:
             a_buf[sa] = u
             joins = _met(meet, u, members, r, gi, sa, -1, 0) if meet.shape[0] else 0
@@ -224,11 +224,9 @@ def _propose(
     if kind < 0.35 and sa > min_size and sb < max_size:  # a member of gi moves to gj
         p = np.random.randint(0, sa)
         x = members[r, gi, p]
-        for k in range(sa):
-            a_buf[k] = members[r, gi, k]
+        load_group(a_buf, members, r, gi, sa)
         a_buf[p] = a_buf[sa - 1]
-        for k in range(sb):
-            b_buf[k] = members[r, gj, k]
+        load_group(b_buf, members, r, gj, sb)
         b_buf[sb] = x
         change = 0
         if meet.shape[0]:

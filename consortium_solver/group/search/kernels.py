@@ -366,16 +366,22 @@ def _meet_all(meet: np.ndarray, i: int, group: np.ndarray, s: int, change: int) 
 
 
 @inline_kernel
+def load_group(buf: np.ndarray, members: np.ndarray, r: int, g: int, s: int) -> None:
+    """The s members of group g of round r into ``buf`` (read in place, not through a view of
+    ``members[r, g]``: see :func:`_met`)."""
+    for k in range(s):
+        buf[k] = members[r, g, k]
+
+
+@inline_kernel
 def swapped(work: Scratch, state: Arrays, r: int, x: int, y: int) -> tuple[int, int]:
     """The groups of x and y in round r as they would be with x and y traded, into the scratch
     space (``group_a``: x's group, ``group_b``: y's); their sizes."""
     a, b = state.where[r, x], state.where[r, y]
     sa, sb = state.size[r, a], state.size[r, b]
-    for k in range(sa):
-        work.group_a[k] = state.members[r, a, k]
+    load_group(work.group_a, state.members, r, a, sa)
     work.group_a[state.pos[r, x]] = y
-    for k in range(sb):
-        work.group_b[k] = state.members[r, b, k]
+    load_group(work.group_b, state.members, r, b, sb)
     work.group_b[state.pos[r, y]] = x
     return sa, sb
 
