@@ -26,7 +26,9 @@ CANNOT = 3
 
 
 def read(path: Path) -> tuple[np.ndarray, list[int]]:
-    """The distance matrix and the per-group bounds (lower, upper, ...) of an MDGPLIB file."""
+    """The distance matrix and the per-group bounds (lower, upper, ...) of an MDGPLIB file. A
+    reader of its own, not consortium_solver's read_mdgp: this interpreter (numpy < 2) has not got
+    the package; the caller re-reads the file with read_mdgp to check and value the groups."""
     raw = path.read_bytes()
     text = (gzip.decompress(raw) if path.suffix == ".gz" else raw).decode("utf-8")
     lines = text.split("\n")
