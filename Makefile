@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck pytest soak clean clean-kernels
+.PHONY: run test lint typecheck pytest soak clean clean-kernels browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,18 @@ lint: $(STAMP_DEV)
 typecheck: $(STAMP_DEV)
 	$(BIN)/mypy
 
-pytest: $(STAMP_DEV)
+pytest: $(STAMP_DEV) browser
 	$(BIN)/pytest -n 2
+
+# The web app's browser tests drive Debian's headless Chromium through its chromedriver; install
+# them when missing (as root, with apt-get: CI's fresh machine), else say what to install.
+browser:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium and chromium-driver for the browser tests"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver >/dev/null \
+		|| (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver >/dev/null); \
+	else echo "the browser tests need chromium and chromedriver on PATH (Debian: apt-get install chromium chromium-driver)" >&2; fi
 
 test: lint typecheck pytest
 

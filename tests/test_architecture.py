@@ -116,10 +116,11 @@ LAYERS = (
     "generate_exchange",
     "testing",
     "bench",
+    "web",
     "cli",
 )
 # Parts that may use the package's top-level API (``from consortium_solver import demo_pool``).
-FACADE_USERS = {"bench", "cli"}
+FACADE_USERS = {"bench", "web", "cli"}
 
 
 def _imported_parts(tree: ast.AST) -> set[str]:

@@ -22,6 +22,7 @@ from consortium_solver.cli import (
     generate,
     bench,
     schema,
+    serve,
 )
 from consortium_solver.cli.app import app
 from consortium_solver.clock import interrupt, interrupted, reset_interrupt
@@ -73,4 +74,5 @@ __all__ = [
     "importing",
     "main",
     "schema",
+    "serve",
 ]

@@ -1,0 +1,130 @@
+"""The ASGI app of ``consortium serve`` (Starlette, Jinja2 templates, a little vendored script).
+
+Security, in one place: every template autoescapes; every POST carries a CSRF token (cookie and
+form field must agree); responses forbid framing, sniffing and scripts from anywhere but the app
+itself (Content-Security-Policy); the Host header must name this server (no DNS rebinding); and
+with an access token (required when the server listens beyond this machine) every request must
+present it, once in the address, then as a cookie.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from consortium_solver.web import pages, run_pages
+from consortium_solver.web.context import UPLOAD_LIMIT, Context, templates
+from consortium_solver.web.runs import Runner
+from consortium_solver.web.store import Store
+
+ACCESS_COOKIE = "consortium_access"
+HEADERS = [
+    (b"content-security-policy",
+     b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+     b"img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+]  # fmt: skip
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+class Guard:
+    """Security headers on every response; the access token when one is set."""
+
+    def __init__(self, app: ASGIApp, token: str | None) -> None:
+        self.app, self.token = app, token
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + HEADERS
+            await send(message)
+
+        if self.token is not None:
+            request = Request(scope)
+            offered = request.query_params.get("token")
+            if offered is not None and hmac.compare_digest(offered, self.token):
+                response: Response = RedirectResponse(scope["path"], status_code=303)
+                response.set_cookie(ACCESS_COOKIE, self.token, httponly=True, samesite="strict")
+                await response(scope, receive, send_with_headers)
+                return
+            cookie = request.cookies.get(ACCESS_COOKIE, "")
+            if not hmac.compare_digest(cookie, self.token):
+                response = PlainTextResponse(
+                    "This server needs its access token: open the address it printed when it"
+                    " started (it ends in ?token=...).",
+                    status_code=401,
+                )
+                await response(scope, receive, send_with_headers)
+                return
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(
+    data: Path,
+    *,
+    token: str | None = None,
+    hosts: Sequence[str] = LOCAL_HOSTS,
+    max_runs: int = 2,
+    upload_limit: int = UPLOAD_LIMIT,
+) -> Starlette:
+    """The app over the data folder ``data`` (made when missing)."""
+    store = Store(data)
+    context = Context(store, Runner(store, limit=max_runs), templates(), upload_limit)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        store.fail_unfinished()
+        yield
+        context.runner.shutdown()
+
+    static = Path(__file__).parent / "static"
+    routes: list[Any] = [
+        Route("/", pages.index),
+        Route("/projects", pages.create_project, methods=["POST"]),
+        Route("/projects/{pid:int}", pages.project_page),
+        Route("/projects/{pid:int}/pools", pages.upload, methods=["POST"]),
+        Route("/projects/{pid:int}/pools/{pool_id:int}/fix", pages.fix, methods=["POST"]),
+        Route("/projects/{pid:int}/runs", pages.start_run, methods=["POST"]),
+        Route("/template.xlsx", pages.template),
+        Route("/runs/{rid:int}", run_pages.run_page),
+        Route("/runs/{rid:int}/events", run_pages.events),
+        Route("/runs/{rid:int}/cancel", run_pages.cancel, methods=["POST"]),
+        Route("/runs/{rid:int}/adjust", run_pages.adjust, methods=["POST"]),
+        Route("/runs/{rid:int}/reset", run_pages.reset, methods=["POST"]),
+        Route("/runs/{rid:int}/groups.{kind:str}", run_pages.download),
+        Mount("/static", StaticFiles(directory=static), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[
+            Middleware(Guard, token=token),
+            Middleware(TrustedHostMiddleware, allowed_hosts=list(hosts)),
+        ],
+    )
+    app.state.context = context
+    return app
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)

@@ -1,0 +1,86 @@
+"""What every page handler shares: the store, the runner, the templates, the limits; and the
+small guards every request goes through (CSRF token, whole-number path ids, escaped pages)."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from consortium_solver.web.runs import Runner
+from consortium_solver.web.store import Store
+
+CSRF_COOKIE = "consortium_csrf"
+CSRF_FIELD = "csrf"
+CSRF_HEADER = "x-csrf-token"
+UPLOAD_LIMIT = 10 * 1024 * 1024  # bytes of one uploaded sheet
+
+
+@dataclass
+class Context:
+    store: Store
+    runner: Runner
+    templates: Environment
+    upload_limit: int = UPLOAD_LIMIT
+
+
+def templates() -> Environment:
+    """Jinja2 with autoescaping on for every template: an organisation named ``<script>`` shows
+    as text."""
+    env = Environment(
+        loader=PackageLoader("consortium_solver.web", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["num"] = lambda v: "—" if v is None else f"{v:,.6g}"
+    return env
+
+
+def ctx(request: Request) -> Context:
+    context: Context = request.app.state.context
+    return context
+
+
+def csrf_token(request: Request) -> str:
+    """The browser's CSRF token (made on its first page; sent back in every form)."""
+    token = request.cookies.get(CSRF_COOKIE)
+    if token is None or len(token) != 43:
+        token = request.scope.setdefault("consortium.csrf", secrets.token_urlsafe(32))
+    return token
+
+
+def csrf_ok(request: Request, form: Any | None) -> bool:
+    """Whether a POST carries the cookie's token back (a form field or a header): a page of
+    another site cannot read the cookie, so it cannot forge the request."""
+    cookie = request.cookies.get(CSRF_COOKIE)
+    sent = request.headers.get(CSRF_HEADER) or (form.get(CSRF_FIELD) if form else None)
+    if not cookie or not isinstance(sent, str):
+        return False
+    return hmac.compare_digest(cookie.encode(), sent.encode())
+
+
+def page(request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
+    """A rendered template, with the CSRF token set as a cookie when the browser had none."""
+    token = csrf_token(request)
+    body = ctx(request).templates.get_template(name).render(csrf=token, request=request, **values)
+    response = HTMLResponse(body, status_code=status)
+    if request.cookies.get(CSRF_COOKIE) != token:
+        response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path="/")
+    return response
+
+
+def refused(request: Request, status: int, message: str) -> Response:
+    """A page that says, in words, why the request was not carried out."""
+    return page(request, "message.html", status=status, message=message)
+
+
+def path_id(request: Request, name: str) -> int | None:
+    """A whole-number id from the path (the routes' ``:int`` converters guarantee digits)."""
+    value = request.path_params.get(name)
+    return value if isinstance(value, int) else None

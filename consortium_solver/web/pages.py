@@ -1,0 +1,222 @@
+"""Events (projects), their sheets and starting a run: the pages before the groups."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.types import Message
+
+from consortium_solver import DEFAULT_CALL
+from consortium_solver.domain import Pool
+from consortium_solver.errors import InputError
+from consortium_solver.io.sheets import template_workbook
+from consortium_solver.web.context import csrf_ok, ctx, page, path_id, refused
+from consortium_solver.web.imports import display_name, read_upload, sniff
+from consortium_solver.web.runs import Busy, group_options
+from consortium_solver.web.store import Upload
+from consortium_solver.web.views import report_summary
+
+FORM_SLACK = 64 * 1024  # bytes of a form beyond its file (boundaries, headers, fields)
+CALLS = {DEFAULT_CALL: "the 2018 call's rules (COS-CLUSTER-2018-03-02)", "none": "no call rules"}
+
+
+async def index(request: Request) -> Response:
+    return page(request, "index.html", projects=ctx(request).store.projects())
+
+
+async def create_project(request: Request) -> Response:
+    form = await request.form()
+    if not csrf_ok(request, form):
+        return refused(request, 403, "This form is out of date: reload the page and try again.")
+    name = " ".join(str(form.get("name", "")).split())[:120]
+    if not name:
+        return refused(request, 400, "Give the event a name.")
+    project = ctx(request).store.add_project(name)
+    return RedirectResponse(f"/projects/{project.id}", status_code=303)
+
+
+async def project_page(request: Request, status: int = 200, **extra: Any) -> Response:
+    store = ctx(request).store
+    pid = path_id(request, "pid")
+    project = store.project(pid) if pid is not None else None
+    if project is None:
+        return refused(request, 404, "There is no such event.")
+    pools = store.pools(project.id)
+    return page(
+        request,
+        "project.html",
+        status=status,
+        project=project,
+        pools=pools,
+        latest=pools[0] if pools else None,
+        runs=store.runs(project.id),
+        calls=CALLS,
+        busy=ctx(request).runner.busy_reason(project.id),
+        **extra,
+    )
+
+
+async def upload(request: Request) -> Response:
+    """Read an uploaded sheet into the event: the import report, and the pool when it has no
+    errors. The file goes to a temporary folder under a name made here, and is deleted after."""
+    context = ctx(request)
+    pid = path_id(request, "pid")
+    if pid is None or context.store.project(pid) is None:
+        return refused(request, 404, "There is no such event.")
+    limit = context.upload_limit
+    length = request.headers.get("content-length", "0")
+    if not length.isdigit() or int(length) > limit + FORM_SLACK:
+        return await project_page(request, 413, upload_error=_too_big(limit))
+    try:
+        form = await _bounded(request, limit + FORM_SLACK).form(max_files=1, max_fields=8)
+    except _TooLarge:
+        return await project_page(request, 413, upload_error=_too_big(limit))
+    if not csrf_ok(request, form):
+        return refused(request, 403, "This form is out of date: reload the page and try again.")
+    sheet = form.get("sheet")
+    if not isinstance(sheet, UploadFile):
+        return await project_page(request, 400, upload_error="Choose a sheet to upload.")
+    content = await sheet.read(limit + 1)
+    name = display_name(sheet.filename)
+    if len(content) > limit:
+        return await project_page(request, 413, upload_error=_too_big(limit))
+    suffix = sniff(content)
+    if suffix is None:
+        return await project_page(
+            request,
+            400,
+            upload_error=f"{name} is not a sheet this app reads: save it as .xlsx or .csv"
+            " (an old .xls workbook: File › Save as › Excel Workbook).",
+        )
+    return await _import(request, pid, Upload(name, content, suffix, {}))
+
+
+async def _import(request: Request, pid: int, upload: Upload) -> Response:
+    """Read the upload, store it with its report (and its pool when it has no errors)."""
+    try:
+        report = read_upload(upload)
+    except InputError as exc:
+        return await project_page(request, 400, upload_error=f"{upload.filename}: {exc.message}")
+    pool_json = report.pool.model_dump_json() if report.pool is not None else None
+    ctx(request).store.add_pool(pid, upload, pool_json, report_summary(report, upload.filename))
+    return RedirectResponse(f"/projects/{pid}#report", status_code=303)
+
+
+async def fix(request: Request) -> Response:
+    """The report's cells corrected in the page (``fix-ROW-COLUMN`` fields) and the choice to
+    merge duplicates: the same upload read again, as a new version of the sheet."""
+    context = ctx(request)
+    pid, pool_id = path_id(request, "pid"), path_id(request, "pool_id")
+    stored = context.store.pool(pool_id) if pool_id is not None else None
+    if pid is None or stored is None or stored.project_id != pid:
+        return refused(request, 404, "There is no such sheet.")
+    form = await request.form(max_files=0, max_fields=2000)
+    if not csrf_ok(request, form):
+        return refused(request, 403, "This form is out of date: reload the page and try again.")
+    fixes = dict(stored.upload.fixes)
+    for key, value in form.multi_items():
+        found = re.fullmatch(r"fix-(\d{1,7})-(\d{1,4})", key)
+        if found and isinstance(value, str):
+            fixes[(int(found.group(1)), int(found.group(2)))] = value[:1000]
+    upload = replace(stored.upload, fixes=fixes, merge=form.get("merge") == "on")
+    return await _import(request, pid, upload)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _bounded(request: Request, limit: int) -> Request:
+    """The request, reading at most ``limit`` bytes of body whatever its headers say (a body
+    sent in chunks has no length to check first)."""
+    seen = 0
+
+    async def receive() -> Message:
+        nonlocal seen
+        message = await request.receive()
+        seen += len(message.get("body", b""))
+        if seen > limit:
+            raise _TooLarge
+        return message
+
+    return Request(request.scope, receive)
+
+
+def _too_big(limit: int) -> str:
+    return f"The sheet is larger than {limit // (1024 * 1024)} MB: split it, or remove pictures."
+
+
+def read_task(form: Any) -> tuple[dict[str, Any] | None, list[str]]:
+    """The grouping options from the form, or every problem with them in words."""
+    problems: list[str] = []
+
+    def whole(field: str, low: int, high: int, default: int) -> int:
+        text = str(form.get(field, default)).strip()
+        if not re.fullmatch(r"\d{1,6}", text) or not low <= int(text) <= high:
+            problems.append(f"{field.replace('_', ' ')}: give a whole number from {low} to {high}")
+            return default
+        return int(text)
+
+    smallest, largest = whole("size_min", 2, 50, 3), whole("size_max", 2, 50, 5)
+    if smallest > largest:
+        problems.append("size: the smallest group size is larger than the largest")
+    call = str(form.get("call", DEFAULT_CALL))
+    if call not in CALLS:
+        problems.append("rules: choose one of the listed rule sets")
+    options = group_options(
+        {
+            "call": call,
+            "size": (smallest, largest),
+            "rounds": whole("rounds", 1, 20, 1),
+            "objective": "min" if form.get("objective") == "min" else "sum",
+            "allow_repeats": form.get("allow_repeats") == "on",
+            "time_limit": whole("time_limit", 1, 3600, 10),
+            "seed": whole("seed", 0, 999999, 0),
+        }
+    )
+    return (None if problems else options), problems
+
+
+async def start_run(request: Request) -> Response:
+    context = ctx(request)
+    pid = path_id(request, "pid")
+    if pid is None or context.store.project(pid) is None:
+        return refused(request, 404, "There is no such event.")
+    form = await request.form(max_files=0, max_fields=20)
+    if not csrf_ok(request, form):
+        return refused(request, 403, "This form is out of date: reload the page and try again.")
+    pools = context.store.pools(pid)
+    usable = next((p for p in pools if p.pool_json is not None), None)
+    if usable is None:
+        return await project_page(
+            request, 400, task_errors=["Upload a sheet without errors first."]
+        )
+    options, problems = read_task(form)
+    if options is None:
+        return await project_page(request, 400, task_errors=problems)
+    if (reason := context.runner.busy_reason(pid)) is not None:
+        return await project_page(request, 409, task_errors=[reason[0].upper() + reason[1:] + "."])
+    run = context.store.add_run(pid, usable.id, "groups", options)
+    try:
+        assert usable.pool_json is not None
+        context.runner.start(run, usable.pool_json)
+    except Busy as exc:
+        context.store.set_status(run.id, "failed", str(exc))
+    return RedirectResponse(f"/runs/{run.id}", status_code=303)
+
+
+async def template(request: Request) -> Response:
+    return Response(
+        template_workbook(),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="participants-template.xlsx"'},
+    )
+
+
+def pool_of(pool_json: str) -> Pool:
+    return Pool.model_validate_json(pool_json)

@@ -1,0 +1,184 @@
+"""A run's pages: live progress, cancel, the groups judged, moves and swaps by hand, downloads."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response, StreamingResponse
+
+from consortium_solver.domain import GroupingResult, Pool
+from consortium_solver.io.plans import grouping_page, grouping_workbook
+from consortium_solver.io.reports import grouping_to_csv
+from consortium_solver.web.context import csrf_ok, ctx, page, path_id, refused
+from consortium_solver.web.store import FINISHED, Run
+from consortium_solver.web.views import (
+    Rounds,
+    edited_result,
+    members_map,
+    move,
+    schedule_of,
+    schedule_view,
+    swap,
+)
+
+DOWNLOADS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+}
+
+
+def _loaded(request: Request) -> tuple[Run, Pool] | None:
+    store = ctx(request).store
+    rid = path_id(request, "rid")
+    run = store.run(rid) if rid is not None else None
+    if run is None:
+        return None
+    stored = store.pool(run.pool_id)
+    assert stored is not None and stored.pool_json is not None  # runs start from usable pools
+    return run, Pool.model_validate_json(stored.pool_json)
+
+
+def _current(request: Request, run: Run) -> tuple[GroupingResult, Rounds, Rounds]:
+    """The run's result, its groups as found, and its groups as they stand (the last edit)."""
+    assert run.result_json is not None
+    result = GroupingResult.model_validate_json(run.result_json)
+    found = schedule_of(result)
+    edits = ctx(request).store.edits(run.id)
+    return result, found, (edits[-1].rounds if edits else found)
+
+
+def _schedule_values(request: Request, run: Run, pool: Pool) -> dict[str, Any]:
+    result, found, rounds = _current(request, run)
+    view = schedule_view(pool, run.options, rounds, result)
+    before = schedule_view(pool, run.options, found, result).score if rounds != found else None
+    maps = [members_map(pool, groups, f"round {r} members") for r, groups in enumerate(rounds, 1)]
+    return {
+        "result": result,
+        "view": view,
+        "found_score": before,
+        "edits": ctx(request).store.edits(run.id),
+        "maps": maps,
+    }
+
+
+async def run_page(request: Request) -> Response:
+    loaded = _loaded(request)
+    if loaded is None:
+        return refused(request, 404, "There is no such run.")
+    run, pool = loaded
+    project = ctx(request).store.project(run.project_id)
+    values = _schedule_values(request, run, pool) if run.finished_ok else {}
+    return page(request, "run.html", run=run, pool=pool, project=project, **values)
+
+
+async def events(request: Request) -> Response:
+    """Server-sent events: the run's progress whenever it changes, then ``done``."""
+    store = ctx(request).store
+    rid = path_id(request, "rid")
+    if rid is None or store.run(rid) is None:
+        return refused(request, 404, "There is no such run.")
+
+    async def stream() -> AsyncIterator[str]:
+        last = None
+        while True:
+            run = store.run(rid)
+            assert run is not None
+            payload = {"status": run.status, **(run.progress or {})}
+            if payload != last:
+                yield f"event: progress\ndata: {json.dumps(payload)}\n\n"
+                last = payload
+            if run.status in FINISHED:
+                yield f"event: done\ndata: {json.dumps({'status': run.status})}\n\n"
+                return
+            if await request.is_disconnected():
+                return
+            await asyncio.sleep(0.2)
+
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
+
+
+async def cancel(request: Request) -> Response:
+    form = await request.form(max_files=0, max_fields=4)
+    if not csrf_ok(request, form):
+        return refused(request, 403, "This form is out of date: reload the page and try again.")
+    rid = path_id(request, "rid")
+    if rid is None or ctx(request).store.run(rid) is None:
+        return refused(request, 404, "There is no such run.")
+    ctx(request).runner.cancel(rid)
+    return RedirectResponse(f"/runs/{rid}", status_code=303)
+
+
+async def adjust(request: Request) -> Response:
+    """A move (``member`` to ``group``) or a swap (``member`` with ``other``) in one round,
+    judged at once. From the page's script: the new groups as HTML; from a plain form: back to
+    the page."""
+    form = await request.form(max_files=0, max_fields=8)
+    if not csrf_ok(request, form):
+        return refused(request, 403, "This form is out of date: reload the page and try again.")
+    loaded = _loaded(request)
+    if loaded is None:
+        return refused(request, 404, "There is no such run.")
+    run, pool = loaded
+    if not run.finished_ok:
+        return refused(request, 409, "The groups can be changed once the run has finished.")
+    _, _, rounds = _current(request, run)
+    try:
+        r = int(str(form.get("round", ""))) - 1
+        member, other = str(form.get("member", "")), str(form.get("other", ""))
+        if other:
+            changed, note = swap(rounds, r, member, other), f"round {r + 1}: swapped two"
+        else:
+            g = int(str(form.get("group", ""))) - 1
+            changed, note = move(rounds, r, member, g), f"round {r + 1}: moved to group {g + 1}"
+    except ValueError as exc:
+        return refused(request, 400, f"That change cannot be made: {exc}.")
+    if changed != rounds:
+        ctx(request).store.add_edit(run.id, changed, note)
+    if request.headers.get("x-requested-with") == "fetch":
+        values = _schedule_values(request, run, pool)
+        return page(request, "schedule.html", run=run, pool=pool, **values)
+    return RedirectResponse(f"/runs/{run.id}#round-{r + 1}", status_code=303)
+
+
+async def reset(request: Request) -> Response:
+    form = await request.form(max_files=0, max_fields=4)
+    if not csrf_ok(request, form):
+        return refused(request, 403, "This form is out of date: reload the page and try again.")
+    rid = path_id(request, "rid")
+    if rid is None or ctx(request).store.run(rid) is None:
+        return refused(request, 404, "There is no such run.")
+    ctx(request).store.drop_edits(rid)
+    return RedirectResponse(f"/runs/{rid}", status_code=303)
+
+
+async def download(request: Request) -> Response:
+    """The groups as they stand (edits included) as XLSX, HTML, CSV or JSON; every text cell
+    goes through the package's writers, which neutralise spreadsheet formulas."""
+    loaded = _loaded(request)
+    kind = str(request.path_params.get("kind", ""))
+    if loaded is None or kind not in DOWNLOADS:
+        return refused(request, 404, "There is no such download.")
+    run, pool = loaded
+    if not run.finished_ok:
+        return refused(request, 409, "The run has no groups yet.")
+    result, _, rounds = _current(request, run)
+    final = edited_result(result, pool, run.options, rounds)
+    body: str | bytes
+    if kind == "xlsx":
+        body = grouping_workbook(final, pool)
+    elif kind == "html":
+        body = grouping_page(final, pool)
+    elif kind == "csv":
+        body = grouping_to_csv(final, pool)
+    else:
+        body = final.to_json() + "\n"
+    name = f"groups-run-{run.id}.{kind}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(body, media_type=DOWNLOADS[kind], headers=headers)

@@ -1,0 +1,221 @@
+"""Runs of the web app, each in a worker process of its own — never in the server's event loop.
+
+The server starts a worker (``spawn``: a clean interpreter on every platform), hands it the pool and
+the options, and a thread of the server (:meth:`Runner._watch`) reads what the worker sends back —
+progress (best score, bound, elapsed), then the result or the error — into the store, where the
+pages and the live progress stream read it. Cancel sets an event the worker watches: the search
+stops at its next step and keeps the best answer found so far (:func:`consortium_solver.clock.interrupt`).
+A worker that dies without an answer (killed, out of memory) marks its run failed; the server stays
+up. At most one run per project and :attr:`Runner.limit` runs overall go at once.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.context import SpawnProcess
+from multiprocessing.synchronize import Event
+from typing import Any
+
+from consortium_solver import DEFAULT_CALL
+from consortium_solver.web.store import Run, Store
+
+PROGRESS_EVERY = 0.25  # seconds between progress messages from a worker
+
+
+class Busy(Exception):
+    """A run cannot start now; the message says why, in words."""
+
+
+@dataclass
+class _Active:
+    run_id: int
+    project_id: int
+    process: SpawnProcess
+    cancel: Event
+    updates: Any  # a multiprocessing queue
+
+
+def group_options(options: dict[str, Any]) -> dict[str, Any]:
+    """The options a run keeps, with defaults (the form's fields, already checked)."""
+    return {
+        "call": str(options.get("call", DEFAULT_CALL)),
+        "size": [int(options["size"][0]), int(options["size"][1])],
+        "rounds": int(options.get("rounds", 1)),
+        "objective": "min" if options.get("objective") == "min" else "sum",
+        "allow_repeats": bool(options.get("allow_repeats", False)),
+        "time_limit": float(options.get("time_limit", 10.0)),
+        "seed": int(options.get("seed", 0)),
+        "together": [list(p) for p in options.get("together", [])],
+        "apart": [list(p) for p in options.get("apart", [])],
+    }
+
+
+def work(pool_json: str, options: dict[str, Any], updates: Any, cancel: Event) -> None:
+    """A worker's whole life: group the pool, send progress, then the result or the error."""
+    from consortium_solver.clock import interrupt
+    from consortium_solver.domain import Pool
+    from consortium_solver.errors import InputError
+    from consortium_solver.group import GroupOptions, group
+    from consortium_solver.rules import load_call, no_call
+
+    def watch_cancel() -> None:
+        cancel.wait()
+        interrupt()
+
+    threading.Thread(target=watch_cancel, daemon=True).start()
+    last = [0.0]
+
+    def progress(elapsed: float, best: float | None, bound: float | None) -> None:
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_EVERY:
+            last[0] = now
+            updates.put(("progress", {"elapsed": elapsed, "best": best, "bound": bound}))
+
+    try:
+        pool = Pool.model_validate_json(pool_json)
+        call = no_call() if options["call"] == "none" else load_call(options["call"])
+        result = group(
+            pool,
+            call,
+            GroupOptions(
+                size=(options["size"][0], options["size"][1]),
+                objective=options["objective"],
+                rounds=options["rounds"],
+                allow_repeats=options["allow_repeats"],
+                together=[(a, b) for a, b in options["together"]],
+                apart=[(a, b) for a, b in options["apart"]],
+                time_limit=options["time_limit"],
+                seed=options["seed"],
+                workers=1,
+                progress=progress,
+            ),
+        )
+        updates.put(("result", "cancelled" if cancel.is_set() else "done", result.to_json()))
+    except InputError as exc:
+        updates.put(("error", str(exc)))
+    except Exception as exc:  # a bug: the run fails, with words, and the server stays up
+        updates.put(("error", f"internal error ({type(exc).__name__}): {exc}"))
+
+
+class Runner:
+    """The worker processes of one server."""
+
+    def __init__(self, store: Store, limit: int = 2) -> None:
+        self.store = store
+        self.limit = limit
+        self._ctx = mp.get_context("spawn")
+        self._active: dict[int, _Active] = {}
+        self._lock = threading.Lock()
+        self._listeners: list[threading.Thread] = []
+
+    def busy_reason(self, project_id: int) -> str | None:
+        """Why a new run of this project cannot start now, or None."""
+        with self._lock:
+            if any(a.project_id == project_id for a in self._active.values()):
+                return "a run of this event is still going: wait for it or cancel it first"
+            if len(self._active) >= self.limit:
+                return (
+                    f"{len(self._active)} runs are going (at most {self.limit} at once):"
+                    " try again when one has finished"
+                )
+        return None
+
+    def start(self, run: Run, pool_json: str) -> None:
+        """Start ``run`` in a worker. Raises :class:`Busy` when it cannot start now."""
+        reason = self.busy_reason(run.project_id)
+        if reason is not None:
+            raise Busy(reason)
+        cancel = self._ctx.Event()
+        updates = self._ctx.Queue()
+        process = self._ctx.Process(
+            target=work, args=(pool_json, run.options, updates, cancel), daemon=True
+        )
+        active = _Active(run.id, run.project_id, process, cancel, updates)
+        with self._lock:
+            self._active[run.id] = active
+        self.store.set_status(run.id, "running")
+        process.start()
+        listener = threading.Thread(target=self._watch, args=(active,), daemon=True)
+        listener.start()
+        self._listeners.append(listener)
+
+    def cancel(self, run_id: int) -> bool:
+        """Ask a going run to stop and keep its best answer; False when it is not going."""
+        with self._lock:
+            active = self._active.get(run_id)
+        if active is None:
+            return False
+        active.cancel.set()
+        return True
+
+    def kill(self, run_id: int) -> bool:
+        """Kill a run's worker outright (tests, and a run that ignores its cancel)."""
+        with self._lock:
+            active = self._active.get(run_id)
+        if active is None:
+            return False
+        active.process.kill()
+        return True
+
+    def running(self, run_id: int) -> bool:
+        with self._lock:
+            return run_id in self._active
+
+    def _watch(self, active: _Active) -> None:
+        """Read the worker's messages into the store until it ends."""
+        finished = False
+        while not finished:
+            try:
+                message = active.updates.get(timeout=0.2)
+            except queue.Empty:
+                if active.process.is_alive():
+                    continue
+                try:  # the worker may have written its last words just before ending
+                    message = active.updates.get(timeout=0.5)
+                except queue.Empty:
+                    code = active.process.exitcode
+                    self.store.set_status(
+                        active.run_id,
+                        "failed",
+                        f"the worker stopped without an answer (exit code {code})",
+                    )
+                    break
+            finished = self._record(active.run_id, message)
+        active.process.join(timeout=5)
+        with self._lock:
+            self._active.pop(active.run_id, None)
+
+    def _record(self, run_id: int, message: tuple[Any, ...]) -> bool:
+        """Store one message; True when it was the last."""
+        kind = message[0]
+        if kind == "progress":
+            self.store.set_progress(run_id, message[1])
+            return False
+        if kind == "result":
+            self.store.set_result(run_id, message[1], message[2])
+        else:
+            self.store.set_status(run_id, "failed", message[1])
+        return True
+
+    def wait(self, run_id: int, timeout: float = 60.0) -> bool:
+        """Block until the run is no longer going (tests); False on timeout."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if not self.running(run_id):
+                return True
+            time.sleep(0.05)
+        return False
+
+    def shutdown(self) -> None:
+        """Stop every worker (the server is stopping)."""
+        with self._lock:
+            actives = list(self._active.values())
+        for active in actives:
+            active.cancel.set()
+            active.process.join(timeout=2)
+            if active.process.is_alive():
+                active.process.kill()

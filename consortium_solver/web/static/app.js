@@ -1,0 +1,102 @@
+// consortium-solver's page script: live progress, drag-and-drop upload, moves without a reload.
+// Written for this app, no library; every page works without it (plain forms, a refresh).
+"use strict";
+
+function csrf() {
+  return document.getElementById("main").dataset.csrf;
+}
+
+function followProgress(panel) {
+  const source = new EventSource(panel.dataset.events);
+  const bar = panel.querySelector("progress");
+  source.addEventListener("progress", (event) => {
+    const data = JSON.parse(event.data);
+    if (typeof data.elapsed === "number") {
+      panel.querySelector("[data-field=elapsed]").textContent = data.elapsed.toFixed(1);
+      if (bar) bar.value = data.elapsed;
+    }
+    if (typeof data.best === "number") {
+      panel.querySelector("[data-field=best]").textContent = data.best.toLocaleString("en");
+    }
+  });
+  source.addEventListener("done", () => {
+    source.close();
+    window.location.reload();
+  });
+}
+
+function enableDrop(form) {
+  const input = form.querySelector("input[type=file]");
+  ["dragenter", "dragover"].forEach((name) => form.addEventListener(name, (event) => {
+    event.preventDefault();
+    form.classList.add("over");
+  }));
+  ["dragleave", "drop"].forEach((name) => form.addEventListener(name, () => form.classList.remove("over")));
+  form.addEventListener("drop", (event) => {
+    event.preventDefault();
+    if (event.dataTransfer.files.length) {
+      input.files = event.dataTransfer.files;
+      form.requestSubmit();
+    }
+  });
+}
+
+async function adjust(schedule, fields) {
+  const body = new FormData();
+  Object.entries(fields).forEach(([key, value]) => body.append(key, value));
+  body.append("csrf", csrf());
+  const response = await fetch(schedule.dataset.adjust, {
+    method: "POST",
+    body: body,
+    headers: { "X-Requested-With": "fetch", "X-CSRF-Token": csrf() },
+  });
+  const text = await response.text();
+  if (!response.ok) {
+    window.alert(new DOMParser().parseFromString(text, "text/html").querySelector(".problem")?.textContent || "That change was refused.");
+    return;
+  }
+  schedule.innerHTML = text;
+  const verdict = document.getElementById("verdict");
+  verdict.setAttribute("tabindex", "-1");
+  verdict.focus();
+}
+
+function enableMoves(schedule) {
+  schedule.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!form.classList.contains("move")) return;
+    event.preventDefault();
+    adjust(schedule, Object.fromEntries(new FormData(form).entries()));
+  });
+  schedule.addEventListener("dragstart", (event) => {
+    const item = event.target.closest("li[data-member]");
+    if (!item) return;
+    event.dataTransfer.setData("text/plain", JSON.stringify({ member: item.dataset.member, round: item.dataset.round }));
+    event.dataTransfer.effectAllowed = "move";
+  });
+  schedule.addEventListener("dragover", (event) => {
+    if (event.target.closest(".card")) event.preventDefault();
+  });
+  schedule.addEventListener("drop", (event) => {
+    const card = event.target.closest(".card");
+    if (!card) return;
+    event.preventDefault();
+    let moved;
+    try {
+      moved = JSON.parse(event.dataTransfer.getData("text/plain"));
+    } catch (error) {
+      return;
+    }
+    if (moved.round !== card.dataset.round) return;  // a move stays within its round
+    adjust(schedule, { round: moved.round, member: moved.member, group: card.dataset.group });
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const panel = document.getElementById("progress");
+  if (panel && window.EventSource) followProgress(panel);
+  const upload = document.getElementById("upload");
+  if (upload) enableDrop(upload);
+  const schedule = document.getElementById("schedule");
+  if (schedule) enableMoves(schedule);
+});

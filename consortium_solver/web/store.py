@@ -1,0 +1,325 @@
+"""The web app's memory: one SQLite file (the standard library's ``sqlite3``) in the data folder.
+
+Projects (an event), the pools imported into them with their import reports, runs (task, options,
+status, live progress, result) and the manual edits made to a run's groups. Every value goes in
+through parameters, never through the SQL text. The schema is versioned by SQLite's
+``user_version``: :data:`MIGRATIONS` holds one script per version, applied in order on opening, so
+a data folder written by an older release is brought up to date and never rewritten from scratch.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DB_NAME = "consortium.sqlite3"
+
+# Version k+1 is MIGRATIONS[k]. Append; never edit a script that has shipped.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE projects (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        created REAL NOT NULL
+    );
+    CREATE TABLE pools (
+        id INTEGER PRIMARY KEY,
+        project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        filename TEXT NOT NULL,
+        created REAL NOT NULL,
+        content BLOB NOT NULL,
+        kind TEXT NOT NULL,
+        fixes_json TEXT NOT NULL,
+        merge INTEGER NOT NULL,
+        pool_json TEXT,
+        report_json TEXT NOT NULL
+    );
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        pool_id INTEGER NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+        task TEXT NOT NULL,
+        options_json TEXT NOT NULL,
+        status TEXT NOT NULL,
+        progress_json TEXT,
+        result_json TEXT,
+        error TEXT,
+        created REAL NOT NULL,
+        finished REAL
+    );
+    CREATE TABLE edits (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        created REAL NOT NULL,
+        rounds_json TEXT NOT NULL,
+        note TEXT NOT NULL
+    );
+    """,
+)
+
+# A run's life: queued -> running -> done | cancelled | failed. "done" and "cancelled" carry a
+# result (a cancelled run keeps the best answer found before the cancel).
+FINISHED = ("done", "cancelled", "failed")
+
+
+@dataclass(frozen=True)
+class Project:
+    id: int
+    name: str
+    created: float
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A sheet as uploaded, and what the organiser changed in the page: the bytes, their format
+    (".xlsx", ".csv" or ".json", sniffed), cell fixes by (row, column), and whether duplicates
+    are merged (the first kept)."""
+
+    filename: str
+    content: bytes
+    kind: str
+    fixes: dict[tuple[int, int], str]
+    merge: bool = False
+
+
+@dataclass(frozen=True)
+class StoredPool:
+    id: int
+    project_id: int
+    created: float
+    upload: Upload
+    pool_json: str | None  # None when the sheet had errors
+    report: dict[str, Any]
+
+    @property
+    def filename(self) -> str:
+        return self.upload.filename
+
+
+@dataclass(frozen=True)
+class Run:
+    id: int
+    project_id: int
+    pool_id: int
+    task: str
+    options: dict[str, Any]
+    status: str
+    progress: dict[str, Any] | None
+    result_json: str | None
+    error: str | None
+    created: float
+    finished: float | None
+
+    @property
+    def finished_ok(self) -> bool:
+        return self.status in ("done", "cancelled") and self.result_json is not None
+
+
+@dataclass(frozen=True)
+class Edit:
+    id: int
+    run_id: int
+    created: float
+    rounds: list[list[list[str]]]
+    note: str
+
+
+class Store:
+    """The database of one data folder. Safe to share between the server's threads (one
+    connection, one lock: SQLite serialises writers anyway, and the app's writes are small)."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / DB_NAME
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._lock = threading.Lock()
+        with self._tx() as db:
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA journal_mode = WAL")
+        self.migrate()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            yield self._db
+
+    @property
+    def version(self) -> int:
+        with self._tx() as db:
+            return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self) -> None:
+        """Apply the migrations this file has not seen, each in one transaction."""
+        for number in range(self.version, len(MIGRATIONS)):
+            with self._tx() as db:
+                db.execute("BEGIN")
+                for statement in MIGRATIONS[number].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number + 1:d}")
+                db.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._tx() as db:
+            db.close()
+
+    # Projects -----------------------------------------------------------------------------------
+
+    def add_project(self, name: str) -> Project:
+        now = time.time()
+        with self._tx() as db:
+            cur = db.execute("INSERT INTO projects (name, created) VALUES (?, ?)", (name, now))
+        return Project(int(cur.lastrowid or 0), name, now)
+
+    def projects(self) -> list[Project]:
+        with self._tx() as db:
+            rows = db.execute("SELECT * FROM projects ORDER BY created DESC, id DESC").fetchall()
+        return [Project(r["id"], r["name"], r["created"]) for r in rows]
+
+    def project(self, project_id: int) -> Project | None:
+        with self._tx() as db:
+            r = db.execute("SELECT * FROM projects WHERE id = ?", (project_id,)).fetchone()
+        return None if r is None else Project(r["id"], r["name"], r["created"])
+
+    # Pools --------------------------------------------------------------------------------------
+
+    def add_pool(
+        self, project_id: int, upload: Upload, pool_json: str | None, report: dict[str, Any]
+    ) -> StoredPool:
+        now = time.time()
+        fixes = [[r, c, v] for (r, c), v in sorted(upload.fixes.items())]
+        with self._tx() as db:
+            cur = db.execute(
+                "INSERT INTO pools (project_id, filename, created, content, kind, fixes_json,"
+                " merge, pool_json, report_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (project_id, upload.filename, now, upload.content, upload.kind,
+                 json.dumps(fixes), int(upload.merge), pool_json, json.dumps(report)),
+            )  # fmt: skip
+        return StoredPool(int(cur.lastrowid or 0), project_id, now, upload, pool_json, report)
+
+    def pools(self, project_id: int) -> list[StoredPool]:
+        with self._tx() as db:
+            rows = db.execute(
+                "SELECT * FROM pools WHERE project_id = ? ORDER BY id DESC", (project_id,)
+            ).fetchall()
+        return [_pool(r) for r in rows]
+
+    def pool(self, pool_id: int) -> StoredPool | None:
+        with self._tx() as db:
+            r = db.execute("SELECT * FROM pools WHERE id = ?", (pool_id,)).fetchone()
+        return None if r is None else _pool(r)
+
+    # Runs ---------------------------------------------------------------------------------------
+
+    def add_run(self, project_id: int, pool_id: int, task: str, options: dict[str, Any]) -> Run:
+        now = time.time()
+        with self._tx() as db:
+            cur = db.execute(
+                "INSERT INTO runs (project_id, pool_id, task, options_json, status, created)"
+                " VALUES (?, ?, ?, ?, 'queued', ?)",
+                (project_id, pool_id, task, json.dumps(options), now),
+            )
+        run = self.run(int(cur.lastrowid or 0))
+        assert run is not None
+        return run
+
+    def run(self, run_id: int) -> Run | None:
+        with self._tx() as db:
+            r = db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return None if r is None else _run(r)
+
+    def runs(self, project_id: int) -> list[Run]:
+        with self._tx() as db:
+            rows = db.execute(
+                "SELECT * FROM runs WHERE project_id = ? ORDER BY id DESC", (project_id,)
+            ).fetchall()
+        return [_run(r) for r in rows]
+
+    def set_status(self, run_id: int, status: str, error: str | None = None) -> None:
+        finished = time.time() if status in FINISHED else None
+        with self._tx() as db:
+            db.execute(
+                "UPDATE runs SET status = ?, error = COALESCE(?, error), finished = ? WHERE id = ?",
+                (status, error, finished, run_id),
+            )
+
+    def set_progress(self, run_id: int, progress: dict[str, Any]) -> None:
+        with self._tx() as db:
+            db.execute(
+                "UPDATE runs SET progress_json = ? WHERE id = ?", (json.dumps(progress), run_id)
+            )
+
+    def set_result(self, run_id: int, status: str, result_json: str) -> None:
+        with self._tx() as db:
+            db.execute(
+                "UPDATE runs SET status = ?, result_json = ?, finished = ? WHERE id = ?",
+                (status, result_json, time.time(), run_id),
+            )
+
+    def fail_unfinished(self) -> int:
+        """Mark runs left queued or running by a server that stopped as failed; how many."""
+        with self._tx() as db:
+            cur = db.execute(
+                "UPDATE runs SET status = 'failed', finished = ?,"
+                " error = 'the server stopped while this run was going' "
+                "WHERE status IN ('queued', 'running')",
+                (time.time(),),
+            )
+        return cur.rowcount
+
+    # Edits --------------------------------------------------------------------------------------
+
+    def add_edit(self, run_id: int, rounds: list[list[list[str]]], note: str) -> Edit:
+        now = time.time()
+        with self._tx() as db:
+            cur = db.execute(
+                "INSERT INTO edits (run_id, created, rounds_json, note) VALUES (?, ?, ?, ?)",
+                (run_id, now, json.dumps(rounds), note),
+            )
+        return Edit(int(cur.lastrowid or 0), run_id, now, rounds, note)
+
+    def edits(self, run_id: int) -> list[Edit]:
+        with self._tx() as db:
+            rows = db.execute(
+                "SELECT * FROM edits WHERE run_id = ? ORDER BY id", (run_id,)
+            ).fetchall()
+        return [
+            Edit(r["id"], r["run_id"], r["created"], json.loads(r["rounds_json"]), r["note"])
+            for r in rows
+        ]
+
+    def drop_edits(self, run_id: int) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM edits WHERE run_id = ?", (run_id,))
+
+
+def _pool(r: sqlite3.Row) -> StoredPool:
+    fixes = {(int(row), int(col)): str(v) for row, col, v in json.loads(r["fixes_json"])}
+    upload = Upload(r["filename"], bytes(r["content"]), r["kind"], fixes, bool(r["merge"]))
+    return StoredPool(
+        r["id"], r["project_id"], r["created"], upload, r["pool_json"], json.loads(r["report_json"])
+    )
+
+
+def _run(r: sqlite3.Row) -> Run:
+    return Run(
+        id=r["id"],
+        project_id=r["project_id"],
+        pool_id=r["pool_id"],
+        task=r["task"],
+        options=json.loads(r["options_json"]),
+        status=r["status"],
+        progress=json.loads(r["progress_json"]) if r["progress_json"] else None,
+        result_json=r["result_json"],
+        error=r["error"],
+        created=r["created"],
+        finished=r["finished"],
+    )

@@ -1,0 +1,222 @@
+"""What the pages show, computed in plain Python from the package's own parts: the import report
+as rows, a run's current groups (its result, or the organiser's latest edit) judged by the
+independent validator, the people in words, the map. Templates only lay these out (and escape
+every value)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from consortium_solver.domain import GroupingResult, Pool
+from consortium_solver.io import vocabulary as vocab
+from consortium_solver.io.importer import ImportReport
+from consortium_solver.io.maps import PALETTE, Place, svg_map
+from consortium_solver.io.plans import member_cells, reasons
+from consortium_solver.reference import region_points
+from consortium_solver.rules import Call, load_call, no_call, user_size
+from consortium_solver.validate import check
+from consortium_solver.validate.grouping import GroupingVerdict, check_grouping
+
+Rounds = list[list[list[str]]]
+
+
+def report_summary(report: ImportReport[Pool], filename: str) -> dict[str, Any]:
+    """An import report as plain data for the store and the page (no paths: ``filename`` is the
+    name the organiser's browser gave, shown as text only)."""
+    pool = report.pool
+    return {
+        "filename": filename,
+        "organisations": len(pool) if pool is not None else 0,
+        "header_row": report.header_row,
+        "columns": [
+            {"header": header, "field": vocab.FIELD_HEADERS.get(meaning, "kept as an extra column")}
+            for header, meaning in report.columns.items()
+        ],
+        "problems": [
+            {
+                "severity": p.severity,
+                "where": p.where or "",
+                "row": p.row,
+                "col": p.col,
+                "column": p.column or "",
+                "value": p.value if p.value is None or len(p.value) <= 200 else p.value[:199] + "…",
+                "message": p.message,
+                "suggestion": p.suggestion or "",
+            }
+            for p in report.problems
+        ],
+        "errors": len(report.errors),
+        "warnings": len(report.warnings),
+    }
+
+
+def call_of(options: dict[str, Any]) -> Call:
+    return no_call() if options["call"] == "none" else load_call(options["call"])
+
+
+def schedule_of(result: GroupingResult) -> Rounds:
+    return [[list(g.members) for g in groups] for groups in result.schedule()]
+
+
+@dataclass
+class Member:
+    id: str
+    name: str
+    facts: str  # country · region · category · type
+    sectors: str
+
+
+@dataclass
+class GroupView:
+    number: int
+    members: list[Member]
+    score: float
+    broken: list[str]  # the rules this group breaks, in words
+    rules: int  # how many rules it was judged by
+
+
+@dataclass
+class ScheduleView:
+    """A run's groups as they stand, judged."""
+
+    rounds: list[list[GroupView]]
+    valid: bool
+    problems: list[str]
+    repeats: int
+    repeated: list[tuple[str, str]]
+    score: float
+    not_placed: list[tuple[str, str]] = field(default_factory=list)  # name, why
+
+
+def judge(pool: Pool, options: dict[str, Any], rounds: Rounds) -> GroupingVerdict:
+    """The validator's verdict on ``rounds`` under the run's call and options."""
+    return check_grouping(
+        pool,
+        call_of(options),
+        rounds,
+        extra_rules=[user_size(*options["size"])],
+        together=[(a, b) for a, b in options["together"]],
+        apart=[(a, b) for a, b in options["apart"]],
+        allow_repeats=options["allow_repeats"],
+    )
+
+
+def schedule_view(
+    pool: Pool, options: dict[str, Any], rounds: Rounds, result: GroupingResult
+) -> ScheduleView:
+    """``rounds`` judged: every group's rules (✓/✗) and score, the schedule's own problems."""
+    call = call_of(options)
+    size = user_size(*options["size"])
+    verdict = judge(pool, options, rounds)
+    views = []
+    for groups in rounds:
+        row = []
+        for g, members in enumerate(groups, start=1):
+            assessment = check(pool, call, members, extra_rules=[size])
+            row.append(
+                GroupView(
+                    number=g,
+                    members=[_member(pool, m) for m in members],
+                    score=assessment.score,
+                    broken=[f"{v.rule}: {v.why}" for v in assessment.failed],
+                    rules=len(assessment.verdicts),
+                )
+            )
+        views.append(row)
+    why = reasons(result, pool)
+    return ScheduleView(
+        rounds=views,
+        valid=verdict.valid,
+        problems=[_words(pool, p) for p in verdict.problems],
+        repeats=verdict.repeats,
+        repeated=[(pool.by_id[a].name, pool.by_id[b].name) for a, b in verdict.repeated],
+        score=sum(g.score for groups in views for g in groups),
+        not_placed=[(pool.by_id[i].name, w) for i, w in why.items()],
+    )
+
+
+def _member(pool: Pool, org_id: str) -> Member:
+    org = pool.by_id[org_id]
+    name, country, region, category, kind, sectors = member_cells(org)
+    facts = " · ".join(x for x in (country, region, category, kind) if x)
+    return Member(org_id, name, facts, sectors)
+
+
+def _words(pool: Pool, problem: str) -> str:
+    """A validator sentence with ids replaced by names where an id stands alone."""
+    words = []
+    for token in problem.split(" "):
+        bare = token.rstrip(",.;:")
+        org = pool.by_id.get(bare)
+        words.append(token.replace(bare, org.name) if org is not None else token)
+    return " ".join(words)
+
+
+def move(rounds: Rounds, round_index: int, member: str, to_group: int) -> Rounds:
+    """A copy of ``rounds`` with ``member`` moved to group ``to_group`` (0-based) of the round.
+
+    Raises:
+        ValueError: the round, member or group is not there.
+    """
+    if not 0 <= round_index < len(rounds):
+        raise ValueError("there is no such round")
+    groups = [list(g) for g in rounds[round_index]]
+    if not 0 <= to_group < len(groups):
+        raise ValueError("there is no such group")
+    source = next((g for g in groups if member in g), None)
+    if source is None:
+        raise ValueError("that organisation is not in a group of this round")
+    source.remove(member)
+    groups[to_group].append(member)
+    out = [list(map(list, r)) for r in rounds]
+    out[round_index] = groups
+    return out
+
+
+def swap(rounds: Rounds, round_index: int, a: str, b: str) -> Rounds:
+    """A copy of ``rounds`` with members ``a`` and ``b`` of the round trading groups."""
+    if not 0 <= round_index < len(rounds):
+        raise ValueError("there is no such round")
+    groups = [list(g) for g in rounds[round_index]]
+    ga = next((g for g in groups if a in g), None)
+    gb = next((g for g in groups if b in g), None)
+    if ga is None or gb is None:
+        raise ValueError("both organisations must be in a group of this round")
+    ga[ga.index(a)], gb[gb.index(b)] = b, a
+    out = [list(map(list, r)) for r in rounds]
+    out[round_index] = groups
+    return out
+
+
+def edited_result(
+    result: GroupingResult, pool: Pool, options: dict[str, Any], rounds: Rounds
+) -> GroupingResult:
+    """The run's result with the organiser's groups (judged again), for the downloads."""
+    verdict = judge(pool, options, rounds)
+    judged = tuple(tuple(r) for r in verdict.rounds)
+    return result.model_copy(
+        update={
+            "consortia": judged[0] if judged else (),
+            "rounds": judged if len(judged) > 1 else None,
+            "repeated_pairs": tuple(verdict.repeated),
+        }
+    )
+
+
+def members_map(pool: Pool, groups: Sequence[Sequence[str]], title: str) -> tuple[str, int]:
+    """An inline SVG map of the members of ``groups`` (a colour per group) on the NUTS-2
+    outlines, and how many members have no known region point (not on the map)."""
+    points = region_points()
+    places, missing = [], 0
+    for g, members in enumerate(groups):
+        for member in members:
+            org = pool.by_id[member]
+            point = points.get(org.nuts2 or "")
+            if point is None:
+                missing += 1
+                continue
+            label = f"Group {g + 1}: {org.name}"
+            places.append(Place(point, label, PALETTE[g % len(PALETTE)]))
+    return svg_map(places, title=title), missing

@@ -1,0 +1,314 @@
+"""The web app through its HTTP interface (Starlette's test client): the organiser's flow, every
+answer judged again by the validator, and the app's defences (CSRF, escaping, uploads, tokens,
+hosts, crashed workers, limits on runs)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from consortium_solver import Pool, read_pool
+from consortium_solver.domain import GroupingResult
+from consortium_solver.rules import no_call, user_size
+from consortium_solver.validate import check_grouping
+from consortium_solver.web.store import MIGRATIONS, Store
+from tests.web_client import ORGANISER_SHEET, WebClient, verdict_line
+
+DEMO = Path(__file__).resolve().parent.parent / "instances" / "demo" / "pool.json"
+
+
+@pytest.fixture
+def web(tmp_path: Path) -> Iterator[WebClient]:
+    client = WebClient(tmp_path / "data")
+    yield client
+    client.close()
+
+
+def hostile_pool(n: int = 24) -> bytes:
+    """The demo pool's first ``n`` organisations, two of them with names a page or a
+    spreadsheet could run."""
+    data = json.loads(DEMO.read_text())
+    data["organisations"] = data["organisations"][:n]
+    data["organisations"][0]["name"] = "<script>alert('x')</script> Cluster"
+    data["organisations"][1]["name"] = '=HYPERLINK("http://evil","click")'
+    return json.dumps(data).encode()
+
+
+def result_of(web: WebClient, rid: int) -> GroupingResult:
+    run = web.store.run(rid)
+    return GroupingResult.model_validate_json(run.result_json)
+
+
+def test_the_organisers_sheet_is_reported_fixed_in_the_page_and_grouped(web: WebClient) -> None:
+    """Upload the organiser's sheet: its two errors are listed with row, column, value and a
+    suggestion, and nothing can run; correcting the country and keeping the first of the
+    duplicates in the page gives a pool, and a run of 3 rounds whose groups the validator accepts."""
+    pid = web.project()
+    page = web.upload(pid, "participants.xlsx", ORGANISER_SHEET.read_bytes()).text
+    assert "✗ 2 problem(s) to fix" in page
+    assert "Germnay" in page and "did you mean Germany (DE)?" in page
+    assert 'name="fix-15-3"' in page
+    refused = web.start(pid)
+    assert refused.status_code == 400 and "Upload a sheet without errors first" in refused.text
+    pool_id = web.store.pools(pid)[0].id
+    fixed = web.post(
+        f"/projects/{pid}/pools/{pool_id}/fix", {"fix-15-3": "Germany", "merge": "on"}
+    ).text
+    assert re.search(r"✓ 8\d organisations read", fixed), fixed
+    run = web.run_to_end(pid, rounds="3", size_min="4", size_max="5", time_limit="3")
+    assert run.status == "done", run.error
+    result = result_of(web, run.id)
+    pool = Pool.model_validate_json(web.store.pool(run.pool_id).pool_json)
+    rounds = [[list(g.members) for g in groups] for groups in result.schedule()]
+    assert len(rounds) == 3
+    verdict = check_grouping(pool, no_call(), rounds, extra_rules=[user_size(4, 5)])
+    assert verdict.valid, verdict.problems
+    page = web.http.get(f"/runs/{run.id}").text
+    assert verdict_line(page).startswith("✓ Every group meets every rule")
+    assert pool.organisations[0].name.split()[0] in page or "Cluster" in page
+
+
+def test_a_move_is_judged_at_once_and_can_be_undone(web: WebClient) -> None:
+    """Moving a member into a full group breaks the size rule: the verdict turns to ✗ naming the
+    rule, the score delta is shown, the edit is kept; undoing returns to ✓."""
+    pid = web.project()
+    web.upload(pid, "pool.json", DEMO.read_bytes())
+    run = web.run_to_end(pid, size_min="4", size_max="4", time_limit="2")
+    result = result_of(web, run.id)
+    groups = [list(g.members) for g in result.consortia]
+    member = groups[0][0]
+    moved = web.post(
+        f"/runs/{run.id}/adjust",
+        {"round": "1", "member": member, "group": "2"},
+        headers={"X-Requested-With": "fetch"},
+    )
+    assert moved.status_code == 200
+    assert verdict_line(moved.text).startswith("✗")
+    assert "size" in moved.text and "against the groups as found" in moved.text
+    edits = web.store.edits(run.id)
+    assert len(edits) == 1 and member in edits[0].rounds[0][1]
+    pool = Pool.model_validate_json(web.store.pool(run.pool_id).pool_json)
+    independent = check_grouping(pool, no_call(), edits[0].rounds, extra_rules=[user_size(4, 4)])
+    assert not independent.valid
+    web.post(f"/runs/{run.id}/reset")
+    assert web.store.edits(run.id) == []
+    assert verdict_line(web.http.get(f"/runs/{run.id}").text).startswith("✓")
+
+
+def test_a_swap_keeps_sizes_and_the_verdict_matches_the_validator(web: WebClient) -> None:
+    pid = web.project()
+    web.upload(pid, "pool.json", DEMO.read_bytes())
+    run = web.run_to_end(pid, size_min="4", size_max="4", time_limit="2")
+    groups = [list(g.members) for g in result_of(web, run.id).consortia]
+    a, b = groups[0][0], groups[1][0]
+    page = web.post(
+        f"/runs/{run.id}/adjust",
+        {"round": "1", "member": a, "other": b},
+        headers={"X-Requested-With": "fetch"},
+    ).text
+    rounds = web.store.edits(run.id)[-1].rounds
+    assert b in rounds[0][0] and a in rounds[0][1]
+    pool = Pool.model_validate_json(web.store.pool(run.pool_id).pool_json)
+    verdict = check_grouping(pool, no_call(), rounds, extra_rules=[user_size(4, 4)])
+    assert verdict_line(page).startswith("✓" if verdict.valid else "✗")
+
+
+def test_bad_changes_are_refused_in_words(web: WebClient) -> None:
+    pid = web.project()
+    web.upload(pid, "pool.json", DEMO.read_bytes())
+    run = web.run_to_end(pid, time_limit="1")
+    for fields in (
+        {"round": "9", "member": "x", "group": "1"},
+        {"round": "1", "member": "nobody", "group": "1"},
+        {"round": "1", "member": "x", "group": "abc"},
+    ):
+        response = web.post(f"/runs/{run.id}/adjust", fields)
+        assert response.status_code == 400 and "That change cannot be made" in response.text
+    assert web.store.edits(run.id) == []
+
+
+def test_every_value_is_escaped_and_every_download_is_safe(web: WebClient) -> None:
+    """An organisation named ``<script>`` shows as text on every page; in the CSV a cell
+    starting with ``=`` gets an apostrophe; the workbook stores it as text; every download opens."""
+    pid = web.project("<b>Event</b>")
+    assert "&lt;b&gt;Event&lt;/b&gt;" in web.http.get(f"/projects/{pid}").text
+    web.upload(pid, "pool.json", hostile_pool())
+    run = web.run_to_end(pid, time_limit="1")
+    page = web.http.get(f"/runs/{run.id}").text
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+    for kind in ("html", "csv", "json", "xlsx"):
+        response = web.http.get(f"/runs/{run.id}/groups.{kind}")
+        assert response.status_code == 200
+        assert response.headers["content-disposition"] == (
+            f'attachment; filename="groups-run-{run.id}.{kind}"'
+        )
+    assert "<script>alert" not in web.http.get(f"/runs/{run.id}/groups.html").text
+    cells = [
+        c
+        for row in csv.reader(io.StringIO(web.http.get(f"/runs/{run.id}/groups.csv").text))
+        for c in row
+    ]
+    assert '\'=HYPERLINK("http://evil","click")' in cells
+    assert not any(c.startswith("=") for c in cells)
+    book = openpyxl.load_workbook(io.BytesIO(web.http.get(f"/runs/{run.id}/groups.xlsx").content))
+    values = [c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row]
+    assert '=HYPERLINK("http://evil","click")' in values
+    formula_cells = [
+        c for sheet in book for row in sheet.iter_rows() for c in row if c.data_type == "f"
+    ]
+    assert formula_cells == []
+
+
+def test_posts_without_the_csrf_token_are_refused(web: WebClient) -> None:
+    for data in ({"name": "x"}, {"name": "x", "csrf": "forged" * 7 + "x"}):
+        response = web.http.post("/projects", data=data)
+        assert response.status_code == 403
+    assert web.store.projects() == []
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), "not a sheet this app reads"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a sheet this app reads"),
+        (b"PK\x03\x04 not really a zip", "not a readable .xlsx workbook"),
+        (b"", "no header row"),
+    ],
+)
+def test_what_is_not_a_sheet_is_refused_in_words(
+    web: WebClient, content: bytes, words: str
+) -> None:
+    pid = web.project()
+    response = web.upload(pid, "../../etc/passwd", content)
+    assert response.status_code in (200, 400)
+    assert words in response.text, response.text[-3000:]
+    assert web.store.pools(pid) == [] or web.store.pools(pid)[0].pool_json is None
+    assert "/etc/passwd" not in response.text  # the name is shown as its last part only
+
+
+def test_an_upload_over_the_limit_is_refused(tmp_path: Path) -> None:
+    client = WebClient(tmp_path / "data", upload_limit=1000)
+    try:
+        pid = client.project()
+        response = client.upload(pid, "big.csv", b"Organisation,Country\n" + b"x,DE\n" * 400)
+        assert response.status_code == 413 and "larger than" in response.text
+        assert client.store.pools(pid) == []
+    finally:
+        client.close()
+
+
+def test_a_second_run_of_an_event_waits_and_cancel_keeps_the_best(web: WebClient) -> None:
+    """While a long run goes, another run of the same event is refused with a reason; Cancel
+    stops it within seconds, and the groups found so far are kept and valid."""
+    pid = web.project()
+    web.upload(pid, "pool.json", DEMO.read_bytes())
+    first = web.start(pid, time_limit="120", rounds="2")
+    rid = int(first.headers["location"].rsplit("/", 1)[1])
+    second = web.start(pid)
+    assert second.status_code == 409 and "still going" in second.text
+    web.wait_for(lambda: (web.store.run(rid).progress or {}).get("best") is not None)
+    web.post(f"/runs/{rid}/cancel")
+    assert web.runner.wait(rid, timeout=30)
+    run = web.store.run(rid)
+    assert run.status == "cancelled"
+    result = result_of(web, rid)
+    pool = Pool.model_validate_json(web.store.pool(run.pool_id).pool_json)
+    rounds = [[list(g.members) for g in groups] for groups in result.schedule()]
+    assert check_grouping(pool, no_call(), rounds, extra_rules=[user_size(3, 5)]).valid
+
+
+def test_a_killed_worker_fails_its_run_and_the_app_stays_up(web: WebClient) -> None:
+    pid = web.project()
+    web.upload(pid, "pool.json", DEMO.read_bytes())
+    rid = int(web.start(pid, time_limit="120").headers["location"].rsplit("/", 1)[1])
+    web.wait_for(lambda: web.store.run(rid).progress is not None)
+    assert web.runner.kill(rid)
+    assert web.runner.wait(rid, timeout=30)
+    run = web.store.run(rid)
+    assert run.status == "failed" and "worker stopped" in (run.error or "")
+    assert "This run failed" in web.http.get(f"/runs/{rid}").text
+    assert web.http.get("/").status_code == 200
+    assert web.run_to_end(pid, time_limit="1").status == "done"
+
+
+def test_progress_streams_as_server_sent_events(web: WebClient) -> None:
+    pid = web.project()
+    web.upload(pid, "pool.json", DEMO.read_bytes())
+    run = web.run_to_end(pid, time_limit="1")
+    with web.http.stream("GET", f"/runs/{run.id}/events") as stream:
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        text = "".join(stream.iter_text())
+    events = re.findall(r"event: (\w+)\ndata: (.*)\n\n", text)
+    assert [name for name, _ in events] == ["progress", "done"]
+    assert json.loads(events[1][1]) == {"status": "done"}
+
+
+def test_the_access_token_and_the_host_header_are_required(tmp_path: Path) -> None:
+    client = WebClient(tmp_path / "data", token="s3cret-token")
+    try:
+        client.http.cookies.clear()
+        assert client.http.get("/").status_code == 401
+        assert client.http.get("/?token=wrong").status_code == 401
+        entered = client.http.get("/?token=s3cret-token", follow_redirects=False)
+        assert entered.status_code == 303
+        assert client.http.get("/").status_code == 200
+    finally:
+        client.close()
+    local = WebClient(tmp_path / "other")
+    try:
+        assert local.http.get("/", headers={"host": "evil.example"}).status_code == 400
+    finally:
+        local.close()
+
+
+def test_security_headers_are_on_every_page(web: WebClient) -> None:
+    for url in ("/", "/projects/999", "/static/app.js"):
+        headers = web.http.get(url).headers
+        assert "script-src 'self'" in headers["content-security-policy"]
+        assert headers["x-frame-options"] == "DENY"
+        assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_unknown_ids_are_404_in_words(web: WebClient) -> None:
+    for url in ("/projects/999", "/runs/999", "/runs/999/groups.xlsx", "/projects/abc"):
+        response = web.http.get(url)
+        assert response.status_code == 404
+
+
+def test_the_data_survives_a_restart_and_the_schema_is_versioned(tmp_path: Path) -> None:
+    """Projects, sheets and runs are kept across restarts; a run left going by a stopped server is
+    marked failed; the database's version is the number of migrations."""
+    first = WebClient(tmp_path / "data")
+    pid = first.project("Kept")
+    first.upload(pid, "pool.json", DEMO.read_bytes())
+    first.close()
+    store = Store(tmp_path / "data")
+    assert store.version == len(MIGRATIONS)
+    pool = store.pools(pid)[0]
+    stuck = store.add_run(pid, pool.id, "groups", {"rounds": 1})
+    store.set_status(stuck.id, "running")
+    store.close()
+    second = WebClient(tmp_path / "data")
+    try:
+        assert "Kept" in second.http.get("/").text
+        assert second.store.run(stuck.id).status == "failed"
+        assert read_pool(DEMO).name == Pool.model_validate_json(pool.pool_json or "").name
+    finally:
+        second.close()
+    with sqlite3.connect(tmp_path / "data" / "consortium.sqlite3") as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_the_template_downloads(web: WebClient) -> None:
+    response = web.http.get("/template.xlsx")
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames
