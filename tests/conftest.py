@@ -126,3 +126,12 @@ def call_2018() -> Call:
 def regions_pool() -> Pool:
     """Hand-made pool: one cluster in each of ITI1, CZ05, SK02, DE21, FR10 and a few more."""
     return read_pool(DATA / "ok" / "regions_pool.json")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Each phase's report on the test item (``item.rep_call``), for fixtures that keep
+    evidence of a failure (the browser tests' screenshots)."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)

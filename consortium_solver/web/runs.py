@@ -67,14 +67,18 @@ def work(pool_json: str, options: dict[str, Any], updates: Any, cancel: Event) -
         interrupt()
 
     threading.Thread(target=watch_cancel, daemon=True).start()
-    last = [0.0]
+    latest: dict[str, float | None] = {"best": None, "bound": None}
+    start = time.monotonic()
+    finished = threading.Event()
 
     def progress(elapsed: float, best: float | None, bound: float | None) -> None:
-        now = time.monotonic()
-        if now - last[0] >= PROGRESS_EVERY:
-            last[0] = now
-            updates.put(("progress", {"elapsed": elapsed, "best": best, "bound": bound}))
+        latest["best"], latest["bound"] = best, bound
 
+    def heartbeat() -> None:  # the elapsed time moves even when the best does not
+        while not finished.wait(PROGRESS_EVERY):
+            updates.put(("progress", {"elapsed": time.monotonic() - start, **latest}))
+
+    threading.Thread(target=heartbeat, daemon=True).start()
     try:
         pool = Pool.model_validate_json(pool_json)
         call = no_call() if options["call"] == "none" else load_call(options["call"])
@@ -94,10 +98,13 @@ def work(pool_json: str, options: dict[str, Any], updates: Any, cancel: Event) -
                 progress=progress,
             ),
         )
+        finished.set()
         updates.put(("result", "cancelled" if cancel.is_set() else "done", result.to_json()))
     except InputError as exc:
+        finished.set()
         updates.put(("error", str(exc)))
     except Exception as exc:  # a bug: the run fails, with words, and the server stays up
+        finished.set()
         updates.put(("error", f"internal error ({type(exc).__name__}): {exc}"))
 
 

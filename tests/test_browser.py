@@ -1,0 +1,233 @@
+"""The web app in a real browser: headless Chromium driven by Selenium (Debian's ``chromium`` and
+``chromium-driver``, which ``make test`` installs when missing). The organiser's whole flow —
+upload the sheet, read and fix the report, make 3 rounds of groups, move a member and see the
+verdict change, download the workbook and open it — a cancelled run, and the main flow by keyboard
+alone. A failing test leaves a screenshot and the page's HTML in ``test-artifacts/``."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import uvicorn
+from selenium import webdriver
+from selenium.common.exceptions import (
+    StaleElementReferenceException,
+    TimeoutException,
+    WebDriverException,
+)
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from consortium_solver.web import create_app
+from tests.web_client import ORGANISER_SHEET
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+WAIT = 120  # seconds: a fresh machine compiles the search kernels on the first run
+
+
+class Server:
+    """The app served by uvicorn on a free local port, in a thread of this process."""
+
+    def __init__(self, data: Path) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.app = create_app(data)
+        self.server = uvicorn.Server(
+            uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning")
+        )
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> Server:
+        self.thread.start()
+        end = time.monotonic() + 30
+        while not self.server.started:
+            assert time.monotonic() < end, "the server did not start"
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def chromium(downloads: Path) -> WebDriver:
+    binary, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    assert binary and driver, (
+        "the browser tests need chromium and chromedriver (Debian: apt-get install chromium"
+        " chromium-driver; `make test` installs them as root)"
+    )
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                     "--window-size=1280,1000", "--disable-gpu"):  # fmt: skip
+        options.add_argument(argument)
+    options.add_experimental_option(
+        "prefs",
+        {"download.default_directory": str(downloads), "download.prompt_for_download": False},
+    )
+    return webdriver.Chrome(service=Service(driver), options=options)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    with Server(tmp_path / "data") as running:
+        yield running
+
+
+@pytest.fixture
+def browser(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[WebDriver]:
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    driver = chromium(downloads)
+    driver.downloads = downloads  # type: ignore[attr-defined]
+    yield driver
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        driver.save_screenshot(str(ARTIFACTS / f"{request.node.name}.png"))
+        (ARTIFACTS / f"{request.node.name}.html").write_text(driver.page_source)
+    driver.quit()
+
+
+def wait_text(driver: WebDriver, text: str, timeout: float = WAIT) -> None:
+    """Wait until the page shows ``text`` (across page loads)."""
+    wait = WebDriverWait(driver, timeout, ignored_exceptions=[StaleElementReferenceException])
+    wait.until(lambda d: text in d.find_element(By.TAG_NAME, "body").text)
+
+
+def new_event(driver: WebDriver, server: Server, name: str) -> None:
+    driver.get(server.url + "/")
+    field = driver.find_element(By.NAME, "name")
+    field.send_keys(name, Keys.ENTER)
+    wait_text(driver, "1. The participant sheet")
+
+
+def upload_and_fix(driver: WebDriver) -> None:
+    """Upload the organiser's sheet, read the report, fix the country and merge the duplicate."""
+    driver.find_element(By.ID, "sheet").send_keys(str(ORGANISER_SHEET))
+    driver.find_element(By.CSS_SELECTOR, "#upload button[type=submit]").click()
+    wait_text(driver, "2 problem(s) to fix")
+    assert "did you mean Germany (DE)?" in driver.page_source
+    country = driver.find_element(By.NAME, "fix-15-3")
+    country.clear()
+    country.send_keys("Germany")
+    driver.find_element(By.NAME, "merge").click()
+    driver.find_element(By.CSS_SELECTOR, "#fixes button[type=submit]").click()
+    wait_text(driver, "organisations read")
+
+
+def start_run(driver: WebDriver, **fields: str) -> None:
+    for name, value in fields.items():
+        element = driver.find_element(By.NAME, name)
+        if element.tag_name == "select":
+            Select(element).select_by_value(value)
+        else:
+            element.clear()
+            element.send_keys(value)
+    driver.find_element(By.CSS_SELECTOR, "form.task button[type=submit]").click()
+
+
+def until(driver: WebDriver, condition: Any, timeout: float = 30) -> None:
+    """Wait for ``condition`` while parts of the page are being replaced."""
+    wait = WebDriverWait(driver, timeout, ignored_exceptions=[StaleElementReferenceException])
+    wait.until(condition)
+
+
+def verdict(driver: WebDriver) -> str:
+    element: WebElement = driver.find_element(By.ID, "verdict")
+    return str(element.text)
+
+
+def test_the_organisers_whole_flow(server: Server, browser: Any) -> None:
+    new_event(browser, server, "Matchmaking <day>")
+    assert "Matchmaking <day>" in browser.find_element(By.TAG_NAME, "h1").text
+    upload_and_fix(browser)
+    start_run(browser, size_min="4", size_max="4", rounds="3", call="none", time_limit="3")
+    wait_text(browser, "Every group meets every rule")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "section[id^=round-]")) == 3
+    # Drag would need a pointer; the "Move to" menu is the same request.
+    card = browser.find_element(By.CSS_SELECTOR, "#round-1 .card")
+    card.find_element(By.CSS_SELECTOR, "form.move button").click()
+    until(browser, lambda d: verdict(d).startswith("✗"))
+    assert "problem(s) with these groups" in verdict(browser)
+    assert "against the groups as found" in verdict(browser)
+    browser.find_element(By.LINK_TEXT, "workbook (.xlsx)").click()
+    end = time.monotonic() + 30
+    while not list(browser.downloads.glob("*.xlsx")):
+        assert time.monotonic() < end, "no workbook was downloaded"
+        time.sleep(0.1)
+    time.sleep(0.5)  # the download is renamed when complete; let it settle
+    book = openpyxl.load_workbook(next(iter(browser.downloads.glob("*.xlsx"))))
+    text = " ".join(str(c) for s in book for row in s.iter_rows(values_only=True) for c in row)
+    assert "Round 1" in " ".join(book.sheetnames) or "Round 1" in text
+
+
+def test_cancel_keeps_the_best_groups_so_far(server: Server, browser: Any) -> None:
+    new_event(browser, server, "Long run")
+    upload_and_fix(browser)
+    start_run(browser, size_min="3", size_max="5", rounds="2", call="none", time_limit="300")
+    WebDriverWait(browser, WAIT).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "[data-field=best]").text not in ("—", "")
+    )
+    browser.find_element(By.ID, "cancel").click()
+    try:
+        wait_text(browser, "Cancelled: these are the best groups found before the cancel", 60)
+    except TimeoutException:
+        raise AssertionError(f"not cancelled: {server.app.state.context.store.runs(1)}") from None
+    assert verdict(browser).startswith("✓")
+
+
+def tab_to(driver: WebDriver, matches: Any, limit: int = 200) -> WebElement:
+    """Press Tab until the focused element satisfies ``matches``."""
+    for _ in range(limit):
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        try:
+            focused: WebElement = driver.switch_to.active_element
+            if matches(focused):
+                return focused
+        except WebDriverException:  # the element was replaced under the check: look again
+            continue
+    raise AssertionError("not reachable by the keyboard")
+
+
+def test_the_main_flow_by_keyboard_alone(server: Server, browser: Any) -> None:
+    """Skip link first; create the event, start the groups and move a member with Tab, arrows,
+    typing and Enter only (the file itself is chosen by the system's dialog, here given)."""
+    browser.get(server.url + "/")
+    first = tab_to(browser, lambda e: True)
+    assert first.text == "Skip to the content"
+    tab_to(browser, lambda e: e.get_attribute("name") == "name")
+    ActionChains(browser).send_keys("Keyboard day", Keys.ENTER).perform()
+    wait_text(browser, "1. The participant sheet")
+    upload_and_fix(browser)
+    size = tab_to(browser, lambda e: e.get_attribute("name") == "size_max")
+    size.send_keys(Keys.BACKSPACE, "4")
+    call = tab_to(browser, lambda e: e.get_attribute("name") == "call")
+    call.send_keys(Keys.END)  # "no call rules"
+    tab_to(browser, lambda e: e.get_attribute("name") == "time_limit").send_keys(
+        Keys.BACKSPACE, Keys.BACKSPACE, "2"
+    )
+    tab_to(browser, lambda e: e.text == "Make the groups").send_keys(Keys.ENTER)
+    wait_text(browser, "Every group meets every rule")
+    tab_to(browser, lambda e: e.get_attribute("name") == "group")
+    tab_to(browser, lambda e: e.text == "Move").send_keys(Keys.ENTER)
+    until(browser, lambda d: verdict(d).startswith("✗"))
+    assert browser.switch_to.active_element.get_attribute("id") == "verdict"
