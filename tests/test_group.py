@@ -296,3 +296,20 @@ def test_grouping_validator_finds_problems(call_2018: Call, regions_pool: Pool) 
     assert "user:apart:toscana+zapadne" in text
     assert "user:no-repeats" in text
     assert not verdict.valid
+
+
+@pytest.mark.parametrize("n", range(5, 12))
+def test_rounds_by_freedom_with_unequal_sizes_place_everyone_once(n: int) -> None:
+    """Rounds by freedom deal groups of unequal sizes (7 in a 4 and a 3) from rows padded to the
+    largest size: each group must be cut to its own size, or a member would sit in two groups
+    (found by the property suite: 7 organisations, groups of 3..5, 2 rounds)."""
+    pool = generate_pool(n, seed=n)
+    result = group(pool, no_call(), GroupOptions(size=(3, 5), rounds=2, time_limit=0.3, seed=1))
+    assert result.rounds is not None
+    rounds = [[c.members for c in groups] for groups in result.rounds]
+    verdict = check_grouping(pool, no_call(), rounds, extra_rules=[Size(id="s", min=3, max=5)])
+    # Five or six cannot meet in two rounds of 3..5 without a repeat: those pairs are listed.
+    assert verdict.valid or (verdict.repeats_only and result.repeated_pairs), verdict.problems
+    for groups in rounds:
+        seated = [m for g in groups for m in g]
+        assert len(seated) == len(set(seated))

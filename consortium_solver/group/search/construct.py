@@ -95,7 +95,10 @@ class Construction:
                 seed = self.rng.randrange(2**31)
                 meet = np.zeros((self.n, self.n), dtype=np.int16)
                 by_freedom = freedom_rounds(meet, sizes, self.n_rounds, seed)
-                found = [[list(map(int, grp)) for grp in groups] for groups in by_freedom]
+                found = [  # each group's row is padded to the largest size: cut it to its own
+                    [list(map(int, grp[:size])) for grp, size in zip(groups, sizes, strict=True)]
+                    for groups in by_freedom
+                ]
             if found is not None:
                 return schedule_of(self.n, found)
         size = self.n if self.n_rounds > 1 else 0
@@ -277,7 +280,8 @@ def _pairs(n: int, g: int) -> int:
 
 @kernel
 def freedom_rounds(meet: np.ndarray, sizes: np.ndarray, n_rounds: int, seed: int) -> np.ndarray:
-    """Rounds of groups of the given sizes by freedom (see the module); ``meet`` is updated."""
+    """Rounds of groups of the given sizes by freedom (see the module); ``meet`` is updated.
+    Group ``g`` of round ``r`` is ``out[r, g, :sizes[g]]`` (the rest of the row is padding)."""
     np.random.seed(seed)
     n = meet.shape[0]
     out = np.zeros((n_rounds, sizes.shape[0], sizes.max()), dtype=np.int64)
