@@ -15,10 +15,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from consortium_solver import Pool, read_pool
-from consortium_solver.domain import GroupingResult
+from consortium_solver import Pool, load_call, read_pool
+from consortium_solver.domain import BuildResult, GroupingResult
 from consortium_solver.rules import no_call, user_size
-from consortium_solver.validate import check_grouping
+from consortium_solver.validate import check, check_grouping
 from consortium_solver.web.store import MIGRATIONS, Store
 from tests.web_client import ORGANISER_SHEET, WebClient, verdict_line
 
@@ -312,3 +312,46 @@ def test_the_template_downloads(web: WebClient) -> None:
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames
+
+
+def test_the_best_consortium_for_a_lead_is_found_and_judged(web: WebClient) -> None:
+    """A "best consortium" run with a lead: every consortium proposed contains the lead, meets
+    the call's rules by the validator, and its page says so rule by rule."""
+    pid = web.project()
+    web.upload(pid, "pool.json", DEMO.read_bytes())
+    pool = read_pool(DEMO)
+    lead = pool.organisations[5].id
+    run = web.run_to_end(pid, task="consortium", lead=lead, top="2", size_min="3",
+                         size_max="5", call="COS-CLUSTER-2018-03-02", time_limit="5")  # fmt: skip
+    assert run.status == "done", run.error
+    result = BuildResult.model_validate_json(run.result_json or "")
+    assert 1 <= len(result.consortia) <= 2
+    call = load_call("COS-CLUSTER-2018-03-02")
+    for consortium in result.consortia:
+        assert lead in consortium.members and 3 <= len(consortium.members) <= 5
+        assert check(pool, call, list(consortium.members)).eligible
+    page = web.http.get(f"/runs/{run.id}").text
+    assert "each meeting every rule" in page and pool.by_id[lead].name in page
+    for kind in ("xlsx", "csv", "json", "html"):
+        assert web.http.get(f"/runs/{run.id}/groups.{kind}").status_code == 200
+    moved = web.post(f"/runs/{run.id}/adjust", {"round": "1", "member": lead, "group": "1"})
+    assert moved.status_code == 409
+
+
+def test_a_consortium_in_mind_is_checked_rule_by_rule(web: WebClient) -> None:
+    pid = web.project()
+    web.upload(pid, "pool.json", DEMO.read_bytes())
+    pool = read_pool(DEMO)
+    members = [o.id for o in pool.organisations[:3]]
+    call = load_call("COS-CLUSTER-2018-03-02")
+    expected = check(pool, call, members)
+    fields = {"member": members, "call": call.id, "csrf": web.csrf}
+    page = web.http.post(f"/projects/{pid}/check", data=fields).text
+    headline = "It meets every rule" if expected.eligible else "It breaks"
+    assert headline in page
+    for verdict in expected.verdicts:
+        assert ("✓" if verdict.passed else "✗") + f" <b>{verdict.rule}</b>" in page
+    refused = web.http.post(
+        f"/projects/{pid}/check", data={"member": ["nobody"], "call": call.id, "csrf": web.csrf}
+    )
+    assert refused.status_code == 400

@@ -25,7 +25,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from consortium_solver.web import pages, run_pages
+from consortium_solver.web import consortium_pages, pages, run_pages
 from consortium_solver.web.context import UPLOAD_LIMIT, Context, templates
 from consortium_solver.web.runs import Runner
 from consortium_solver.web.store import Store
@@ -105,6 +105,7 @@ def create_app(
         Route("/projects/{pid:int}/pools", pages.upload, methods=["POST"]),
         Route("/projects/{pid:int}/pools/{pool_id:int}/fix", pages.fix, methods=["POST"]),
         Route("/projects/{pid:int}/runs", pages.start_run, methods=["POST"]),
+        Route("/projects/{pid:int}/check", consortium_pages.check_consortium, methods=["POST"]),
         Route("/template.xlsx", pages.template),
         Route("/runs/{rid:int}", run_pages.run_page),
         Route("/runs/{rid:int}/events", run_pages.events),

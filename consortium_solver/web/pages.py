@@ -17,7 +17,7 @@ from consortium_solver.errors import InputError
 from consortium_solver.io.sheets import template_workbook
 from consortium_solver.web.context import csrf_ok, ctx, page, path_id, refused
 from consortium_solver.web.imports import display_name, read_upload, sniff
-from consortium_solver.web.runs import Busy, group_options
+from consortium_solver.web.runs import Busy, consortium_options, group_options
 from consortium_solver.web.store import Upload
 from consortium_solver.web.views import report_summary
 
@@ -47,6 +47,8 @@ async def project_page(request: Request, status: int = 200, **extra: Any) -> Res
     if project is None:
         return refused(request, 404, "There is no such event.")
     pools = store.pools(project.id)
+    usable = next((p for p in pools if p.pool_json is not None), None)
+    organisations = pool_of(usable.pool_json).organisations if usable and usable.pool_json else ()
     return page(
         request,
         "project.html",
@@ -54,6 +56,7 @@ async def project_page(request: Request, status: int = 200, **extra: Any) -> Res
         project=project,
         pools=pools,
         latest=pools[0] if pools else None,
+        organisations=sorted(organisations, key=lambda o: o.name.casefold()),
         runs=store.runs(project.id),
         calls=CALLS,
         busy=ctx(request).runner.busy_reason(project.id),
@@ -151,9 +154,8 @@ def _too_big(limit: int) -> str:
     return f"The sheet is larger than {limit // (1024 * 1024)} MB: split it, or remove pictures."
 
 
-def read_task(form: Any) -> tuple[dict[str, Any] | None, list[str]]:
-    """The grouping options from the form, or every problem with them in words."""
-    problems: list[str] = []
+def _reader(form: Any, problems: list[str]) -> Any:
+    """``whole(field, low, high, default)``: a whole number from the form, or a problem noted."""
 
     def whole(field: str, low: int, high: int, default: int) -> int:
         text = str(form.get(field, default)).strip()
@@ -162,24 +164,34 @@ def read_task(form: Any) -> tuple[dict[str, Any] | None, list[str]]:
             return default
         return int(text)
 
+    return whole
+
+
+def read_task(form: Any, pool: Pool) -> tuple[str, dict[str, Any] | None, list[str]]:
+    """The task and its options from the form, or every problem with them in words."""
+    problems: list[str] = []
+    whole = _reader(form, problems)
+    task = "consortium" if form.get("task") == "consortium" else "groups"
     smallest, largest = whole("size_min", 2, 50, 3), whole("size_max", 2, 50, 5)
     if smallest > largest:
-        problems.append("size: the smallest group size is larger than the largest")
+        problems.append("size: the smallest size is larger than the largest")
     call = str(form.get("call", DEFAULT_CALL))
     if call not in CALLS:
         problems.append("rules: choose one of the listed rule sets")
-    options = group_options(
-        {
-            "call": call,
-            "size": (smallest, largest),
-            "rounds": whole("rounds", 1, 20, 1),
-            "objective": "min" if form.get("objective") == "min" else "sum",
-            "allow_repeats": form.get("allow_repeats") == "on",
-            "time_limit": whole("time_limit", 1, 3600, 10),
-            "seed": whole("seed", 0, 999999, 0),
-        }
-    )
-    return (None if problems else options), problems
+    common = {"call": call, "size": (smallest, largest), "seed": whole("seed", 0, 999999, 0),
+              "time_limit": whole("time_limit", 1, 3600, 10)}  # fmt: skip
+    if task == "consortium":
+        lead = str(form.get("lead", ""))
+        if lead and lead not in pool.by_id:
+            problems.append("lead partner: choose one of the organisations of the sheet")
+        options = consortium_options({**common, "lead": lead, "top": whole("top", 1, 10, 1)})
+    else:
+        options = group_options(
+            {**common, "rounds": whole("rounds", 1, 20, 1),
+             "objective": "min" if form.get("objective") == "min" else "sum",
+             "allow_repeats": form.get("allow_repeats") == "on"}
+        )  # fmt: skip
+    return task, (None if problems else options), problems
 
 
 async def start_run(request: Request) -> Response:
@@ -190,20 +202,18 @@ async def start_run(request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=20)
     if not csrf_ok(request, form):
         return refused(request, 403, "This form is out of date: reload the page and try again.")
-    pools = context.store.pools(pid)
-    usable = next((p for p in pools if p.pool_json is not None), None)
-    if usable is None:
+    usable = next((p for p in context.store.pools(pid) if p.pool_json is not None), None)
+    if usable is None or usable.pool_json is None:
         return await project_page(
             request, 400, task_errors=["Upload a sheet without errors first."]
         )
-    options, problems = read_task(form)
+    task, options, problems = read_task(form, pool_of(usable.pool_json))
     if options is None:
         return await project_page(request, 400, task_errors=problems)
     if (reason := context.runner.busy_reason(pid)) is not None:
         return await project_page(request, 409, task_errors=[reason[0].upper() + reason[1:] + "."])
-    run = context.store.add_run(pid, usable.id, "groups", options)
+    run = context.store.add_run(pid, usable.id, task, options)
     try:
-        assert usable.pool_json is not None
         context.runner.start(run, usable.pool_json)
     except Busy as exc:
         context.store.set_status(run.id, "failed", str(exc))

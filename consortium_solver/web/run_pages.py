@@ -10,9 +10,15 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
-from consortium_solver.domain import GroupingResult, Pool
-from consortium_solver.io.plans import grouping_page, grouping_workbook
-from consortium_solver.io.reports import grouping_to_csv
+from consortium_solver.domain import BuildResult, GroupingResult, Pool
+from consortium_solver.io.plans import TERM_WORDS, grouping_page, grouping_workbook, term_label
+from consortium_solver.io.reports import (
+    grouping_to_csv,
+    result_to_csv,
+    result_to_markdown,
+    result_to_xlsx,
+)
+from consortium_solver.web.consortium_pages import consortium_values
 from consortium_solver.web.context import csrf_ok, ctx, page, path_id, refused
 from consortium_solver.web.store import FINISHED, Run
 from consortium_solver.web.views import (
@@ -64,6 +70,7 @@ def _schedule_values(request: Request, run: Run, pool: Pool) -> dict[str, Any]:
         "found_score": before,
         "edits": ctx(request).store.edits(run.id),
         "maps": maps,
+        "terms": [(term_label(t), words) for t, words in TERM_WORDS.items()],
     }
 
 
@@ -73,7 +80,11 @@ async def run_page(request: Request) -> Response:
         return refused(request, 404, "There is no such run.")
     run, pool = loaded
     project = ctx(request).store.project(run.project_id)
-    values = _schedule_values(request, run, pool) if run.finished_ok else {}
+    values: dict[str, Any] = {}
+    if run.finished_ok and run.result_json is not None and run.task == "consortium":
+        values = consortium_values(run.result_json, pool, run.options)
+    elif run.finished_ok:
+        values = _schedule_values(request, run, pool)
     return page(request, "run.html", run=run, pool=pool, project=project, **values)
 
 
@@ -126,8 +137,8 @@ async def adjust(request: Request) -> Response:
     if loaded is None:
         return refused(request, 404, "There is no such run.")
     run, pool = loaded
-    if not run.finished_ok:
-        return refused(request, 409, "The groups can be changed once the run has finished.")
+    if not run.finished_ok or run.task != "groups":
+        return refused(request, 409, "Groups can be changed once a grouping run has finished.")
     _, _, rounds = _current(request, run)
     try:
         r = int(str(form.get("round", ""))) - 1
@@ -166,8 +177,10 @@ async def download(request: Request) -> Response:
     if loaded is None or kind not in DOWNLOADS:
         return refused(request, 404, "There is no such download.")
     run, pool = loaded
-    if not run.finished_ok:
-        return refused(request, 409, "The run has no groups yet.")
+    if not run.finished_ok or run.result_json is None:
+        return refused(request, 409, "The run has no answer yet.")
+    if run.task == "consortium":
+        return _consortium_download(run.id, run.result_json, pool, kind)
     result, _, rounds = _current(request, run)
     final = edited_result(result, pool, run.options, rounds)
     body: str | bytes
@@ -181,4 +194,20 @@ async def download(request: Request) -> Response:
         body = final.to_json() + "\n"
     name = f"groups-run-{run.id}.{kind}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(body, media_type=DOWNLOADS[kind], headers=headers)
+
+
+def _consortium_download(rid: int, result_json: str, pool: Pool, kind: str) -> Response:
+    """A "best consortium" run's answer: workbook, CSV, JSON, or the Markdown report as text."""
+    result = BuildResult.model_validate_json(result_json)
+    body: str | bytes
+    if kind == "xlsx":
+        body = result_to_xlsx(result, pool)
+    elif kind == "csv":
+        body = result_to_csv(result, pool)
+    elif kind == "json":
+        body = result.to_json() + "\n"
+    else:
+        return Response(result_to_markdown(result, pool), media_type="text/plain; charset=utf-8")
+    headers = {"Content-Disposition": f'attachment; filename="consortia-run-{rid}.{kind}"'}
     return Response(body, media_type=DOWNLOADS[kind], headers=headers)

@@ -21,6 +21,7 @@ from multiprocessing.synchronize import Event
 from typing import Any
 
 from consortium_solver import DEFAULT_CALL
+from consortium_solver.domain import Progress
 from consortium_solver.web.store import Run, Store
 
 PROGRESS_EVERY = 0.25  # seconds between progress messages from a worker
@@ -54,13 +55,55 @@ def group_options(options: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def work(pool_json: str, options: dict[str, Any], updates: Any, cancel: Event) -> None:
-    """A worker's whole life: group the pool, send progress, then the result or the error."""
-    from consortium_solver.clock import interrupt
+def consortium_options(options: dict[str, Any]) -> dict[str, Any]:
+    """The options of a "best consortium" run (the form's fields, already checked)."""
+    return {
+        "call": str(options.get("call", DEFAULT_CALL)),
+        "lead": options.get("lead") or None,
+        "size": [int(options["size"][0]), int(options["size"][1])],
+        "top": int(options.get("top", 1)),
+        "time_limit": float(options.get("time_limit", 10.0)),
+        "seed": int(options.get("seed", 0)),
+    }
+
+
+def solve(pool_json: str, task: str, options: dict[str, Any], progress: Progress) -> str:
+    """The task's answer as a result document (JSON)."""
+    from consortium_solver.build import BuildOptions, Demands, build
     from consortium_solver.domain import Pool
-    from consortium_solver.errors import InputError
     from consortium_solver.group import GroupOptions, group
     from consortium_solver.rules import load_call, no_call
+
+    pool = Pool.model_validate_json(pool_json)
+    call = no_call() if options["call"] == "none" else load_call(options["call"])
+    size = (options["size"][0], options["size"][1])
+    if task == "consortium":
+        demands = Demands(lead=options["lead"], size=size)
+        settings = BuildOptions(top=options["top"], time_limit=options["time_limit"],
+                                seed=options["seed"], workers=1, progress=progress)  # fmt: skip
+        return build(pool, call, demands, settings).to_json()
+    return group(
+        pool,
+        call,
+        GroupOptions(
+            size=size,
+            objective=options["objective"],
+            rounds=options["rounds"],
+            allow_repeats=options["allow_repeats"],
+            together=[(a, b) for a, b in options["together"]],
+            apart=[(a, b) for a, b in options["apart"]],
+            time_limit=options["time_limit"],
+            seed=options["seed"],
+            workers=1,
+            progress=progress,
+        ),
+    ).to_json()
+
+
+def work(pool_json: str, task: str, options: dict[str, Any], updates: Any, cancel: Event) -> None:
+    """A worker's whole life: solve the task, send progress, then the result or the error."""
+    from consortium_solver.clock import interrupt
+    from consortium_solver.errors import InputError
 
     def watch_cancel() -> None:
         cancel.wait()
@@ -80,32 +123,14 @@ def work(pool_json: str, options: dict[str, Any], updates: Any, cancel: Event) -
 
     threading.Thread(target=heartbeat, daemon=True).start()
     try:
-        pool = Pool.model_validate_json(pool_json)
-        call = no_call() if options["call"] == "none" else load_call(options["call"])
-        result = group(
-            pool,
-            call,
-            GroupOptions(
-                size=(options["size"][0], options["size"][1]),
-                objective=options["objective"],
-                rounds=options["rounds"],
-                allow_repeats=options["allow_repeats"],
-                together=[(a, b) for a, b in options["together"]],
-                apart=[(a, b) for a, b in options["apart"]],
-                time_limit=options["time_limit"],
-                seed=options["seed"],
-                workers=1,
-                progress=progress,
-            ),
-        )
-        finished.set()
-        updates.put(("result", "cancelled" if cancel.is_set() else "done", result.to_json()))
+        answer = solve(pool_json, task, options, progress)
+        message: tuple[str, ...] = ("result", "cancelled" if cancel.is_set() else "done", answer)
     except InputError as exc:
-        finished.set()
-        updates.put(("error", str(exc)))
+        message = ("error", str(exc))
     except Exception as exc:  # a bug: the run fails, with words, and the server stays up
-        finished.set()
-        updates.put(("error", f"internal error ({type(exc).__name__}): {exc}"))
+        message = ("error", f"internal error ({type(exc).__name__}): {exc}")
+    finished.set()
+    updates.put(message)
 
 
 class Runner:
@@ -139,7 +164,7 @@ class Runner:
         cancel = self._ctx.Event()
         updates = self._ctx.Queue()
         process = self._ctx.Process(
-            target=work, args=(pool_json, run.options, updates, cancel), daemon=True
+            target=work, args=(pool_json, run.task, run.options, updates, cancel), daemon=True
         )
         active = _Active(run.id, run.project_id, process, cancel, updates)
         with self._lock:

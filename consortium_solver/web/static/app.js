@@ -92,7 +92,19 @@ function enableMoves(schedule) {
   });
 }
 
+function enableFilter(input) {
+  const list = document.getElementById(input.getAttribute("aria-controls"));
+  input.addEventListener("input", () => {
+    const q = input.value.trim().toLowerCase();
+    list.querySelectorAll("label[data-find]").forEach((label) => {
+      label.classList.toggle("hidden", !!q && !label.dataset.find.includes(q));
+    });
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  const filter = document.getElementById("check-filter");
+  if (filter) enableFilter(filter);
   const panel = document.getElementById("progress");
   if (panel && window.EventSource) followProgress(panel);
   const upload = document.getElementById("upload");

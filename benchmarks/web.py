@@ -1,0 +1,180 @@
+"""How long does an organiser wait in the web app, and how much memory does it hold? (issue 16)
+
+``consortium serve`` runs as a separate process on a free local port, with a fresh data folder,
+and is driven over HTTP as a browser would (forms with the CSRF token). Medians of the repeats;
+each with its baseline, measured in the same run:
+
+- upload of a 1,000-row organiser sheet (.xlsx, benchmarks/importing.py's sheet) until the page
+  with the import report has arrived — against the importer alone on the same file, in-process;
+- a run of groups for the 300 organisations of ``instances/event/event-300.json`` (3 rounds, groups
+  of 3–5, the 2018 call's rules, the shortest time limit the form takes, 1 s) from the click until
+  the run page shows the groups — against ``group()`` in-process with the same options (the worker
+  process's start-up is the difference);
+- a manual move in a finished run (300 organisations, 3 rounds): the round-trip of the request
+  that returns the judged groups — against ``check_grouping`` alone on the same groups;
+- the server's resident memory (VmRSS) idle after start-up, and with 5 events loaded, each with
+  the 300-organisation pool and a finished run whose page was viewed.
+
+    .venv/bin/python benchmarks/web.py               # the table in benchmarks/README.md
+    .venv/bin/python benchmarks/web.py --repeats 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx2
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+EXE = str(Path(sys.executable).with_name("consortium"))
+EVENT_300 = ROOT / "instances" / "event" / "event-300.json"
+TASK = {"size_min": "3", "size_max": "5", "rounds": "3", "call": "COS-CLUSTER-2018-03-02",
+        "objective": "sum", "time_limit": "1", "seed": "0"}  # fmt: skip
+
+
+class Served:
+    """``consortium serve`` in a process of its own, and a client with the CSRF token."""
+
+    def __init__(self, data: Path) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.process = subprocess.Popen(
+            [EXE, "serve", "--data", str(data), "--port", str(self.port)],
+            stdout=subprocess.DEVNULL,
+        )
+        self.http = httpx2.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=120)
+        end = time.monotonic() + 60
+        while True:
+            try:
+                self.http.get("/")
+                break
+            except httpx2.TransportError:
+                assert time.monotonic() < end, "the server did not start"
+                time.sleep(0.1)
+        self.csrf = self.http.cookies["consortium_csrf"]
+
+    def post(self, url: str, data: dict[str, str] | None = None, **kw: Any) -> Any:
+        return self.http.post(url, data={"csrf": self.csrf, **(data or {})}, **kw)
+
+    def project(self) -> int:
+        response = self.post("/projects", {"name": "benchmark"})
+        return int(response.headers["location"].rsplit("/", 1)[1])
+
+    def upload(self, pid: int, path: Path) -> Any:
+        files = {"sheet": (path.name, path.read_bytes())}
+        return self.http.post(
+            f"/projects/{pid}/pools", data={"csrf": self.csrf}, files=files, follow_redirects=True
+        )
+
+    def groups(self, pid: int) -> int:
+        """Start a run and wait until its page shows groups; the run's id."""
+        while (started := self.post(f"/projects/{pid}/runs", TASK)).status_code == 409:
+            time.sleep(0.01)  # the event's last run is still being put away
+        rid = int(started.headers["location"].rsplit("/", 1)[1])
+        while "data-member=" not in (page := self.http.get(f"/runs/{rid}").text):
+            assert "This run failed" not in page, page
+            time.sleep(0.02)
+        return rid
+
+    def memory_kib(self) -> int:
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        found = re.search(r"VmRSS:\s+(\d+) kB", status)
+        assert found
+        return int(found.group(1))
+
+    def close(self) -> None:
+        self.http.close()
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def timed(fn: Callable[[], Any], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def measure(repeats: int) -> list[tuple[str, str, str]]:
+    from importing import organiser_sheet
+
+    from consortium_solver import load_call, read_pool
+    from consortium_solver.group import GroupOptions, group
+    from consortium_solver.io.importer import import_pool
+    from consortium_solver.rules import user_size
+    from consortium_solver.validate import check_grouping
+
+    folder = Path(tempfile.mkdtemp(prefix="consortium-web-bench-"))
+    sheet = folder / "participants-1000.xlsx"
+    organiser_sheet(1000, sheet)
+    served = Served(folder / "data")
+    rows = []
+    try:
+        idle = served.memory_kib()
+        pid = served.project()
+        upload = timed(lambda: served.upload(pid, sheet), repeats)
+        alone = timed(lambda: import_pool(sheet), repeats)
+        rows.append(("upload of a 1,000-row sheet until the report page", f"{upload:.2f} s",
+                     f"{alone:.2f} s (the importer alone)"))  # fmt: skip
+        pid = served.project()
+        served.upload(pid, EVENT_300)
+        first = timed(lambda: served.groups(pid), repeats)
+        pool, call = read_pool(EVENT_300), load_call(TASK["call"])
+        options = GroupOptions(size=(3, 5), rounds=3, time_limit=1.0, workers=1)
+        direct = timed(lambda: group(pool, call, options), repeats)
+        rows.append(("groups for 300 (3 rounds, 1 s) until the page shows them", f"{first:.2f} s",
+                     f"{direct:.2f} s (group() in-process)"))  # fmt: skip
+        rid = served.groups(pid)
+        page = served.http.get(f"/runs/{rid}").text
+        member = re.findall(r'data-member="([^"]+)" data-round="1"', page)[0]
+        headers = {"X-Requested-With": "fetch"}
+        moves = [{"round": "1", "member": member, "group": str(g)} for g in (1, 2)]
+        trip = timed(lambda: [served.post(f"/runs/{rid}/adjust", m, headers=headers)
+                              for m in moves], repeats) / 2  # fmt: skip
+        result = group(pool, call, options)
+        rounds = [[list(g.members) for g in r] for r in result.schedule()]
+        check = timed(lambda: check_grouping(pool, call, rounds, extra_rules=[user_size(3, 5)]),
+                      repeats)  # fmt: skip
+        rows.append(("a manual move, judged, round-trip (300, 3 rounds)", f"{trip * 1000:.0f} ms",
+                     f"{check * 1000:.0f} ms (check_grouping alone)"))  # fmt: skip
+        for _ in range(3):
+            pid = served.project()
+            served.upload(pid, EVENT_300)
+            served.groups(pid)
+        loaded = served.memory_kib()
+        rows.append(("server memory with 5 events loaded (RSS)", f"{loaded / 1024:.0f} MiB",
+                     f"{idle / 1024:.0f} MiB (idle after start-up)"))  # fmt: skip
+    finally:
+        served.close()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    rows = measure(args.repeats)
+    print(f"median of {args.repeats}\n")
+    print("| what | web app | baseline, same run |")
+    print("| --- | ---: | ---: |")
+    for what, web, base in rows:
+        print(f"| {what} | {web} | {base} |")
+
+
+if __name__ == "__main__":
+    main()

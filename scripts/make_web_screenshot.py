@@ -1,0 +1,39 @@
+"""Write docs/web-app.png, the README's picture of `consortium serve`: the organiser's sheet
+uploaded and fixed in the page, 3 rounds of groups of 4–5 made with the 2018 call's rules, seen in
+headless Chromium (the browser tests' set-up: tests/test_browser.py).
+
+    .venv/bin/python scripts/make_web_screenshot.py
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from selenium.webdriver.common.by import By  # noqa: E402
+
+from tests.test_browser import Server, chromium, new_event, start_run, upload_and_fix, wait_text  # noqa: E402
+
+
+def main() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="consortium-screenshot-"))
+    with Server(folder / "data") as server:
+        driver = chromium(folder)
+        try:
+            driver.set_window_size(1280, 1000)
+            new_event(driver, server, "Cluster Matchmaking Day 2026")
+            upload_and_fix(driver)
+            start_run(driver, size_min="4", size_max="5", rounds="3", time_limit="5")
+            wait_text(driver, "Every group meets every rule")
+            driver.find_element(By.TAG_NAME, "h1").click()
+            driver.save_screenshot(str(ROOT / "docs" / "web-app.png"))
+        finally:
+            driver.quit()
+
+
+if __name__ == "__main__":
+    main()
