@@ -9,6 +9,7 @@ import io
 import json
 import re
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -231,6 +232,12 @@ def test_a_killed_worker_fails_its_run_and_the_app_stays_up(web: WebClient) -> N
     rid = int(web.start(pid, time_limit="120").headers["location"].rsplit("/", 1)[1])
     web.wait_for(lambda: web.store.run(rid).progress is not None)
     assert web.runner.kill(rid)
+    # Cancelling the dead worker returns at once (a multiprocessing Event would block for good
+    # here: setting it waits for every process that slept on it to wake).
+    cancelling = threading.Thread(target=web.runner.cancel, args=(rid,), daemon=True)
+    cancelling.start()
+    cancelling.join(timeout=5)
+    assert not cancelling.is_alive()
     assert web.runner.wait(rid, timeout=30)
     run = web.store.run(rid)
     assert run.status == "failed" and "worker stopped" in (run.error or "")

@@ -62,14 +62,14 @@ def _current(request: Request, run: Run) -> tuple[GroupingResult, Rounds, Rounds
 def _schedule_values(request: Request, run: Run, pool: Pool) -> dict[str, Any]:
     result, found, rounds = _current(request, run)
     view = schedule_view(pool, run.options, rounds, result)
-    before = schedule_view(pool, run.options, found, result).score if rounds != found else None
-    maps = [members_map(pool, groups, f"round {r} members") for r, groups in enumerate(rounds, 1)]
+    # The groups as found were judged when the run ended: their scores are in the result.
+    found_score = sum(c.score for groups in result.schedule() for c in groups)
+    before = found_score if rounds != found else None
     return {
         "result": result,
         "view": view,
         "found_score": before,
         "edits": ctx(request).store.edits(run.id),
-        "maps": maps,
         "terms": [(term_label(t), words) for t, words in TERM_WORDS.items()],
     }
 
@@ -211,3 +211,18 @@ def _consortium_download(rid: int, result_json: str, pool: Pool, kind: str) -> R
         return Response(result_to_markdown(result, pool), media_type="text/plain; charset=utf-8")
     headers = {"Content-Disposition": f'attachment; filename="consortia-run-{rid}.{kind}"'}
     return Response(body, media_type=DOWNLOADS[kind], headers=headers)
+
+
+async def round_map(request: Request) -> Response:
+    """The map of one round's members as they stand (an SVG image, loaded when opened)."""
+    loaded = _loaded(request)
+    r = path_id(request, "r")
+    if loaded is None or r is None or not loaded[0].finished_ok or loaded[0].task != "groups":
+        return refused(request, 404, "There is no such map.")
+    run, pool = loaded
+    _, _, rounds = _current(request, run)
+    if not 1 <= r <= len(rounds):
+        return refused(request, 404, "There is no such round.")
+    svg, _ = members_map(pool, rounds[r - 1], f"round {r}: members by group")
+    empty = "<svg xmlns='http://www.w3.org/2000/svg' width='1' height='1'/>"
+    return Response(svg or empty, media_type="image/svg+xml")

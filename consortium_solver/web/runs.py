@@ -11,13 +11,14 @@ up. At most one run per project and :attr:`Runner.limit` runs overall go at once
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import queue
 import threading
 import time
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnProcess
-from multiprocessing.synchronize import Event
 from typing import Any
 
 from consortium_solver import DEFAULT_CALL
@@ -36,7 +37,7 @@ class _Active:
     run_id: int
     project_id: int
     process: SpawnProcess
-    cancel: Event
+    cancel: Connection  # the sending end of the cancel pipe
     updates: Any  # a multiprocessing queue
 
 
@@ -100,13 +101,21 @@ def solve(pool_json: str, task: str, options: dict[str, Any], progress: Progress
     ).to_json()
 
 
-def work(pool_json: str, task: str, options: dict[str, Any], updates: Any, cancel: Event) -> None:
+def work(
+    pool_json: str, task: str, options: dict[str, Any], updates: Any, cancel: Connection
+) -> None:
     """A worker's whole life: solve the task, send progress, then the result or the error."""
     from consortium_solver.clock import interrupt
     from consortium_solver.errors import InputError
 
+    cancelled = threading.Event()
+
     def watch_cancel() -> None:
-        cancel.wait()
+        try:
+            cancel.recv()  # a message, or the server's end closing
+        except (EOFError, OSError):
+            return
+        cancelled.set()
         interrupt()
 
     threading.Thread(target=watch_cancel, daemon=True).start()
@@ -124,7 +133,7 @@ def work(pool_json: str, task: str, options: dict[str, Any], updates: Any, cance
     threading.Thread(target=heartbeat, daemon=True).start()
     try:
         answer = solve(pool_json, task, options, progress)
-        message: tuple[str, ...] = ("result", "cancelled" if cancel.is_set() else "done", answer)
+        message: tuple[str, ...] = ("result", "cancelled" if cancelled.is_set() else "done", answer)
     except InputError as exc:
         message = ("error", str(exc))
     except Exception as exc:  # a bug: the run fails, with words, and the server stays up
@@ -161,16 +170,19 @@ class Runner:
         reason = self.busy_reason(run.project_id)
         if reason is not None:
             raise Busy(reason)
-        cancel = self._ctx.Event()
+        # A pipe, not a multiprocessing Event: setting an Event blocks for good when a process
+        # that waited on it has died (its Condition waits for every sleeper to wake).
+        cancel_in, cancel = self._ctx.Pipe(duplex=False)
         updates = self._ctx.Queue()
         process = self._ctx.Process(
-            target=work, args=(pool_json, run.task, run.options, updates, cancel), daemon=True
+            target=work, args=(pool_json, run.task, run.options, updates, cancel_in), daemon=True
         )
         active = _Active(run.id, run.project_id, process, cancel, updates)
         with self._lock:
             self._active[run.id] = active
         self.store.set_status(run.id, "running")
         process.start()
+        cancel_in.close()  # the worker's end: this process only sends
         listener = threading.Thread(target=self._watch, args=(active,), daemon=True)
         listener.start()
         self._listeners.append(listener)
@@ -181,7 +193,7 @@ class Runner:
             active = self._active.get(run_id)
         if active is None:
             return False
-        active.cancel.set()
+        _send_cancel(active.cancel)
         return True
 
     def kill(self, run_id: int) -> bool:
@@ -220,6 +232,8 @@ class Runner:
         active.process.join(timeout=5)
         with self._lock:
             self._active.pop(active.run_id, None)
+        active.cancel.close()
+        active.updates.close()
 
     def _record(self, run_id: int, message: tuple[Any, ...]) -> bool:
         """Store one message; True when it was the last."""
@@ -247,7 +261,13 @@ class Runner:
         with self._lock:
             actives = list(self._active.values())
         for active in actives:
-            active.cancel.set()
+            _send_cancel(active.cancel)
             active.process.join(timeout=2)
             if active.process.is_alive():
                 active.process.kill()
+
+
+def _send_cancel(connection: Connection) -> None:
+    """Tell a worker to stop; nothing when it has already gone."""
+    with contextlib.suppress(OSError):
+        connection.send("cancel")
