@@ -4,9 +4,12 @@ without repeats, together/apart, and the grouping validator itself."""
 from __future__ import annotations
 
 import itertools
+import random
+from collections.abc import Sequence
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from consortium_solver.clock import Clock
 from consortium_solver.domain import Pool, Status
@@ -313,3 +316,41 @@ def test_rounds_by_freedom_with_unequal_sizes_place_everyone_once(n: int) -> Non
     for groups in rounds:
         seated = [m for g in groups for m in g]
         assert len(seated) == len(set(seated))
+
+
+def pinned_partners(
+    rounds: Sequence[Sequence[Sequence[str]]], pins: set[tuple[int, str]]
+) -> list[set[frozenset[str]]]:
+    """Per round, the sets of pinned members sharing a group."""
+    out = []
+    for r, groups in enumerate(rounds):
+        out.append({frozenset(m for m in g if (r, m) in pins) for g in groups} - {frozenset()})
+    return out
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 10_000), share=st.floats(0.1, 0.6))
+def test_reoptimising_keeps_the_pinned_members_in_their_groups(seed: int, share: float) -> None:
+    """Start from a schedule, pin a share of the members of each round, search again: every
+    group's pinned members are still together, and apart from the pinned members of other groups;
+    the answer is judged by the validator."""
+    pool = generate_pool(30, seed=seed % 7)
+    first = group(pool, no_call(), GroupOptions(size=(3, 5), rounds=2, time_limit=0.3, seed=seed))
+    assert first.rounds is not None
+    start = [[list(c.members) for c in groups] for groups in first.rounds]
+    rng = random.Random(seed)
+    pins = {
+        (r, m) for r, groups in enumerate(start) for g in groups for m in g if rng.random() < share
+    }
+    again = group(
+        pool,
+        no_call(),
+        GroupOptions(
+            size=(3, 5), rounds=2, time_limit=0.3, seed=seed + 1, start=start, pinned=sorted(pins)
+        ),
+    )
+    assert again.rounds is not None
+    rounds = [[c.members for c in groups] for groups in again.rounds]
+    assert pinned_partners(rounds, pins) == pinned_partners(start, pins)
+    verdict = check_grouping(pool, no_call(), rounds, extra_rules=[Size(id="s", min=3, max=5)])
+    assert verdict.valid or verdict.repeats_only, verdict.problems

@@ -362,3 +362,57 @@ def test_a_consortium_in_mind_is_checked_rule_by_rule(web: WebClient) -> None:
         f"/projects/{pid}/check", data={"member": ["nobody"], "call": call.id, "csrf": web.csrf}
     )
     assert refused.status_code == 400
+
+
+def test_pinned_members_stay_when_the_rest_is_reoptimised(web: WebClient) -> None:
+    """Pin two members of a group and one of another, re-optimise: the new run starts from the
+    groups as they stand and its groups keep the pinned members where they were."""
+    pid = web.project()
+    web.upload(pid, "pool.json", DEMO.read_bytes())
+    run = web.run_to_end(pid, rounds="2", time_limit="2")
+    groups = [list(g.members) for g in result_of(web, run.id).schedule()[0]]
+    pins = [(groups[0][0], 1), (groups[0][1], 1), (groups[1][0], 1), (groups[2][0], 2)]
+    for member, r in pins:
+        web.post(f"/runs/{run.id}/pin", {"round": str(r), "member": member})
+    page = web.http.get(f"/runs/{run.id}").text
+    assert page.count("📌 pinned") == 4 and "keeps 4 pinned" in page
+    again = web.post(f"/runs/{run.id}/reoptimise", {"time_limit": "2"}, follow_redirects=False)
+    rid = int(again.headers["location"].rsplit("/", 1)[1])
+    assert web.runner.wait(rid, timeout=120)
+    new = web.store.run(rid)
+    assert new.status == "done", new.error
+    before = [[list(g.members) for g in r] for r in result_of(web, run.id).schedule()]
+    after = [[list(g.members) for g in r] for r in result_of(web, rid).schedule()]
+    for member, r in pins:
+        old = next(g for g in before[r - 1] if member in g)
+        now = next(g for g in after[r - 1] if member in g)
+        kept = {m for m, k in pins if k == r and m in old}
+        assert kept <= set(now)
+    pool = Pool.model_validate_json(web.store.pool(new.pool_id).pool_json)
+    assert check_grouping(pool, no_call(), after, extra_rules=[user_size(3, 5)]).valid
+
+
+def test_a_version_1_database_is_migrated(tmp_path: Path) -> None:
+    """A data folder written before pins (schema version 1) opens, gains the column, keeps its
+    edits (with no pins)."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    with sqlite3.connect(folder / "consortium.sqlite3") as db:
+        db.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+        db.execute("INSERT INTO projects (name, created) VALUES ('old', 0)")
+        db.execute(
+            "INSERT INTO pools (project_id, filename, created, content, kind, fixes_json, merge,"
+            " pool_json, report_json) VALUES (1, 'a.csv', 0, x'', '.csv', '[]', 0, NULL, '{}')"
+        )
+        db.execute(
+            "INSERT INTO runs (project_id, pool_id, task, options_json, status, created)"
+            " VALUES (1, 1, 'groups', '{}', 'done', 0)"
+        )
+        db.execute(
+            "INSERT INTO edits (run_id, created, rounds_json, note) VALUES (1, 0, '[[[\"a\"]]]', 'x')"
+        )
+    store = Store(folder)
+    assert store.version == len(MIGRATIONS) == 2
+    (edit,) = store.edits(1)
+    assert edit.rounds == [[["a"]]] and edit.pins == []
+    store.close()

@@ -16,6 +16,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from consortium_solver.clock import Clock, interrupted
 from consortium_solver.domain import (
     Consortium,
@@ -28,7 +30,7 @@ from consortium_solver.domain import (
 )
 from consortium_solver.errors import InputError, InternalError
 from consortium_solver.group.search import GroupingSearch, Schedule, warm_up
-from consortium_solver.group.search.state import is_valid
+from consortium_solver.group.search.state import EXEMPT, is_valid, meet_group
 from consortium_solver.rules import AnyRule, Call, MemberIn, Mode, Problem, Size, user_size
 from consortium_solver.validate import check, check_grouping, check_rule
 
@@ -68,6 +70,11 @@ class GroupOptions:
     progress: Progress | None = field(default=None, repr=False)
     # False: the greedy construction alone, groups breaking a rule dissolved (a baseline).
     improve: bool = True
+    # Re-optimising groups someone has adjusted: the schedule to start from (rounds of groups of
+    # ids; it replaces the construction) and the (round, id) pairs that stay in their groups (a
+    # pinned member leaves its group only if the group is dissolved for breaking a rule).
+    start: Sequence[Sequence[Sequence[str]]] | None = None
+    pinned: Sequence[tuple[int, str]] = ()
 
     def size_rule(self) -> Size:
         return user_size(*self.size)
@@ -129,7 +136,7 @@ class _Grouping:
         if impossible and not options.allow_repeats:
             return self.no_groups(Status.INFEASIBLE, impossible)
         status = Status.FEASIBLE
-        small = len(self.candidates) <= EXACT_LIMIT and not self.together
+        small = len(self.candidates) <= EXACT_LIMIT and not self.together and not options.start
         if options.improve and options.rounds == 1 and small:
             schedule, status = self.exact()
         else:
@@ -150,9 +157,13 @@ class _Grouping:
         )
         if not options.improve:
             return search.valid_groups(search.construct())
-        cyclic = self.clock.share(CYCLIC_SHARE, at_most=CYCLIC_MAX_S)
-        schedule = search.construct(cyclic, self.clock)
-        self.clock.used(cyclic)
+        pinned: list[tuple[int, int]] = []
+        if options.start is not None:
+            schedule, pinned = self.started(options.start, options.pinned)
+        else:
+            cyclic = self.clock.share(CYCLIC_SHARE, at_most=CYCLIC_MAX_S)
+            schedule = search.construct(cyclic, self.clock)
+            self.clock.used(cyclic)
         report = None
         if options.progress is not None:
             progress, start = options.progress, self.start
@@ -164,8 +175,36 @@ class _Grouping:
                 progress(time.perf_counter() - start, -cost if shown else None, None)
 
         clock = self.clock.before_end(self.judging_time(schedule))
-        found = search.search(schedule, clock=clock, on_improve=report)
+        found = search.search(schedule, clock=clock, on_improve=report, pinned=pinned)
         return search.valid_groups(found)
+
+    def started(
+        self, start: Sequence[Sequence[Sequence[str]]], pinned: Sequence[tuple[int, str]]
+    ) -> tuple[Schedule, list[tuple[int, int]]]:
+        """The given schedule over the candidates (others dropped, the candidates it leaves out
+        unplaced) with its meeting counts, and the pinned pairs as indices."""
+        if len(start) != self.options.rounds:
+            raise InputError(
+                f"the schedule to start from has {len(start)} rounds, not {self.options.rounds}"
+            )
+        index = {o.id: i for i, o in enumerate(self.candidates)}
+        n, rounds, unplaced = len(self.candidates), [], []
+        meet = np.zeros((n, n) if self.options.rounds > 1 else (0, 0), dtype=np.int16)
+        for a, b in self.together:
+            meet[a, b] = meet[b, a] = -EXEMPT
+        for r, groups in enumerate(start, start=1):
+            kept = [[index[m] for m in g if m in index] for g in groups]
+            seated = [i for g in kept for i in g]
+            if len(seated) != len(set(seated)):
+                raise InputError(f"round {r} of the schedule to start from seats someone twice")
+            rounds.append([g for g in kept if g])
+            unplaced.append(sorted(set(range(n)) - set(seated)))
+            if meet.size:
+                for g in kept:
+                    if g:
+                        meet_group(meet, g)
+        pins = [(r, index[m]) for r, m in pinned if m in index and 0 <= r < len(rounds)]
+        return Schedule(rounds, unplaced, meet), pins
 
     def judging_time(self, schedule: Schedule) -> float:
         """Seconds the validator will take to judge the answer (it judges every group, about 0.3

@@ -20,6 +20,7 @@ from consortium_solver.io.reports import (
 )
 from consortium_solver.web.consortium_pages import consortium_values
 from consortium_solver.web.context import csrf_ok, ctx, page, path_id, refused
+from consortium_solver.web.runs import Busy, group_options
 from consortium_solver.web.store import FINISHED, Run
 from consortium_solver.web.views import (
     Rounds,
@@ -50,6 +51,12 @@ def _loaded(request: Request) -> tuple[Run, Pool] | None:
     return run, Pool.model_validate_json(stored.pool_json)
 
 
+def _pins(request: Request, run: Run) -> list[tuple[int, str]]:
+    """The (round from 0, id) pairs the organiser has pinned, as they stand."""
+    edits = ctx(request).store.edits(run.id)
+    return list(edits[-1].pins) if edits else []
+
+
 def _current(request: Request, run: Run) -> tuple[GroupingResult, Rounds, Rounds]:
     """The run's result, its groups as found, and its groups as they stand (the last edit)."""
     assert run.result_json is not None
@@ -70,6 +77,7 @@ def _schedule_values(request: Request, run: Run, pool: Pool) -> dict[str, Any]:
         "view": view,
         "found_score": before,
         "edits": ctx(request).store.edits(run.id),
+        "pins": {(r + 1, m) for r, m in _pins(request, run)},
         "terms": [(term_label(t), words) for t, words in TERM_WORDS.items()],
     }
 
@@ -151,7 +159,7 @@ async def adjust(request: Request) -> Response:
     except ValueError as exc:
         return refused(request, 400, f"That change cannot be made: {exc}.")
     if changed != rounds:
-        ctx(request).store.add_edit(run.id, changed, note)
+        ctx(request).store.add_edit(run.id, changed, note, _pins(request, run))
     if request.headers.get("x-requested-with") == "fetch":
         values = _schedule_values(request, run, pool)
         return page(request, "schedule.html", run=run, pool=pool, **values)
@@ -226,3 +234,58 @@ async def round_map(request: Request) -> Response:
     svg, _ = members_map(pool, rounds[r - 1], f"round {r}: members by group")
     empty = "<svg xmlns='http://www.w3.org/2000/svg' width='1' height='1'/>"
     return Response(svg or empty, media_type="image/svg+xml")
+
+
+async def pin(request: Request) -> Response:
+    """Pin a member to its group in a round, or unpin it: "re-optimise the rest" keeps it there."""
+    form = await request.form(max_files=0, max_fields=6)
+    if not csrf_ok(request, form):
+        return refused(request, 403, "This form is out of date: reload the page and try again.")
+    loaded = _loaded(request)
+    if loaded is None:
+        return refused(request, 404, "There is no such run.")
+    run, _ = loaded
+    if not run.finished_ok or run.task != "groups":
+        return refused(request, 409, "Groups can be changed once a grouping run has finished.")
+    _, _, rounds = _current(request, run)
+    member, text = str(form.get("member", "")), str(form.get("round", ""))
+    r = int(text) - 1 if text.isdigit() else -1
+    if not 0 <= r < len(rounds) or not any(member in g for g in rounds[r]):
+        return refused(request, 400, "That organisation is not in a group of that round.")
+    pins = set(_pins(request, run))
+    pins ^= {(r, member)}
+    note = f"round {r + 1}: {'pinned' if (r, member) in pins else 'unpinned'} one"
+    ctx(request).store.add_edit(run.id, rounds, note, sorted(pins))
+    return RedirectResponse(f"/runs/{run.id}#round-{r + 1}", status_code=303)
+
+
+async def reoptimise(request: Request) -> Response:
+    """A new run from the groups as they stand, the pinned members kept in their groups."""
+    form = await request.form(max_files=0, max_fields=4)
+    if not csrf_ok(request, form):
+        return refused(request, 403, "This form is out of date: reload the page and try again.")
+    loaded = _loaded(request)
+    if loaded is None:
+        return refused(request, 404, "There is no such run.")
+    run, _ = loaded
+    if not run.finished_ok or run.task != "groups":
+        return refused(
+            request, 409, "Only the groups of a finished grouping run can be re-optimised."
+        )
+    context = ctx(request)
+    if (reason := context.runner.busy_reason(run.project_id)) is not None:
+        return refused(request, 409, reason[0].upper() + reason[1:] + ".")
+    _, _, rounds = _current(request, run)
+    text = str(form.get("time_limit", ""))
+    seconds = int(text) if text.isdigit() and 1 <= int(text) <= 3600 else run.options["time_limit"]
+    options = group_options(
+        {**run.options, "start": rounds, "pinned": _pins(request, run), "time_limit": seconds}
+    )
+    stored = context.store.pool(run.pool_id)
+    assert stored is not None and stored.pool_json is not None
+    again = context.store.add_run(run.project_id, run.pool_id, "groups", options)
+    try:
+        context.runner.start(again, stored.pool_json)
+    except Busy as exc:
+        context.store.set_status(again.id, "failed", str(exc))
+    return RedirectResponse(f"/runs/{again.id}", status_code=303)

@@ -53,6 +53,9 @@ def group_options(options: dict[str, Any]) -> dict[str, Any]:
         "seed": int(options.get("seed", 0)),
         "together": [list(p) for p in options.get("together", [])],
         "apart": [list(p) for p in options.get("apart", [])],
+        # Re-optimising adjusted groups: where to start, and who stays (rounds from 0).
+        "start": options.get("start"),
+        "pinned": [[int(r), str(m)] for r, m in options.get("pinned", [])],
     }
 
 
@@ -97,6 +100,8 @@ def solve(pool_json: str, task: str, options: dict[str, Any], progress: Progress
             seed=options["seed"],
             workers=1,
             progress=progress,
+            start=options.get("start"),
+            pinned=[(int(r), str(m)) for r, m in options.get("pinned", [])],
         ),
     ).to_json()
 

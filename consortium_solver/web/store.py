@@ -62,6 +62,10 @@ MIGRATIONS: tuple[str, ...] = (
         note TEXT NOT NULL
     );
     """,
+    # 2: pinned members with each edit, as [round, id] pairs (round from 0).
+    """
+    ALTER TABLE edits ADD COLUMN pins_json TEXT NOT NULL DEFAULT '[]'
+    """,
 )
 
 # A run's life: queued -> running -> done | cancelled | failed. "done" and "cancelled" carry a
@@ -129,6 +133,7 @@ class Edit:
     created: float
     rounds: list[list[list[str]]]
     note: str
+    pins: list[tuple[int, str]]
 
 
 class Store:
@@ -277,14 +282,21 @@ class Store:
 
     # Edits --------------------------------------------------------------------------------------
 
-    def add_edit(self, run_id: int, rounds: list[list[list[str]]], note: str) -> Edit:
-        now = time.time()
+    def add_edit(
+        self,
+        run_id: int,
+        rounds: list[list[list[str]]],
+        note: str,
+        pins: list[tuple[int, str]] | None = None,
+    ) -> Edit:
+        now, pins = time.time(), sorted(pins or [])
         with self._tx() as db:
             cur = db.execute(
-                "INSERT INTO edits (run_id, created, rounds_json, note) VALUES (?, ?, ?, ?)",
-                (run_id, now, json.dumps(rounds), note),
+                "INSERT INTO edits (run_id, created, rounds_json, note, pins_json)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (run_id, now, json.dumps(rounds), note, json.dumps(pins)),
             )
-        return Edit(int(cur.lastrowid or 0), run_id, now, rounds, note)
+        return Edit(int(cur.lastrowid or 0), run_id, now, rounds, note, pins)
 
     def edits(self, run_id: int) -> list[Edit]:
         with self._tx() as db:
@@ -292,9 +304,12 @@ class Store:
                 "SELECT * FROM edits WHERE run_id = ? ORDER BY id", (run_id,)
             ).fetchall()
         return [
-            Edit(r["id"], r["run_id"], r["created"], json.loads(r["rounds_json"]), r["note"])
+            Edit(
+                r["id"], r["run_id"], r["created"], json.loads(r["rounds_json"]), r["note"],
+                [(int(k), str(m)) for k, m in json.loads(r["pins_json"])],
+            )
             for r in rows
-        ]
+        ]  # fmt: skip
 
     def drop_edits(self, run_id: int) -> None:
         with self._tx() as db:

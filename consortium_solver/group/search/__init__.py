@@ -77,12 +77,18 @@ class GroupingSearch:
         return left
 
     def search(
-        self, schedule: Schedule, *, clock: Clock, on_improve: OnImprove | None = None
+        self,
+        schedule: Schedule,
+        *,
+        clock: Clock,
+        on_improve: OnImprove | None = None,
+        pinned: Sequence[tuple[int, int]] = (),
     ) -> Schedule:
         """Repair conflicts and violations, then anneal the objective, until the clock runs out
-        (in place: the schedule returned is the one given, at its best)."""
+        (in place: the schedule returned is the one given, at its best). ``pinned`` (round,
+        member) pairs never leave their groups."""
         compiled = self.compiled
-        state, work = compiled.arrays(schedule)
+        state, work = compiled.arrays(schedule, pinned)
         if state.meet.size:
             check_rules = not self.rules.sizes_only
             phase = clock.share(REPAIR_SHARE)

@@ -161,7 +161,7 @@ def anneal_steps(
         move, gj, x, y, new_sa, new_sb, meet_delta = _propose(
             state, r, gi, min_size, max_size, work
         )
-        if move < 0:
+        if move < 0 or (x >= 0 and state.pinned[r, x]) or (y >= 0 and state.pinned[r, y]):
             continue
         vb, sb_score = 0, 0.0
         if gj >= 0:

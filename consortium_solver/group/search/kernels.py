@@ -61,6 +61,7 @@ class Arrays(NamedTuple):
     meet: np.ndarray
     violation: np.ndarray
     score: np.ndarray
+    pinned: np.ndarray  # pinned[r, i]: member i stays in its group of round r (moves skip it)
 
 
 class Scratch(NamedTuple):

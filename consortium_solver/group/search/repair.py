@@ -163,7 +163,9 @@ def _best_swap(
     for r in range(n_rounds):
         for x in range(n):
             rep_x, a = rep[r, x], where[r, x]
-            if a < 0 or (rep_x == 0 and not (check_rules and state.violation[r, a] > 0)):
+            if a < 0 or state.pinned[r, x]:
+                continue
+            if rep_x == 0 and not (check_rules and state.violation[r, a] > 0):
                 continue
             met_in[: state.n_groups[r]] = 0  # met_in[b]: members of group b whom x has met
             for k in range(n):
@@ -172,7 +174,7 @@ def _best_swap(
             sa, group_a = state.size[r, a], state.members[r, a]
             for y in range(n):
                 b = where[r, y]
-                if b < 0 or b == a:
+                if b < 0 or b == a or state.pinned[r, y]:
                     continue
                 delta = met_in[b] - (meet[x, y] > 0) - rep_x - rep[r, y]
                 for k in range(sa):
@@ -263,6 +265,8 @@ def _shake(
             continue
         x = state.members[r, a, np.random.randint(0, sa)]
         y = state.members[r, b, np.random.randint(0, sb)]
+        if state.pinned[r, x] or state.pinned[r, y]:
+            continue
         change += swap_meet_delta(state, r, x, y)
         if check_rules:
             change += _rule_change(rules, work, state, r, x, y)

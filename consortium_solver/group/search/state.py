@@ -128,8 +128,11 @@ class Compiled:
         self.min_mode = mode == "min"
         self.sizes = (problem.min_size, problem.max_size)
 
-    def arrays(self, schedule: Schedule) -> tuple[Arrays, Scratch]:
-        """The schedule as arrays (its groups' values computed), with scratch space to match."""
+    def arrays(
+        self, schedule: Schedule, pinned: Sequence[tuple[int, int]] = ()
+    ) -> tuple[Arrays, Scratch]:
+        """The schedule as arrays (its groups' values computed), with scratch space to match;
+        ``pinned`` (round, member) pairs stay in their groups whatever the search does."""
         n, n_rounds = self.n, len(schedule.rounds)
         most = max((len(groups) for groups in schedule.rounds), default=0)
         largest = max((len(g) for groups in schedule.rounds for g in groups), default=0)
@@ -145,7 +148,10 @@ class Compiled:
             meet=schedule.meet,
             violation=np.zeros((n_rounds, max(most, 1)), dtype=np.int64),
             score=np.zeros((n_rounds, max(most, 1)), dtype=np.float64),
+            pinned=np.zeros((n_rounds, n), dtype=np.bool_),
         )
+        for r, i in pinned:
+            state.pinned[r, i] = True
         for r, groups in enumerate(schedule.rounds):
             for g, grp in enumerate(groups):
                 state.members[r, g, : len(grp)] = grp
