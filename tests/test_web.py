@@ -17,9 +17,12 @@ import openpyxl
 import pytest
 
 from consortium_solver import Pool, load_call, read_pool
-from consortium_solver.domain import BuildResult, GroupingResult
+from consortium_solver.domain import BuildResult, ExchangeResult, GroupingResult
+from consortium_solver.io.exchanges import read_exchange_pool
 from consortium_solver.rules import no_call, user_size
+from consortium_solver.rules.scheme import load_scheme
 from consortium_solver.validate import check, check_grouping
+from consortium_solver.validate.exchanges import check_plan
 from consortium_solver.web.store import MIGRATIONS, Store
 from tests.web_client import ORGANISER_SHEET, WebClient, verdict_line
 
@@ -412,7 +415,37 @@ def test_a_version_1_database_is_migrated(tmp_path: Path) -> None:
             "INSERT INTO edits (run_id, created, rounds_json, note) VALUES (1, 0, '[[[\"a\"]]]', 'x')"
         )
     store = Store(folder)
-    assert store.version == len(MIGRATIONS) == 2
+    assert store.version == len(MIGRATIONS) == 3
     (edit,) = store.edits(1)
     assert edit.rounds == [[["a"]]] and edit.pins == []
     store.close()
+
+
+def test_a_clusterxchange_programme_is_planned_and_judged(web: WebClient) -> None:
+    """An exchange pool uploaded as ClusterXchange participants: the programme's run ends with
+    exchanges the exchange validator accepts, listed by name; its files download; a grouping
+    task on that sheet is refused in words."""
+    pid = web.project()
+    cxc = Path(__file__).resolve().parent.parent / "instances" / "exchange" / "cxc-60.json"
+    web.http.post(
+        f"/projects/{pid}/pools",
+        data={"csrf": web.csrf, "sheet_kind": "exchange"},
+        files={"sheet": ("cxc-60.json", cxc.read_bytes())},
+    )
+    refused = web.start(pid)
+    assert refused.status_code == 400 and "ClusterXchange sheet" in refused.text
+    run = web.run_to_end(pid, task="exchange", time_limit="10")
+    assert run.status == "done", run.error
+    result = ExchangeResult.model_validate_json(run.result_json or "")
+    pool = read_exchange_pool(cxc)
+    assert result.exchanges
+    assert check_plan(pool, load_scheme(), result.exchanges).problems == []
+    page = web.http.get(f"/runs/{run.id}").text
+    assert "every rule of the scheme met" in page
+    assert pool.by_id[result.exchanges[0].visitor].name in page
+    for kind in ("html", "xlsx", "json"):
+        assert web.http.get(f"/runs/{run.id}/groups.{kind}").status_code == 200
+    assert (
+        web.post(f"/runs/{run.id}/adjust", {"round": "1", "member": "x", "group": "1"}).status_code
+        == 404
+    )

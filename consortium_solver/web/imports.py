@@ -12,6 +12,9 @@ import tempfile
 from pathlib import Path
 
 from consortium_solver.domain import Pool
+from consortium_solver.domain.exchanges import ExchangePool
+from consortium_solver.io.exchange_sheets import import_exchange_pool
+from consortium_solver.io.exchanges import read_exchange_pool
 from consortium_solver.io.importer import ImportOptions, ImportReport, import_sheet
 from consortium_solver.io.sheet_files import Sheet, read_csv_sheet, read_json_pool, read_xlsx_sheet
 from consortium_solver.web.store import Upload
@@ -40,6 +43,19 @@ def sniff(content: bytes) -> str | None:
     except UnicodeDecodeError:
         return ".csv"  # the importer says which byte is not UTF-8, and what to do
     return ".json" if text.lstrip().startswith("{") else ".csv"
+
+
+def read_exchange_upload(upload: Upload) -> ImportReport[ExchangePool]:
+    """A ClusterXchange participant sheet (or exchange pool document) read by the package's
+    importer, as ``consortium exchange`` reads it (cell fixes are not applied to these)."""
+    with tempfile.TemporaryDirectory(prefix="consortium-upload-") as folder:
+        path = Path(folder) / f"sheet{upload.kind}"
+        path.write_bytes(upload.content)
+        if upload.kind == ".json":
+            return ImportReport(upload.filename, read_exchange_pool(path), [], {}, None)
+        report = import_exchange_pool(path)
+    report.source = upload.filename
+    return report
 
 
 def read_upload(upload: Upload) -> ImportReport[Pool]:

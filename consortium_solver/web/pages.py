@@ -14,9 +14,11 @@ from starlette.types import Message
 from consortium_solver import DEFAULT_CALL
 from consortium_solver.domain import Pool
 from consortium_solver.errors import InputError
+from consortium_solver.io.importer import ImportReport
 from consortium_solver.io.sheets import template_workbook
+from consortium_solver.rules.scheme import DEFAULT_SCHEME
 from consortium_solver.web.context import csrf_ok, ctx, page, path_id, refused
-from consortium_solver.web.imports import display_name, read_upload, sniff
+from consortium_solver.web.imports import display_name, read_exchange_upload, read_upload, sniff
 from consortium_solver.web.runs import Busy, consortium_options, group_options
 from consortium_solver.web.store import Upload
 from consortium_solver.web.views import report_summary
@@ -48,7 +50,12 @@ async def project_page(request: Request, status: int = 200, **extra: Any) -> Res
         return refused(request, 404, "There is no such event.")
     pools = store.pools(project.id)
     usable = next((p for p in pools if p.pool_json is not None), None)
-    organisations = pool_of(usable.pool_json).organisations if usable and usable.pool_json else ()
+    exchange = usable is not None and usable.upload.sheet_kind == "exchange"
+    organisations = (
+        pool_of(usable.pool_json).organisations
+        if usable and usable.pool_json and not exchange
+        else ()
+    )
     return page(
         request,
         "project.html",
@@ -57,6 +64,7 @@ async def project_page(request: Request, status: int = 200, **extra: Any) -> Res
         pools=pools,
         latest=pools[0] if pools else None,
         organisations=sorted(organisations, key=lambda o: o.name.casefold()),
+        exchange=exchange,
         runs=store.runs(project.id),
         calls=CALLS,
         busy=ctx(request).runner.busy_reason(project.id),
@@ -96,13 +104,17 @@ async def upload(request: Request) -> Response:
             upload_error=f"{name} is not a sheet this app reads: save it as .xlsx or .csv"
             " (an old .xls workbook: File › Save as › Excel Workbook).",
         )
-    return await _import(request, pid, Upload(name, content, suffix, {}))
+    kind = "exchange" if form.get("sheet_kind") == "exchange" else "organisations"
+    return await _import(request, pid, Upload(name, content, suffix, {}, sheet_kind=kind))
 
 
 async def _import(request: Request, pid: int, upload: Upload) -> Response:
     """Read the upload, store it with its report (and its pool when it has no errors)."""
     try:
-        report = read_upload(upload)
+        exchange = upload.sheet_kind == "exchange"
+        report: ImportReport[Any] = (
+            read_exchange_upload(upload) if exchange else read_upload(upload)
+        )
     except InputError as exc:
         return await project_page(request, 400, upload_error=f"{upload.filename}: {exc.message}")
     pool_json = report.pool.model_dump_json() if report.pool is not None else None
@@ -167,11 +179,13 @@ def _reader(form: Any, problems: list[str]) -> Any:
     return whole
 
 
-def read_task(form: Any, pool: Pool) -> tuple[str, dict[str, Any] | None, list[str]]:
+def read_task(form: Any, pool: Pool | None) -> tuple[str, dict[str, Any] | None, list[str]]:
     """The task and its options from the form, or every problem with them in words."""
     problems: list[str] = []
     whole = _reader(form, problems)
-    task = "consortium" if form.get("task") == "consortium" else "groups"
+    task = str(form.get("task", "groups"))
+    if task not in ("groups", "consortium", "exchange"):
+        task = "groups"
     smallest, largest = whole("size_min", 2, 50, 3), whole("size_max", 2, 50, 5)
     if smallest > largest:
         problems.append("size: the smallest size is larger than the largest")
@@ -180,9 +194,13 @@ def read_task(form: Any, pool: Pool) -> tuple[str, dict[str, Any] | None, list[s
         problems.append("rules: choose one of the listed rule sets")
     common = {"call": call, "size": (smallest, largest), "seed": whole("seed", 0, 999999, 0),
               "time_limit": whole("time_limit", 1, 3600, 10)}  # fmt: skip
+    if task == "exchange":
+        options = {"time_limit": common["time_limit"], "seed": common["seed"], "top": 1,
+                   "scheme": DEFAULT_SCHEME}  # fmt: skip
+        return task, options, []
     if task == "consortium":
         lead = str(form.get("lead", ""))
-        if lead and lead not in pool.by_id:
+        if lead and (pool is None or lead not in pool.by_id):
             problems.append("lead partner: choose one of the organisations of the sheet")
         options = consortium_options({**common, "lead": lead, "top": whole("top", 1, 10, 1)})
     else:
@@ -207,7 +225,12 @@ async def start_run(request: Request) -> Response:
         return await project_page(
             request, 400, task_errors=["Upload a sheet without errors first."]
         )
-    task, options, problems = read_task(form, pool_of(usable.pool_json))
+    exchange = usable.upload.sheet_kind == "exchange"
+    if exchange != (form.get("task") == "exchange"):
+        which = "a ClusterXchange" if exchange else "an organisation"
+        return await project_page(request, 400, task_errors=[f"The sheet is {which} sheet."])
+    pool = None if exchange else pool_of(usable.pool_json)
+    task, options, problems = read_task(form, pool)
     if options is None:
         return await project_page(request, 400, task_errors=problems)
     if (reason := context.runner.busy_reason(pid)) is not None:

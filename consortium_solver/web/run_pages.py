@@ -20,6 +20,7 @@ from consortium_solver.io.reports import (
 )
 from consortium_solver.web.consortium_pages import consortium_values
 from consortium_solver.web.context import csrf_ok, ctx, page, path_id, refused
+from consortium_solver.web.exchange_pages import exchange_download, exchange_page, exchange_run
 from consortium_solver.web.runs import Busy, group_options
 from consortium_solver.web.store import FINISHED, Run
 from consortium_solver.web.views import (
@@ -44,7 +45,7 @@ def _loaded(request: Request) -> tuple[Run, Pool] | None:
     store = ctx(request).store
     rid = path_id(request, "rid")
     run = store.run(rid) if rid is not None else None
-    if run is None:
+    if run is None or run.task == "exchange":  # exchange runs have pages of their own
         return None
     stored = store.pool(run.pool_id)
     assert stored is not None and stored.pool_json is not None  # runs start from usable pools
@@ -83,6 +84,8 @@ def _schedule_values(request: Request, run: Run, pool: Pool) -> dict[str, Any]:
 
 
 async def run_page(request: Request) -> Response:
+    if (exchange := exchange_run(request)) is not None:
+        return exchange_page(request, *exchange)
     loaded = _loaded(request)
     if loaded is None:
         return refused(request, 404, "There is no such run.")
@@ -180,8 +183,10 @@ async def reset(request: Request) -> Response:
 async def download(request: Request) -> Response:
     """The groups as they stand (edits included) as XLSX, HTML, CSV or JSON; every text cell
     goes through the package's writers, which neutralise spreadsheet formulas."""
-    loaded = _loaded(request)
     kind = str(request.path_params.get("kind", ""))
+    if (exchange := exchange_run(request)) is not None:
+        return exchange_download(*exchange, kind)
+    loaded = _loaded(request)
     if loaded is None or kind not in DOWNLOADS:
         return refused(request, 404, "There is no such download.")
     run, pool = loaded

@@ -78,6 +78,14 @@ def solve(pool_json: str, task: str, options: dict[str, Any], progress: Progress
     from consortium_solver.group import GroupOptions, group
     from consortium_solver.rules import load_call, no_call
 
+    if task == "exchange":
+        from consortium_solver.domain.exchanges import ExchangePool
+        from consortium_solver.exchange import ExchangeOptions, plan_exchanges
+        from consortium_solver.rules.scheme import load_scheme
+
+        exchange_pool = ExchangePool.model_validate_json(pool_json)
+        plan = ExchangeOptions(time_limit=options["time_limit"], seed=options["seed"], workers=1)
+        return plan_exchanges(exchange_pool, load_scheme(options["scheme"]), plan).to_json()
     pool = Pool.model_validate_json(pool_json)
     call = no_call() if options["call"] == "none" else load_call(options["call"])
     size = (options["size"][0], options["size"][1])

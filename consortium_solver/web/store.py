@@ -66,6 +66,10 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE edits ADD COLUMN pins_json TEXT NOT NULL DEFAULT '[]'
     """,
+    # 3: what a sheet lists: organisations (groups, consortia) or ClusterXchange participants.
+    """
+    ALTER TABLE pools ADD COLUMN sheet_kind TEXT NOT NULL DEFAULT 'organisations'
+    """,
 )
 
 # A run's life: queued -> running -> done | cancelled | failed. "done" and "cancelled" carry a
@@ -91,6 +95,7 @@ class Upload:
     kind: str
     fixes: dict[tuple[int, int], str]
     merge: bool = False
+    sheet_kind: str = "organisations"  # or "exchange": ClusterXchange participants
 
 
 @dataclass(frozen=True)
@@ -204,9 +209,10 @@ class Store:
         with self._tx() as db:
             cur = db.execute(
                 "INSERT INTO pools (project_id, filename, created, content, kind, fixes_json,"
-                " merge, pool_json, report_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " merge, pool_json, report_json, sheet_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (project_id, upload.filename, now, upload.content, upload.kind,
-                 json.dumps(fixes), int(upload.merge), pool_json, json.dumps(report)),
+                 json.dumps(fixes), int(upload.merge), pool_json, json.dumps(report),
+                 upload.sheet_kind),
             )  # fmt: skip
         return StoredPool(int(cur.lastrowid or 0), project_id, now, upload, pool_json, report)
 
@@ -318,7 +324,9 @@ class Store:
 
 def _pool(r: sqlite3.Row) -> StoredPool:
     fixes = {(int(row), int(col)): str(v) for row, col, v in json.loads(r["fixes_json"])}
-    upload = Upload(r["filename"], bytes(r["content"]), r["kind"], fixes, bool(r["merge"]))
+    upload = Upload(
+        r["filename"], bytes(r["content"]), r["kind"], fixes, bool(r["merge"]), r["sheet_kind"]
+    )
     return StoredPool(
         r["id"], r["project_id"], r["created"], upload, r["pool_json"], json.loads(r["report_json"])
     )

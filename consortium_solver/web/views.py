@@ -22,13 +22,16 @@ from consortium_solver.validate.grouping import GroupingVerdict, check_grouping
 Rounds = list[list[list[str]]]
 
 
-def report_summary(report: ImportReport[Pool], filename: str) -> dict[str, Any]:
+def report_summary(report: ImportReport[Any], filename: str) -> dict[str, Any]:
     """An import report as plain data for the store and the page (no paths: ``filename`` is the
     name the organiser's browser gave, shown as text only)."""
     pool = report.pool
     return {
         "filename": filename,
-        "organisations": len(pool) if pool is not None else 0,
+        # organisations, or ClusterXchange participants
+        "organisations": len(getattr(pool, "organisations", None) or pool.participants)
+        if pool is not None
+        else 0,
         "header_row": report.header_row,
         "columns": [
             {"header": header, "field": vocab.FIELD_HEADERS.get(meaning, "kept as an extra column")}

@@ -1,0 +1,70 @@
+"""A ClusterXchange run's pages: the programme the planner found, judged again by the exchange
+validator (``validate.exchanges.check_plan``), and its files (the page with the map, the workbook,
+JSON)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from consortium_solver.domain import ExchangeResult
+from consortium_solver.domain.exchanges import ExchangePool
+from consortium_solver.io.exchange_page import plan_page
+from consortium_solver.io.exchanges import plan_to_xlsx
+from consortium_solver.reference.places import country_name
+from consortium_solver.rules.scheme import load_scheme
+from consortium_solver.validate.exchanges import check_plan
+from consortium_solver.web.context import ctx, page, path_id
+from consortium_solver.web.store import Run
+
+TYPES = {
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+def exchange_run(request: Request) -> tuple[Run, ExchangePool] | None:
+    """The run of the path when it is a ClusterXchange run, with its participants."""
+    store = ctx(request).store
+    rid = path_id(request, "rid")
+    run = store.run(rid) if rid is not None else None
+    if run is None or run.task != "exchange":
+        return None
+    stored = store.pool(run.pool_id)
+    assert stored is not None and stored.pool_json is not None
+    return run, ExchangePool.model_validate_json(stored.pool_json)
+
+
+def exchange_page(request: Request, run: Run, pool: ExchangePool) -> Response:
+    project = ctx(request).store.project(run.project_id)
+    values: dict[str, Any] = {}
+    if run.finished_ok and run.result_json is not None:
+        result = ExchangeResult.model_validate_json(run.result_json)
+        verdict = check_plan(pool, load_scheme(run.options["scheme"]), result.exchanges)
+        by_id = pool.by_id
+        rows = [
+            (by_id[x.visitor].name, country_name(by_id[x.visitor].country), by_id[x.host].name,
+             country_name(by_id[x.host].country), x.working_days, x.distance_km, x.lump_sum)
+            for x in result.exchanges
+        ]  # fmt: skip
+        unplaced = [by_id[v].name for v in result.unplaced]
+        values = {"result": result, "verdict": verdict, "rows": rows, "unplaced": unplaced}
+    return page(request, "exchange.html", run=run, project=project, **values)
+
+
+def exchange_download(run: Run, pool: ExchangePool, kind: str) -> Response:
+    if kind not in TYPES or not run.finished_ok or run.result_json is None:
+        return Response("There is no such download.", status_code=404, media_type="text/plain")
+    result = ExchangeResult.model_validate_json(run.result_json)
+    body: str | bytes
+    if kind == "html":
+        body = plan_page(result, pool)
+    elif kind == "xlsx":
+        body = plan_to_xlsx(result, pool)
+    else:
+        body = result.to_json() + "\n"
+    headers = {"Content-Disposition": f'attachment; filename="programme-run-{run.id}.{kind}"'}
+    return Response(body, media_type=TYPES[kind], headers=headers)
