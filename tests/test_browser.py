@@ -163,6 +163,8 @@ def test_the_organisers_whole_flow(server: Server, browser: Any) -> None:
     start_run(browser, size_min="4", size_max="4", rounds="3", call="none", time_limit="3")
     wait_text(browser, "Every group meets every rule")
     assert len(browser.find_elements(By.CSS_SELECTOR, "section[id^=round-]")) == 3
+    browser.find_element(By.CSS_SELECTOR, "#round-1 details.map summary").click()
+    until(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#round-1 details.map svg circle"))
     # Drag would need a pointer; the "Move to" menu is the same request.
     card = browser.find_element(By.CSS_SELECTOR, "#round-1 .card")
     card.find_element(By.CSS_SELECTOR, "form.move button").click()

@@ -5,6 +5,7 @@ hosts, crashed workers, limits on runs)."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -449,3 +450,33 @@ def test_a_clusterxchange_programme_is_planned_and_judged(web: WebClient) -> Non
         web.post(f"/runs/{run.id}/adjust", {"round": "1", "member": "x", "group": "1"}).status_code
         == 404
     )
+
+
+def test_pairs_kept_together_and_apart_by_name(web: WebClient) -> None:
+    pid = web.project()
+    web.upload(pid, "pool.json", DEMO.read_bytes())
+    pool = read_pool(DEMO)
+    a, b, c, d = (o.name for o in pool.organisations[:4])
+    typo = web.start(pid, together=f"{a} + {b[:-2]}xx")
+    assert typo.status_code == 400 and f"did you mean {b}?" in typo.text
+    run = web.run_to_end(pid, rounds="2", together=f"{a} + {b}", apart=f"{c.upper()} + {d}")
+    assert run.status == "done", run.error
+    ids = {o.name: o.id for o in pool.organisations}
+    for groups in result_of(web, run.id).schedule():
+        placed = {m: k for k, g in enumerate(groups) for m in g.members}
+        if ids[a] in placed or ids[b] in placed:
+            assert placed.get(ids[a]) == placed.get(ids[b])
+        if ids[c] in placed and ids[d] in placed:
+            assert placed[ids[c]] != placed[ids[d]]
+
+
+def test_a_rounds_map_names_its_members(web: WebClient) -> None:
+    pid = web.project()
+    web.upload(pid, "pool.json", DEMO.read_bytes())
+    run = web.run_to_end(pid, time_limit="1")
+    svg = web.http.get(f"/runs/{run.id}/rounds/1/map.svg")
+    assert svg.headers["content-type"].startswith("image/svg+xml")
+    first = result_of(web, run.id).consortia[0]
+    name = read_pool(DEMO).by_id[first.members[0]].name
+    assert f"<title>Group 1: {html.escape(name)}</title>" in svg.text
+    assert web.http.get(f"/runs/{run.id}/rounds/9/map.svg").status_code == 404

@@ -204,12 +204,44 @@ def read_task(form: Any, pool: Pool | None) -> tuple[str, dict[str, Any] | None,
             problems.append("lead partner: choose one of the organisations of the sheet")
         options = consortium_options({**common, "lead": lead, "top": whole("top", 1, 10, 1)})
     else:
+        assert pool is not None  # groups are made from an organisation sheet
         options = group_options(
             {**common, "rounds": whole("rounds", 1, 20, 1),
              "objective": "min" if form.get("objective") == "min" else "sum",
-             "allow_repeats": form.get("allow_repeats") == "on"}
+             "allow_repeats": form.get("allow_repeats") == "on",
+             "together": read_pairs(str(form.get("together", "")), "together", pool, problems),
+             "apart": read_pairs(str(form.get("apart", "")), "apart", pool, problems)}
         )  # fmt: skip
     return task, (None if problems else options), problems
+
+
+def read_pairs(text: str, field: str, pool: Pool, problems: list[str]) -> list[list[str]]:
+    """Pairs of organisations, one a line, the two separated by ``+`` (names as in the sheet, or
+    ids); every line that does not name two organisations is a problem, with the closest name."""
+    by_name = {o.name.casefold(): o.id for o in pool.organisations}
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("+")]
+        ids = [pool.by_id[p].id if p in pool.by_id else by_name.get(p.casefold()) for p in parts]
+        if len(parts) != 2 or None in ids or ids[0] == ids[1]:
+            unknown = next((p for p, i in zip(parts, ids, strict=True) if i is None), None)
+            hint = closest_name(unknown, [o.name for o in pool.organisations]) if unknown else None
+            problems.append(
+                f"{field}, line {number} ({line.strip()[:80]}): write two different organisations"
+                " of the sheet separated by +" + (f"; did you mean {hint}?" if hint else "")
+            )
+            continue
+        out.append([str(ids[0]), str(ids[1])])
+    return out
+
+
+def closest_name(text: str, names: list[str]) -> str | None:
+    from rapidfuzz import process
+
+    found = process.extractOne(text, names, processor=str.casefold, score_cutoff=70)
+    return None if found is None else str(found[0])
 
 
 async def start_run(request: Request) -> Response:

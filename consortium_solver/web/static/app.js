@@ -61,6 +61,18 @@ async function adjust(schedule, fields) {
   verdict.focus();
 }
 
+// A round's map is fetched when its details open, and put in the page as SVG (names on hover).
+function enableMaps(schedule) {
+  schedule.addEventListener("toggle", async (event) => {
+    const details = event.target;
+    if (!details.open || !details.dataset.map || details.querySelector("svg")) return;
+    const response = await fetch(details.dataset.map);
+    if (!response.ok) return;
+    const svg = new DOMParser().parseFromString(await response.text(), "image/svg+xml").documentElement;
+    details.appendChild(document.importNode(svg, true));
+  }, true);
+}
+
 function enableMoves(schedule) {
   schedule.addEventListener("submit", (event) => {
     const form = event.target;
@@ -88,7 +100,12 @@ function enableMoves(schedule) {
       return;
     }
     if (moved.round !== card.dataset.round) return;  // a move stays within its round
-    adjust(schedule, { round: moved.round, member: moved.member, group: card.dataset.group });
+    const onto = event.target.closest("li[data-member]");
+    if (onto && onto.dataset.member !== moved.member) {  // dropped on a member: the two swap
+      adjust(schedule, { round: moved.round, member: moved.member, other: onto.dataset.member });
+    } else {
+      adjust(schedule, { round: moved.round, member: moved.member, group: card.dataset.group });
+    }
   });
 }
 
@@ -110,5 +127,8 @@ document.addEventListener("DOMContentLoaded", () => {
   const upload = document.getElementById("upload");
   if (upload) enableDrop(upload);
   const schedule = document.getElementById("schedule");
-  if (schedule) enableMoves(schedule);
+  if (schedule) {
+    enableMoves(schedule);
+    enableMaps(schedule);
+  }
 });
