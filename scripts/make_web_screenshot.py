@@ -28,7 +28,7 @@ def main() -> None:
             new_event(driver, server, "Cluster Matchmaking Day 2026")
             upload_and_fix(driver)
             start_run(driver, size_min="4", size_max="5", rounds="3", time_limit="5")
-            wait_text(driver, "Every group meets every rule")
+            wait_text(driver, "Download the plan:")
             driver.find_element(By.TAG_NAME, "h1").click()
             driver.save_screenshot(str(ROOT / "docs" / "web-app.png"))
         finally:

@@ -161,7 +161,8 @@ def test_the_organisers_whole_flow(server: Server, browser: Any) -> None:
     assert "Matchmaking <day>" in browser.find_element(By.TAG_NAME, "h1").text
     upload_and_fix(browser)
     start_run(browser, size_min="4", size_max="4", rounds="3", call="none", time_limit="3")
-    wait_text(browser, "Every group meets every rule")
+    wait_text(browser, "Download the plan:")
+    assert verdict(browser).startswith("✓ Every group meets every rule")
     assert len(browser.find_elements(By.CSS_SELECTOR, "section[id^=round-]")) == 3
     browser.find_element(By.CSS_SELECTOR, "#round-1 details.map summary").click()
     until(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#round-1 details.map svg circle"))
@@ -186,9 +187,8 @@ def test_cancel_keeps_the_best_groups_so_far(server: Server, browser: Any) -> No
     new_event(browser, server, "Long run")
     upload_and_fix(browser)
     start_run(browser, size_min="3", size_max="5", rounds="2", call="none", time_limit="300")
-    WebDriverWait(browser, WAIT).until(
-        lambda d: d.find_element(By.CSS_SELECTOR, "[data-field=best]").text not in ("—", "")
-    )
+    wait_text(browser, "The best groups so far")  # shown after a first look; the search goes on
+    assert not browser.find_elements(By.CSS_SELECTOR, "form.move")  # changes wait for the end
     browser.find_element(By.ID, "cancel").click()
     try:
         wait_text(browser, "Cancelled: these are the best groups found before the cancel", 60)
@@ -228,7 +228,8 @@ def test_the_main_flow_by_keyboard_alone(server: Server, browser: Any) -> None:
         Keys.BACKSPACE, Keys.BACKSPACE, "2"
     )
     tab_to(browser, lambda e: e.text == "Make the groups").send_keys(Keys.ENTER)
-    wait_text(browser, "Every group meets every rule")
+    wait_text(browser, "Download the plan:")
+    assert verdict(browser).startswith("✓ Every group meets every rule")
     tab_to(browser, lambda e: e.get_attribute("name") == "group")
     tab_to(browser, lambda e: e.text == "Move").send_keys(Keys.ENTER)
     until(browser, lambda d: verdict(d).startswith("✗"))

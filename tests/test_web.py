@@ -480,3 +480,23 @@ def test_a_rounds_map_names_its_members(web: WebClient) -> None:
     name = read_pool(DEMO).by_id[first.members[0]].name
     assert f"<title>Group 1: {html.escape(name)}</title>" in svg.text
     assert web.http.get(f"/runs/{run.id}/rounds/9/map.svg").status_code == 404
+
+
+def test_the_first_groups_show_while_a_long_search_goes_on(web: WebClient) -> None:
+    """A run of 60 s shows groups after a first look of about a second, read-only, while the
+    search resumes from them; cancelled, its answer is at least as good as the first look."""
+    pid = web.project()
+    web.upload(pid, "pool.json", DEMO.read_bytes())
+    rid = int(web.start(pid, time_limit="60").headers["location"].rsplit("/", 1)[1])
+    web.wait_for(lambda: web.store.run(rid).result_json is not None)
+    first = GroupingResult.model_validate_json(web.store.run(rid).result_json or "")
+    page = web.http.get(f"/runs/{rid}").text
+    assert web.store.run(rid).status == "running"
+    assert "The best groups so far" in page and "data-member=" in page
+    assert 'class="move"' not in page
+    web.post(f"/runs/{rid}/cancel")
+    assert web.runner.wait(rid, timeout=60)
+    final = result_of(web, rid)
+    assert web.store.run(rid).status == "cancelled"
+    assert final.objective is not None and first.objective is not None
+    assert final.objective >= first.objective - 1e-9

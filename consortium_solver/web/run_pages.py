@@ -96,6 +96,8 @@ async def run_page(request: Request) -> Response:
         values = consortium_values(run.result_json, pool, run.options)
     elif run.finished_ok:
         values = _schedule_values(request, run, pool)
+    elif run.result_json is not None and run.task == "groups":  # a first look; the search goes on
+        values = {**_schedule_values(request, run, pool), "readonly": True}
     return page(request, "run.html", run=run, pool=pool, project=project, **values)
 
 
@@ -111,7 +113,11 @@ async def events(request: Request) -> Response:
         while True:
             run = store.run(rid)
             assert run is not None
-            payload = {"status": run.status, **(run.progress or {})}
+            payload = {
+                "status": run.status,
+                "interim": run.result_json is not None,
+                **(run.progress or {}),
+            }
             if payload != last:
                 yield f"event: progress\ndata: {json.dumps(payload)}\n\n"
                 last = payload

@@ -16,16 +16,18 @@ import multiprocessing as mp
 import queue
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnProcess
 from typing import Any
 
 from consortium_solver import DEFAULT_CALL
-from consortium_solver.domain import Progress
+from consortium_solver.domain import GroupingResult, Progress
 from consortium_solver.web.store import Run, Store
 
 PROGRESS_EVERY = 0.25  # seconds between progress messages from a worker
+FIRST_LOOK = 1.0  # seconds of grouping before the first groups are shown (runs of 3 s or more)
 
 
 class Busy(Exception):
@@ -71,9 +73,17 @@ def consortium_options(options: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def solve(pool_json: str, task: str, options: dict[str, Any], progress: Progress) -> str:
-    """The task's answer as a result document (JSON)."""
+def solve(
+    pool_json: str,
+    task: str,
+    options: dict[str, Any],
+    progress: Progress,
+    interim: Callable[[str], None] = lambda _: None,
+) -> str:
+    """The task's answer as a result document (JSON); ``interim`` is handed a first answer while
+    a long grouping search goes on."""
     from consortium_solver.build import BuildOptions, Demands, build
+    from consortium_solver.clock import interrupted
     from consortium_solver.domain import Pool
     from consortium_solver.group import GroupOptions, group
     from consortium_solver.rules import load_call, no_call
@@ -94,24 +104,51 @@ def solve(pool_json: str, task: str, options: dict[str, Any], progress: Progress
         settings = BuildOptions(top=options["top"], time_limit=options["time_limit"],
                                 seed=options["seed"], workers=1, progress=progress)  # fmt: skip
         return build(pool, call, demands, settings).to_json()
-    return group(
-        pool,
-        call,
-        GroupOptions(
-            size=size,
-            objective=options["objective"],
-            rounds=options["rounds"],
-            allow_repeats=options["allow_repeats"],
-            together=[(a, b) for a, b in options["together"]],
-            apart=[(a, b) for a, b in options["apart"]],
-            time_limit=options["time_limit"],
-            seed=options["seed"],
-            workers=1,
-            progress=progress,
-            start=options.get("start"),
-            pinned=[(int(r), str(m)) for r, m in options.get("pinned", [])],
-        ),
-    ).to_json()
+
+    def grouped(seconds: float, start: Any) -> GroupingResult:
+        return group(
+            pool,
+            call,
+            GroupOptions(
+                size=size,
+                objective=options["objective"],
+                rounds=options["rounds"],
+                allow_repeats=options["allow_repeats"],
+                together=[(a, b) for a, b in options["together"]],
+                apart=[(a, b) for a, b in options["apart"]],
+                time_limit=seconds,
+                seed=options["seed"],
+                workers=1,
+                progress=progress,
+                start=start,
+                pinned=[(int(r), str(m)) for r, m in options.get("pinned", [])],
+            ),
+        )
+
+    limit = options["time_limit"]
+    if options.get("start") is not None or limit < 3 * FIRST_LOOK:
+        return grouped(limit, options.get("start")).to_json()
+    # A first look after FIRST_LOOK seconds (shown while the search goes on), then the search
+    # resumes from it for the rest of the time.
+    began = time.monotonic()
+    first = grouped(FIRST_LOOK, None)
+    if not first.schedule() or interrupted():
+        return first.to_json()
+    interim(first.to_json())
+    start = [[list(c.members) for c in groups] for groups in first.schedule()]
+    rest = max(FIRST_LOOK, limit - (time.monotonic() - began))
+    final = grouped(rest, start)
+    return (final if _better(final, first) else first).to_json()
+
+
+def _better(final: GroupingResult, first: GroupingResult) -> bool:
+    """Whether the resumed search's answer beats the first look's (no more repeated pairs, at
+    least its objective)."""
+    if not final.schedule() or len(final.repeated_pairs) > len(first.repeated_pairs):
+        return False
+    if final.objective is None or first.objective is None:
+        return final.objective is not None
+    return final.objective >= first.objective - 1e-9
 
 
 def work(
@@ -145,7 +182,9 @@ def work(
 
     threading.Thread(target=heartbeat, daemon=True).start()
     try:
-        answer = solve(pool_json, task, options, progress)
+        answer = solve(
+            pool_json, task, options, progress, lambda first: updates.put(("interim", first))
+        )
         message: tuple[str, ...] = ("result", "cancelled" if cancelled.is_set() else "done", answer)
     except InputError as exc:
         message = ("error", str(exc))
@@ -253,6 +292,9 @@ class Runner:
         kind = message[0]
         if kind == "progress":
             self.store.set_progress(run_id, message[1])
+            return False
+        if kind == "interim":  # groups to show while the search goes on
+            self.store.set_interim(run_id, message[1])
             return False
         if kind == "result":
             self.store.set_result(run_id, message[1], message[2])

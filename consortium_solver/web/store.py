@@ -268,6 +268,11 @@ class Store:
                 "UPDATE runs SET progress_json = ? WHERE id = ?", (json.dumps(progress), run_id)
             )
 
+    def set_interim(self, run_id: int, result_json: str) -> None:
+        """A first answer of a run that goes on (its status stays "running")."""
+        with self._tx() as db:
+            db.execute("UPDATE runs SET result_json = ? WHERE id = ?", (result_json, run_id))
+
     def set_result(self, run_id: int, status: str, result_json: str) -> None:
         with self._tx() as db:
             db.execute(

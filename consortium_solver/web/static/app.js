@@ -15,6 +15,11 @@ function followProgress(panel) {
       panel.querySelector("[data-field=elapsed]").textContent = data.elapsed.toFixed(1);
       if (bar) bar.value = data.elapsed;
     }
+    if (data.interim && !panel.dataset.interim) {  // the first groups: show them
+      source.close();
+      window.location.reload();
+      return;
+    }
     if (typeof data.best === "number") {
       panel.querySelector("[data-field=best]").textContent = data.best.toLocaleString("en");
     }
@@ -76,7 +81,7 @@ function enableMaps(schedule) {
 function enableMoves(schedule) {
   schedule.addEventListener("submit", (event) => {
     const form = event.target;
-    if (!form.classList.contains("move")) return;
+    if (!form.classList.contains("move") || event.submitter?.hasAttribute("formaction")) return;
     event.preventDefault();
     adjust(schedule, Object.fromEntries(new FormData(form).entries()));
   });
