@@ -234,3 +234,15 @@ def test_the_main_flow_by_keyboard_alone(server: Server, browser: Any) -> None:
     tab_to(browser, lambda e: e.text == "Move").send_keys(Keys.ENTER)
     until(browser, lambda d: verdict(d).startswith("✗"))
     assert browser.switch_to.active_element.get_attribute("id") == "verdict"
+
+
+def test_the_best_consortia_for_a_lead_from_the_page(server: Server, browser: Any) -> None:
+    """The best consortium for a lead, chosen in its menu: the run's page lists the consortia,
+    each judged rule by rule."""
+    new_event(browser, server, "Lead partner")
+    upload_and_fix(browser)
+    form = browser.find_element(By.ID, "consortium-form")
+    Select(form.find_element(By.NAME, "lead")).select_by_index(3)
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_text(browser, "each meeting every rule")
+    assert browser.find_elements(By.CSS_SELECTOR, ".card .members li")

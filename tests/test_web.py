@@ -9,11 +9,17 @@ import html
 import io
 import json
 import re
+import socket
 import sqlite3
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx2
 import openpyxl
 import pytest
 
@@ -500,3 +506,52 @@ def test_the_first_groups_show_while_a_long_search_goes_on(web: WebClient) -> No
     assert web.store.run(rid).status == "cancelled"
     assert final.objective is not None and first.objective is not None
     assert final.objective >= first.objective - 1e-9
+
+
+def _served(args: list[str], data: Path) -> tuple[subprocess.Popen[str], str]:
+    """``consortium serve`` on a free port; the process and the address it printed."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    exe = str(Path(sys.executable).with_name("consortium"))
+    process = subprocess.Popen(
+        [exe, "serve", "--data", str(data), "--port", str(port), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    return process, re.findall(r"http://\S+", line)[0]
+
+
+def test_the_serve_command_serves_and_stops(tmp_path: Path) -> None:
+    """On this machine by default (no token); beyond it, a token is made, printed with the
+    address, and required; a SIGTERM stops the server."""
+    process, address = _served([], tmp_path / "a")
+    try:
+        assert address.startswith("http://127.0.0.1:") and "token" not in address
+        response = _get(address)
+        assert response.status_code == 200 and "Your events" in response.text
+    finally:
+        process.terminate()
+        assert process.wait(timeout=20) is not None
+    process, address = _served(["--host", "0.0.0.0"], tmp_path / "b")
+    try:
+        assert "?token=" in address
+        local = address.replace("0.0.0.0", "127.0.0.1")
+        assert _get(local.split("?")[0]).status_code == 401
+        assert _get(local).status_code == 200
+    finally:
+        process.terminate()
+        assert process.wait(timeout=20) is not None
+
+
+def _get(url: str) -> Any:
+    end = time.monotonic() + 30
+    while True:
+        try:
+            return httpx2.get(url, follow_redirects=True, timeout=30)
+        except httpx2.TransportError:
+            assert time.monotonic() < end, "the server did not answer"
+            time.sleep(0.1)

@@ -23,6 +23,10 @@ function followProgress(panel) {
     if (typeof data.best === "number") {
       panel.querySelector("[data-field=best]").textContent = data.best.toLocaleString("en");
     }
+    if (typeof data.bound === "number") {
+      panel.querySelector("[data-field=bound]").textContent = data.bound.toLocaleString("en");
+      panel.querySelector("[data-show=bound]").hidden = false;
+    }
   });
   source.addEventListener("done", () => {
     source.close();
