@@ -31,7 +31,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -116,16 +115,8 @@ class Served:
         self.process.wait(timeout=30)
 
 
-def timed(fn: Callable[[], Any], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def measure(repeats: int) -> list[tuple[str, str, str]]:
+    from importing import median_seconds as timed
     from importing import organiser_sheet
 
     from consortium_solver import load_call, read_pool

@@ -15,7 +15,7 @@ from consortium_solver.domain import Assessment, BuildResult, Pool
 from consortium_solver.io.plans import TERM_WORDS, member_cells, term_label
 from consortium_solver.rules import AnyRule, Call
 from consortium_solver.validate import check
-from consortium_solver.web.context import csrf_ok, ctx, page, path_id, refused
+from consortium_solver.web.context import ctx, page, path_id, posted_form, refused, stale
 from consortium_solver.web.pages import CALLS, pool_of
 from consortium_solver.web.views import Member, call_of
 
@@ -53,9 +53,9 @@ async def check_consortium(request: Request) -> Response:
     project = context.store.project(pid) if pid is not None else None
     if project is None:
         return refused(request, 404, "There is no such event.")
-    form = await request.form(max_files=0, max_fields=MAX_MEMBERS + 8)
-    if not csrf_ok(request, form):
-        return refused(request, 403, "This form is out of date: reload the page and try again.")
+    form = await posted_form(request, MAX_MEMBERS + 8)
+    if form is None:
+        return stale(request)
     usable = next((p for p in context.store.pools(project.id) if p.pool_json is not None), None)
     if usable is None or usable.pool_json is None:
         return refused(request, 400, "Upload a sheet without errors first.")

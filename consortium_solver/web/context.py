@@ -65,6 +65,20 @@ def csrf_ok(request: Request, form: Any | None) -> bool:
     return hmac.compare_digest(cookie.encode(), sent.encode())
 
 
+STALE = "This form is out of date: reload the page and try again."
+
+
+async def posted_form(request: Request, max_fields: int = 8) -> Any | None:
+    """The form of a POST without files when it carries the CSRF token back; None when it does
+    not (answer with :func:`stale`)."""
+    form = await request.form(max_files=0, max_fields=max_fields)
+    return form if csrf_ok(request, form) else None
+
+
+def stale(request: Request) -> Response:
+    return refused(request, 403, STALE)
+
+
 def page(request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
     """A rendered template, with the CSRF token set as a cookie when the browser had none."""
     token = csrf_token(request)

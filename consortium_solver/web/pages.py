@@ -17,7 +17,7 @@ from consortium_solver.errors import InputError
 from consortium_solver.io.importer import ImportReport
 from consortium_solver.io.sheets import template_workbook
 from consortium_solver.rules.scheme import DEFAULT_SCHEME
-from consortium_solver.web.context import csrf_ok, ctx, page, path_id, refused
+from consortium_solver.web.context import csrf_ok, ctx, page, path_id, posted_form, refused, stale
 from consortium_solver.web.imports import display_name, read_exchange_upload, read_upload, sniff
 from consortium_solver.web.runs import Busy, consortium_options, group_options
 from consortium_solver.web.store import Upload
@@ -32,9 +32,9 @@ async def index(request: Request) -> Response:
 
 
 async def create_project(request: Request) -> Response:
-    form = await request.form()
-    if not csrf_ok(request, form):
-        return refused(request, 403, "This form is out of date: reload the page and try again.")
+    form = await posted_form(request, 4)
+    if form is None:
+        return stale(request)
     name = " ".join(str(form.get("name", "")).split())[:120]
     if not name:
         return refused(request, 400, "Give the event a name.")
@@ -88,7 +88,7 @@ async def upload(request: Request) -> Response:
     except _TooLarge:
         return await project_page(request, 413, upload_error=_too_big(limit))
     if not csrf_ok(request, form):
-        return refused(request, 403, "This form is out of date: reload the page and try again.")
+        return stale(request)
     sheet = form.get("sheet")
     if not isinstance(sheet, UploadFile):
         return await project_page(request, 400, upload_error="Choose a sheet to upload.")
@@ -130,9 +130,9 @@ async def fix(request: Request) -> Response:
     stored = context.store.pool(pool_id) if pool_id is not None else None
     if pid is None or stored is None or stored.project_id != pid:
         return refused(request, 404, "There is no such sheet.")
-    form = await request.form(max_files=0, max_fields=2000)
-    if not csrf_ok(request, form):
-        return refused(request, 403, "This form is out of date: reload the page and try again.")
+    form = await posted_form(request, 2000)
+    if form is None:
+        return stale(request)
     fixes = dict(stored.upload.fixes)
     for key, value in form.multi_items():
         found = re.fullmatch(r"fix-(\d{1,7})-(\d{1,4})", key)
@@ -249,9 +249,9 @@ async def start_run(request: Request) -> Response:
     pid = path_id(request, "pid")
     if pid is None or context.store.project(pid) is None:
         return refused(request, 404, "There is no such event.")
-    form = await request.form(max_files=0, max_fields=20)
-    if not csrf_ok(request, form):
-        return refused(request, 403, "This form is out of date: reload the page and try again.")
+    form = await posted_form(request, 20)
+    if form is None:
+        return stale(request)
     usable = next((p for p in context.store.pools(pid) if p.pool_json is not None), None)
     if usable is None or usable.pool_json is None:
         return await project_page(

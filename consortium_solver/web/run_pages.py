@@ -19,7 +19,7 @@ from consortium_solver.io.reports import (
     result_to_xlsx,
 )
 from consortium_solver.web.consortium_pages import consortium_values
-from consortium_solver.web.context import csrf_ok, ctx, page, path_id, refused
+from consortium_solver.web.context import ctx, page, path_id, posted_form, refused, stale
 from consortium_solver.web.exchange_pages import exchange_download, exchange_page, exchange_run
 from consortium_solver.web.runs import Busy, group_options
 from consortium_solver.web.store import FINISHED, Run
@@ -133,9 +133,9 @@ async def events(request: Request) -> Response:
 
 
 async def cancel(request: Request) -> Response:
-    form = await request.form(max_files=0, max_fields=4)
-    if not csrf_ok(request, form):
-        return refused(request, 403, "This form is out of date: reload the page and try again.")
+    form = await posted_form(request, 4)
+    if form is None:
+        return stale(request)
     rid = path_id(request, "rid")
     if rid is None or ctx(request).store.run(rid) is None:
         return refused(request, 404, "There is no such run.")
@@ -147,9 +147,9 @@ async def adjust(request: Request) -> Response:
     """A move (``member`` to ``group``) or a swap (``member`` with ``other``) in one round,
     judged at once. From the page's script: the new groups as HTML; from a plain form: back to
     the page."""
-    form = await request.form(max_files=0, max_fields=8)
-    if not csrf_ok(request, form):
-        return refused(request, 403, "This form is out of date: reload the page and try again.")
+    form = await posted_form(request, 8)
+    if form is None:
+        return stale(request)
     loaded = _loaded(request)
     if loaded is None:
         return refused(request, 404, "There is no such run.")
@@ -176,9 +176,9 @@ async def adjust(request: Request) -> Response:
 
 
 async def reset(request: Request) -> Response:
-    form = await request.form(max_files=0, max_fields=4)
-    if not csrf_ok(request, form):
-        return refused(request, 403, "This form is out of date: reload the page and try again.")
+    form = await posted_form(request, 4)
+    if form is None:
+        return stale(request)
     rid = path_id(request, "rid")
     if rid is None or ctx(request).store.run(rid) is None:
         return refused(request, 404, "There is no such run.")
@@ -249,9 +249,9 @@ async def round_map(request: Request) -> Response:
 
 async def pin(request: Request) -> Response:
     """Pin a member to its group in a round, or unpin it: "re-optimise the rest" keeps it there."""
-    form = await request.form(max_files=0, max_fields=6)
-    if not csrf_ok(request, form):
-        return refused(request, 403, "This form is out of date: reload the page and try again.")
+    form = await posted_form(request, 6)
+    if form is None:
+        return stale(request)
     loaded = _loaded(request)
     if loaded is None:
         return refused(request, 404, "There is no such run.")
@@ -272,9 +272,9 @@ async def pin(request: Request) -> Response:
 
 async def reoptimise(request: Request) -> Response:
     """A new run from the groups as they stand, the pinned members kept in their groups."""
-    form = await request.form(max_files=0, max_fields=4)
-    if not csrf_ok(request, form):
-        return refused(request, 403, "This form is out of date: reload the page and try again.")
+    form = await posted_form(request, 4)
+    if form is None:
+        return stale(request)
     loaded = _loaded(request)
     if loaded is None:
         return refused(request, 404, "There is no such run.")
