@@ -56,7 +56,7 @@ async def check_consortium(request: Request) -> Response:
     form = await posted_form(request, MAX_MEMBERS + 8)
     if form is None:
         return stale(request)
-    usable = next((p for p in context.store.pools(project.id) if p.pool_json is not None), None)
+    usable = context.store.usable_pool(project.id)
     if usable is None or usable.pool_json is None:
         return refused(request, 400, "Upload a sheet without errors first.")
     pool = pool_of(usable.pool_json)

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from consortium_solver.web.runs import Runner
-from consortium_solver.web.store import Store
+from consortium_solver.web.store import Run, Store
 
 CSRF_COOKIE = "consortium_csrf"
 CSRF_FIELD = "csrf"
@@ -92,6 +92,18 @@ def page(request: Request, name: str, status: int = 200, **values: Any) -> HTMLR
 def refused(request: Request, status: int, message: str) -> Response:
     """A page that says, in words, why the request was not carried out."""
     return page(request, "message.html", status=status, message=message)
+
+
+def path_run(request: Request) -> tuple[Run, str] | None:
+    """The run named by the path, and the JSON of the pool it ran on."""
+    store = ctx(request).store
+    rid = path_id(request, "rid")
+    run = store.run(rid) if rid is not None else None
+    if run is None:
+        return None
+    stored = store.pool(run.pool_id)
+    assert stored is not None and stored.pool_json is not None  # runs start from usable pools
+    return run, stored.pool_json
 
 
 def path_id(request: Request, name: str) -> int | None:

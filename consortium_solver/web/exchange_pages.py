@@ -16,7 +16,7 @@ from consortium_solver.io.exchanges import plan_to_xlsx
 from consortium_solver.reference.places import country_name
 from consortium_solver.rules.scheme import load_scheme
 from consortium_solver.validate.exchanges import check_plan
-from consortium_solver.web.context import ctx, page, path_id
+from consortium_solver.web.context import ctx, page, path_run
 from consortium_solver.web.store import Run
 
 TYPES = {
@@ -28,14 +28,10 @@ TYPES = {
 
 def exchange_run(request: Request) -> tuple[Run, ExchangePool] | None:
     """The run of the path when it is a ClusterXchange run, with its participants."""
-    store = ctx(request).store
-    rid = path_id(request, "rid")
-    run = store.run(rid) if rid is not None else None
-    if run is None or run.task != "exchange":
+    found = path_run(request)
+    if found is None or found[0].task != "exchange":
         return None
-    stored = store.pool(run.pool_id)
-    assert stored is not None and stored.pool_json is not None
-    return run, ExchangePool.model_validate_json(stored.pool_json)
+    return found[0], ExchangePool.model_validate_json(found[1])
 
 
 def exchange_page(request: Request, run: Run, pool: ExchangePool) -> Response:

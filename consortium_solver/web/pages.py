@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -19,7 +20,7 @@ from consortium_solver.io.sheets import template_workbook
 from consortium_solver.rules.scheme import DEFAULT_SCHEME
 from consortium_solver.web.context import csrf_ok, ctx, page, path_id, posted_form, refused, stale
 from consortium_solver.web.imports import display_name, read_exchange_upload, read_upload, sniff
-from consortium_solver.web.runs import Busy, consortium_options, group_options
+from consortium_solver.web.runs import consortium_options, group_options
 from consortium_solver.web.store import Upload
 from consortium_solver.web.views import report_summary
 
@@ -49,7 +50,7 @@ async def project_page(request: Request, status: int = 200, **extra: Any) -> Res
     if project is None:
         return refused(request, 404, "There is no such event.")
     pools = store.pools(project.id)
-    usable = next((p for p in pools if p.pool_json is not None), None)
+    usable = store.usable_pool(project.id)
     exchange = usable is not None and usable.upload.sheet_kind == "exchange"
     organisations = (
         pool_of(usable.pool_json).organisations
@@ -112,9 +113,8 @@ async def _import(request: Request, pid: int, upload: Upload) -> Response:
     """Read the upload, store it with its report (and its pool when it has no errors)."""
     try:
         exchange = upload.sheet_kind == "exchange"
-        report: ImportReport[Any] = (
-            read_exchange_upload(upload) if exchange else read_upload(upload)
-        )
+        reader = read_exchange_upload if exchange else read_upload
+        report: ImportReport[Any] = await run_in_threadpool(reader, upload)  # off the event loop
     except InputError as exc:
         return await project_page(request, 400, upload_error=f"{upload.filename}: {exc.message}")
     pool_json = report.pool.model_dump_json() if report.pool is not None else None
@@ -252,7 +252,7 @@ async def start_run(request: Request) -> Response:
     form = await posted_form(request, 20)
     if form is None:
         return stale(request)
-    usable = next((p for p in context.store.pools(pid) if p.pool_json is not None), None)
+    usable = context.store.usable_pool(pid)
     if usable is None or usable.pool_json is None:
         return await project_page(
             request, 400, task_errors=["Upload a sheet without errors first."]
@@ -267,11 +267,11 @@ async def start_run(request: Request) -> Response:
         return await project_page(request, 400, task_errors=problems)
     if (reason := context.runner.busy_reason(pid)) is not None:
         return await project_page(request, 409, task_errors=[reason[0].upper() + reason[1:] + "."])
-    run = context.store.add_run(pid, usable.id, task, options)
-    try:
-        context.runner.start(run, usable.pool_json)
-    except Busy as exc:
-        context.store.set_status(run.id, "failed", str(exc))
+    # Off the event loop: starting a worker writes the pool down a pipe the new process must
+    # first read, and the live progress of other pages must not wait for that.
+    run = await run_in_threadpool(
+        context.runner.launch, pid, usable.id, usable.pool_json, task, options
+    )
     return RedirectResponse(f"/runs/{run.id}", status_code=303)
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
@@ -19,10 +21,10 @@ from consortium_solver.io.reports import (
     result_to_xlsx,
 )
 from consortium_solver.web.consortium_pages import consortium_values
-from consortium_solver.web.context import ctx, page, path_id, posted_form, refused, stale
+from consortium_solver.web.context import ctx, page, path_id, path_run, posted_form, refused, stale
 from consortium_solver.web.exchange_pages import exchange_download, exchange_page, exchange_run
-from consortium_solver.web.runs import Busy, group_options
-from consortium_solver.web.store import FINISHED, Run
+from consortium_solver.web.runs import group_options
+from consortium_solver.web.store import FINISHED, Edit, Run
 from consortium_solver.web.views import (
     Rounds,
     edited_result,
@@ -42,43 +44,58 @@ DOWNLOADS = {
 
 
 def _loaded(request: Request) -> tuple[Run, Pool] | None:
-    store = ctx(request).store
-    rid = path_id(request, "rid")
-    run = store.run(rid) if rid is not None else None
-    if run is None or run.task == "exchange":  # exchange runs have pages of their own
+    """The run of the path with its pool; None for exchange runs (pages of their own)."""
+    found = path_run(request)
+    if found is None or found[0].task == "exchange":
         return None
-    stored = store.pool(run.pool_id)
-    assert stored is not None and stored.pool_json is not None  # runs start from usable pools
-    return run, Pool.model_validate_json(stored.pool_json)
+    return found[0], Pool.model_validate_json(found[1])
 
 
-def _pins(request: Request, run: Run) -> list[tuple[int, str]]:
-    """The (round from 0, id) pairs the organiser has pinned, as they stand."""
-    edits = ctx(request).store.edits(run.id)
-    return list(edits[-1].pins) if edits else []
+CHANGE_LATER = "Groups can be changed once a grouping run has finished."
 
 
-def _current(request: Request, run: Run) -> tuple[GroupingResult, Rounds, Rounds]:
-    """The run's result, its groups as found, and its groups as they stand (the last edit)."""
+def _finished_groups(request: Request, why: str = CHANGE_LATER) -> tuple[Run, Pool] | Response:
+    """The finished grouping run of the path with its pool, or the page that says why not."""
+    loaded = _loaded(request)
+    if loaded is None:
+        return refused(request, 404, "There is no such run.")
+    if not loaded[0].finished_ok or loaded[0].task != "groups":
+        return refused(request, 409, why)
+    return loaded
+
+
+@dataclass
+class Standing:
+    """A grouping run's answer and its groups as they stand, the edits read once."""
+
+    result: GroupingResult
+    found: Rounds  # the groups as the run found them
+    rounds: Rounds  # as they stand (the last edit)
+    pins: list[tuple[int, str]]  # (round from 0, id) pinned in the last edit
+    edits: list[Edit]
+
+
+def _standing(request: Request, run: Run) -> Standing:
     assert run.result_json is not None
     result = GroupingResult.model_validate_json(run.result_json)
     found = schedule_of(result)
     edits = ctx(request).store.edits(run.id)
-    return result, found, (edits[-1].rounds if edits else found)
+    if not edits:
+        return Standing(result, found, found, [], edits)
+    return Standing(result, found, edits[-1].rounds, list(edits[-1].pins), edits)
 
 
 def _schedule_values(request: Request, run: Run, pool: Pool) -> dict[str, Any]:
-    result, found, rounds = _current(request, run)
-    view = schedule_view(pool, run.options, rounds, result)
+    now = _standing(request, run)
+    view = schedule_view(pool, run.options, now.rounds, now.result)
     # The groups as found were judged when the run ended: their scores are in the result.
-    found_score = sum(c.score for groups in result.schedule() for c in groups)
-    before = found_score if rounds != found else None
+    found_score = sum(c.score for groups in now.result.schedule() for c in groups)
     return {
-        "result": result,
+        "result": now.result,
         "view": view,
-        "found_score": before,
-        "edits": ctx(request).store.edits(run.id),
-        "pins": {(r + 1, m) for r, m in _pins(request, run)},
+        "found_score": found_score if now.rounds != now.found else None,
+        "edits": now.edits,
+        "pins": {(r + 1, m) for r, m in now.pins},
         "terms": [(term_label(t), words) for t, words in TERM_WORDS.items()],
     }
 
@@ -124,9 +141,8 @@ async def events(request: Request) -> Response:
             if run.status in FINISHED:
                 yield f"event: done\ndata: {json.dumps({'status': run.status})}\n\n"
                 return
-            if await request.is_disconnected():
-                return
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(0.2)  # a closed page ends the stream: StreamingResponse
+            # listens for the disconnect and cancels this generator
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
@@ -150,13 +166,12 @@ async def adjust(request: Request) -> Response:
     form = await posted_form(request, 8)
     if form is None:
         return stale(request)
-    loaded = _loaded(request)
-    if loaded is None:
-        return refused(request, 404, "There is no such run.")
+    loaded = _finished_groups(request)
+    if isinstance(loaded, Response):
+        return loaded
     run, pool = loaded
-    if not run.finished_ok or run.task != "groups":
-        return refused(request, 409, "Groups can be changed once a grouping run has finished.")
-    _, _, rounds = _current(request, run)
+    now = _standing(request, run)
+    rounds = now.rounds
     try:
         r = int(str(form.get("round", ""))) - 1
         member, other = str(form.get("member", "")), str(form.get("other", ""))
@@ -168,7 +183,7 @@ async def adjust(request: Request) -> Response:
     except ValueError as exc:
         return refused(request, 400, f"That change cannot be made: {exc}.")
     if changed != rounds:
-        ctx(request).store.add_edit(run.id, changed, note, _pins(request, run))
+        ctx(request).store.add_edit(run.id, changed, note, now.pins)
     if request.headers.get("x-requested-with") == "fetch":
         values = _schedule_values(request, run, pool)
         return page(request, "schedule.html", run=run, pool=pool, **values)
@@ -200,8 +215,8 @@ async def download(request: Request) -> Response:
         return refused(request, 409, "The run has no answer yet.")
     if run.task == "consortium":
         return _consortium_download(run.id, run.result_json, pool, kind)
-    result, _, rounds = _current(request, run)
-    final = edited_result(result, pool, run.options, rounds)
+    now = _standing(request, run)
+    final = edited_result(now.result, pool, run.options, now.rounds)
     body: str | bytes
     if kind == "xlsx":
         body = grouping_workbook(final, pool)
@@ -239,7 +254,7 @@ async def round_map(request: Request) -> Response:
     if loaded is None or r is None or not loaded[0].finished_ok or loaded[0].task != "groups":
         return refused(request, 404, "There is no such map.")
     run, pool = loaded
-    _, _, rounds = _current(request, run)
+    rounds = _standing(request, run).rounds
     if not 1 <= r <= len(rounds):
         return refused(request, 404, "There is no such round.")
     svg, _ = members_map(pool, rounds[r - 1], f"round {r}: members by group")
@@ -252,19 +267,17 @@ async def pin(request: Request) -> Response:
     form = await posted_form(request, 6)
     if form is None:
         return stale(request)
-    loaded = _loaded(request)
-    if loaded is None:
-        return refused(request, 404, "There is no such run.")
-    run, _ = loaded
-    if not run.finished_ok or run.task != "groups":
-        return refused(request, 409, "Groups can be changed once a grouping run has finished.")
-    _, _, rounds = _current(request, run)
+    loaded = _finished_groups(request)
+    if isinstance(loaded, Response):
+        return loaded
+    run = loaded[0]
+    now = _standing(request, run)
+    rounds = now.rounds
     member, text = str(form.get("member", "")), str(form.get("round", ""))
     r = int(text) - 1 if text.isdigit() else -1
     if not 0 <= r < len(rounds) or not any(member in g for g in rounds[r]):
         return refused(request, 400, "That organisation is not in a group of that round.")
-    pins = set(_pins(request, run))
-    pins ^= {(r, member)}
+    pins = set(now.pins) ^ {(r, member)}
     note = f"round {r + 1}: {'pinned' if (r, member) in pins else 'unpinned'} one"
     ctx(request).store.add_edit(run.id, rounds, note, sorted(pins))
     return RedirectResponse(f"/runs/{run.id}#round-{r + 1}", status_code=303)
@@ -275,28 +288,24 @@ async def reoptimise(request: Request) -> Response:
     form = await posted_form(request, 4)
     if form is None:
         return stale(request)
-    loaded = _loaded(request)
-    if loaded is None:
-        return refused(request, 404, "There is no such run.")
-    run, _ = loaded
-    if not run.finished_ok or run.task != "groups":
-        return refused(
-            request, 409, "Only the groups of a finished grouping run can be re-optimised."
-        )
+    loaded = _finished_groups(
+        request, "Only the groups of a finished grouping run can be re-optimised."
+    )
+    if isinstance(loaded, Response):
+        return loaded
+    run = loaded[0]
     context = ctx(request)
     if (reason := context.runner.busy_reason(run.project_id)) is not None:
         return refused(request, 409, reason[0].upper() + reason[1:] + ".")
-    _, _, rounds = _current(request, run)
+    now = _standing(request, run)
     text = str(form.get("time_limit", ""))
     seconds = int(text) if text.isdigit() and 1 <= int(text) <= 3600 else run.options["time_limit"]
     options = group_options(
-        {**run.options, "start": rounds, "pinned": _pins(request, run), "time_limit": seconds}
+        {**run.options, "start": now.rounds, "pinned": now.pins, "time_limit": seconds}
     )
     stored = context.store.pool(run.pool_id)
     assert stored is not None and stored.pool_json is not None
-    again = context.store.add_run(run.project_id, run.pool_id, "groups", options)
-    try:
-        context.runner.start(again, stored.pool_json)
-    except Busy as exc:
-        context.store.set_status(again.id, "failed", str(exc))
+    again = await run_in_threadpool(
+        context.runner.launch, run.project_id, run.pool_id, stored.pool_json, "groups", options
+    )
     return RedirectResponse(f"/runs/{again.id}", status_code=303)

@@ -239,6 +239,18 @@ class Runner:
         listener.start()
         self._listeners.append(listener)
 
+    def launch(
+        self, project_id: int, pool_id: int, pool_json: str, task: str, options: dict[str, Any]
+    ) -> Run:
+        """Record a run and start it; a run that cannot start (:class:`Busy`) is recorded as
+        failed, with the reason."""
+        run = self.store.add_run(project_id, pool_id, task, options)
+        try:
+            self.start(run, pool_json)
+        except Busy as exc:
+            self.store.set_status(run.id, "failed", str(exc))
+        return run
+
     def cancel(self, run_id: int) -> bool:
         """Ask a going run to stop and keep its best answer; False when it is not going."""
         with self._lock:

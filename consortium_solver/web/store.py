@@ -223,6 +223,10 @@ class Store:
             ).fetchall()
         return [_pool(r) for r in rows]
 
+    def usable_pool(self, project_id: int) -> StoredPool | None:
+        """The event's latest sheet that was read without errors (the one tasks run on)."""
+        return next((p for p in self.pools(project_id) if p.pool_json is not None), None)
+
     def pool(self, pool_id: int) -> StoredPool | None:
         with self._tx() as db:
             r = db.execute("SELECT * FROM pools WHERE id = ?", (pool_id,)).fetchone()
