@@ -19,7 +19,6 @@ import pytest
 import uvicorn
 from selenium import webdriver
 from selenium.common.exceptions import (
-    StaleElementReferenceException,
     TimeoutException,
     WebDriverException,
 )
@@ -108,8 +107,9 @@ def browser(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[WebDrive
 
 
 def wait_text(driver: WebDriver, text: str, timeout: float = WAIT) -> None:
-    """Wait until the page shows ``text`` (across page loads)."""
-    wait = WebDriverWait(driver, timeout, ignored_exceptions=[StaleElementReferenceException])
+    """Wait until the page shows ``text`` (across page loads: an element read while the page is
+    replaced raises a stale-element or a "node does not belong to the document" error)."""
+    wait = WebDriverWait(driver, timeout, ignored_exceptions=[WebDriverException])
     wait.until(lambda d: text in d.find_element(By.TAG_NAME, "body").text)
 
 
@@ -147,7 +147,7 @@ def start_run(driver: WebDriver, **fields: str) -> None:
 
 def until(driver: WebDriver, condition: Any, timeout: float = 30) -> None:
     """Wait for ``condition`` while parts of the page are being replaced."""
-    wait = WebDriverWait(driver, timeout, ignored_exceptions=[StaleElementReferenceException])
+    wait = WebDriverWait(driver, timeout, ignored_exceptions=[WebDriverException])
     wait.until(condition)
 
 
@@ -187,7 +187,10 @@ def test_cancel_keeps_the_best_groups_so_far(server: Server, browser: Any) -> No
     new_event(browser, server, "Long run")
     upload_and_fix(browser)
     start_run(browser, size_min="3", size_max="5", rounds="2", call="none", time_limit="300")
-    wait_text(browser, "The best groups so far")  # shown after a first look; the search goes on
+    try:
+        wait_text(browser, "The best groups so far")  # shown after a first look; the search goes on
+    except TimeoutException:
+        raise AssertionError(f"no first look: {server.app.state.context.store.runs(1)}") from None
     assert not browser.find_elements(By.CSS_SELECTOR, "form.move")  # changes wait for the end
     browser.find_element(By.ID, "cancel").click()
     try:
