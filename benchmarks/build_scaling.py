@@ -3,7 +3,7 @@
 Generated pools (``generate_pool(n, seed)``) under COS-CLUSTER-2018-03-02, consortium size 3..6,
 2 workers. Side by side in the same run:
 
-- ``cpsat``: ``consortium_solver.build.build`` (heuristic hint + CP-SAT with the pair-count cuts);
+- ``cpsat``: ``consortium_solver.builder.build`` (heuristic hint + CP-SAT with the pair-count cuts);
 - ``highs``: HiGHS (highspy) on the same linearisation, read from the CP-SAT model's linear
   constraints (the two element constraints, redundant cuts, are left out; their linear secant stays);
 - ``brute``: enumeration of every consortium with the bitmask scorer, where the pool is small.
@@ -30,8 +30,8 @@ CALL = "COS-CLUSTER-2018-03-02"
 
 def _setup(n: int, seed: int) -> tuple[Any, Any, Any, list[Any], list[Any]]:
     from consortium_solver import load_call
-    from consortium_solver.build import Demands, consortium_rules, eligible_candidates
-    from consortium_solver.generate import generate_pool
+    from consortium_solver.builder import Demands, consortium_rules, eligible_candidates
+    from consortium_solver.synthetic.pools import generate_pool
 
     call = load_call(CALL)
     pool = generate_pool(n, seed=seed)
@@ -57,7 +57,7 @@ def _peak_mb() -> float:
 
 
 def run_cpsat(n: int, seed: int, time_limit: float) -> dict[str, Any]:
-    from consortium_solver.build import BuildOptions, build
+    from consortium_solver.builder import BuildOptions, build
 
     call, pool, demands, candidates, rules = _setup(n, seed)
     t = time.perf_counter()

@@ -19,8 +19,8 @@ from typing import Any
 def solve(rounds: int, seed: int, seconds: float) -> list[Any]:
     """One run of the code on the path: [repeated pairs, objective, seconds]."""
     from consortium_solver import load_call
-    from consortium_solver.generate import generate_pool
     from consortium_solver.group import GroupOptions, group
+    from consortium_solver.synthetic.pools import generate_pool
 
     pool = generate_pool(60, seed=1)
     options = GroupOptions(size=(4, 5), rounds=rounds, time_limit=seconds, seed=seed)

@@ -26,8 +26,8 @@ from typing import Any
 from consortium_solver.bench.baselines.greedy_exchange import greedy_exchange
 from consortium_solver.domain.exchanges import ExchangePool, ParticipantType, Role
 from consortium_solver.exchange import ExchangeOptions, plan_exchanges
-from consortium_solver.generate_exchange import generate_exchange_pool
 from consortium_solver.rules.scheme import Scheme, load_scheme
+from consortium_solver.synthetic.exchanges import generate_exchange_pool
 
 
 def instance(seed: int, visitors: int = 2_000, hosts: int = 1_000) -> ExchangePool:

@@ -28,11 +28,11 @@ METHODS = {"general search": (False, False), "everything on": (True, True)}
 
 
 def run(instance: str, seed: int, time_limit: float, method: str) -> dict[str, Any]:
-    from consortium_solver.clock import Clock
-    from consortium_solver.generate import generate_pool
+    from consortium_solver.core.clock import Clock
     from consortium_solver.group import CYCLIC_MAX_S, CYCLIC_SHARE
     from consortium_solver.group.search import GroupingSearch
     from consortium_solver.rules import Objective, Problem
+    from consortium_solver.synthetic.pools import generate_pool
 
     cyclic, designs = METHODS[method]
     groups, size, rounds = (int(v) for v in instance.split("-"))

@@ -18,10 +18,10 @@ from typing import Any
 
 def run(n: int, seed: int, time_limit: float, checkpoints: list[float]) -> dict[str, Any]:
     from consortium_solver import load_call
-    from consortium_solver.generate import generate_pool
     from consortium_solver.group import GroupOptions, group
     from consortium_solver.group.search import GroupingSearch
     from consortium_solver.rules import MemberIn, Problem, Size
+    from consortium_solver.synthetic.pools import generate_pool
     from consortium_solver.validate import check_grouping, check_rule
 
     call = load_call("COS-CLUSTER-2018-03-02")
@@ -52,7 +52,8 @@ def run(n: int, seed: int, time_limit: float, checkpoints: list[float]) -> dict[
         if best is not None:
             trace.append((elapsed, best))
 
-    result = group(pool, call, GroupOptions(time_limit=time_limit, seed=seed, progress=progress))
+    options = GroupOptions(time_limit=time_limit, seed=seed)
+    result = group(pool, call, options, progress=progress)
     placed = sum(len(c.members) for c in result.consortia)
     at = {}
     for c in checkpoints:

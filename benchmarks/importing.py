@@ -35,7 +35,7 @@ def organiser_sheet(n: int, path: Path) -> None:
     misspelt country in fifty rows."""
 
     from consortium_solver import reference
-    from consortium_solver.generate import generate_pool
+    from consortium_solver.synthetic.pools import generate_pool
     from tests.organiser import HEADER, TITLE, TYPE_WORDS, write_rows
 
     pool = generate_pool(n, 7, ineligible_share=0.0)
@@ -76,9 +76,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
 
-    from consortium_solver.generate import generate_pool
     from consortium_solver.io import import_pool, pool_to_json, read_pool
     from consortium_solver.reference.places import country_names, region_names
+    from consortium_solver.synthetic.pools import generate_pool
 
     country_names(), region_names()  # the name tables, built once per process (~0.3 s)
     print(

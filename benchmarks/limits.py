@@ -51,8 +51,8 @@ def main() -> None:
 
     import json
 
-    from consortium_solver.generate import generate_pool
     from consortium_solver.io import write_pool
+    from consortium_solver.synthetic.pools import generate_pool
 
     print(
         "| command | pool | limit s | start-up s | wall s | wall − start-up s"

@@ -46,10 +46,10 @@ def path_of(name: str) -> str:
 
 def solve(name: str, seconds: float, seed: int) -> tuple[float, float]:
     """One run of the code on the path: (value, seconds)."""
-    from consortium_solver.mdgp import read_mdgp, solve_mdgp
+    from consortium_solver.mdgp import MdgpOptions, read_mdgp, solve_mdgp
 
     inst = read_mdgp(path_of(name))
-    result = solve_mdgp(inst, time_limit=seconds, seed=seed)
+    result = solve_mdgp(inst, MdgpOptions(time_limit=seconds, seed=seed))
     assert result.objective is not None
     return result.objective, result.wall_time_s
 

@@ -9,7 +9,7 @@ Example (a property a user's suite can copy)::
 
     from hypothesis import given, settings
     from consortium_solver import check
-    from consortium_solver.build import BuildOptions, build
+    from consortium_solver.builder import BuildOptions, build
     from consortium_solver.testing import calls, pools
 
     @settings(max_examples=50, deadline=None)

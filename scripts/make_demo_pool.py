@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from consortium_solver.generate import generate_pool
 from consortium_solver.io import write_pool
+from consortium_solver.synthetic.pools import generate_pool
 
 DEMO = Path(__file__).resolve().parent.parent / "consortium_solver" / "data" / "demo_pool.json"
 

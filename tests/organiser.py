@@ -16,7 +16,7 @@ from pathlib import Path
 
 from consortium_solver import reference
 from consortium_solver.domain import Organisation, Pool
-from consortium_solver.generate import generate_pool
+from consortium_solver.synthetic.pools import generate_pool
 
 HEADER = (
     "No.",

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from consortium_solver.build import explanations
-from consortium_solver.build.explanations import Facts, facts_of
+from consortium_solver.builder import explanations
+from consortium_solver.builder.explanations import Facts, facts_of
 from consortium_solver.domain import Pool
 from consortium_solver.encode import SelectionModel, encode_rule
 from consortium_solver.encode import rules as encoders
@@ -58,7 +58,8 @@ def test_every_kind_is_handled_by_each_dispatcher(kind: type[AnyRule], regions_p
     assert check_rule(rule, orgs).rule == rule.id
     encode_rule(SelectionModel(orgs, max_size=len(orgs)), rule)
     assert facts_of(rule, Facts(regions_pool, [rule], orgs, "")).strip()
-    assert compile_rule(rule, orgs)(list(range(len(orgs)))) >= 0
+    everyone = list(range(len(orgs)))
+    assert (compile_rule(rule, orgs)(everyone) == 0) is check_rule(rule, orgs).passed
 
 
 @pytest.mark.parametrize(("rule", "ids", "passes"), CASES, ids=[case_id(c) for c in CASES])
@@ -87,38 +88,59 @@ def test_an_unknown_rule_is_refused_by_every_dispatcher(regions_pool: Pool) -> N
             act()
 
 
-def test_the_validator_never_loads_the_solver() -> None:
-    """Importing the package's validator (and everything it needs) leaves ortools unloaded."""
+def test_the_validator_never_loads_the_solver_or_a_search() -> None:
+    """Importing the package's validator (and everything it needs) loads neither OR-Tools nor
+    numba, nor the encoder, a search or a task of the package."""
+    banned = ("ortools", "numba", *(f"consortium_solver.{part}" for part in SOLVERS_AND_TASKS))
     code = (
         "import sys; import consortium_solver.validate; "
-        "sys.exit(1 if any(m.startswith('ortools') for m in sys.modules) else 0)"
+        f"hit = sorted(m for m in sys.modules if m.startswith({banned!r})); "
+        "print(*hit); sys.exit(1 if hit else 0)"
     )
-    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout
 
 
-# The import order of the package's parts, lowest first (docs/architecture.md, "Layers").
-LAYERS = (
-    "errors",
-    "clock",
-    "native",
-    "reference",
-    "domain",
-    "rules",
-    "validate",
-    "encode",
-    "scoring",
-    "build",
-    "group",
-    "exchange",
-    "mdgp",
-    "io",
-    "generate",
-    "generate_exchange",
-    "testing",
-    "bench",
-    "web",
-    "cli",
+def test_the_top_level_package_is_cheap_and_exports_the_four_tasks() -> None:
+    """``import consortium_solver`` loads no task (names come on first use), and every name of
+    ``__all__`` is there to import: the four tasks with their options and results among them."""
+    code = (
+        "import sys; import consortium_solver as c; "
+        "hit = sorted(m for m in sys.modules if m.startswith(('ortools', 'numba', 'pydantic')));"
+        " print(*hit); sys.exit(1 if hit else 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout
+    import consortium_solver
+
+    tasks = {"build", "group", "plan_exchanges", "solve_mdgp"}
+    models = {"BuildOptions", "GroupOptions", "ExchangeOptions", "MdgpOptions", "Result"}
+    assert tasks | models <= set(consortium_solver.__all__)
+    for name in consortium_solver.__all__:
+        assert getattr(consortium_solver, name) is not None, name
+    with pytest.raises(AttributeError):
+        _ = consortium_solver.no_such_name  # type: ignore[attr-defined]
+
+
+# The package's parts by tier, lowest first (docs/architecture.md, "Layers"): a part imports only
+# from itself and lower tiers; parts of one tier never import each other, except the pairs below.
+TIERS: tuple[tuple[str, ...], ...] = (
+    ("core", "reference"),  # base
+    ("domain",),  # data
+    ("rules",),  # the rule vocabulary
+    ("validate",),  # the independent judge
+    ("encode", "scoring"),  # solvers' building blocks
+    ("builder", "group", "exchange", "mdgp"),  # the four tasks
+    ("io", "synthetic", "testing"),  # files, synthetic instances, property-test strategies
+    ("bench", "web"),  # tools and the web app
+    ("cli",),  # the command line
 )
+TIER = {part: level for level, parts in enumerate(TIERS) for part in parts}
+SOLVERS_AND_TASKS = ("encode", "scoring", "builder", "group", "exchange", "mdgp")
+# A task that imports a sibling task, and why.
+ALLOWED_SIBLINGS = {
+    ("group", "builder"): "a grouping that forms no group asks the builder which rules stop it",
+}
 # Parts that may use the package's top-level API (``from consortium_solver import demo_pool``).
 FACADE_USERS = {"bench", "web", "cli"}
 
@@ -139,28 +161,64 @@ def _imported_parts(tree: ast.AST) -> set[str]:
         for name in names:
             parts = name.split(".")
             if parts[0] == "consortium_solver" and len(parts) > 1:
-                out.add(parts[1] if parts[1] in LAYERS else "facade")
+                out.add(parts[1] if parts[1] in TIER else "facade")
     return out
 
 
-def test_every_part_imports_only_from_lower_layers() -> None:
-    """The layers of docs/architecture.md hold: a part imports only from itself and the parts below
-    it (so the validator can never reach the encoder or a search), and only bench and cli use the
-    top-level API."""
+def _wrong_imports(part: str, used: set[str]) -> list[str]:
+    """What ``part`` may not import of ``used`` under the tiers."""
     wrong = []
+    for other in sorted(used - {part}):
+        if other == "facade":
+            if part not in FACADE_USERS:
+                wrong.append("the top-level API")
+        elif TIER[other] > TIER[part] or (
+            TIER[other] == TIER[part] and (part, other) not in ALLOWED_SIBLINGS
+        ):
+            wrong.append(other)
+    return wrong
+
+
+def test_every_part_imports_only_from_lower_tiers() -> None:
+    """The tiers hold module by module: so the validator can never reach the encoder or a
+    search, a task never leans on another (but the allowed pairs), and only bench, web and cli
+    use the top-level API."""
+    wrong, seen = [], set()
     for path in sorted(PACKAGE.rglob("*.py")):
         part = path.relative_to(PACKAGE).parts[0].removesuffix(".py")
         if part == "__init__":
             continue  # the top-level API itself
-        assert part in LAYERS, f"{part} has no place in LAYERS"
-        for used in _imported_parts(ast.parse(path.read_text(encoding="utf-8"))):
-            if used == "facade":
-                allowed = part in FACADE_USERS
-            else:
-                allowed = LAYERS.index(used) <= LAYERS.index(part)
-            if not allowed:
-                wrong.append(f"{path.relative_to(PACKAGE)} imports {used}")
+        assert part in TIER, f"{part} has no place in TIERS"
+        seen.add(part)
+        used = _imported_parts(ast.parse(path.read_text(encoding="utf-8")))
+        wrong += [f"{path.relative_to(PACKAGE)} imports {w}" for w in _wrong_imports(part, used)]
     assert not wrong
+    assert seen == set(TIER), "a part listed in TIERS is gone"
+
+
+@pytest.mark.parametrize(
+    ("part", "used", "refused"),
+    [
+        ("validate", {"encode"}, ["encode"]),  # up a tier
+        ("validate", {"group", "domain"}, ["group"]),
+        ("exchange", {"group"}, ["group"]),  # a sibling task
+        ("group", {"builder"}, []),  # the allowed pair
+        ("builder", {"group"}, ["group"]),  # ... one way only
+        ("io", {"facade"}, ["the top-level API"]),
+        ("cli", {"facade", "web", "bench", "domain"}, []),
+    ],
+)
+def test_the_tier_rule_refuses_what_it_should(
+    part: str, used: set[str], refused: list[str]
+) -> None:
+    """The rule the layout test applies, on imports that break it and imports that do not."""
+    assert _wrong_imports(part, used) == refused
+
+
+def test_no_module_is_loose_beyond_three() -> None:
+    """At most three modules beside the package's ``__init__.py``; the rest live in parts."""
+    loose = sorted(p.name for p in PACKAGE.glob("*.py") if p.name != "__init__.py")
+    assert len(loose) <= 3, loose
 
 
 def _definitions() -> list[tuple[str, str, int]]:
@@ -178,7 +236,7 @@ def _definitions() -> list[tuple[str, str, int]]:
 def test_functions_and_classes_stay_short() -> None:
     """No function over 80 lines, no class over 250, anywhere in the package."""
     found = _definitions()
-    assert len(found) > 300  # the walk did read the package
+    assert len(found) > 300, len(found)  # the walk did read the package
     too_long = [
         f"{where} ({lines} lines)"
         for kind, where, lines in found

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from consortium_solver.bench import COLUMNS, Plan, load_suite, packaged_suites
 from consortium_solver.cli import app
-from consortium_solver.errors import InputError
+from consortium_solver.core.errors import InputError
 
 runner = CliRunner()
 

@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from consortium_solver import read_pool
-from consortium_solver.build import BuildOptions, Demands, build
+from consortium_solver.builder import BuildOptions, Demands, build
+from consortium_solver.core.errors import InputError
 from consortium_solver.domain import BuildResult, Organisation, Pool, Status
-from consortium_solver.errors import InputError
-from consortium_solver.generate import generate_pool
 from consortium_solver.rules import AnyRule, Call, MaxPerValue, MinDistinct
+from consortium_solver.synthetic.pools import generate_pool
 from consortium_solver.testing import pools
 from consortium_solver.validate import check, check_rule
 
@@ -115,7 +115,7 @@ def _eligible(org: Organisation) -> bool:
 def test_deterministic_mode_repeats_itself(call_2018: Call) -> None:
     """Same input, seed and one worker in deterministic mode: the same consortium."""
     pool = generate_pool(120, seed=5)
-    options = BuildOptions(time_limit=None, deterministic_time=5.0, workers=1, seed=7)
+    options = BuildOptions(time_limit=5.0, deterministic=True, workers=1, seed=7)
     a, b = build(pool, call_2018, options=options), build(pool, call_2018, options=options)
     assert a.consortia == b.consortia
     assert a.status == b.status

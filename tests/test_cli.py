@@ -512,8 +512,8 @@ def test_no_schedule_without_repeats_still_gives_a_plan(tmp_path: Path) -> None:
     """18 organisations in groups of 3 for 8 rounds (a schedule the search does not find in a
     second of work): the best schedule is printed and written all the same, its repeated pair
     named, status unknown, exit 1 — an organiser is never left with nothing (issue 15)."""
-    from consortium_solver.generate import generate_pool
     from consortium_solver.io import write_pool
+    from consortium_solver.synthetic.pools import generate_pool
 
     path, out = tmp_path / "g18.json", tmp_path / "plan.json"
     write_pool(generate_pool(18, 1), path)

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consortium_solver.clock import Clock
-from consortium_solver.generate import generate_pool
+from consortium_solver.core.clock import Clock
 from consortium_solver.group.constructions.cyclic import CyclicSearch
 from consortium_solver.group.search import GroupingSearch
 from consortium_solver.rules import Objective, Problem
+from consortium_solver.synthetic.pools import generate_pool
 from tests.conftest import assert_partitions, meetings
 
 

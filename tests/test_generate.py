@@ -8,10 +8,10 @@ from importlib import resources
 import pytest
 
 from consortium_solver import demo_pool, reference
+from consortium_solver.core.errors import InputError
 from consortium_solver.domain import EccpStatus, OrganisationType, RegionCategory
-from consortium_solver.errors import InputError
-from consortium_solver.generate import generate_pool
 from consortium_solver.io import pool_to_json
+from consortium_solver.synthetic.pools import generate_pool
 
 
 def test_same_arguments_same_pool() -> None:

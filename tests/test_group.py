@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consortium_solver.clock import Clock
+from consortium_solver.core.clock import Clock
+from consortium_solver.core.options import OptionError
 from consortium_solver.domain import Pool, Status
-from consortium_solver.errors import InputError
-from consortium_solver.generate import generate_pool
 from consortium_solver.group import GroupOptions, group, no_call
 from consortium_solver.group.search import GroupingSearch
 from consortium_solver.rules import Call, Objective, Problem, Size
+from consortium_solver.synthetic.pools import generate_pool
 from consortium_solver.testing import pools
 from consortium_solver.validate import check, check_grouping, check_rule
 
@@ -265,23 +265,51 @@ def test_validator_exempts_only_together_pairs_from_repeats() -> None:
 
 
 @pytest.mark.parametrize(
-    ("options", "fragment"),
+    ("values", "field", "fragment"),
     [
-        (GroupOptions(size=(5, 3)), "--size"),
-        (GroupOptions(objective="max"), "--objective"),  # type: ignore[arg-type]
-        (GroupOptions(together=[("demo-001", "nobody")]), "--together"),
+        ({"size": (5, 3)}, "size", "1 <= A <= B"),
+        ({"objective": "max"}, "objective", "'sum' or 'min'"),
+        ({"rounds": 0}, "rounds", "greater than or equal to 1"),
+        ({"time_limit": 0}, "time_limit", "greater than 0"),
+        ({"together": [("a", "a")]}, "together", "two different organisations"),
         (
-            GroupOptions(together=[("demo-001", "demo-002")], apart=[("demo-002", "demo-001")]),
+            {"together": [("demo-001", "demo-002")], "apart": [("demo-002", "demo-001")]},
+            "apart",
             "together and apart",
         ),
+        ({"size_range": (3, 5)}, "size_range", "no such option"),
     ],
 )
-def test_bad_options(call_2018: Call, options: GroupOptions, fragment: str) -> None:
-    """Impossible sizes, unknown objectives and ids, contradictory pairs: input errors."""
+def test_impossible_options_are_refused_naming_the_field(
+    values: dict[str, object], field: str, fragment: str
+) -> None:
+    """Impossible sizes, rounds, limits and objectives, contradictory pairs and unknown fields:
+    the options model refuses them, naming the field (the command line words it as its flag)."""
+    with pytest.raises(OptionError) as caught:
+        GroupOptions.checked(values)
+    named, _, message = caught.value.problems[0]
+    assert named == field and fragment in message
+    assert caught.value.named().problems[0][0] == "--" + field.replace("_", "-")
+
+
+def test_every_problem_with_the_options_is_named_at_once() -> None:
+    with pytest.raises(OptionError) as caught:
+        GroupOptions.checked(size=(0, 2), rounds=0, seed=-1)
+    assert {field for field, _, _ in caught.value.problems} == {"size", "rounds", "seed"}
+
+
+def test_pairs_naming_organisations_the_pool_lacks(call_2018: Call) -> None:
+    """Ids the pool lacks are refused before any work, each naming its field, a close id
+    suggested."""
     from consortium_solver import demo_pool
 
-    with pytest.raises(InputError, match=fragment):
+    options = GroupOptions(together=[("demo-001", "nobody")], pinned=[(0, "demo-0002")])
+    with pytest.raises(OptionError) as caught:
         group(demo_pool(), call_2018, options)
+    fields = {field: message for field, _, message in caught.value.problems}
+    assert set(fields) == {"together", "pinned"}
+    assert "'nobody'" in fields["together"]
+    assert "did you mean 'demo-002'?" in fields["pinned"]
 
 
 def test_grouping_validator_finds_problems(call_2018: Call, regions_pool: Pool) -> None:

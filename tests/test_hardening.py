@@ -18,14 +18,14 @@ import pytest
 from typer.testing import CliRunner
 
 from consortium_solver import DEFAULT_CALL, demo_pool
-from consortium_solver.build import BuildOptions, build
+from consortium_solver.builder import BuildOptions, build
 from consortium_solver.cli import app
-from consortium_solver.clock import interrupt, reset_interrupt
+from consortium_solver.core.clock import interrupt, reset_interrupt
 from consortium_solver.domain import Pool, Status
-from consortium_solver.generate import generate_pool
 from consortium_solver.group import GroupOptions, group
 from consortium_solver.io import write_grouping, write_pool, write_result
 from consortium_solver.rules import load_call
+from consortium_solver.synthetic.pools import generate_pool
 from tests.conftest import DATA
 
 runner = CliRunner()
@@ -80,10 +80,10 @@ def test_deterministic_build_spends_one_budget_for_the_whole_top_k() -> None:
         used.append(outcome.deterministic_time)
         return outcome
 
-    cp_solve = "consortium_solver.build.builder.solve"
+    cp_solve = "consortium_solver.builder.builder.solve"
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(cp_solve, spy)
-        options = BuildOptions(top=3, time_limit=None, deterministic_time=2.0, seed=1)
+        options = BuildOptions(top=3, time_limit=2.0, deterministic=True, seed=1)
         build(demo_pool(), load_call(DEFAULT_CALL), options=options)
     assert len(used) >= 2
     assert sum(used) <= 2.0 * 1.05  # CP-SAT checks its limit between steps

@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 
 from consortium_solver import load_call
-from consortium_solver.build import BuildOptions, Demands, build
+from consortium_solver.builder import BuildOptions, Demands, build
 from consortium_solver.domain import Status
 from consortium_solver.exchange import ExchangeOptions, plan_exchanges
-from consortium_solver.generate import generate_pool
-from consortium_solver.generate_exchange import generate_exchange_pool
 from consortium_solver.io import pool_to_json, read_pool
 from consortium_solver.io.exchanges import exchange_pool_to_json, read_exchange_pool
 from consortium_solver.rules.scheme import load_scheme
+from consortium_solver.synthetic.exchanges import generate_exchange_pool
+from consortium_solver.synthetic.pools import generate_pool
 from consortium_solver.validate.exchanges import check_plan
 
 ROOT = Path(__file__).resolve().parent.parent / "instances"

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from consortium_solver import Pool, read_pool, write_pool
-from consortium_solver.errors import InputError
-from consortium_solver.generate import generate_pool
+from consortium_solver.core.errors import InputError
 from consortium_solver.io import atomic_write_text, pool_to_csv
+from consortium_solver.synthetic.pools import generate_pool
 from consortium_solver.testing import pools
 
 

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consortium_solver.clock import Clock
+from consortium_solver.core.clock import Clock
 from consortium_solver.domain import Pool
 from consortium_solver.group.search import GroupingSearch
 from consortium_solver.group.search.anneal import Annealing, ClockOrIdle

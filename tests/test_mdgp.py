@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import gzip
 import itertools
-import time
 from pathlib import Path
 
 import numpy as np
@@ -13,16 +12,24 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consortium_solver.errors import InputError
+from consortium_solver.core.clock import Clock
+from consortium_solver.core.errors import InputError
+from consortium_solver.core.native import seed_kernels
 from consortium_solver.mdgp import (
     MdgpInstance,
+    MdgpOptions,
     mdgp_value,
     read_mdgp,
     solve_mdgp,
 )
 from consortium_solver.mdgp.memetic import MemeticSearch, _crossover, _directed
-from consortium_solver.mdgp.tabu import PROFILES, _initial, _most_pairs, _rebuild, _sizes
-from consortium_solver.native import seed_kernels
+from consortium_solver.mdgp.table import (
+    PROFILES,
+    group_sizes,
+    initial_assignment,
+    most_pairs,
+    rebuild_table,
+)
 
 LIB = Path(__file__).resolve().parent.parent / "instances" / "mdgplib"
 with (LIB / "best_known.csv").open(encoding="utf-8") as _f:
@@ -34,7 +41,7 @@ SMALL = sorted(name for name, row in BEST.items() if int(row["n"]) <= 12)
 def test_small_instances_reach_the_exact_optimum(name: str) -> None:
     """n = 10 and 12: the optimum found by exhaustive enumeration (best_known.csv)."""
     inst = read_mdgp(LIB / "instances" / f"{name}.txt")
-    result = solve_mdgp(inst, time_limit=30, seed=1, max_iterations=3000)
+    result = solve_mdgp(inst, MdgpOptions(seed=1, iterations=3000))
     assert result.objective == pytest.approx(float(BEST[name]["best_known"]), abs=1e-3)
     sizes = [len(g.members) for g in result.consortia]
     assert all(lo <= s <= hi for s, lo, hi in zip(sizes, inst.lower, inst.upper, strict=True))
@@ -76,7 +83,7 @@ def test_size_ranges_race_to_the_exact_optimum(name: str) -> None:
     """The memetic search (ds instances, time-limited runs) ends at the exhaustive optimum on
     n = 10 and 12; the seconds are a ceiling, the optimum comes at once."""
     inst = read_mdgp(LIB / "instances" / f"{name}.txt")
-    result = solve_mdgp(inst, time_limit=1, seed=2)
+    result = solve_mdgp(inst, MdgpOptions(time_limit=1, seed=2))
     assert result.objective == pytest.approx(float(BEST[name]["best_known"]), abs=1e-3)
     sizes = [len(g.members) for g in result.consortia]
     assert all(lo <= s <= hi for s, lo, hi in zip(sizes, inst.lower, inst.upper, strict=True))
@@ -99,12 +106,12 @@ def test_size_profiles_fit_the_bounds(bounds: list[list[int]], data: st.DataObje
     inst = MdgpInstance("drawn", np.zeros((n, n)), lower, upper)
     rng = np.random.default_rng(data.draw(st.integers(0, 1000)))
     for profile in PROFILES:
-        sizes = _sizes(inst, rng, profile)
+        sizes = group_sizes(inst, rng, profile)
         assert sizes.sum() == n and (sizes >= lower).all() and (sizes <= upper).all()
-        drawn = np.bincount(_initial(inst, rng, profile), minlength=len(bounds))
+        drawn = np.bincount(initial_assignment(inst, rng, profile), minlength=len(bounds))
         assert drawn.sum() == n and (drawn >= lower).all() and (drawn <= upper).all()
     # balanced: a group given more than its lower bound is at most one above any group with room
-    balanced = _sizes(inst, rng, "balanced")
+    balanced = group_sizes(inst, rng, "balanced")
     for g in np.flatnonzero(balanced > lower):
         for h in np.flatnonzero(balanced < upper):
             assert balanced[g] - balanced[h] <= 1
@@ -136,7 +143,9 @@ def fits(inst: MdgpInstance, assign: np.ndarray) -> bool:
 def test_crossover_children_fit_the_bounds(inst: MdgpInstance, seed: int) -> None:
     """A child of any two assignments within the bounds is within them too."""
     rng = np.random.default_rng(seed)
-    first, second = (_initial(inst, rng, p).astype(np.int64) for p in ("extreme", "random"))
+    first, second = (
+        initial_assignment(inst, rng, p).astype(np.int64) for p in ("extreme", "random")
+    )
     seed_kernels(seed)
     child = _crossover(
         inst.d, first, second, inst.lower.astype(np.int64), inst.upper.astype(np.int64)
@@ -150,7 +159,7 @@ def test_descent_ends_where_no_move_or_swap_gains(inst: MdgpInstance, seed: int)
     """After the descent, brute force finds no move (within the bounds) and no swap that raises
     the value, and the value it reports is the assignment's."""
     search = MemeticSearch(inst, seed)
-    assign = _initial(inst, search.rng, "random").astype(np.int64)
+    assign = initial_assignment(inst, search.rng, "random").astype(np.int64)
     value = search.improve(assign)
     assert fits(inst, assign)
     assert value == pytest.approx(mdgp_value(inst.d, assign, inst.groups))
@@ -176,7 +185,7 @@ def test_descent_ends_where_no_move_or_swap_gains(inst: MdgpInstance, seed: int)
 def test_memetic_search_answers_within_the_bounds(inst: MdgpInstance, seed: int) -> None:
     """A short run returns an assignment within the bounds, with its true value."""
     search = MemeticSearch(inst, seed)
-    assign, value = search.run(time.perf_counter() + 0.05)
+    assign, value = search.run(Clock(0.5, deterministic=True, rate=10))
     assert fits(inst, assign)
     assert value == pytest.approx(mdgp_value(inst.d, assign, inst.groups))
 
@@ -196,7 +205,7 @@ def test_most_pairs_profile_is_the_best_by_brute_force(
     lower = np.array([lo for lo, _ in bounds])
     upper = np.array([hi for _, hi in bounds])
     n = data.draw(st.integers(int(lower.sum()), int(upper.sum())))
-    sizes = _most_pairs(lower, upper, n)
+    sizes = most_pairs(lower, upper, n)
     assert sizes.sum() == n and (sizes >= lower).all() and (sizes <= upper).all()
     every = [
         sum(s * (s - 1) // 2 for s in combo)
@@ -214,13 +223,13 @@ def test_directed_perturbation_keeps_the_bounds_and_the_table(
     """After the directed perturbation the sizes are within the bounds, and the distance table,
     sizes and value it kept up to date are those of the assignment rebuilt from scratch."""
     search = MemeticSearch(inst, seed)
-    assign = _initial(inst, search.rng, "random").astype(np.int64)
-    _rebuild(search.d, assign, search.table, search.sizes, search.values)
+    assign = initial_assignment(inst, search.rng, "random").astype(np.int64)
+    rebuild_table(search.d, assign, search.table, search.sizes, search.values)
     _directed(search.d, assign, search.table, search.sizes, search.lower, search.upper,
               search.values, search.removed, rounds)  # fmt: skip
     assert fits(inst, assign)
     table, sizes, value = search.table.copy(), search.sizes.copy(), float(search.values[0])
-    _rebuild(search.d, assign, search.table, search.sizes, search.values)
+    rebuild_table(search.d, assign, search.table, search.sizes, search.values)
     np.testing.assert_allclose(table, search.table, atol=1e-9)
     np.testing.assert_array_equal(sizes, search.sizes)
     assert value == pytest.approx(mdgp_value(inst.d, assign, inst.groups))

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consortium_solver.build import BuildOptions, build
+from consortium_solver.builder import BuildOptions, build
 from consortium_solver.domain import Organisation, Pool, Status
 from consortium_solver.group import GroupOptions, group
 from consortium_solver.rules import Call, Mode, Size
@@ -226,7 +226,7 @@ def test_rounds_meet_the_rules_and_never_repeat_a_pair(
 @counted
 def test_deterministic_mode_repeats_itself(pool: Pool, call: Call) -> None:
     """Determinism: the same input, seed and workers give the same answer in deterministic mode."""
-    options = BuildOptions(time_limit=None, deterministic_time=5.0, workers=1, seed=3)
+    options = BuildOptions(time_limit=5.0, deterministic=True, workers=1, seed=3)
     first, second = build(pool, call, options=options), build(pool, call, options=options)
     assert first.status == second.status
     assert [c.members for c in first.consortia] == [c.members for c in second.consortia]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from consortium_solver import reference
-from consortium_solver.errors import InputError
+from consortium_solver.core.errors import InputError
 from consortium_solver.rules import RULE_KINDS, Call, MemberIn, Size, load_call, packaged_calls
 from tests.rule_cases import CASES
 

@@ -6,11 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from consortium_solver.build import local_search
+from consortium_solver.builder import local_search
+from consortium_solver.core.clock import Clock
 from consortium_solver.domain import Pool
-from consortium_solver.generate import generate_pool
 from consortium_solver.rules import Call, Problem
 from consortium_solver.scoring import Scorer, VectorScorer
+from consortium_solver.synthetic.pools import generate_pool
 from consortium_solver.testing import pools
 from consortium_solver.validate import check_rule, score_terms, total
 
@@ -52,7 +53,7 @@ def test_local_search_meets_the_rules(call_2018: Call) -> None:
     problem = Problem(
         eligible, rules, call_2018.objective, call_2018.link_weights(), min_size=3, max_size=5
     )
-    ids = local_search(problem, fixed=fixed, seed=1, rounds=20)
+    ids = local_search(problem, fixed=fixed, seed=1, clock=Clock(20, deterministic=True, rate=1))
     assert ids is not None and fixed[0] in ids and 3 <= len(ids) <= 5
     orgs = [pool.by_id[i] for i in ids]
     assert all(check_rule(r, orgs).passed for r in rules)
@@ -69,6 +70,6 @@ def test_local_search_with_rounds_is_repeatable(call_2018: Call) -> None:
         min_size=3,
         max_size=6,
     )
-    a = local_search(problem, seed=3, rounds=15)
-    b = local_search(problem, seed=3, rounds=15)
+    a = local_search(problem, seed=3, clock=Clock(15, deterministic=True, rate=1))
+    b = local_search(problem, seed=3, clock=Clock(15, deterministic=True, rate=1))
     assert a is not None and a == b

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from consortium_solver.core.errors import InputError
 from consortium_solver.domain import LAGGING, Organisation, Pool, Term
-from consortium_solver.errors import InputError
 from consortium_solver.rules import (
     RULE_KINDS,
     AnyRule,

@@ -24,13 +24,17 @@ import openpyxl
 import pytest
 
 from consortium_solver import Pool, load_call, read_pool
+from consortium_solver.builder import BuildOptions, Demands
 from consortium_solver.domain import BuildResult, ExchangeResult, GroupingResult
+from consortium_solver.exchange import ExchangeOptions
+from consortium_solver.group import GroupOptions
 from consortium_solver.io.exchanges import read_exchange_pool
 from consortium_solver.rules import no_call, user_size
 from consortium_solver.rules.scheme import load_scheme
 from consortium_solver.validate import check, check_grouping
 from consortium_solver.validate.exchanges import check_plan
 from consortium_solver.web.store import MIGRATIONS, Store
+from consortium_solver.web.tasks import ConsortiumRun, ExchangeRun, GroupsRun
 from tests.web_client import ORGANISER_SHEET, WebClient, verdict_line
 
 DEMO = Path(__file__).resolve().parent.parent / "instances" / "demo" / "pool.json"
@@ -310,7 +314,7 @@ def test_the_data_survives_a_restart_and_the_schema_is_versioned(tmp_path: Path)
     store = Store(tmp_path / "data")
     assert store.version == len(MIGRATIONS)
     pool = store.pools(pid)[0]
-    stuck = store.add_run(pid, pool.id, "groups", {"rounds": 1})
+    stuck = store.add_run(pid, pool.id, GroupsRun())
     store.set_status(stuck.id, "running")
     store.close()
     second = WebClient(tmp_path / "data")
@@ -422,10 +426,57 @@ def test_a_version_1_database_is_migrated(tmp_path: Path) -> None:
             "INSERT INTO edits (run_id, created, rounds_json, note) VALUES (1, 0, '[[[\"a\"]]]', 'x')"
         )
     store = Store(folder)
-    assert store.version == len(MIGRATIONS) == 3
+    assert store.version == len(MIGRATIONS) == 4
     (edit,) = store.edits(1)
     assert edit.rounds == [[["a"]]] and edit.pins == []
+    run = store.run(1)
+    assert run is not None and run.spec == GroupsRun(options=GroupOptions(workers=1))
     store.close()
+
+
+def test_runs_of_a_version_3_database_become_typed_specs(tmp_path: Path) -> None:
+    """Runs stored as loose options (schema version 3) become the library's options models: each
+    task's fields land in its model, a task of no known name (run as groups then) is groups."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    old = {
+        "groups": {"call": "none", "size": [4, 6], "rounds": 2, "objective": "min",
+                   "allow_repeats": True, "time_limit": 12.0, "seed": 3,
+                   "together": [["a", "b"]], "apart": [], "start": None, "pinned": [[1, "a"]]},
+        "consortium": {"call": "COS-CLUSTER-2018-03-02", "lead": "a", "size": [3, 5],
+                       "top": 4, "time_limit": 8.0, "seed": 2},
+        "exchange": {"time_limit": 7, "seed": 5, "top": 1, "scheme": "clusterxchange-2020"},
+        "something else": {"size": [3, 4]},
+    }  # fmt: skip
+    with sqlite3.connect(folder / "consortium.sqlite3") as db:
+        db.executescript(";".join(MIGRATIONS[:3]) + "; PRAGMA user_version = 3;")
+        db.execute("INSERT INTO projects (name, created) VALUES ('old', 0)")
+        db.execute(
+            "INSERT INTO pools (project_id, filename, created, content, kind, fixes_json, merge,"
+            " pool_json, report_json) VALUES (1, 'a.csv', 0, x'', '.csv', '[]', 0, NULL, '{}')"
+        )
+        for task, options in old.items():
+            db.execute(
+                "INSERT INTO runs (project_id, pool_id, task, options_json, status, created)"
+                " VALUES (1, 1, ?, ?, 'done', 0)",
+                (task, json.dumps(options)),
+            )
+    store = Store(folder)
+    groups, consortium, exchange, other = (store.run(i) for i in (1, 2, 3, 4))
+    store.close()
+    assert groups is not None and isinstance(groups.spec, GroupsRun)
+    assert groups.spec.call == "none"
+    assert groups.spec.options == GroupOptions(
+        size=(4, 6), rounds=2, objective="min", allow_repeats=True, time_limit=12.0, seed=3,
+        together=(("a", "b"),), pinned=((1, "a"),), workers=1,
+    )  # fmt: skip
+    assert consortium is not None and isinstance(consortium.spec, ConsortiumRun)
+    assert consortium.spec.demands == Demands(lead="a", size=(3, 5))
+    assert consortium.spec.options == BuildOptions(top=4, time_limit=8.0, seed=2, workers=1)
+    assert exchange is not None and isinstance(exchange.spec, ExchangeRun)
+    assert exchange.spec.options == ExchangeOptions(time_limit=7, seed=5, workers=1)
+    assert other is not None and other.task == "groups"
+    assert isinstance(other.spec, GroupsRun) and other.spec.options.size == (3, 4)
 
 
 def test_a_clusterxchange_programme_is_planned_and_judged(web: WebClient) -> None:

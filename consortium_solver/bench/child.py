@@ -12,9 +12,12 @@ import resource
 import sys
 import time
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, TypeVar
 
+from consortium_solver.core.options import TaskOptions
 from consortium_solver.domain import Pool, Progress
+
+Opts = TypeVar("Opts", bound=TaskOptions)
 
 MARKER = "@result "
 
@@ -29,6 +32,13 @@ class _Run:
     time_limit: float
     workers: int
     progress: Progress
+
+    def options(self, model: type[Opts], **fields: Any) -> Opts:
+        """The task's options model: the instance's own fields, then the solver's, and the run's
+        limit, seed and workers; every field of the model reaches the run as the suite wrote it."""
+        values = {**fields, **self.inst.get("options", {})}
+        values |= {"time_limit": self.time_limit, "seed": self.seed, "workers": self.workers}
+        return model.checked(values)
 
 
 def peak_mem_mb() -> float:
@@ -50,7 +60,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
             trace.append((round(elapsed, 4), best))
 
     if inst["task"] == "mdgp":
-        out = _mdgp(spec["path"], solver, time_limit, seed)
+        out = _mdgp(spec["path"], _Run(inst, solver, seed, time_limit, workers, progress))
     elif inst["task"] == "exchange":
         out = _exchange(
             inst, spec.get("path"), _Run(inst, solver, seed, time_limit, workers, progress)
@@ -73,8 +83,8 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
 
 def _pool(inst: dict[str, Any], path: str | None) -> Pool:
     from consortium_solver import demo_pool
-    from consortium_solver.generate import generate_pool
     from consortium_solver.io import read_pool
+    from consortium_solver.synthetic.pools import generate_pool
 
     if inst.get("generate") is not None:
         params = dict(inst["generate"])
@@ -90,17 +100,14 @@ def _pool(inst: dict[str, Any], path: str | None) -> Pool:
 
 def _build(pool: Pool, run: _Run) -> dict[str, Any]:
     from consortium_solver.bench.baselines.greedy import greedy_build
-    from consortium_solver.build import BuildOptions, Demands, build
+    from consortium_solver.builder import BuildOptions, Demands, build
     from consortium_solver.rules import load_call, parse_size
 
     call = load_call(run.inst["call"])
     size = run.inst.get("size")
     demands = Demands(size=None if size is None else parse_size(size))
     if run.solver == "cpsat":
-        options = BuildOptions(
-            time_limit=run.time_limit, workers=run.workers, seed=run.seed, progress=run.progress
-        )
-        result = build(pool, call, demands, options)
+        result = build(pool, call, demands, run.options(BuildOptions), progress=run.progress)
         return {"status": result.status.value, "objective": result.objective, "bound": result.bound}
     if run.solver == "highs":
         from consortium_solver.bench.baselines.highs import solve_highs
@@ -118,18 +125,15 @@ def _group(pool: Pool, run: _Run) -> dict[str, Any]:
 
     inst = run.inst
     call = no_call() if inst["call"] == "none" else load_call(inst["call"])
-    objective = inst.get("objective", "sum")
-    options = GroupOptions(
+    options = run.options(
+        GroupOptions,
         size=parse_size(inst.get("size") or "3..5"),
-        objective=objective,
+        objective=inst.get("objective", "sum"),
         rounds=int(inst.get("rounds", 1)),
-        time_limit=run.time_limit,
-        seed=run.seed,
-        workers=run.workers,
-        progress=run.progress if objective == "sum" else None,
         improve=run.solver == "search",
     )
-    result = group(pool, call, options)
+    progress = run.progress if options.objective == "sum" else None
+    result = group(pool, call, options, progress=progress)
     unassigned = len(result.unassigned)
     return {
         "status": result.status.value,
@@ -143,9 +147,9 @@ def _exchange(inst: dict[str, Any], path: str | None, run: _Run) -> dict[str, An
     """A ClusterXchange programme by the planner, the budget-free flow, or the greedy baseline."""
     from consortium_solver.bench.baselines.greedy_exchange import greedy_exchange
     from consortium_solver.exchange import ExchangeOptions, plan_exchanges
-    from consortium_solver.generate_exchange import generate_exchange_pool
     from consortium_solver.io.exchanges import read_exchange_pool
     from consortium_solver.rules.scheme import load_scheme
+    from consortium_solver.synthetic.exchanges import generate_exchange_pool
 
     if inst.get("generate") is not None:
         params = dict(inst["generate"])
@@ -166,8 +170,7 @@ def _exchange(inst: dict[str, Any], path: str | None, run: _Run) -> dict[str, An
         lifted = tuple(p.model_copy(update={"budget": None}) for p in pool.partnerships)
         pool = pool.model_copy(update={"partnerships": lifted})
         note = "budgets lifted: an upper bound, not a plan within them" if budgets else ""
-    options = ExchangeOptions(time_limit=run.time_limit, seed=run.seed, workers=run.workers)
-    result = plan_exchanges(pool, scheme, options)
+    result = plan_exchanges(pool, scheme, run.options(ExchangeOptions))
     status = "relaxation" if note else result.status.value
     return {
         "n": n,
@@ -178,12 +181,12 @@ def _exchange(inst: dict[str, Any], path: str | None, run: _Run) -> dict[str, An
     }
 
 
-def _mdgp(path: str, solver: str, time_limit: float, seed: int) -> dict[str, Any]:
-    from consortium_solver.mdgp import read_mdgp, solve_mdgp
+def _mdgp(path: str, run: _Run) -> dict[str, Any]:
+    from consortium_solver.mdgp import MdgpOptions, read_mdgp, solve_mdgp
 
     inst = read_mdgp(path)
-    search: Literal["memetic", "tabu"] = "tabu" if solver == "tabu" else "memetic"
-    result = solve_mdgp(inst, time_limit=time_limit, seed=seed, search=search)
+    search = "tabu" if run.solver == "tabu" else "memetic"
+    result = solve_mdgp(inst, run.options(MdgpOptions, search=search))
     return {
         "n": inst.n,
         "status": result.status.value,

@@ -18,7 +18,7 @@ from typing import Any
 
 from consortium_solver.bench.child import MARKER
 from consortium_solver.bench.suite import Suite, resolve
-from consortium_solver.errors import InputError
+from consortium_solver.core.errors import InputError
 
 COLUMNS = (
     "instance",
@@ -92,6 +92,7 @@ def config_label(spec: dict[str, Any]) -> str:
             parts.append(f"size={inst['size']}")
     if inst["task"] == "group":
         parts += [f"rounds={inst['rounds']}", f"objective={inst['objective']}"]
+    parts += [f"{key}={value}" for key, value in sorted(inst.get("options", {}).items())]
     return ";".join(parts)
 
 

@@ -13,7 +13,12 @@ generate = { n = 200, seed = 200 }   # or pool = "demo" | "path.json", or mdgp =
 task = "build"                        # build | group | mdgp | exchange (generate: an exchange pool)
 solvers = ["cpsat", "highs", "greedy"]
 size = "3..6"                         # optional; group: rounds = 1, objective = "sum"
+options = { deterministic = true }    # optional: any field of the task's options model
 ```
+
+``options`` takes the fields of the task's options model (``BuildOptions``, ``GroupOptions``,
+``ExchangeOptions``, ``MdgpOptions``) as they are; the run's time limit, seed and workers come from
+the suite (or the command line).
 
 Relative paths are looked up from the current folder, then from the suite file's folder and its
 parents (so the repository's suites find ``instances/…`` from anywhere inside it).
@@ -28,7 +33,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from consortium_solver.errors import InputError
+from consortium_solver.core.errors import InputError
 from consortium_solver.rules import validation_error
 
 SOLVERS: dict[str, tuple[str, ...]] = {
@@ -58,6 +63,9 @@ class InstanceSpec(BaseModel):
     rounds: int = Field(default=1, ge=1)
     objective: Literal["sum", "min"] = "sum"
     best_known: float | None = None
+    options: dict[str, Any] = Field(
+        default_factory=dict, description="fields of the task's options model, as they are"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> InstanceSpec:

@@ -25,7 +25,7 @@ from consortium_solver.cli import (
     serve,
 )
 from consortium_solver.cli.app import app
-from consortium_solver.clock import interrupt, interrupted, reset_interrupt
+from consortium_solver.core.clock import interrupt, interrupted, reset_interrupt
 
 
 def main() -> None:

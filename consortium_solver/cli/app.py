@@ -9,7 +9,10 @@ the traceback). Errors never print a traceback unless ``--debug`` is given.
 from __future__ import annotations
 
 import functools
+import logging
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any, TypeVar
@@ -18,7 +21,9 @@ import typer
 from rich.console import Console
 from rich.status import Status
 
-from consortium_solver.errors import InputError
+from consortium_solver.core.clock import interrupt, interrupted
+from consortium_solver.core.errors import InputError
+from consortium_solver.core.options import OptionError
 
 app = typer.Typer(
     name="consortium",
@@ -53,12 +58,15 @@ def guarded(fn: F) -> F:
         except (typer.Exit, typer.Abort):
             raise
         except InputError as exc:
+            if isinstance(exc, OptionError):
+                exc = exc.named()  # the library names fields: say them as this command's flags
             for line in exc.lines()[:-1]:
                 sys.stderr.write(line.replace("\n", " ") + "\n")
             raise _fail(exc.lines()[-1], 2) from None
         except Exception as exc:
             if _state["debug"]:
                 raise
+            logging.getLogger("consortium_solver").debug("internal error", exc_info=True)
             raise _fail(
                 f"internal error: {type(exc).__name__}: {exc} (a bug: rerun with --debug"
                 " for the traceback and report it)",
@@ -73,9 +81,47 @@ def _main(
     debug: Annotated[
         bool, typer.Option("--debug", help="show tracebacks of internal errors")
     ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="say on stderr what each phase of a run does"),
+    ] = False,
 ) -> None:
     """Eligible, high-quality consortia of cluster organisations for EU funding calls."""
     _state["debug"] = debug
+    if verbose or debug:
+        show_log(logging.DEBUG if debug else logging.INFO)
+
+
+def show_log(level: int) -> None:
+    """The library's log (silent by default) on stderr, one line a message."""
+    logger = logging.getLogger("consortium_solver")
+    if not any(getattr(h, "_consortium", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(relativeCreated)8.0f ms  %(name)s: %(message)s"))
+        handler._consortium = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(level)
+
+
+def emit(text: str) -> None:
+    """Write an answer on stdout whole. Ctrl-C is held while it is written: a second Ctrl-C
+    would otherwise raise in the middle of a large write to a pipe and leave a document cut
+    short; a Ctrl-C that comes during the write is acted on once the answer is out."""
+    if threading.current_thread() is not threading.main_thread():
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    came: list[bool] = []
+    held = signal.signal(signal.SIGINT, lambda *_: came.append(interrupted()))
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    finally:
+        signal.signal(signal.SIGINT, held)
+    if came:
+        if any(came):  # a second Ctrl-C: stop now, as it would have without the answer
+            raise KeyboardInterrupt
+        interrupt()
 
 
 @contextmanager

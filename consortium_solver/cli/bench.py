@@ -13,7 +13,7 @@ from rich.table import Table
 
 from consortium_solver.cli import options as opt
 from consortium_solver.cli.app import app, fmt, guarded, stdout
-from consortium_solver.errors import InputError
+from consortium_solver.core.errors import InputError
 
 
 @app.command("bench")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -11,8 +10,9 @@ from rich.status import Status
 
 from consortium_solver import DEFAULT_CALL
 from consortium_solver.cli import options as opt
-from consortium_solver.cli.app import app, exit_code, fmt, guarded, live_status, stdout
+from consortium_solver.cli.app import app, emit, exit_code, fmt, guarded, live_status, stdout
 from consortium_solver.cli.render import render_result
+from consortium_solver.core.options import checked
 from consortium_solver.domain import Progress
 from consortium_solver.io import RESULT_WRITERS, check_output, write_result
 from consortium_solver.rules import load_call, parse_size
@@ -60,32 +60,33 @@ def build_command(
     Exit 0 when a consortium is found, 1 when none exists (the conflicting rules are named) or none
     was found in time, 2 on bad input.
     """
-    outs = list(dict.fromkeys(out or []))
-    for path in outs:
-        check_output(path, RESULT_WRITERS, "result")
-    the_pool = opt.load_pool(pool, columns, merge_duplicates)
-    the_call = load_call(call)
-    from consortium_solver.build import BuildOptions, Demands, build  # CP-SAT: only when building
+    from consortium_solver.builder import BuildOptions, Demands, build  # CP-SAT: only when building
 
-    demands = Demands(
+    demands = checked(
+        Demands,
         lead=lead,
         include=tuple(opt.split_list(include)),
         exclude=tuple(opt.split_list(exclude)),
         size=parse_size(size) if size else None,
     )
-    options = BuildOptions(
+    options = BuildOptions.checked(
         top=top,
         differ_by=differ_by,
-        time_limit=None if deterministic else time_limit,
-        deterministic_time=time_limit if deterministic else None,
+        time_limit=time_limit,
+        deterministic=deterministic,
         seed=seed,
         workers=workers,
     )
+    outs = list(dict.fromkeys(out or []))
+    for path in outs:
+        check_output(path, RESULT_WRITERS, "result")
+    the_pool = opt.load_pool(pool, columns, merge_duplicates)
+    the_call = load_call(call)
     with live_status("building the model…", quiet=as_json) as status:
-        options.progress = None if status is None else _live_line(status)
-        result = build(the_pool, the_call, demands, options)
+        progress = None if status is None else _live_line(status)
+        result = build(the_pool, the_call, demands, options, progress=progress)
     if as_json:
-        sys.stdout.write(result.to_json() + "\n")
+        emit(result.to_json() + "\n")
     else:
         render_result(stdout(), the_pool, the_call, result, demands)
     for path in outs:  # after printing: a failure here keeps the answer

@@ -3,7 +3,6 @@ within capacities and budgets; ``consortium check-exchange``: a plan judged rule
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Annotated
@@ -13,11 +12,11 @@ from rich.console import Console
 from rich.table import Table
 
 from consortium_solver.cli import options as opt
-from consortium_solver.cli.app import app, exit_code, guarded, stdout
+from consortium_solver.cli.app import app, emit, exit_code, guarded, stdout
 from consortium_solver.cli.render import plain
+from consortium_solver.core.errors import InputError
 from consortium_solver.domain import ExchangeResult
 from consortium_solver.domain.exchanges import ExchangePool
-from consortium_solver.errors import InputError
 from consortium_solver.io.exchanges import (
     check_plan_output,
     read_plan,
@@ -88,12 +87,9 @@ def exchange_command(
 
     Exit 0 when a plan is found, 1 when none is (the reason is given), 2 on bad input.
     """
-    for path in out or []:
-        check_plan_output(path)
-    the_pool, the_scheme = opt.load_exchange_pool(pool), load_scheme(scheme, ceilings)
     from consortium_solver.exchange import ExchangeOptions, plan_exchanges  # OR-Tools: only here
 
-    options = ExchangeOptions(
+    options = ExchangeOptions.checked(
         include=_pairs(include, "--include"),
         exclude=_pairs(exclude, "--exclude"),
         time_limit=time_limit,
@@ -102,9 +98,12 @@ def exchange_command(
         workers=workers,
         top=top,
     )
+    for path in out or []:
+        check_plan_output(path)
+    the_pool, the_scheme = opt.load_exchange_pool(pool), load_scheme(scheme, ceilings)
     result = plan_exchanges(the_pool, the_scheme, options)
     if as_json:
-        sys.stdout.write(result.to_json() + "\n")
+        emit(result.to_json() + "\n")
     else:
         render_plan(stdout(), the_pool, result)
     for path in out or []:

@@ -11,7 +11,7 @@ import typer
 
 from consortium_solver.cli.app import app, guarded
 from consortium_solver.cli.options import split_list
-from consortium_solver.errors import InputError
+from consortium_solver.core.errors import InputError
 
 PoolKind = StrEnum("PoolKind", ["consortium", "exchange"])
 
@@ -82,8 +82,8 @@ def generate_command(
 ) -> None:
     """A synthetic pool drawn on the packaged reference data (real countries, NUTS-2 regions
     weighted by population, their cohesion-policy categories, the sector taxonomy)."""
-    from consortium_solver.generate import generate_pool
     from consortium_solver.io import pool_to_json, write_pool
+    from consortium_solver.synthetic.pools import generate_pool
 
     if kind is PoolKind.exchange:
         _exchange_pool(n, seed, (partnerships, periods), budgets, name, out)
@@ -121,9 +121,9 @@ def _exchange_pool(
     out: Path | None,
 ) -> None:
     """``generate --kind exchange``; ``counts``: partnerships and periods."""
-    from consortium_solver.generate_exchange import generate_exchange_pool
     from consortium_solver.io import atomic_write_text, check_writable
     from consortium_solver.io.exchanges import exchange_pool_to_json
+    from consortium_solver.synthetic.exchanges import generate_exchange_pool
 
     if out is not None:
         if out.suffix.lower() != ".json":

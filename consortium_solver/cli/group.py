@@ -3,19 +3,21 @@ the maximally diverse grouping problem on an MDGPLIB instance (``--mdgp``)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.status import Status
 
 from consortium_solver import DEFAULT_CALL
 from consortium_solver.cli import options as opt
-from consortium_solver.cli.app import app, exit_code, fmt, guarded, live_status, stdout
+from consortium_solver.cli.app import app, emit, exit_code, fmt, guarded, live_status, stdout
 from consortium_solver.cli.render import plain, render_grouping
-from consortium_solver.errors import InputError
+from consortium_solver.core.errors import InputError
+from consortium_solver.domain import Progress
 from consortium_solver.group import GroupOptions, group
 from consortium_solver.io import GROUPING_WRITERS, check_output, write_grouping
+from consortium_solver.mdgp.options import MdgpOptions
 from consortium_solver.rules import load_call, no_call, parse_size
 
 
@@ -67,12 +69,11 @@ def group_command(
     """
     outs = list(dict.fromkeys(out or []))
     if mdgp is not None:
-        research_mode(mdgp, time_limit, seed, as_json, outs)
-    for path in outs:
-        check_output(path, GROUPING_WRITERS, "grouping")
-    the_pool = opt.load_pool(pool, columns, merge_duplicates)
-    the_call = no_call() if call.lower() == "none" else load_call(call)
-    options = GroupOptions(
+        mdgp_options = MdgpOptions.checked(
+            time_limit=time_limit, deterministic=deterministic, seed=seed, workers=workers
+        )
+        research_mode(mdgp, mdgp_options, as_json, outs)
+    options = GroupOptions.checked(
         size=parse_size(size),
         objective="min" if objective is opt.GroupObjective.min else "sum",
         rounds=rounds,
@@ -84,16 +85,14 @@ def group_command(
         workers=workers,
         deterministic=deterministic,
     )
+    for path in outs:
+        check_output(path, GROUPING_WRITERS, "grouping")
+    the_pool = opt.load_pool(pool, columns, merge_duplicates)
+    the_call = no_call() if call.lower() == "none" else load_call(call)
     with live_status("grouping…", quiet=as_json) as status:
-        if status is not None:
-
-            def progress(elapsed: float, best: float | None, _bound: float | None) -> None:
-                status.update(f"grouping… {elapsed:5.1f} s · objective {fmt(best)}")
-
-            options.progress = progress
-        result = group(the_pool, the_call, options)
+        result = group(the_pool, the_call, options, progress=_live_line(status))
     if as_json:
-        sys.stdout.write(result.to_json() + "\n")
+        emit(result.to_json() + "\n")
     else:
         render_grouping(stdout(), the_pool, result)
     for path in outs:  # after printing: a failure here keeps the answer; the same groups in each
@@ -102,10 +101,20 @@ def group_command(
     raise typer.Exit(exit_code(found, result.interrupted))
 
 
-def research_mode(
-    path: Path, time_limit: float, seed: int, as_json: bool, outs: list[Path]
-) -> None:
-    """``group --mdgp FILE``: the best grouping found in the time limit; always exits."""
+def _live_line(status: Status | None) -> Progress | None:
+    """The live line on stderr: elapsed time and the best objective so far."""
+    if status is None:
+        return None
+
+    def progress(elapsed: float, best: float | None, _bound: float | None) -> None:
+        status.update(f"grouping… {elapsed:5.1f} s · objective {fmt(best)}")
+
+    return progress
+
+
+def research_mode(path: Path, options: MdgpOptions, as_json: bool, outs: list[Path]) -> None:
+    """``group --mdgp FILE``: the best grouping found in the time limit; always exits (0, or 130
+    when interrupted before the search began)."""
     from consortium_solver.io import atomic_write_text
     from consortium_solver.mdgp import read_mdgp, solve_mdgp
 
@@ -113,14 +122,15 @@ def research_mode(
         raise InputError("research mode writes one .json file", source=str(outs[-1]))
     out = outs[0] if outs else None
     instance = read_mdgp(path)
-    result = solve_mdgp(instance, time_limit=time_limit, seed=seed)
-    if out is not None:
-        atomic_write_text(out, result.to_json() + "\n")
+    result = solve_mdgp(instance, options)
     if as_json:
-        sys.stdout.write(result.to_json() + "\n")
+        emit(result.to_json() + "\n")
     else:
+        stopped = " · interrupted" if result.interrupted else ""
         stdout().print(
             f"{plain(instance.name)}: {len(result.consortia)} groups · objective {fmt(result.objective)}"
-            f" · {result.wall_time_s:g} s · seed {seed}"
+            f" · {result.wall_time_s:g} s · seed {options.seed}{stopped}"
         )
+    if out is not None:
+        atomic_write_text(out, result.to_json() + "\n")
     raise typer.Exit(0)

@@ -13,9 +13,9 @@ from rich.table import Table
 from consortium_solver.cli import options as opt
 from consortium_solver.cli.app import app, guarded, stdout
 from consortium_solver.cli.render import plain
+from consortium_solver.core.errors import InputError
 from consortium_solver.domain import Pool
 from consortium_solver.domain.exchanges import ExchangePool
-from consortium_solver.errors import InputError
 from consortium_solver.io import (
     ImportOptions,
     ImportReport,

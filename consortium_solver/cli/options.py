@@ -10,9 +10,9 @@ from typing import Annotated, Any
 import typer
 
 from consortium_solver import demo_pool
+from consortium_solver.core.errors import InputError
 from consortium_solver.domain import Pool
 from consortium_solver.domain.exchanges import ExchangePool
-from consortium_solver.errors import InputError
 from consortium_solver.io import ImportOptions, import_pool
 from consortium_solver.io.exchange_sheets import import_exchange_pool
 from consortium_solver.io.exchanges import read_exchange_pool

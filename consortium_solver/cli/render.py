@@ -18,7 +18,7 @@ from consortium_solver.rules import Call
 from consortium_solver.validate import check
 
 if TYPE_CHECKING:  # the builder imports CP-SAT: commands that do not build never load it
-    from consortium_solver.build import Demands
+    from consortium_solver.builder import Demands
 
 
 def assessment_json(assessment: Assessment) -> str:

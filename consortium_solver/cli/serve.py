@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from consortium_solver.cli.app import app, guarded
-from consortium_solver.errors import InputError
+from consortium_solver.core.errors import InputError
 
 LOCAL = ("127.0.0.1", "localhost", "::1")
 

@@ -7,7 +7,6 @@ sources in the scheme model, ``models/clusterxchange-2020.toml``; this module on
 
 from __future__ import annotations
 
-import math
 from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any
@@ -15,6 +14,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from consortium_solver import reference
+from consortium_solver.core.errors import InputError
 from consortium_solver.domain.organisations import (
     FROZEN,
     Indexed,
@@ -26,7 +26,6 @@ from consortium_solver.domain.organisations import (
     known_region,
     known_sectors,
 )
-from consortium_solver.errors import InputError
 
 
 class Role(StrEnum):
@@ -195,13 +194,3 @@ class Exchange(BaseModel):
     lump_sum: float
     partnership: str = Field(description="the visitor's partnership, which pays and counts it")
     value: float = 0.0
-
-
-def great_circle_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Distance along the Earth's surface (haversine, mean radius 6,371 km), rounded to 0.1 km."""
-    lat1, lon1, lat2, lon2 = (math.radians(v) for v in (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return round(2 * 6371.0 * math.asin(min(1.0, math.sqrt(h))), 1)

@@ -7,6 +7,7 @@ missing ``region_category`` is derived from the NUTS-2 code (README, "Pools").
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from enum import StrEnum
@@ -25,7 +26,7 @@ from pydantic import (
 )
 
 from consortium_solver import reference
-from consortium_solver.errors import InputError
+from consortium_solver.core.errors import InputError
 
 
 class RegionCategory(StrEnum):
@@ -247,10 +248,14 @@ class Pool(Indexed):
     def require(self, org_id: str, field: str) -> Organisation:
         """The organisation with this id, or an input error naming the option that gave it."""
         if org_id not in self.by_id:
-            raise InputError(
-                f"no organisation with this id in pool {self.name!r}", field=field, value=org_id
-            )
+            raise InputError(self.unknown_id_message(org_id), field=field, value=org_id)
         return self.by_id[org_id]
+
+    def unknown_id_message(self, org_id: str) -> str:
+        """Words for an id the pool lacks, with the closest id when one is close."""
+        close = difflib.get_close_matches(org_id, list(self.by_id), n=1, cutoff=0.75)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return f"no organisation with the id {org_id!r} in pool {self.name!r}{hint}"
 
     def __len__(self) -> int:
         return len(self.organisations)

@@ -1,14 +1,18 @@
 """What the tool answers: verdicts, scores, consortia, and one result document per task.
 
-``BuildResult`` (``consortium build``), ``GroupingResult`` (``consortium group``) and ``MdgpResult``
-(research mode) share the fields of :class:`Result`; each JSON document leaves out the sections that
-do not apply (README, "A short tour").
+Every task's document is a :class:`Result` — the pool, status, objective, bound, wall time, seed,
+threads used and whether the user interrupted — with one JSON rule for what it adds: a section
+that is ``None`` is left out (README, "A short tour"). ``BuildResult`` (``consortium build``),
+``GroupingResult`` (``consortium group``) and ``MdgpResult`` (research mode) answer with
+consortia under a call (:class:`CallResult`); ``ExchangeResult`` (``consortium exchange``) with a
+programme under a scheme.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -111,8 +115,8 @@ class Conflict(BaseModel):
 
 
 class Ineligible(BaseModel):
-    """An organisation set aside before grouping: it fails a member filter of the call, or its
-    ``--together`` partner was set aside."""
+    """An organisation set aside before grouping: it fails a member filter of the call, or the
+    partner it is to be together with was set aside."""
 
     model_config = FROZEN
 
@@ -121,13 +125,13 @@ class Ineligible(BaseModel):
 
 
 class Result(BaseModel):
-    """What every result document holds: the run, its status and objective, and the consortia
-    (the groups, for a grouping). ``wall_time_s`` is the only field that differs between two
-    runs of ``--deterministic``."""
+    """What every task's result document holds: the run, its status and objective. ``workers`` is
+    the threads the run really used (one in deterministic mode); ``interrupted`` is true when the
+    user stopped the run (Ctrl-C, Cancel), the answer then being the best found until then.
+    ``wall_time_s`` is the only field that differs between two runs of ``--deterministic``."""
 
     model_config = FROZEN
 
-    call: str
     pool: str
     status: Status
     objective: float | None
@@ -135,12 +139,10 @@ class Result(BaseModel):
     wall_time_s: float
     seed: int
     workers: int
-    consortia: tuple[Consortium, ...] = ()
-    # True when the user stopped the run (Ctrl-C): the answer is the best found until then.
     interrupted: bool = False
 
     def to_json(self) -> str:
-        """The document, leaving out the optional sections that are empty (``None``)."""
+        """The document; a section a task adds is left out when it is ``None``."""
         exclude = {
             name
             for name in type(self).model_fields
@@ -149,14 +151,22 @@ class Result(BaseModel):
         return self.model_dump_json(indent=2, exclude=exclude)
 
 
-class BuildResult(Result):
+class CallResult(Result):
+    """A result of consortia under a call model: ``call`` is the call's id, ``consortia`` the
+    consortia found (the groups, for a grouping)."""
+
+    call: str
+    consortia: tuple[Consortium, ...] = ()
+
+
+class BuildResult(CallResult):
     """``consortium build``: the best consortia, best first; when none exists, ``conflict`` names a
     minimal set of conflicting rules with the facts behind them."""
 
     conflict: tuple[Conflict, ...] | None = None
 
 
-class GroupingResult(Result):
+class GroupingResult(CallResult):
     """``consortium group``: ``consortia`` holds the groups of the first round, ``rounds`` every
     round when there are several; ``unassigned`` everyone not placed (with the reasons of the
     ineligible ones in ``ineligible``); ``note`` says why there are no groups, when there are none."""
@@ -178,14 +188,17 @@ class GroupingResult(Result):
         return [tuple(self.consortia)] if self.consortia else []
 
 
-class MdgpResult(Result):
-    """Research mode (maximally diverse grouping): groups of element numbers; nobody unassigned."""
+class MdgpResult(CallResult):
+    """Research mode (maximally diverse grouping): groups of element numbers; nobody unassigned.
+    ``call`` is ``MDGP`` (no call model: the instance's distances are the objective), ``search``
+    the search that ran."""
 
     unassigned: tuple[str, ...] = ()
+    search: Literal["memetic", "tabu"] | None = None
 
 
 class Alternative(BaseModel):
-    """One of the next-best programmes (``exchange --top K``): its value, how many of its exchanges
+    """One of the next-best programmes (``top`` K): its value, how many of its exchanges
     the best programme lacks, and its exchanges."""
 
     model_config = FROZEN
@@ -196,28 +209,15 @@ class Alternative(BaseModel):
     exchanges: tuple[Exchange, ...] = ()
 
 
-class ExchangeResult(BaseModel):
-    """``consortium exchange``: a programme of exchanges, the value it reaches, each partnership's
-    spending, and the visitors left without a host."""
-
-    model_config = FROZEN
+class ExchangeResult(Result):
+    """``consortium exchange``: a programme of exchanges under the ``scheme``, the value it reaches,
+    each partnership's spending, and the visitors left without a host."""
 
     scheme: str
-    pool: str
-    status: Status
-    objective: float | None
-    bound: float | None
-    wall_time_s: float
-    seed: int
-    workers: int
     exchanges: tuple[Exchange, ...] = ()
     alternatives: tuple[Alternative, ...] = Field(
-        default=(), description="with --top K: the next-best distinct programmes, best first"
+        default=(), description="with top K: the next-best distinct programmes, best first"
     )
     spending: dict[str, float] = Field(default_factory=dict)
     unplaced: tuple[str, ...] = ()
     note: str | None = None
-    interrupted: bool = False
-
-    def to_json(self) -> str:
-        return self.model_dump_json(indent=2, exclude_none=True)

@@ -43,6 +43,7 @@ class Matching:
     chosen: list[int]  # edge indices
     objective: int | None
     bound: float | None
+    deterministic_time: float = 0.0  # CP-SAT's, for the run's clock
 
 
 def flow_matching(edges: Edges, n_visitors: int, capacities: np.ndarray) -> Matching:
@@ -142,4 +143,5 @@ def cpsat_matching(
         chosen,
         round(solver.objective_value) if found else None,
         solver.best_objective_bound if found else None,
+        solver.deterministic_time,
     )

@@ -10,7 +10,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from consortium_solver.clock import on_interrupt
+from consortium_solver.core.clock import Clock, on_interrupt
 from consortium_solver.domain import Progress, Status
 from consortium_solver.encode.model import SelectionModel
 
@@ -34,6 +34,16 @@ class SolveLimits:
     deterministic_time: float | None = None
     workers: int = 2
     seed: int = 0
+
+    @classmethod
+    def within(cls, clock: Clock, workers: int, seed: int) -> SolveLimits:
+        """What is left of ``clock``: wall-clock seconds (at least 50 ms, so that a solve can
+        still return the hint it was given), or in deterministic mode the nominal seconds left as
+        CP-SAT's deterministic time, on one thread. Count what a solve used with
+        ``clock.spend(outcome.deterministic_time)``."""
+        if clock.deterministic:
+            return cls(deterministic_time=clock.left(), workers=1, seed=seed)
+        return cls(time_limit=max(0.05, clock.left()), workers=workers, seed=seed)
 
     @classmethod
     def of(cls, seconds: float, deterministic: bool, workers: int, seed: int) -> SolveLimits:
@@ -76,7 +86,7 @@ def configure(solver: cp_model.CpSolver, limits: SolveLimits) -> None:
         params.subsolvers.append("max_lp")
     else:
         params.linearization_level = 2
-    # Ctrl-C is ours (consortium_solver.clock): it stops the search through stop_search and the run
+    # Ctrl-C is ours (consortium_solver.core.clock): it stops the search through stop_search and the run
     # keeps its best answer; CP-SAT's own SIGINT handler would swallow the signal.
     params.catch_sigint_signal = False
     # Probing in presolve costs about a second on pools of thousands and did not pay for
@@ -99,7 +109,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 def run_solver(
     solver: cp_model.CpSolver, model: cp_model.CpModel, watcher: _Watcher | None = None
 ) -> Any:
-    """``solver.solve``, stopped by Ctrl-C (``consortium_solver.clock``): it runs in a helper thread
+    """``solver.solve``, stopped by Ctrl-C (``consortium_solver.core.clock``): it runs in a helper thread
     while the main thread waits, because Python runs a signal handler only in the main thread
     between bytecodes, never while it is inside the solver's C++ — a Ctrl-C would otherwise wait
     for the whole time limit. Every CP-SAT solve of the package goes through here."""

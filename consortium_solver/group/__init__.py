@@ -2,7 +2,8 @@
 several rounds (:func:`group`); the grouping search (:mod:`.search`), a group's rules as fast checks
 (:mod:`.constraints`), and schedules by construction (:mod:`.constructions`)."""
 
-from consortium_solver.group.grouping import CYCLIC_MAX_S, CYCLIC_SHARE, GroupOptions, group
+from consortium_solver.group.grouping import CYCLIC_MAX_S, CYCLIC_SHARE, group
+from consortium_solver.group.options import GroupOptions
 from consortium_solver.rules import no_call
 
 __all__ = ["CYCLIC_MAX_S", "CYCLIC_SHARE", "GroupOptions", "group", "no_call"]

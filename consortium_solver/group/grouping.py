@@ -14,11 +14,12 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 
-from consortium_solver.clock import Clock, interrupted
+from consortium_solver.core.clock import interrupted
+from consortium_solver.core.errors import InternalError
+from consortium_solver.core.options import OptionError
 from consortium_solver.domain import (
     Consortium,
     GroupingResult,
@@ -28,10 +29,10 @@ from consortium_solver.domain import (
     Progress,
     Status,
 )
-from consortium_solver.errors import InputError, InternalError
+from consortium_solver.group.options import GroupOptions
 from consortium_solver.group.search import GroupingSearch, Schedule, warm_up
 from consortium_solver.group.search.state import EXEMPT, is_valid, meet_group
-from consortium_solver.rules import AnyRule, Call, MemberIn, Mode, Problem, Size, user_size
+from consortium_solver.rules import AnyRule, Call, MemberIn, Problem
 from consortium_solver.validate import check, check_grouping, check_rule
 
 # Pools up to this many eligible organisations (one round) are partitioned exactly by CP-SAT.
@@ -51,59 +52,39 @@ JUDGE_SAMPLE, JUDGE_MARGIN = 20, 1.3
 CYCLIC_SHARE, CYCLIC_MAX_S = 0.25, 10.0
 
 
-@dataclass
-class GroupOptions:
-    """What the organiser asks for."""
-
-    size: tuple[int, int] = (3, 5)
-    objective: Mode = "sum"
-    rounds: int = 1
-    allow_repeats: bool = False
-    together: Sequence[tuple[str, str]] = ()
-    apart: Sequence[tuple[str, str]] = ()
-    time_limit: float = 30.0
-    seed: int = 0
-    workers: int = 2
-    # Repeatable: the limit counts steps of the search (and CP-SAT's deterministic time, on one
-    # thread), not seconds (consortium_solver.clock).
-    deterministic: bool = False
-    progress: Progress | None = field(default=None, repr=False)
-    # False: the greedy construction alone, groups breaking a rule dissolved (a baseline).
-    improve: bool = True
-    # Re-optimising groups someone has adjusted: the schedule to start from (rounds of groups of
-    # ids; it replaces the construction) and the (round, id) pairs that stay in their groups (a
-    # pinned member leaves its group only if the group is dissolved for breaking a rule).
-    start: Sequence[Sequence[Sequence[str]]] | None = None
-    pinned: Sequence[tuple[int, str]] = ()
-
-    def size_rule(self) -> Size:
-        return user_size(*self.size)
-
-
-def group(pool: Pool, call: Call, options: GroupOptions | None = None) -> GroupingResult:
-    """Group the pool for an event.
+def group(
+    pool: Pool,
+    call: Call,
+    options: GroupOptions | None = None,
+    *,
+    progress: Progress | None = None,
+) -> GroupingResult:
+    """Group the pool for an event; ``progress`` is told each better objective on the way.
 
     Returns a :class:`GroupingResult`: ``consortia`` holds the groups (of the first round),
     ``rounds`` every round when there are several, ``unassigned`` everyone not placed (ineligible
     ones included, with their reasons in ``ineligible``).
 
     Raises:
-        InputError: a size range, objective or pair names something impossible or unknown.
+        OptionError: a pair or pinned member names an organisation the pool lacks (the options
+            model itself refuses impossible sizes, rounds and pairs).
         InternalError: the validator rejects a group the search produced.
     """
     options = options or GroupOptions()
     check_options(pool, options)
     warm_up()  # compiled before the clock starts (from the disk cache after the first run)
-    return _Grouping(pool, call, options).run()
+    return _Grouping(pool, call, options, progress).run()
 
 
 class _Grouping:
     """One grouping: who takes part, the problem the solvers see, and the answer judged."""
 
-    def __init__(self, pool: Pool, call: Call, options: GroupOptions) -> None:
+    def __init__(
+        self, pool: Pool, call: Call, options: GroupOptions, progress: Progress | None
+    ) -> None:
         self.start = time.perf_counter()
-        self.clock = Clock(options.time_limit, deterministic=options.deterministic)
-        self.pool, self.call, self.options = pool, call, options
+        self.clock = options.clock()
+        self.pool, self.call, self.options, self.progress = pool, call, options, progress
         self.candidates, self.ineligible = set_aside(pool, call, options.together)
         self.size_rule = options.size_rule()
         rules: list[AnyRule] = [r for r in call.rules if not isinstance(r, MemberIn)]
@@ -125,12 +106,12 @@ class _Grouping:
     def run(self) -> GroupingResult:
         options = self.options
         if options.rounds > 1 and len(self.candidates) > MULTI_ROUND_MAX:
-            raise InputError(
+            raise OptionError.one(
+                "rounds",
+                options.rounds,
                 f"several rounds are planned for up to {MULTI_ROUND_MAX:,} eligible organisations"
                 f" ({len(self.candidates):,} here: the table of who met whom grows with the square"
                 " of the pool); split the pool into events, or plan one round",
-                field="--rounds",
-                value=options.rounds,
             )
         impossible = rounds_impossible(len(self.candidates), options)
         if impossible and not options.allow_repeats:
@@ -165,8 +146,8 @@ class _Grouping:
             schedule = search.construct(cyclic, self.clock)
             self.clock.used(cyclic)
         report = None
-        if options.progress is not None:
-            progress, start = options.progress, self.start
+        if self.progress is not None:
+            progress, start = self.progress, self.start
 
             def report(cost: float) -> None:
                 # The search's cost is -objective once nothing hard is left (sum mode only: in
@@ -184,8 +165,10 @@ class _Grouping:
         """The given schedule over the candidates (others dropped, the candidates it leaves out
         unplaced) with its meeting counts, and the pinned pairs as indices."""
         if len(start) != self.options.rounds:
-            raise InputError(
-                f"the schedule to start from has {len(start)} rounds, not {self.options.rounds}"
+            raise OptionError.one(
+                "start",
+                len(start),
+                f"the schedule to start from has {len(start)} rounds, not {self.options.rounds}",
             )
         index = {o.id: i for i, o in enumerate(self.candidates)}
         n, rounds, unplaced = len(self.candidates), [], []
@@ -196,7 +179,9 @@ class _Grouping:
             kept = [[index[m] for m in g if m in index] for g in groups]
             seated = [i for g in kept for i in g]
             if len(seated) != len(set(seated)):
-                raise InputError(f"round {r} of the schedule to start from seats someone twice")
+                raise OptionError.one(
+                    "start", r, f"round {r} of the schedule to start from seats someone twice"
+                )
             rounds.append([g for g in kept if g])
             unplaced.append(sorted(set(range(n)) - set(seated)))
             if meet.size:
@@ -230,7 +215,7 @@ class _Grouping:
             groups=max(1, len(candidates) // max(options.size[0], 1)),
             mode=options.objective,
             limits=SolveLimits.of(
-                options.time_limit / 3, options.deterministic, options.workers, options.seed
+                self.clock.left() / 3, options.deterministic, options.threads, options.seed
             ),
             apart=[(candidates[a].id, candidates[b].id) for a, b in self.apart],
         )
@@ -262,8 +247,8 @@ class _Grouping:
             note = (
                 f"no schedule of {options.rounds} rounds without repeated meetings was found in"
                 f" {options.time_limit:g} s: {verdict.repeats} pair(s) meet twice (listed); this is"
-                " the best schedule found — try fewer --rounds, a longer --time-limit, or"
-                " --allow-repeats"
+                " the best schedule found — try fewer rounds, a longer time limit, or allowing"
+                " repeated meetings"
             )
             result = self.result(verdict.rounds, verdict.unassigned, Status.UNKNOWN, note)
             return result.model_copy(update={"repeated_pairs": tuple(verdict.repeated)})
@@ -274,7 +259,7 @@ class _Grouping:
     def why_none(self) -> GroupingResult:
         """No group was formed: find out, as ``build`` does, whether any group at all can meet the
         rules among the eligible organisations; if none can, name the rules that stop it."""
-        from consortium_solver.build import BuildOptions, Demands, build
+        from consortium_solver.builder import BuildOptions, Demands, build
 
         if not self.candidates:
             return self.no_groups(
@@ -288,10 +273,10 @@ class _Grouping:
             self.call,
             Demands(size=options.size),
             BuildOptions(
-                time_limit=None if options.deterministic else seconds,
-                deterministic_time=seconds if options.deterministic else None,
+                time_limit=seconds,
+                deterministic=options.deterministic,
                 seed=options.seed,
-                workers=1 if options.deterministic else options.workers,
+                workers=options.workers,
             ),
         )
         if found.conflict:
@@ -360,35 +345,26 @@ def set_aside(
             for stays, partner in ((a, b), (b, a)):
                 if partner in out and stays not in out:
                     out.add(stays)
-                    why = f"--together with {partner}, which is set aside"
+                    why = f"to be together with {partner}, which is set aside"
                     ineligible.append(Ineligible(id=stays, why=why))
                     changed = True
     return [o for o in pool.organisations if o.id not in out], ineligible
 
 
 def check_options(pool: Pool, options: GroupOptions) -> None:
-    """Bad options as input errors naming the option, before any work."""
-    low, high = options.size
-    if low < 1 or low > high:
-        raise InputError("expected A..B with 1 <= A <= B", field="--size", value=f"{low}..{high}")
-    if options.objective not in ("sum", "min"):
-        raise InputError("expected sum or min", field="--objective", value=options.objective)
-    if options.rounds < 1:
-        raise InputError("at least 1 round", field="--rounds", value=options.rounds)
-    for option, pairs in (("--together", options.together), ("--apart", options.apart)):
+    """Options naming organisations the pool lacks, as one error naming the fields, before any
+    work (the options model has refused impossible sizes, rounds and pairs already)."""
+    problems = []
+    for name, pairs in (("together", options.together), ("apart", options.apart)):
         for pair in pairs:
-            for org_id in pair:
-                pool.require(org_id, option)
-            if pair[0] == pair[1]:
-                raise InputError(
-                    "a pair names two different organisations", field=option, value=",".join(pair)
-                )
-    clash = {frozenset(p) for p in options.together} & {frozenset(p) for p in options.apart}
-    if clash:
-        shown = ",".join(sorted(next(iter(clash))))
-        raise InputError(
-            "the same pair is asked to be together and apart", field="--apart", value=shown
-        )
+            missing = [i for i in pair if i not in pool.by_id]
+            if missing:
+                problems.append((name, ",".join(pair), pool.unknown_id_message(missing[0])))
+    problems += [
+        ("pinned", m, pool.unknown_id_message(m)) for _, m in options.pinned if m not in pool.by_id
+    ]
+    if problems:
+        raise OptionError(problems)
 
 
 def rounds_impossible(n: int, options: GroupOptions) -> str | None:
@@ -402,7 +378,7 @@ def rounds_impossible(n: int, options: GroupOptions) -> str | None:
         return (
             f"{options.rounds} rounds without repeated meetings are impossible: in groups of at least"
             f" {low}, each organisation meets {low - 1} new ones per round, {needed} in all, but only"
-            f" {n - 1} others are eligible (at most {most} rounds); use --allow-repeats to minimise"
-            " repeats instead"
+            f" {n - 1} others are eligible (at most {most} rounds); allow repeated meetings to"
+            " minimise them instead"
         )
     return None

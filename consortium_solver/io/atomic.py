@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from consortium_solver.errors import InputError
+from consortium_solver.core.errors import InputError
 
 
 def atomic_write_text(path: Path, text: str) -> None:

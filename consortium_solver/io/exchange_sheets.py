@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from consortium_solver.core.errors import InputError, require_file
 from consortium_solver.domain.exchanges import ExchangePool, Participant, Partnership
-from consortium_solver.errors import InputError, require_file
 from consortium_solver.io import vocabulary as vocab
 from consortium_solver.io.cells import (
     Finding,

@@ -11,9 +11,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from consortium_solver.core.errors import InputError, decode_text, read_input, too_deep_or_too_long
 from consortium_solver.domain import ExchangeResult
 from consortium_solver.domain.exchanges import Exchange, ExchangePool
-from consortium_solver.errors import InputError, decode_text, read_input, too_deep_or_too_long
 from consortium_solver.io.atomic import atomic_write_bytes, check_writable
 from consortium_solver.io.pools import error_message, error_value
 from consortium_solver.io.tables import Cell, csv_text, workbook_bytes

@@ -18,8 +18,8 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
+from consortium_solver.core.errors import InputError, require_file
 from consortium_solver.domain import Organisation, Pool
-from consortium_solver.errors import InputError, require_file
 from consortium_solver.io import vocabulary as vocab
 from consortium_solver.io.cells import (
     FIELD_WORDS,

@@ -13,6 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from consortium_solver.core.geo import EARTH_RADIUS_KM
 from consortium_solver.reference import region_outlines
 
 CENTRE = (52.0, 10.0)  # latitude, longitude
@@ -61,9 +62,9 @@ def project(lat: float, lon: float) -> tuple[float, float]:
             + math.cos(phi0) * math.cos(phi) * math.cos(lam - lam0)
         )
     )
-    x = 6371.0 * k * math.cos(phi) * math.sin(lam - lam0)
+    x = EARTH_RADIUS_KM * k * math.cos(phi) * math.sin(lam - lam0)
     y = (
-        6371.0
+        EARTH_RADIUS_KM
         * k
         * (math.cos(phi0) * math.sin(phi) - math.sin(phi0) * math.cos(phi) * math.cos(lam - lam0))
     )

@@ -15,8 +15,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from consortium_solver.core.errors import InputError
 from consortium_solver.domain import LIST_FIELDS, Organisation, Pool
-from consortium_solver.errors import InputError
 from consortium_solver.io.atomic import atomic_write_bytes, atomic_write_text
 from consortium_solver.io.importer import ImportOptions, import_pool
 from consortium_solver.io.tables import csv_text

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from consortium_solver.core.errors import InputError
 from consortium_solver.domain import (
     BuildResult,
     GroupingResult,
@@ -19,7 +20,6 @@ from consortium_solver.domain import (
     Result,
     Term,
 )
-from consortium_solver.errors import InputError
 from consortium_solver.io.atomic import atomic_write_bytes, check_writable
 from consortium_solver.io.plans import (
     MEMBER_HEADERS,

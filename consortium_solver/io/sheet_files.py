@@ -17,8 +17,8 @@ from xml.etree.ElementTree import ParseError
 
 from pydantic import ValidationError
 
+from consortium_solver.core.errors import InputError, decode_text, read_input, too_deep_or_too_long
 from consortium_solver.domain import Pool
-from consortium_solver.errors import InputError, decode_text, read_input, too_deep_or_too_long
 from consortium_solver.io import vocabulary as vocab
 from consortium_solver.reference.places import fold
 from consortium_solver.rules import format_loc

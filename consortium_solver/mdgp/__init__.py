@@ -10,11 +10,14 @@ of the distances d_ij over the pairs inside each group (Gallego, Laguna, Martí,
   descriptions (no code of theirs is used);
 - :mod:`.memetic` — a memetic search in the line of Yang et al.'s three-phase search (a population,
   perturbation, crossover of whole groups, descent), what a time-limited run uses;
-- :mod:`.race` — the entry point and the result document.
+- :mod:`.table` — what both searches share: starting sizes, assignments, the distance table;
+- :mod:`.options` — :class:`MdgpOptions`, the task's options model;
+- :mod:`.solve` — the entry point, :func:`solve_mdgp`, and the result document.
 """
 
-from consortium_solver.mdgp.race import solve_mdgp
+from consortium_solver.mdgp.options import MdgpOptions
 from consortium_solver.mdgp.reader import MdgpInstance, mdgp_value, read_mdgp
+from consortium_solver.mdgp.solve import solve_mdgp
 from consortium_solver.mdgp.tabu import TabuSearch
 
-__all__ = ["MdgpInstance", "TabuSearch", "mdgp_value", "read_mdgp", "solve_mdgp"]
+__all__ = ["MdgpInstance", "MdgpOptions", "TabuSearch", "mdgp_value", "read_mdgp", "solve_mdgp"]

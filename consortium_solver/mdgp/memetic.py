@@ -21,19 +21,17 @@ goes through three phases per generation:
 
 and the population shrinks linearly over the time limit to its smallest size, keeping the best.
 
-The element-to-group table and the descent are compiled kernels (:mod:`consortium_solver.native`).
+The element-to-group table and the descent are compiled kernels (:mod:`consortium_solver.core.native`).
 """
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
-from consortium_solver.clock import interrupted
+from consortium_solver.core.clock import Clock
+from consortium_solver.core.native import kernel, loop_kernel, seed_kernels
 from consortium_solver.mdgp.reader import MdgpInstance, mdgp_value
-from consortium_solver.mdgp.tabu import PROFILES, _initial, _move, _rebuild
-from consortium_solver.native import kernel, loop_kernel, seed_kernels
+from consortium_solver.mdgp.table import PROFILES, initial_assignment, move_element, rebuild_table
 
 GAIN = 1e-9  # smallest change the descent counts as an improvement
 DIRECTED = 3  # TPSDP's rounds of directed perturbation (eta_max)
@@ -64,7 +62,7 @@ class MemeticSearch:
 
     def improve(self, assign: np.ndarray) -> float:
         """The descent from ``assign`` (in place); its value."""
-        _rebuild(self.d, assign, self.table, self.sizes, self.values)
+        rebuild_table(self.d, assign, self.table, self.sizes, self.values)
         return self.descend(assign)
 
     def descend(self, assign: np.ndarray) -> float:
@@ -72,53 +70,69 @@ class MemeticSearch:
         _descent(self.d, assign, self.table, self.sizes, self.lower, self.upper, self.values)
         return float(self.values[0])
 
-    def run(self, deadline: float, generations: int | None = None) -> tuple[np.ndarray, float]:
-        """The best assignment found until the deadline (or after ``generations``). The
+    def run(self, clock: Clock, generations: int | None = None) -> tuple[np.ndarray, float]:
+        """The best assignment found until the clock runs out (or after ``generations``). The
         population starts from random assignments whose group sizes (where they range) follow the
-        profiles in turn — most pairs, extreme, balanced, random (:func:`.tabu._sizes`) — so that
-        the crossover has sizes to choose from."""
-        start = time.perf_counter()
-        span = max(deadline - start, 1e-9)
+        profiles in turn — most pairs, extreme, balanced, random (:func:`.table.group_sizes`) — so
+        that the crossover has sizes to choose from. The clock is asked after each member's
+        descent (one step in deterministic mode), so that an interruption is heard within one
+        descent, not one generation."""
         profiles = [PROFILES[k % len(PROFILES)] for k in range(self.population)]
-        members = [_initial(self.inst, self.rng, p).astype(np.int64) for p in profiles]
+        members = [initial_assignment(self.inst, self.rng, p).astype(np.int64) for p in profiles]
         values = []
         for assign in members:
             values.append(self.improve(assign))
-            if time.perf_counter() >= deadline:
+            if clock.expired():
                 break
         members = members[: len(values)]
         best = int(np.argmax(values))
         best_assign, best_value = members[best].copy(), values[best]
-        while time.perf_counter() < deadline and not interrupted():
+        while not clock.expired():
             if generations is not None and self.generations >= generations:
                 break
-            progress = min((time.perf_counter() - start) / span, 1.0)
-            theta = self.theta[0] - (self.theta[0] - self.theta[1]) * progress
-            strength = max(1, int(theta * self.n / self.g))
-            for k, assign in enumerate(members):
-                _perturb(assign, self.sizes, self.lower, self.upper, strength)
-                values[k] = self.improve(assign)
-            if len(members) > 1:
-                for k in range(len(members)):
-                    other = int(self.rng.integers(len(members) - 1))
-                    other += other >= k
-                    child = _crossover(self.d, members[k], members[other], self.lower, self.upper)
-                    value = self.improve(child)
-                    if value >= values[k]:
-                        members[k], values[k] = child, value
-            for k, assign in enumerate(members):
-                _rebuild(self.d, assign, self.table, self.sizes, self.values)
-                _directed(self.d, assign, self.table, self.sizes, self.lower, self.upper,
-                          self.values, self.removed, DIRECTED)  # fmt: skip
-                values[k] = self.descend(assign)
+            progress = clock.progress()
+            finished = self.generation(members, values, clock, progress)
             order = np.argsort(values)[::-1]
             if values[order[0]] > best_value + GAIN:
                 best_assign, best_value = members[order[0]].copy(), values[order[0]]
+            if not finished:
+                break
             keep = round(self.population - (self.population - self.smallest) * progress)
             members = [members[k] for k in order[: max(keep, self.smallest)]]
             values = [values[k] for k in order[: max(keep, self.smallest)]]
             self.generations += 1
         return best_assign, mdgp_value(self.d, best_assign, self.g)
+
+    def generation(
+        self, members: list[np.ndarray], values: list[float], clock: Clock, progress: float
+    ) -> bool:
+        """One generation's three phases over the population, in place; False when the clock ran
+        out on the way (each value stays its member's, so the best can still be taken)."""
+        theta = self.theta[0] - (self.theta[0] - self.theta[1]) * progress
+        strength = max(1, int(theta * self.n / self.g))
+        for k, assign in enumerate(members):
+            _perturb(assign, self.sizes, self.lower, self.upper, strength)
+            values[k] = self.improve(assign)
+            if clock.expired():
+                return False
+        if len(members) > 1:
+            for k in range(len(members)):
+                other = int(self.rng.integers(len(members) - 1))
+                other += other >= k
+                child = _crossover(self.d, members[k], members[other], self.lower, self.upper)
+                value = self.improve(child)
+                if value >= values[k]:
+                    members[k], values[k] = child, value
+                if clock.expired():
+                    return False
+        for k, assign in enumerate(members):
+            rebuild_table(self.d, assign, self.table, self.sizes, self.values)
+            _directed(self.d, assign, self.table, self.sizes, self.lower, self.upper,
+                      self.values, self.removed, DIRECTED)  # fmt: skip
+            values[k] = self.descend(assign)
+            if clock.expired():
+                return False
+        return True
 
 
 @loop_kernel
@@ -143,7 +157,7 @@ def _descent(
                     continue
                 gain = table[v, g] - table[v, gv]
                 if gain > GAIN:
-                    _move(d, assign, table, sizes, v, g)
+                    move_element(d, assign, table, sizes, v, g)
                     values[0] += gain
                     improved = True
         for v in range(n):
@@ -153,8 +167,8 @@ def _descent(
                     continue
                 gain = table[v, gu] - table[v, gv] + table[u, gv] - table[u, gu] - 2.0 * d[v, u]
                 if gain > GAIN:
-                    _move(d, assign, table, sizes, v, gu)
-                    _move(d, assign, table, sizes, u, gv)
+                    move_element(d, assign, table, sizes, v, gu)
+                    move_element(d, assign, table, sizes, u, gv)
                     values[0] += gain
                     improved = True
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from consortium_solver.errors import InputError
+from consortium_solver.core.errors import InputError
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 A table ``D[i, g]`` of each element's summed distance to each group makes every move and swap an
 O(1) delta; each iteration scores the whole move and swap neighbourhood in a compiled kernel
-(:mod:`consortium_solver.native`), takes the best move that is not tabu (or that beats the best
+(:mod:`consortium_solver.core.native`), takes the best move that is not tabu (or that beats the best
 known), updates the table in O(n), and after a stagnation period perturbs the best solution by
 random swaps (Lai & Hao 2016; Yang et al. 2022; written from the papers'
 descriptions).
@@ -14,69 +14,13 @@ import time
 
 import numpy as np
 
-from consortium_solver.clock import interrupted
+from consortium_solver.core.clock import Clock, interrupted
+from consortium_solver.core.native import kernel, loop_kernel, seed_kernels
 from consortium_solver.mdgp.reader import MdgpInstance, mdgp_value
-from consortium_solver.native import kernel, loop_kernel, seed_kernels
+from consortium_solver.mdgp.table import initial_assignment, move_element, rebuild_table
 
-PROFILES = ("most", "extreme", "balanced", "random")  # starting group sizes (see _sizes)
-CHUNK_SECONDS = 0.01  # wall time between two looks at the deadline
-
-
-def _most_pairs(lower: np.ndarray, upper: np.ndarray, n: int) -> np.ndarray:
-    """The group sizes within the bounds, summing to n, with the most pairs inside groups
-    (Σ C(s_g, 2)): a dynamic programme over the groups, ``best[g, m]`` the most pairs groups g..
-    can hold with m elements (−1: impossible), one numpy pass over m per group and size."""
-    groups = len(lower)
-    best = np.full((groups + 1, n + 1), -1, dtype=np.int64)
-    best[groups, 0] = 0
-    for g in range(groups - 1, -1, -1):
-        for size in range(int(lower[g]), int(min(upper[g], n)) + 1):
-            rest = best[g + 1, : n + 1 - size]
-            here = np.where(rest >= 0, rest + size * (size - 1) // 2, -1)
-            np.maximum(best[g, size:], here, out=best[g, size:])
-    sizes, left = np.zeros(groups, dtype=np.int64), n
-    for g in range(groups):
-        for size in range(int(lower[g]), int(min(upper[g], left)) + 1):
-            rest = best[g + 1, left - size]
-            if rest >= 0 and rest + size * (size - 1) // 2 == best[g, left]:
-                sizes[g], left = size, left - size
-                break
-    return sizes
-
-
-def _sizes(inst: MdgpInstance, rng: np.random.Generator, profile: str) -> np.ndarray:
-    """Group sizes within the bounds summing to n: ``most`` — the sizes with the most pairs inside
-    groups (:func:`_most_pairs`); otherwise every group at its lower bound, then the rest
-    ``extreme`` — whole groups filled to their upper bound in random order (Σ C(s_g, 2) is convex in
-    the sizes, so more pairs), ``balanced`` — one at a time to the smallest group, or ``random`` —
-    one at a time to a random group with room."""
-    if profile == "most":
-        return _most_pairs(inst.lower, inst.upper, inst.n)
-    sizes = inst.lower.copy()
-    rest = inst.n - int(sizes.sum())
-    if profile == "extreme":
-        for g in rng.permutation(inst.groups):
-            add = min(rest, int(inst.upper[g] - sizes[g]))
-            sizes[g] += add
-            rest -= add
-        return sizes
-    while rest > 0:
-        room = np.flatnonzero(sizes < inst.upper)
-        if profile == "balanced":
-            smallest = room[sizes[room] == sizes[room].min()]
-            g = int(rng.choice(smallest))
-        else:
-            g = int(rng.choice(room))
-        sizes[g] += 1
-        rest -= 1
-    return sizes
-
-
-def _initial(inst: MdgpInstance, rng: np.random.Generator, profile: str = "extreme") -> np.ndarray:
-    """A random assignment meeting the size bounds, with sizes of the given profile."""
-    sizes = _sizes(inst, rng, profile)
-    order = rng.permutation(inst.n)
-    return np.repeat(np.arange(inst.groups), sizes)[np.argsort(order)]
+CHUNK_SECONDS = 0.01  # wall time between two looks at the clock
+DETERMINISTIC_CHUNK = 64  # iterations per step of a deterministic clock (and the first chunk)
 
 
 class TabuSearch:
@@ -96,14 +40,15 @@ class TabuSearch:
         self.iterations = 0
         seed_kernels(int(self.rng.integers(2**31)))
 
-    def run(self, deadline: float, max_iterations: int | None = None) -> tuple[np.ndarray, float]:
-        """The best assignment found until the deadline (or after ``max_iterations``), from a
-        random one whose sizes follow the extreme profile."""
-        assign = _initial(self.inst, self.rng, "extreme").astype(np.int64)
+    def run(self, clock: Clock, max_iterations: int | None = None) -> tuple[np.ndarray, float]:
+        """The best assignment found until the clock runs out (or after ``max_iterations``), from
+        a random one whose sizes follow the extreme profile. In deterministic mode each chunk of
+        ``DETERMINISTIC_CHUNK`` iterations is one step of the clock."""
+        assign = initial_assignment(self.inst, self.rng, "extreme").astype(np.int64)
         table = np.zeros((self.n, self.g))  # D[i, g] = sum of d_ij over j in g
         sizes = np.zeros(self.g, dtype=np.int64)
         values = np.zeros(2, dtype=np.float64)  # value now, best value
-        _rebuild(self.d, assign, table, sizes, values)
+        rebuild_table(self.d, assign, table, sizes, values)
         values[1] = values[0]
         best = assign.copy()
         counts = np.zeros(2, dtype=np.int64)  # iteration, iterations since the best
@@ -113,7 +58,7 @@ class TabuSearch:
         )
         lower = self.inst.lower.astype(np.int64)
         upper = self.inst.upper.astype(np.int64)
-        chunk = 64
+        chunk = DETERMINISTIC_CHUNK
         while True:
             steps = chunk
             if max_iterations is not None:
@@ -126,9 +71,10 @@ class TabuSearch:
                 params, steps,
             )  # fmt: skip
             took = time.perf_counter() - started
-            if interrupted() or (max_iterations is None and time.perf_counter() >= deadline):
+            if interrupted() or (max_iterations is None and clock.expired()):
                 break
-            chunk = int(min(max(chunk * CHUNK_SECONDS / max(took, 1e-6), 1), 1 << 20))
+            if not clock.deterministic:
+                chunk = int(min(max(chunk * CHUNK_SECONDS / max(took, 1e-6), 1), 1 << 20))
         self.iterations += int(counts[0])
         return best, mdgp_value(self.d, best, self.g)
 
@@ -161,11 +107,11 @@ def tabu_steps(
             tabu_until[:] = 0
             continue
         if j < 0:
-            _move(d, assign, table, sizes, i, h)
+            move_element(d, assign, table, sizes, i, h)
         else:
             gi, gj = assign[i], assign[j]
-            _move(d, assign, table, sizes, i, gj)
-            _move(d, assign, table, sizes, j, gi)
+            move_element(d, assign, table, sizes, i, gj)
+            move_element(d, assign, table, sizes, j, gi)
             tabu_until[j] = it + np.random.randint(low_tenure, high_tenure + 1)
         tabu_until[i] = it + np.random.randint(low_tenure, high_tenure + 1)
         values[0] += gain
@@ -181,7 +127,7 @@ def tabu_steps(
                 a, b = np.random.randint(0, n), np.random.randint(0, n)
                 if assign[a] != assign[b]:
                     assign[a], assign[b] = assign[b], assign[a]
-            _rebuild(d, assign, table, sizes, values)
+            rebuild_table(d, assign, table, sizes, values)
             tabu_until[:] = 0
             counts[1] = 0
 
@@ -224,35 +170,3 @@ def _best_step(
             ):
                 top, bi, bj, bh = gain, i, j, -1
     return top, bi, bj, bh
-
-
-@loop_kernel
-def _move(
-    d: np.ndarray, assign: np.ndarray, table: np.ndarray, sizes: np.ndarray, i: int, h: int
-) -> None:
-    """Element i moves to group h: every element's distance to both groups follows (O(n))."""
-    old = assign[i]
-    for k in range(d.shape[0]):
-        table[k, old] -= d[k, i]
-        table[k, h] += d[k, i]
-    sizes[old] -= 1
-    sizes[h] += 1
-    assign[i] = h
-
-
-@loop_kernel
-def _rebuild(
-    d: np.ndarray, assign: np.ndarray, table: np.ndarray, sizes: np.ndarray, values: np.ndarray
-) -> None:
-    """The table, sizes and value of an assignment, from scratch."""
-    n = d.shape[0]
-    table[:] = 0.0
-    sizes[:] = 0
-    value = 0.0
-    for i in range(n):
-        sizes[assign[i]] += 1
-        for k in range(n):
-            table[i, assign[k]] += d[i, k]
-    for i in range(n):
-        value += table[i, assign[i]]
-    values[0] = value / 2.0

@@ -25,6 +25,7 @@ from typing import Annotated, Any, Literal, ParamSpec, Protocol, TypeVar, get_ar
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from consortium_solver import reference
+from consortium_solver.core.errors import InputError
 from consortium_solver.domain import (
     FIELD_PLURALS,
     FIELD_WORDS,
@@ -37,7 +38,6 @@ from consortium_solver.domain import (
     ScalarField,
     member_value,
 )
-from consortium_solver.errors import InputError
 
 RULE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
 

@@ -1,7 +1,7 @@
 """Loading call models: packaged ones by id, or a TOML file (with its sector link matrix); and the
 one-line form of a pydantic error that every loader reports.
 
-Every error is an :class:`~consortium_solver.errors.InputError` naming the file, the key path and the
+Every error is an :class:`~consortium_solver.core.errors.InputError` naming the file, the key path and the
 value (README, "Call models").
 """
 
@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from consortium_solver import reference
-from consortium_solver.errors import InputError, decode_text, read_input, too_deep_or_too_long
+from consortium_solver.core.errors import InputError, decode_text, read_input, too_deep_or_too_long
 from consortium_solver.rules.call import Call
 from consortium_solver.rules.kinds import RULE_KINDS
 

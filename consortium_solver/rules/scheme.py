@@ -15,8 +15,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from consortium_solver import reference
+from consortium_solver.core.errors import InputError, decode_text, read_input
 from consortium_solver.domain.exchanges import ParticipantType
-from consortium_solver.errors import InputError, decode_text, read_input
 from consortium_solver.rules.call import Weight
 from consortium_solver.rules.kinds import RULE_ID
 from consortium_solver.rules.loading import file_in_folder, parse_toml, validation_error

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from consortium_solver.core.errors import InputError
 from consortium_solver.domain import Assessment, Organisation, Pool
-from consortium_solver.errors import InputError
 from consortium_solver.rules import AnyRule, Call
 from consortium_solver.validate.rules import check_rule
 from consortium_solver.validate.terms import score_terms, total

@@ -12,8 +12,9 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from consortium_solver.core.geo import great_circle_km
 from consortium_solver.domain import LAGGING
-from consortium_solver.domain.exchanges import Exchange, ExchangePool, Participant, great_circle_km
+from consortium_solver.domain.exchanges import Exchange, ExchangePool, Participant
 from consortium_solver.rules.scheme import Scheme
 
 
@@ -101,7 +102,7 @@ def check_plan(pool: ExchangePool, scheme: Scheme, exchanges: Sequence[Exchange]
         verdict.problems += [
             f"{p} [{where}]" for p in exchange_problems(scheme, visitor, host, ex.working_days)
         ]
-        km = great_circle_km(visitor.point, host.point)
+        km = great_circle_km(*visitor.point, *host.point)
         if not math.isclose(km, ex.distance_km, abs_tol=0.11):
             verdict.problems.append(f"lump-sum: {where} states {ex.distance_km} km, it is {km} km")
         due = lump_sum(scheme, host, ex.working_days, km)

@@ -10,13 +10,13 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from consortium_solver.build import Demands
 from consortium_solver.domain import Assessment, BuildResult, Pool
 from consortium_solver.io.plans import TERM_WORDS, member_cells, term_label
 from consortium_solver.rules import AnyRule, Call
 from consortium_solver.validate import check
 from consortium_solver.web.context import ctx, page, path_id, posted_form, refused, stale
 from consortium_solver.web.pages import CALLS, pool_of
+from consortium_solver.web.tasks import ConsortiumRun
 from consortium_solver.web.views import Member, call_of
 
 MAX_MEMBERS = 60  # a consortium to check: more is not a consortium
@@ -68,15 +68,14 @@ async def check_consortium(request: Request) -> Response:
         return refused(
             request, 400, f"Tick between 1 and {MAX_MEMBERS} organisations of the sheet."
         )
-    result = judged(pool, call_of({"call": call_id}), members)
+    result = judged(pool, call_of(call_id), members)
     return page(request, "check.html", project=project, judged=result, calls=CALLS, call=call_id)
 
 
-def consortium_values(run_json: str, pool: Pool, options: dict[str, Any]) -> dict[str, Any]:
+def consortium_values(run_json: str, pool: Pool, spec: ConsortiumRun) -> dict[str, Any]:
     """What a finished "best consortium" run page shows: every consortium judged again."""
     result = BuildResult.model_validate_json(run_json)
-    call = call_of(options)
-    size = (options["size"][0], options["size"][1])
-    demands = Demands(lead=options["lead"], size=size).rules(call)
+    call = call_of(spec.call)
+    demands = spec.demands.rules(call)
     found = [judged(pool, call, list(c.members), demands) for c in result.consortia]
     return {"build": result, "found": found}

@@ -18,6 +18,7 @@ from consortium_solver.rules.scheme import load_scheme
 from consortium_solver.validate.exchanges import check_plan
 from consortium_solver.web.context import ctx, page, path_run
 from consortium_solver.web.store import Run
+from consortium_solver.web.tasks import ExchangeRun
 
 TYPES = {
     "html": "text/html; charset=utf-8",
@@ -37,9 +38,9 @@ def exchange_run(request: Request) -> tuple[Run, ExchangePool] | None:
 def exchange_page(request: Request, run: Run, pool: ExchangePool) -> Response:
     project = ctx(request).store.project(run.project_id)
     values: dict[str, Any] = {}
-    if run.finished_ok and run.result_json is not None:
+    if run.finished_ok and run.result_json is not None and isinstance(run.spec, ExchangeRun):
         result = ExchangeResult.model_validate_json(run.result_json)
-        verdict = check_plan(pool, load_scheme(run.options["scheme"]), result.exchanges)
+        verdict = check_plan(pool, load_scheme(run.spec.scheme), result.exchanges)
         by_id = pool.by_id
         rows = [
             (by_id[x.visitor].name, country_name(by_id[x.visitor].country), by_id[x.host].name,

@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -13,15 +14,16 @@ from starlette.responses import RedirectResponse, Response
 from starlette.types import Message
 
 from consortium_solver import DEFAULT_CALL
+from consortium_solver.core.errors import InputError
+from consortium_solver.core.options import OptionError
 from consortium_solver.domain import Pool
-from consortium_solver.errors import InputError
 from consortium_solver.io.importer import ImportReport
 from consortium_solver.io.sheets import template_workbook
 from consortium_solver.rules.scheme import DEFAULT_SCHEME
 from consortium_solver.web.context import csrf_ok, ctx, page, path_id, posted_form, refused, stale
 from consortium_solver.web.imports import display_name, read_exchange_upload, read_upload, sniff
-from consortium_solver.web.runs import consortium_options, group_options
 from consortium_solver.web.store import Upload
+from consortium_solver.web.tasks import SPECS, RunSpec, Task
 from consortium_solver.web.views import report_summary
 
 FORM_SLACK = 64 * 1024  # bytes of a form beyond its file (boundaries, headers, fields)
@@ -179,40 +181,51 @@ def _reader(form: Any, problems: list[str]) -> Any:
     return whole
 
 
-def read_task(form: Any, pool: Pool | None) -> tuple[str, dict[str, Any] | None, list[str]]:
-    """The task and its options from the form, or every problem with them in words."""
+# The form's words for the options' fields, in the problems the page lists.
+LABELS = {"time_limit": "time limit", "lead": "lead partner", "allow_repeats": "repeats",
+          "size": "size", "top": "consortia to list"}  # fmt: skip
+
+
+def read_task(form: Any, pool: Pool | None) -> tuple[RunSpec | None, list[str]]:
+    """The run the form asks for — the task, its call and the library's options model — or every
+    problem with it in words. An unknown task is refused, never guessed."""
     problems: list[str] = []
     whole = _reader(form, problems)
-    task = str(form.get("task", "groups"))
-    if task not in ("groups", "consortium", "exchange"):
-        task = "groups"
+    try:
+        task = Task(str(form.get("task", Task.GROUPS)))
+    except ValueError:
+        return None, ["task: choose one of the listed tasks"]
     smallest, largest = whole("size_min", 2, 50, 3), whole("size_max", 2, 50, 5)
-    if smallest > largest:
-        problems.append("size: the smallest size is larger than the largest")
     call = str(form.get("call", DEFAULT_CALL))
     if call not in CALLS:
         problems.append("rules: choose one of the listed rule sets")
-    common = {"call": call, "size": (smallest, largest), "seed": whole("seed", 0, 999999, 0),
-              "time_limit": whole("time_limit", 1, 3600, 10)}  # fmt: skip
-    if task == "exchange":
-        options = {"time_limit": common["time_limit"], "seed": common["seed"], "top": 1,
-                   "scheme": DEFAULT_SCHEME}  # fmt: skip
-        return task, options, []
-    if task == "consortium":
-        lead = str(form.get("lead", ""))
+    # Web runs use one thread each: two runs may go at once on a small machine.
+    common = {"seed": whole("seed", 0, 999999, 0), "time_limit": whole("time_limit", 1, 3600, 10),
+              "workers": 1}  # fmt: skip
+    spec: dict[str, Any] = {"task": task}
+    if task is Task.EXCHANGE:
+        spec |= {"scheme": DEFAULT_SCHEME, "options": common}
+    elif task is Task.CONSORTIUM:
+        lead = str(form.get("lead", "")) or None
         if lead and (pool is None or lead not in pool.by_id):
             problems.append("lead partner: choose one of the organisations of the sheet")
-        options = consortium_options({**common, "lead": lead, "top": whole("top", 1, 10, 1)})
+        spec |= {"call": call, "demands": {"lead": lead, "size": (smallest, largest)},
+                 "options": {**common, "top": whole("top", 1, 10, 1)}}  # fmt: skip
     else:
         assert pool is not None  # groups are made from an organisation sheet
-        options = group_options(
-            {**common, "rounds": whole("rounds", 1, 20, 1),
-             "objective": "min" if form.get("objective") == "min" else "sum",
-             "allow_repeats": form.get("allow_repeats") == "on",
-             "together": read_pairs(str(form.get("together", "")), "together", pool, problems),
-             "apart": read_pairs(str(form.get("apart", "")), "apart", pool, problems)}
-        )  # fmt: skip
-    return task, (None if problems else options), problems
+        spec |= {"call": call, "options": {
+            **common, "size": (smallest, largest), "rounds": whole("rounds", 1, 20, 1),
+            "objective": "min" if form.get("objective") == "min" else "sum",
+            "allow_repeats": form.get("allow_repeats") == "on",
+            "together": read_pairs(str(form.get("together", "")), "together", pool, problems),
+            "apart": read_pairs(str(form.get("apart", "")), "apart", pool, problems)}}  # fmt: skip
+    if problems:
+        return None, problems
+    try:
+        return SPECS.validate_python(spec), []
+    except ValidationError as exc:
+        named = OptionError.of(exc).named(LABELS)
+        return None, [f"{field.split('.')[-1]}: {message}" for field, _, message in named.problems]
 
 
 def read_pairs(text: str, field: str, pool: Pool, problems: list[str]) -> list[list[str]]:
@@ -262,16 +275,14 @@ async def start_run(request: Request) -> Response:
         which = "a ClusterXchange" if exchange else "an organisation"
         return await project_page(request, 400, task_errors=[f"The sheet is {which} sheet."])
     pool = None if exchange else pool_of(usable.pool_json)
-    task, options, problems = read_task(form, pool)
-    if options is None:
+    spec, problems = read_task(form, pool)
+    if spec is None:
         return await project_page(request, 400, task_errors=problems)
     if (reason := context.runner.busy_reason(pid)) is not None:
         return await project_page(request, 409, task_errors=[reason[0].upper() + reason[1:] + "."])
     # Off the event loop: starting a worker writes the pool down a pipe the new process must
     # first read, and the live progress of other pages must not wait for that.
-    run = await run_in_threadpool(
-        context.runner.launch, pid, usable.id, usable.pool_json, task, options
-    )
+    run = await run_in_threadpool(context.runner.launch, pid, usable.id, usable.pool_json, spec)
     return RedirectResponse(f"/runs/{run.id}", status_code=303)
 
 

@@ -23,8 +23,8 @@ from consortium_solver.io.reports import (
 from consortium_solver.web.consortium_pages import consortium_values
 from consortium_solver.web.context import ctx, page, path_id, path_run, posted_form, refused, stale
 from consortium_solver.web.exchange_pages import exchange_download, exchange_page, exchange_run
-from consortium_solver.web.runs import group_options
 from consortium_solver.web.store import FINISHED, Edit, Run
+from consortium_solver.web.tasks import ConsortiumRun, GroupsRun
 from consortium_solver.web.views import (
     Rounds,
     edited_result,
@@ -86,8 +86,9 @@ def _standing(request: Request, run: Run) -> Standing:
 
 
 def _schedule_values(request: Request, run: Run, pool: Pool) -> dict[str, Any]:
+    assert isinstance(run.spec, GroupsRun)  # the callers ask for a grouping run's page
     now = _standing(request, run)
-    view = schedule_view(pool, run.options, now.rounds, now.result)
+    view = schedule_view(pool, run.spec, now.rounds, now.result)
     # The groups as found were judged when the run ended: their scores are in the result.
     found_score = sum(c.score for groups in now.result.schedule() for c in groups)
     return {
@@ -109,11 +110,12 @@ async def run_page(request: Request) -> Response:
     run, pool = loaded
     project = ctx(request).store.project(run.project_id)
     values: dict[str, Any] = {}
-    if run.finished_ok and run.result_json is not None and run.task == "consortium":
-        values = consortium_values(run.result_json, pool, run.options)
-    elif run.finished_ok:
+    groups = isinstance(run.spec, GroupsRun)
+    if run.finished_ok and run.result_json is not None and isinstance(run.spec, ConsortiumRun):
+        values = consortium_values(run.result_json, pool, run.spec)
+    elif run.finished_ok and groups:
         values = _schedule_values(request, run, pool)
-    elif run.result_json is not None and run.task == "groups":  # a first look; the search goes on
+    elif run.result_json is not None and groups:  # a first look; the search goes on
         values = {**_schedule_values(request, run, pool), "readonly": True}
     return page(request, "run.html", run=run, pool=pool, project=project, **values)
 
@@ -122,24 +124,23 @@ async def events(request: Request) -> Response:
     """Server-sent events: the run's progress whenever it changes, then ``done``."""
     store = ctx(request).store
     rid = path_id(request, "rid")
-    if rid is None or store.run(rid) is None:
+    if rid is None or store.progress(rid) is None:
         return refused(request, 404, "There is no such run.")
 
     async def stream() -> AsyncIterator[str]:
         last = None
         while True:
-            run = store.run(rid)
-            assert run is not None
-            payload = {
-                "status": run.status,
-                "interim": run.result_json is not None,
-                **(run.progress or {}),
-            }
+            # Only the progress columns, read in a worker thread: the event loop never waits on
+            # the database, whatever the size of a run's first answer.
+            now = await run_in_threadpool(store.progress, rid)
+            if now is None:  # the run is gone
+                return
+            payload = {"status": now.status, "interim": now.interim, **(now.progress or {})}
             if payload != last:
                 yield f"event: progress\ndata: {json.dumps(payload)}\n\n"
                 last = payload
-            if run.status in FINISHED:
-                yield f"event: done\ndata: {json.dumps({'status': run.status})}\n\n"
+            if now.status in FINISHED:
+                yield f"event: done\ndata: {json.dumps({'status': now.status})}\n\n"
                 return
             await asyncio.sleep(0.2)  # a closed page ends the stream: StreamingResponse
             # listens for the disconnect and cancels this generator
@@ -213,10 +214,10 @@ async def download(request: Request) -> Response:
     run, pool = loaded
     if not run.finished_ok or run.result_json is None:
         return refused(request, 409, "The run has no answer yet.")
-    if run.task == "consortium":
+    if not isinstance(run.spec, GroupsRun):
         return _consortium_download(run.id, run.result_json, pool, kind)
     now = _standing(request, run)
-    final = edited_result(now.result, pool, run.options, now.rounds)
+    final = edited_result(now.result, pool, run.spec, now.rounds)
     body: str | bytes
     if kind == "xlsx":
         body = grouping_workbook(final, pool)
@@ -298,14 +299,15 @@ async def reoptimise(request: Request) -> Response:
     if (reason := context.runner.busy_reason(run.project_id)) is not None:
         return refused(request, 409, reason[0].upper() + reason[1:] + ".")
     now = _standing(request, run)
+    assert isinstance(run.spec, GroupsRun)  # _finished_groups: a grouping run
     text = str(form.get("time_limit", ""))
-    seconds = int(text) if text.isdigit() and 1 <= int(text) <= 3600 else run.options["time_limit"]
-    options = group_options(
-        {**run.options, "start": now.rounds, "pinned": now.pins, "time_limit": seconds}
-    )
+    seconds = int(text) if text.isdigit() and 1 <= int(text) <= 3600 else run.options.time_limit
+    start = tuple(tuple(tuple(g) for g in groups) for groups in now.rounds)
+    update = {"start": start, "pinned": tuple(now.pins), "time_limit": seconds}
+    spec = run.spec.model_copy(update={"options": run.spec.options.model_copy(update=update)})
     stored = context.store.pool(run.pool_id)
     assert stored is not None and stored.pool_json is not None
     again = await run_in_threadpool(
-        context.runner.launch, run.project_id, run.pool_id, stored.pool_json, "groups", options
+        context.runner.launch, run.project_id, run.pool_id, stored.pool_json, spec
     )
     return RedirectResponse(f"/runs/{again.id}", status_code=303)

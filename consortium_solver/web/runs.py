@@ -4,7 +4,7 @@ The server starts a worker (``spawn``: a clean interpreter on every platform), h
 the options, and a thread of the server (:meth:`Runner._watch`) reads what the worker sends back —
 progress (best score, bound, elapsed), then the result or the error — into the store, where the
 pages and the live progress stream read it. Cancel sets an event the worker watches: the search
-stops at its next step and keeps the best answer found so far (:func:`consortium_solver.clock.interrupt`).
+stops at its next step and keeps the best answer found so far (:func:`consortium_solver.core.clock.interrupt`).
 A worker that dies without an answer (killed, out of memory) marks its run failed; the server stays
 up. At most one run per project and :attr:`Runner.limit` runs overall go at once.
 """
@@ -12,19 +12,31 @@ up. At most one run per project and :attr:`Runner.limit` runs overall go at once
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing as mp
 import queue
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnProcess
 from typing import Any
 
-from consortium_solver import DEFAULT_CALL
-from consortium_solver.domain import GroupingResult, Progress
+from consortium_solver.domain import GroupingResult, Pool, Progress
+from consortium_solver.group.options import GroupOptions
+from consortium_solver.rules import Call
 from consortium_solver.web.store import Run, Store
+from consortium_solver.web.tasks import (
+    ConsortiumRun,
+    ExchangeRun,
+    GroupsRun,
+    RunSpec,
+    spec_from_json,
+)
+
+log = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 0.25  # seconds between progress messages from a worker
 FIRST_LOOK = 1.0  # seconds of grouping before the first groups are shown (runs of 3 s or more)
@@ -43,101 +55,59 @@ class _Active:
     updates: Any  # a multiprocessing queue
 
 
-def group_options(options: dict[str, Any]) -> dict[str, Any]:
-    """The options a run keeps, with defaults (the form's fields, already checked)."""
-    return {
-        "call": str(options.get("call", DEFAULT_CALL)),
-        "size": [int(options["size"][0]), int(options["size"][1])],
-        "rounds": int(options.get("rounds", 1)),
-        "objective": "min" if options.get("objective") == "min" else "sum",
-        "allow_repeats": bool(options.get("allow_repeats", False)),
-        "time_limit": float(options.get("time_limit", 10.0)),
-        "seed": int(options.get("seed", 0)),
-        "together": [list(p) for p in options.get("together", [])],
-        "apart": [list(p) for p in options.get("apart", [])],
-        # Re-optimising adjusted groups: where to start, and who stays (rounds from 0).
-        "start": options.get("start"),
-        "pinned": [[int(r), str(m)] for r, m in options.get("pinned", [])],
-    }
-
-
-def consortium_options(options: dict[str, Any]) -> dict[str, Any]:
-    """The options of a "best consortium" run (the form's fields, already checked)."""
-    return {
-        "call": str(options.get("call", DEFAULT_CALL)),
-        "lead": options.get("lead") or None,
-        "size": [int(options["size"][0]), int(options["size"][1])],
-        "top": int(options.get("top", 1)),
-        "time_limit": float(options.get("time_limit", 10.0)),
-        "seed": int(options.get("seed", 0)),
-    }
-
-
 def solve(
     pool_json: str,
-    task: str,
-    options: dict[str, Any],
+    spec: GroupsRun | ConsortiumRun | ExchangeRun,
     progress: Progress,
     interim: Callable[[str], None] = lambda _: None,
 ) -> str:
     """The task's answer as a result document (JSON); ``interim`` is handed a first answer while
-    a long grouping search goes on."""
-    from consortium_solver.build import BuildOptions, Demands, build
-    from consortium_solver.clock import interrupted
-    from consortium_solver.domain import Pool
-    from consortium_solver.group import GroupOptions, group
+    a long grouping search goes on. The spec's options model goes to the library whole."""
     from consortium_solver.rules import load_call, no_call
 
-    if task == "exchange":
+    if isinstance(spec, ExchangeRun):
         from consortium_solver.domain.exchanges import ExchangePool
-        from consortium_solver.exchange import ExchangeOptions, plan_exchanges
+        from consortium_solver.exchange import plan_exchanges
         from consortium_solver.rules.scheme import load_scheme
 
         exchange_pool = ExchangePool.model_validate_json(pool_json)
-        plan = ExchangeOptions(time_limit=options["time_limit"], seed=options["seed"], workers=1)
-        return plan_exchanges(exchange_pool, load_scheme(options["scheme"]), plan).to_json()
+        return plan_exchanges(exchange_pool, load_scheme(spec.scheme), spec.options).to_json()
     pool = Pool.model_validate_json(pool_json)
-    call = no_call() if options["call"] == "none" else load_call(options["call"])
-    size = (options["size"][0], options["size"][1])
-    if task == "consortium":
-        demands = Demands(lead=options["lead"], size=size)
-        settings = BuildOptions(top=options["top"], time_limit=options["time_limit"],
-                                seed=options["seed"], workers=1, progress=progress)  # fmt: skip
-        return build(pool, call, demands, settings).to_json()
+    call = no_call() if spec.call == "none" else load_call(spec.call)
+    if isinstance(spec, ConsortiumRun):
+        from consortium_solver.builder import build
 
-    def grouped(seconds: float, start: Any) -> GroupingResult:
-        return group(
-            pool,
-            call,
-            GroupOptions(
-                size=size,
-                objective=options["objective"],
-                rounds=options["rounds"],
-                allow_repeats=options["allow_repeats"],
-                together=[(a, b) for a, b in options["together"]],
-                apart=[(a, b) for a, b in options["apart"]],
-                time_limit=seconds,
-                seed=options["seed"],
-                workers=1,
-                progress=progress,
-                start=start,
-                pinned=[(int(r), str(m)) for r, m in options.get("pinned", [])],
-            ),
-        )
+        return build(pool, call, spec.demands, spec.options, progress=progress).to_json()
+    return _grouped(pool, call, spec.options, progress, interim)
 
-    limit = options["time_limit"]
-    if options.get("start") is not None or limit < 3 * FIRST_LOOK:
-        return grouped(limit, options.get("start")).to_json()
-    # A first look after FIRST_LOOK seconds (shown while the search goes on), then the search
-    # resumes from it for the rest of the time.
+
+def _grouped(
+    pool: Pool,
+    call: Call,
+    options: GroupOptions,
+    progress: Progress,
+    interim: Callable[[str], None],
+) -> str:
+    """Groups; a run of 3 s or more first shows the groups of a first look after FIRST_LOOK
+    seconds, then resumes from them for the rest of the time and keeps the better answer."""
+    from consortium_solver.core.clock import interrupted
+    from consortium_solver.group import group
+
+    limit = options.time_limit
+    if options.start is not None or options.deterministic or limit < 3 * FIRST_LOOK:
+        return group(pool, call, options, progress=progress).to_json()
     began = time.monotonic()
-    first = grouped(FIRST_LOOK, None)
+    look = options.model_copy(update={"time_limit": FIRST_LOOK})
+    first = group(pool, call, look, progress=progress)
     if not first.schedule() or interrupted():
         return first.to_json()
     interim(first.to_json())
-    start = [[list(c.members) for c in groups] for groups in first.schedule()]
+    start = tuple(tuple(c.members for c in groups) for groups in first.schedule())
     rest = max(FIRST_LOOK, limit - (time.monotonic() - began))
-    final = grouped(rest, start)
+    final = group(
+        pool, call, options.model_copy(update={"time_limit": rest, "start": start}),
+        progress=progress,
+    )  # fmt: skip
     return (final if _better(final, first) else first).to_json()
 
 
@@ -151,12 +121,11 @@ def _better(final: GroupingResult, first: GroupingResult) -> bool:
     return final.objective >= first.objective - 1e-9
 
 
-def work(
-    pool_json: str, task: str, options: dict[str, Any], updates: Any, cancel: Connection
-) -> None:
-    """A worker's whole life: solve the task, send progress, then the result or the error."""
-    from consortium_solver.clock import interrupt
-    from consortium_solver.errors import InputError
+def work(pool_json: str, spec_json: str, updates: Any, cancel: Connection) -> None:
+    """A worker's whole life: solve the task, send progress, then the result or the error (a bug
+    with its traceback, in the log and in the run's record)."""
+    from consortium_solver.core.clock import interrupt
+    from consortium_solver.core.errors import InputError
 
     cancelled = threading.Event()
 
@@ -182,14 +151,17 @@ def work(
 
     threading.Thread(target=heartbeat, daemon=True).start()
     try:
-        answer = solve(
-            pool_json, task, options, progress, lambda first: updates.put(("interim", first))
-        )
+        spec = spec_from_json(spec_json)
+        answer = solve(pool_json, spec, progress, lambda first: updates.put(("interim", first)))
         message: tuple[str, ...] = ("result", "cancelled" if cancelled.is_set() else "done", answer)
     except InputError as exc:
         message = ("error", str(exc))
-    except Exception as exc:  # a bug: the run fails, with words, and the server stays up
-        message = ("error", f"internal error ({type(exc).__name__}): {exc}")
+    except (
+        Exception
+    ) as exc:  # a bug: the run fails, with words and the traceback; the server stays up
+        trace = traceback.format_exc()
+        log.error("a run's worker failed\n%s", trace)
+        message = ("error", f"internal error ({type(exc).__name__}): {exc}", trace)
     finished.set()
     updates.put(message)
 
@@ -227,7 +199,9 @@ class Runner:
         cancel_in, cancel = self._ctx.Pipe(duplex=False)
         updates = self._ctx.Queue()
         process = self._ctx.Process(
-            target=work, args=(pool_json, run.task, run.options, updates, cancel_in), daemon=True
+            target=work,
+            args=(pool_json, run.spec.model_dump_json(), updates, cancel_in),
+            daemon=True,
         )
         active = _Active(run.id, run.project_id, process, cancel, updates)
         with self._lock:
@@ -239,12 +213,10 @@ class Runner:
         listener.start()
         self._listeners.append(listener)
 
-    def launch(
-        self, project_id: int, pool_id: int, pool_json: str, task: str, options: dict[str, Any]
-    ) -> Run:
+    def launch(self, project_id: int, pool_id: int, pool_json: str, spec: RunSpec) -> Run:
         """Record a run and start it; a run that cannot start (:class:`Busy`) is recorded as
         failed, with the reason."""
-        run = self.store.add_run(project_id, pool_id, task, options)
+        run = self.store.add_run(project_id, pool_id, spec)
         try:
             self.start(run, pool_json)
         except Busy as exc:
@@ -312,6 +284,8 @@ class Runner:
             self.store.set_result(run_id, message[1], message[2])
         else:
             self.store.set_status(run_id, "failed", message[1])
+            if len(message) > 2:  # a bug's traceback, for whoever reads the record
+                self.store.set_trace(run_id, message[2])
         return True
 
     def wait(self, run_id: int, timeout: float = 60.0) -> bool:

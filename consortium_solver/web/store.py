@@ -19,6 +19,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from consortium_solver.builder.options import BuildOptions
+from consortium_solver.exchange.options import ExchangeOptions
+from consortium_solver.group.options import GroupOptions
+from consortium_solver.web.tasks import (
+    ConsortiumRun,
+    ExchangeRun,
+    GroupsRun,
+    RunSpec,
+    Task,
+    spec_from_json,
+)
+
 DB_NAME = "consortium.sqlite3"
 
 # Version k+1 is MIGRATIONS[k]. Append; never edit a script that has shipped.
@@ -70,6 +82,37 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE pools ADD COLUMN sheet_kind TEXT NOT NULL DEFAULT 'organisations'
     """,
+    # 4: a run's options become its typed spec (web/tasks.py): the task, the call or scheme, and
+    # the library's own options model as its JSON; a task of no known name was run as groups.
+    # A failed run keeps the traceback of a bug (trace).
+    """
+    UPDATE runs SET task = 'groups' WHERE task NOT IN ('groups', 'consortium', 'exchange');
+    UPDATE runs SET options_json = json_object(
+        'task', 'groups',
+        'call', COALESCE(json_extract(options_json, '$.call'), 'COS-CLUSTER-2018-03-02'),
+        'options', json_patch(json_remove(options_json, '$.call'), '{"workers": 1}')
+    ) WHERE task = 'groups';
+    UPDATE runs SET options_json = json_object(
+        'task', 'consortium',
+        'call', COALESCE(json_extract(options_json, '$.call'), 'COS-CLUSTER-2018-03-02'),
+        'demands', json_object(
+            'lead', json_extract(options_json, '$.lead'),
+            'size', json_extract(options_json, '$.size')
+        ),
+        'options', json_object(
+            'top', COALESCE(json_extract(options_json, '$.top'), 1),
+            'time_limit', COALESCE(json_extract(options_json, '$.time_limit'), 10),
+            'seed', COALESCE(json_extract(options_json, '$.seed'), 0),
+            'workers', 1
+        )
+    ) WHERE task = 'consortium';
+    UPDATE runs SET options_json = json_object(
+        'task', 'exchange',
+        'scheme', COALESCE(json_extract(options_json, '$.scheme'), 'clusterxchange-2020'),
+        'options', json_patch(json_remove(options_json, '$.scheme'), '{"workers": 1}')
+    ) WHERE task = 'exchange';
+    ALTER TABLE runs ADD COLUMN trace TEXT
+    """,
 )
 
 # A run's life: queued -> running -> done | cancelled | failed. "done" and "cancelled" carry a
@@ -117,8 +160,8 @@ class Run:
     id: int
     project_id: int
     pool_id: int
-    task: str
-    options: dict[str, Any]
+    task: Task
+    spec: GroupsRun | ConsortiumRun | ExchangeRun
     status: str
     progress: dict[str, Any] | None
     result_json: str | None
@@ -129,6 +172,21 @@ class Run:
     @property
     def finished_ok(self) -> bool:
         return self.status in ("done", "cancelled") and self.result_json is not None
+
+    @property
+    def options(self) -> GroupOptions | BuildOptions | ExchangeOptions:
+        """The library's options model the run was started with."""
+        return self.spec.options
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the live progress of a run shows: its status, its last progress message, and whether
+    a first answer is there (read without the result itself)."""
+
+    status: str
+    progress: dict[str, Any] | None
+    interim: bool
 
 
 @dataclass(frozen=True)
@@ -234,13 +292,13 @@ class Store:
 
     # Runs ---------------------------------------------------------------------------------------
 
-    def add_run(self, project_id: int, pool_id: int, task: str, options: dict[str, Any]) -> Run:
+    def add_run(self, project_id: int, pool_id: int, spec: RunSpec) -> Run:
         now = time.time()
         with self._tx() as db:
             cur = db.execute(
                 "INSERT INTO runs (project_id, pool_id, task, options_json, status, created)"
                 " VALUES (?, ?, ?, ?, 'queued', ?)",
-                (project_id, pool_id, task, json.dumps(options), now),
+                (project_id, pool_id, spec.task.value, spec.model_dump_json(), now),
             )
         run = self.run(int(cur.lastrowid or 0))
         assert run is not None
@@ -250,6 +308,20 @@ class Store:
         with self._tx() as db:
             r = db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
         return None if r is None else _run(r)
+
+    def progress(self, run_id: int) -> Progress | None:
+        """A run's live progress, reading only the columns it needs (the result of a run with a
+        first look can be megabytes, and the progress stream asks several times a second)."""
+        with self._tx() as db:
+            r = db.execute(
+                "SELECT status, progress_json, result_json IS NOT NULL AS interim FROM runs"
+                " WHERE id = ?",
+                (run_id,),
+            ).fetchone()
+        if r is None:
+            return None
+        progress = json.loads(r["progress_json"]) if r["progress_json"] else None
+        return Progress(r["status"], progress, bool(r["interim"]))
 
     def runs(self, project_id: int) -> list[Run]:
         with self._tx() as db:
@@ -265,6 +337,16 @@ class Store:
                 "UPDATE runs SET status = ?, error = COALESCE(?, error), finished = ? WHERE id = ?",
                 (status, error, finished, run_id),
             )
+
+    def set_trace(self, run_id: int, trace: str) -> None:
+        """The traceback of a bug that failed the run (for a report; the page shows the words)."""
+        with self._tx() as db:
+            db.execute("UPDATE runs SET trace = ? WHERE id = ?", (trace, run_id))
+
+    def trace(self, run_id: int) -> str | None:
+        with self._tx() as db:
+            r = db.execute("SELECT trace FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return None if r is None else r["trace"]
 
     def set_progress(self, run_id: int, progress: dict[str, Any]) -> None:
         with self._tx() as db:
@@ -346,8 +428,8 @@ def _run(r: sqlite3.Row) -> Run:
         id=r["id"],
         project_id=r["project_id"],
         pool_id=r["pool_id"],
-        task=r["task"],
-        options=json.loads(r["options_json"]),
+        task=Task(r["task"]),
+        spec=spec_from_json(r["options_json"]),
         status=r["status"],
         progress=json.loads(r["progress_json"]) if r["progress_json"] else None,
         result_json=r["result_json"],

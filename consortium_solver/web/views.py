@@ -15,9 +15,10 @@ from consortium_solver.io.importer import ImportReport
 from consortium_solver.io.maps import PALETTE, Place, svg_map
 from consortium_solver.io.plans import member_cells, reasons
 from consortium_solver.reference import region_points
-from consortium_solver.rules import Call, load_call, no_call, user_size
+from consortium_solver.rules import Call, load_call, no_call
 from consortium_solver.validate import check
 from consortium_solver.validate.grouping import GroupingVerdict, check_grouping
+from consortium_solver.web.tasks import GroupsRun
 
 Rounds = list[list[list[str]]]
 
@@ -55,8 +56,8 @@ def report_summary(report: ImportReport[Any], filename: str) -> dict[str, Any]:
     }
 
 
-def call_of(options: dict[str, Any]) -> Call:
-    return no_call() if options["call"] == "none" else load_call(options["call"])
+def call_of(call_id: str) -> Call:
+    return no_call() if call_id == "none" else load_call(call_id)
 
 
 def schedule_of(result: GroupingResult) -> Rounds:
@@ -93,26 +94,27 @@ class ScheduleView:
     not_placed: list[tuple[str, str]] = field(default_factory=list)  # name, why
 
 
-def judge(pool: Pool, options: dict[str, Any], rounds: Rounds) -> GroupingVerdict:
+def judge(pool: Pool, spec: GroupsRun, rounds: Rounds) -> GroupingVerdict:
     """The validator's verdict on ``rounds`` under the run's call and options."""
+    options = spec.options
     return check_grouping(
         pool,
-        call_of(options),
+        call_of(spec.call),
         rounds,
-        extra_rules=[user_size(*options["size"])],
-        together=[(a, b) for a, b in options["together"]],
-        apart=[(a, b) for a, b in options["apart"]],
-        allow_repeats=options["allow_repeats"],
+        extra_rules=[options.size_rule()],
+        together=options.together,
+        apart=options.apart,
+        allow_repeats=options.allow_repeats,
     )
 
 
 def schedule_view(
-    pool: Pool, options: dict[str, Any], rounds: Rounds, result: GroupingResult
+    pool: Pool, spec: GroupsRun, rounds: Rounds, result: GroupingResult
 ) -> ScheduleView:
     """``rounds`` judged: every group's rules (✓/✗) and score, the schedule's own problems."""
-    call = call_of(options)
-    size = user_size(*options["size"])
-    verdict = judge(pool, options, rounds)
+    call = call_of(spec.call)
+    size = spec.options.size_rule()
+    verdict = judge(pool, spec, rounds)
     views = []
     for groups in rounds:
         row = []
@@ -194,10 +196,10 @@ def swap(rounds: Rounds, round_index: int, a: str, b: str) -> Rounds:
 
 
 def edited_result(
-    result: GroupingResult, pool: Pool, options: dict[str, Any], rounds: Rounds
+    result: GroupingResult, pool: Pool, spec: GroupsRun, rounds: Rounds
 ) -> GroupingResult:
     """The run's result with the organiser's groups (judged again), for the downloads."""
-    verdict = judge(pool, options, rounds)
+    verdict = judge(pool, spec, rounds)
     judged = tuple(tuple(r) for r in verdict.rounds)
     return result.model_copy(
         update={

@@ -3,9 +3,10 @@ restarts and no CP-SAT; its consortium judged by the validator like any other an
 
 from __future__ import annotations
 
-from consortium_solver.build import Demands, consortium_rules, eligible_candidates, local_search
+from consortium_solver.builder import Demands, consortium_rules, eligible_candidates, local_search
+from consortium_solver.core.clock import Clock
+from consortium_solver.core.errors import InternalError
 from consortium_solver.domain import Pool
-from consortium_solver.errors import InternalError
 from consortium_solver.rules import Call, Problem
 from consortium_solver.validate import check
 
@@ -21,7 +22,8 @@ def greedy_build(pool: Pool, call: Call, demands: Demands, seed: int) -> float |
         min_size=low,
         max_size=high,
     )
-    members = local_search(problem, seed=seed, rounds=0)
+    # A clock of no steps: the greedy construction and one descent, no perturbation.
+    members = local_search(problem, seed=seed, clock=Clock(0, deterministic=True))
     if members is None:
         return None
     verdict = check(pool, call, members, extra_rules=demands.rules(call))

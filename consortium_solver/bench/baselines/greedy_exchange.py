@@ -4,16 +4,16 @@ the plan judged by the independent validator like any other answer."""
 
 from __future__ import annotations
 
+from consortium_solver.core.errors import InternalError
 from consortium_solver.domain.exchanges import ExchangePool
-from consortium_solver.errors import InternalError
-from consortium_solver.exchange.planner import _Candidates
+from consortium_solver.exchange.candidates import Candidates
 from consortium_solver.rules.scheme import Scheme
 from consortium_solver.validate.exchanges import check_plan
 
 
 def greedy_exchange(pool: ExchangePool, scheme: Scheme) -> float:
     """The value of the greedy programme (the validator's value of it)."""
-    candidates = _Candidates(pool, scheme)
+    candidates = Candidates(pool, scheme)
     edges = candidates.edges()
     room = candidates.capacities.copy()
     visited: set[int] = set()

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from consortium_solver.build import Demands, consortium_rules, eligible_candidates
+from consortium_solver.builder import Demands, consortium_rules, eligible_candidates
+from consortium_solver.core.errors import InputError
 from consortium_solver.domain import Pool
 from consortium_solver.encode import SelectionModel, encode_objective, encode_rule
-from consortium_solver.errors import InputError
 from consortium_solver.rules import Call
 
 INFINITE = 2**62

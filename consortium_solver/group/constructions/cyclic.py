@@ -22,7 +22,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from consortium_solver.clock import Clock
+from consortium_solver.core.clock import Clock
 
 RESTART = 2_000  # iterations without a better base round before a fresh start
 TENURE = (4, 30)

@@ -18,14 +18,14 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from consortium_solver.clock import Clock
+from consortium_solver.core.clock import Clock
+from consortium_solver.core.native import seed_kernels
 from consortium_solver.group.constraints import GroupRules
 from consortium_solver.group.search.anneal import Annealing, ClockOrIdle, OnImprove
 from consortium_solver.group.search.construct import Construction
 from consortium_solver.group.search.kernels import Arrays, schedule_cost
 from consortium_solver.group.search.repair import ConflictRepair
 from consortium_solver.group.search.state import Compiled, Schedule
-from consortium_solver.native import seed_kernels
 from consortium_solver.rules import AnyRule, Mode, Problem
 
 # The repair of repeated meetings gets at most this share of the time (the annealing, which also

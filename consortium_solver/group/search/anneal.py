@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from consortium_solver.clock import Clock
+from consortium_solver.core.clock import Clock
+from consortium_solver.core.native import inline_kernel, loop_kernel
 from consortium_solver.group.constraints import RuleTables as Rules
 from consortium_solver.group.search.kernels import (
     EXCHANGE,
@@ -41,7 +42,6 @@ from consortium_solver.group.search.kernels import (
     swap_meet_delta,
     swapped,
 )
-from consortium_solver.native import inline_kernel, loop_kernel
 
 IDLE_STEPS = 5_000_000  # annealing steps without a better schedule before stopping early
 LOG_SIZE = 1_000_000  # moves kept for undoing; when full, the search goes back to its best

@@ -24,11 +24,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from consortium_solver.clock import Clock
+from consortium_solver.core.clock import Clock
+from consortium_solver.core.native import kernel
 from consortium_solver.group.constraints import GroupRules
 from consortium_solver.group.constructions import CyclicSearch, known_rounds
 from consortium_solver.group.search.state import EXEMPT, Schedule, meet_group, schedule_of
-from consortium_solver.native import kernel
 from consortium_solver.rules import MinCount, Problem
 
 # Groups the greedy construction looks at per organisation (the smallest ones first).

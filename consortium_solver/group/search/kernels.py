@@ -1,6 +1,6 @@
 """The grouping search's compiled kernels: a group's value, moves proposed, judged and made, the
 annealing and the conflict repair — loops over flat arrays, compiled by numba
-(:mod:`consortium_solver.native`).
+(:mod:`consortium_solver.core.native`).
 
 Tables (read only): the rules as codes (:class:`~consortium_solver.group.constraints.RuleTables`)
 and the scorer's bitmasks and codes (:class:`ScoreTables`). State (:class:`Arrays`): for each round
@@ -21,9 +21,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from consortium_solver.core.native import inline_kernel, loop_kernel
 from consortium_solver.group.constraints import Reading
 from consortium_solver.group.constraints import RuleTables as Rules
-from consortium_solver.native import inline_kernel, loop_kernel
 
 HARD = 1_000_000.0  # weight of one violation or repeated meeting against score points
 WORD = 60  # bits per word of a bitmask (int64, sign bit never used)

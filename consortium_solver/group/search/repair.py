@@ -22,7 +22,8 @@ import time
 
 import numpy as np
 
-from consortium_solver.clock import Clock
+from consortium_solver.core.clock import Clock
+from consortium_solver.core.native import kernel, loop_kernel
 from consortium_solver.group.constraints import RuleTables as Rules
 from consortium_solver.group.search.kernels import (
     Arrays,
@@ -38,7 +39,6 @@ from consortium_solver.group.search.kernels import (
     swap_meet_delta,
     swapped,
 )
-from consortium_solver.native import kernel, loop_kernel
 
 # Iterations a swapped pair stays tabu: Dotú & Van Hentenryck (2005) draw from 4-100; with kicks,
 # 2-20 solved more (10-4-10 in 3-5 s where 4-100 left a pair in 10 s; benchmarks/README.md).

@@ -11,12 +11,13 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
-from consortium_solver.build.demands import Demands, consortium_rules, eligible_candidates
-from consortium_solver.build.explanations import explain
-from consortium_solver.build.heuristic import local_search
-from consortium_solver.clock import interrupted
+from consortium_solver.builder.demands import Demands, consortium_rules, eligible_candidates
+from consortium_solver.builder.explanations import explain
+from consortium_solver.builder.heuristic import local_search
+from consortium_solver.builder.options import BuildOptions
+from consortium_solver.core.clock import Clock, interrupted
+from consortium_solver.core.errors import InternalError
 from consortium_solver.domain import (
     BuildResult,
     Conflict,
@@ -36,25 +37,14 @@ from consortium_solver.encode import (
     minimal_conflict,
     solve,
 )
-from consortium_solver.errors import InputError, InternalError
 from consortium_solver.rules import AnyRule, Call, Problem, Size
 from consortium_solver.validate import check
 
 # Perturbation rounds of the primal heuristic in deterministic mode (instead of a time budget).
 DETERMINISTIC_ROUNDS = 60
-
-
-@dataclass
-class BuildOptions:
-    """How the search runs. ``deterministic_time`` replaces the wall-clock limit when set."""
-
-    top: int = 1
-    differ_by: int = 1
-    time_limit: float | None = 60.0
-    deterministic_time: float | None = None
-    seed: int = 0
-    workers: int = 2
-    progress: Progress | None = field(default=None, repr=False)
+# The build's clock in deterministic mode counts CP-SAT's deterministic time (Clock.spend), in
+# steps of a millisecond.
+CPSAT_STEPS_PER_SECOND = 1000
 
 
 def build(
@@ -62,32 +52,43 @@ def build(
     call: Call,
     demands: Demands | None = None,
     options: BuildOptions | None = None,
+    *,
+    progress: Progress | None = None,
 ) -> BuildResult:
-    """The best consortium (or the ``top`` best distinct ones) of the pool for the call.
+    """The best consortium (or the ``top`` best distinct ones) of the pool for the call;
+    ``progress`` is told the best score and bound on the way.
 
     Returns a :class:`BuildResult` with status optimal (proven), feasible (found, not proven),
     infeasible (with ``conflict``: a minimal set of conflicting rules in words) or unknown (nothing
     found in time).
 
     Raises:
-        InputError: a demanded id is not in the pool, or the size range is impossible.
+        OptionError: a demanded id is not in the pool (the models refuse impossible sizes).
         InternalError: the validator rejects a solver output, or scores it differently.
     """
     demands = demands or Demands()
     options = options or BuildOptions()
-    if options.top < 1 or options.differ_by < 1:
-        raise InputError("--top and --differ-by must be at least 1")
     demands.check_ids(pool)
-    return _Builder(pool, call, demands, options).run()
+    return _Builder(pool, call, demands, options, progress).run()
 
 
 class _Builder:
     """One build: the rules, the candidates and the clock, and the steps from model to result."""
 
-    def __init__(self, pool: Pool, call: Call, demands: Demands, options: BuildOptions) -> None:
+    def __init__(
+        self,
+        pool: Pool,
+        call: Call,
+        demands: Demands,
+        options: BuildOptions,
+        progress: Progress | None,
+    ) -> None:
         self.start = time.perf_counter()
-        self.deterministic_used = 0.0  # CP-SAT's deterministic time spent so far, all solves
+        # One clock for every solve: wall-clock seconds, or CP-SAT's deterministic time (each
+        # solve's is counted against it), so that --top K spends one budget, not K.
+        self.clock = options.clock(rate=CPSAT_STEPS_PER_SECOND)
         self.pool, self.call, self.demands, self.options = pool, call, demands, options
+        self.progress = progress
         self.user_rules = demands.rules(call)
         self.rules: list[AnyRule] = [*call.rules, *self.user_rules]
         self.candidates = eligible_candidates(pool, call, demands)
@@ -112,13 +113,11 @@ class _Builder:
             encode_rule(m, rule)
         objective = encode_objective(m, problem.objective, problem.links)
         m.model.maximize(objective.expr)
-        deterministic = self.options.deterministic_time is not None
         start_with = local_search(
             problem,
             fixed=self.demands.required(),
             seed=self.options.seed,
-            time_budget=self._heuristic_budget(),
-            rounds=DETERMINISTIC_ROUNDS if deterministic else None,
+            clock=self._heuristic_clock(),
         )
         if start_with is not None:
             m.hint(start_with)
@@ -132,10 +131,10 @@ class _Builder:
         for k in range(self.options.top):
             if interrupted():
                 break
-            progress = self.options.progress
+            progress = self.progress
             scaled = _scaled(progress, objective.scale, self.start) if progress else None
             outcome = solve(m, self.remaining(), scaled)
-            self.deterministic_used += outcome.deterministic_time
+            self.clock.spend(outcome.deterministic_time)
             if outcome.members is None:
                 if k == 0 and outcome.status is Status.INFEASIBLE:
                     return self.infeasible()
@@ -178,7 +177,7 @@ class _Builder:
             bound=bound,
             wall_time_s=round(time.perf_counter() - self.start, 3),
             seed=self.options.seed,
-            workers=1 if self.options.deterministic_time is not None else self.options.workers,
+            workers=self.options.threads,
             consortia=tuple(consortia),
             conflict=None if conflict is None else tuple(conflict),
             interrupted=interrupted(),
@@ -210,26 +209,15 @@ class _Builder:
     def remaining(self) -> SolveLimits:
         """What is left of the limits for the whole build: wall-clock seconds, or the deterministic
         time not yet spent by earlier solves."""
-        options = self.options
-        time_limit = None
-        if options.time_limit is not None:
-            time_limit = max(0.05, options.time_limit - (time.perf_counter() - self.start))
-        deterministic_time = None
-        if options.deterministic_time is not None:
-            deterministic_time = max(0.0, options.deterministic_time - self.deterministic_used)
-        return SolveLimits(
-            time_limit=None if options.deterministic_time is not None else time_limit,
-            deterministic_time=deterministic_time,
-            workers=options.workers,
-            seed=options.seed,
-        )
+        return SolveLimits.within(self.clock, self.options.workers, self.options.seed)
 
-    def _heuristic_budget(self) -> float:
-        """Time for the primal heuristic: a share of the limit, more for larger pools, at most 1 s."""
-        budget = min(1.0, 0.3 + len(self.candidates) / 10_000)
-        if self.options.time_limit is not None:
-            budget = min(budget, 0.25 * self.options.time_limit)
-        return budget
+    def _heuristic_clock(self) -> Clock:
+        """The primal heuristic's budget: a share of the limit, more for larger pools, at most
+        1 s; in deterministic mode a fixed number of perturbation rounds."""
+        if self.options.deterministic:
+            return Clock(DETERMINISTIC_ROUNDS, deterministic=True, rate=1)
+        budget = min(1.0, 0.3 + len(self.candidates) / 10_000, 0.25 * self.options.time_limit)
+        return Clock(budget)
 
 
 def _ordered(members: list[str], lead: str | None) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from typing import TypeVar
 
+from consortium_solver.core.errors import InputError
 from consortium_solver.domain.exchanges import (
     ExchangePool,
     Participant,
@@ -18,8 +19,7 @@ from consortium_solver.domain.exchanges import (
     Partnership,
     Role,
 )
-from consortium_solver.errors import InputError
-from consortium_solver.generate import generate_pool
+from consortium_solver.synthetic.pools import generate_pool
 
 ROLES = {Role.VISITOR: 0.55, Role.HOST: 0.30, Role.BOTH: 0.15}
 TYPES = {

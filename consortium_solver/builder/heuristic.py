@@ -11,12 +11,11 @@ Its output is never reported without going through CP-SAT and the validator.
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Sequence
 
 import numpy as np
 
-from consortium_solver.clock import interrupted
+from consortium_solver.core.clock import Clock
 from consortium_solver.rules import Problem
 from consortium_solver.scoring import Scorer, VectorScorer
 from consortium_solver.validate import check_rule
@@ -30,13 +29,13 @@ def local_search(
     *,
     fixed: Sequence[str] = (),
     seed: int = 0,
-    time_budget: float = 0.5,
-    rounds: int | None = None,
+    clock: Clock | None = None,
 ) -> list[str] | None:
     """A good consortium meeting every rule, or None if none was found within the budget.
 
-    The budget is ``time_budget`` seconds, or exactly ``rounds`` perturbations when given (for
-    repeatable runs: the same input and seed then give the same answer).
+    The budget is the ``clock`` (half a second when none is given): wall-clock seconds, or in
+    deterministic mode one step per perturbation (the same input and seed then give the same
+    answer); a wall-clock search also stops once many perturbations brought nothing.
 
     Greedy construction from the fixed members, then iterated local search: best-improving swap,
     add and drop moves (each neighbourhood scored at once by :class:`VectorScorer`); at a local
@@ -46,7 +45,7 @@ def local_search(
     candidates, min_size, max_size = problem.candidates, problem.min_size, problem.max_size
     if not candidates or max_size < 1:
         return None
-    deadline = time.perf_counter() + time_budget
+    clock = clock or Clock(0.5)
     rng = random.Random(seed)
     scorer = Scorer(candidates, problem.objective, problem.links)
     vec = VectorScorer(scorer)
@@ -79,13 +78,9 @@ def local_search(
             best_set, best_score = list(current), current_score
             last_gain = done
         done += 1
-        if rounds is not None:
-            out_of_budget = done > rounds
-        else:
-            # Stop at the time budget, or earlier once many perturbations brought nothing.
-            stale = done - last_gain >= STALE_ROUNDS
-            out_of_budget = stale or time.perf_counter() >= deadline
-        if out_of_budget or not free_pool or interrupted():
+        # Stop at the budget, or (wall clock) earlier once many perturbations brought nothing.
+        stale = not clock.deterministic and done - last_gain >= STALE_ROUNDS
+        if clock.expired() or stale or not free_pool:
             break
         current = list(best_set) if best_set is not None else current
         free = [k for k, i in enumerate(current) if i not in pinned_set]

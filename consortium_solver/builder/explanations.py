@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from consortium_solver.core.errors import InternalError
 from consortium_solver.domain import (
     FIELD_PLURALS,
     FIELD_WORDS,
@@ -20,7 +21,6 @@ from consortium_solver.domain import (
     member_value,
     org_values,
 )
-from consortium_solver.errors import InternalError
 from consortium_solver.rules import kinds, passes_filters
 
 

@@ -1,6 +1,10 @@
-"""When a search stops: a wall-clock deadline, or a count of steps in deterministic mode, and the
-user's interruption (Ctrl-C) — one object every phase of a search asks, so that no phase can run
-past the limit it was given.
+"""When a task stops: a wall-clock deadline, or a count of steps in deterministic mode, and the
+user's interruption (Ctrl-C) — one object every phase of every task asks (build, group, exchange,
+MDGP), so that no phase can run past the limit it was given.
+
+:class:`Limits` is what a user sets (the ``time_limit`` and ``deterministic`` fields every task's
+options share, :class:`consortium_solver.core.options.TaskOptions`); :meth:`Limits.clock` starts
+the one :class:`Clock` of a run, and each phase takes a share of it.
 
 Deterministic mode counts *work* instead of seconds: each phase asks :meth:`Clock.expired` once per
 step, and the limit is converted to a number of steps at a fixed nominal rate. The same input and
@@ -15,10 +19,13 @@ that a search stops at its next step and returns the best answer it has.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
+from pydantic import BaseModel, ConfigDict, Field
 
 # Steps of deterministic work per second of --time-limit: a nominal rate, about the grouping
 # annealing's on one round of 1,000 organisations on a 2-core machine. Several rounds cost more per
@@ -57,18 +64,53 @@ def on_interrupt(callback: Callable[[], None]) -> Iterator[None]:
         _on_interrupt.remove(callback)
 
 
+class Limits(BaseModel):
+    """How long a task may run: ``time_limit`` seconds of wall-clock time, or, when
+    ``deterministic``, that many nominal seconds of counted work (the same answer for the same
+    input, seed and workers on any machine, loaded or not)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    time_limit: float = Field(
+        default=30.0,
+        gt=0,
+        le=1_000_000,
+        allow_inf_nan=False,
+        description="seconds for the whole run (deterministic: nominal seconds of counted work)",
+    )
+    deterministic: bool = Field(
+        default=False,
+        description="count work instead of seconds, on one thread: repeatable answers",
+    )
+
+    def clock(self, rate: float = STEPS_PER_SECOND) -> Clock:
+        """The run's clock, started now; ``rate``: the task's nominal steps per second."""
+        return Clock(self.time_limit, deterministic=self.deterministic, rate=rate)
+
+
 class Clock:
     """A limit of ``seconds``: wall-clock seconds from ``start``, or, when ``deterministic``,
-    ``seconds * STEPS_PER_SECOND`` steps (each call of :meth:`expired` is one step)."""
+    ``seconds * rate`` steps (each call of :meth:`expired` is one step; work done elsewhere, such as
+    CP-SAT's deterministic time, is counted with :meth:`spend`)."""
 
     def __init__(
-        self, seconds: float, *, deterministic: bool = False, start: float | None = None
+        self,
+        seconds: float,
+        *,
+        deterministic: bool = False,
+        start: float | None = None,
+        rate: float = STEPS_PER_SECOND,
     ) -> None:
-        self.seconds = max(float(seconds), 0.0)
+        self.seconds = max(float(seconds), 0.0) if math.isfinite(seconds) else 0.0
         self.deterministic = deterministic
         self.start = time.perf_counter() if start is None else start
+        self.rate = rate
         self.steps = 0
-        self.total_steps = int(self.seconds * STEPS_PER_SECOND)
+        self.total_steps = int(self.seconds * rate)
+
+    def elapsed(self) -> float:
+        """Wall-clock seconds since the clock started (in either mode)."""
+        return time.perf_counter() - self.start
 
     def expired(self) -> bool:
         """Whether the limit has passed (or the user interrupted); counts one step."""
@@ -88,7 +130,7 @@ class Clock:
     def left(self) -> float:
         """Seconds (deterministic: nominal seconds) left."""
         if self.deterministic:
-            return max(self.total_steps - self.steps, 0) / STEPS_PER_SECOND
+            return max(self.total_steps - self.steps, 0) / self.rate
         return max(self.start + self.seconds - time.perf_counter(), 0.0)
 
     def share(self, fraction: float, at_most: float | None = None) -> Clock:
@@ -96,15 +138,22 @@ class Clock:
         seconds = self.left() * fraction
         if at_most is not None:
             seconds = min(seconds, at_most)
-        return Clock(seconds, deterministic=self.deterministic)
+        return Clock(seconds, deterministic=self.deterministic, rate=self.rate)
 
     def before_end(self, seconds: float) -> Clock:
         """A clock running out ``seconds`` before this one, to leave time for what must follow
         (in deterministic mode this one: its steps do not depend on time)."""
         if self.deterministic:
             return self
-        return Clock(max(self.left() - seconds, 0.0))
+        return Clock(max(self.left() - seconds, 0.0), rate=self.rate)
 
     def used(self, clock: Clock) -> None:
         """Count a phase's steps (deterministic mode) against this clock."""
         self.steps += clock.steps
+
+    def spend(self, seconds: float) -> None:
+        """Count ``seconds`` of work done elsewhere (deterministic mode: CP-SAT's deterministic
+        time, in nominal seconds) against this clock; nothing in wall-clock mode, where time
+        passes by itself."""
+        if self.deterministic:
+            self.steps += math.ceil(max(seconds, 0.0) * self.rate)

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from consortium_solver import reference
+from consortium_solver.core.errors import InputError
 from consortium_solver.domain import (
     EccpStatus,
     Maturity,
@@ -21,7 +22,6 @@ from consortium_solver.domain import (
     Pool,
 )
 from consortium_solver.domain.fields import LAGGING
-from consortium_solver.errors import InputError
 
 # Countries outside COSME in 2018, for ineligible organisations.
 NON_COSME = ("CH", "NO", "IL", "US")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from consortium_solver.core.options import OptionError
 from consortium_solver.domain import Organisation, Pool
-from consortium_solver.errors import InputError
 from consortium_solver.rules import (
     AnyRule,
     Call,
@@ -18,23 +19,33 @@ from consortium_solver.rules import (
 )
 
 
-@dataclass(frozen=True)
-class Demands:
+class Demands(BaseModel):
     """What the user asks for beyond the call: a lead, members in or out, a size range."""
 
-    lead: str | None = None
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    size: tuple[int, int] | None = None
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    lead: str | None = Field(default=None, description="the lead partner's id")
+    include: tuple[str, ...] = Field(default=(), description="ids that must be members")
+    exclude: tuple[str, ...] = Field(default=(), description="ids that must not be members")
+    size: tuple[int, int] | None = Field(
+        default=None, description="members, A..B (default: the call model's search range)"
+    )
+
+    @field_validator("size")
+    @classmethod
+    def _sizes(cls, size: tuple[int, int] | None) -> tuple[int, int] | None:
+        if size is not None and not 1 <= size[0] <= size[1]:
+            raise ValueError(f"expected A..B with 1 <= A <= B, not {size[0]}..{size[1]}")
+        return size
 
     def size_range(self, call: Call) -> tuple[int, int]:
-        """The user's ``--size``, or the call model's default search range."""
+        """The user's size range, or the call model's default search range."""
         return self.size or (call.search.min_size, call.search.max_size)
 
     def rules(self, call: Call) -> list[AnyRule]:
         """The demands as rules with ids (``user:lead:<id>``, ``user:include:<id>``, …).
 
-        The size range is always a rule (``user:size``): the user's ``--size`` or the call model's
+        The size range is always a rule (``user:size``): the user's size range or the call model's
         default search range, so that an explanation can name it.
         """
         low, high = self.size_range(call)
@@ -58,19 +69,19 @@ class Demands:
         return [*lead, *(i for i in self.include if i != self.lead)]
 
     def check_ids(self, pool: Pool) -> None:
-        for option, ids in (
-            ("--lead", (self.lead,) if self.lead else ()),
-            ("--include", self.include),
-            ("--exclude", self.exclude),
-        ):
-            for org_id in ids:
-                pool.require(org_id, option)
-        if self.size is not None:
-            low, high = self.size
-            if low < 1 or low > high:
-                raise InputError(
-                    "expected A..B with 1 <= A <= B", field="--size", value=f"{low}..{high}"
-                )
+        """Every id the pool lacks, as one error naming the fields."""
+        problems = [
+            (name, org_id, pool.unknown_id_message(org_id))
+            for name, ids in (
+                ("lead", (self.lead,) if self.lead else ()),
+                ("include", self.include),
+                ("exclude", self.exclude),
+            )
+            for org_id in ids
+            if org_id not in pool.by_id
+        ]
+        if problems:
+            raise OptionError(problems)
 
 
 def consortium_rules(call: Call, demands: Demands) -> list[AnyRule]:

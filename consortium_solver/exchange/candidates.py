@@ -1,0 +1,176 @@
+"""The candidate exchanges: every eligible (visitor, host) pair of a pool under a scheme, with its
+distance, lump sum and value, computed at once with numpy (:class:`Candidates`, :class:`EdgeTable`).
+What the planner, the bound and the greedy baseline all start from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from consortium_solver.core.geo import great_circle_km
+from consortium_solver.domain import LAGGING
+from consortium_solver.domain.exchanges import Exchange, ExchangePool, Participant
+from consortium_solver.encode.exchanges import Edges
+from consortium_solver.rules.scheme import Scheme
+
+SCALE = 1000  # values in thousandths for the integer solvers
+
+
+class Candidates:
+    """Every eligible (visitor, host) pair with its distance, lump sum and value, as arrays."""
+
+    def __init__(self, pool: ExchangePool, scheme: Scheme) -> None:
+        self.pool, self.scheme = pool, scheme
+        allowed = scheme.countries_allowed()
+        self.visitors = [p for p in pool.participants if may_visit(scheme, p)]
+        self.hosts = [
+            p
+            for p in pool.participants
+            if p.hosts
+            and p.participant_type in scheme.host_types
+            and p.country in allowed
+            and p.capacity > 0
+        ]
+        self.capacities = np.array([h.capacity for h in self.hosts], dtype=np.int64)
+        self.payer_index = {p.id: i for i, p in enumerate(pool.partnerships)}
+
+    def edges(self, exclude: Sequence[tuple[str, str]] = ()) -> EdgeTable:
+        return EdgeTable.of(self, set(exclude))
+
+    def positions(self, edges: EdgeTable) -> dict[tuple[str, str], int]:
+        """(visitor id, host id) -> the edge's position in ``edges``."""
+        return {
+            (self.visitors[a].id, self.hosts[b].id): k
+            for k, (a, b) in enumerate(zip(edges.visitor, edges.host, strict=True))
+        }
+
+    def best_per_visitor(self, edges: EdgeTable, k: int, keep: list[int]) -> np.ndarray:
+        """Each visitor's ``k`` most valuable hosts and its ``k`` best value per euro (with budgets
+        binding, two halved lump sums can be worth more than one full one), and ``keep``."""
+        chosen = set(keep)
+        per_euro = edges.value / np.maximum(edges.lump, 1)
+        for score in (edges.value, per_euro):
+            order = np.lexsort((-score, edges.visitor))
+            first = np.r_[0, np.flatnonzero(np.diff(edges.visitor[order])) + 1]
+            rank = np.arange(len(order)) - np.repeat(first, np.diff(np.r_[first, len(order)]))
+            chosen |= set(order[rank < k].tolist())
+        return np.array(sorted(chosen), dtype=np.int64)
+
+    def at_once(self, edges: EdgeTable) -> list[tuple[np.ndarray, int]]:
+        """The edges of each host's visitors travelling in one period, where the host takes fewer
+        at once than there are (edge indices, limit): the "host-at-once" rule."""
+        groups: dict[tuple[int, str], list[int]] = {}
+        for k, (v, h) in enumerate(zip(edges.visitor.tolist(), edges.host.tolist(), strict=True)):
+            period, limit = self.visitors[v].period, self.hosts[h].at_once
+            if period is not None and limit is not None:
+                groups.setdefault((h, period), []).append(k)
+        return [
+            (np.array(members, dtype=np.int64), int(self.hosts[h].at_once or 0))
+            for (h, _), members in groups.items()
+            if len(members) > (self.hosts[h].at_once or 0)
+        ]
+
+    def subset(self, edges: EdgeTable, kept: np.ndarray) -> EdgeTable:
+        return EdgeTable(
+            edges.visitor[kept],
+            edges.host[kept],
+            edges.value[kept],
+            edges.lump[kept],
+            edges.payer[kept],
+            edges.km[kept],
+            edges.euros[kept],
+        )
+
+    def exchanges(self, edges: EdgeTable, chosen: Sequence[int]) -> list[Exchange]:
+        out = []
+        for k in sorted(chosen, key=lambda k: (int(edges.visitor[k]), int(edges.host[k]))):
+            visitor, host = self.visitors[int(edges.visitor[k])], self.hosts[int(edges.host[k])]
+            out.append(
+                Exchange(
+                    visitor=visitor.id,
+                    host=host.id,
+                    working_days=visitor.working_days,
+                    distance_km=float(edges.km[k]),
+                    lump_sum=float(edges.euros[k]),
+                    partnership=visitor.partnership,
+                )
+            )
+        return out
+
+
+@dataclass(frozen=True)
+class EdgeTable(Edges):
+    """The candidate edges, with each one's distance (km) and lump sum (EUR) for the plan."""
+
+    km: np.ndarray
+    euros: np.ndarray
+
+    @classmethod
+    def of(cls, c: Candidates, exclude: set[tuple[str, str]]) -> EdgeTable:
+        scheme, w = c.scheme, c.scheme.objective
+        vs, hs = c.visitors, c.hosts
+        if not vs or not hs:
+            empty = np.zeros(0, dtype=np.int64)
+            return cls(empty, empty, empty, empty, empty, np.zeros(0), np.zeros(0))
+        vc = np.array([v.country for v in vs])
+        hc = np.array([h.country for h in hs])
+        ok = vc[:, None] != hc[None, :]
+        vid = {v.id: a for a, v in enumerate(vs)}
+        hid = {h.id: b for b, h in enumerate(hs)}
+        for visitor_id, host_id in exclude:
+            if visitor_id in vid and host_id in hid:
+                ok[vid[visitor_id], hid[host_id]] = False
+        for row, person in enumerate(vs):  # a participant never visits itself
+            if person.id in hid:
+                ok[row, hid[person.id]] = False
+        a, b = np.array([v.point for v in vs]), np.array([h.point for h in hs])
+        km = great_circle_km(a[:, 0, None], a[:, 1, None], b[None, :, 0], b[None, :, 1])
+        days = np.array([v.working_days for v in vs])
+        ceiling = np.array([scheme.ceiling(h.country) for h in hs])
+        short = (days[:, None] < scheme.halve_below_working_days) | (km < scheme.halve_below_km)
+        euros = np.where(short, ceiling[None, :] / 2, ceiling[None, :])
+        topics = sorted({t for p in (*vs, *hs) for t in (*p.seeks, *p.offers)})
+        fit = incidence(vs, "seeks", topics) @ incidence(hs, "offers", topics).T
+        sectors = sorted({s for p in (*vs, *hs) for s in p.sectors})
+        shared = (incidence(vs, "sectors", sectors) @ incidence(hs, "sectors", sectors).T) > 0
+        lag_v = np.array([v.region_category in LAGGING for v in vs])
+        lag_h = np.array([h.region_category in LAGGING for h in hs])
+        value = (
+            w.exchange
+            + w.fit * fit
+            + w.shared_sector * shared
+            + w.lagging * (lag_v[:, None] | lag_h[None, :])
+            + w.full_lump_sum * ~short
+        )
+        rows, cols = np.nonzero(ok)
+        payer = np.array([c.payer_index[v.partnership] for v in vs])
+        return cls(
+            rows.astype(np.int64),
+            cols.astype(np.int64),
+            np.rint(value[rows, cols] * SCALE).astype(np.int64),
+            np.rint(euros[rows, cols] * 100).astype(np.int64),
+            payer[rows],
+            km[rows, cols],
+            euros[rows, cols],
+        )
+
+
+def may_visit(scheme: Scheme, p: Participant) -> bool:
+    """A visitor the scheme admits (who may be left without a host)."""
+    return (
+        p.visits
+        and p.participant_type in scheme.visitor_types
+        and p.country in scheme.countries_allowed()
+        and scheme.min_working_days <= p.working_days <= scheme.max_working_days
+    )
+
+
+def incidence(people: Sequence[Participant], field: str, items: list[str]) -> np.ndarray:
+    index = {t: i for i, t in enumerate(items)}
+    out = np.zeros((len(people), max(len(items), 1)), dtype=np.int64)
+    for row, p in enumerate(people):
+        for t in getattr(p, field):
+            out[row, index[t]] = 1
+    return out

@@ -1,0 +1,36 @@
+"""How a ClusterXchange programme is planned: :class:`ExchangeOptions`, the exchange task's options
+model — the shared limits, seed and workers (:class:`~consortium_solver.core.options.TaskOptions`),
+pairs asked for or refused, and how many programmes to list."""
+
+from __future__ import annotations
+
+from pydantic import Field, ValidationInfo, field_validator
+
+from consortium_solver.core.options import TaskOptions
+
+Pair = tuple[str, str]
+
+
+class ExchangeOptions(TaskOptions):
+    """What the coordinator asks of the programme."""
+
+    time_limit: float = Field(
+        default=60.0, gt=0, le=1_000_000, allow_inf_nan=False, description="seconds for the run"
+    )
+    include: tuple[Pair, ...] = Field(default=(), description="(visitor, host) pairs to include")
+    exclude: tuple[Pair, ...] = Field(default=(), description="(visitor, host) pairs to refuse")
+    top: int = Field(
+        default=1,
+        ge=1,
+        le=100,
+        description="programmes to list: the best, then the next-best distinct ones",
+    )
+
+    @field_validator("exclude")
+    @classmethod
+    def _not_both(cls, exclude: tuple[Pair, ...], info: ValidationInfo) -> tuple[Pair, ...]:
+        both = set(info.data.get("include", ())) & set(exclude)
+        if both:
+            v, h = sorted(both)[0]
+            raise ValueError(f"{v}:{h} is asked to be both included and excluded")
+        return exclude

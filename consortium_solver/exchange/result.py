@@ -1,0 +1,66 @@
+"""A programme as the answer: judged by the independent validator (a plan it rejects is a bug),
+each exchange's value the validator's, the visitors left without a host listed, and why a pair
+asked for cannot be an exchange."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from consortium_solver.core.clock import Clock, interrupted
+from consortium_solver.core.errors import InternalError
+from consortium_solver.domain import ExchangeResult, Status
+from consortium_solver.domain.exchanges import Exchange, ExchangePool
+from consortium_solver.exchange.candidates import SCALE, may_visit
+from consortium_solver.exchange.options import ExchangeOptions
+from consortium_solver.rules.scheme import Scheme
+from consortium_solver.validate.exchanges import check_plan, exchange_problems
+
+
+def judged_result(
+    pool: ExchangePool,
+    scheme: Scheme,
+    options: ExchangeOptions,
+    clock: Clock,
+    status: Status,
+    exchanges: list[Exchange],
+    bound: float | None,
+    note: str | None = None,
+) -> ExchangeResult:
+    verdict = check_plan(pool, scheme, exchanges)
+    if not verdict.valid:
+        raise InternalError(f"the planner made a plan the validator rejects: {verdict.problems[0]}")
+    exchanges = [
+        e.model_copy(update={"value": v}) for e, v in zip(exchanges, verdict.values, strict=True)
+    ]
+    placed = {e.visitor for e in exchanges}
+    unplaced = tuple(p.id for p in pool.participants if p.id not in placed and may_visit(scheme, p))
+    return ExchangeResult(
+        scheme=scheme.id,
+        pool=pool.name,
+        status=status,
+        objective=verdict.value if exchanges or status is Status.OPTIMAL else None,
+        bound=None if bound is None else bound / SCALE,
+        wall_time_s=round(clock.elapsed(), 3),
+        seed=options.seed,
+        workers=options.threads,
+        exchanges=tuple(exchanges),
+        spending=verdict.spending,
+        unplaced=unplaced,
+        note=note,
+        interrupted=interrupted(),
+    )
+
+
+def why_not(
+    scheme: Scheme, pool: ExchangePool, v: str, h: str, exclude: Sequence[tuple[str, str]]
+) -> str:
+    """Why a pair asked for with --include cannot be an exchange, rule by rule."""
+    if (v, h) in exclude:
+        return f"{v}:{h}: asked to be both included and excluded"
+    visitor, host = pool.by_id[v], pool.by_id[h]
+    problems = exchange_problems(scheme, visitor, host, visitor.working_days)
+    if v == h:
+        problems.append(f"different-countries: {v} cannot visit itself")
+    if host.capacity == 0:
+        problems.append(f"host-capacity: {h} has a capacity of 0")
+    return f"{v}:{h}: " + ("; ".join(problems) or "not an eligible exchange")

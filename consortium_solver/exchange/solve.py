@@ -1,0 +1,223 @@
+"""Planning a programme of exchanges (:func:`plan_exchanges`): the candidate edges
+(:mod:`.candidates`), then the most valuable matching — by min-cost flow when no budget is set
+(optimal in polynomial time), else by CP-SAT on each visitor's best ``CANDIDATES`` hosts, hinted
+by the Lagrangian pass (:mod:`.bound`), whose value is also the bound (budgets only take value
+away); with ``top`` > 1 the next-best distinct programmes. One clock runs through every phase.
+
+Every plan is judged by the independent validator (:mod:`.result`); a plan it rejects is a bug.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from consortium_solver.core.clock import Clock, interrupted
+from consortium_solver.core.errors import InternalError
+from consortium_solver.core.options import OptionError
+from consortium_solver.domain import Alternative, ExchangeResult, Status
+from consortium_solver.domain.exchanges import ExchangePool
+from consortium_solver.encode import SolveLimits
+from consortium_solver.encode.exchanges import cpsat_matching, flow_matching
+from consortium_solver.exchange.bound import Plan, lagrangian
+from consortium_solver.exchange.candidates import Candidates
+from consortium_solver.exchange.options import ExchangeOptions
+from consortium_solver.exchange.result import judged_result, why_not
+from consortium_solver.rules.scheme import Scheme
+from consortium_solver.validate.exchanges import check_plan
+
+# With budgets: the Lagrangian pass's share of the clock.
+BOUND_SHARE = 0.2
+# Above this many candidate edges CP-SAT looks at each visitor's CANDIDATES most valuable hosts and
+# CANDIDATES best value per euro only (2,000 visitors and 1,000 hosts make 2 million edges); below
+# it, at all of them.
+MAX_EDGES, CANDIDATES = 200_000, 25
+# With top K > 1: the best programme's share of the time limit (the alternatives share the rest).
+BEST_SHARE = 0.6
+# In deterministic mode the clock counts CP-SAT's deterministic time in steps of a millisecond.
+STEPS_PER_SECOND = 1000
+
+
+def plan_exchanges(
+    pool: ExchangePool, scheme: Scheme, options: ExchangeOptions | None = None
+) -> ExchangeResult:
+    """The most valuable programme of exchanges of the pool under the scheme.
+
+    Raises:
+        OptionError: an included or excluded pair names an unknown participant.
+        InternalError: the validator rejects the plan.
+    """
+    options = options or ExchangeOptions()
+    _check_ids(pool, options)
+    clock = options.clock(rate=STEPS_PER_SECOND)
+    if options.top == 1:
+        return _best(pool, scheme, options, clock)
+    first = clock.share(BEST_SHARE)
+    result = _best(pool, scheme, options, first)
+    clock.used(first)
+    return _alternatives(pool, scheme, options, result, clock)
+
+
+def _check_ids(pool: ExchangePool, options: ExchangeOptions) -> None:
+    """Every pair naming a participant the pool lacks, as one error naming the fields."""
+    problems = [
+        (name, f"{v}:{h}", f"no participant with the id {i!r} in pool {pool.name!r}")
+        for name, pairs in (("include", options.include), ("exclude", options.exclude))
+        for v, h in pairs
+        for i in (v, h)
+        if i not in pool.by_id
+    ]
+    if problems:
+        raise OptionError(problems)
+
+
+def _best(
+    pool: ExchangePool, scheme: Scheme, options: ExchangeOptions, clock: Clock
+) -> ExchangeResult:
+    candidates = Candidates(pool, scheme)
+    edges = candidates.edges(options.exclude)
+    # (visitor, host) -> edge, only when pairs are asked for (2 million entries take seconds)
+    position = candidates.positions(edges) if options.include else {}
+    refused = [why_not(scheme, pool, v, h, options.exclude) for v, h in options.include]
+    refused = [
+        why for (v, h), why in zip(options.include, refused, strict=True) if (v, h) not in position
+    ]
+    if refused:
+        return judged_result(
+            pool, scheme, options, clock, Status.INFEASIBLE, [], None, note="; ".join(refused)
+        )
+    forced = [position[pair] for pair in options.include]
+    flow = flow_matching(edges, len(candidates.visitors), candidates.capacities)
+    budgets = [None if p.budget is None else round(p.budget * 100) for p in pool.partnerships]
+    together = candidates.at_once(edges)
+    if all(b is None for b in budgets) and not forced and not together:
+        return judged_result(
+            pool,
+            scheme,
+            options,
+            clock,
+            Status.OPTIMAL,
+            candidates.exchanges(edges, flow.chosen),
+            flow.bound,
+        )
+    plan = Plan(candidates, edges, flow, budgets, forced, together)
+    return _budgeted(pool, scheme, options, clock, plan)
+
+
+def _budgeted(
+    pool: ExchangePool, scheme: Scheme, options: ExchangeOptions, clock: Clock, plan_: Plan
+) -> ExchangeResult:
+    """With budgets, forced pairs or at-once limits: the Lagrangian pass, then CP-SAT from its
+    plan."""
+    candidates, edges = plan_.candidates, plan_.edges
+    budgets, forced, together = plan_.budgets, plan_.forced, plan_.together
+    # The Lagrangian pass first: its bound, and a plan within the budgets for CP-SAT to start from.
+    phase = clock.share(BOUND_SHARE)
+    warm = lagrangian(plan_, phase)
+    clock.used(phase)
+    if len(edges) > MAX_EDGES:
+        kept = candidates.best_per_visitor(edges, CANDIDATES, keep=[*warm.plan, *forced])
+    else:
+        kept = np.arange(len(edges))
+    sub = candidates.subset(edges, kept)
+    index = {int(k): i for i, k in enumerate(kept)}
+    groups = [
+        ([index[int(k)] for k in members if int(k) in index], limit) for members, limit in together
+    ]
+    found = cpsat_matching(
+        sub,
+        len(candidates.visitors),
+        candidates.capacities,
+        budgets,
+        SolveLimits.within(clock, options.workers, options.seed),
+        hint=[index[k] for k in warm.plan],
+        forced=[index[k] for k in forced],
+        at_once=groups,
+    )
+    clock.spend(found.deterministic_time)
+    bound = float(warm.bound)
+    if not forced and warm.value > (found.objective if found.objective is not None else -1):
+        # CP-SAT did not reach the warm start in time (it is a hint, not a promise): keep it.
+        plan = candidates.exchanges(edges, warm.plan)
+        return judged_result(pool, scheme, options, clock, Status.FEASIBLE, plan, bound)
+    if found.objective is None:
+        status = Status.INFEASIBLE if found.status is Status.INFEASIBLE else Status.UNKNOWN
+        return judged_result(pool, scheme, options, clock, status, [], None)
+    # Optimal over all candidates only when the pruned optimum reaches the Lagrangian bound, or
+    # nothing was pruned.
+    whole = len(kept) == len(edges) or found.objective >= warm.bound
+    status = Status.OPTIMAL if found.status is Status.OPTIMAL and whole else Status.FEASIBLE
+    chosen = [int(kept[i]) for i in found.chosen]
+    if len(kept) == len(edges) and found.bound is not None:
+        bound = min(bound, float(found.bound))
+    return judged_result(
+        pool, scheme, options, clock, status, candidates.exchanges(edges, chosen), bound
+    )
+
+
+def _alternatives(
+    pool: ExchangePool,
+    scheme: Scheme,
+    options: ExchangeOptions,
+    best: ExchangeResult,
+    clock: Clock,
+) -> ExchangeResult:
+    """The next-best programmes, each distinct from every one before it (at least one exchange
+    differs), by CP-SAT on the candidate pairs with the earlier programmes cut off; the time left
+    shared among them. Each is judged by the validator."""
+    if not best.exchanges and best.status is not Status.OPTIMAL:
+        return best
+    candidates = Candidates(pool, scheme)
+    edges = candidates.edges(options.exclude)
+    position = candidates.positions(edges)
+    plans = [[position[(x.visitor, x.host)] for x in best.exchanges]]
+    budgets = [None if p.budget is None else round(p.budget * 100) for p in pool.partnerships]
+    forced = [position[pair] for pair in options.include if pair in position]
+    found: list[Alternative] = []
+    for rank in range(2, options.top + 1):
+        if clock.left() <= 0.05 or interrupted() or not len(edges):
+            break
+        keep = [k for plan in plans for k in plan] + forced
+        kept = (
+            candidates.best_per_visitor(edges, CANDIDATES, keep=keep)
+            if len(edges) > MAX_EDGES
+            else np.arange(len(edges))
+        )
+        index = {int(k): i for i, k in enumerate(kept)}
+        sub = candidates.subset(edges, kept)
+        phase = clock.share(1 / (options.top + 1 - rank))
+        groups = [
+            ([index[int(k)] for k in m if int(k) in index], most)
+            for m, most in candidates.at_once(edges)
+        ]
+        match = cpsat_matching(
+            sub,
+            len(candidates.visitors),
+            candidates.capacities,
+            budgets,
+            SolveLimits.within(phase, options.workers, options.seed),
+            forced=[index[k] for k in forced],
+            at_once=groups,
+            not_again=[[index[k] for k in plan] for plan in plans],
+        )
+        clock.spend(match.deterministic_time)
+        if match.objective is None:
+            break
+        chosen = [int(kept[i]) for i in match.chosen]
+        plan = candidates.exchanges(edges, chosen)
+        verdict = check_plan(pool, scheme, plan)
+        if not verdict.valid:
+            raise InternalError(f"an alternative programme breaks a rule: {verdict.problems[0]}")
+        plan = [
+            e.model_copy(update={"value": v}) for e, v in zip(plan, verdict.values, strict=True)
+        ]
+        differs = len(set(chosen) - set(plans[0]))
+        found.append(
+            Alternative(rank=rank, value=verdict.value, differs=differs, exchanges=tuple(plan))
+        )
+        plans.append(chosen)
+    update = {
+        "alternatives": tuple(found),
+        "wall_time_s": round(clock.elapsed(), 3),
+        "interrupted": interrupted(),
+    }
+    return best.model_copy(update=update)

@@ -1,0 +1,75 @@
+"""What an organiser asks of a grouping: :class:`GroupOptions`, the grouping task's options model
+(the shared limits, seed and workers of :class:`~consortium_solver.core.options.TaskOptions`,
+plus the group sizes, rounds, objective and pairs). Checked here, once, for every surface: the
+command line, the web app and the benchmark suites all build this model."""
+
+from __future__ import annotations
+
+from pydantic import Field, ValidationInfo, field_validator
+
+from consortium_solver.core.options import TaskOptions
+from consortium_solver.rules import Mode, Size, user_size
+
+Pair = tuple[str, str]
+
+
+class GroupOptions(TaskOptions):
+    """What the organiser asks for."""
+
+    time_limit: float = Field(
+        default=30.0, gt=0, le=1_000_000, allow_inf_nan=False, description="seconds for the run"
+    )
+    size: tuple[int, int] = Field(default=(3, 5), description="members per group, A..B")
+    objective: Mode = Field(
+        default="sum", description="sum: the total score; min: the worst group first (balanced)"
+    )
+    rounds: int = Field(default=1, ge=1, le=1000, description="rounds; no pair meets twice")
+    allow_repeats: bool = Field(
+        default=False, description="minimise repeated meetings instead of forbidding them"
+    )
+    together: tuple[Pair, ...] = Field(default=(), description="pairs always in the same group")
+    apart: tuple[Pair, ...] = Field(default=(), description="pairs never in the same group")
+    improve: bool = Field(
+        default=True,
+        description="false: the greedy construction alone, groups breaking a rule dissolved"
+        " (a baseline)",
+    )
+    start: tuple[tuple[tuple[str, ...], ...], ...] | None = Field(
+        default=None,
+        description="re-optimising adjusted groups: the schedule to start from (rounds of groups"
+        " of ids), in place of the construction",
+    )
+    pinned: tuple[tuple[int, str], ...] = Field(
+        default=(),
+        description="(round from 0, id) pairs that stay in their groups (a pinned member leaves"
+        " its group only if the group is dissolved for breaking a rule)",
+    )
+
+    @field_validator("size")
+    @classmethod
+    def _sizes(cls, size: tuple[int, int]) -> tuple[int, int]:
+        low, high = size
+        if low < 1 or low > high:
+            raise ValueError(f"expected A..B with 1 <= A <= B, not {low}..{high}")
+        return size
+
+    @field_validator("together", "apart")
+    @classmethod
+    def _pairs(cls, pairs: tuple[Pair, ...]) -> tuple[Pair, ...]:
+        for a, b in pairs:
+            if a == b:
+                raise ValueError(f"a pair names two different organisations, not {a},{b}")
+        return pairs
+
+    @field_validator("apart")
+    @classmethod
+    def _not_both_ways(cls, apart: tuple[Pair, ...], info: ValidationInfo) -> tuple[Pair, ...]:
+        together = info.data.get("together", ())
+        clash = {frozenset(p) for p in together} & {frozenset(p) for p in apart}
+        if clash:
+            shown = ",".join(sorted(next(iter(clash))))
+            raise ValueError(f"the same pair is asked to be together and apart: {shown}")
+        return apart
+
+    def size_rule(self) -> Size:
+        return user_size(*self.size)
