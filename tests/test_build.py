@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from consortium_solver import read_pool
 from consortium_solver.builder import BuildOptions, Demands, build
 from consortium_solver.core.errors import InputError
+from consortium_solver.core.options import OptionError
 from consortium_solver.domain import BuildResult, Organisation, Pool, Status
 from consortium_solver.rules import AnyRule, Call, MaxPerValue, MinDistinct
 from consortium_solver.synthetic.pools import generate_pool
@@ -122,10 +123,14 @@ def test_deterministic_mode_repeats_itself(call_2018: Call) -> None:
 
 
 def test_unknown_demanded_id_is_bad_input(call_2018: Call) -> None:
-    """An id the pool does not have is an input error naming the option."""
+    """An id the pool does not have is an input error naming the field (every one at once)."""
     pool = generate_pool(20, seed=1)
-    with pytest.raises(InputError, match="--include"):
-        build(pool, call_2018, Demands(include=("nobody",)))
+    with pytest.raises(InputError, match="field 'lead'") as caught:
+        build(pool, call_2018, Demands(lead="org-0001", include=("nobody",)))
+    assert isinstance(caught.value, OptionError)
+    assert [p[:2] for p in caught.value.problems] == [("lead", "org-0001"), ("include", "nobody")]
+    assert "did you mean 'org-001'?" in caught.value.problems[0][2]
+    assert len(caught.value.lines()) == 2
 
 
 # ---------------------------------------------------------------------------------- explanations

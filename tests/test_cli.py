@@ -451,7 +451,7 @@ def test_group_mdgp_reads_gzipped_files_and_refuses_broken_ones(tmp_path: Path) 
     ("args", "fragment"),
     [
         (["--together", "toscana"], "field '--together', value 'toscana': expected two ids"),
-        (["--apart", "toscana,nobody"], "value 'nobody'"),
+        (["--apart", "toscana,nobody"], "field '--apart', value 'toscana,nobody': no organisation"),
         (["--out", "groups.pdf"], "cannot write a grouping as '.pdf'"),
         (["--size", "0..2"], "field '--size'"),
     ],
