@@ -254,3 +254,35 @@ def test_docstrings_cite_the_repositorys_own_docs() -> None:
     ]
     assert not cited
     assert (PACKAGE.parent / "docs" / "architecture.md").is_file()
+
+
+def _package_trees() -> list[tuple[Path, ast.AST]]:
+    return [(p, ast.parse(p.read_text(encoding="utf-8"))) for p in sorted(PACKAGE.rglob("*.py"))]
+
+
+def test_no_private_helper_is_imported_across_modules() -> None:
+    """A helper another module needs is public in its right home, not a ``_name`` reached into."""
+    reached = [
+        f"{path.relative_to(PACKAGE)}: {node.module}.{alias.name}"
+        for path, tree in _package_trees()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("consortium_solver")
+        for alias in node.names
+        if alias.name.startswith("_")
+    ]
+    assert not reached
+
+
+def test_bugs_are_raised_as_internal_errors() -> None:
+    """A self-check that fails raises InternalError (exit 3, "a bug"), never a bare RuntimeError
+    or AssertionError that reads like something else."""
+    bare = [
+        f"{path.relative_to(PACKAGE)}:{node.lineno}"
+        for path, tree in _package_trees()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Raise)
+        and isinstance(node.exc, ast.Call)
+        and isinstance(node.exc.func, ast.Name)
+        and node.exc.func.id in ("RuntimeError", "AssertionError")
+    ]
+    assert not bare

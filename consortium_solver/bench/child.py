@@ -170,7 +170,7 @@ def _exchange(inst: dict[str, Any], path: str | None, run: _Run) -> dict[str, An
         lifted = tuple(p.model_copy(update={"budget": None}) for p in pool.partnerships)
         pool = pool.model_copy(update={"partnerships": lifted})
         note = "budgets lifted: an upper bound, not a plan within them" if budgets else ""
-    result = plan_exchanges(pool, scheme, run.options(ExchangeOptions))
+    result = plan_exchanges(pool, scheme, run.options(ExchangeOptions), progress=run.progress)
     status = "relaxation" if note else result.status.value
     return {
         "n": n,
@@ -186,7 +186,7 @@ def _mdgp(path: str, run: _Run) -> dict[str, Any]:
 
     inst = read_mdgp(path)
     search = "tabu" if run.solver == "tabu" else "memetic"
-    result = solve_mdgp(inst, run.options(MdgpOptions, search=search))
+    result = solve_mdgp(inst, run.options(MdgpOptions, search=search), progress=run.progress)
     return {
         "n": inst.n,
         "status": result.status.value,

@@ -8,6 +8,7 @@ objective and the validator's score raises :class:`InternalError`: it is always 
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Sequence
@@ -39,6 +40,8 @@ from consortium_solver.encode import (
 )
 from consortium_solver.rules import AnyRule, Call, Problem, Size
 from consortium_solver.validate import check
+
+log = logging.getLogger(__name__)
 
 # Perturbation rounds of the primal heuristic in deterministic mode (instead of a time budget).
 DETERMINISTIC_ROUNDS = 60
@@ -86,7 +89,7 @@ class _Builder:
         self.start = time.perf_counter()
         # One clock for every solve: wall-clock seconds, or CP-SAT's deterministic time (each
         # solve's is counted against it), so that --top K spends one budget, not K.
-        self.clock = options.clock(rate=CPSAT_STEPS_PER_SECOND)
+        self.clock = options.clock(rate=CPSAT_STEPS_PER_SECOND, task="build")
         self.pool, self.call, self.demands, self.options = pool, call, demands, options
         self.progress = progress
         self.user_rules = demands.rules(call)
@@ -108,6 +111,10 @@ class _Builder:
             min_size=self.min_size,
             max_size=self.max_size,
         )
+        log.info(
+            "build: %d candidates, %d rules, consortia of %d..%d",
+            len(problem.candidates), len(problem.rules), problem.min_size, problem.max_size,
+        )  # fmt: skip
         m = SelectionModel(problem.candidates, max_size=problem.max_size)
         for rule in problem.rules:
             encode_rule(m, rule)
@@ -135,6 +142,7 @@ class _Builder:
             scaled = _scaled(progress, objective.scale, self.start) if progress else None
             outcome = solve(m, self.remaining(), scaled)
             self.clock.spend(outcome.deterministic_time)
+            log.info("build: consortium %d: %s", k + 1, outcome.status.value)
             if outcome.members is None:
                 if k == 0 and outcome.status is Status.INFEASIBLE:
                     return self.infeasible()

@@ -19,6 +19,7 @@ that a search stops at its next step and returns the best answer it has.
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -32,12 +33,15 @@ from pydantic import BaseModel, ConfigDict, Field
 # step, so there a deterministic run takes longer than its limit in wall time.
 STEPS_PER_SECOND = 10_000
 
+log = logging.getLogger(__name__)
+
 _interrupted = threading.Event()
 _on_interrupt: list[Callable[[], None]] = []
 
 
 def interrupt() -> None:
     """Ask every running search to stop at its next step (Ctrl-C)."""
+    log.info("interrupted: every task stops at its next step and keeps its best answer")
     _interrupted.set()
     for callback in list(_on_interrupt):
         callback()
@@ -83,8 +87,11 @@ class Limits(BaseModel):
         description="count work instead of seconds, on one thread: repeatable answers",
     )
 
-    def clock(self, rate: float = STEPS_PER_SECOND) -> Clock:
-        """The run's clock, started now; ``rate``: the task's nominal steps per second."""
+    def clock(self, rate: float = STEPS_PER_SECOND, task: str = "run") -> Clock:
+        """The run's clock, started now (said in the log: "<task>: the clock starts");
+        ``rate``: the task's nominal steps per second."""
+        unit = "nominal seconds of counted work" if self.deterministic else "seconds"
+        log.info("%s: the clock starts (%g %s)", task, self.time_limit, unit)
         return Clock(self.time_limit, deterministic=self.deterministic, rate=rate)
 
 

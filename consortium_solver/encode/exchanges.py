@@ -19,6 +19,7 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
+from consortium_solver.core.errors import InternalError
 from consortium_solver.domain import Status
 from consortium_solver.encode.runner import STATUS, SolveLimits, configure, run_solver
 
@@ -76,7 +77,7 @@ def flow_matching(edges: Edges, n_visitors: int, capacities: np.ndarray) -> Matc
     flow.set_node_supply(source, n_visitors)
     flow.set_node_supply(sink, -n_visitors)
     if flow.solve() != flow.OPTIMAL:
-        raise RuntimeError("the exchange flow network has no feasible flow (a bug)")
+        raise InternalError("the exchange flow network has no feasible flow (a bug)")
     used = flow.flows(np.arange(first_edge_arc, first_edge_arc + len(keep)))
     chosen = [int(keep[k]) for k in np.flatnonzero(used > 0)]
     objective = int(-flow.optimal_cost())

@@ -11,6 +11,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from consortium_solver.core.clock import Clock, on_interrupt
+from consortium_solver.core.errors import InternalError
 from consortium_solver.domain import Progress, Status
 from consortium_solver.encode.model import SelectionModel
 
@@ -149,7 +150,7 @@ def solve(m: SelectionModel, limits: SolveLimits, progress: Progress | None = No
         )
     status = run_solver(solver, m.model, watcher)
     if status == cp_model.MODEL_INVALID:  # a bug in the encoder, never the user's fault
-        raise RuntimeError(f"CP-SAT rejected the model: {m.model.validate()}")
+        raise InternalError(f"CP-SAT rejected the model: {m.model.validate()}")
     mapped = STATUS[status]
     found = mapped in (Status.OPTIMAL, Status.FEASIBLE)
     has_objective = m.model.has_objective()

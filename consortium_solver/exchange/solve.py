@@ -9,21 +9,26 @@ Every plan is judged by the independent validator (:mod:`.result`); a plan it re
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 import numpy as np
 
 from consortium_solver.core.clock import Clock, interrupted
 from consortium_solver.core.errors import InternalError
 from consortium_solver.core.options import OptionError
-from consortium_solver.domain import Alternative, ExchangeResult, Status
+from consortium_solver.domain import Alternative, ExchangeResult, Progress, Status
 from consortium_solver.domain.exchanges import ExchangePool
 from consortium_solver.encode import SolveLimits
 from consortium_solver.encode.exchanges import cpsat_matching, flow_matching
 from consortium_solver.exchange.bound import Plan, lagrangian
-from consortium_solver.exchange.candidates import Candidates
+from consortium_solver.exchange.candidates import SCALE, Candidates
 from consortium_solver.exchange.options import ExchangeOptions
 from consortium_solver.exchange.result import judged_result, why_not
 from consortium_solver.rules.scheme import Scheme
 from consortium_solver.validate.exchanges import check_plan
+
+log = logging.getLogger(__name__)
 
 # With budgets: the Lagrangian pass's share of the clock.
 BOUND_SHARE = 0.2
@@ -38,9 +43,14 @@ STEPS_PER_SECOND = 1000
 
 
 def plan_exchanges(
-    pool: ExchangePool, scheme: Scheme, options: ExchangeOptions | None = None
+    pool: ExchangePool,
+    scheme: Scheme,
+    options: ExchangeOptions | None = None,
+    *,
+    progress: Progress | None = None,
 ) -> ExchangeResult:
-    """The most valuable programme of exchanges of the pool under the scheme.
+    """The most valuable programme of exchanges of the pool under the scheme; ``progress`` is told
+    the value and bound after each phase (the flow, the Lagrangian pass, the plan).
 
     Raises:
         OptionError: an included or excluded pair names an unknown participant.
@@ -48,13 +58,32 @@ def plan_exchanges(
     """
     options = options or ExchangeOptions()
     _check_ids(pool, options)
-    clock = options.clock(rate=STEPS_PER_SECOND)
+    clock = options.clock(rate=STEPS_PER_SECOND, task="exchange")
+    report = _reporter(progress, clock)
     if options.top == 1:
-        return _best(pool, scheme, options, clock)
-    first = clock.share(BEST_SHARE)
-    result = _best(pool, scheme, options, first)
-    clock.used(first)
-    return _alternatives(pool, scheme, options, result, clock)
+        result = _best(pool, scheme, options, clock, report)
+    else:
+        first = clock.share(BEST_SHARE)
+        result = _best(pool, scheme, options, first, report)
+        clock.used(first)
+        result = _alternatives(pool, scheme, options, result, clock)
+    if result.objective is not None:
+        report(result.objective * SCALE, None if result.bound is None else result.bound * SCALE)
+    return result
+
+
+Report = Callable[[float | None, float | None], None]
+
+
+def _reporter(progress: Progress | None, clock: Clock) -> Report:
+    """``report(value, bound)`` in the solvers' scaled units, to ``progress`` in the plan's."""
+
+    def report(value: float | None, bound: float | None) -> None:
+        if progress is not None:
+            scaled = [None if x is None else x / SCALE for x in (value, bound)]
+            progress(clock.elapsed(), scaled[0], scaled[1])
+
+    return report
 
 
 def _check_ids(pool: ExchangePool, options: ExchangeOptions) -> None:
@@ -71,10 +100,14 @@ def _check_ids(pool: ExchangePool, options: ExchangeOptions) -> None:
 
 
 def _best(
-    pool: ExchangePool, scheme: Scheme, options: ExchangeOptions, clock: Clock
+    pool: ExchangePool, scheme: Scheme, options: ExchangeOptions, clock: Clock, report: Report
 ) -> ExchangeResult:
     candidates = Candidates(pool, scheme)
     edges = candidates.edges(options.exclude)
+    log.info(
+        "exchange: %d visitors, %d hosts, %d eligible pairs",
+        len(candidates.visitors), len(candidates.hosts), len(edges),
+    )  # fmt: skip
     # (visitor, host) -> edge, only when pairs are asked for (2 million entries take seconds)
     position = candidates.positions(edges) if options.include else {}
     refused = [why_not(scheme, pool, v, h, options.exclude) for v, h in options.include]
@@ -87,6 +120,7 @@ def _best(
         )
     forced = [position[pair] for pair in options.include]
     flow = flow_matching(edges, len(candidates.visitors), candidates.capacities)
+    report(None, flow.bound)  # budgets only take value away
     budgets = [None if p.budget is None else round(p.budget * 100) for p in pool.partnerships]
     together = candidates.at_once(edges)
     if all(b is None for b in budgets) and not forced and not together:
@@ -100,20 +134,27 @@ def _best(
             flow.bound,
         )
     plan = Plan(candidates, edges, flow, budgets, forced, together)
-    return _budgeted(pool, scheme, options, clock, plan)
+    return _budgeted(pool, scheme, options, clock, plan, report)
 
 
 def _budgeted(
-    pool: ExchangePool, scheme: Scheme, options: ExchangeOptions, clock: Clock, plan_: Plan
+    pool: ExchangePool,
+    scheme: Scheme,
+    options: ExchangeOptions,
+    clock: Clock,
+    plan_: Plan,
+    report: Report,
 ) -> ExchangeResult:
     """With budgets, forced pairs or at-once limits: the Lagrangian pass, then CP-SAT from its
     plan."""
     candidates, edges = plan_.candidates, plan_.edges
     budgets, forced, together = plan_.budgets, plan_.forced, plan_.together
     # The Lagrangian pass first: its bound, and a plan within the budgets for CP-SAT to start from.
+    log.info("exchange: budgets bind: the Lagrangian bound, then CP-SAT")
     phase = clock.share(BOUND_SHARE)
     warm = lagrangian(plan_, phase)
     clock.used(phase)
+    report(warm.value, warm.bound)
     if len(edges) > MAX_EDGES:
         kept = candidates.best_per_visitor(edges, CANDIDATES, keep=[*warm.plan, *forced])
     else:

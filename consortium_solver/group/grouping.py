@@ -11,6 +11,7 @@ with CP-SAT; larger ones, and every schedule of several rounds, by the grouping 
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Sequence
@@ -34,6 +35,8 @@ from consortium_solver.group.search import GroupingSearch, Schedule, warm_up
 from consortium_solver.group.search.state import EXEMPT, is_valid, meet_group
 from consortium_solver.rules import AnyRule, Call, MemberIn, Problem
 from consortium_solver.validate import check, check_grouping, check_rule
+
+log = logging.getLogger(__name__)
 
 # Pools up to this many eligible organisations (one round) are partitioned exactly by CP-SAT.
 EXACT_LIMIT = 16
@@ -83,7 +86,7 @@ class _Grouping:
         self, pool: Pool, call: Call, options: GroupOptions, progress: Progress | None
     ) -> None:
         self.start = time.perf_counter()
-        self.clock = options.clock()
+        self.clock = options.clock(task="group")
         self.pool, self.call, self.options, self.progress = pool, call, options, progress
         self.candidates, self.ineligible = set_aside(pool, call, options.together)
         self.size_rule = options.size_rule()
@@ -118,10 +121,16 @@ class _Grouping:
             return self.no_groups(Status.INFEASIBLE, impossible)
         status = Status.FEASIBLE
         small = len(self.candidates) <= EXACT_LIMIT and not self.together and not options.start
+        log.info(
+            "group: %d organisations take part (%d set aside), groups of %d..%d, %d round(s)",
+            len(self.candidates), len(self.ineligible), *options.size, options.rounds,
+        )  # fmt: skip
         if options.improve and options.rounds == 1 and small:
+            log.info("group: a small pool, partitioned exactly by CP-SAT")
             schedule, status = self.exact()
         else:
             schedule = self.searched()
+        log.info("group: the validator judges the groups")
         return self.judged(schedule, status)
 
     def searched(self) -> Schedule:
@@ -145,6 +154,7 @@ class _Grouping:
             cyclic = self.clock.share(CYCLIC_SHARE, at_most=CYCLIC_MAX_S)
             schedule = search.construct(cyclic, self.clock)
             self.clock.used(cyclic)
+        log.info("group: first schedule built; the search repairs and improves it")
         report = None
         if self.progress is not None:
             progress, start = self.progress, self.start

@@ -26,6 +26,8 @@ The element-to-group table and the descent are compiled kernels (:mod:`consortiu
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from consortium_solver.core.clock import Clock
@@ -70,13 +72,18 @@ class MemeticSearch:
         _descent(self.d, assign, self.table, self.sizes, self.lower, self.upper, self.values)
         return float(self.values[0])
 
-    def run(self, clock: Clock, generations: int | None = None) -> tuple[np.ndarray, float]:
+    def run(
+        self,
+        clock: Clock,
+        generations: int | None = None,
+        on_improve: Callable[[float], None] | None = None,
+    ) -> tuple[np.ndarray, float]:
         """The best assignment found until the clock runs out (or after ``generations``). The
         population starts from random assignments whose group sizes (where they range) follow the
         profiles in turn — most pairs, extreme, balanced, random (:func:`.table.group_sizes`) — so
         that the crossover has sizes to choose from. The clock is asked after each member's
         descent (one step in deterministic mode), so that an interruption is heard within one
-        descent, not one generation."""
+        descent, not one generation. ``on_improve`` is told each better value."""
         profiles = [PROFILES[k % len(PROFILES)] for k in range(self.population)]
         members = [initial_assignment(self.inst, self.rng, p).astype(np.int64) for p in profiles]
         values = []
@@ -87,6 +94,8 @@ class MemeticSearch:
         members = members[: len(values)]
         best = int(np.argmax(values))
         best_assign, best_value = members[best].copy(), values[best]
+        if on_improve is not None:
+            on_improve(best_value)
         while not clock.expired():
             if generations is not None and self.generations >= generations:
                 break
@@ -95,6 +104,8 @@ class MemeticSearch:
             order = np.argsort(values)[::-1]
             if values[order[0]] > best_value + GAIN:
                 best_assign, best_value = members[order[0]].copy(), values[order[0]]
+                if on_improve is not None:
+                    on_improve(best_value)
             if not finished:
                 break
             keep = round(self.population - (self.population - self.smallest) * progress)

@@ -37,14 +37,20 @@ def solve_mdgp(
     memetic search (:mod:`.memetic`), or the tabu search alone (``search="tabu"``, what
     ``consortium bench`` compares it with); with ``iterations``, that many iterations of the tabu
     search. Ctrl-C (:func:`~consortium_solver.core.clock.interrupt`) stops it within one descent,
-    with the best grouping so far marked interrupted. ``progress`` is told the final value."""
+    with the best grouping so far marked interrupted. ``progress`` is told each better value."""
     options = options or MdgpOptions()
     warm_up()  # compiled before the clock starts (from the disk cache after the first run)
-    clock = options.clock(rate=STEPS_PER_SECOND)
+    clock = options.clock(rate=STEPS_PER_SECOND, task="mdgp")
+
+    def improved(value: float) -> None:
+        if progress is not None:
+            progress(clock.elapsed(), round(value, 6), None)
+
     if options.iterations is not None or options.search == "tabu":
-        assign, value = TabuSearch(inst, options.seed).run(clock, options.iterations)
+        search = TabuSearch(inst, options.seed)
+        assign, value = search.run(clock, options.iterations, on_improve=improved)
     else:
-        assign, value = MemeticSearch(inst, options.seed).run(clock)
+        assign, value = MemeticSearch(inst, options.seed).run(clock, on_improve=improved)
     sizes = np.bincount(assign, minlength=inst.groups)
     if (sizes < inst.lower).any() or (sizes > inst.upper).any():
         raise InternalError("the MDGP search broke a group size bound")
@@ -59,8 +65,6 @@ def solve_mdgp(
                 breakdown={"diversity": round(score, 6)},
             )
         )
-    if progress is not None:
-        progress(clock.elapsed(), round(value, 6), None)
     return MdgpResult(
         call="MDGP",
         pool=inst.name,

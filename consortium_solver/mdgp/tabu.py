@@ -11,6 +11,7 @@ descriptions).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -40,7 +41,12 @@ class TabuSearch:
         self.iterations = 0
         seed_kernels(int(self.rng.integers(2**31)))
 
-    def run(self, clock: Clock, max_iterations: int | None = None) -> tuple[np.ndarray, float]:
+    def run(
+        self,
+        clock: Clock,
+        max_iterations: int | None = None,
+        on_improve: Callable[[float], None] | None = None,
+    ) -> tuple[np.ndarray, float]:
         """The best assignment found until the clock runs out (or after ``max_iterations``), from
         a random one whose sizes follow the extreme profile. In deterministic mode each chunk of
         ``DETERMINISTIC_CHUNK`` iterations is one step of the clock."""
@@ -59,6 +65,7 @@ class TabuSearch:
         lower = self.inst.lower.astype(np.int64)
         upper = self.inst.upper.astype(np.int64)
         chunk = DETERMINISTIC_CHUNK
+        reported = -np.inf
         while True:
             steps = chunk
             if max_iterations is not None:
@@ -71,6 +78,9 @@ class TabuSearch:
                 params, steps,
             )  # fmt: skip
             took = time.perf_counter() - started
+            if on_improve is not None and values[1] > reported:
+                reported = float(values[1])
+                on_improve(reported)
             if interrupted() or (max_iterations is None and clock.expired()):
                 break
             if not clock.deterministic:

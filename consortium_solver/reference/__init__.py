@@ -38,7 +38,7 @@ class Sector:
     name: str
 
 
-def _read_csv(name: str, delimiter: str = ",") -> list[dict[str, str]]:
+def read_csv(name: str, delimiter: str = ",") -> list[dict[str, str]]:
     text = resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
     return list(csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter))
 
@@ -46,20 +46,20 @@ def _read_csv(name: str, delimiter: str = ",") -> list[dict[str, str]]:
 @cache
 def countries() -> dict[str, str]:
     """ISO 3166-1 alpha-2 code (plus XK, Kosovo) -> English name."""
-    return {row["code"]: row["name"] for row in _read_csv("iso3166_countries.tsv", "\t")}
+    return {row["code"]: row["name"] for row in read_csv("iso3166_countries.tsv", "\t")}
 
 
 @cache
 def cosme_countries_2018() -> dict[str, str]:
     """Countries participating in COSME in 2018 (EU28 and 11 others), ISO code -> name."""
-    rows = _read_csv("compiled_cosme_participating_countries_2018.csv")
+    rows = read_csv("compiled_cosme_participating_countries_2018.csv")
     return {row["iso2"]: row["name"] for row in rows}
 
 
 @cache
 def eu28_countries() -> frozenset[str]:
     """The 28 EU member states of 2018 (ISO codes)."""
-    rows = _read_csv("compiled_cosme_participating_countries_2018.csv")
+    rows = read_csv("compiled_cosme_participating_countries_2018.csv")
     return frozenset(row["iso2"] for row in rows if row["status"].startswith("EU Member State"))
 
 
@@ -74,7 +74,7 @@ def regions() -> dict[str, Region]:
             versions=tuple(row["versions"].split(";")),
             category=row["category_2014_2020"] or None,
         )
-        for row in _read_csv("nuts2_regions.csv")
+        for row in read_csv("nuts2_regions.csv")
     }
 
 
@@ -87,7 +87,7 @@ def official_categories() -> dict[str, tuple[str, float]]:
     names = {"LD": "less_developed", "TR": "transition", "MD": "more_developed"}
     return {
         row["nuts_id"]: (names[row["catg"]], float(row["population"]))
-        for row in _read_csv("Regions_by_cohesion_policy_category_2014-2020_20250408.csv")
+        for row in read_csv("Regions_by_cohesion_policy_category_2014-2020_20250408.csv")
     }
 
 
@@ -95,7 +95,7 @@ def official_categories() -> dict[str, tuple[str, float]]:
 def decision_parents() -> dict[str, tuple[str, ...]]:
     """NUTS 2021 code -> the decision codes (NUTS 2006) it was carried from."""
     out: dict[str, tuple[str, ...]] = {}
-    for row in _read_csv("compiled_cohesion_category_2014_2020_by_nuts_version.csv"):
+    for row in read_csv("compiled_cohesion_category_2014_2020_by_nuts_version.csv"):
         if row["nuts_version"] == "2021":
             out[row["nuts_code"]] = tuple(re.split(r"[\s;+]+", row["decision_codes"].strip()))
     return out
@@ -106,14 +106,14 @@ def sectors() -> dict[str, Sector]:
     """The default sector taxonomy, the 14 EU industrial ecosystems: id -> sector."""
     return {
         row["id"]: Sector(number=int(row["number"]), id=row["id"], name=row["name"])
-        for row in _read_csv("eu_industrial_ecosystems_14.csv")
+        for row in read_csv("eu_industrial_ecosystems_14.csv")
     }
 
 
 @cache
 def competences() -> dict[str, str]:
     """The package's own vocabulary of competence tags (for generated pools): id -> description."""
-    return {row["id"]: row["name"] for row in _read_csv("competences.csv")}
+    return {row["id"]: row["name"] for row in read_csv("competences.csv")}
 
 
 @cache
@@ -123,7 +123,7 @@ def region_points() -> dict[str, tuple[float, float]]:
     none). Used for distances between organisations that give no coordinates of their own."""
     order = {"2021": 0, "2024": 1, "2016": 2}
     out: dict[str, tuple[int, float, float]] = {}
-    for row in _read_csv("compiled_nuts2_points_2016_2021_2024.csv"):
+    for row in read_csv("compiled_nuts2_points_2016_2021_2024.csv"):
         rank = order[row["nuts_version"]]
         code = row["nuts_code"]
         if code not in out or rank < out[code][0]:

@@ -20,8 +20,8 @@ from functools import cache, lru_cache
 
 from consortium_solver.reference import (
     EUROSTAT_TO_ISO,
-    _read_csv,
     countries,
+    read_csv,
     regions,
 )
 
@@ -246,9 +246,9 @@ def region_names() -> dict[str, tuple[tuple[str, ...], str]]:
             elif rank[level] == old[0]:
                 old[1].update(codes)
 
-    for row in _read_csv("compiled_region_names.csv"):
+    for row in read_csv("compiled_region_names.csv"):
         add(row["name"], row["nuts2"].split(";"), row["level"])
-    for row in _read_csv("region_exonyms_en.csv"):
+    for row in read_csv("region_exonyms_en.csv"):
         add(row["name"], row["nuts2"].split(";"), "English")
     for code, region in regions().items():
         add(region.name, [code], "nuts2")

@@ -25,7 +25,7 @@ from typing import Annotated, Any, Literal, ParamSpec, Protocol, TypeVar, get_ar
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from consortium_solver import reference
-from consortium_solver.core.errors import InputError
+from consortium_solver.core.errors import InputError, InternalError
 from consortium_solver.domain import (
     FIELD_PLURALS,
     FIELD_WORDS,
@@ -272,7 +272,7 @@ class RuleHandlers(Protocol[P, T]):
 
 HANDLED_KINDS = tuple(name for name in RuleHandlers.__dict__ if name in RULE_KINDS)
 if HANDLED_KINDS != RULE_KINDS:  # pragma: no cover - a developer's slip
-    raise RuntimeError("RuleHandlers must have one method per rule kind, in the order of AnyRule")
+    raise InternalError("RuleHandlers must have one method per rule kind, in the order of AnyRule")
 
 
 def parse_size(text: str, option: str = "--size") -> tuple[int, int]:

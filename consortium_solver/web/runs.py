@@ -71,7 +71,8 @@ def solve(
         from consortium_solver.rules.scheme import load_scheme
 
         exchange_pool = ExchangePool.model_validate_json(pool_json)
-        return plan_exchanges(exchange_pool, load_scheme(spec.scheme), spec.options).to_json()
+        scheme = load_scheme(spec.scheme)
+        return plan_exchanges(exchange_pool, scheme, spec.options, progress=progress).to_json()
     pool = Pool.model_validate_json(pool_json)
     call = no_call() if spec.call == "none" else load_call(spec.call)
     if isinstance(spec, ConsortiumRun):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from consortium_solver.builder import Demands, consortium_rules, eligible_candidates
-from consortium_solver.core.errors import InputError
+from consortium_solver.core.errors import InputError, InternalError
 from consortium_solver.domain import Pool
 from consortium_solver.encode import SelectionModel, encode_objective, encode_rule
 from consortium_solver.rules import Call
@@ -76,7 +76,7 @@ def solve_highs(
         if not ct.has_linear():
             continue  # the element constraints: redundant cuts
         if list(ct.enforcement_literal):
-            raise RuntimeError("an enforced constraint in the builder's model")  # not linear
+            raise InternalError("an enforced constraint in the builder's model")  # not linear
         domain = list(ct.linear.domain)
         lo, hi = domain[0], domain[-1]
         idx = np.array(list(ct.linear.vars), dtype=np.int32)

@@ -55,6 +55,7 @@ import itertools
 import random
 from collections.abc import Sequence
 
+from consortium_solver.core.errors import InternalError
 from consortium_solver.group.constructions.rotational import (
     DepthFirst,
     rotational_rounds,
@@ -103,7 +104,7 @@ class Field:
             if all(table[a][b] for a in range(1, q) for b in range(1, q)):
                 self.mul = table
                 return
-        raise AssertionError("every prime power has an irreducible polynomial")  # pragma: no cover
+        raise InternalError("every prime power has an irreducible polynomial")  # pragma: no cover
 
     def _digits(self, a: int) -> list[int]:
         return [(a // self.p**i) % self.p for i in range(self.m)]
@@ -408,9 +409,9 @@ def _check(rounds: Rounds, n: int) -> None:
     met: set[tuple[int, int]] = set()
     for groups in rounds:
         if sorted(m for grp in groups for m in grp) != list(range(n)):
-            raise AssertionError("a constructed round is not a partition")
+            raise InternalError("a constructed round is not a partition")
         for grp in groups:
             for pair in itertools.combinations(sorted(grp), 2):
                 if pair in met:
-                    raise AssertionError("a constructed schedule repeats a pair")
+                    raise InternalError("a constructed schedule repeats a pair")
                 met.add(pair)

@@ -31,16 +31,16 @@ from consortium_solver.group.search.kernels import (
     Arrays,
     ScoreTables,
     Scratch,
-    _change,
-    _met,
-    _put,
-    _refresh,
-    _take_out,
+    change_group,
     group_score,
     group_violation,
     load_group,
+    meetings_changed,
+    put_in,
+    refresh_group,
     swap_meet_delta,
     swapped,
+    take_out,
 )
 
 IDLE_STEPS = 5_000_000  # annealing steps without a better schedule before stopping early
@@ -169,7 +169,9 @@ def anneal_steps(
             sb_score = group_score(scores, work, work.group_b, new_sb)
         va = group_violation(rules, work, work.group_a, new_sa)
         sa_score = group_score(scores, work, work.group_a, new_sa)
-        delta = _change(state, r, min_mode, gi, va, sa_score, gj, vb, sb_score) + HARD * meet_delta
+        delta = (
+            change_group(state, r, min_mode, gi, va, sa_score, gj, vb, sb_score) + HARD * meet_delta
+        )
         if delta > 0 and np.random.random() >= np.exp(-delta / temperature):
             continue
         _make(state, move, r, x, y, gi, gj)
@@ -195,7 +197,7 @@ def _propose(
     """A random move touching group gi of round r, its groups' new members in the scratch space:
     (kind, other group or -1, x, y, new sizes of gi and the other, change in repeated meetings);
     kind -1 when there is none to make. (The state's arrays are indexed in place, never viewed:
-    see kernels._met.)"""
+    see kernels.meetings_changed.)"""
     a_buf, b_buf, meet, members = work.group_a, work.group_b, state.meet, state.members
     n_groups, sa = state.n_groups[r], state.size[r, gi]
     kind = np.random.random()
@@ -204,7 +206,7 @@ def _propose(
         load_group(a_buf, members, r, gi, sa)
         if sa < max_size and np.random.random() < 0.5:
             a_buf[sa] = u
-            joins = _met(meet, u, members, r, gi, sa, -1, 0) if meet.shape[0] else 0
+            joins = meetings_changed(meet, u, members, r, gi, sa, -1, 0) if meet.shape[0] else 0
             return INSERT, -1, u, -1, sa + 1, 0, joins
         if sa == 0:
             return -1, -1, -1, -1, 0, 0, 0
@@ -213,8 +215,8 @@ def _propose(
         a_buf[p] = u
         change = 0
         if meet.shape[0]:
-            change = _met(meet, u, members, r, gi, sa, out, 0)
-            change -= _met(meet, out, members, r, gi, sa, out, 1)
+            change = meetings_changed(meet, u, members, r, gi, sa, out, 0)
+            change -= meetings_changed(meet, out, members, r, gi, sa, out, 1)
         return EXCHANGE, -1, u, out, sa, 0, change
     if n_groups < 2:
         return -1, -1, -1, -1, 0, 0, 0
@@ -230,8 +232,8 @@ def _propose(
         b_buf[sb] = x
         change = 0
         if meet.shape[0]:
-            change = _met(meet, x, members, r, gj, sb, -1, 0)
-            change -= _met(meet, x, members, r, gi, sa, x, 1)
+            change = meetings_changed(meet, x, members, r, gj, sb, -1, 0)
+            change -= meetings_changed(meet, x, members, r, gi, sa, x, 1)
         return RELOCATE, gj, x, -1, sa - 1, sb + 1, change
     if sa == 0 or sb == 0:
         return -1, -1, -1, -1, 0, 0, 0
@@ -244,21 +246,21 @@ def _propose(
 def _make(state: Arrays, move: int, r: int, x: int, y: int, gi: int, gj: int) -> None:
     """Make a proposed move in the schedule (the groups' values aside)."""
     if move == SWAP:
-        _take_out(state, r, x)
-        _take_out(state, r, y)
-        _put(state, r, x, gj)
-        _put(state, r, y, gi)
+        take_out(state, r, x)
+        take_out(state, r, y)
+        put_in(state, r, x, gj)
+        put_in(state, r, y, gi)
     elif move == RELOCATE:
-        _take_out(state, r, x)
-        _put(state, r, x, gj)
+        take_out(state, r, x)
+        put_in(state, r, x, gj)
     elif move == INSERT:
-        _take_out(state, r, x)
-        _put(state, r, x, gi)
+        take_out(state, r, x)
+        put_in(state, r, x, gi)
     else:
-        _take_out(state, r, y)
-        _take_out(state, r, x)
-        _put(state, r, x, gi)
-        _put(state, r, y, -1)
+        take_out(state, r, y)
+        take_out(state, r, x)
+        put_in(state, r, x, gi)
+        put_in(state, r, y, -1)
 
 
 @loop_kernel
@@ -276,9 +278,9 @@ def rewind(
             _make(state, INSERT, r, x, y, -1, gj)
         else:
             _make(state, EXCHANGE, r, y, x, gi, gj)
-        _refresh(rules, scores, work, state, r, gi)
+        refresh_group(rules, scores, work, state, r, gi)
         if gj >= 0:
-            _refresh(rules, scores, work, state, r, gj)
+            refresh_group(rules, scores, work, state, r, gj)
 
 
 __all__ = ["IDLE_STEPS", "Annealing", "ClockOrIdle", "GeometricCooling", "OnImprove"]

@@ -302,7 +302,7 @@ def evaluate_all(rules: Rules, scores: ScoreTables, work: Scratch, state: Arrays
     """Every group's violation and score, from scratch."""
     for r in range(state.members.shape[0]):
         for g in range(state.n_groups[r]):
-            _refresh(rules, scores, work, state, r, g)
+            refresh_group(rules, scores, work, state, r, g)
 
 
 @loop_kernel
@@ -320,7 +320,7 @@ def conflicts(meet: np.ndarray) -> int:
 
 
 @loop_kernel
-def _take_out(state: Arrays, r: int, i: int) -> None:
+def take_out(state: Arrays, r: int, i: int) -> None:
     """i leaves its group (meeting each member one time less) or the unplaced."""
     g, p = state.where[r, i], state.pos[r, i]
     if g < 0:
@@ -339,7 +339,7 @@ def _take_out(state: Arrays, r: int, i: int) -> None:
 
 
 @loop_kernel
-def _put(state: Arrays, r: int, i: int, g: int) -> None:
+def put_in(state: Arrays, r: int, i: int, g: int) -> None:
     """i joins group g (meeting each member once more), or the unplaced when g is -1."""
     state.where[r, i] = g
     if g < 0:
@@ -369,7 +369,7 @@ def _meet_all(meet: np.ndarray, i: int, group: np.ndarray, s: int, change: int) 
 @inline_kernel
 def load_group(buf: np.ndarray, members: np.ndarray, r: int, g: int, s: int) -> None:
     """The s members of group g of round r into ``buf`` (read in place, not through a view of
-    ``members[r, g]``: see :func:`_met`)."""
+    ``members[r, g]``: see :func:`meetings_changed`)."""
     for k in range(s):
         buf[k] = members[r, g, k]
 
@@ -388,7 +388,7 @@ def swapped(work: Scratch, state: Arrays, r: int, x: int, y: int) -> tuple[int, 
 
 
 @inline_kernel
-def _met(
+def meetings_changed(
     meet: np.ndarray, i: int, members: np.ndarray, r: int, g: int, s: int, skip: int, more: int
 ) -> int:
     """Members of group g of round r (``skip`` aside) whom i has met more than ``more`` times.
@@ -412,13 +412,17 @@ def swap_meet_delta(state: Arrays, r: int, i: int, j: int) -> int:
         return 0
     a, b = state.where[r, i], state.where[r, j]
     sa, sb = state.size[r, a], state.size[r, b]
-    joins = _met(meet, j, members, r, a, sa, i, 0) + _met(meet, i, members, r, b, sb, j, 0)
-    leaves = _met(meet, i, members, r, a, sa, i, 1) + _met(meet, j, members, r, b, sb, j, 1)
+    joins = meetings_changed(meet, j, members, r, a, sa, i, 0) + meetings_changed(
+        meet, i, members, r, b, sb, j, 0
+    )
+    leaves = meetings_changed(meet, i, members, r, a, sa, i, 1) + meetings_changed(
+        meet, j, members, r, b, sb, j, 1
+    )
     return joins - leaves
 
 
 @loop_kernel
-def _refresh(
+def refresh_group(
     rules: Rules, scores: ScoreTables, work: Scratch, state: Arrays, r: int, g: int
 ) -> None:
     s = state.size[r, g]
@@ -461,7 +465,7 @@ def schedule_cost(state: Arrays, min_mode: bool) -> float:
 
 
 @inline_kernel
-def _change(
+def change_group(
     state: Arrays, r: int, min_mode: bool, g1: int, v1: int, s1: float, g2: int, v2: int, s2: float
 ) -> float:
     """Change in the round's cost when groups g1 and g2 take new values."""

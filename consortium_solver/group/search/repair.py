@@ -29,15 +29,15 @@ from consortium_solver.group.search.kernels import (
     Arrays,
     ScoreTables,
     Scratch,
-    _met,
-    _put,
-    _refresh,
-    _take_out,
     conflicts,
     evaluate_all,
     group_violation,
+    meetings_changed,
+    put_in,
+    refresh_group,
     swap_meet_delta,
     swapped,
+    take_out,
 )
 
 # Iterations a swapped pair stays tabu: Dotú & Van Hentenryck (2005) draw from 4-100; with kicks,
@@ -128,12 +128,12 @@ def _swap(
 ) -> None:
     """Swap x and y in round r, their groups' values updated."""
     a, b = state.where[r, x], state.where[r, y]
-    _take_out(state, r, x)
-    _take_out(state, r, y)
-    _put(state, r, x, b)
-    _put(state, r, y, a)
-    _refresh(rules, scores, work, state, r, a)
-    _refresh(rules, scores, work, state, r, b)
+    take_out(state, r, x)
+    take_out(state, r, y)
+    put_in(state, r, x, b)
+    put_in(state, r, y, a)
+    refresh_group(rules, scores, work, state, r, a)
+    refresh_group(rules, scores, work, state, r, b)
 
 
 @loop_kernel
@@ -157,7 +157,11 @@ def _best_swap(
     for r in range(n_rounds):
         for i in range(n):
             g = where[r, i]
-            rep[r, i] = _met(meet, i, state.members, r, g, state.size[r, g], i, 1) if g >= 0 else 0
+            rep[r, i] = (
+                meetings_changed(meet, i, state.members, r, g, state.size[r, g], i, 1)
+                if g >= 0
+                else 0
+            )
     low, ties = 1 << 40, 0
     chosen = (-1, -1, -1, 0)
     for r in range(n_rounds):
