@@ -36,12 +36,11 @@ def build_command(
         str | None,
         typer.Option("--size", help="members, A..B (default: the call model's search range)"),
     ] = None,
-    top: Annotated[int, typer.Option("--top", min=1, help="how many consortia to list")] = 1,
+    top: Annotated[int, typer.Option("--top", help="how many consortia to list")] = 1,
     differ_by: Annotated[
         int,
         typer.Option(
             "--differ-by",
-            min=1,
             help="with --top: each consortium has at least N members that each earlier one lacks"
             " (1: any other set that is not a subset of an earlier one)",
         ),

@@ -70,8 +70,6 @@ def exchange_command(
         int,
         typer.Option(
             "--top",
-            min=1,
-            max=100,
             help="also the next-best distinct programmes (in the JSON, listed on screen)",
         ),
     ] = 1,

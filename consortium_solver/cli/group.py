@@ -34,7 +34,7 @@ def group_command(
         opt.GroupObjective,
         typer.Option("--objective", help="sum: total score; min: the worst group first (balanced)"),
     ] = opt.GroupObjective.sum,
-    rounds: Annotated[int, typer.Option("--rounds", min=1, help="rounds; no pair meets twice")] = 1,
+    rounds: Annotated[int, typer.Option("--rounds", help="rounds; no pair meets twice")] = 1,
     allow_repeats: Annotated[
         bool,
         typer.Option(
@@ -58,6 +58,16 @@ def group_command(
             "--mdgp", help="research mode: an MDGPLIB instance (maximally diverse grouping)"
         ),
     ] = None,
+    search: Annotated[
+        opt.MdgpSearch,
+        typer.Option("--search", help="research mode: the memetic search, or the tabu search"),
+    ] = opt.MdgpSearch.memetic,
+    iterations: Annotated[
+        int | None,
+        typer.Option(
+            "--iterations", help="research mode: this many iterations of the tabu search instead"
+        ),
+    ] = None,
     as_json: opt.JsonOption = False,
     out: Annotated[list[Path] | None, opt.out_option(".json .csv .xlsx .html (repeatable)")] = None,
     columns: opt.ColumnsOption = None,
@@ -70,9 +80,12 @@ def group_command(
     outs = list(dict.fromkeys(out or []))
     if mdgp is not None:
         mdgp_options = MdgpOptions.checked(
-            time_limit=time_limit, deterministic=deterministic, seed=seed, workers=workers
-        )
+            time_limit=time_limit, deterministic=deterministic, seed=seed, workers=workers,
+            search=search.value, iterations=iterations,
+        )  # fmt: skip
         research_mode(mdgp, mdgp_options, as_json, outs)
+    if iterations is not None or search is not opt.MdgpSearch.memetic:
+        raise InputError("research mode only: give an instance with --mdgp", field="--search")
     options = GroupOptions.checked(
         size=parse_size(size),
         objective="min" if objective is opt.GroupObjective.min else "sum",

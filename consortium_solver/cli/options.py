@@ -33,10 +33,8 @@ CallOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="print a JSON document, nothing else")]
 SeedOption = Annotated[int, typer.Option("--seed", help="random seed of the search")]
-WorkersOption = Annotated[int, typer.Option("--workers", min=1, help="CP-SAT workers")]
-TimeLimitOption = Annotated[
-    float, typer.Option("--time-limit", min=0.1, help="seconds for the whole run")
-]
+WorkersOption = Annotated[int, typer.Option("--workers", help="solver threads")]
+TimeLimitOption = Annotated[float, typer.Option("--time-limit", help="seconds for the whole run")]
 DeterministicOption = Annotated[
     bool,
     typer.Option(
@@ -55,6 +53,7 @@ def out_option(formats: str) -> Any:
 # Options taking one of a few words: typer reads an Enum as a choice, listed in --help.
 GroupObjective = StrEnum("GroupObjective", ["sum", "min"])
 Executor = StrEnum("Executor", ["local", "dask"])
+MdgpSearch = StrEnum("MdgpSearch", ["memetic", "tabu"])
 
 
 ColumnsOption = Annotated[
