@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import signal
 import sys
 import threading
@@ -104,20 +105,29 @@ def show_log(level: int) -> None:
 
 
 def emit(text: str) -> None:
-    """Write an answer on stdout whole. Ctrl-C is held while it is written: a second Ctrl-C
-    would otherwise raise in the middle of a large write to a pipe and leave a document cut
-    short; a Ctrl-C that comes during the write is acted on once the answer is out."""
-    if threading.current_thread() is not threading.main_thread():
+    """Write an answer on stdout whole. The bytes go out by ``os.write`` until all are written:
+    a write to a pipe that a signal interrupts returns part of the bytes, and Python's text
+    layer over an unbuffered stdout (``PYTHONUNBUFFERED``, ``-u``) drops the rest — a JSON
+    answer cut at 64 KiB with exit 0. Ctrl-C is held meanwhile: a second one would raise in the
+    middle of the write; one that comes is acted on once the answer is out."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file (a test runner's capture)
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    sys.stdout.flush()
     came: list[bool] = []
-    held = signal.signal(signal.SIGINT, lambda *_: came.append(interrupted()))
+    main = threading.current_thread() is threading.main_thread()
+    held = signal.signal(signal.SIGINT, lambda *_: came.append(interrupted())) if main else None
+    logging.getLogger(__name__).info("writing the answer (%d characters)", len(text))
     try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        data = memoryview(text.encode("utf-8"))
+        while data:
+            data = data[os.write(fd, data) :]
     finally:
-        signal.signal(signal.SIGINT, held)
+        if held is not None:
+            signal.signal(signal.SIGINT, held)
     if came:
         if any(came):  # a second Ctrl-C: stop now, as it would have without the answer
             raise KeyboardInterrupt

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
 
 from consortium_solver import DEFAULT_CALL
-from consortium_solver.cli.app import app, guarded, stdout
+from consortium_solver.cli.app import app, emit, guarded, stdout
 from consortium_solver.cli.options import (
     CallOption,
     ColumnsOption,
@@ -43,7 +42,7 @@ def check_command(
     the_call = load_call(call)
     assessment = check(the_pool, the_call, member_ids(members))
     if as_json:
-        sys.stdout.write(assessment_json(assessment) + "\n")
+        emit(assessment_json(assessment) + "\n")
     else:
         render_assessment(stdout(), the_pool, the_call, assessment)
     raise typer.Exit(0 if assessment.eligible else 1)

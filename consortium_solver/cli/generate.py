@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from consortium_solver.cli.app import app, guarded
+from consortium_solver.cli.app import app, emit, guarded
 from consortium_solver.cli.options import split_list
 from consortium_solver.core.errors import InputError
 
@@ -106,7 +106,7 @@ def generate_command(
         option = "--" + (exc.field or "").replace("_", "-")
         raise InputError(exc.message, field=option, value=exc.value) from None
     if out is None:
-        sys.stdout.write(pool_to_json(pool))
+        emit(pool_to_json(pool))
     else:
         write_pool(pool, out)
         sys.stderr.write(f"wrote {len(pool)} organisations to {out}\n")
@@ -137,7 +137,7 @@ def _exchange_pool(
         raise InputError(exc.message, field="--" + (exc.field or ""), value=exc.value) from None
     text = exchange_pool_to_json(pool)
     if out is None:
-        sys.stdout.write(text)
+        emit(text)
     else:
         atomic_write_text(out, text)
         sys.stderr.write(f"wrote {len(pool.participants)} participants to {out}\n")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from enum import StrEnum
 from typing import Annotated
 
 import typer
 from pydantic import BaseModel
 
-from consortium_solver.cli.app import app, guarded
+from consortium_solver.cli.app import app, emit, guarded
 from consortium_solver.domain import (
     Assessment,
     BuildResult,
@@ -51,4 +50,4 @@ def schema_command(
     """Print the JSON Schema of a file format: pool, result (of build), grouping (of group), call
     (model), check (verdict), exchange-pool or plan (of exchange)."""
     schema = SCHEMAS[name].model_json_schema()
-    sys.stdout.write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
+    emit(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")

@@ -10,7 +10,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from consortium_solver.core.clock import Clock, on_interrupt
+from consortium_solver.core.clock import Clock, interrupted, on_interrupt
 from consortium_solver.core.errors import InternalError
 from consortium_solver.domain import Progress, Status
 from consortium_solver.encode.model import SelectionModel
@@ -133,6 +133,8 @@ def _solve_in_thread(
     thread.start()
     while thread.is_alive():
         thread.join(0.05)
+        if interrupted():  # again and again: a stop asked before the solve began is forgotten
+            solver.stop_search()
     if "error" in outcome:
         raise outcome["error"]
     return outcome["status"]

@@ -119,7 +119,7 @@ def within_budgets(plan_: Plan, chosen: Sequence[int]) -> list[int]:
                 break
             keep.discard(k)
             spent[payer] -= edges.lump[k]
-    room = candidates.capacities.copy()
+    room = candidates.capacities.tolist()
     visited = set()
     used = [0] * len(limit)
     for k in keep:
@@ -127,20 +127,34 @@ def within_budgets(plan_: Plan, chosen: Sequence[int]) -> list[int]:
         visited.add(int(edges.visitor[k]))
         if k in group_of:
             used[group_of[k]] += 1
-    for k in np.argsort(-edges.value, kind="stable"):
-        v, h, payer = int(edges.visitor[k]), int(edges.host[k]), int(edges.payer[k])
-        budget, g = budgets[payer], group_of.get(int(k))
+    # The fill visits every edge by value: plain lists, not numpy scalars, and an early end when
+    # every visitor is placed or no host has room (a million edges in a fraction of a second).
+    visitor, host = edges.visitor.tolist(), edges.host.tolist()
+    payers, lumps = edges.payer.tolist(), edges.lump.tolist()
+    spending = spent.tolist()
+    free_visitors, free_places = len(set(visitor)) - len(visited), sum(max(r, 0) for r in room)
+    # Only edges of a visitor still free to a host with room can be taken: look at those alone.
+    taken = np.zeros(len(candidates.visitors), dtype=bool)
+    taken[list(visited)] = True
+    open_ = np.flatnonzero(~taken[edges.visitor] & (np.array(room)[edges.host] > 0))
+    order = open_[np.argsort(-edges.value[open_], kind="stable")]
+    for k in order.tolist():
+        if free_visitors <= 0 or free_places <= 0:
+            break
+        v, h, payer = visitor[k], host[k], payers[k]
+        budget, g = budgets[payer], group_of.get(k)
         if (
             v in visited
             or room[h] <= 0
             or (g is not None and used[g] >= limit[g])
-            or (budget is not None and spent[payer] + edges.lump[k] > budget)
+            or (budget is not None and spending[payer] + lumps[k] > budget)
         ):
             continue
         if g is not None:
             used[g] += 1
-        keep.add(int(k))
+        keep.add(k)
         visited.add(v)
         room[h] -= 1
-        spent[payer] += edges.lump[k]
+        spending[payer] += lumps[k]
+        free_visitors, free_places = free_visitors - 1, free_places - 1
     return sorted(keep)

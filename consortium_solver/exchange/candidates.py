@@ -61,16 +61,24 @@ class Candidates:
     def at_once(self, edges: EdgeTable) -> list[tuple[np.ndarray, int]]:
         """The edges of each host's visitors travelling in one period, where the host takes fewer
         at once than there are (edge indices, limit): the "host-at-once" rule."""
-        groups: dict[tuple[int, str], list[int]] = {}
-        for k, (v, h) in enumerate(zip(edges.visitor.tolist(), edges.host.tolist(), strict=True)):
-            period, limit = self.visitors[v].period, self.hosts[h].at_once
-            if period is not None and limit is not None:
-                groups.setdefault((h, period), []).append(k)
-        return [
-            (np.array(members, dtype=np.int64), int(self.hosts[h].at_once or 0))
-            for (h, _), members in groups.items()
-            if len(members) > (self.hosts[h].at_once or 0)
-        ]
+        periods = sorted({v.period for v in self.visitors if v.period is not None})
+        code = {p: i for i, p in enumerate(periods)}
+        period = np.array([code.get(v.period or "", -1) for v in self.visitors], dtype=np.int64)
+        limit = np.array([-1 if h.at_once is None else h.at_once for h in self.hosts], np.int64)
+        if not len(edges.visitor) or not periods or (limit < 0).all():
+            return []
+        # Edges of a visitor with a period to a host with a limit, grouped by (host, period).
+        ks = np.flatnonzero((period[edges.visitor] >= 0) & (limit[edges.host] >= 0))
+        keys = edges.host[ks] * len(periods) + period[edges.visitor[ks]]
+        order = np.argsort(keys, kind="stable")
+        ks, keys = ks[order], keys[order]
+        starts = np.flatnonzero(np.r_[True, np.diff(keys) != 0])
+        out = []
+        for members in np.split(ks, starts[1:]):
+            most = int(limit[edges.host[members[0]]])
+            if len(members) > most:
+                out.append((members.astype(np.int64), most))
+        return out
 
     def subset(self, edges: EdgeTable, kept: np.ndarray) -> EdgeTable:
         return EdgeTable(

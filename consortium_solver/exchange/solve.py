@@ -155,6 +155,9 @@ def _budgeted(
     warm = lagrangian(plan_, phase)
     clock.used(phase)
     report(warm.value, warm.bound)
+    if interrupted():  # the best plan within the budgets so far, at once
+        plan = candidates.exchanges(edges, warm.plan)
+        return judged_result(pool, scheme, options, clock, Status.FEASIBLE, plan, warm.bound)
     if len(edges) > MAX_EDGES:
         kept = candidates.best_per_visitor(edges, CANDIDATES, keep=[*warm.plan, *forced])
     else:
