@@ -4,7 +4,10 @@ group's violation and score, the repeated meetings, and the state the moves and 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -204,3 +207,65 @@ def test_kernels_value_groups_past_one_word_of_codes(
             verdict = check(pool, call, members, extra_rules=[SIZE])
             assert bool(state.violation[r, g] == 0) is verdict.eligible
             assert abs(state.score[r, g] - verdict.score) < 1e-6
+
+
+def test_every_kernel_is_cached_under_the_hash_of_all_kernel_sources() -> None:
+    """numba keys a cached kernel by its own file; here every kernel of the package is keyed by
+    one hash of all the kernel sources, so an edit to a callee in another file recompiles its
+    callers (before: they ran the old code until `make clean-kernels`). Every module that defines
+    a kernel is in that hash."""
+    import ast
+    import importlib
+
+    from consortium_solver.core import native
+
+    defining = set()
+    for path in native.PACKAGE.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        decorators = ("@kernel", "@loop_kernel", "@inline_kernel")
+        if any(d in text for d in decorators) or path.name == "native.py":
+            defining.add(path.relative_to(native.PACKAGE).as_posix())
+    listed = set(native.KERNEL_SOURCES)
+    assert defining <= listed, defining - listed
+    for extra in listed - defining:  # modules whose values kernels compile in
+        dotted = "consortium_solver." + extra[:-3].replace("/", ".")
+        importers = [d for d in defining if dotted in (native.PACKAGE / d).read_text("utf-8")]
+        assert importers, f"{extra} is hashed but no kernel module imports it"
+    checked = 0
+    for name in native.KERNEL_SOURCES:
+        module = importlib.import_module("consortium_solver." + name[:-3].replace("/", "."))
+        tree = ast.parse((native.PACKAGE / name).read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.decorator_list:
+                dispatcher = getattr(module, node.name)
+                cache = getattr(dispatcher, "_cache", None)
+                if cache is None or not hasattr(cache, "_impl"):
+                    continue
+                locator = cache._impl.locator
+                assert locator.get_source_stamp() == native.kernel_sources_hash(), node.name
+                checked += 1
+    assert checked > 20, checked
+
+
+def test_the_kernel_hash_follows_any_kernel_source(tmp_path: Path) -> None:
+    """Changing any one kernel source changes the stamp of every kernel."""
+    from consortium_solver.core import native
+
+    copy = tmp_path / "consortium_solver"
+    for name in native.KERNEL_SOURCES:
+        (copy / name).parent.mkdir(parents=True, exist_ok=True)
+        (copy / name).write_bytes((native.PACKAGE / name).read_bytes())
+    stamps = set()
+    for name in native.KERNEL_SOURCES:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(native, "PACKAGE", copy)
+            source = copy / name
+            before = source.read_bytes()
+            source.write_bytes(before + b"\n# an edit\n")
+            native.kernel_sources_hash.cache_clear()
+            stamps.add(native.kernel_sources_hash())
+            source.write_bytes(before)
+            native.kernel_sources_hash.cache_clear()
+    native.kernel_sources_hash.cache_clear()
+    assert len(stamps) == len(native.KERNEL_SOURCES)
+    assert native.kernel_sources_hash() not in stamps

@@ -7,18 +7,88 @@ arrays). numba was chosen over a compiled extension by measurement and by what u
 Windows, so no user needs a C compiler, and the kernels stay readable Python.
 
 Compiled code is cached on disk next to the package (or in the user's cache folder when that is not
-writable), so the compilation — a few seconds — is paid once per machine, not per run.
+writable), so the compilation — a few seconds — is paid once per machine, not per run. numba keys a
+cached kernel by the content of its own file only, so a kernel calling one in another file kept
+running the callee's old code after an edit; here every kernel of the package is keyed by the hash
+of *all* the package's kernel sources (:data:`KERNEL_SOURCES`): any edit recompiles them all.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import numba
 import numpy as np
+from numba.core import caching
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+PACKAGE = Path(__file__).resolve().parent.parent
+# The modules that hold compiled kernels, this one (how they are compiled), and the modules whose
+# values the kernels compile in (the rule readings and tables, the schedule's constants).
+KERNEL_SOURCES = (
+    "core/native.py",
+    "group/constraints.py",
+    "group/search/anneal.py",
+    "group/search/construct.py",
+    "group/search/kernels.py",
+    "group/search/repair.py",
+    "group/search/state.py",
+    "mdgp/memetic.py",
+    "mdgp/table.py",
+    "mdgp/tabu.py",
+)
+
+
+@cache
+def kernel_sources_hash() -> bytes:
+    """One hash of every kernel source of the package: the stamp of each cached kernel."""
+    digest = hashlib.sha256()
+    for name in KERNEL_SOURCES:
+        digest.update(name.encode())
+        digest.update((PACKAGE / name).read_bytes())
+    return digest.digest()
+
+
+def _ours(py_file: str) -> bool:
+    return Path(py_file).resolve().is_relative_to(PACKAGE)
+
+
+class _InTree(caching.InTreeCacheLocator):
+    """numba's cache beside the source (``__pycache__``), stamped with all kernel sources."""
+
+    def get_source_stamp(self) -> Any:
+        return kernel_sources_hash()
+
+    @classmethod
+    def from_function(cls, py_func: Any, py_file: str) -> Any:
+        if not _ours(py_file):
+            return None
+        return super().from_function(py_func, py_file)  # type: ignore[no-untyped-call]
+
+
+class _UserWide(caching.UserWideCacheLocator):
+    """numba's user-wide cache (the package's folder is not writable), stamped the same way."""
+
+    def get_source_stamp(self) -> Any:
+        return kernel_sources_hash()
+
+    @classmethod
+    def from_function(cls, py_func: Any, py_file: str) -> Any:
+        if not _ours(py_file):
+            return None
+        return super().from_function(py_func, py_file)  # type: ignore[no-untyped-call]
+
+
+# Tried before numba's own locators (which still serve every other function of the process). A
+# class attribute of numba's cache implementation: the numba range in pyproject.toml is pinned to
+# the releases this was tested with; tests/test_kernels.py checks an edit reaches every caller.
+if not any(c in caching.CacheImpl._locator_classes for c in (_InTree, _UserWide)):
+    caching.CacheImpl._locator_classes[:0] = [_InTree, _UserWide]
 
 
 def kernel(fn: F) -> F:
