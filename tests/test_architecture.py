@@ -119,7 +119,7 @@ def test_the_top_level_package_is_cheap_and_exports_the_four_tasks() -> None:
     for name in consortium_solver.__all__:
         assert getattr(consortium_solver, name) is not None, name
     with pytest.raises(AttributeError):
-        _ = consortium_solver.no_such_name  # type: ignore[attr-defined]
+        _ = consortium_solver.no_such_name
 
 
 # The package's parts by tier, lowest first (docs/architecture.md, "Layers"): a part imports only

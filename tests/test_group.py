@@ -146,7 +146,7 @@ def test_together_with_a_set_aside_organisation(n_rounds: int, call_2018: Call) 
     result = group(pool, call, options)
     why = {e.id: e.why for e in result.ineligible or ()}
     assert a in why and why[b] == f"to be together with {a}, which is set aside"
-    assert why[c] == f"--together with {b}, which is set aside"
+    assert why[c] == f"to be together with {b}, which is set aside"
     placed = {
         m for groups in result.rounds or [result.consortia] for g in groups for m in g.members
     }

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from consortium_solver.core.clock import Clock
 from consortium_solver.core.errors import InputError
-from consortium_solver.core.native import seed_kernels
+from consortium_solver.core.native import random_state
 from consortium_solver.mdgp import (
     MdgpInstance,
     MdgpOptions,
@@ -146,9 +146,13 @@ def test_crossover_children_fit_the_bounds(inst: MdgpInstance, seed: int) -> Non
     first, second = (
         initial_assignment(inst, rng, p).astype(np.int64) for p in ("extreme", "random")
     )
-    seed_kernels(seed)
     child = _crossover(
-        inst.d, first, second, inst.lower.astype(np.int64), inst.upper.astype(np.int64)
+        inst.d,
+        first,
+        second,
+        inst.lower.astype(np.int64),
+        inst.upper.astype(np.int64),
+        random_state(seed),
     )
     assert fits(inst, child)
 
@@ -226,7 +230,7 @@ def test_directed_perturbation_keeps_the_bounds_and_the_table(
     assign = initial_assignment(inst, search.rng, "random").astype(np.int64)
     rebuild_table(search.d, assign, search.table, search.sizes, search.values)
     _directed(search.d, assign, search.table, search.sizes, search.lower, search.upper,
-              search.values, search.removed, rounds)  # fmt: skip
+              search.values, search.removed, rounds, search.kernel_rng)  # fmt: skip
     assert fits(inst, assign)
     table, sizes, value = search.table.copy(), search.sizes.copy(), float(search.values[0])
     rebuild_table(search.d, assign, search.table, search.sizes, search.values)

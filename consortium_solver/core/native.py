@@ -113,7 +113,43 @@ def inline_kernel(fn: F) -> F:
     return cast(F, numba.njit(cache=True, nogil=True, inline="always")(fn))
 
 
-@kernel
-def seed_kernels(seed: int) -> None:
-    """Seed the kernels' random numbers (numba keeps its own generator, apart from numpy's)."""
-    np.random.seed(seed)
+# Random numbers: every kernel that draws is handed its random state, one 64-bit word in an array
+# (no global generator: two searches in one process, or threads, never share a stream, and a run
+# repeats from its seed alone). The generator is xorshift64* (Vigna, "An experimental exploration
+# of Marsaglia's xorshift generators, scrambled", ACM TOMS 42(4), 2016), seeded by splitmix64.
+_MASK = (1 << 64) - 1
+
+
+def random_state(seed: int) -> np.ndarray:
+    """A kernel's random state for ``seed``: splitmix64 of the seed (never the zero state)."""
+    z = (int(seed) + 0x9E3779B97F4A7C15) & _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    z ^= z >> 31
+    return np.array([z or 1], dtype=np.uint64)
+
+
+@inline_kernel
+def next_random(rng: np.ndarray) -> np.uint64:
+    """The next 64 random bits of ``rng`` (xorshift64*), advancing it."""
+    x = rng[0]
+    x ^= x >> np.uint64(12)
+    x ^= x << np.uint64(25)
+    x ^= x >> np.uint64(27)
+    rng[0] = x
+    return np.uint64(x * np.uint64(0x2545F4914F6CDD1D))
+
+
+@inline_kernel
+def random_below(rng: np.ndarray, n: int) -> int:
+    """A whole number from 0 to ``n`` - 1 (1 <= n < 2**32): the high 32 bits scaled by
+    multiplication (Lemire, "Fast random integer generation in an interval", 2019)."""
+    high = next_random(rng) >> np.uint64(32)
+    # An int64, not numba's unsigned: mixed with the callers' int64 it would unify to a float.
+    return np.int64((high * np.uint64(n)) >> np.uint64(32))  # type: ignore[return-value]
+
+
+@inline_kernel
+def random_unit(rng: np.ndarray) -> float:
+    """A number in [0, 1) with 53 random bits."""
+    return np.float64(next_random(rng) >> np.uint64(11)) * (1.0 / 9007199254740992.0)

@@ -31,7 +31,13 @@ from collections.abc import Callable
 import numpy as np
 
 from consortium_solver.core.clock import Clock
-from consortium_solver.core.native import kernel, loop_kernel, seed_kernels
+from consortium_solver.core.native import (
+    kernel,
+    loop_kernel,
+    random_below,
+    random_state,
+    random_unit,
+)
 from consortium_solver.mdgp.reader import MdgpInstance, mdgp_value
 from consortium_solver.mdgp.table import PROFILES, initial_assignment, move_element, rebuild_table
 
@@ -60,7 +66,7 @@ class MemeticSearch:
         self.values = np.zeros(2)
         self.removed = np.zeros(self.g, dtype=np.int64)
         self.generations = 0
-        seed_kernels(int(self.rng.integers(2**31)))
+        self.kernel_rng = random_state(int(self.rng.integers(2**31)))  # the kernels' stream
 
     def improve(self, assign: np.ndarray) -> float:
         """The descent from ``assign`` (in place); its value."""
@@ -122,7 +128,7 @@ class MemeticSearch:
         theta = self.theta[0] - (self.theta[0] - self.theta[1]) * progress
         strength = max(1, int(theta * self.n / self.g))
         for k, assign in enumerate(members):
-            _perturb(assign, self.sizes, self.lower, self.upper, strength)
+            _perturb(assign, self.sizes, self.lower, self.upper, strength, self.kernel_rng)
             values[k] = self.improve(assign)
             if clock.expired():
                 return False
@@ -130,7 +136,9 @@ class MemeticSearch:
             for k in range(len(members)):
                 other = int(self.rng.integers(len(members) - 1))
                 other += other >= k
-                child = _crossover(self.d, members[k], members[other], self.lower, self.upper)
+                child = _crossover(
+                    self.d, members[k], members[other], self.lower, self.upper, self.kernel_rng
+                )
                 value = self.improve(child)
                 if value >= values[k]:
                     members[k], values[k] = child, value
@@ -139,7 +147,7 @@ class MemeticSearch:
         for k, assign in enumerate(members):
             rebuild_table(self.d, assign, self.table, self.sizes, self.values)
             _directed(self.d, assign, self.table, self.sizes, self.lower, self.upper,
-                      self.values, self.removed, DIRECTED)  # fmt: skip
+                      self.values, self.removed, DIRECTED, self.kernel_rng)  # fmt: skip
             values[k] = self.descend(assign)
             if clock.expired():
                 return False
@@ -195,6 +203,7 @@ def _directed(
     values: np.ndarray,
     removed: np.ndarray,
     rounds: int,
+    rng: np.ndarray,
 ) -> None:
     """TPSDP's directed perturbation (see the module), ``rounds`` times, from a built table;
     ``removed`` is working space of G entries. The table, sizes and value follow every change."""
@@ -216,7 +225,7 @@ def _directed(
         left = 0
         for g in range(n_groups):
             left += removed[g] >= 0
-        start = np.random.randint(0, n_groups)
+        start = random_below(rng, n_groups)
         for step in range(n_groups):  # groups below their lower bound take the closest fit
             h = (start + step) % n_groups
             if sizes[h] >= lower[h]:
@@ -232,7 +241,7 @@ def _directed(
             removed[pick] = -1
             left -= 1
         while left > 0:  # the rest, in random order, to the group with room most distant
-            g = np.random.randint(0, n_groups)
+            g = random_below(rng, n_groups)
             while removed[g] < 0:
                 g = (g + 1) % n_groups
             r, target, best = removed[g], -1, -1.0
@@ -266,7 +275,12 @@ def _place(
 
 @loop_kernel
 def _perturb(
-    assign: np.ndarray, sizes: np.ndarray, lower: np.ndarray, upper: np.ndarray, strength: int
+    assign: np.ndarray,
+    sizes: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    strength: int,
+    rng: np.ndarray,
 ) -> None:
     """``strength`` random moves (within the size bounds) and swaps, drawn in proportion to the
     sizes of the two neighbourhoods (n·G moves, n(n-1)/2 swaps); ``sizes`` is working space. The
@@ -279,8 +293,8 @@ def _perturb(
     done = tries = 0
     while done < strength and tries < 100 * strength:
         tries += 1
-        if np.random.randint(0, moves + pairs) < moves:
-            v, g = np.random.randint(0, n), np.random.randint(0, n_groups)
+        if random_below(rng, moves + pairs) < moves:
+            v, g = random_below(rng, n), random_below(rng, n_groups)
             gv = assign[v]
             if g != gv and sizes[gv] > lower[gv] and sizes[g] < upper[g]:
                 sizes[gv] -= 1
@@ -288,7 +302,7 @@ def _perturb(
                 assign[v] = g
                 done += 1
         else:
-            x, y = np.random.randint(0, n), np.random.randint(0, n)
+            x, y = random_below(rng, n), random_below(rng, n)
             if assign[x] != assign[y]:
                 assign[x], assign[y] = assign[y], assign[x]
                 done += 1
@@ -296,7 +310,12 @@ def _perturb(
 
 @kernel
 def _crossover(
-    d: np.ndarray, first: np.ndarray, second: np.ndarray, lower: np.ndarray, upper: np.ndarray
+    d: np.ndarray,
+    first: np.ndarray,
+    second: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    rng: np.ndarray,
 ) -> np.ndarray:
     """A child of two assignments (see the module): whole groups, the most diverse first."""
     n, n_groups = d.shape[0], lower.shape[0]
@@ -313,7 +332,7 @@ def _crossover(
     taken = np.zeros(n_groups, dtype=np.bool_)
     diversity = np.zeros(n_groups)
     for _ in range(n_groups):
-        p = 0 if np.random.random() < 0.5 else 1
+        p = 0 if random_unit(rng) < 0.5 else 1
         diversity[:] = 0.0
         for i in range(n):
             if child[i] < 0:
@@ -322,13 +341,14 @@ def _crossover(
         members = np.array([i for i in range(n) if child[i] < 0 and parents[p, i] == source])
         fits = np.array([t for t in range(n_groups) if not taken[t] and upper[t] >= members.size])
         if fits.size:
-            target = fits[np.random.randint(0, fits.size)]
+            target = fits[random_below(rng, fits.size)]
         else:  # no free group holds them all: the largest takes a random part
             target = -1
             for t in range(n_groups):
                 if not taken[t] and (target < 0 or upper[t] > upper[target]):
                     target = t
-            members = np.random.permutation(members)[: upper[target]]
+            _shuffle(members, rng)
+            members = members[: upper[target]]
         taken[target] = True
         for i in members:
             child[i] = target
@@ -337,19 +357,29 @@ def _crossover(
                 for k in range(n):
                     if parents[q, k] == parents[q, i]:
                         within[q, k] -= d[k, i]
-    for i in np.random.permutation(n):  # the rest: groups short of their lower bound first
-        if child[i] >= 0:
+    order = np.arange(n)
+    _shuffle(order, rng)
+    for e in order:  # the rest: groups short of their lower bound first
+        if child[e] >= 0:
             continue
         short = np.flatnonzero(size < lower)
         room = short if short.size else np.flatnonzero(size < upper)
-        child[i] = room[np.random.randint(0, room.size)]
-        size[child[i]] += 1
+        child[e] = room[random_below(rng, room.size)]
+        size[child[e]] += 1
     for t in range(n_groups):  # still short: members of groups above their lower bound move in
         while size[t] < lower[t]:
             donors = np.flatnonzero(size > lower)
-            g = donors[np.random.randint(0, donors.size)]
+            g = donors[random_below(rng, donors.size)]
             inside = np.flatnonzero(child == g)
-            child[inside[np.random.randint(0, inside.size)]] = t
+            child[inside[random_below(rng, inside.size)]] = t
             size[g] -= 1
             size[t] += 1
     return child
+
+
+@loop_kernel
+def _shuffle(values: np.ndarray, rng: np.ndarray) -> None:
+    """Shuffle ``values`` in place (Fisher-Yates)."""
+    for i in range(values.shape[0] - 1, 0, -1):
+        j = random_below(rng, i + 1)
+        values[i], values[j] = values[j], values[i]

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import numpy as np
 
 from consortium_solver.core.clock import Clock, interrupted
-from consortium_solver.core.native import kernel, loop_kernel, seed_kernels
+from consortium_solver.core.native import kernel, loop_kernel, random_below, random_state
 from consortium_solver.mdgp.reader import MdgpInstance, mdgp_value
 from consortium_solver.mdgp.table import initial_assignment, move_element, rebuild_table
 
@@ -30,6 +30,7 @@ class TabuSearch:
     def __init__(self, inst: MdgpInstance, seed: int) -> None:
         self.inst = inst
         self.rng = np.random.default_rng(seed)
+        self.kernel_rng = random_state(int(self.rng.integers(2**31)))  # the kernels' stream
         self.d = np.ascontiguousarray(inst.d, dtype=np.float64)
         self.n, self.g = inst.n, inst.groups
         n = self.n
@@ -39,7 +40,6 @@ class TabuSearch:
         self.stagnation = max(2000, 16 * n)
         self.strength = max(3, n // 40)
         self.iterations = 0
-        seed_kernels(int(self.rng.integers(2**31)))
 
     def run(
         self,
@@ -75,7 +75,7 @@ class TabuSearch:
             started = time.perf_counter()
             tabu_steps(
                 self.d, lower, upper, assign, table, sizes, best, values, counts, tabu_until,
-                params, steps,
+                params, steps, self.kernel_rng,
             )  # fmt: skip
             took = time.perf_counter() - started
             if on_improve is not None and values[1] > reported:
@@ -103,6 +103,7 @@ def tabu_steps(
     tabu_until: np.ndarray,
     params: np.ndarray,
     steps: int,
+    rng: np.ndarray,
 ) -> None:
     """``steps`` iterations of the tabu search: the best move or swap not tabu (or beating the
     best value), its elements tabu for a random tenure; after ``stagnation`` iterations without a
@@ -122,8 +123,8 @@ def tabu_steps(
             gi, gj = assign[i], assign[j]
             move_element(d, assign, table, sizes, i, gj)
             move_element(d, assign, table, sizes, j, gi)
-            tabu_until[j] = it + np.random.randint(low_tenure, high_tenure + 1)
-        tabu_until[i] = it + np.random.randint(low_tenure, high_tenure + 1)
+            tabu_until[j] = it + low_tenure + random_below(rng, high_tenure + 1 - low_tenure)
+        tabu_until[i] = it + low_tenure + random_below(rng, high_tenure + 1 - low_tenure)
         values[0] += gain
         if values[0] > values[1] + 1e-9:
             values[1] = values[0]
@@ -134,7 +135,7 @@ def tabu_steps(
         if counts[1] >= stagnation:
             assign[:] = best
             for _k in range(strength):
-                a, b = np.random.randint(0, n), np.random.randint(0, n)
+                a, b = random_below(rng, n), random_below(rng, n)
                 if assign[a] != assign[b]:
                     assign[a], assign[b] = assign[b], assign[a]
             rebuild_table(d, assign, table, sizes, values)

@@ -19,7 +19,6 @@ import random
 from collections.abc import Sequence
 
 from consortium_solver.core.clock import Clock
-from consortium_solver.core.native import seed_kernels
 from consortium_solver.group.constraints import GroupRules
 from consortium_solver.group.search.anneal import Annealing, ClockOrIdle, OnImprove
 from consortium_solver.group.search.construct import Construction
@@ -50,9 +49,8 @@ class GroupingSearch:
         self.rng = random.Random(seed)
         self.rules = GroupRules(problem.candidates, problem.rules, together, apart)
         self.construction = Construction(problem, self.rules, n_rounds, together, self.rng)
-        self.compiled = Compiled(problem, self.rules, mode)
+        self.compiled = Compiled(problem, self.rules, mode, seed)
         self.anneal_steps = 0  # moves the last search evaluated (for the benchmarks)
-        seed_kernels(seed)
 
     def group_count(self) -> int:
         return self.construction.group_count()

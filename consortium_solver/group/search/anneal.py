@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from consortium_solver.core.clock import Clock
-from consortium_solver.core.native import inline_kernel, loop_kernel
+from consortium_solver.core.native import inline_kernel, loop_kernel, random_below, random_unit
 from consortium_solver.group.constraints import RuleTables as Rules
 from consortium_solver.group.search.kernels import (
     EXCHANGE,
@@ -154,10 +154,10 @@ def anneal_steps(
         if counts[0] >= log.shape[0] - 1:
             return step
         counts[1] += 1
-        r = np.random.randint(0, n_rounds)
+        r = random_below(work.rng, n_rounds)
         if state.n_groups[r] == 0:
             return step
-        gi = np.random.randint(0, state.n_groups[r])
+        gi = random_below(work.rng, state.n_groups[r])
         move, gj, x, y, new_sa, new_sb, meet_delta = _propose(
             state, r, gi, min_size, max_size, work
         )
@@ -172,7 +172,7 @@ def anneal_steps(
         delta = (
             change_group(state, r, min_mode, gi, va, sa_score, gj, vb, sb_score) + HARD * meet_delta
         )
-        if delta > 0 and np.random.random() >= np.exp(-delta / temperature):
+        if delta > 0 and random_unit(work.rng) >= np.exp(-delta / temperature):
             continue
         _make(state, move, r, x, y, gi, gj)
         state.violation[r, gi], state.score[r, gi] = va, sa_score
@@ -200,17 +200,17 @@ def _propose(
     see kernels.meetings_changed.)"""
     a_buf, b_buf, meet, members = work.group_a, work.group_b, state.meet, state.members
     n_groups, sa = state.n_groups[r], state.size[r, gi]
-    kind = np.random.random()
+    kind = random_unit(work.rng)
     if state.n_unplaced[r] > 0 and kind < 0.15:  # an unplaced member in, alone or for another
-        u = state.unplaced[r, np.random.randint(0, state.n_unplaced[r])]
+        u = state.unplaced[r, random_below(work.rng, state.n_unplaced[r])]
         load_group(a_buf, members, r, gi, sa)
-        if sa < max_size and np.random.random() < 0.5:
+        if sa < max_size and random_unit(work.rng) < 0.5:
             a_buf[sa] = u
             joins = meetings_changed(meet, u, members, r, gi, sa, -1, 0) if meet.shape[0] else 0
             return INSERT, -1, u, -1, sa + 1, 0, joins
         if sa == 0:
             return -1, -1, -1, -1, 0, 0, 0
-        p = np.random.randint(0, sa)
+        p = random_below(work.rng, sa)
         out = a_buf[p]
         a_buf[p] = u
         change = 0
@@ -220,11 +220,11 @@ def _propose(
         return EXCHANGE, -1, u, out, sa, 0, change
     if n_groups < 2:
         return -1, -1, -1, -1, 0, 0, 0
-    gj = np.random.randint(0, n_groups - 1)
+    gj = random_below(work.rng, n_groups - 1)
     gj += gj >= gi
     sb = state.size[r, gj]
     if kind < 0.35 and sa > min_size and sb < max_size:  # a member of gi moves to gj
-        p = np.random.randint(0, sa)
+        p = random_below(work.rng, sa)
         x = members[r, gi, p]
         load_group(a_buf, members, r, gi, sa)
         a_buf[p] = a_buf[sa - 1]
@@ -237,7 +237,7 @@ def _propose(
         return RELOCATE, gj, x, -1, sa - 1, sb + 1, change
     if sa == 0 or sb == 0:
         return -1, -1, -1, -1, 0, 0, 0
-    x, y = members[r, gi, np.random.randint(0, sa)], members[r, gj, np.random.randint(0, sb)]
+    x, y = members[r, gi, random_below(work.rng, sa)], members[r, gj, random_below(work.rng, sb)]
     swapped(work, state, r, x, y)
     return SWAP, gj, x, y, sa, sb, swap_meet_delta(state, r, x, y)
 

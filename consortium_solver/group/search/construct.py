@@ -25,7 +25,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from consortium_solver.core.clock import Clock
-from consortium_solver.core.native import kernel
+from consortium_solver.core.native import kernel, random_state, random_unit
 from consortium_solver.group.constraints import GroupRules
 from consortium_solver.group.constructions import CyclicSearch, known_rounds
 from consortium_solver.group.search.state import EXEMPT, Schedule, meet_group, schedule_of
@@ -94,7 +94,7 @@ class Construction:
             if found is None and self.n <= FREEDOM_MAX:
                 seed = self.rng.randrange(2**31)
                 meet = np.zeros((self.n, self.n), dtype=np.int16)
-                by_freedom = freedom_rounds(meet, sizes, self.n_rounds, seed)
+                by_freedom = freedom_rounds(meet, sizes, self.n_rounds, random_state(seed))
                 found = [  # each group's row is padded to the largest size: cut it to its own
                     [list(map(int, grp[:size])) for grp, size in zip(groups, sizes, strict=True)]
                     for groups in by_freedom
@@ -279,10 +279,12 @@ def _pairs(n: int, g: int) -> int:
 
 
 @kernel
-def freedom_rounds(meet: np.ndarray, sizes: np.ndarray, n_rounds: int, seed: int) -> np.ndarray:
+def freedom_rounds(
+    meet: np.ndarray, sizes: np.ndarray, n_rounds: int, rng: np.ndarray
+) -> np.ndarray:
     """Rounds of groups of the given sizes by freedom (see the module); ``meet`` is updated.
-    Group ``g`` of round ``r`` is ``out[r, g, :sizes[g]]`` (the rest of the row is padding)."""
-    np.random.seed(seed)
+    Group ``g`` of round ``r`` is ``out[r, g, :sizes[g]]`` (the rest of the row is padding);
+    ``rng`` is the random state that breaks ties."""
     n = meet.shape[0]
     out = np.zeros((n_rounds, sizes.shape[0], sizes.max()), dtype=np.int64)
     unmet = np.zeros((n, n), dtype=np.int64)
@@ -306,9 +308,9 @@ def freedom_rounds(meet: np.ndarray, sizes: np.ndarray, n_rounds: int, seed: int
             while s < sizes[g]:
                 picked = np.full(2, -1, dtype=np.int64)
                 if sizes[g] - s >= 2:
-                    _best_pair(unmet, freedom, placed, met_group, picked)
+                    _best_pair(unmet, freedom, placed, met_group, picked, rng)
                 if picked[0] < 0:
-                    picked[0] = _fewest_met(freedom, placed, met_group)
+                    picked[0] = _fewest_met(freedom, placed, met_group, rng)
                 for member in picked:
                     if member >= 0:
                         out[r, g, s] = member
@@ -331,6 +333,7 @@ def _best_pair(
     placed: np.ndarray,
     met_group: np.ndarray,
     picked: np.ndarray,
+    rng: np.ndarray,
 ) -> None:
     """The free pair of most freedom that has met nobody in the group (none: picked unchanged)."""
     n = unmet.shape[0]
@@ -344,12 +347,14 @@ def _best_pair(
             if freedom[x, y] > best:
                 best, ties = int(freedom[x, y]), 0
             ties += 1
-            if np.random.random() * ties < 1.0:
+            if random_unit(rng) * ties < 1.0:
                 picked[0], picked[1] = x, y
 
 
 @kernel
-def _fewest_met(freedom: np.ndarray, placed: np.ndarray, met_group: np.ndarray) -> int:
+def _fewest_met(
+    freedom: np.ndarray, placed: np.ndarray, met_group: np.ndarray, rng: np.ndarray
+) -> int:
     """The free member who has met fewest of the group, then has most others unmet."""
     best, chosen, ties = (1 << 40, 0), -1, 0
     for p in range(placed.shape[0]):
@@ -361,6 +366,6 @@ def _fewest_met(freedom: np.ndarray, placed: np.ndarray, met_group: np.ndarray) 
         if key < best:
             best, ties = key, 0
         ties += 1
-        if np.random.random() * ties < 1.0:
+        if random_unit(rng) * ties < 1.0:
             chosen = p
     return chosen

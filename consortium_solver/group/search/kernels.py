@@ -78,9 +78,12 @@ class Scratch(NamedTuple):
     words: np.ndarray
     group_a: np.ndarray
     group_b: np.ndarray
+    rng: np.ndarray  # the random state of the moves (core.native.random_state): it outlives calls
 
 
-def scratch_for(rules: Rules, scores: ScoreTables, n: int, capacity: int) -> Scratch:
+def scratch_for(
+    rules: Rules, scores: ScoreTables, n: int, capacity: int, rng: np.ndarray
+) -> Scratch:
     words = max(scores.sectors.shape[1], scores.offers.shape[1], 1)
     codes = int(rules.offset[-1]) if rules.offset.size else 0
     return Scratch(
@@ -93,6 +96,7 @@ def scratch_for(rules: Rules, scores: ScoreTables, n: int, capacity: int) -> Scr
         words=np.zeros(words, dtype=np.int64),
         group_a=np.zeros(capacity + 1, dtype=np.int64),
         group_b=np.zeros(capacity + 1, dtype=np.int64),
+        rng=rng,
     )
 
 

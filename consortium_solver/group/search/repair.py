@@ -23,7 +23,7 @@ import time
 import numpy as np
 
 from consortium_solver.core.clock import Clock
-from consortium_solver.core.native import kernel, loop_kernel
+from consortium_solver.core.native import kernel, loop_kernel, random_below, random_unit
 from consortium_solver.group.constraints import RuleTables as Rules
 from consortium_solver.group.search.kernels import (
     Arrays,
@@ -192,7 +192,7 @@ def _best_swap(
                 if delta < low:
                     low, ties = delta, 0
                 ties += 1
-                if ties == 1 or np.random.random() * ties < 1.0:
+                if ties == 1 or random_unit(work.rng) * ties < 1.0:
                     chosen = (r, x, y, delta)
     return chosen
 
@@ -227,7 +227,9 @@ def repair_steps(
             continue
         _swap(rules, scores, work, state, r, x, y)
         info[1] += delta
-        tabu[r, x, y] = tabu[r, y, x] = it + np.random.randint(TABU_TENURE[0], TABU_TENURE[1] + 1)
+        tabu[r, x, y] = tabu[r, y, x] = (
+            it + TABU_TENURE[0] + random_below(work.rng, TABU_TENURE[1] + 1 - TABU_TENURE[0])
+        )
         if info[1] < info[2]:
             info[2], info[3], info[4] = info[1], 0, 0
             best_members[:] = state.members
@@ -257,18 +259,18 @@ def _shake(
     """``kicks`` random swaps; the change in the hard count."""
     change = 0
     for _ in range(kicks):
-        r = np.random.randint(0, state.members.shape[0])
+        r = random_below(work.rng, state.members.shape[0])
         count = state.n_groups[r]
         if count < 2:
             continue
-        a = np.random.randint(0, count)
-        b = np.random.randint(0, count - 1)
+        a = random_below(work.rng, count)
+        b = random_below(work.rng, count - 1)
         b += b >= a
         sa, sb = state.size[r, a], state.size[r, b]
         if sa == 0 or sb == 0:
             continue
-        x = state.members[r, a, np.random.randint(0, sa)]
-        y = state.members[r, b, np.random.randint(0, sb)]
+        x = state.members[r, a, random_below(work.rng, sa)]
+        y = state.members[r, b, random_below(work.rng, sb)]
         if state.pinned[r, x] or state.pinned[r, y]:
             continue
         change += swap_meet_delta(state, r, x, y)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from consortium_solver.core.native import random_state
 from consortium_solver.domain import Term
 from consortium_solver.group.constraints import GroupRules
 from consortium_solver.group.search.kernels import (
@@ -121,8 +122,9 @@ def score_tables(scorer: Scorer) -> ScoreTables:
 class Compiled:
     """A problem's rules and objective as the kernels' tables, and schedules to and from arrays."""
 
-    def __init__(self, problem: Problem, rules: GroupRules, mode: Mode) -> None:
+    def __init__(self, problem: Problem, rules: GroupRules, mode: Mode, seed: int = 0) -> None:
         self.n = problem.n
+        self.rng = random_state(seed)  # the moves' random state, one stream through every phase
         self.rules = rules.tables()
         self.scores = score_tables(Scorer(problem.candidates, problem.objective, problem.links))
         self.min_mode = mode == "min"
@@ -161,7 +163,7 @@ class Compiled:
             rest = schedule.unplaced[r]
             state.unplaced[r, : len(rest)] = rest
             state.pos[r, rest] = np.arange(len(rest))
-        work = scratch_for(self.rules, self.scores, n, capacity)
+        work = scratch_for(self.rules, self.scores, n, capacity, self.rng)
         evaluate_all(self.rules, self.scores, work, state)
         return state, work
 
