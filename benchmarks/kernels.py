@@ -133,7 +133,7 @@ def main() -> None:
             before.append(call(args.baseline, f"kernels:{function}", *case, args.seconds, seed))
             after.append(globals()[function](*case, args.seconds, seed))
         b, a = statistics.median(before), statistics.median(after)
-        print(f"| {search} | {label} | {b:,.0f} | {a:,.0f} | {a / b:.0f}× |", flush=True)
+        print(f"| {search} | {label} | {b:,.0f} | {a:,.0f} | {a / b:.2f} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -128,6 +128,20 @@ def regions_pool() -> Pool:
     return read_pool(DATA / "ok" / "regions_pool.json")
 
 
+@pytest.fixture(scope="session")
+def compiled_kernels() -> None:
+    """The search kernels compiled (or loaded from numba's disk cache) in this process before a
+    test that starts a run in another process: that worker then loads them from the cache in
+    about a second. On a fresh clone the first compile takes a minute or more — longer with the
+    other test process compiling at once — and a run page waiting for its first groups within a
+    fixed time failed now and then (the browser's Cancel test, issue 26)."""
+    from consortium_solver.group.search import warm_up
+    from consortium_solver.mdgp.solve import warm_up as warm_up_mdgp
+
+    warm_up()
+    warm_up_mdgp()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     """Each phase's report on the test item (``item.rep_call``), for fixtures that keep

@@ -365,6 +365,7 @@ def interrupt_on_first_progress() -> Iterator[Callable[..., None]]:
 LONG = 600.0  # a limit no test waits for: only the interruption ends these runs
 
 
+@pytest.mark.slow
 def test_an_interrupted_build_keeps_what_it_found(
     interrupt_on_first_progress: Callable[..., None],
 ) -> None:
@@ -377,6 +378,7 @@ def test_an_interrupted_build_keeps_what_it_found(
         assert check(pool, call, list(consortium.members)).eligible
 
 
+@pytest.mark.slow
 def test_an_interrupted_grouping_keeps_valid_groups(
     interrupt_on_first_progress: Callable[..., None],
 ) -> None:
@@ -389,6 +391,7 @@ def test_an_interrupted_grouping_keeps_valid_groups(
     assert verdict.valid or verdict.repeats_only
 
 
+@pytest.mark.slow
 def test_an_interrupted_exchange_plan_keeps_a_valid_programme(
     interrupt_on_first_progress: Callable[..., None],
 ) -> None:
@@ -400,6 +403,7 @@ def test_an_interrupted_exchange_plan_keeps_a_valid_programme(
     assert check_plan(pool, scheme, list(result.exchanges)).valid
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("search", ["memetic", "tabu"])
 def test_an_interrupted_mdgp_search_keeps_its_best_grouping(
     search: str, interrupt_on_first_progress: Callable[..., None]

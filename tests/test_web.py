@@ -41,7 +41,7 @@ DEMO = Path(__file__).resolve().parent.parent / "instances" / "demo" / "pool.jso
 
 
 @pytest.fixture
-def web(tmp_path: Path) -> Iterator[WebClient]:
+def web(tmp_path: Path, compiled_kernels: None) -> Iterator[WebClient]:
     client = WebClient(tmp_path / "data")
     yield client
     client.close()
