@@ -54,6 +54,7 @@ soak: $(STAMP_DEV)
 clean: clean-kernels
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
-# numba's cache of compiled kernels (it does not notice edits to a kernel called from another file).
+# numba's cache of compiled kernels, to free the disk (an edit needs no cleaning: every kernel is
+# cached under one hash of all the kernel sources, core/native.py).
 clean-kernels:
 	find consortium_solver -name '*.nbi' -delete -o -name '*.nbc' -delete

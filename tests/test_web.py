@@ -606,3 +606,29 @@ def _get(url: str) -> Any:
         except httpx2.TransportError:
             assert time.monotonic() < end, "the server did not answer"
             time.sleep(0.1)
+
+
+def test_a_bug_in_a_worker_keeps_its_traceback_in_the_record(web: WebClient) -> None:
+    """A worker that fails on a bug (here: a pool it cannot read) sends the words and the
+    traceback; the run fails with the words and its record keeps the traceback."""
+    import multiprocessing as mp
+    import queue as queues
+
+    from consortium_solver.web.runs import work
+
+    pid = web.project()
+    web.upload(pid, "pool.json", DEMO.read_bytes())
+    run = web.store.add_run(pid, web.store.pools(pid)[0].id, GroupsRun())
+    updates: queues.Queue[tuple[str, ...]] = queues.Queue()
+    receiving, sending = mp.Pipe(duplex=False)
+    work("not a pool", GroupsRun().model_dump_json(), updates, receiving)
+    sending.close()
+    messages = []
+    while not updates.empty():
+        messages.append(updates.get())
+    last = messages[-1]
+    assert last[0] == "error" and last[1].startswith("internal error (ValidationError)")
+    assert "Traceback (most recent call last)" in last[2]
+    assert web.runner._record(run.id, last) is True
+    assert web.store.run(run.id).status == "failed"
+    assert "Traceback" in (web.store.trace(run.id) or "")

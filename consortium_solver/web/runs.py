@@ -247,7 +247,26 @@ class Runner:
             return run_id in self._active
 
     def _watch(self, active: _Active) -> None:
-        """Read the worker's messages into the store until it ends."""
+        """Read the worker's messages into the store until it ends. Should reading or storing
+        fail (a bug), the run is failed with the reason and the worker stopped — a run is never
+        left "running" with nobody following it."""
+        try:
+            self._follow(active)
+        except Exception as exc:
+            log.error("following run %d failed", active.run_id, exc_info=True)
+            active.process.kill()
+            self.store.set_status(
+                active.run_id, "failed", f"internal error ({type(exc).__name__}): {exc}"
+            )
+            self.store.set_trace(active.run_id, traceback.format_exc())
+        finally:
+            active.process.join(timeout=5)
+            with self._lock:
+                self._active.pop(active.run_id, None)
+            active.cancel.close()
+            active.updates.close()
+
+    def _follow(self, active: _Active) -> None:
         finished = False
         while not finished:
             try:
@@ -264,13 +283,8 @@ class Runner:
                         "failed",
                         f"the worker stopped without an answer (exit code {code})",
                     )
-                    break
+                    return
             finished = self._record(active.run_id, message)
-        active.process.join(timeout=5)
-        with self._lock:
-            self._active.pop(active.run_id, None)
-        active.cancel.close()
-        active.updates.close()
 
     def _record(self, run_id: int, message: tuple[Any, ...]) -> bool:
         """Store one message; True when it was the last."""
