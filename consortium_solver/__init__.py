@@ -22,36 +22,124 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from consortium_solver.builder import BuildOptions, Demands, build
-    from consortium_solver.core.clock import Limits, interrupt
-    from consortium_solver.core.errors import InputError, InternalError
-    from consortium_solver.core.options import OptionError, TaskOptions
-    from consortium_solver.domain import (
-        Assessment,
-        BuildResult,
-        Consortium,
-        EccpStatus,
-        ExchangeResult,
-        GroupingResult,
-        Maturity,
-        MdgpResult,
-        Organisation,
-        OrganisationType,
-        Pool,
-        Progress,
-        RegionCategory,
-        Result,
-        RuleVerdict,
-        Status,
-        Term,
+if TYPE_CHECKING:  # the names for type checkers (`name as name`: re-exported)
+    from consortium_solver.builder import (
+        BuildOptions as BuildOptions,
     )
-    from consortium_solver.exchange import ExchangeOptions, plan_exchanges
-    from consortium_solver.group import GroupOptions, group
-    from consortium_solver.io import pool_from_json_data, read_pool, write_pool
-    from consortium_solver.mdgp import MdgpOptions, read_mdgp, solve_mdgp
-    from consortium_solver.rules import Call, load_call
-    from consortium_solver.validate import check
+    from consortium_solver.builder import (
+        Demands as Demands,
+    )
+    from consortium_solver.builder import (
+        build as build,
+    )
+    from consortium_solver.core.clock import (
+        Limits as Limits,
+    )
+    from consortium_solver.core.clock import (
+        interrupt as interrupt,
+    )
+    from consortium_solver.core.errors import (
+        InputError as InputError,
+    )
+    from consortium_solver.core.errors import (
+        InternalError as InternalError,
+    )
+    from consortium_solver.core.options import (
+        OptionError as OptionError,
+    )
+    from consortium_solver.core.options import (
+        TaskOptions as TaskOptions,
+    )
+    from consortium_solver.domain import (
+        Assessment as Assessment,
+    )
+    from consortium_solver.domain import (
+        BuildResult as BuildResult,
+    )
+    from consortium_solver.domain import (
+        Consortium as Consortium,
+    )
+    from consortium_solver.domain import (
+        EccpStatus as EccpStatus,
+    )
+    from consortium_solver.domain import (
+        ExchangeResult as ExchangeResult,
+    )
+    from consortium_solver.domain import (
+        GroupingResult as GroupingResult,
+    )
+    from consortium_solver.domain import (
+        Maturity as Maturity,
+    )
+    from consortium_solver.domain import (
+        MdgpResult as MdgpResult,
+    )
+    from consortium_solver.domain import (
+        Organisation as Organisation,
+    )
+    from consortium_solver.domain import (
+        OrganisationType as OrganisationType,
+    )
+    from consortium_solver.domain import (
+        Pool as Pool,
+    )
+    from consortium_solver.domain import (
+        Progress as Progress,
+    )
+    from consortium_solver.domain import (
+        RegionCategory as RegionCategory,
+    )
+    from consortium_solver.domain import (
+        Result as Result,
+    )
+    from consortium_solver.domain import (
+        RuleVerdict as RuleVerdict,
+    )
+    from consortium_solver.domain import (
+        Status as Status,
+    )
+    from consortium_solver.domain import (
+        Term as Term,
+    )
+    from consortium_solver.exchange import (
+        ExchangeOptions as ExchangeOptions,
+    )
+    from consortium_solver.exchange import (
+        plan_exchanges as plan_exchanges,
+    )
+    from consortium_solver.group import (
+        GroupOptions as GroupOptions,
+    )
+    from consortium_solver.group import (
+        group as group,
+    )
+    from consortium_solver.io import (
+        pool_from_json_data as pool_from_json_data,
+    )
+    from consortium_solver.io import (
+        read_pool as read_pool,
+    )
+    from consortium_solver.io import (
+        write_pool as write_pool,
+    )
+    from consortium_solver.mdgp import (
+        MdgpOptions as MdgpOptions,
+    )
+    from consortium_solver.mdgp import (
+        read_mdgp as read_mdgp,
+    )
+    from consortium_solver.mdgp import (
+        solve_mdgp as solve_mdgp,
+    )
+    from consortium_solver.rules import (
+        Call as Call,
+    )
+    from consortium_solver.rules import (
+        load_call as load_call,
+    )
+    from consortium_solver.validate import (
+        check as check,
+    )
 
 __version__ = "0.1.0"
 
@@ -118,46 +206,4 @@ def demo_pool() -> Pool:
     return pool_from_json_data(json.loads(text), "demo pool")
 
 
-__all__ = [
-    "DEFAULT_CALL",
-    "Assessment",
-    "BuildOptions",
-    "BuildResult",
-    "Call",
-    "Consortium",
-    "Demands",
-    "EccpStatus",
-    "ExchangeOptions",
-    "ExchangeResult",
-    "GroupOptions",
-    "GroupingResult",
-    "InputError",
-    "InternalError",
-    "Limits",
-    "Maturity",
-    "MdgpOptions",
-    "MdgpResult",
-    "OptionError",
-    "Organisation",
-    "OrganisationType",
-    "Pool",
-    "Progress",
-    "RegionCategory",
-    "Result",
-    "RuleVerdict",
-    "Status",
-    "TaskOptions",
-    "Term",
-    "build",
-    "check",
-    "demo_pool",
-    "group",
-    "interrupt",
-    "load_call",
-    "plan_exchanges",
-    "pool_from_json_data",
-    "read_mdgp",
-    "read_pool",
-    "solve_mdgp",
-    "write_pool",
-]
+__all__ = ["DEFAULT_CALL", "demo_pool", *sorted(_HOME)]

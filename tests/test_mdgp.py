@@ -229,8 +229,7 @@ def test_directed_perturbation_keeps_the_bounds_and_the_table(
     search = MemeticSearch(inst, seed)
     assign = initial_assignment(inst, search.rng, "random").astype(np.int64)
     rebuild_table(search.d, assign, search.table, search.sizes, search.values)
-    _directed(search.d, assign, search.table, search.sizes, search.lower, search.upper,
-              search.values, search.removed, rounds, search.kernel_rng)  # fmt: skip
+    _directed(search.state(assign), search.removed, rounds, search.kernel_rng)
     assert fits(inst, assign)
     table, sizes, value = search.table.copy(), search.sizes.copy(), float(search.values[0])
     rebuild_table(search.d, assign, search.table, search.sizes, search.values)

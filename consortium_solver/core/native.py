@@ -58,8 +58,8 @@ def _ours(py_file: str) -> bool:
     return Path(py_file).resolve().is_relative_to(PACKAGE)
 
 
-class _InTree(caching.InTreeCacheLocator):
-    """numba's cache beside the source (``__pycache__``), stamped with all kernel sources."""
+class _AllKernelSources:
+    """A numba cache locator for the package's own files, stamped with all kernel sources."""
 
     def get_source_stamp(self) -> Any:
         return kernel_sources_hash()
@@ -68,20 +68,15 @@ class _InTree(caching.InTreeCacheLocator):
     def from_function(cls, py_func: Any, py_file: str) -> Any:
         if not _ours(py_file):
             return None
-        return super().from_function(py_func, py_file)  # type: ignore[no-untyped-call]
+        return super().from_function(py_func, py_file)  # type: ignore[misc]
 
 
-class _UserWide(caching.UserWideCacheLocator):
-    """numba's user-wide cache (the package's folder is not writable), stamped the same way."""
+class _InTree(_AllKernelSources, caching.InTreeCacheLocator):
+    """numba's cache beside the source (``__pycache__``)."""
 
-    def get_source_stamp(self) -> Any:
-        return kernel_sources_hash()
 
-    @classmethod
-    def from_function(cls, py_func: Any, py_file: str) -> Any:
-        if not _ours(py_file):
-            return None
-        return super().from_function(py_func, py_file)  # type: ignore[no-untyped-call]
+class _UserWide(_AllKernelSources, caching.UserWideCacheLocator):
+    """numba's user-wide cache, where the package's folder is not writable."""
 
 
 # Tried before numba's own locators (which still serve every other function of the process). A

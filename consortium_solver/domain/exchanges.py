@@ -9,22 +9,20 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from consortium_solver import reference
 from consortium_solver.core.errors import InputError
 from consortium_solver.domain.organisations import (
     FROZEN,
     Indexed,
+    Located,
     RegionCategory,
     Tag,
     Text,
     category_of,
-    known_country,
-    known_region,
-    known_sectors,
 )
 
 
@@ -49,7 +47,7 @@ class ParticipantType(StrEnum):
     PUBLIC_AUTHORITY = "public_authority"
 
 
-class Participant(BaseModel):
+class Participant(Located):
     """An organisation registered for ClusterXchange, as visitor, host or both."""
 
     model_config = FROZEN
@@ -76,21 +74,6 @@ class Participant(BaseModel):
     at_once: int | None = Field(
         default=None, ge=1, le=1_000, description="visits a host can take at the same time"
     )
-
-    @field_validator("country", mode="before")
-    @classmethod
-    def _known_country(cls, value: Any) -> Any:
-        return known_country(value)
-
-    @field_validator("nuts2", mode="before")
-    @classmethod
-    def _known_region(cls, value: Any, info: ValidationInfo) -> Any:
-        return known_region(value, info.data.get("country"))
-
-    @field_validator("sectors", mode="after")
-    @classmethod
-    def _known_sectors(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return known_sectors(value)
 
     @model_validator(mode="after")
     def _located(self) -> Participant:

@@ -141,7 +141,27 @@ def category_of(nuts2: str | None) -> RegionCategory:
     return RegionCategory(region.category)
 
 
-class Organisation(BaseModel):
+class Located(BaseModel):
+    """A country, a NUTS-2 region in it and sectors, read the same way for an organisation of a
+    pool and a ClusterXchange participant (each declares the fields; these check them)."""
+
+    @field_validator("country", mode="before", check_fields=False)
+    @classmethod
+    def _known_country(cls, value: Any) -> Any:
+        return known_country(value)
+
+    @field_validator("nuts2", mode="before", check_fields=False)
+    @classmethod
+    def _known_region(cls, value: Any, info: ValidationInfo) -> Any:
+        return known_region(value, info.data.get("country"))
+
+    @field_validator("sectors", mode="after", check_fields=False)
+    @classmethod
+    def _known_sectors(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return known_sectors(value)
+
+
+class Organisation(Located):
     """One organisation of a pool (a cluster organisation, a business network, ...)."""
 
     model_config = FROZEN
@@ -171,27 +191,12 @@ class Organisation(BaseModel):
         " every output, never read by a rule",
     )
 
-    @field_validator("country", mode="before")
-    @classmethod
-    def _known_country(cls, value: Any) -> Any:
-        return known_country(value)
-
-    @field_validator("nuts2", mode="before")
-    @classmethod
-    def _known_region(cls, value: Any, info: ValidationInfo) -> Any:
-        return known_region(value, info.data.get("country"))
-
     @field_validator("region_category", mode="before")
     @classmethod
     def _derive_category(cls, value: Any, info: ValidationInfo) -> Any:
         if value is not None and value != "":
             return value
         return category_of(info.data.get("nuts2"))
-
-    @field_validator("sectors", mode="after")
-    @classmethod
-    def _known_sectors(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return known_sectors(value)
 
     @field_validator("offers", "needs", mode="after")
     @classmethod

@@ -39,7 +39,13 @@ from consortium_solver.core.native import (
     random_unit,
 )
 from consortium_solver.mdgp.reader import MdgpInstance, mdgp_value
-from consortium_solver.mdgp.table import PROFILES, initial_assignment, move_element, rebuild_table
+from consortium_solver.mdgp.table import (
+    PROFILES,
+    Grouping,
+    initial_assignment,
+    move_element,
+    rebuild_table,
+)
 
 GAIN = 1e-9  # smallest change the descent counts as an improvement
 DIRECTED = 3  # TPSDP's rounds of directed perturbation (eta_max)
@@ -68,6 +74,10 @@ class MemeticSearch:
         self.generations = 0
         self.kernel_rng = random_state(int(self.rng.integers(2**31)))  # the kernels' stream
 
+    def state(self, assign: np.ndarray) -> Grouping:
+        """``assign`` with the search's distances, bounds, table, sizes and value, for a kernel."""
+        return Grouping(self.d, self.lower, self.upper, assign, self.table, self.sizes, self.values)
+
     def improve(self, assign: np.ndarray) -> float:
         """The descent from ``assign`` (in place); its value."""
         rebuild_table(self.d, assign, self.table, self.sizes, self.values)
@@ -75,7 +85,7 @@ class MemeticSearch:
 
     def descend(self, assign: np.ndarray) -> float:
         """The descent from ``assign`` whose table, sizes and value are built; its value."""
-        _descent(self.d, assign, self.table, self.sizes, self.lower, self.upper, self.values)
+        _descent(self.state(assign))
         return float(self.values[0])
 
     def run(
@@ -146,8 +156,7 @@ class MemeticSearch:
                     return False
         for k, assign in enumerate(members):
             rebuild_table(self.d, assign, self.table, self.sizes, self.values)
-            _directed(self.d, assign, self.table, self.sizes, self.lower, self.upper,
-                      self.values, self.removed, DIRECTED, self.kernel_rng)  # fmt: skip
+            _directed(self.state(assign), self.removed, DIRECTED, self.kernel_rng)
             values[k] = self.descend(assign)
             if clock.expired():
                 return False
@@ -155,16 +164,9 @@ class MemeticSearch:
 
 
 @loop_kernel
-def _descent(
-    d: np.ndarray,
-    assign: np.ndarray,
-    table: np.ndarray,
-    sizes: np.ndarray,
-    lower: np.ndarray,
-    upper: np.ndarray,
-    values: np.ndarray,
-) -> None:
+def _descent(grouping: Grouping) -> None:
     """Moves, then swaps, each made as soon as it gains, until a pass over both gains nothing."""
+    d, lower, upper, assign, table, sizes, values = grouping
     n, n_groups = table.shape
     improved = True
     while improved:
@@ -193,20 +195,10 @@ def _descent(
 
 
 @loop_kernel
-def _directed(
-    d: np.ndarray,
-    assign: np.ndarray,
-    table: np.ndarray,
-    sizes: np.ndarray,
-    lower: np.ndarray,
-    upper: np.ndarray,
-    values: np.ndarray,
-    removed: np.ndarray,
-    rounds: int,
-    rng: np.ndarray,
-) -> None:
+def _directed(grouping: Grouping, removed: np.ndarray, rounds: int, rng: np.ndarray) -> None:
     """TPSDP's directed perturbation (see the module), ``rounds`` times, from a built table;
     ``removed`` is working space of G entries. The table, sizes and value follow every change."""
+    d, lower, upper, assign, table, sizes, values = grouping
     n, n_groups = table.shape
     for _ in range(rounds):
         removed[:] = -1

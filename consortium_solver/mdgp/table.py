@@ -6,12 +6,27 @@ moves (:func:`move_element`)."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from consortium_solver.core.native import loop_kernel
 from consortium_solver.mdgp.reader import MdgpInstance
 
 PROFILES = ("most", "extreme", "balanced", "random")  # starting group sizes (see group_sizes)
+
+
+class Grouping(NamedTuple):
+    """What the searches' kernels work on: the instance's distances and size bounds, and an
+    assignment with its element-to-group table, group sizes and value (``values[0]``)."""
+
+    d: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    assign: np.ndarray
+    table: np.ndarray
+    sizes: np.ndarray
+    values: np.ndarray
 
 
 def most_pairs(lower: np.ndarray, upper: np.ndarray, n: int) -> np.ndarray:

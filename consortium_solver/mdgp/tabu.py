@@ -18,7 +18,12 @@ import numpy as np
 from consortium_solver.core.clock import Clock, interrupted
 from consortium_solver.core.native import kernel, loop_kernel, random_below, random_state
 from consortium_solver.mdgp.reader import MdgpInstance, mdgp_value
-from consortium_solver.mdgp.table import initial_assignment, move_element, rebuild_table
+from consortium_solver.mdgp.table import (
+    Grouping,
+    initial_assignment,
+    move_element,
+    rebuild_table,
+)
 
 CHUNK_SECONDS = 0.01  # wall time between two looks at the clock
 DETERMINISTIC_CHUNK = 64  # iterations per step of a deterministic clock (and the first chunk)
@@ -64,6 +69,7 @@ class TabuSearch:
         )
         lower = self.inst.lower.astype(np.int64)
         upper = self.inst.upper.astype(np.int64)
+        grouping = Grouping(self.d, lower, upper, assign, table, sizes, values)
         chunk = DETERMINISTIC_CHUNK
         reported = -np.inf
         while True:
@@ -73,10 +79,7 @@ class TabuSearch:
                 if steps <= 0:
                     break
             started = time.perf_counter()
-            tabu_steps(
-                self.d, lower, upper, assign, table, sizes, best, values, counts, tabu_until,
-                params, steps, self.kernel_rng,
-            )  # fmt: skip
+            tabu_steps(grouping, best, counts, tabu_until, params, steps, self.kernel_rng)
             took = time.perf_counter() - started
             if on_improve is not None and values[1] > reported:
                 reported = float(values[1])
@@ -91,14 +94,8 @@ class TabuSearch:
 
 @kernel
 def tabu_steps(
-    d: np.ndarray,
-    lower: np.ndarray,
-    upper: np.ndarray,
-    assign: np.ndarray,
-    table: np.ndarray,
-    sizes: np.ndarray,
+    grouping: Grouping,
     best: np.ndarray,
-    values: np.ndarray,
     counts: np.ndarray,
     tabu_until: np.ndarray,
     params: np.ndarray,
@@ -108,12 +105,13 @@ def tabu_steps(
     """``steps`` iterations of the tabu search: the best move or swap not tabu (or beating the
     best value), its elements tabu for a random tenure; after ``stagnation`` iterations without a
     better value, a restart from the best assignment perturbed by ``strength`` random swaps."""
+    d, _, _, assign, table, sizes, values = grouping
     n = table.shape[0]
     low_tenure, high_tenure, stagnation, strength = params[0], params[1], params[2], params[3]
     for _ in range(steps):
         counts[0] += 1
         it = counts[0]
-        gain, i, j, h = _best_step(d, lower, upper, assign, table, sizes, values, tabu_until, it)
+        gain, i, j, h = _best_step(grouping, tabu_until, it)
         if i < 0:
             tabu_until[:] = 0
             continue
@@ -144,19 +142,10 @@ def tabu_steps(
 
 
 @loop_kernel
-def _best_step(
-    d: np.ndarray,
-    lower: np.ndarray,
-    upper: np.ndarray,
-    assign: np.ndarray,
-    table: np.ndarray,
-    sizes: np.ndarray,
-    values: np.ndarray,
-    tabu_until: np.ndarray,
-    it: int,
-) -> tuple[float, int, int, int]:
+def _best_step(grouping: Grouping, tabu_until: np.ndarray, it: int) -> tuple[float, int, int, int]:
     """(gain, i, j, h) of the best allowed move (i to group h; j = -1) or swap (i and j trade),
     each gain O(1) from the table; i = -1 when everything is tabu."""
+    d, lower, upper, assign, table, sizes, values = grouping
     n, n_groups = table.shape
     now, best_value = values[0], values[1]
     top, bi, bj, bh = -np.inf, -1, -1, -1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,15 +149,21 @@ async def events(request: Request) -> Response:
     return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
 
 
-async def cancel(request: Request) -> Response:
+async def _on_run(request: Request, act: Callable[[int], object]) -> Response:
+    """A posted form acting on the run of the path (``act(run id)``), then back to its page."""
     form = await posted_form(request, 4)
     if form is None:
         return stale(request)
     rid = path_id(request, "rid")
-    if rid is None or ctx(request).store.run(rid) is None:
+    if rid is None or ctx(request).store.progress(rid) is None:
         return refused(request, 404, "There is no such run.")
-    ctx(request).runner.cancel(rid)
+    act(rid)
     return RedirectResponse(f"/runs/{rid}", status_code=303)
+
+
+async def cancel(request: Request) -> Response:
+    """Cancel a going run: it stops at its next step and keeps its best answer."""
+    return await _on_run(request, ctx(request).runner.cancel)
 
 
 async def adjust(request: Request) -> Response:
@@ -192,14 +198,8 @@ async def adjust(request: Request) -> Response:
 
 
 async def reset(request: Request) -> Response:
-    form = await posted_form(request, 4)
-    if form is None:
-        return stale(request)
-    rid = path_id(request, "rid")
-    if rid is None or ctx(request).store.run(rid) is None:
-        return refused(request, 404, "There is no such run.")
-    ctx(request).store.drop_edits(rid)
-    return RedirectResponse(f"/runs/{rid}", status_code=303)
+    """Undo every change made to a run's groups by hand."""
+    return await _on_run(request, ctx(request).store.drop_edits)
 
 
 async def download(request: Request) -> Response:

@@ -41,6 +41,7 @@ from consortium_solver.group.search.kernels import (
     swap_meet_delta,
     swapped,
     take_out,
+    trade_places,
 )
 
 IDLE_STEPS = 5_000_000  # annealing steps without a better schedule before stopping early
@@ -246,10 +247,7 @@ def _propose(
 def _make(state: Arrays, move: int, r: int, x: int, y: int, gi: int, gj: int) -> None:
     """Make a proposed move in the schedule (the groups' values aside)."""
     if move == SWAP:
-        take_out(state, r, x)
-        take_out(state, r, y)
-        put_in(state, r, x, gj)
-        put_in(state, r, y, gi)
+        trade_places(state, r, x, y)
     elif move == RELOCATE:
         take_out(state, r, x)
         put_in(state, r, x, gj)

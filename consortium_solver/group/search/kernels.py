@@ -360,6 +360,16 @@ def put_in(state: Arrays, r: int, i: int, g: int) -> None:
 
 
 @loop_kernel
+def trade_places(state: Arrays, r: int, x: int, y: int) -> None:
+    """x and y of round r trade groups (the meeting counts follow; the groups' values aside)."""
+    gx, gy = state.where[r, x], state.where[r, y]
+    take_out(state, r, x)
+    take_out(state, r, y)
+    put_in(state, r, x, gy)
+    put_in(state, r, y, gx)
+
+
+@loop_kernel
 def _meet_all(meet: np.ndarray, i: int, group: np.ndarray, s: int, change: int) -> None:
     """i meets each member of the group (i aside) ``change`` times more (-1: one time less)."""
     if meet.shape[0]:

@@ -33,11 +33,10 @@ from consortium_solver.group.search.kernels import (
     evaluate_all,
     group_violation,
     meetings_changed,
-    put_in,
     refresh_group,
     swap_meet_delta,
     swapped,
-    take_out,
+    trade_places,
 )
 
 # Iterations a swapped pair stays tabu: Dotú & Van Hentenryck (2005) draw from 4-100; with kicks,
@@ -128,10 +127,7 @@ def _swap(
 ) -> None:
     """Swap x and y in round r, their groups' values updated."""
     a, b = state.where[r, x], state.where[r, y]
-    take_out(state, r, x)
-    take_out(state, r, y)
-    put_in(state, r, x, b)
-    put_in(state, r, y, a)
+    trade_places(state, r, x, y)
     refresh_group(rules, scores, work, state, r, a)
     refresh_group(rules, scores, work, state, r, b)
 
