@@ -150,29 +150,15 @@ DEFAULT_CALL = "COS-CLUSTER-2018-03-02"
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 # Each public name and the module it lives in, imported on first use (PEP 562).
-_LAZY = {
+_LAZY: dict[str, tuple[str, ...]] = {
     "consortium_solver.builder": ("BuildOptions", "Demands", "build"),
     "consortium_solver.core.clock": ("Limits", "interrupt"),
     "consortium_solver.core.errors": ("InputError", "InternalError"),
     "consortium_solver.core.options": ("OptionError", "TaskOptions"),
     "consortium_solver.domain": (
-        "Assessment",
-        "BuildResult",
-        "Consortium",
-        "EccpStatus",
-        "ExchangeResult",
-        "GroupingResult",
-        "Maturity",
-        "MdgpResult",
-        "Organisation",
-        "OrganisationType",
-        "Pool",
-        "Progress",
-        "RegionCategory",
-        "Result",
-        "RuleVerdict",
-        "Status",
-        "Term",
+        "Assessment", "BuildResult", "Consortium", "EccpStatus", "ExchangeResult",
+        "GroupingResult", "Maturity", "MdgpResult", "Organisation", "OrganisationType", "Pool",
+        "Progress", "RegionCategory", "Result", "RuleVerdict", "Status", "Term",
     ),
     "consortium_solver.exchange": ("ExchangeOptions", "plan_exchanges"),
     "consortium_solver.group": ("GroupOptions", "group"),
@@ -180,7 +166,7 @@ _LAZY = {
     "consortium_solver.mdgp": ("MdgpOptions", "read_mdgp", "solve_mdgp"),
     "consortium_solver.rules": ("Call", "load_call"),
     "consortium_solver.validate": ("check",),
-}
+}  # fmt: skip
 _HOME = {name: module for module, names in _LAZY.items() for name in names}
 
 
