@@ -52,22 +52,9 @@ def group_command(
     seed: opt.SeedOption = 0,
     workers: opt.WorkersOption = 2,
     deterministic: opt.DeterministicOption = False,
-    mdgp: Annotated[
-        Path | None,
-        typer.Option(
-            "--mdgp", help="research mode: an MDGPLIB instance (maximally diverse grouping)"
-        ),
-    ] = None,
-    search: Annotated[
-        opt.MdgpSearch,
-        typer.Option("--search", help="research mode: the memetic search, or the tabu search"),
-    ] = opt.MdgpSearch.memetic,
-    iterations: Annotated[
-        int | None,
-        typer.Option(
-            "--iterations", help="research mode: this many iterations of the tabu search instead"
-        ),
-    ] = None,
+    mdgp: opt.MdgpOption = None,
+    search: opt.SearchOption = opt.MdgpSearch.memetic,
+    iterations: opt.IterationsOption = None,
     as_json: opt.JsonOption = False,
     out: Annotated[list[Path] | None, opt.out_option(".json .csv .xlsx .html (repeatable)")] = None,
     columns: opt.ColumnsOption = None,
@@ -78,25 +65,21 @@ def group_command(
     Exit 0 when groups were formed, 1 when none could be (the reason is given), 2 on bad input.
     """
     outs = list(dict.fromkeys(out or []))
-    if mdgp is not None:
+    limits = {"time_limit": time_limit, "deterministic": deterministic, "seed": seed}
+    if mdgp is not None or iterations is not None or search is not opt.MdgpSearch.memetic:
         mdgp_options = MdgpOptions.checked(
-            time_limit=time_limit, deterministic=deterministic, seed=seed, workers=workers,
-            search=search.value, iterations=iterations,
-        )  # fmt: skip
+            limits, workers=workers, search=search.value, iterations=iterations
+        )
         research_mode(mdgp, mdgp_options, as_json, outs)
-    if iterations is not None or search is not opt.MdgpSearch.memetic:
-        raise InputError("research mode only: give an instance with --mdgp", field="--search")
     options = GroupOptions.checked(
+        limits,
         size=parse_size(size),
         objective="min" if objective is opt.GroupObjective.min else "sum",
         rounds=rounds,
         allow_repeats=allow_repeats,
         together=opt.pairs(together, "--together"),
         apart=opt.pairs(apart, "--apart"),
-        time_limit=time_limit,
-        seed=seed,
         workers=workers,
-        deterministic=deterministic,
     )
     for path in outs:
         check_output(path, GROUPING_WRITERS, "grouping")
@@ -125,12 +108,13 @@ def _live_line(status: Status | None) -> Progress | None:
     return progress
 
 
-def research_mode(path: Path, options: MdgpOptions, as_json: bool, outs: list[Path]) -> None:
-    """``group --mdgp FILE``: the best grouping found in the time limit; always exits (0, or 130
-    when interrupted before the search began)."""
+def research_mode(path: Path | None, options: MdgpOptions, as_json: bool, outs: list[Path]) -> None:
+    """``group --mdgp FILE``: the best grouping found in the time limit; always exits."""
     from consortium_solver.io import atomic_write_text
     from consortium_solver.mdgp import read_mdgp, solve_mdgp
 
+    if path is None:
+        raise InputError("research mode only: give an instance with --mdgp", field="--search")
     if len(outs) > 1 or any(o.suffix.lower() != ".json" for o in outs):
         raise InputError("research mode writes one .json file", source=str(outs[-1]))
     out = outs[0] if outs else None

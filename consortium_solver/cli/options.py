@@ -55,6 +55,22 @@ GroupObjective = StrEnum("GroupObjective", ["sum", "min"])
 Executor = StrEnum("Executor", ["local", "dask"])
 MdgpSearch = StrEnum("MdgpSearch", ["memetic", "tabu"])
 
+# Research mode (`group --mdgp`).
+MdgpOption = Annotated[
+    Path | None,
+    typer.Option("--mdgp", help="research mode: an MDGPLIB instance (maximally diverse grouping)"),
+]
+SearchOption = Annotated[
+    MdgpSearch,
+    typer.Option("--search", help="research mode: the memetic search, or the tabu search"),
+]
+IterationsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--iterations", help="research mode: this many iterations of the tabu search instead"
+    ),
+]
+
 
 ColumnsOption = Annotated[
     list[str] | None,

@@ -33,7 +33,7 @@ from consortium_solver.domain import (
 from consortium_solver.group.options import GroupOptions
 from consortium_solver.group.search import GroupingSearch, Schedule, warm_up
 from consortium_solver.group.search.state import EXEMPT, is_valid, meet_group
-from consortium_solver.rules import AnyRule, Call, MemberIn, Problem
+from consortium_solver.rules import AnyRule, Call, MemberIn, Problem, Size
 from consortium_solver.validate import check, check_grouping, check_rule
 
 log = logging.getLogger(__name__)
@@ -165,7 +165,8 @@ class _Grouping:
                 shown = is_valid(cost) and options.objective == "sum"
                 progress(time.perf_counter() - start, -cost if shown else None, None)
 
-        clock = self.clock.before_end(self.judging_time(schedule))
+        judging = judging_time(self.pool, self.call, self.candidates, self.size_rule, schedule)
+        clock = self.clock.before_end(judging)
         found = search.search(schedule, clock=clock, on_improve=report, pinned=pinned)
         return search.valid_groups(found)
 
@@ -200,21 +201,6 @@ class _Grouping:
                         meet_group(meet, g)
         pins = [(r, index[m]) for r, m in pinned if m in index and 0 <= r < len(rounds)]
         return Schedule(rounds, unplaced, meet), pins
-
-    def judging_time(self, schedule: Schedule) -> float:
-        """Seconds the validator will take to judge the answer (it judges every group, about 0.3
-        ms each: 5 s for a pool of 100,000), measured on a sample of the schedule's groups."""
-        groups = [g for groups in schedule.rounds for g in groups]
-        sample = groups[:JUDGE_SAMPLE]
-        if not sample:
-            return 0.0
-        ids = [o.id for o in self.candidates]
-        check(self.pool, self.call, [ids[i] for i in sample[0]])  # the first call sets things up
-        start = time.perf_counter()
-        for grp in sample:
-            check(self.pool, self.call, [ids[i] for i in grp], extra_rules=[self.size_rule])
-        per_group = (time.perf_counter() - start) / len(sample)
-        return JUDGE_MARGIN * per_group * len(groups)
 
     def exact(self) -> tuple[Schedule, Status]:
         from consortium_solver.encode import SolveLimits, partition_exact
@@ -331,6 +317,24 @@ class _Grouping:
             note=note,
             interrupted=interrupted(),
         )
+
+
+def judging_time(
+    pool: Pool, call: Call, candidates: Sequence[Organisation], size: Size, schedule: Schedule
+) -> float:
+    """Seconds the validator will take to judge the answer (it judges every group, about 0.3
+    ms each: 5 s for a pool of 100,000), measured on a sample of the schedule's groups."""
+    groups = [g for groups in schedule.rounds for g in groups]
+    sample = groups[:JUDGE_SAMPLE]
+    if not sample:
+        return 0.0
+    ids = [o.id for o in candidates]
+    check(pool, call, [ids[i] for i in sample[0]])  # the first call sets things up
+    start = time.perf_counter()
+    for grp in sample:
+        check(pool, call, [ids[i] for i in grp], extra_rules=[size])
+    per_group = (time.perf_counter() - start) / len(sample)
+    return JUDGE_MARGIN * per_group * len(groups)
 
 
 def set_aside(
