@@ -66,7 +66,7 @@ def build_command(
         lead=lead,
         include=tuple(opt.split_list(include)),
         exclude=tuple(opt.split_list(exclude)),
-        size=parse_size(size) if size else None,
+        size=parse_size(size, "--size") if size else None,
     )
     options = BuildOptions.checked(
         top=top,

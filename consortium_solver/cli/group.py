@@ -73,7 +73,7 @@ def group_command(
         research_mode(mdgp, mdgp_options, as_json, outs)
     options = GroupOptions.checked(
         limits,
-        size=parse_size(size),
+        size=parse_size(size, "--size"),
         objective="min" if objective is opt.GroupObjective.min else "sum",
         rounds=rounds,
         allow_repeats=allow_repeats,

@@ -275,7 +275,7 @@ if HANDLED_KINDS != RULE_KINDS:  # pragma: no cover - a developer's slip
     raise InternalError("RuleHandlers must have one method per rule kind, in the order of AnyRule")
 
 
-def parse_size(text: str, option: str = "--size") -> tuple[int, int]:
+def parse_size(text: str, option: str = "size") -> tuple[int, int]:
     """A size range as people write it: '3..6' -> (3, 6); '4' -> (4, 4)."""
     low, sep, high = text.partition("..")
     try:

@@ -49,6 +49,10 @@ LOG_SIZE = 1_000_000  # moves kept for undoing; when full, the search goes back 
 CHUNK_SECONDS = 0.02  # wall time between two looks at the clock
 DETERMINISTIC_CHUNK = 2_048  # steps per chunk in deterministic mode (the clock counts chunks)
 KERNEL_STEPS_PER_TICK = 64  # annealing steps that count as one step of a deterministic clock
+# The mix of moves a step proposes, drawn once per step (compiled in as constants): with members
+# left unplaced, this share brings one in; of those, this share adds it to the group (the rest
+# trade it for a member); up to RELOCATE_UPTO a member moves to another group; the rest are swaps.
+UNPLACED_SHARE, INSERT_SHARE, RELOCATE_UPTO = 0.15, 0.5, 0.35
 
 OnImprove = Callable[[float], None]
 
@@ -202,10 +206,10 @@ def _propose(
     a_buf, b_buf, meet, members = work.group_a, work.group_b, state.meet, state.members
     n_groups, sa = state.n_groups[r], state.size[r, gi]
     kind = random_unit(work.rng)
-    if state.n_unplaced[r] > 0 and kind < 0.15:  # an unplaced member in, alone or for another
+    if state.n_unplaced[r] > 0 and kind < UNPLACED_SHARE:  # an unplaced member in
         u = state.unplaced[r, random_below(work.rng, state.n_unplaced[r])]
         load_group(a_buf, members, r, gi, sa)
-        if sa < max_size and random_unit(work.rng) < 0.5:
+        if sa < max_size and random_unit(work.rng) < INSERT_SHARE:
             a_buf[sa] = u
             joins = meetings_changed(meet, u, members, r, gi, sa, -1, 0) if meet.shape[0] else 0
             return INSERT, -1, u, -1, sa + 1, 0, joins
@@ -224,7 +228,7 @@ def _propose(
     gj = random_below(work.rng, n_groups - 1)
     gj += gj >= gi
     sb = state.size[r, gj]
-    if kind < 0.35 and sa > min_size and sb < max_size:  # a member of gi moves to gj
+    if kind < RELOCATE_UPTO and sa > min_size and sb < max_size:  # a member of gi moves to gj
         p = random_below(work.rng, sa)
         x = members[r, gi, p]
         load_group(a_buf, members, r, gi, sa)
