@@ -98,16 +98,29 @@ def before(rev: str, args: list[str], at: float) -> tuple[float, bool]:
     return _stop(process)
 
 
+WAIT = 120.0  # seconds after the signal before a run that goes on is killed (shown as > WAIT)
+
+
 def _stop(process: subprocess.Popen[str]) -> tuple[float, bool]:
     sent = time.perf_counter()
     process.send_signal(signal.SIGINT)
-    out, _ = process.communicate(timeout=900)
+    try:
+        out, _ = process.communicate(timeout=WAIT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        return float("inf"), False
     took = time.perf_counter() - sent
     try:
         said = bool(json.loads(out).get("interrupted"))
     except json.JSONDecodeError:
         said = False
     return took, said
+
+
+def _seconds(runs: list[float]) -> str:
+    median = statistics.median(runs)
+    return f"> {WAIT:g} (killed)" if median == float("inf") else f"{median:.2f}"
 
 
 def main() -> None:
@@ -139,9 +152,9 @@ def main() -> None:
                 took, marked = before(args.baseline, table[name], clock + args.into)
                 then.append(took)
                 then_said.append(marked)
-        row = f"| {name} | {statistics.median(now):.2f} | {sum(said)}/{len(said)} |"
+        row = f"| {name} | {_seconds(now)} | {sum(said)}/{len(said)} |"
         if args.baseline:
-            row += f" {statistics.median(then):.2f} | {sum(then_said)}/{len(then_said)} |"
+            row += f" {_seconds(then)} | {sum(then_said)}/{len(then_said)} |"
         print(row, flush=True)
 
 
