@@ -182,7 +182,9 @@ def test_plans_with_periods_are_optimal_against_brute_force(seed: int, budgets: 
     """With travel periods and hosts taking 1 or 2 at once, the planner (CP-SAT: the flow cannot
     say "at once") still finds the best plan the validator accepts."""
     pool = generate_exchange_pool(5, seed, partnerships=2, budgets=budgets, periods=2)
-    result = plan_exchanges(pool, SCHEME, ExchangeOptions(time_limit=10, workers=1))
+    result = plan_exchanges(
+        pool, SCHEME, ExchangeOptions(time_limit=10, deterministic=True, workers=1)
+    )
     assert result.status is Status.OPTIMAL
     assert check_plan(pool, SCHEME, result.exchanges).valid
     assert (result.objective or 0.0) == pytest.approx(brute_force(pool, SCHEME))
@@ -254,7 +256,9 @@ def test_the_top_programmes_are_the_best_distinct_ones(seed: int) -> None:
     """--top 3: the best programme and the next two, each different from those before it, are
     worth what the three best valid plans of the brute force are worth."""
     pool = generate_exchange_pool(5, seed, partnerships=2)
-    result = plan_exchanges(pool, SCHEME, ExchangeOptions(time_limit=20, workers=1, top=3))
+    result = plan_exchanges(
+        pool, SCHEME, ExchangeOptions(time_limit=20, deterministic=True, workers=1, top=3)
+    )
     expected = valid_plan_values(pool, SCHEME)[:3]
     got = [result.objective or 0.0, *(a.value for a in result.alternatives)]
     assert got == pytest.approx(expected)
@@ -269,7 +273,9 @@ def test_the_top_programmes_are_the_best_distinct_ones(seed: int) -> None:
 @counted
 def test_the_plan_is_optimal_against_brute_force(seed: int, budgets: bool) -> None:
     pool = generate_exchange_pool(5, seed, partnerships=2, budgets=budgets)
-    result = plan_exchanges(pool, SCHEME, ExchangeOptions(time_limit=10, workers=1))
+    result = plan_exchanges(
+        pool, SCHEME, ExchangeOptions(time_limit=10, deterministic=True, workers=1)
+    )
     assert result.status is Status.OPTIMAL
     assert (result.objective or 0.0) == pytest.approx(brute_force(pool, SCHEME))
 
@@ -280,7 +286,9 @@ def test_the_plan_is_optimal_against_brute_force(seed: int, budgets: bool) -> No
 def test_every_plan_passes_the_validator(seed: int, n: int, budgets: bool) -> None:
     """Soundness: the plan meets every rule, and states the validator's value and spending."""
     pool = generate_exchange_pool(n, seed, partnerships=3, budgets=budgets)
-    result = plan_exchanges(pool, SCHEME, ExchangeOptions(time_limit=10, workers=1))
+    result = plan_exchanges(
+        pool, SCHEME, ExchangeOptions(time_limit=10, deterministic=True, workers=1)
+    )
     verdict = check_plan(pool, SCHEME, list(result.exchanges))
     assert verdict.valid, verdict.problems
     assert result.objective == pytest.approx(verdict.value)
@@ -296,13 +304,17 @@ def test_flow_and_cpsat_agree_without_binding_budgets(seed: int) -> None:
     """Without budgets the min-cost flow answers; with budgets too large to bind, CP-SAT does; the
     optima are equal."""
     pool = generate_exchange_pool(40, seed, partnerships=2, budgets=False)
-    flow = plan_exchanges(pool, SCHEME, ExchangeOptions(time_limit=10, workers=1))
+    flow = plan_exchanges(
+        pool, SCHEME, ExchangeOptions(time_limit=10, deterministic=True, workers=1)
+    )
     rich = pool.model_copy(
         update={
             "partnerships": tuple(p.model_copy(update={"budget": 1e8}) for p in pool.partnerships)
         }
     )
-    cpsat = plan_exchanges(rich, SCHEME, ExchangeOptions(time_limit=20, workers=1))
+    cpsat = plan_exchanges(
+        rich, SCHEME, ExchangeOptions(time_limit=20, deterministic=True, workers=1)
+    )
     assert flow.status is Status.OPTIMAL and cpsat.status is Status.OPTIMAL
     assert cpsat.objective == pytest.approx(flow.objective)
 
@@ -319,7 +331,7 @@ def test_more_budget_never_lowers_the_optimum(seed: int) -> None:
             )
         }
     )
-    options = ExchangeOptions(time_limit=20, workers=1)
+    options = ExchangeOptions(time_limit=20, deterministic=True, workers=1)
     low, high = plan_exchanges(pool, SCHEME, options), plan_exchanges(richer, SCHEME, options)
     assert low.status is Status.OPTIMAL and high.status is Status.OPTIMAL
     assert (high.objective or 0.0) >= (low.objective or 0.0) - 1e-9
@@ -332,7 +344,9 @@ def test_plans_meet_every_variant_of_the_scheme(pool: ExchangePool, scheme: Sche
     """The testing kit's strategies: drawn pools (any types, roles, capacities, budgets) under drawn
     variants of the scheme; every plan passes the validator and is optimal against brute force
     when small enough to enumerate."""
-    result = plan_exchanges(pool, scheme, ExchangeOptions(time_limit=10, workers=1))
+    result = plan_exchanges(
+        pool, scheme, ExchangeOptions(time_limit=10, deterministic=True, workers=1)
+    )
     verdict = check_plan(pool, scheme, list(result.exchanges))
     assert verdict.valid, verdict.problems
     assert (result.objective or 0.0) == pytest.approx(verdict.value)

@@ -56,7 +56,7 @@ def max_placeable(pool: Pool, call: Call, size: tuple[int, int]) -> int:
 def test_small_pools_place_as_many_as_brute_force(call_2018: Call, pool: Pool) -> None:
     """Every group passes the validator, nobody is placed twice, and as many are placed as any
     grouping could place (brute force)."""
-    result = group(pool, call_2018, GroupOptions(size=(3, 4), time_limit=20))
+    result = group(pool, call_2018, GroupOptions(size=(3, 4), time_limit=20, deterministic=True))
     groups = [c.members for c in result.consortia]
     verdict = check_grouping(
         pool, call_2018, [groups], extra_rules=[Size(id="user:size", min=3, max=4)]
@@ -363,7 +363,11 @@ def test_reoptimising_keeps_the_pinned_members_in_their_groups(seed: int, share:
     group's pinned members are still together, and apart from the pinned members of other groups;
     the answer is judged by the validator."""
     pool = generate_pool(30, seed=seed % 7)
-    first = group(pool, no_call(), GroupOptions(size=(3, 5), rounds=2, time_limit=0.3, seed=seed))
+    first = group(
+        pool,
+        no_call(),
+        GroupOptions(size=(3, 5), rounds=2, time_limit=0.3, deterministic=True, seed=seed),
+    )
     assert first.rounds is not None
     start = [[list(c.members) for c in groups] for groups in first.rounds]
     rng = random.Random(seed)
@@ -374,7 +378,13 @@ def test_reoptimising_keeps_the_pinned_members_in_their_groups(seed: int, share:
         pool,
         no_call(),
         GroupOptions(
-            size=(3, 5), rounds=2, time_limit=0.3, seed=seed + 1, start=start, pinned=sorted(pins)
+            size=(3, 5),
+            rounds=2,
+            time_limit=0.3,
+            deterministic=True,
+            seed=seed + 1,
+            start=start,
+            pinned=sorted(pins),
         ),
     )
     assert again.rounds is not None
