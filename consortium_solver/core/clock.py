@@ -12,9 +12,9 @@ seed then stop at the same step on any machine, loaded or not (CP-SAT's determin
 same idea: Perron et al., "CP-SAT", parameter ``max_deterministic_time``). The price: in that mode
 the wall time is only roughly the limit.
 
-Interruption: :func:`interrupt` (called by the command line's SIGINT handler) sets a flag that
-every clock reads, and calls what :func:`on_interrupt` registered (CP-SAT's ``stop_search``), so
-that a search stops at its next step and returns the best answer it has.
+Interruption: :func:`interrupt` (the command line's SIGINT handler, the web app's Cancel) sets a
+flag that every clock reads — and that the CP-SAT runner asks while a solve runs — so that a task
+stops at its next step and returns the best answer it has.
 """
 
 from __future__ import annotations
@@ -23,8 +23,6 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -36,15 +34,12 @@ STEPS_PER_SECOND = 10_000
 log = logging.getLogger(__name__)
 
 _interrupted = threading.Event()
-_on_interrupt: list[Callable[[], None]] = []
 
 
 def interrupt() -> None:
     """Ask every running search to stop at its next step (Ctrl-C)."""
     log.info("interrupted: every task stops at its next step and keeps its best answer")
     _interrupted.set()
-    for callback in list(_on_interrupt):
-        callback()
 
 
 def interrupted() -> bool:
@@ -54,18 +49,6 @@ def interrupted() -> bool:
 def reset_interrupt() -> None:
     """Forget an earlier interruption (tests, and a new command in the same process)."""
     _interrupted.clear()
-
-
-@contextmanager
-def on_interrupt(callback: Callable[[], None]) -> Iterator[None]:
-    """Call ``callback`` on an interruption while the block runs (at once if one came already)."""
-    _on_interrupt.append(callback)
-    try:
-        if interrupted():
-            callback()
-        yield
-    finally:
-        _on_interrupt.remove(callback)
 
 
 class Limits(BaseModel):

@@ -10,7 +10,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from consortium_solver.core.clock import Clock, interrupted, on_interrupt
+from consortium_solver.core.clock import Clock, interrupted
 from consortium_solver.core.errors import InternalError
 from consortium_solver.domain import Progress, Status
 from consortium_solver.encode.model import SelectionModel
@@ -110,17 +110,11 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 def run_solver(
     solver: cp_model.CpSolver, model: cp_model.CpModel, watcher: _Watcher | None = None
 ) -> Any:
-    """``solver.solve``, stopped by Ctrl-C (``consortium_solver.core.clock``): it runs in a helper thread
-    while the main thread waits, because Python runs a signal handler only in the main thread
-    between bytecodes, never while it is inside the solver's C++ — a Ctrl-C would otherwise wait
-    for the whole time limit. Every CP-SAT solve of the package goes through here."""
-    with on_interrupt(solver.stop_search):
-        return _solve_in_thread(solver, model, watcher)
-
-
-def _solve_in_thread(
-    solver: cp_model.CpSolver, model: cp_model.CpModel, watcher: _Watcher | None
-) -> Any:
+    """``solver.solve``, stopped by Ctrl-C (``consortium_solver.core.clock``): it runs in a helper
+    thread while this one waits and asks every 50 ms whether the user interrupted — Python runs a
+    signal handler only in the main thread between bytecodes, never while it is inside the
+    solver's C++, and CP-SAT forgets a ``stop_search`` asked before its solve began, so the stop
+    is asked for as long as the solve runs. Every CP-SAT solve of the package goes through here."""
     outcome: dict[str, Any] = {}
 
     def run() -> None:
@@ -133,7 +127,7 @@ def _solve_in_thread(
     thread.start()
     while thread.is_alive():
         thread.join(0.05)
-        if interrupted():  # again and again: a stop asked before the solve began is forgotten
+        if interrupted():
             solver.stop_search()
     if "error" in outcome:
         raise outcome["error"]
