@@ -13,7 +13,21 @@ from consortium_solver.domain.exchanges import Exchange, ExchangePool
 from consortium_solver.exchange.candidates import SCALE, may_visit
 from consortium_solver.exchange.options import ExchangeOptions
 from consortium_solver.rules.scheme import Scheme
-from consortium_solver.validate.exchanges import check_plan, exchange_problems
+from consortium_solver.validate.exchanges import PlanVerdict, check_plan, exchange_problems
+
+
+def judged_plan(
+    pool: ExchangePool, scheme: Scheme, exchanges: list[Exchange], what: str
+) -> tuple[list[Exchange], PlanVerdict]:
+    """The validator's verdict on a plan, and its exchanges carrying the validator's values; a
+    plan the validator rejects is a bug (``what`` says which plan, for the error)."""
+    verdict = check_plan(pool, scheme, exchanges)
+    if not verdict.valid:
+        raise InternalError(f"{what} is a plan the validator rejects: {verdict.problems[0]}")
+    valued = [
+        e.model_copy(update={"value": v}) for e, v in zip(exchanges, verdict.values, strict=True)
+    ]
+    return valued, verdict
 
 
 def judged_result(
@@ -26,12 +40,7 @@ def judged_result(
     bound: float | None,
     note: str | None = None,
 ) -> ExchangeResult:
-    verdict = check_plan(pool, scheme, exchanges)
-    if not verdict.valid:
-        raise InternalError(f"the planner made a plan the validator rejects: {verdict.problems[0]}")
-    exchanges = [
-        e.model_copy(update={"value": v}) for e, v in zip(exchanges, verdict.values, strict=True)
-    ]
+    exchanges, verdict = judged_plan(pool, scheme, exchanges, "the planner's programme")
     placed = {e.visitor for e in exchanges}
     unplaced = tuple(p.id for p in pool.participants if p.id not in placed and may_visit(scheme, p))
     return ExchangeResult(

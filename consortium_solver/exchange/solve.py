@@ -15,7 +15,6 @@ from collections.abc import Callable
 import numpy as np
 
 from consortium_solver.core.clock import Clock, interrupted
-from consortium_solver.core.errors import InternalError
 from consortium_solver.core.options import OptionError
 from consortium_solver.domain import Alternative, ExchangeResult, Progress, Status
 from consortium_solver.domain.exchanges import ExchangePool
@@ -24,9 +23,8 @@ from consortium_solver.encode.exchanges import cpsat_matching, flow_matching
 from consortium_solver.exchange.bound import Plan, lagrangian
 from consortium_solver.exchange.candidates import SCALE, Candidates
 from consortium_solver.exchange.options import ExchangeOptions
-from consortium_solver.exchange.result import judged_result, why_not
+from consortium_solver.exchange.result import judged_plan, judged_result, why_not
 from consortium_solver.rules.scheme import Scheme
-from consortium_solver.validate.exchanges import check_plan
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +84,11 @@ def _reporter(progress: Progress | None, clock: Clock) -> Report:
     return report
 
 
+def budgets_in_cents(pool: ExchangePool) -> list[int | None]:
+    """Each partnership's budget in cents (None: no budget), as the integer solvers take them."""
+    return [None if p.budget is None else round(p.budget * 100) for p in pool.partnerships]
+
+
 def _check_ids(pool: ExchangePool, options: ExchangeOptions) -> None:
     """Every pair naming a participant the pool lacks, as one error naming the fields."""
     problems = [
@@ -121,7 +124,7 @@ def _best(
     forced = [position[pair] for pair in options.include]
     flow = flow_matching(edges, len(candidates.visitors), candidates.capacities)
     report(None, flow.bound)  # budgets only take value away
-    budgets = [None if p.budget is None else round(p.budget * 100) for p in pool.partnerships]
+    budgets = budgets_in_cents(pool)
     together = candidates.at_once(edges)
     if all(b is None for b in budgets) and not forced and not together:
         return judged_result(
@@ -214,8 +217,9 @@ def _alternatives(
     edges = candidates.edges(options.exclude)
     position = candidates.positions(edges)
     plans = [[position[(x.visitor, x.host)] for x in best.exchanges]]
-    budgets = [None if p.budget is None else round(p.budget * 100) for p in pool.partnerships]
+    budgets = budgets_in_cents(pool)
     forced = [position[pair] for pair in options.include if pair in position]
+    together = candidates.at_once(edges)
     found: list[Alternative] = []
     for rank in range(2, options.top + 1):
         if clock.left() <= 0.05 or interrupted() or not len(edges):
@@ -229,10 +233,7 @@ def _alternatives(
         index = {int(k): i for i, k in enumerate(kept)}
         sub = candidates.subset(edges, kept)
         phase = clock.share(1 / (options.top + 1 - rank))
-        groups = [
-            ([index[int(k)] for k in m if int(k) in index], most)
-            for m, most in candidates.at_once(edges)
-        ]
+        groups = [([index[int(k)] for k in m if int(k) in index], most) for m, most in together]
         match = cpsat_matching(
             sub,
             len(candidates.visitors),
@@ -247,13 +248,8 @@ def _alternatives(
         if match.objective is None:
             break
         chosen = [int(kept[i]) for i in match.chosen]
-        plan = candidates.exchanges(edges, chosen)
-        verdict = check_plan(pool, scheme, plan)
-        if not verdict.valid:
-            raise InternalError(f"an alternative programme breaks a rule: {verdict.problems[0]}")
-        plan = [
-            e.model_copy(update={"value": v}) for e, v in zip(plan, verdict.values, strict=True)
-        ]
+        what = f"alternative programme {rank}"
+        plan, verdict = judged_plan(pool, scheme, candidates.exchanges(edges, chosen), what)
         differs = len(set(chosen) - set(plans[0]))
         found.append(
             Alternative(rank=rank, value=verdict.value, differs=differs, exchanges=tuple(plan))
