@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import math
-import time
 from collections.abc import Sequence
 
 from consortium_solver.builder.demands import Demands, consortium_rules, eligible_candidates
@@ -86,7 +85,6 @@ class _Builder:
         options: BuildOptions,
         progress: Progress | None,
     ) -> None:
-        self.start = time.perf_counter()
         # One clock for every solve: wall-clock seconds, or CP-SAT's deterministic time (each
         # solve's is counted against it), so that --top K spends one budget, not K.
         self.clock = options.clock(rate=CPSAT_STEPS_PER_SECOND, task="build")
@@ -139,7 +137,7 @@ class _Builder:
             if interrupted():
                 break
             progress = self.progress
-            scaled = _scaled(progress, objective.scale, self.start) if progress else None
+            scaled = _scaled(progress, objective.scale, self.clock) if progress else None
             outcome = solve(m, self.remaining(), scaled)
             self.clock.spend(outcome.deterministic_time)
             log.info("build: consortium %d: %s", k + 1, outcome.status.value)
@@ -183,7 +181,7 @@ class _Builder:
             status=status,
             objective=consortia[0].score if consortia else None,
             bound=bound,
-            wall_time_s=round(time.perf_counter() - self.start, 3),
+            wall_time_s=round(self.clock.elapsed(), 3),
             seed=self.options.seed,
             workers=self.options.threads,
             consortia=tuple(consortia),
@@ -240,8 +238,10 @@ def _unscale(value: float | None, objective: ScaledObjective) -> float | None:
     return value / objective.scale
 
 
-def _scaled(progress: Progress, scale: int, start: float) -> Progress:
-    offset = time.perf_counter() - start
+def _scaled(progress: Progress, scale: int, clock: Clock) -> Progress:
+    """``progress`` told in score units and in seconds of the whole build (a solve's own times
+    start at that solve)."""
+    offset = clock.elapsed()
 
     def report(elapsed: float, best: float | None, bound: float | None) -> None:
         progress(

@@ -85,7 +85,6 @@ class _Grouping:
     def __init__(
         self, pool: Pool, call: Call, options: GroupOptions, progress: Progress | None
     ) -> None:
-        self.start = time.perf_counter()
         self.clock = options.clock(task="group")
         self.pool, self.call, self.options, self.progress = pool, call, options, progress
         self.candidates, self.ineligible = set_aside(pool, call, options.together)
@@ -157,13 +156,13 @@ class _Grouping:
         log.info("group: first schedule built; the search repairs and improves it")
         report = None
         if self.progress is not None:
-            progress, start = self.progress, self.start
+            progress, run_clock = self.progress, self.clock
 
             def report(cost: float) -> None:
                 # The search's cost is -objective once nothing hard is left (sum mode only: in
                 # min mode it folds the worst group and the total into one number).
                 shown = is_valid(cost) and options.objective == "sum"
-                progress(time.perf_counter() - start, -cost if shown else None, None)
+                progress(run_clock.elapsed(), -cost if shown else None, None)
 
         judging = judging_time(self.pool, self.call, self.candidates, self.size_rule, schedule)
         clock = self.clock.before_end(judging)
@@ -307,7 +306,7 @@ class _Grouping:
             status=status,
             objective=objective,
             bound=None,
-            wall_time_s=round(time.perf_counter() - self.start, 3),
+            wall_time_s=round(self.clock.elapsed(), 3),
             seed=options.seed,
             workers=1 if options.deterministic else options.workers,
             consortia=tuple(rounds[0]) if rounds else (),

@@ -46,9 +46,10 @@ def solve_mdgp(
         if progress is not None:
             progress(clock.elapsed(), round(value, 6), None)
 
-    if options.iterations is not None or options.search == "tabu":
-        search = TabuSearch(inst, options.seed)
-        assign, value = search.run(clock, options.iterations, on_improve=improved)
+    search = "tabu" if options.iterations is not None else options.search  # a count: the tabu's
+    if search == "tabu":
+        tabu = TabuSearch(inst, options.seed)
+        assign, value = tabu.run(clock, options.iterations, on_improve=improved)
     else:
         assign, value = MemeticSearch(inst, options.seed).run(clock, on_improve=improved)
     sizes = np.bincount(assign, minlength=inst.groups)
@@ -75,6 +76,6 @@ def solve_mdgp(
         seed=options.seed,
         workers=options.threads,
         consortia=tuple(groups),
-        search=options.search if options.iterations is None else "tabu",
+        search=search,
         interrupted=interrupted(),
     )
