@@ -443,3 +443,16 @@ def test_one_rule_for_empty_sections_and_threads_told_truthfully() -> None:
     )  # fmt: skip
     shown = json.loads(nobody.to_json())
     assert shown["objective"] is None and "note" not in shown
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"), [(["--search", "tabu"], "--search"), (["--iterations", "5"], "--iterations")]
+)
+def test_research_options_without_an_instance_are_refused(args: list[str], flag: str) -> None:
+    """``--search`` and ``--iterations`` belong to research mode: without ``--mdgp`` they are
+    refused in one line naming the flag given, before any grouping starts."""
+    result = runner.invoke(app, ["group", *args])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.strip() == (
+        f"error: field '{flag}': research mode only: give an instance with --mdgp"
+    )

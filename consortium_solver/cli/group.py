@@ -113,8 +113,9 @@ def research_mode(path: Path | None, options: MdgpOptions, as_json: bool, outs: 
     from consortium_solver.io import atomic_write_text
     from consortium_solver.mdgp import read_mdgp, solve_mdgp
 
-    if path is None:
-        raise InputError("research mode only: give an instance with --mdgp", field="--search")
+    if path is None:  # --search or --iterations without an instance
+        flag = "--iterations" if options.search == "memetic" else "--search"
+        raise InputError("research mode only: give an instance with --mdgp", field=flag)
     if len(outs) > 1 or any(o.suffix.lower() != ".json" for o in outs):
         raise InputError("research mode writes one .json file", source=str(outs[-1]))
     out = outs[0] if outs else None
