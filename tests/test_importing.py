@@ -179,8 +179,9 @@ def test_ambiguous_and_unknown_regions_give_no_code() -> None:
 def test_every_packaged_region_name_points_at_known_codes() -> None:
     """The compiled names and the English names name NUTS-2 codes the package knows."""
     known = reference.regions()
-    for codes, _ in region_names().values():
-        assert all(code in known for code in codes)
+    for by_country in region_names().values():
+        for country, (codes, _) in by_country.items():
+            assert all(code in known and known[code].country == country for code in codes)
 
 
 # ------------------------------------------------------------------------------ organiser sheet

@@ -27,6 +27,7 @@ from consortium_solver.io import (
 from consortium_solver.io.cells import FIELD_WORDS, NO_REGION
 from consortium_solver.io.exchanges import exchange_pool_to_json
 from consortium_solver.io.sheets import report_workbook, template_workbook
+from consortium_solver.reference.places import category_words, country_name, region_label
 
 
 @app.command("import")
@@ -45,6 +46,7 @@ def import_command(
     ] = None,
     columns: opt.ColumnsOption = None,
     merge_duplicates: opt.MergeDuplicatesOption = False,
+    accept_suggestions: opt.AcceptSuggestionsOption = False,
     exchange: Annotated[
         bool,
         typer.Option(
@@ -56,10 +58,12 @@ def import_command(
     """Read a participant sheet, list every problem at once, and write the pool.
 
     Headers, countries, regions, types and sectors are read as people write them; other columns are
-    kept. Errors (a cell that cannot be read) stop the pool from being written; warnings (a value
+    kept. A region may be written as its NUTS-2 code, its name in any of its languages or in English,
+    a NUTS-3 name, or a town (in the region column or a Town column; Latitude and Longitude columns
+    place it too); each place read is listed with the region category it brings. Errors (a cell that cannot be read) stop the pool from being written; warnings (a value
     guessed or left out) do not. Exit 0 without errors, 2 with any.
     """
-    options = opt.import_options(columns, merge_duplicates)
+    options = opt.import_options(columns, merge_duplicates, accept_suggestions)
     formats = (".json",) if exchange else (".json", ".csv", ".xlsx")
     for path, suffixes, what in ((out, formats, "the pool"), (report, (".xlsx",), "the report")):
         if path is not None:
@@ -125,6 +129,7 @@ def render_import(result: ImportReport[Any]) -> None:
         console.print(table)
         if any("left empty" in p.message for p in problems if p.column):
             console.print(NO_REGION)
+    render_places(result)
     n_err, n_warn = len(result.errors), len(result.warnings)
     if result.pool is not None:
         console.print(
@@ -135,6 +140,32 @@ def render_import(result: ImportReport[Any]) -> None:
             f"[bold red]{n_err} error(s)[/] · {n_warn} warning(s): fix the cells marked error"
             " and run again (nothing was written but the report)"
         )
+
+
+PLACES_SHOWN = 30
+
+
+def render_places(result: ImportReport[Any]) -> None:
+    """Each place as written and what it was read as, with the category it brings: the table an
+    organiser checks the lagging-region partners against (the most frequent first)."""
+    if not result.places:
+        return
+    table = Table(title="Places read", title_justify="left")
+    for column in ("as written", "country", "read as", "category", "by", "rows"):
+        table.add_column(column, justify="right" if column == "rows" else "left")
+    for place in result.places[:PLACES_SHOWN]:
+        table.add_row(
+            plain(place.text or "(coordinates)"),
+            plain(country_name(place.country) if place.country else ""),
+            plain(region_label(place.code)) if place.code else "[yellow]left empty[/]",
+            plain(category_words(place.code)) if place.code else "",
+            plain(place.how),
+            str(place.rows),
+        )
+    stdout().print(table)
+    if len(result.places) > PLACES_SHOWN:
+        more = len(result.places) - PLACES_SHOWN
+        stdout().print(f"… and {more} more places: `--report report.xlsx` lists them all")
 
 
 @app.command("template")

@@ -14,6 +14,7 @@ from consortium_solver.core.errors import InputError
 from consortium_solver.domain import Pool
 from consortium_solver.domain.exchanges import ExchangePool
 from consortium_solver.io import ImportOptions, import_pool
+from consortium_solver.io import vocabulary as vocab
 from consortium_solver.io.exchange_sheets import import_exchange_pool
 from consortium_solver.io.exchanges import read_exchange_pool
 from consortium_solver.io.importer import FIELDS
@@ -80,25 +81,40 @@ ColumnsOption = Annotated[
         " (comma-separated or repeated)",
     ),
 ]
+AcceptSuggestionsOption = Annotated[
+    bool,
+    typer.Option(
+        "--accept-suggestions",
+        help="take a region's suggestion when it is the only one (each is listed as a warning)",
+    ),
+]
 MergeDuplicatesOption = Annotated[
     bool,
     typer.Option("--merge-duplicates", help="keep the first of organisations with the same name"),
 ]
 
 
-def import_options(columns: list[str] | None, merge_duplicates: bool) -> ImportOptions:
-    """``--columns name=Cluster,country=Land`` and ``--merge-duplicates``."""
+def import_options(
+    columns: list[str] | None, merge_duplicates: bool, accept_suggestions: bool = False
+) -> ImportOptions:
+    """``--columns name=Cluster,country=Land``, ``--merge-duplicates`` and
+    ``--accept-suggestions``."""
     mapping: dict[str, str] = {}
     for item in split_list(columns):
         name, sep, header = item.partition("=")
         if not sep or not header.strip():
             raise InputError("expected field=Header", field="--columns", value=item)
-        if name.strip() not in FIELDS:
+        known = (*FIELDS, *vocab.LOCATING_HEADERS)
+        if name.strip() not in known:
             raise InputError(
-                f"unknown field (one of {', '.join(FIELDS)})", field="--columns", value=name
+                f"unknown field (one of {', '.join(known)})", field="--columns", value=name
             )
         mapping[name.strip()] = header.strip()
-    return ImportOptions(columns=mapping, merge_duplicates=merge_duplicates)
+    return ImportOptions(
+        columns=mapping,
+        merge_duplicates=merge_duplicates,
+        accept_suggestions=accept_suggestions,
+    )
 
 
 def print_warnings(lines: list[str]) -> None:

@@ -7,19 +7,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from consortium_solver.io import vocabulary as vocab
 from consortium_solver.io.sheet_files import Cell
 from consortium_solver.reference import regions
 from consortium_solver.reference.places import (
+    category_words,
     country_name,
     country_suggestions,
     find_country,
     find_region,
     fold,
     region_label,
-    region_suggestions,
+    suggest_regions,
 )
 
 Severity = Literal["error", "warning"]
@@ -37,6 +38,7 @@ FIELD_WORDS = {
     "offers": "offers",
     "needs": "needs",
     "maturity": "maturity label",
+    "city": "town",
     "lat": "latitude",
     "lon": "longitude",
     "participant_type": "participant type",
@@ -64,6 +66,7 @@ class Finding:
     message: str
     value: str | None = None
     suggestion: str | None = None
+    choices: tuple[str, ...] = ()  # NUTS-2 codes that would fix the cell, one click each
 
 
 def read_country(text: str) -> tuple[str | None, list[Finding]]:
@@ -82,9 +85,37 @@ def read_country(text: str) -> tuple[str | None, list[Finding]]:
     return None, [Finding("error", "unknown country", text, hint)]
 
 
-def read_region(text: str, country: str | None) -> tuple[str | None, list[Finding]]:
-    """A NUTS-2 code from a code or a name; a region that cannot be told is left out with a
-    warning (never an error), a region in another country is an error."""
+class PlaceReading(NamedTuple):
+    """What a place's cell was read as: the NUTS-2 code (or None), the findings, and by what (the
+    words of :class:`RegionMatch`'s ``how``: "English name", "the town Debrecen", ...)."""
+
+    code: str | None
+    findings: list[Finding]
+    how: str
+
+
+def read_region(
+    text: str,
+    country: str | None,
+    point: tuple[float, float] | None = None,
+    accept_suggestions: bool = False,
+) -> tuple[str | None, list[Finding]]:
+    """A NUTS-2 code from a code, a name or a town (see :func:`read_place`)."""
+    reading = read_place(text, country, point, accept_suggestions)
+    return reading.code, reading.findings
+
+
+def read_place(
+    text: str,
+    country: str | None,
+    point: tuple[float, float] | None = None,
+    accept_suggestions: bool = False,
+) -> PlaceReading:
+    """A NUTS-2 code from a code, a region's name or a town, within ``country``; ``point``
+    (latitude, longitude) places a town or an unknown text. A guess is said with the category it
+    gives; a place that cannot be told is left out with a warning and its candidates (never an
+    error); a region in another country is an error. ``accept_suggestions`` takes a suggestion
+    when it is the only one, and says so."""
     known = regions()
     code = text.strip().upper()
     if country is not None and code in known and known[code].country != country:
@@ -93,14 +124,16 @@ def read_region(text: str, country: str | None) -> tuple[str | None, list[Findin
             f"NUTS-2 region {code} ({known[code].name}) lies in {where},"
             f" not in {country_name(country)}"
         )
-        return None, [Finding("error", message, text, "correct the country or the region")]
-    match = find_region(text, country)
+        return PlaceReading(
+            None, [Finding("error", message, text, "correct the country or the region")], "code"
+        )
+    match = find_region(text, country, point)
     if match.code is not None:
         if not match.guessed:
-            return match.code, []
-        message = f"read as {region_label(match.code)} ({match.how})"
+            return PlaceReading(match.code, [], match.how)
+        message = f"read as {described(match.code)} ({match.how})"
         hint = "correct the cell if this is not the region"
-        return match.code, [Finding("warning", message, text, hint)]
+        return PlaceReading(match.code, [Finding("warning", message, text, hint)], match.how)
     elsewhere = find_region(text, None) if country is not None and not match.codes else match
     if not match.codes and elsewhere.code is not None and not elsewhere.guessed:
         found = known[elsewhere.code]
@@ -108,24 +141,49 @@ def read_region(text: str, country: str | None) -> tuple[str | None, list[Findin
             f"{text.strip()} is a region of {country_name(found.country)} ({found.code}),"
             f" not of {country_name(country or '')}"
         )
-        return None, [Finding("error", message, text, "correct the country or the region")]
+        finding = Finding("error", message, text, "correct the country or the region")
+        return PlaceReading(None, [finding], match.how)
     if match.codes:
         labels = ", ".join(region_label(c) for c in match.codes[:6])
         more = " …" if len(match.codes) > 6 else ""
         finding = Finding(
             "warning",
-            "a name of several NUTS-2 regions: left empty",
+            f"{_several(match.how)}: left empty",
             text,
             f"one of {labels}{more}",
+            choices=match.codes,
         )
-        return None, [finding]
-    close = region_suggestions(text, country)
+        return PlaceReading(None, [finding], match.how)
+    if not text.strip():
+        where = country_name(country) if country else "any country"
+        message = f"its coordinates lie in no NUTS-2 region of {where}: left empty"
+        hint = "check the latitude and longitude, or write the region"
+        return PlaceReading(None, [Finding("warning", message, None, hint)], match.how)
+    close = suggest_regions(text, country)
+    if accept_suggestions and len(close) == 1:
+        message = f"read as {described(close[0])} (the only suggestion, taken as asked)"
+        finding = Finding("warning", message, text, "correct the cell if this is not the region")
+        return PlaceReading(close[0], [finding], "the suggestion taken")
     hint = (
-        f"did you mean {' or '.join(close)}?"
+        f"did you mean {' or '.join(region_label(c) for c in close)}?"
         if close
-        else "write the NUTS-2 code (e.g. DE21) or the region's name"
+        else "write the NUTS-2 code (e.g. DE21), the region's name or a town"
     )
-    return None, [Finding("warning", "unknown region: left empty", text, hint)]
+    finding = Finding("warning", "unknown region: left empty", text, hint, choices=tuple(close))
+    return PlaceReading(None, [finding], match.how)
+
+
+def described(code: str) -> str:
+    """ "Jihovýchod (CZ06) — transition region": a region with the category it brings."""
+    return f"{region_label(code)} — {category_words(code)}"
+
+
+def _several(how: str) -> str:
+    if how.startswith("a town"):
+        return "a town's name in several NUTS-2 regions"
+    if "countries" in how:
+        return "a name of regions in several countries"
+    return "a name of several NUTS-2 regions"
 
 
 def read_closed(field: str, text: str) -> tuple[str | None, list[Finding]]:

@@ -25,11 +25,16 @@ from consortium_solver.io.cells import (
     read_closed,
     read_country,
     read_number,
-    read_region,
     read_sectors,
     split_list,
 )
-from consortium_solver.io.importer import DERIVED, ImportOptions, ImportReport, SheetReader
+from consortium_solver.io.importer import (
+    DERIVED,
+    ImportOptions,
+    ImportReport,
+    SheetReader,
+    row_place,
+)
 from consortium_solver.io.sheet_files import Cell, Sheet, pydantic_words, read_csv_sheet
 from consortium_solver.io.sheet_files import read_xlsx_sheet as read_sheet
 from consortium_solver.reference.places import fold
@@ -68,7 +73,13 @@ def import_exchange_pool(
         reader.add(finding, None)
     pool = reader.read()
     return ImportReport(
-        sheet.source, pool, reader.problems, reader.columns, sheet, reader.header_row
+        sheet.source,
+        pool,
+        reader.problems,
+        reader.columns,
+        sheet,
+        reader.header_row,
+        reader.places_read(),
     )
 
 
@@ -101,10 +112,6 @@ class ParticipantReader(SheetReader):
             self.add(Finding("error", "no organisation name"), number, self.fields["name"])
         record: dict[str, Any] = {"name": text("name"), "id": text("id") or DERIVED}
         record["country"] = self.note(read_country(text("country")), number, "country")
-        if text("nuts2"):
-            record["nuts2"] = self.note(
-                read_region(text("nuts2"), record["country"]), number, "nuts2"
-            )
         for closed in ("participant_type", "role"):
             record[closed] = self.note(read_closed(closed, text(closed)), number, closed)
         for numeric, whole in (
@@ -117,6 +124,9 @@ class ParticipantReader(SheetReader):
             if text(numeric):
                 value = self.note(read_number(text(numeric), whole), number, numeric)
                 record[numeric] = int(value) if whole and value is not None else value
+        located = record.get("lat") is not None and record.get("lon") is not None
+        point = (record["lat"], record["lon"]) if located else None
+        record["nuts2"] = row_place(self, number, row, record["country"], point)
         if text("sectors"):
             record["sectors"] = self.note(
                 read_sectors(self.cell(row, "sectors")), number, "sectors"

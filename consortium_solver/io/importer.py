@@ -28,7 +28,8 @@ from consortium_solver.io.cells import (
     derived_id,
     read_closed,
     read_country,
-    read_region,
+    read_number,
+    read_place,
     read_sectors,
     split_list,
 )
@@ -66,6 +67,7 @@ class Problem:
     row: int | None = None  # sheet row number (1-based), for marking the cell
     col: int | None = None  # sheet column number (1-based)
     column_word: str = "column"  # "key" in a JSON document
+    choices: tuple[str, ...] = ()  # NUTS-2 codes that would fix a region cell, one click each
 
     def line(self, source: str) -> str:
         """One line: ``sheet.xlsx: row 7, column 'Country', value 'Germnay': unknown country; did
@@ -112,6 +114,19 @@ class ImportOptions:
 
     columns: dict[str, str] = field(default_factory=dict)
     merge_duplicates: bool = False
+    accept_suggestions: bool = False  # a place's only suggestion taken, with a warning saying so
+
+
+@dataclass(frozen=True)
+class PlaceRead:
+    """One place as the sheet wrote it (with its row's country) and what it was read as: the
+    NUTS-2 code or None, by what ("English name", "the town Debrecen", ...), in how many rows."""
+
+    text: str
+    country: str | None
+    code: str | None
+    how: str
+    rows: int
 
 
 T = TypeVar("T")
@@ -128,6 +143,7 @@ class ImportReport(Generic[T]):
     columns: dict[str, str]
     sheet: Sheet | None
     header_row: int | None = None
+    places: list[PlaceRead] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -175,7 +191,13 @@ def import_sheet(sheet: Sheet, options: ImportOptions | None = None) -> ImportRe
     reader = SheetReader(sheet, options or ImportOptions())
     pool = reader.read()
     return ImportReport(
-        sheet.source, pool, reader.problems, reader.columns, sheet, reader.header_row
+        sheet.source,
+        pool,
+        reader.problems,
+        reader.columns,
+        sheet,
+        reader.header_row,
+        reader.places_read(),
     )
 
 
@@ -188,6 +210,8 @@ class SheetReader:
     required: tuple[str, ...] = REQUIRED_FIELDS
     all_fields: tuple[str, ...] = FIELDS
     headings: dict[str, str] = vocab.FIELD_HEADERS
+    # Columns read to place the organisation and kept as the sheet's columns too.
+    kept: tuple[str, ...] = ("city", "lat", "lon")
 
     def __init__(self, sheet: Sheet, options: ImportOptions) -> None:
         self.sheet = sheet
@@ -200,6 +224,7 @@ class SheetReader:
         self.header_row: int | None = None
         self.ids: dict[int, str] = {}  # row -> the id it states, to name the row in messages
         self.failed: set[int] = set()  # rows with an error
+        self.places: dict[tuple[str, str | None], list[Any]] = {}  # -> [code, how, rows]
 
     def where(self, number: int | None) -> str | None:
         if number is None:
@@ -223,6 +248,7 @@ class SheetReader:
                 row=None if self.json else number,
                 col=None if self.json or col is None else col + 1,
                 column_word="key" if self.json else "column",
+                choices=finding.choices,
             )
         )
 
@@ -374,10 +400,8 @@ class SheetReader:
             self.add(Finding("error", "no organisation name"), number, self.fields["name"])
         record: dict[str, Any] = {"name": name, "id": text("id") or DERIVED}
         record["country"] = self.note(read_country(text("country")), number, "country")
-        if text("nuts2"):
-            record["nuts2"] = self.note(
-                read_region(text("nuts2"), record["country"]), number, "nuts2"
-            )
+        point = row_point(self, number, row)
+        record["nuts2"] = row_place(self, number, row, record["country"], point)
         for closed in CLOSED_FIELDS:
             if closed in self.fields:
                 record[closed] = self.note(read_closed(closed, text(closed)), number, closed)
@@ -386,6 +410,14 @@ class SheetReader:
         record["needs"] = split_list(self.cell(row, "needs"))
         record["details"] = details(self, number, row)
         return self.validated(Organisation, record, number)
+
+    def places_read(self) -> list[PlaceRead]:
+        """Every place met, with what it was read as, the most frequent first."""
+        out = [
+            PlaceRead(text, country, code, how, rows)
+            for (text, country), (code, how, rows) in self.places.items()
+        ]
+        return sorted(out, key=lambda p: (-p.rows, p.text.casefold()))
 
     def note(self, reading: tuple[Any, list[Finding]], number: int, name: str) -> Any:
         """The value a cell reader understood; its findings added at the cell."""
@@ -433,11 +465,56 @@ def unique(reader: SheetReader, rows: list[tuple[int, Any]]) -> list[tuple[int, 
     return out
 
 
+def row_point(reader: SheetReader, number: int, row: list[Cell]) -> tuple[float, float] | None:
+    """The row's latitude and longitude, when both are numbers in range (a bad one is said)."""
+    lat, lon = reader.text(row, "lat"), reader.text(row, "lon")
+    if not lat or not lon:
+        return None
+    values = [read_number(lat, False)[0], read_number(lon, False)[0]]
+    if values[0] is None or values[1] is None or abs(values[0]) > 90 or abs(values[1]) > 180:
+        finding = Finding("warning", "not a latitude and longitude: not used to place it", lat)
+        reader.add(finding, number, reader.fields.get("lat"))
+        return None
+    return values[0], values[1]
+
+
+def row_place(
+    reader: SheetReader,
+    number: int,
+    row: list[Cell],
+    country: str | None,
+    point: tuple[float, float] | None,
+) -> str | None:
+    """The row's NUTS-2 region: from the region cell, else the town cell, else the point. A
+    region cell that cannot be read while the town can is said, and the town used."""
+    texts = [(f, t) for f in ("nuts2", "city") if (t := reader.text(row, f))]
+    if not texts and point is None:
+        return None
+    readings = []
+    for name, text in texts or [("nuts2", "")]:
+        reading = read_place(text, country, point, reader.options.accept_suggestions)
+        seen = reader.places.setdefault((text, country), [reading.code, reading.how, 0])
+        seen[2] += 1
+        readings.append((name, text, reading))
+        if reading.code is not None or any(f.severity == "error" for f in reading.findings):
+            break
+    name, text, reading = readings[-1]
+    if reading.code is None:
+        for name, _, failed in readings:
+            reader.note((None, failed.findings), number, name)
+        return None
+    if len(readings) > 1:
+        first_name, first_text, _ = readings[0]
+        message = f"not read as a region: placed by the {FIELD_WORDS[name]} ({text}) instead"
+        reader.add(Finding("warning", message, first_text), number, reader.fields.get(first_name))
+    return str(reader.note((reading.code, reading.findings), number, name))
+
+
 def details(reader: SheetReader, number: int, row: list[Cell]) -> dict[str, str]:
     """The row's other columns, header -> text; a value under no header is kept under its
     column's letter, with a warning."""
     out: dict[str, str] = {}
-    used = set(reader.fields.values())
+    used = {k for name, k in reader.fields.items() if name not in reader.kept}
     for k, value in enumerate(row):
         text = ("; ".join(value) if isinstance(value, list) else value).strip()
         if not text or k in used:

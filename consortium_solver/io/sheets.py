@@ -102,8 +102,7 @@ def report_workbook(report: ImportReport[Any]) -> bytes:
             _set(columns, r, 1, header)
             read_as = "kept as an extra column (carried to every output)"
             if name != "kept":
-                heading = vocab.FIELD_HEADERS.get(name) or vocab.PARTICIPANT_HEADERS.get(name, name)
-                read_as = f"{heading} ({name})"
+                read_as = f"{vocab.heading(name)} ({name})"
             _set(columns, r, 2, read_as)
         columns.column_dimensions["A"].width = 28
         columns.column_dimensions["B"].width = 52

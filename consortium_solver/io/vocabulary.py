@@ -16,6 +16,18 @@ from consortium_solver.reference.places import fold
 
 # fmt: off
 # Field -> the headers that name it (the field's own name is always accepted).
+# Where an organisation is, besides its region: a town, and coordinates (both place it in its
+# region when the region cell is empty or cannot be read; both are kept as the sheet's columns).
+CITY_ALIASES = (
+    "city", "town", "municipality", "location", "place", "locality", "city town", "ville",
+    "commune", "stadt", "ort", "gemeinde", "citta", "comune", "localita", "ciudad", "localidad",
+    "municipio", "cidade", "miasto", "miejscowosc", "mesto", "obec", "plaats", "stad",
+    "kaupunki", "varos", "telepules", "oras", "localitate", "mesto obec",
+)
+LAT_ALIASES = ("lat", "latitude", "breite", "breitengrad", "latitudine", "latitud", "szerokosc")
+LON_ALIASES = ("lon", "lng", "long", "longitude", "laenge", "lange", "langengrad", "longitudine",
+               "longitud", "dlugosc")  # fmt: skip
+
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "id": (
         "id", "identifier", "org id", "organisation id", "organization id", "participant id",
@@ -42,6 +54,9 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "nuts 2 region", "nuts2 code", "region code", "regione", "regio", "regiao", "wojewodztwo",
         "bundesland", "region name",
     ),
+    "city": CITY_ALIASES,
+    "lat": LAT_ALIASES,
+    "lon": LON_ALIASES,
     "region_category": (
         "region category", "category of region", "region type", "cohesion category",
         "development category", "regional category", "categorie de region",
@@ -86,9 +101,9 @@ PARTICIPANT_ALIASES: dict[str, tuple[str, ...]] = {
     "name": HEADER_ALIASES["name"],
     "country": HEADER_ALIASES["country"],
     "nuts2": HEADER_ALIASES["nuts2"],
-    "lat": ("lat", "latitude", "breite", "breitengrad", "latitudine", "latitud", "szerokosc"),
-    "lon": ("lon", "lng", "long", "longitude", "laenge", "lange", "langengrad", "longitudine",
-            "longitud", "dlugosc"),
+    "city": CITY_ALIASES,
+    "lat": LAT_ALIASES,
+    "lon": LON_ALIASES,
     "participant_type": HEADER_ALIASES["organisation_type"] + ("participant type",),
     "role": ("role", "cxc role", "clusterxchange role", "visitor or host", "visitor host",
              "participation", "rolle", "ruolo", "rol", "rola"),
@@ -313,6 +328,20 @@ FIELD_HEADERS: dict[str, str] = {
     "needs": "Needs",
     "maturity": "Maturity",
 }
+
+
+# Columns that place an organisation without being fields of it (kept as its sheet's columns).
+LOCATING_HEADERS: dict[str, str] = {"city": "Town", "lat": "Latitude", "lon": "Longitude"}
+
+
+def heading(field: str) -> str:
+    """The header a field (or a locating column) gets in sheets and reports: nuts2 -> "Region"."""
+    return (
+        FIELD_HEADERS.get(field)
+        or PARTICIPANT_HEADERS.get(field)
+        or LOCATING_HEADERS.get(field)
+        or field
+    )
 
 
 def words_for(field: str, value: str) -> str:

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 from consortium_solver.reference import (
     EUROSTAT_TO_ISO,
@@ -102,7 +103,8 @@ _NOISE = re.compile(
     r"\b(prov|province|provincia|provincie|provinz|region|regions|regione|regio|regiao|"
     r"region de|regionen|landkreis|kreisfreie stadt|kreis|arr|arrondissement|county|comunidad|"
     r"comunitat|comunidade|kraj|wojewodztwo|voivodeship|departement|dept|statistical|the|of|"
-    r"autonomous|autonoma|autonome)\b"
+    r"autonomous|autonoma|autonome|lan|fylke|maakunta|megye|varmegye|judetul|judet|oblast|"
+    r"powiat|okres|zupanija|landschaft|voivodship|municipality|kommune)\b"
 )
 
 
@@ -118,9 +120,11 @@ def fold(text: str) -> str:
 
 
 def _region_key(text: str) -> str:
-    """A region name folded, its parenthesised notes and administrative words dropped."""
-    text = re.sub(r"\([^)]*\)", " ", text)
-    return " ".join(_NOISE.sub(" ", fold(text)).split())
+    """A region name folded, a country code in brackets ("Limburg (NL)") and administrative words
+    dropped; other brackets stay: "Frankfurt (Oder)" is not Frankfurt am Main."""
+    text = re.sub(r"\(\s*[A-Za-z]{2}\s*\)", " ", text)
+    folded = re.sub(r"s lan\b", " lan", fold(text))  # "Värmlands län": Värmland county
+    return " ".join(_NOISE.sub(" ", folded).split())
 
 
 # ------------------------------------------------------------------------------------- countries
@@ -211,12 +215,111 @@ def _country_keys() -> list[str]:
 
 # --------------------------------------------------------------------------------------- regions
 
+# Words that tell regions apart rather than misspell them: "West Wales" is not a typo of "East
+# Wales", "Niederbayern" not of "Oberbayern". A guess never turns one of these into another.
+QUALIFIERS = frozenset(
+    [
+        "north",
+        "south",
+        "east",
+        "west",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "centre",
+        "central",
+        "middle",
+        "mid",
+        "upper",
+        "lower",
+        "inner",
+        "outer",
+        "greater",
+        "lesser",
+        "high",
+        "low",
+        "nord",
+        "sud",
+        "est",
+        "ouest",
+        "ost",
+        "west",
+        "sued",
+        "norte",
+        "sur",
+        "este",
+        "oeste",
+        "centro",
+        "noord",
+        "zuid",
+        "oost",
+        "haute",
+        "basse",
+        "haut",
+        "bas",
+        "ober",
+        "unter",
+        "nieder",
+        "mittel",
+        "alta",
+        "bassa",
+        "alto",
+        "basso",
+        "kozep",
+        "del",
+        "eszak",
+        "nyugat",
+        "kelet",
+        "jih",
+        "sever",
+        "zapad",
+        "vychod",
+        "stred",
+        "zahodna",
+        "vzhodna",
+        "vychodne",
+        "zapadne",
+        "stredne",
+    ]
+)
+# Compass words written several ways, one way each (compared after folding).
+_COMPASS_WORDS = {
+    "northern": "north",
+    "southern": "south",
+    "eastern": "east",
+    "western": "west",
+    "central": "centre",
+    "center": "centre",
+}
+_COMPASS_JOIN = re.compile(r"\b(north|south) (east|west)\b")
+_RANK = {"nuts2": 0, "English": 1, "nuts3": 2, "nuts1": 3}
+_HOW = {"nuts2": "NUTS-2 name", "English": "English name", "nuts3": "NUTS-3 name"}
+CATEGORY_WORDS = {
+    "less_developed": "less developed region",
+    "transition": "transition region",
+    "more_developed": "more developed region",
+}
+
+
+def _compass(key: str) -> str:
+    """ "South Eastern" and "South-East" as "southeast", "Central" as "centre"."""
+    words = [_COMPASS_WORDS.get(w, w) for w in key.split()]
+    return _COMPASS_JOIN.sub(r"\1\2", " ".join(words))
+
+
+def region_keys(text: str) -> list[str]:
+    """The forms a region's name is compared in: folded, and without its parenthesised notes and
+    administrative words ("Prov.", "Region", "Kreisfreie Stadt"), compass words written one way."""
+    keys = [_compass(_region_key(text)), _compass(fold(text))]
+    return [k for i, k in enumerate(keys) if k and k not in keys[:i]]
+
 
 @dataclass(frozen=True)
 class RegionMatch:
     """What a region's text was understood as: one NUTS-2 code (``codes`` of length 1), several
-    (ambiguous), or none; ``how`` says by what ("NUTS-2 code", "NUTS-3 name", "English name", ...),
-    ``guessed`` whether it was a near miss rather than an exact reading."""
+    (ambiguous), or none; ``how`` says by what ("NUTS-2 code", "English name", "the town
+    Debrecen", ...), ``guessed`` whether it was a near miss rather than an exact reading."""
 
     codes: tuple[str, ...]
     how: str
@@ -228,36 +331,47 @@ class RegionMatch:
 
 
 @cache
-def region_names() -> dict[str, tuple[tuple[str, ...], str]]:
-    """Folded region name -> (NUTS-2 codes, what kind of name). NUTS-2 labels win over NUTS-3 and
-    English names, which win over NUTS-1 labels."""
-    rank = {"nuts2": 0, "English": 1, "nuts3": 2, "nuts1": 3}
-    words = {"nuts2": "NUTS-2 name", "nuts3": "NUTS-3 name", "nuts1": "NUTS-1 name"}
-    found: dict[str, tuple[int, set[str], str]] = {}
+def region_names() -> dict[str, dict[str, tuple[tuple[str, ...], str]]]:
+    """Region name (as :func:`region_keys` compares it) -> country -> (NUTS-2 codes, what kind of
+    name). Within a country NUTS-2 labels win over English names, which win over NUTS-3 names,
+    which win over NUTS-1 names; names of several regions of one rank keep them all."""
+    known = regions()
+    found: dict[str, dict[str, tuple[int, set[str], str]]] = {}
 
     def add(name: str, codes: list[str], level: str) -> None:
-        keys = {_region_key(name), fold(name)}
-        # Bilingual labels: "Bruxelles-Capitale / Brussels Hoofdstedelijk Gewest".
-        keys |= {_region_key(part) for part in name.split("/") if part.strip()}
-        for key in keys - {""}:
-            old = found.get(key)
-            if old is None or rank[level] < old[0]:
-                found[key] = (rank[level], set(codes), words.get(level, "English name"))
-            elif rank[level] == old[0]:
-                old[1].update(codes)
+        keys = set(region_keys(name))
+        for part in name.split("/"):  # bilingual labels: "Bruxelles-Capitale / Brussels ..."
+            keys.update(region_keys(part))
+        by_country: dict[str, list[str]] = {}
+        for code in codes:
+            by_country.setdefault(known[code].country, []).append(code)
+        for key in keys:
+            for country, mine in by_country.items():
+                old = found.setdefault(key, {}).get(country)
+                if old is None or _RANK[level] < old[0]:
+                    found[key][country] = (_RANK[level], set(mine), _HOW.get(level, "NUTS-1 name"))
+                elif _RANK[level] == old[0]:
+                    old[1].update(mine)
 
     for row in read_csv("compiled_region_names.csv"):
         add(row["name"], row["nuts2"].split(";"), row["level"])
-    for row in read_csv("region_exonyms_en.csv"):
+    for row in read_csv("region_names_en.csv"):
         add(row["name"], row["nuts2"].split(";"), "English")
-    for code, region in regions().items():
+    for code, region in known.items():
         add(region.name, [code], "nuts2")
-    return {key: (tuple(sorted(codes)), how) for key, (_, codes, how) in found.items()}
+    return {
+        key: {country: (tuple(sorted(codes)), how) for country, (_, codes, how) in by.items()}
+        for key, by in found.items()
+    }
 
 
-def find_region(text: str, country: str | None) -> RegionMatch:
-    """A NUTS-2 region from a code (NUTS-2, or NUTS-3 for its parent) or a name, within ``country``
-    when it is known; a country with a single NUTS-2 region resolves to it whatever the text."""
+def find_region(
+    text: str, country: str | None, point: tuple[float, float] | None = None
+) -> RegionMatch:
+    """A NUTS-2 region from a code (NUTS-2, or NUTS-3 for its parent), a region's name, or a town,
+    looked up among the regions of ``country`` when it is known; a country with a single NUTS-2
+    region resolves to it whatever the text. ``point`` (latitude, longitude) places a town, or an
+    empty or unknown text, by the region holding it."""
     known = regions()
     code = text.strip().upper().replace(" ", "")
     if code in known and (country is None or known[code].country == country):
@@ -268,15 +382,75 @@ def find_region(text: str, country: str | None) -> RegionMatch:
     in_country = _country_regions(country)
     if country is not None and len(in_country) == 1:
         return RegionMatch(in_country, "the country's only NUTS-2 region")
-    entry = region_names().get(_region_key(text)) or region_names().get(fold(text))
-    if entry is not None:
-        codes = tuple(c for c in entry[0] if country is None or known[c].country == country)
+    found = _by_name(text, country) if text.strip() else None
+    if found is not None:
+        return found
+    if point is not None:
+        from consortium_solver.reference.towns import region_at
+
+        at = region_at(point[0], point[1], country)
+        if at is not None:
+            return RegionMatch((at,), f"its coordinates ({point[0]:.4f}, {point[1]:.4f})")
+    if not text.strip():
+        return RegionMatch((), "no place")
+    town = _by_town(text, country)
+    if town is not None:
+        return town
+    return _fuzzy(text, country) or RegionMatch((), "no match")
+
+
+def _by_name(text: str, country: str | None) -> RegionMatch | None:
+    """A region's exact name (after folding), within the country; without a country, a name that
+    stands for regions of one country only."""
+    names = region_names()
+    for key in region_keys(text):
+        by_country = names.get(key)
+        if not by_country:
+            continue
+        if country is not None:
+            if country in by_country:
+                codes, how = by_country[country]
+                return RegionMatch(_newest(codes), how)
+        elif len(by_country) == 1:
+            codes, how = next(iter(by_country.values()))
+            return RegionMatch(_newest(codes), how)
+        else:
+            every = tuple(sorted(c for codes, _ in by_country.values() for c in codes))
+            return RegionMatch(every, "a name in several countries")
+    return None
+
+
+def _by_town(text: str, country: str | None) -> RegionMatch | None:
+    """The region of a town ("Debrecen", "Naples", "Eindhoven (NL)"), by its main name or another
+    name of it. Towns of one name in several regions leave them all as candidates, unless one town
+    is twenty times the size of each other and every candidate region is of its category ("Olsztyn",
+    not the village of that name in Silesia): then it is taken, as a guess said with a warning."""
+    from consortium_solver.reference.towns import find_towns
+
+    head = re.split(r"[,(]", text)[0]
+    for key in dict.fromkeys((fold(text), fold(head))):
+        if not key:
+            continue
+        found = [t for t in find_towns(key, country) if t.region is not None]
+        codes = tuple(sorted({str(t.region) for t in found}))
+        if len(codes) == 1:
+            return RegionMatch(codes, f"the town {found[0].name}")
         if codes:
-            return RegionMatch(_newest(codes), entry[1])
-    guess = _fuzzy(text, country)
-    if guess is not None:
-        return guess
-    return RegionMatch((), "no match")
+            return _dominant_town(found) or RegionMatch(codes, "a town's name in several regions")
+    return None
+
+
+def _dominant_town(found: list[Any]) -> RegionMatch | None:
+    """The one town of a name that dwarfs the others, when no category turns on the choice."""
+    known = regions()
+    largest = max(found, key=lambda t: t.population)
+    others = [t for t in found if t.region != largest.region]
+    dwarfed = all(20 * t.population <= largest.population for t in others)
+    categories = {known[str(t.region)].category for t in found}
+    if not dwarfed or len(categories) != 1:
+        return None
+    how = f"the largest of {len(found)} towns named {largest.name}"
+    return RegionMatch((str(largest.region),), how, guessed=True)
 
 
 def _newest(codes: tuple[str, ...]) -> tuple[str, ...]:
@@ -302,33 +476,76 @@ def _country_regions(country: str | None) -> tuple[str, ...]:
 
 
 def _fuzzy(text: str, country: str | None) -> RegionMatch | None:
-    """A near miss ("Lombardie", "Oberbayren") read as the region it surely means: one region
-    scoring 90 or more, clear of the next."""
+    """A near miss ("Lombardie", "Oberbayren") read as the region it surely means — within the
+    country, and never across categories: the guess is taken only when one region scores 88 or
+    more clear of the rest, no word that tells regions apart ("West", "Upper") differs, and no name
+    of a region of another category is within two edits more than the guess (an edit: a letter
+    added, dropped, changed, or two swapped — optimal string alignment)."""
     from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import OSA
 
-    key = _region_key(text)
-    if len(key) < 4:
+    keys = region_keys(text)
+    if country is None or not keys or len(keys[0]) < 4:
         return None
-    choices = _choices(country)
-    found = process.extract(key, list(choices), scorer=fuzz.ratio, limit=3)
+    key = keys[0]
+    choices = names_in_country(country)
+    found = process.extract(key, list(choices), scorer=fuzz.ratio, limit=5)
     if not found or found[0][1] < 88:
         return None
-    best_codes = choices[found[0][0]][0]
-    rivals = [m for m in found[1:] if m[1] >= found[0][1] - 3 and choices[m[0]][0] != best_codes]
-    if rivals or len(best_codes) != 1:
+    best = found[0][0]
+    codes = _newest(choices[best][0])
+    rivals = [
+        m for m in found[1:] if m[1] >= found[0][1] - 3 and _newest(choices[m[0]][0]) != codes
+    ]
+    if rivals or len(codes) != 1 or _qualifier_changed(key, best):
         return None
-    return RegionMatch(best_codes, f"near match of {choices[found[0][0]][1]}", guessed=True)
+    distance = OSA.distance(key, best)
+    confusable = process.extractOne(
+        key,
+        _other_category_keys(country, regions()[codes[0]].category),
+        scorer=OSA.distance,
+        score_cutoff=distance + 2,
+    )
+    if confusable is not None:
+        return None
+    return RegionMatch(codes, f"near match of {choices[best][1]}", guessed=True)
+
+
+def _qualifier_changed(typed: str, name: str) -> bool:
+    """Whether the words that differ between two names include one that tells regions apart."""
+    differing = set(typed.split()) ^ set(name.split())
+    return any(word in QUALIFIERS for word in differing)
 
 
 @cache
-def _choices(country: str | None) -> dict[str, tuple[tuple[str, ...], str]]:
-    known = regions()
+def names_in_country(country: str | None) -> dict[str, tuple[tuple[str, ...], str]]:
+    """Every region name of a country (of every country when None) -> (codes, kind of name)."""
     out: dict[str, tuple[tuple[str, ...], str]] = {}
-    for key, (codes, how) in region_names().items():
-        mine = tuple(c for c in codes if country is None or known[c].country == country)
-        if mine:
-            out[key] = (mine, how)
+    for key, by_country in region_names().items():
+        if country is not None:
+            if country in by_country:
+                out[key] = by_country[country]
+        else:
+            codes = tuple(sorted(c for cs, _ in by_country.values() for c in cs))
+            out[key] = (codes, next(iter(by_country.values()))[1])
     return out
+
+
+@cache
+def _other_category_keys(country: str, category: str | None) -> list[str]:
+    """The names in a country of regions whose category is not ``category``."""
+    known = regions()
+    return [
+        key
+        for key, (codes, _) in names_in_country(country).items()
+        if any(known[c].category != category for c in codes)
+    ]
+
+
+def category_words(code: str) -> str:
+    """ "transition region"; "no cohesion-policy category" for a region outside the EU of 2014-2020."""
+    category = regions()[code].category
+    return CATEGORY_WORDS.get(category or "", "no cohesion-policy category")
 
 
 def region_label(code: str) -> str:
@@ -336,18 +553,22 @@ def region_label(code: str) -> str:
     return f"{regions()[code].name} ({code})"
 
 
-def region_suggestions(text: str, country: str | None, limit: int = 3) -> list[str]:
-    """The closest regions to ``text`` in ``country``, as "Oberbayern (DE21)"."""
+def suggest_regions(text: str, country: str | None, limit: int = 3) -> list[str]:
+    """The NUTS-2 codes of the regions closest to ``text`` in ``country``."""
     from rapidfuzz import fuzz, process
 
-    key = _region_key(text) or fold(text)
-    if not key:
+    keys = region_keys(text)
+    if not keys:
         return []
-    choices = _choices(country)
+    choices = names_in_country(country)
     out: list[str] = []
-    for match, score, _ in process.extract(key, list(choices), scorer=fuzz.WRatio, limit=12):
-        for code in choices[match][0]:
-            label = region_label(code)
-            if score >= 75 and label not in out:
-                out.append(label)
+    for match, score, _ in process.extract(keys[0], list(choices), scorer=fuzz.WRatio, limit=12):
+        for code in _newest(choices[match][0]):
+            if score >= 75 and code not in out:
+                out.append(code)
     return out[:limit]
+
+
+def region_suggestions(text: str, country: str | None, limit: int = 3) -> list[str]:
+    """The closest regions to ``text`` in ``country``, as "Oberbayern (DE21)"."""
+    return [region_label(code) for code in suggest_regions(text, country, limit)]

@@ -35,7 +35,10 @@ def report_summary(report: ImportReport[Any], filename: str) -> dict[str, Any]:
         else 0,
         "header_row": report.header_row,
         "columns": [
-            {"header": header, "field": vocab.FIELD_HEADERS.get(meaning, "kept as an extra column")}
+            {
+                "header": header,
+                "field": "kept as an extra column" if meaning == "kept" else vocab.heading(meaning),
+            }
             for header, meaning in report.columns.items()
         ],
         "problems": [
