@@ -262,3 +262,28 @@ def test_the_best_consortia_for_a_lead_from_the_page(server: Server, browser: An
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     wait_text(browser, "each meeting every rule")
     assert browser.find_elements(By.CSS_SELECTOR, ".card .members li")
+
+
+def test_a_suggested_region_by_one_click_and_enter_takes_none(
+    server: Server, browser: Any, tmp_path: Path
+) -> None:
+    """Enter in a corrected cell checks the values typed (it never presses a suggestion's
+    button); the button "use Noord-Brabant (NL41)" puts that region in the cell."""
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(
+        "Organisation,Country,Region,Type,ECCP,Sectors\n"
+        "Brabant Cluster,Netherlands,Nord Brabnt,Cluster organisation,Yes,Digital\n"
+        "Debrecen Cluster,Hungary,Debrecen,Cluster organisation,Yes,Digital\n",
+        encoding="utf-8",
+    )
+    new_event(browser, server, "Places")
+    browser.find_element(By.ID, "sheet").send_keys(str(sheet))
+    browser.find_element(By.CSS_SELECTOR, "#upload button[type=submit]").click()
+    wait_text(browser, "use Noord-Brabant (NL41)")
+    browser.find_element(By.NAME, "fix-2-3").send_keys(Keys.ENTER)
+    wait_text(browser, "organisations read")
+    assert "use Noord-Brabant (NL41)" in browser.page_source  # still unknown: nothing taken
+    browser.find_element(By.CSS_SELECTOR, "button.use[value=NL41]").click()
+    until(browser, lambda d: "use Noord-Brabant" not in d.page_source)
+    assert "Noord-Brabant (NL41)" in browser.page_source
+    assert "more developed region" in browser.page_source

@@ -632,3 +632,27 @@ def test_a_bug_in_a_worker_keeps_its_traceback_in_the_record(web: WebClient) -> 
     assert web.runner._record(run.id, last) is True
     assert web.store.run(run.id).status == "failed"
     assert "Traceback" in (web.store.trace(run.id) or "")
+
+
+def test_a_region_suggestion_is_one_click_away(web: WebClient) -> None:
+    """An unknown region's suggestion is a button ("use Noord-Brabant (NL41)"); pressing it reads
+    the sheet again with that region in the cell. Every place is listed with its category."""
+    pid = web.project()
+    sheet = (
+        "Organisation,Country,Region,Type,ECCP,Sectors\n"
+        "Brabant Cluster,Netherlands,Nord Brabnt,Cluster organisation,Yes,Digital\n"
+        "Debrecen Cluster,Hungary,Debrecen,Cluster organisation,Yes,Digital\n"
+    )
+    page = web.upload(pid, "sheet.csv", sheet.encode()).text
+    assert 'name="use-2-3" value="NL41"' in page
+    assert "use Noord-Brabant (NL41)" in page
+    assert "Észak-Alföld (HU32)" in page and "less developed region" in page
+    assert "the town Debrecen" in page
+    pool_id = web.store.pools(pid)[0].id
+    fixed = web.post(
+        f"/projects/{pid}/pools/{pool_id}/fix", {"fix-2-3": "Nord Brabnt", "use-2-3": "NL41"}
+    )
+    assert fixed.status_code == 200
+    latest = web.store.pools(pid)[0]  # newest first
+    pool = Pool.model_validate_json(latest.pool_json or "")
+    assert [o.nuts2 for o in pool.organisations] == ["NL41", "HU32"]

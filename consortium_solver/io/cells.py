@@ -142,7 +142,7 @@ def read_place(
             f" not of {country_name(country or '')}"
         )
         finding = Finding("error", message, text, "correct the country or the region")
-        return PlaceReading(None, [finding], match.how)
+        return PlaceReading(None, [finding], "a region of another country")
     if match.codes:
         labels = ", ".join(region_label(c) for c in match.codes[:6])
         more = " …" if len(match.codes) > 6 else ""
@@ -153,12 +153,12 @@ def read_place(
             f"one of {labels}{more}",
             choices=match.codes,
         )
-        return PlaceReading(None, [finding], match.how)
+        return PlaceReading(None, [finding], _several(match.how))
     if not text.strip():
         where = country_name(country) if country else "any country"
         message = f"its coordinates lie in no NUTS-2 region of {where}: left empty"
         hint = "check the latitude and longitude, or write the region"
-        return PlaceReading(None, [Finding("warning", message, None, hint)], match.how)
+        return PlaceReading(None, [Finding("warning", message, None, hint)], "not found")
     close = suggest_regions(text, country)
     if accept_suggestions and len(close) == 1:
         message = f"read as {described(close[0])} (the only suggestion, taken as asked)"
@@ -170,7 +170,7 @@ def read_place(
         else "write the NUTS-2 code (e.g. DE21), the region's name or a town"
     )
     finding = Finding("warning", "unknown region: left empty", text, hint, choices=tuple(close))
-    return PlaceReading(None, [finding], match.how)
+    return PlaceReading(None, [finding], "not found")
 
 
 def described(code: str) -> str:

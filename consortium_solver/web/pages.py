@@ -125,8 +125,9 @@ async def _import(request: Request, pid: int, upload: Upload) -> Response:
 
 
 async def fix(request: Request) -> Response:
-    """The report's cells corrected in the page (``fix-ROW-COLUMN`` fields) and the choice to
-    merge duplicates: the same upload read again, as a new version of the sheet."""
+    """The report's cells corrected in the page (``fix-ROW-COLUMN`` fields, or the suggestion a
+    ``use-ROW-COLUMN`` button names) and the choice to merge duplicates: the same upload read
+    again, as a new version of the sheet."""
     context = ctx(request)
     pid, pool_id = path_id(request, "pid"), path_id(request, "pool_id")
     stored = context.store.pool(pool_id) if pool_id is not None else None
@@ -136,10 +137,13 @@ async def fix(request: Request) -> Response:
     if form is None:
         return stale(request)
     fixes = dict(stored.upload.fixes)
+    chosen = {}
     for key, value in form.multi_items():
-        found = re.fullmatch(r"fix-(\d{1,7})-(\d{1,4})", key)
+        found = re.fullmatch(r"(fix|use)-(\d{1,7})-(\d{1,4})", key)
         if found and isinstance(value, str):
-            fixes[(int(found.group(1)), int(found.group(2)))] = value[:1000]
+            cell = (int(found.group(2)), int(found.group(3)))
+            (fixes if found.group(1) == "fix" else chosen)[cell] = value[:1000]
+    fixes.update(chosen)  # a suggestion's button ("use Noord-Brabant (NL41)") wins over its cell
     upload = replace(stored.upload, fixes=fixes, merge=form.get("merge") == "on")
     return await _import(request, pid, upload)
 

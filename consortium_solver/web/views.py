@@ -15,6 +15,7 @@ from consortium_solver.io.importer import ImportReport
 from consortium_solver.io.maps import PALETTE, Place, svg_map
 from consortium_solver.io.plans import member_cells, reasons
 from consortium_solver.reference import region_points
+from consortium_solver.reference.places import category_words, country_name, region_label
 from consortium_solver.rules import Call, load_call, no_call
 from consortium_solver.validate import check
 from consortium_solver.validate.grouping import GroupingVerdict, check_grouping
@@ -51,8 +52,20 @@ def report_summary(report: ImportReport[Any], filename: str) -> dict[str, Any]:
                 "value": p.value if p.value is None or len(p.value) <= 200 else p.value[:199] + "…",
                 "message": p.message,
                 "suggestion": p.suggestion or "",
+                "choices": [{"code": c, "label": region_label(c)} for c in p.choices],
             }
             for p in report.problems
+        ],
+        "places": [
+            {
+                "text": place.text or "(coordinates)",
+                "country": country_name(place.country) if place.country else "",
+                "region": region_label(place.code) if place.code else "",
+                "category": category_words(place.code) if place.code else "",
+                "how": place.how,
+                "rows": place.rows,
+            }
+            for place in report.places
         ],
         "errors": len(report.errors),
         "warnings": len(report.warnings),
