@@ -68,6 +68,17 @@ def test_countries_and_sectors_restrict_the_draw() -> None:
     assert {o.country for o in only_eu.organisations} == {"DE"}
 
 
+def test_countries_are_read_by_name_as_the_importer_reads_them() -> None:
+    """The same country reader as sheets: a name in its own language or in English is its code,
+    and the same draw follows."""
+    by_name = generate_pool(40, seed=3, countries=("Polska", "Serbia", "Portugal"))
+    by_code = generate_pool(40, seed=3, countries=("PL", "RS", "PT"))
+    assert by_name == by_code
+    with pytest.raises(InputError) as info:
+        generate_pool(10, seed=1, countries=("Polnad",))
+    assert "did you mean Poland (PL)?" in info.value.message
+
+
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [

@@ -52,7 +52,11 @@ def generate_command(
     seed: Annotated[int, typer.Option("--seed", help="random seed; same arguments, same pool")] = 0,
     countries: Annotated[
         str | None,
-        typer.Option("--countries", help="draw from these COSME countries only: DE,PL,RS"),
+        typer.Option(
+            "--countries",
+            help="draw from these COSME countries only, by code or name: DE,PL,RS or"
+            " 'Germany, Polska, Serbia'",
+        ),
     ] = None,
     lagging_share: Annotated[
         float | None,

@@ -75,21 +75,31 @@ def _other_places(countries: tuple[str, ...]) -> list[_Place]:
 
 
 def _check_countries(countries: tuple[str, ...]) -> frozenset[str]:
+    """The ISO codes of the countries named: codes or names as the importer reads them
+    ("PL", "Polska", "Czech Republic", "UK"), each a COSME country of 2018."""
+    from consortium_solver.reference.places import country_suggestions, find_country
+
     cosme = reference.cosme_countries_2018()
-    known = reference.countries()
-    for code in countries:
-        if code not in known:
+    out = set()
+    for text in countries:
+        code = find_country(text)
+        if code is None:
+            close = country_suggestions(text)
+            hint = f"; did you mean {' or '.join(close)}?" if close else ""
             raise InputError(
-                "unknown ISO 3166-1 alpha-2 country code", field="countries", value=code
+                f"unknown country (a name or an ISO 3166-1 code){hint}",
+                field="countries",
+                value=text,
             )
         if code not in cosme:
             raise InputError(
                 "not a COSME participating country of 2018 (eligible organisations come from"
                 " those; a share of ineligible ones is drawn anyway)",
                 field="countries",
-                value=code,
+                value=text,
             )
-    return frozenset(countries)
+        out.add(code)
+    return frozenset(out)
 
 
 def _check_sectors(sectors: tuple[str, ...]) -> tuple[str, ...]:
