@@ -1,5 +1,6 @@
 """Rebuild the packaged boundaries and gazetteer that place towns and coordinates in NUTS-2 regions:
-``consortium_solver/reference/data/compiled_nuts_boundaries.json.gz`` and ``compiled_towns.csv.gz``.
+``consortium_solver/reference/data/compiled_nuts_boundaries_{2013,2016,2021}.json.gz`` and
+``compiled_towns.csv.gz``.
 
 Developer tool, never run by the package (its source notes say where each input comes from)::
 
@@ -194,6 +195,7 @@ def towns(data: dict[str, dict[str, Any]], later: dict[str, list[str]]) -> list[
                 codes["2016"] if codes["2016"][:2] == country else "",
                 nuts3[:4],
                 in_2024[0] if len(in_2024) == 1 else "",  # else undecided at this scale
+                fold(name),
                 "|".join(sorted(keys - {fold(name)})),
             ]
         )
@@ -204,9 +206,13 @@ def towns(data: dict[str, dict[str, Any]], later: dict[str, list[str]]) -> list[
 def main(gisco: Path, raw: Path) -> None:
     data = boundaries(gisco)
     later = complete_2024(data, successors_2024(raw))
-    packed = {"scale": SCALE, "versions": data, "nuts3_2021_to_nuts2_2024": later}
-    text = json.dumps(packed, separators=(",", ":"), sort_keys=True).encode("utf-8")
-    (OUT / "compiled_nuts_boundaries.json.gz").write_bytes(gzip.compress(text, mtime=0))
+    for version, regions in data.items():
+        packed: dict[str, Any] = {"scale": SCALE, "regions": regions}
+        if version == "2021":
+            packed["nuts3_2021_to_nuts2_2024"] = later
+        text = json.dumps(packed, separators=(",", ":"), sort_keys=True).encode("utf-8")
+        name = f"compiled_nuts_boundaries_{version}.json.gz"
+        (OUT / name).write_bytes(gzip.compress(text, mtime=0))
     rows = towns(data, later)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -221,6 +227,7 @@ def main(gisco: Path, raw: Path) -> None:
             "nuts2_2016",
             "nuts2_2021",
             "nuts2_2024",
+            "key",
             "other_names",
         ]
     )

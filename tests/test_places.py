@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from consortium_solver.cli import app
 from consortium_solver.io import ImportOptions, import_pool
-from consortium_solver.reference import read_csv, regions
+from consortium_solver.reference import read_csv, regions, towns
 from consortium_solver.reference.places import (
     find_region,
     fold,
@@ -422,6 +422,17 @@ def test_exchange_participants_are_placed_by_the_same_resolver() -> None:
     report = import_exchange_pool(path)
     assert report.pool is not None, report.problems
     assert [p.nuts2 for p in report.pool.participants] == ["RO22", "HU32"]
+
+
+def test_the_packaged_towns_have_the_columns_the_reader_reads() -> None:
+    import gzip
+    from importlib import resources
+
+    data = resources.files("consortium_solver.reference").joinpath("data", "compiled_towns.csv.gz")
+    header = gzip.decompress(data.read_bytes()).decode("utf-8").splitlines()[0]
+    assert tuple(header.split(",")) == towns.COLUMNS
+    assert len(towns.towns()) > 60_000
+    assert all(t.country in {r.country for r in regions().values()} for t in towns.towns())
 
 
 def test_the_gazetteer_and_boundaries_load_only_when_a_place_needs_them() -> None:

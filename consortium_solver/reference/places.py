@@ -365,6 +365,7 @@ def region_names() -> dict[str, dict[str, tuple[tuple[str, ...], str]]]:
     }
 
 
+@lru_cache(maxsize=1 << 16)  # a sheet names its places many times over
 def find_region(
     text: str, country: str | None, point: tuple[float, float] | None = None
 ) -> RegionMatch:

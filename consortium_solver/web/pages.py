@@ -137,7 +137,7 @@ async def fix(request: Request) -> Response:
     if form is None:
         return stale(request)
     fixes = dict(stored.upload.fixes)
-    chosen = {}
+    chosen: dict[tuple[int, int], str] = {}
     for key, value in form.multi_items():
         found = re.fullmatch(r"(fix|use)-(\d{1,7})-(\d{1,4})", key)
         if found and isinstance(value, str):
