@@ -118,9 +118,12 @@ TEMPLATE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("country", "Country: its name in English or in its own language, or the ISO code (required)."),
     (
         "nuts2",
-        "Region: the NUTS-2 code (e.g. DE21), or the region's or province's name (e.g. Oberbayern,"
-        " Upper Bavaria, München). Optional, but without it the organisation cannot count as the"
-        " partner from a less developed or transition region.",
+        "Region: the NUTS-2 code (e.g. DE21), the region's or province's name in its language or"
+        " in English (e.g. Oberbayern, Upper Bavaria, München, South-East), or a town (e.g."
+        " Debrecen). Read within the row's country; the report lists each place read with its"
+        " region category. A Town column, or Latitude and Longitude columns, may place it too."
+        " Optional, but without it the organisation cannot count as the partner from a less"
+        " developed or transition region.",
     ),
     (
         "region_category",
