@@ -84,6 +84,31 @@ def test_every_nuts2_label_of_every_version_finds_its_region() -> None:
     assert {v for r in known.values() for v in r.versions} == {"2013", "2016", "2021", "2024"}
 
 
+# Regions whose Eurostat label is already the name English uses (German Länder, Spanish
+# communities, Portugal's south, Turkey's province groups, English regions).
+LABEL_IS_ENGLISH = {
+    "DE30", "DE40", "DE50", "DE60", "DEC0", "DEF0", "ES11", "ES13", "ES23", "ES43", "PT15",
+    "PT18", "PT1C", "UKG1", "UKG2",
+}  # fmt: skip
+
+
+def test_every_region_of_2016_to_2024_has_an_english_name() -> None:
+    """The English names are complete: each region of NUTS 2016, 2021 and 2024 has a row in
+    region_names_en.csv, or a label that is its English name (Turkey's regions are named by their
+    provinces, each a NUTS-3 name)."""
+    covered = {c for row in read_csv("region_names_en.csv") for c in row["nuts2"].split(";")}
+    known = regions()
+    assert covered <= set(known)
+    missing = [
+        code
+        for code, region in known.items()
+        if set(region.versions) & {"2016", "2021", "2024"}
+        and code not in covered | LABEL_IS_ENGLISH
+        and region.country != "TR"
+    ]
+    assert missing == []
+
+
 def test_english_names_as_organisers_type_them() -> None:
     table = _table("english_names.csv")
     assert len(table) >= 150
@@ -207,6 +232,17 @@ def test_a_region_only_another_country_has_is_an_error_naming_it() -> None:
     report = import_pool(_sheet_with([("Cluster A", "Italy", "Oberbayern")]))
     assert [p.message for p in report.errors] == [
         "Oberbayern is a region of Germany (DE21), not of Italy"
+    ]
+
+
+def test_a_country_without_nuts_regions_says_so() -> None:
+    """Ukraine and Bosnia and Herzegovina took part in COSME but have no NUTS regions: a place
+    there is left empty with the reason, never searched for in other countries."""
+    report = import_pool(_sheet_with([("A", "Ukraine", "Kharkiv"), ("B", "Bosnia", "Centre")]))
+    assert report.pool is not None and report.errors == []
+    assert [p.message for p in report.warnings] == [
+        "Ukraine has no NUTS-2 regions: left empty",
+        "Bosnia and Herzegovina has no NUTS-2 regions: left empty",
     ]
 
 

@@ -15,6 +15,7 @@ from consortium_solver.reference import regions
 from consortium_solver.reference.places import (
     category_words,
     country_name,
+    country_regions,
     country_suggestions,
     find_country,
     find_region,
@@ -127,6 +128,13 @@ def read_place(
         return PlaceReading(
             None, [Finding("error", message, text, "correct the country or the region")], "code"
         )
+    if country is not None and not country_regions(country):
+        message = f"{country_name(country)} has no NUTS-2 regions: left empty"
+        hint = (
+            "an organisation there has no region category unless the sheet's Region category"
+            " column states one"
+        )
+        return PlaceReading(None, [Finding("warning", message, text, hint)], "no NUTS regions")
     match = find_region(text, country, point)
     if match.code is not None:
         if not match.guessed:

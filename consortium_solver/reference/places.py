@@ -380,7 +380,7 @@ def find_region(
     nuts3 = len(code) == 5 and code[:4] in known and code[:2].isalpha() and code[2:].isalnum()
     if nuts3 and (country is None or known[code[:4]].country == country):
         return RegionMatch((code[:4],), "NUTS-3 code")
-    in_country = _country_regions(country)
+    in_country = country_regions(country)
     if country is not None and len(in_country) == 1:
         return RegionMatch(in_country, "the country's only NUTS-2 region")
     found = _by_name(text, country) if text.strip() else None
@@ -465,7 +465,7 @@ def _newest(codes: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @cache
-def _country_regions(country: str | None) -> tuple[str, ...]:
+def country_regions(country: str | None) -> tuple[str, ...]:
     """The NUTS-2 regions of a country in the newest version listing any (2024, else older)."""
     if country is None:
         return ()
