@@ -224,7 +224,9 @@ def test_pool_schema_validates_the_demo_pool_shape() -> None:
         "offers",
         "needs",
         "maturity",
+        "rounds",
     }
+    assert "attends" in org["rounds"]["description"]
 
 
 def test_installed_entry_point_has_no_traceback(tmp_path: Path) -> None:

@@ -457,6 +457,9 @@ def test_any_pool_as_an_organisers_sheet_reads_back_the_same(
             "offers": "; ".join(org.offers),
             "needs": "; ".join(org.needs),
             "maturity": vocab.words_for("maturity", org.maturity.value),
+            "rounds": rng.choice(("", "all", "All rounds"))
+            if org.rounds is None
+            else ", ".join(map(str, org.rounds)),
         }
         values |= {k: f"{k} of {org.id}" for k in extra}
         rows.append([values[c] for c in order])

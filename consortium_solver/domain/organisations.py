@@ -183,6 +183,11 @@ class Organisation(Located):
     offers: tuple[Tag, ...] = ()
     needs: tuple[Tag, ...] = ()
     maturity: Maturity = Maturity.NONE
+    rounds: tuple[Annotated[int, Field(ge=1, le=1000)], ...] | None = Field(
+        default=None,
+        description="the rounds of an event the organisation attends, numbered from 1; absent:"
+        " every round",
+    )
     details: dict[
         Annotated[str, AfterValidator(_no_controls)], Annotated[str, AfterValidator(_no_controls)]
     ] = Field(
@@ -197,6 +202,15 @@ class Organisation(Located):
         if value is not None and value != "":
             return value
         return category_of(info.data.get("nuts2"))
+
+    @field_validator("rounds", mode="after")
+    @classmethod
+    def _rounds_once(cls, value: tuple[int, ...] | None) -> tuple[int, ...] | None:
+        return None if value is None else tuple(sorted(set(value)))
+
+    def attends(self, round_number: int) -> bool:
+        """Whether the organisation attends round ``round_number`` (from 1) of an event."""
+        return self.rounds is None or round_number in self.rounds
 
     @field_validator("offers", "needs", mode="after")
     @classmethod

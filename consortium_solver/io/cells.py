@@ -40,6 +40,7 @@ FIELD_WORDS = {
     "needs": "needs",
     "maturity": "maturity label",
     "city": "town",
+    "rounds": "rounds attended",
     "lat": "latitude",
     "lon": "longitude",
     "participant_type": "participant type",
@@ -192,6 +193,48 @@ def _several(how: str) -> str:
     if "countries" in how:
         return "a name of regions in several countries"
     return "a name of several NUTS-2 regions"
+
+
+# Words meaning "every round" and "no round", after folding, in the usual languages.
+ALL_ROUNDS = frozenset(
+    {"all", "all rounds", "every round", "everything", "yes", "x", "*", "alle", "alle runden",
+     "tous", "toutes", "tout", "todos", "todas", "tutti", "tutte", "wszystkie", "vse", "vsechny",
+     "allemaal", "kaikki", "mind", "toate", "todas as sessoes", "all sessions", "full", "whole day"}
+)  # fmt: skip
+NO_ROUNDS = frozenset({"none", "no", "0", "-", "keine", "aucun", "aucune", "nessuno", "ninguno"})
+# Words around the round numbers that carry no meaning: "round 2", "sessions 1 and 3", "3 only".
+_ROUND_WORDS = re.compile(
+    r"\b(rounds?|r|sessions?|s|only|and|und|et|e|y|i|a|to|bis|tour|tours|runde|runden|sessione|"
+    r"sessioni|sesion|sesiones|ronda|rondas|turno|turni|just|from)\b"
+)
+ATTENDANCE_HINT = "write the rounds attended, e.g. all, 1, 2, 2-3 or 3 only (empty: every round)"
+
+
+def read_attendance(text: str) -> tuple[tuple[int, ...] | None, list[Finding]]:
+    """The rounds an organisation attends, as people write them: ``all`` (or empty) for every
+    round, ``1, 2``, ``2-3``, ``3 only``, ``1 3``, ``Round 2``, ``none``."""
+    key = fold(text)
+    if not key or key in ALL_ROUNDS:
+        return None, []
+    if key in NO_ROUNDS:
+        return (), []
+    glued = re.sub(r"\b(?:r|s|t)(\d)", r" \1", text.casefold())  # "R1, R3", "S2"
+    spans = re.sub(r"(\d)\s*(?:-|–|—|\.\.|to|bis)\s*(\d)", r"\1~\2", glued)
+    words = _ROUND_WORDS.sub(" ", fold(spans.replace("~", " tilde ")).replace(" tilde ", "~"))
+    found: set[int] = set()
+    for token in re.split(r"[\s,;/&+]+", words.strip()):
+        if not token:
+            continue
+        span = re.fullmatch(r"(\d{1,3})~(\d{1,3})", token)
+        if span and int(span.group(1)) <= int(span.group(2)):
+            found.update(range(int(span.group(1)), int(span.group(2)) + 1))
+        elif re.fullmatch(r"\d{1,3}", token) and int(token) >= 1:
+            found.add(int(token))
+        else:
+            return None, [Finding("error", "not a list of rounds", text, ATTENDANCE_HINT)]
+    if not found:
+        return None, [Finding("error", "not a list of rounds", text, ATTENDANCE_HINT)]
+    return tuple(sorted(found)), []
 
 
 def read_closed(field: str, text: str) -> tuple[str | None, list[Finding]]:

@@ -26,6 +26,7 @@ from consortium_solver.io.cells import (
     Finding,
     Severity,
     derived_id,
+    read_attendance,
     read_closed,
     read_country,
     read_number,
@@ -405,6 +406,8 @@ class SheetReader:
         for closed in CLOSED_FIELDS:
             if closed in self.fields:
                 record[closed] = self.note(read_closed(closed, text(closed)), number, closed)
+        if text("rounds"):
+            record["rounds"] = self.note(read_attendance(text("rounds")), number, "rounds")
         record["sectors"] = self.note(read_sectors(self.cell(row, "sectors")), number, "sectors")
         record["offers"] = split_list(self.cell(row, "offers"))
         record["needs"] = split_list(self.cell(row, "needs"))

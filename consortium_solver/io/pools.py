@@ -105,12 +105,18 @@ def _table(pool: Pool) -> Iterator[list[str]]:
     for org in pool.organisations:
         data = org.model_dump(mode="json")
         yield [
-            *(
-                ";".join(data[c]) if c in LIST_FIELDS else ("" if data[c] is None else data[c])
-                for c in POOL_COLUMNS
-            ),
+            *(_cell(c, data[c]) for c in POOL_COLUMNS),
             *(org.details.get(key, "") for key in extra),
         ]
+
+
+def _cell(column: str, value: Any) -> Any:
+    """A field's value as a sheet's cell: lists joined with ';', rounds attended as "1;3"."""
+    if column in LIST_FIELDS:
+        return ";".join(value)
+    if column == "rounds":
+        return "" if value is None else ";".join(str(r) for r in value)
+    return "" if value is None else value
 
 
 def pool_to_csv(pool: Pool) -> str:

@@ -142,6 +142,11 @@ TEMPLATE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("offers", "What it offers (competences), separated by ';' (optional)."),
     ("needs", "What it looks for, separated by ';' (optional)."),
     ("maturity", "ESCA cluster-management label: Gold, Silver, Bronze or None (optional)."),
+    (
+        "rounds",
+        "Rounds attended, for an event of several rounds: empty or all for every round, else the"
+        " rounds, e.g. 1, 2 or 2-3 or 3 only (optional).",
+    ),
 )
 TEMPLATE_EXTRA = (
     (
@@ -162,6 +167,7 @@ TEMPLATE_EXAMPLES: tuple[tuple[str, ...], ...] = (
         "logistics; testing",
         "internationalisation",
         "Silver",
+        "",
         "Anna Rossi",
         "anna.rossi@example.org",
     ),
@@ -176,6 +182,7 @@ TEMPLATE_EXAMPLES: tuple[tuple[str, ...], ...] = (
         "",
         "digitalisation",
         "Bronze",
+        "2-3",
         "Petr Novák",
         "petr.novak@example.org",
     ),
@@ -190,6 +197,7 @@ TEMPLATE_EXAMPLES: tuple[tuple[str, ...], ...] = (
         "clinical trials",
         "",
         "",
+        "1 only",
         "Eva Huber",
         "eva.huber@example.org",
     ),

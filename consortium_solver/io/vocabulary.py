@@ -57,6 +57,13 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "city": CITY_ALIASES,
     "lat": LAT_ALIASES,
     "lon": LON_ALIASES,
+    "rounds": (
+        "rounds attended", "rounds", "sessions", "sessions attended", "attends", "attendance",
+        "present", "presence", "present in rounds", "rounds present", "teilnahme", "runden",
+        "anwesend", "anwesenheit", "presence aux sessions", "tours", "presenza", "sessioni",
+        "turni", "asistencia", "rondas", "sesiones", "obecnosc", "tury", "ucast", "aanwezig",
+        "aanwezigheid", "rondes",
+    ),
     "region_category": (
         "region category", "category of region", "region type", "cohesion category",
         "development category", "regional category", "categorie de region",
@@ -327,6 +334,7 @@ FIELD_HEADERS: dict[str, str] = {
     "offers": "Offers",
     "needs": "Needs",
     "maturity": "Maturity",
+    "rounds": "Rounds attended",
 }
 
 
