@@ -87,7 +87,12 @@ class _Grouping:
     ) -> None:
         self.clock = options.clock(task="group")
         self.pool, self.call, self.options, self.progress = pool, call, options, progress
-        self.candidates, self.ineligible = set_aside(pool, call, options.together)
+        self.candidates, self.ineligible = set_aside(pool, call, options.together, options.rounds)
+        # Who does not attend each round (indices of candidates; every candidate attends one).
+        self.absent = [
+            frozenset(i for i, o in enumerate(self.candidates) if not o.attends(r))
+            for r in range(1, options.rounds + 1)
+        ]
         self.size_rule = options.size_rule()
         rules: list[AnyRule] = [r for r in call.rules if not isinstance(r, MemberIn)]
         low, high = options.size
@@ -115,7 +120,7 @@ class _Grouping:
                 f" ({len(self.candidates):,} here: the table of who met whom grows with the square"
                 " of the pool); split the pool into events, or plan one round",
             )
-        impossible = rounds_impossible(len(self.candidates), options)
+        impossible = rounds_impossible(len(self.candidates), options, self.absent)
         if impossible and not options.allow_repeats:
             return self.no_groups(Status.INFEASIBLE, impossible)
         status = Status.FEASIBLE
@@ -143,6 +148,7 @@ class _Grouping:
             together=self.together,
             apart=self.apart,
             seed=options.seed,
+            absent=self.absent if any(self.absent) else (),
         )
         if not options.improve:
             return search.valid_groups(search.construct())
@@ -193,7 +199,7 @@ class _Grouping:
                     "start", r, f"round {r} of the schedule to start from seats someone twice"
                 )
             rounds.append([g for g in kept if g])
-            unplaced.append(sorted(set(range(n)) - set(seated)))
+            unplaced.append(sorted(set(range(n)) - set(seated) - self.absent[r - 1]))
             if meet.size:
                 for g in kept:
                     if g:
@@ -337,14 +343,18 @@ def judging_time(
 
 
 def set_aside(
-    pool: Pool, call: Call, together: Sequence[tuple[str, str]]
+    pool: Pool, call: Call, together: Sequence[tuple[str, str]], rounds: int = 1
 ) -> tuple[list[Organisation], list[Ineligible]]:
-    """The organisations that take part, and those set aside with the reason: failing a member
-    filter of the call, or (a --together pair shares a group or both stay out) the partner of one
-    set aside, and so on along chains of pairs."""
+    """The organisations that take part, and those set aside with the reason: attending none of
+    the event's ``rounds``, failing a member filter of the call, or (a --together pair shares a
+    group or both stay out) the partner of one set aside, and so on along chains of pairs."""
     filters = [r for r in call.rules if isinstance(r, MemberIn)]
     ineligible = []
     for org in pool.organisations:
+        if not any(org.attends(r) for r in range(1, rounds + 1)):
+            why = "attends none of the event's rounds" if rounds > 1 else "does not attend"
+            ineligible.append(Ineligible(id=org.id, why=why))
+            continue
         if all(r.matches(org) for r in filters):
             continue  # the validator's reasons are asked for only of those set aside
         reasons = [v.why for v in (check_rule(r, [org]) for r in filters) if not v.passed]
@@ -376,20 +386,54 @@ def check_options(pool: Pool, options: GroupOptions) -> None:
     problems += [
         ("pinned", m, pool.unknown_id_message(m)) for _, m in options.pinned if m not in pool.by_id
     ]
+    for a, b in options.together:
+        first, second = pool.by_id.get(a), pool.by_id.get(b)
+        if first is None or second is None:
+            continue
+        mine = [r for r in range(1, options.rounds + 1) if first.attends(r)]
+        theirs = [r for r in range(1, options.rounds + 1) if second.attends(r)]
+        if mine != theirs:
+            problems.append(
+                (
+                    "together",
+                    f"{a},{b}",
+                    f"{first.name} and {second.name} are to be together but attend different"
+                    " rounds: give them the same rounds attended, or drop the pair",
+                )
+            )
+    beyond = [o for o in pool.organisations if o.rounds and max(o.rounds) > options.rounds]
+    if beyond:
+        names = ", ".join(f"{o.name} ({max(o.rounds or (0,))})" for o in beyond[:3])
+        more = f" and {len(beyond) - 3} more" if len(beyond) > 3 else ""
+        problems.append(
+            (
+                "rounds",
+                str(options.rounds),
+                f"the event has {options.rounds} round(s), but the sheet lists later rounds"
+                f" attended: {names}{more}; give the number of rounds, or correct the rounds"
+                " attended",
+            )
+        )
     if problems:
         raise OptionError(problems)
 
 
-def rounds_impossible(n: int, options: GroupOptions) -> str | None:
-    """A counting argument: each round, everyone meets at least min_size - 1 new people."""
+def rounds_impossible(
+    n: int, options: GroupOptions, absent: Sequence[frozenset[int]] = ()
+) -> str | None:
+    """A counting argument: each round, everyone meets at least min_size - 1 new people (with
+    attendance, the one who attends most rounds)."""
     low, _ = options.size
     if options.rounds <= 1 or n == 0:
         return None
-    needed = options.rounds * (low - 1)
+    attended = options.rounds
+    if any(absent):
+        attended = max(sum(1 for away in absent if i not in away) for i in range(n))
+    needed = attended * (low - 1)
     if needed > n - 1:
         most = (n - 1) // max(low - 1, 1)
         return (
-            f"{options.rounds} rounds without repeated meetings are impossible: in groups of at least"
+            f"{attended} rounds without repeated meetings are impossible: in groups of at least"
             f" {low}, each organisation meets {low - 1} new ones per round, {needed} in all, but only"
             f" {n - 1} others are eligible (at most {most} rounds); allow repeated meetings to"
             " minimise them instead"

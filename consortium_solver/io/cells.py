@@ -201,7 +201,7 @@ ALL_ROUNDS = frozenset(
      "tous", "toutes", "tout", "todos", "todas", "tutti", "tutte", "wszystkie", "vse", "vsechny",
      "allemaal", "kaikki", "mind", "toate", "todas as sessoes", "all sessions", "full", "whole day"}
 )  # fmt: skip
-NO_ROUNDS = frozenset({"none", "no", "0", "-", "keine", "aucun", "aucune", "nessuno", "ninguno"})
+NO_ROUNDS = frozenset({"none", "no", "0", "keine", "aucun", "aucune", "nessuno", "ninguno"})
 # Words around the round numbers that carry no meaning: "round 2", "sessions 1 and 3", "3 only".
 _ROUND_WORDS = re.compile(
     r"\b(rounds?|r|sessions?|s|only|and|und|et|e|y|i|a|to|bis|tour|tours|runde|runden|sessione|"
@@ -213,8 +213,10 @@ ATTENDANCE_HINT = "write the rounds attended, e.g. all, 1, 2, 2-3 or 3 only (emp
 def read_attendance(text: str) -> tuple[tuple[int, ...] | None, list[Finding]]:
     """The rounds an organisation attends, as people write them: ``all`` (or empty) for every
     round, ``1, 2``, ``2-3``, ``3 only``, ``1 3``, ``Round 2``, ``none``."""
+    if text.lstrip().startswith("="):  # a formula's text, not its value
+        return None, [Finding("error", "not a list of rounds", text, ATTENDANCE_HINT)]
     key = fold(text)
-    if not key or key in ALL_ROUNDS:
+    if not text.strip() or text.strip() == "*" or key in ALL_ROUNDS:
         return None, []
     if key in NO_ROUNDS:
         return (), []

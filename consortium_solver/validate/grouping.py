@@ -11,12 +11,26 @@ from consortium_solver.rules import AnyRule, Call
 from consortium_solver.validate.consortium import check
 
 
+def _attends(pool: Pool, org_id: str, r: int) -> bool:
+    org = pool.by_id.get(org_id)
+    return org is None or org.attends(r)
+
+
+def _rounds_words(rounds: Sequence[int]) -> str:
+    """ "rounds 1 and 3", "round 2", "no round"."""
+    if not rounds:
+        return "no round"
+    if len(rounds) == 1:
+        return f"round {rounds[0]}"
+    return "rounds " + ", ".join(map(str, rounds[:-1])) + f" and {rounds[-1]}"
+
+
 @dataclass
 class GroupingVerdict:
     """The validator's answer for a grouping: every group judged, and the schedule's own rules."""
 
     rounds: list[list[Consortium]]
-    unassigned: list[str]
+    unassigned: list[str]  # attending a round but in no group of it
     problems: list[str]
     repeats: int
     repeated: list[tuple[str, str]] = field(default_factory=list)  # the pairs meeting twice or more
@@ -43,7 +57,8 @@ def check_grouping(
     """Judge a schedule of groupings.
 
     Every group must meet the call's rules and the extra rules; within a round nobody appears
-    twice; ``together`` pairs share a group or both stay out, ``apart`` pairs never share one; and,
+    twice, and nobody sits in a round the organisation does not attend (its ``rounds``);
+    ``together`` pairs share a group or both stay out (in the rounds both attend), ``apart`` pairs never share one; and,
     unless ``allow_repeats``, no two organisations share a group in two rounds (``user:no-repeats``)
     -- except ``together`` pairs, who share one by request in every round they are placed.
     Problems are sentences naming the rule id and the organisations.
@@ -73,17 +88,25 @@ def check_grouping(
                         f"partition: round {r}: {member} is in groups {seen[member]} and {g}"
                     )
                 seen[member] = g
+                org = pool.by_id.get(member)
+                if org is not None and not org.attends(r):
+                    problems.append(
+                        f"attendance: round {r}, group {g}: {member} does not attend round {r}"
+                        f" (it attends {_rounds_words(org.rounds or ())})"
+                    )
             for i, a in enumerate(members):
                 for b in members[i + 1 :]:
                     key = frozenset((a, b))
                     met[key] = met.get(key, 0) + 1
         for a, b in together:
+            if not (_attends(pool, a, r) and _attends(pool, b, r)):
+                continue  # together in the rounds both attend
             if seen.get(a) != seen.get(b):
                 problems.append(f"user:together:{a}+{b}: round {r}: {a} and {b} are apart")
         for a, b in apart:
             if a in seen and seen.get(a) == seen.get(b):
                 problems.append(f"user:apart:{a}+{b}: round {r}: {a} and {b} share group {seen[a]}")
-        left_out |= {o.id for o in pool.organisations if o.id not in seen}
+        left_out |= {o.id for o in pool.organisations if o.id not in seen and o.attends(r)}
         judged.append(judged_round)
     for pair in together:
         met.pop(frozenset(pair), None)  # together by request: not a repeat

@@ -33,7 +33,8 @@ REPAIR_SHARE = 0.5
 
 
 class GroupingSearch:
-    """Search for a schedule of ``n_rounds`` partitions of the problem's candidates."""
+    """Search for a schedule of ``n_rounds`` partitions of the problem's candidates (of those
+    who attend each round, when ``absent`` says who does not)."""
 
     def __init__(
         self,
@@ -44,11 +45,14 @@ class GroupingSearch:
         together: Sequence[tuple[int, int]] = (),
         apart: Sequence[tuple[int, int]] = (),
         seed: int = 0,
+        absent: Sequence[frozenset[int]] = (),
     ) -> None:
         self.problem = problem
         self.rng = random.Random(seed)
         self.rules = GroupRules(problem.candidates, problem.rules, together, apart)
-        self.construction = Construction(problem, self.rules, n_rounds, together, self.rng)
+        # absent[r]: who does not attend round r; they are in no group and not unplaced there, so
+        # no move ever touches them.
+        self.construction = Construction(problem, self.rules, n_rounds, together, self.rng, absent)
         self.compiled = Compiled(problem, self.rules, mode, seed)
         self.anneal_steps = 0  # moves the last search evaluated (for the benchmarks)
 

@@ -52,6 +52,7 @@ class Construction:
         n_rounds: int,
         together: Sequence[tuple[int, int]],
         rng: random.Random,
+        absent: Sequence[frozenset[int]] = (),
     ) -> None:
         self.n = problem.n
         self.min_size, self.max_size = problem.min_size, problem.max_size
@@ -59,21 +60,25 @@ class Construction:
         self.together = list(together)
         self.countries = [o.country for o in problem.candidates]
         self.scarce = _scarce(problem)
+        # absent[r]: the members who do not attend round r (none: everyone attends every round).
+        self.absent = list(absent) or [frozenset()] * n_rounds
 
-    def group_count(self) -> int:
+    def group_count(self, r: int | None = None) -> int:
         """As many groups as let everyone be placed, no more than the scarce members allow; over
         several rounds, more (and smaller) groups when the fewest would need more distinct pairs
-        than the pool has."""
+        than the pool has. With ``r``, for the members who attend round ``r``."""
+        away = self.absent[r] if r is not None else frozenset()
+        n = self.n - len(away)
         # The fewest groups that hold everyone: larger groups have more pairs to score.
-        most = self.n // self.min_size
+        most = n // self.min_size
         for hit in self.scarce:
-            most = min(most, len(hit))
-        g = min(most, math.ceil(self.n / self.max_size))
+            most = min(most, sum(1 for i in hit if i not in away))
+        g = min(most, math.ceil(n / self.max_size))
         # Counting: R rounds without a repeat use R * (pairs per round) distinct pairs. E.g. 32
         # members in groups of 3..5 over 10 rounds: 7 groups (5,5,5,5,4,4,4) need 580 > 496 pairs,
         # 8 groups of 4 need 480.
         if self.n_rounds > 1:
-            while g < most and self.n_rounds * _pairs(self.n, g) > self.n * (self.n - 1) // 2:
+            while g < most and self.n_rounds * _pairs(n, g) > n * (n - 1) // 2:
                 g += 1
         return max(g, 0)
 
@@ -87,7 +92,8 @@ class Construction:
         run out."""
         g = self.group_count()
         sizes = self._equal_sizes(g)
-        if self.n_rounds > 1 and self.rules.sizes_only and sizes is not None:
+        everyone = not any(self.absent)  # designs, cyclic and freedom rounds seat everyone
+        if self.n_rounds > 1 and self.rules.sizes_only and sizes is not None and everyone:
             found = None
             if cyclic is not None and g >= 2:
                 found = self._by_design(sizes, cyclic, designs)
@@ -109,9 +115,10 @@ class Construction:
             for a, b in self.together:
                 meet[a, b] = meet[b, a] = -EXEMPT
         rounds, unplaced = [], []
-        for _ in range(self.n_rounds):
+        for r in range(self.n_rounds):
             greedy = meet.size and not (clock is not None and clock.expired())
-            groups, rest = self._round(g, meet if greedy else None, clock)
+            count = g if everyone else self.group_count(r)
+            groups, rest = self._round(count, meet if greedy else None, clock, self.absent[r])
             rounds.append(groups)
             unplaced.append(rest)
             if meet.size:
@@ -148,14 +155,20 @@ class Construction:
         return [[sorted(names[m] for m in grp) for grp in groups] for groups in rounds]
 
     def _round(
-        self, g: int, meet: np.ndarray | None, clock: Clock | None
+        self,
+        g: int,
+        meet: np.ndarray | None,
+        clock: Clock | None,
+        absent: frozenset[int] = frozenset(),
     ) -> tuple[list[list[int]], list[int]]:
         """One round: seeded, then filled greedily against ``meet`` (dealt without it, or once the
-        clock runs out)."""
+        clock runs out); the ``absent`` are neither placed nor left unplaced (not there)."""
         if g == 0:
-            return [], list(range(self.n))
+            return [], [i for i in range(self.n) if i not in absent]
         groups: list[list[int]] = [[] for _ in range(g)]
         placed = bytearray(self.n)
+        for i in absent:
+            placed[i] = 1
         for hit in self.scarce:  # one of each scarce kind per group, round robin
             self._seed(groups, hit, placed)
         order = [i for i in range(self.n) if not placed[i]]
@@ -167,7 +180,7 @@ class Construction:
         for grp in groups:
             for i in grp:
                 placed[i] = 1
-        return groups, [i for i in range(self.n) if not placed[i]]
+        return groups, [i for i in range(self.n) if not placed[i]]  # the absent were marked
 
     def _deal(self, groups: list[list[int]], order: list[int]) -> None:
         """Deal ``order`` (by country, shuffled within) round the groups, smallest first, up to the

@@ -1,0 +1,217 @@
+"""Events as they really run: people who attend some rounds only.
+
+The sheet's *Rounds attended* column read as people write it, the validator's attendance rule, and
+the grouping search seating each round's attendees only — judged by the validator every time.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from consortium_solver.cli import app
+from consortium_solver.core.options import OptionError
+from consortium_solver.domain import Pool
+from consortium_solver.group import GroupOptions, group
+from consortium_solver.io import import_pool
+from consortium_solver.io.cells import read_attendance
+from consortium_solver.rules import load_call, no_call, user_size
+from consortium_solver.testing import pools
+from consortium_solver.validate import check_grouping
+from tests.conftest import counted, scaled
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(
+    ("text", "rounds"),
+    [
+        ("", None),
+        ("all", None),
+        ("Alle", None),
+        ("tous", None),
+        ("1, 2", (1, 2)),
+        ("2-3", (2, 3)),
+        ("2 – 3", (2, 3)),
+        ("3 only", (3,)),
+        ("1 3", (1, 3)),
+        ("Round 2", (2,)),
+        ("rounds 1 and 3", (1, 3)),
+        ("R1, R3", (1, 3)),
+        ("sessions 2 to 4", (2, 3, 4)),
+        ("1;3", (1, 3)),
+        ("none", ()),
+    ],
+)
+def test_rounds_attended_as_people_write_them(text: str, rounds: tuple[int, ...] | None) -> None:
+    assert read_attendance(text) == (rounds, [])
+
+
+@pytest.mark.parametrize("text", ["morning", "2-1", "1, two", "round x", "=1+2"])
+def test_a_cell_that_is_no_list_of_rounds_is_an_error_saying_what_to_write(text: str) -> None:
+    value, findings = read_attendance(text)
+    assert value is None
+    assert [f.message for f in findings] == ["not a list of rounds"]
+    assert "e.g. all, 1, 2, 2-3 or 3 only" in (findings[0].suggestion or "")
+
+
+def _sheet(tmp_path: Path, rows: list[tuple[str, str, str]], header: str = "Rounds") -> Path:
+    path = tmp_path / "event.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["Organisation", "Country", "Type", "ECCP", "Sectors", header])
+        for name, country, rounds in rows:
+            writer.writerow([name, country, "Cluster organisation", "Yes", "Digital", rounds])
+    return path
+
+
+def test_the_column_is_read_and_a_bad_cell_named_with_its_row(tmp_path: Path) -> None:
+    path = _sheet(tmp_path, [("A", "Germany", "1, 2"), ("B", "France", "all"), ("C", "Italy", "?")])
+    report = import_pool(path)
+    assert report.pool is None
+    assert [(p.where, p.column, p.value, p.message) for p in report.errors] == [
+        ("row 4", "Rounds", "?", "not a list of rounds")
+    ]
+    path = _sheet(tmp_path, [("A", "Germany", "1, 2"), ("B", "France", "")], "Teilnahme")
+    pool = import_pool(path).require_pool()
+    assert [o.rounds for o in pool.organisations] == [(1, 2), None]
+    result = runner.invoke(app, ["import", str(path)], env={"COLUMNS": "250"})
+    assert result.exit_code == 0 and "Teilnahme → rounds attended" in result.stdout
+
+
+# ------------------------------------------------------------------------------- the validator
+
+
+def _event(n: int, rounds: dict[int, tuple[int, ...]]) -> Pool:
+    """n eligible organisations of three countries, some attending only some rounds."""
+    from consortium_solver.domain import EccpStatus, Organisation, OrganisationType
+
+    return Pool(
+        name="event",
+        organisations=tuple(
+            Organisation(
+                id=f"o{i}",
+                name=f"Org {i}",
+                country=("DE", "FR", "PL")[i % 3],
+                organisation_type=OrganisationType.CLUSTER_ORGANISATION,
+                eccp_status=EccpStatus.REGISTERED,
+                sectors=("digital",),
+                rounds=rounds.get(i),
+            )
+            for i in range(n)
+        ),
+    )
+
+
+def test_the_validator_refuses_a_member_seated_in_a_round_it_does_not_attend() -> None:
+    pool = _event(6, {0: (2,)})
+    rounds = [[["o0", "o1", "o2"], ["o3", "o4", "o5"]], [["o0", "o3"], ["o1", "o4"]]]
+    verdict = check_grouping(pool, no_call(), rounds, allow_repeats=True)
+    assert verdict.problems == [
+        "attendance: round 1, group 1: o0 does not attend round 1 (it attends round 2)"
+    ]
+    # Absent from a round it does not attend: not left out. o2 and o5 attend round 2: left out.
+    assert verdict.unassigned == ["o2", "o5"]
+
+
+# ------------------------------------------------------------------------------- the search
+
+
+def test_each_round_seats_its_attendees_only(tmp_path: Path) -> None:
+    """12 organisations, 3 rounds: two arrive for round 2, two leave after round 1, one comes to
+    round 3 only. Every round's groups hold exactly that round's attendees, and the validator
+    accepts the schedule."""
+    attendance = {0: (2, 3), 1: (2, 3), 2: (1,), 3: (1,), 4: (3,)}
+    pool = _event(12, attendance)
+    options = GroupOptions(
+        size=(3, 4), rounds=3, time_limit=2, deterministic=True, seed=1, workers=1
+    )
+    result = group(pool, no_call(), options)
+    assert result.rounds is not None
+    for r, groups in enumerate(result.rounds, start=1):
+        seated = sorted(m for g in groups for m in g.members)
+        expected = sorted(o.id for o in pool.organisations if o.attends(r))
+        assert seated == expected, r
+    schedule = [[g.members for g in groups] for groups in result.rounds]
+    verdict = check_grouping(pool, no_call(), schedule, extra_rules=[user_size(3, 4)])
+    assert verdict.valid, verdict.problems
+    assert result.unassigned == ()
+
+
+def test_rounds_attended_beyond_the_event_are_refused_naming_them() -> None:
+    pool = _event(9, {0: (1, 4)})
+    with pytest.raises(OptionError) as info:
+        group(pool, no_call(), GroupOptions(size=(3, 3), rounds=3, time_limit=1))
+    assert info.value.problems[0][0] == "rounds"
+    assert "Org 0 (4)" in info.value.problems[0][2]
+
+
+def test_together_partners_must_attend_the_same_rounds() -> None:
+    pool = _event(9, {0: (1,)})
+    options = GroupOptions(size=(3, 3), rounds=2, together=(("o0", "o1"),), time_limit=1)
+    with pytest.raises(OptionError) as info:
+        group(pool, no_call(), options)
+    assert "attend different rounds" in info.value.problems[0][2]
+
+
+def test_an_organisation_attending_no_round_is_set_aside_with_the_reason() -> None:
+    pool = _event(7, {6: ()})
+    result = group(pool, no_call(), GroupOptions(size=(3, 3), rounds=2, time_limit=1, seed=1))
+    assert [(i.id, i.why) for i in result.ineligible] == [
+        ("o6", "attends none of the event's rounds")
+    ]
+
+
+@settings(max_examples=scaled(25), deadline=None)
+@given(
+    pool=pools(6, 16, eligible_share=1.0),
+    size=st.sampled_from(((3, 3), (3, 4), (2, 4))),
+    n_rounds=st.integers(2, 4),
+    data=st.data(),
+)
+@counted
+def test_any_attendance_gives_a_schedule_the_validator_accepts(
+    pool: Pool, size: tuple[int, int], n_rounds: int, data: st.DataObject
+) -> None:
+    """Random attendance over 2-4 rounds, the 2018 call's rules: every group passes the
+    validator, nobody sits in a round they do not attend, and whoever is not seated in a round
+    they attend is listed as unassigned."""
+    attended = [
+        data.draw(st.one_of(st.none(), st.sets(st.integers(1, n_rounds), min_size=1).map(sorted)))
+        for _ in pool.organisations
+    ]
+    pool = Pool(
+        name=pool.name,
+        organisations=tuple(
+            o.model_copy(update={"rounds": None if a is None else tuple(a)})
+            for o, a in zip(pool.organisations, attended, strict=True)
+        ),
+    )
+    call = load_call("cos-cluster-2018-03-02")
+    options = GroupOptions(
+        size=size,
+        rounds=n_rounds,
+        allow_repeats=True,
+        time_limit=0.3,
+        deterministic=True,
+        seed=3,
+        workers=1,
+    )
+    result = group(pool, call, options)
+    if not result.rounds:
+        assert result.note
+        return
+    schedule = [[g.members for g in groups] for groups in result.rounds]
+    verdict = check_grouping(
+        pool, call, schedule, extra_rules=[user_size(*size)], allow_repeats=True
+    )
+    assert verdict.valid, verdict.problems
+    by_id = pool.by_id
+    for r, groups in enumerate(schedule, start=1):
+        assert all(by_id[m].attends(r) for g in groups for m in g)
+    assert set(result.unassigned) == set(verdict.unassigned)
