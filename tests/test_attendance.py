@@ -215,3 +215,81 @@ def test_any_attendance_gives_a_schedule_the_validator_accepts(
     for r, groups in enumerate(schedule, start=1):
         assert all(by_id[m].attends(r) for g in groups for m in g)
     assert set(result.unassigned) == set(verdict.unassigned)
+
+
+def test_the_days_workbook_shows_who_is_where_round_by_round_empty_when_absent() -> None:
+    import io
+
+    import openpyxl
+
+    from consortium_solver.io.plans import grouping_workbook
+
+    pool = _event(13, {0: (2, 3), 1: (2, 3), 2: (1,), 12: ()})
+    options = GroupOptions(
+        size=(3, 4), rounds=3, time_limit=2, deterministic=True, seed=1, workers=1
+    )
+    result = group(pool, no_call(), options)
+    book = openpyxl.load_workbook(io.BytesIO(grouping_workbook(result, pool)))
+    rows = list(book["Overview"].iter_rows(values_only=True))
+    header = list(rows[0])
+    assert "Rounds attended" in header
+    at = {name: header.index(name) for name in ("ID", "Rounds attended", "Round 1", "Round 3")}
+    by_id = {row[at["ID"]]: row for row in rows[1:]}
+    assert by_id["o0"][at["Rounds attended"]] == "2, 3"
+    assert by_id["o0"][at["Round 1"]] is None and isinstance(by_id["o0"][at["Round 3"]], int)
+    assert by_id["o2"][at["Round 3"]] is None and isinstance(by_id["o2"][at["Round 1"]], int)
+    assert by_id["o5"][at["Rounds attended"]] == "all"
+    left = list(book["Not placed"].iter_rows(values_only=True))
+    assert left[1:] == [("Org 12", "o12", "Germany", "attends none of the event's rounds")]
+
+
+# ---------------------------------------------------------------------------- --max-meetings
+
+
+def test_pairs_may_meet_as_often_as_allowed_and_no_more() -> None:
+    """6 organisations in threes over 4 rounds: each meets 8 times among 5 others, impossible
+    with one meeting a pair (the reason is given), done with two, and the validator agrees."""
+    pool = _event(6, {})
+    strict = GroupOptions(size=(3, 3), rounds=4, time_limit=2, deterministic=True, workers=1)
+    refused = group(pool, no_call(), strict)
+    assert not refused.consortia and "impossible" in (refused.note or "")
+    twice = strict.model_copy(update={"max_meetings": 2})
+    result = group(pool, no_call(), twice)
+    assert result.rounds is not None and not result.repeated_pairs
+    schedule = [[g.members for g in groups] for groups in result.rounds]
+    once = check_grouping(pool, no_call(), schedule, extra_rules=[user_size(3, 3)])
+    assert not once.valid and once.repeats_only  # some pair meets twice: allowed, not once
+    verdict = check_grouping(
+        pool, no_call(), schedule, extra_rules=[user_size(3, 3)], max_meetings=2
+    )
+    assert verdict.valid, verdict.problems
+
+
+@settings(max_examples=scaled(20), deadline=None)
+@given(
+    pool=pools(6, 14, eligible_share=1.0),
+    allowed=st.integers(1, 3),
+    n_rounds=st.integers(2, 5),
+)
+@counted
+def test_a_schedule_never_has_a_pair_meet_more_than_allowed(
+    pool: Pool, allowed: int, n_rounds: int
+) -> None:
+    options = GroupOptions(
+        size=(3, 4),
+        rounds=n_rounds,
+        max_meetings=allowed,
+        time_limit=0.3,
+        deterministic=True,
+        seed=5,
+        workers=1,
+    )
+    result = group(pool, no_call(), options)
+    if not result.rounds or result.repeated_pairs:
+        assert result.note  # no schedule, or the best one with its repeats listed
+        return
+    schedule = [[g.members for g in groups] for groups in result.rounds]
+    verdict = check_grouping(
+        pool, no_call(), schedule, extra_rules=[user_size(3, 4)], max_meetings=allowed
+    )
+    assert verdict.valid, verdict.problems

@@ -656,3 +656,24 @@ def test_a_region_suggestion_is_one_click_away(web: WebClient) -> None:
     latest = web.store.pools(pid)[0]  # newest first
     pool = Pool.model_validate_json(latest.pool_json or "")
     assert [o.nuts2 for o in pool.organisations] == ["NL41", "HU32"]
+
+
+def test_the_groups_form_reads_attendance_from_the_sheet(web: WebClient) -> None:
+    """A sheet with a Rounds attended column: the form says how many attend some rounds only and
+    starts at the last round attended; the run's rounds seat each round's attendees only."""
+    pid = web.project()
+    lines = ["Organisation,Country,Type,ECCP,Sectors,Rounds attended"]
+    for i in range(12):
+        rounds = {0: "2-3", 1: "2, 3", 2: "1 only", 3: "3 only"}.get(i, "")
+        country = ("Germany", "France", "Poland")[i % 3]
+        lines.append(f"Org {i},{country},Cluster organisation,Yes,Digital,{rounds}")
+    page = web.upload(pid, "event.csv", "\n".join(lines).encode()).text
+    assert "4 organisation(s) attend some rounds only" in page
+    assert 'name="rounds" value="3"' in page
+    run = web.run_to_end(pid, rounds="3", size_min="3", size_max="4", call="none", time_limit="2")
+    assert run.status == "done", run.error
+    result = result_of(web, run.id)
+    pool = Pool.model_validate_json(web.store.pool(run.pool_id).pool_json)
+    assert result.rounds is not None
+    for r, groups in enumerate(result.rounds, start=1):
+        assert all(pool.by_id[m].attends(r) for g in groups for m in g.members)

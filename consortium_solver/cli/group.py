@@ -34,7 +34,15 @@ def group_command(
         opt.GroupObjective,
         typer.Option("--objective", help="sum: total score; min: the worst group first (balanced)"),
     ] = opt.GroupObjective.sum,
-    rounds: Annotated[int, typer.Option("--rounds", help="rounds; no pair meets twice")] = 1,
+    rounds: Annotated[
+        int, typer.Option("--rounds", help="rounds; no pair meets twice (see --max-meetings)")
+    ] = 1,
+    max_meetings: Annotated[
+        int,
+        typer.Option(
+            "--max-meetings", help="the rounds two organisations may share a group in (default 1)"
+        ),
+    ] = 1,
     allow_repeats: Annotated[
         bool,
         typer.Option(
@@ -76,6 +84,7 @@ def group_command(
         size=parse_size(size, "--size"),
         objective="min" if objective is opt.GroupObjective.min else "sum",
         rounds=rounds,
+        max_meetings=max_meetings,
         allow_repeats=allow_repeats,
         together=opt.pairs(together, "--together"),
         apart=opt.pairs(apart, "--apart"),

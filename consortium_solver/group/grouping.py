@@ -16,8 +16,6 @@ import math
 import time
 from collections.abc import Sequence
 
-import numpy as np
-
 from consortium_solver.core.clock import interrupted
 from consortium_solver.core.errors import InternalError
 from consortium_solver.core.options import OptionError
@@ -32,7 +30,7 @@ from consortium_solver.domain import (
 )
 from consortium_solver.group.options import GroupOptions
 from consortium_solver.group.search import GroupingSearch, Schedule, warm_up
-from consortium_solver.group.search.state import EXEMPT, is_valid, meet_group
+from consortium_solver.group.search.state import EXEMPT, is_valid, meet_group, new_meetings
 from consortium_solver.rules import AnyRule, Call, MemberIn, Problem, Size
 from consortium_solver.validate import check, check_grouping, check_rule
 
@@ -149,6 +147,7 @@ class _Grouping:
             apart=self.apart,
             seed=options.seed,
             absent=self.absent if any(self.absent) else (),
+            allowed=options.max_meetings,
         )
         if not options.improve:
             return search.valid_groups(search.construct())
@@ -188,7 +187,7 @@ class _Grouping:
             )
         index = {o.id: i for i, o in enumerate(self.candidates)}
         n, rounds, unplaced = len(self.candidates), [], []
-        meet = np.zeros((n, n) if self.options.rounds > 1 else (0, 0), dtype=np.int16)
+        meet = new_meetings(n if self.options.rounds > 1 else 0, self.options.max_meetings)
         for a, b in self.together:
             meet[a, b] = meet[b, a] = -EXEMPT
         for r, groups in enumerate(start, start=1):
@@ -237,6 +236,7 @@ class _Grouping:
             together=options.together,
             apart=options.apart,
             allow_repeats=options.allow_repeats,
+            max_meetings=options.max_meetings,
         )
         if not verdict.valid and not verdict.repeats_only:
             raise InternalError(
@@ -247,7 +247,9 @@ class _Grouping:
             # with nothing — the best schedule found, its repeated pairs listed, status unknown.
             note = (
                 f"no schedule of {options.rounds} rounds without repeated meetings was found in"
-                f" {options.time_limit:g} s: {verdict.repeats} pair(s) meet twice (listed); this is"
+                f" {options.time_limit:g} s: {verdict.repeats} pair(s) meet"
+                f" {'twice' if options.max_meetings == 1 else f'more than {options.max_meetings} times'}"
+                " (listed); this is"
                 " the best schedule found — try fewer rounds, a longer time limit, or allowing"
                 " repeated meetings"
             )
@@ -430,7 +432,7 @@ def rounds_impossible(
     if any(absent):
         attended = max(sum(1 for away in absent if i not in away) for i in range(n))
     needed = attended * (low - 1)
-    if needed > n - 1:
+    if -(-needed // options.max_meetings) > n - 1:
         most = (n - 1) // max(low - 1, 1)
         return (
             f"{attended} rounds without repeated meetings are impossible: in groups of at least"

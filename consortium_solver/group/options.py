@@ -27,6 +27,12 @@ class GroupOptions(TaskOptions):
     allow_repeats: bool = Field(
         default=False, description="minimise repeated meetings instead of forbidding them"
     )
+    max_meetings: int = Field(
+        default=1,
+        ge=1,
+        le=100,
+        description="the rounds two organisations may share a group in (1: nobody meets twice)",
+    )
     together: tuple[Pair, ...] = Field(default=(), description="pairs always in the same group")
     apart: tuple[Pair, ...] = Field(default=(), description="pairs never in the same group")
     improve: bool = Field(

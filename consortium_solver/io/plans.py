@@ -58,7 +58,12 @@ def detail_keys(pool: Pool) -> list[str]:
 
 def reasons(result: GroupingResult, pool: Pool) -> dict[str, str]:
     """Why each organisation outside every group is there, in words."""
-    why = {i.id: f"not eligible: {i.why}" for i in result.ineligible}
+    why = {
+        i.id: i.why
+        if i.why.startswith(("attends", "does not attend"))
+        else f"not eligible: {i.why}"
+        for i in result.ineligible
+    }
     placed = {m for groups in result.schedule() for g in groups for m in g.members}
     default = "no place left in a group that meets every rule"
     if result.note and not result.schedule():
@@ -176,14 +181,32 @@ def _overview(
     rounds = result.schedule()
     where = seats(result)
     titles = [f"Round {r}" if len(rounds) > 1 else "Group" for r in range(1, len(rounds) + 1)]
-    _write(sheet, 1, [*MEMBER_HEADERS, "ID", *extra, *titles, "Not placed because"], True)
+    # With attendance, the rounds each one attends (a round's cell is empty where it is absent).
+    attendance = any(o.rounds is not None for o in pool.organisations)
+    attended = ["Rounds attended"] if attendance else []
+    _write(
+        sheet, 1, [*MEMBER_HEADERS, "ID", *extra, *attended, *titles, "Not placed because"], True
+    )
     for row, org in enumerate(sorted(pool.organisations, key=lambda o: o.name.casefold()), start=2):
         groups = where.get(org.id, [None] * len(rounds))
         details = [as_number(org.details.get(k, "")) for k in extra]
-        _write(sheet, row, [*member_cells(org), org.id, *details, *groups, why.get(org.id, "")])
+        shown = [rounds_words(org.rounds)] if attendance else []
+        _write(
+            sheet,
+            row,
+            [*member_cells(org), org.id, *details, *shown, *groups, why.get(org.id, "")],
+        )
     sheet.freeze_panes = "B2"
     sheet.auto_filter.ref = sheet.dimensions
-    _page_setup(sheet, [38, 14, 24, 15, 18, 36, 20, *([22] * len(extra)), *([9] * len(rounds)), 40])
+    widths = [38, 14, 24, 15, 18, 36, 20, *([22] * len(extra)), *([14] * len(attended))]
+    _page_setup(sheet, [*widths, *([9] * len(rounds)), 40])
+
+
+def rounds_words(rounds: Sequence[int] | None) -> str:
+    """ "all", "1, 3", "none": the rounds an organisation attends, as the sheet may write them."""
+    if rounds is None:
+        return "all"
+    return ", ".join(map(str, rounds)) if rounds else "none"
 
 
 def _round_sheet(

@@ -53,13 +53,15 @@ def check_grouping(
     together: Sequence[tuple[str, str]] = (),
     apart: Sequence[tuple[str, str]] = (),
     allow_repeats: bool = False,
+    max_meetings: int = 1,
 ) -> GroupingVerdict:
     """Judge a schedule of groupings.
 
     Every group must meet the call's rules and the extra rules; within a round nobody appears
     twice, and nobody sits in a round the organisation does not attend (its ``rounds``);
     ``together`` pairs share a group or both stay out (in the rounds both attend), ``apart`` pairs never share one; and,
-    unless ``allow_repeats``, no two organisations share a group in two rounds (``user:no-repeats``)
+    unless ``allow_repeats``, no two organisations share a group in more than ``max_meetings``
+    rounds (``user:no-repeats``)
     -- except ``together`` pairs, who share one by request in every round they are placed.
     Problems are sentences naming the rule id and the organisations.
 
@@ -110,12 +112,13 @@ def check_grouping(
         judged.append(judged_round)
     for pair in together:
         met.pop(frozenset(pair), None)  # together by request: not a repeat
-    repeats = sum(1 for n in met.values() if n > 1)
-    repeated = sorted(tuple(sorted(k)) for k, n in met.items() if n > 1)
+    repeats = sum(1 for n in met.values() if n > max_meetings)
+    repeated = sorted(tuple(sorted(k)) for k, n in met.items() if n > max_meetings)
     if repeats and not allow_repeats:
         pairs = ["+".join(pair) for pair in repeated]
+        times = "once" if max_meetings == 1 else f"{max_meetings} times"
         problems.append(
-            f"repeat: user:no-repeats: {repeats} pairs meet more than once, e.g. {pairs[0]}"
+            f"repeat: user:no-repeats: {repeats} pairs meet more than {times}, e.g. {pairs[0]}"
         )
     order = {o.id: i for i, o in enumerate(pool.organisations)}
     return GroupingVerdict(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -16,7 +17,7 @@ from starlette.types import Message
 from consortium_solver import DEFAULT_CALL
 from consortium_solver.core.errors import InputError
 from consortium_solver.core.options import OptionError
-from consortium_solver.domain import Pool
+from consortium_solver.domain import Organisation, Pool
 from consortium_solver.io.importer import ImportReport
 from consortium_solver.io.sheets import template_workbook
 from consortium_solver.rules.scheme import DEFAULT_SCHEME
@@ -67,12 +68,23 @@ async def project_page(request: Request, status: int = 200, **extra: Any) -> Res
         pools=pools,
         latest=pools[0] if pools else None,
         organisations=sorted(organisations, key=lambda o: o.name.casefold()),
+        attendance=attendance_of(organisations),
         exchange=exchange,
         runs=store.runs(project.id),
         calls=CALLS,
         busy=ctx(request).runner.busy_reason(project.id),
         **extra,
     )
+
+
+def attendance_of(organisations: Sequence[Organisation]) -> dict[str, int] | None:
+    """What the groups form says of the sheet's Rounds attended column: how many attend some
+    rounds only, and the last round any attends (the form's rounds start there)."""
+    partial = [o for o in organisations if o.rounds is not None]
+    if not partial:
+        return None
+    last = max((max(o.rounds or (1,)) for o in partial), default=1)
+    return {"partial": len(partial), "last": last}
 
 
 async def upload(request: Request) -> Response:
@@ -187,6 +199,7 @@ def _reader(form: Any, problems: list[str]) -> Any:
 
 # The form's words for the options' fields, in the problems the page lists.
 LABELS = {"time_limit": "time limit", "lead": "lead partner", "allow_repeats": "repeats",
+          "max_meetings": "meetings a pair may have",
           "size": "size", "top": "consortia to list"}  # fmt: skip
 
 
@@ -221,6 +234,7 @@ def read_task(form: Any, pool: Pool | None) -> tuple[RunSpec | None, list[str]]:
             **common, "size": (smallest, largest), "rounds": whole("rounds", 1, 20, 1),
             "objective": "min" if form.get("objective") == "min" else "sum",
             "allow_repeats": form.get("allow_repeats") == "on",
+            "max_meetings": whole("max_meetings", 1, 20, 1),
             "together": read_pairs(str(form.get("together", "")), "together", pool, problems),
             "apart": read_pairs(str(form.get("apart", "")), "apart", pool, problems)}}  # fmt: skip
     if problems:

@@ -46,13 +46,16 @@ class GroupingSearch:
         apart: Sequence[tuple[int, int]] = (),
         seed: int = 0,
         absent: Sequence[frozenset[int]] = (),
+        allowed: int = 1,
     ) -> None:
         self.problem = problem
         self.rng = random.Random(seed)
         self.rules = GroupRules(problem.candidates, problem.rules, together, apart)
         # absent[r]: who does not attend round r; they are in no group and not unplaced there, so
         # no move ever touches them.
-        self.construction = Construction(problem, self.rules, n_rounds, together, self.rng, absent)
+        self.construction = Construction(
+            problem, self.rules, n_rounds, together, self.rng, absent, allowed
+        )
         self.compiled = Compiled(problem, self.rules, mode, seed)
         self.anneal_steps = 0  # moves the last search evaluated (for the benchmarks)
 

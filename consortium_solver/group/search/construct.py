@@ -28,7 +28,13 @@ from consortium_solver.core.clock import Clock
 from consortium_solver.core.native import kernel, random_state, random_unit
 from consortium_solver.group.constraints import GroupRules
 from consortium_solver.group.constructions import CyclicSearch, known_rounds
-from consortium_solver.group.search.state import EXEMPT, Schedule, meet_group, schedule_of
+from consortium_solver.group.search.state import (
+    EXEMPT,
+    Schedule,
+    meet_group,
+    new_meetings,
+    schedule_of,
+)
 from consortium_solver.rules import MinCount, Problem
 
 # Groups the greedy construction looks at per organisation (the smallest ones first).
@@ -53,6 +59,7 @@ class Construction:
         together: Sequence[tuple[int, int]],
         rng: random.Random,
         absent: Sequence[frozenset[int]] = (),
+        allowed: int = 1,
     ) -> None:
         self.n = problem.n
         self.min_size, self.max_size = problem.min_size, problem.max_size
@@ -62,6 +69,7 @@ class Construction:
         self.scarce = _scarce(problem)
         # absent[r]: the members who do not attend round r (none: everyone attends every round).
         self.absent = list(absent) or [frozenset()] * n_rounds
+        self.allowed = allowed  # meetings a pair may have (--max-meetings)
 
     def group_count(self, r: int | None = None) -> int:
         """As many groups as let everyone be placed, no more than the scarce members allow; over
@@ -99,16 +107,16 @@ class Construction:
                 found = self._by_design(sizes, cyclic, designs)
             if found is None and self.n <= FREEDOM_MAX:
                 seed = self.rng.randrange(2**31)
-                meet = np.zeros((self.n, self.n), dtype=np.int16)
+                meet = new_meetings(self.n, self.allowed)
                 by_freedom = freedom_rounds(meet, sizes, self.n_rounds, random_state(seed))
                 found = [  # each group's row is padded to the largest size: cut it to its own
                     [list(map(int, grp[:size])) for grp, size in zip(groups, sizes, strict=True)]
                     for groups in by_freedom
                 ]
             if found is not None:
-                return schedule_of(self.n, found)
+                return schedule_of(self.n, found, self.allowed)
         size = self.n if self.n_rounds > 1 else 0
-        meet = np.zeros((size, size), dtype=np.int16)
+        meet = new_meetings(size, self.allowed)
         if size:
             # Together pairs share a group by request in every round: their meetings never count
             # as repeats (the validator agrees), so their count starts far below 1.
@@ -307,7 +315,7 @@ def freedom_rounds(
     for r in range(n_rounds):
         for i in range(n):
             for j in range(n):
-                unmet[i, j] = i != j and meet[i, j] == 0
+                unmet[i, j] = i != j and meet[i, j] <= 0  # may still meet (--max-meetings)
         for i in range(n):
             for j in range(i, n):
                 both = 0

@@ -60,7 +60,7 @@ class Schedule:
         )
 
     def conflicts(self) -> int:
-        """Pairs' meetings beyond the first, summed over pairs."""
+        """Pairs' meetings beyond the allowed ones, summed over pairs."""
         if not self.meet.size:
             return 0
         return int(np.maximum(self.meet.astype(np.int64) - 1, 0).sum()) // 2
@@ -71,9 +71,17 @@ def is_valid(cost: float) -> bool:
     return cost < HARD / 10
 
 
-def schedule_of(n: int, rounds: list[list[list[int]]]) -> Schedule:
+def new_meetings(n: int, allowed: int = 1) -> np.ndarray:
+    """A table of who met whom before any round: each pair starts ``allowed - 1`` below zero, so
+    that the kernels' "more than once" is "more than ``allowed`` times" (``--max-meetings``)."""
+    meet = np.full((n, n), -(allowed - 1), dtype=np.int16)
+    np.fill_diagonal(meet, 0)
+    return meet
+
+
+def schedule_of(n: int, rounds: list[list[list[int]]], allowed: int = 1) -> Schedule:
     """A schedule in which everyone is placed, with its meeting counts."""
-    meet = np.zeros((n, n), dtype=np.int16)
+    meet = new_meetings(n, allowed)
     for groups in rounds:
         for grp in groups:
             meet_group(meet, grp)
