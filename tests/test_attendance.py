@@ -293,3 +293,100 @@ def test_a_schedule_never_has_a_pair_meet_more_than_allowed(
         pool, no_call(), schedule, extra_rules=[user_size(3, 4)], max_meetings=allowed
     )
     assert verdict.valid, verdict.problems
+
+
+# ----------------------------------------------------------------------------------- guests
+
+
+def _with_outsiders(n: int, outsiders: int, late: bool = True) -> Pool:
+    """n eligible organisations, then ``outsiders`` the 2018 call leaves out (a university, a
+    cluster not on the ECCP, …)."""
+    from consortium_solver.domain import EccpStatus, Organisation, OrganisationType, RegionCategory
+
+    lagging = RegionCategory.LESS_DEVELOPED
+    base = _event(n, {})
+    base = Pool(
+        name="event",
+        organisations=tuple(
+            o.model_copy(update={"region_category": lagging}) for o in base.organisations
+        ),
+    )
+    kinds: list[dict[str, object]] = [
+        {"organisation_type": OrganisationType.OTHER},
+        {"eccp_status": EccpStatus.NONE},
+    ]
+    extra = [
+        Organisation(
+            id=f"x{k}",
+            name=f"Outsider {k}",
+            country="DE",
+            organisation_type=OrganisationType.CLUSTER_ORGANISATION,
+            eccp_status=EccpStatus.REGISTERED,
+            sectors=("digital",),
+            rounds=(2,) if k == 0 and late else None,
+        ).model_copy(update=kinds[k % 2])
+        for k in range(outsiders)
+    ]
+    return Pool(name="event", organisations=(*base.organisations, *extra))
+
+
+def test_guests_seat_everyone_the_call_leaves_out_and_the_groups_still_meet_the_call() -> None:
+    pool = _with_outsiders(12, 5)
+    call = load_call("cos-cluster-2018-03-02")
+    options = GroupOptions(
+        size=(3, 4),
+        rounds=2,
+        guests=True,
+        allow_repeats=True,
+        time_limit=2,
+        deterministic=True,
+        seed=1,
+        workers=1,
+    )
+    result = group(pool, call, options)
+    assert result.rounds is not None and result.ineligible == ()
+    assert result.unassigned == ()
+    for r, groups in enumerate(result.rounds, start=1):
+        seated = [m for g in groups for m in g.guests]
+        expected = [f"x{k}" for k in range(5) if k != 0 or r == 2]  # x0 comes to round 2 only
+        assert sorted(seated) == expected
+        counts = [len(g.guests) for g in groups]
+        assert max(counts) - min(counts) <= 1  # spread evenly
+    schedule = [[g.members for g in groups] for groups in result.rounds]
+    guests = [[g.guests for g in groups] for groups in result.rounds]
+    verdict = check_grouping(
+        pool, call, schedule, extra_rules=[user_size(3, 4)], guests=guests, allow_repeats=True
+    )
+    assert verdict.valid, verdict.problems
+    assert verdict.unassigned == []
+    without = group(pool, call, options.model_copy(update={"guests": False}))
+    assert {i.id for i in without.ineligible} == {f"x{k}" for k in range(5)}
+    assert all(i.why for i in without.ineligible)
+
+
+def test_the_validator_refuses_a_guest_who_meets_the_member_rules() -> None:
+    pool = _with_outsiders(6, 1, late=False)
+    call = load_call("cos-cluster-2018-03-02")
+    rounds = [[["o0", "o1", "o2"], ["o3", "o4"]]]
+    verdict = check_grouping(pool, call, rounds, guests=[[["x0"], ["o5"]]])
+    assert any(p.startswith("guests: round 1, group 2: o5 meets") for p in verdict.problems)
+    assert not any("x0" in p for p in verdict.problems)
+
+
+def test_the_plan_marks_the_guests(tmp_path: Path) -> None:
+    import io
+
+    import openpyxl
+
+    from consortium_solver.io.plans import grouping_page, grouping_workbook
+
+    pool = _with_outsiders(9, 2, late=False)
+    call = load_call("cos-cluster-2018-03-02")
+    options = GroupOptions(size=(3, 3), guests=True, time_limit=2, deterministic=True, workers=1)
+    result = group(pool, call, options)
+    book = openpyxl.load_workbook(io.BytesIO(grouping_workbook(result, pool)))
+    text = [c for row in book["Groups"].iter_rows(values_only=True) for c in row if c]
+    assert "Outsider 0 (guest)" in text and "Outsider 1 (guest)" in text
+    assert "Outsider 0 (guest)" in grouping_page(result, pool)
+    left = list(book["Not placed"].iter_rows(values_only=True))
+    assert left[1][0] == "Everyone has a place in every round."

@@ -101,10 +101,11 @@ def test_every_group_option_reaches_the_run_from_the_command_line(
     seen = capture(monkeypatch, "consortium_solver.cli.group.group")
     args = ["group", *COMMON, "--size", "4..6", "--objective", "min", "--rounds", "2",
             "--allow-repeats", "--together", "demo-001,demo-002", "--apart", "demo-003,demo-004",
-            "--max-meetings", "2"]  # fmt: skip
+            "--max-meetings", "2", "--guests"]  # fmt: skip
     runner.invoke(app, args)
     expected = GroupOptions(
         **LIMITS, size=(4, 6), objective="min", rounds=2, allow_repeats=True, max_meetings=2,
+        guests=True,
         together=(("demo-001", "demo-002"),), apart=(("demo-003", "demo-004"),),
     )  # fmt: skip
     assert handed(seen, GroupOptions) == expected
@@ -174,7 +175,8 @@ def test_the_web_form_builds_the_library_models() -> None:
     pool = demo_pool()
     a, b, c, d = (o for o in pool.organisations[:4])
     form = Form(task="groups", size_min="4", size_max="6", rounds="2", objective="min",
-                allow_repeats="on", max_meetings="2", time_limit="17", seed="9", call="none",
+                allow_repeats="on", max_meetings="2", guests="on", time_limit="17", seed="9",
+                call="none",
                 together=f"{a.name} + {b.name}", apart=f"{c.id}+{d.id}")  # fmt: skip
     spec, problems = read_task(form, pool)
     assert not problems
@@ -183,6 +185,7 @@ def test_the_web_form_builds_the_library_models() -> None:
         options=GroupOptions(
             size=(4, 6), rounds=2, objective="min", allow_repeats=True, time_limit=17, seed=9,
             workers=1, together=((a.id, b.id),), apart=((c.id, d.id),), max_meetings=2,
+            guests=True,
         ),
     )  # fmt: skip
     form = Form(task="consortium", lead=a.id, size_min="3", size_max="4", top="3", seed="2")
@@ -210,6 +213,7 @@ def test_the_web_form_builds_the_library_models() -> None:
                     objective="min",
                     allow_repeats=True,
                     max_meetings=2,
+                    guests=True,
                     time_limit=9,
                     deterministic=True,
                     seed=4,
@@ -296,6 +300,7 @@ def _bench_spec(task: str, options: dict[str, Any], **instance: Any) -> dict[str
                 "rounds": 2,
                 "allow_repeats": True,
                 "max_meetings": 2,
+                "guests": True,
                 "together": [["org-001", "org-002"]],
                 "apart": [["org-003", "org-004"]],
                 "improve": False,

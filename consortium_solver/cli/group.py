@@ -20,6 +20,26 @@ from consortium_solver.io import GROUPING_WRITERS, check_output, write_grouping
 from consortium_solver.mdgp.options import MdgpOptions
 from consortium_solver.rules import load_call, no_call, parse_size
 
+# Options of event groupings.
+MaxMeetingsOption = Annotated[
+    int,
+    typer.Option(
+        "--max-meetings", help="the rounds two organisations may share a group in (default 1)"
+    ),
+]
+GuestsOption = Annotated[
+    bool,
+    typer.Option(
+        "--guests",
+        help="seat those the call's member rules leave out as guests of the groups (not counted"
+        " by their rules) instead of leaving them out",
+    ),
+]
+AllowRepeatsOption = Annotated[
+    bool,
+    typer.Option("--allow-repeats", help="minimise repeated meetings instead of forbidding them"),
+]
+
 
 @app.command("group")
 @guarded
@@ -37,18 +57,9 @@ def group_command(
     rounds: Annotated[
         int, typer.Option("--rounds", help="rounds; no pair meets twice (see --max-meetings)")
     ] = 1,
-    max_meetings: Annotated[
-        int,
-        typer.Option(
-            "--max-meetings", help="the rounds two organisations may share a group in (default 1)"
-        ),
-    ] = 1,
-    allow_repeats: Annotated[
-        bool,
-        typer.Option(
-            "--allow-repeats", help="minimise repeated meetings instead of forbidding them"
-        ),
-    ] = False,
+    max_meetings: MaxMeetingsOption = 1,
+    allow_repeats: AllowRepeatsOption = False,
+    guests: GuestsOption = False,
     together: Annotated[
         list[str] | None,
         typer.Option("--together", help="A,B: always in the same group (repeatable)"),
@@ -86,6 +97,7 @@ def group_command(
         rounds=rounds,
         max_meetings=max_meetings,
         allow_repeats=allow_repeats,
+        guests=guests,
         together=opt.pairs(together, "--together"),
         apart=opt.pairs(apart, "--apart"),
         workers=workers,

@@ -142,7 +142,10 @@ def render_grouping(console: Console, pool: Pool, result: GroupingResult) -> Non
         table.add_column("score", justify="right")
         table.add_column("members")
         for g, grp in enumerate(groups, start=1):
-            names = "\n".join(member_line(pool, m) for m in grp.members)
+            names = "\n".join(
+                [member_line(pool, m) for m in grp.members]
+                + [f"{member_line(pool, m)} (guest)" for m in grp.guests]
+            )
             table.add_row(str(g), f"{grp.score:g}", names)
         console.print(table)
     why = reasons(result, pool)

@@ -103,6 +103,12 @@ class Consortium(BaseModel):
     members: tuple[str, ...]
     score: float
     breakdown: dict[str, float]
+    guests: tuple[str, ...] = Field(
+        default=(),
+        exclude_if=lambda guests: not guests,  # a consortium, or a group without guests: no key
+        description="an event group's guests: attendees who fail the call's member rules, seated"
+        " with the group (``group --guests``) but neither judged by its rules nor scored",
+    )
 
 
 class Conflict(BaseModel):

@@ -28,6 +28,7 @@ from consortium_solver.domain import (
     Progress,
     Status,
 )
+from consortium_solver.group.guests import as_guests, seat_guests
 from consortium_solver.group.options import GroupOptions
 from consortium_solver.group.search import GroupingSearch, Schedule, warm_up
 from consortium_solver.group.search.state import EXEMPT, is_valid, meet_group, new_meetings
@@ -86,11 +87,9 @@ class _Grouping:
         self.clock = options.clock(task="group")
         self.pool, self.call, self.options, self.progress = pool, call, options, progress
         self.candidates, self.ineligible = set_aside(pool, call, options.together, options.rounds)
-        # Who does not attend each round (indices of candidates; every candidate attends one).
-        self.absent = [
-            frozenset(i for i, o in enumerate(self.candidates) if not o.attends(r))
-            for r in range(1, options.rounds + 1)
-        ]
+        self.guests, self.ineligible, self.absent = seats_apart(
+            pool, options, self.candidates, self.ineligible
+        )
         self.size_rule = options.size_rule()
         rules: list[AnyRule] = [r for r in call.rules if not isinstance(r, MemberIn)]
         low, high = options.size
@@ -228,10 +227,12 @@ class _Grouping:
         """The schedule judged by the validator, as the result document."""
         options, ids = self.options, [o.id for o in self.candidates]
         rounds_ids = [[[ids[i] for i in grp] for grp in groups] for groups in schedule.rounds]
+        guests = seat_guests(rounds_ids, self.guests) if self.guests else None
         verdict = check_grouping(
             self.pool,
             self.call,
             rounds_ids,
+            guests=guests,
             extra_rules=[self.size_rule],
             together=options.together,
             apart=options.apart,
@@ -342,6 +343,25 @@ def judging_time(
         check(pool, call, [ids[i] for i in grp], extra_rules=[size])
     per_group = (time.perf_counter() - start) / len(sample)
     return JUDGE_MARGIN * per_group * len(groups)
+
+
+def seats_apart(
+    pool: Pool,
+    options: GroupOptions,
+    candidates: Sequence[Organisation],
+    ineligible: list[Ineligible],
+) -> tuple[list[Organisation], list[Ineligible], list[frozenset[int]]]:
+    """The guests (``--guests``: those the call's member rules set aside, seated with the groups
+    instead), those still set aside, and for each round who does not attend it (indices of
+    candidates)."""
+    guests: list[Organisation] = []
+    if options.guests:
+        guests, ineligible = as_guests(pool.organisations, ineligible, options.rounds)
+    absent = [
+        frozenset(i for i, o in enumerate(candidates) if not o.attends(r))
+        for r in range(1, options.rounds + 1)
+    ]
+    return guests, ineligible, absent
 
 
 def set_aside(

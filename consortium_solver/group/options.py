@@ -33,6 +33,11 @@ class GroupOptions(TaskOptions):
         le=100,
         description="the rounds two organisations may share a group in (1: nobody meets twice)",
     )
+    guests: bool = Field(
+        default=False,
+        description="seat the attendees the call's member rules leave out as guests of the"
+        " groups (not counted by the groups' rules) instead of leaving them out",
+    )
     together: tuple[Pair, ...] = Field(default=(), description="pairs always in the same group")
     apart: tuple[Pair, ...] = Field(default=(), description="pairs never in the same group")
     improve: bool = Field(

@@ -64,7 +64,7 @@ def reasons(result: GroupingResult, pool: Pool) -> dict[str, str]:
         else f"not eligible: {i.why}"
         for i in result.ineligible
     }
-    placed = {m for groups in result.schedule() for g in groups for m in g.members}
+    placed = {m for groups in result.schedule() for g in groups for m in (*g.members, *g.guests)}
     default = "no place left in a group that meets every rule"
     if result.note and not result.schedule():
         default = result.note  # no group at all: the reason is the run's
@@ -77,7 +77,7 @@ def seats(result: GroupingResult) -> dict[str, list[int | None]]:
     out: dict[str, list[int | None]] = {}
     for r, groups in enumerate(rounds):
         for g, grp in enumerate(groups, start=1):
-            for member in grp.members:
+            for member in (*grp.members, *grp.guests):
                 out.setdefault(member, [None] * len(rounds))[r] = g
     return out
 
@@ -221,18 +221,22 @@ def _round_sheet(
     _write(sheet, row, [title], True)
     row += 2
     for g, grp in enumerate(groups, start=1):
-        height = len(grp.members) + 3
+        height = len(grp.members) + len(grp.guests) + 3
         if row - page_start + height > ROWS_PER_PAGE and row > page_start + 2:
             sheet.row_breaks.append(Break(id=row - 1))
             page_start = row
-        _write(sheet, row, [f"Group {g}", f"{len(grp.members)} members", "score", grp.score], True)
+        size = f"{len(grp.members)} members" + (f", {len(grp.guests)} guests" if grp.guests else "")
+        _write(sheet, row, [f"Group {g}", size, "score", grp.score], True)
         _write(sheet, row + 1, headers, True)
-        for k, member in enumerate(grp.members):
+        for k, member in enumerate((*grp.members, *grp.guests)):
             org = pool.by_id[member]
+            cells = member_cells(org)
+            if k >= len(grp.members):
+                cells[0] = f"{cells[0]} (guest)"
             _write(
                 sheet,
                 row + 2 + k,
-                [*member_cells(org), *(as_number(org.details.get(x, "")) for x in extra)],
+                [*cells, *(as_number(org.details.get(x, "")) for x in extra)],
             )
         row += height
     sheet.print_title_rows = "1:1"
@@ -315,9 +319,11 @@ def grouping_page(result: GroupingResult, pool: Pool) -> str:
 def _card(number: int, grp: Consortium, pool: Pool, extra: list[str]) -> str:
     e = html.escape
     items = []
-    for member in grp.members:
+    for k, member in enumerate((*grp.members, *grp.guests)):
         org = pool.by_id[member]
         name, country, region, category, kind, sectors = member_cells(org)
+        if k >= len(grp.members):
+            name = f"{name} (guest)"
         facts = " · ".join(x for x in (country, region, category, kind) if x)
         details = " · ".join(org.details[k] for k in extra if org.details.get(k))
         searchable = " ".join([org.name, org.id, country, region, details]).casefold()

@@ -6,9 +6,60 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from consortium_solver.core.errors import InputError
 from consortium_solver.domain import Consortium, Pool
-from consortium_solver.rules import AnyRule, Call
+from consortium_solver.rules import AnyRule, Call, MemberIn
 from consortium_solver.validate.consortium import check
+
+
+def _judge_group(
+    pool: Pool,
+    call: Call,
+    where: tuple[int, int],
+    members: Sequence[str],
+    visitors: Sequence[str],
+    extra_rules: Sequence[AnyRule],
+    seen: dict[str, int],
+    problems: list[str],
+) -> Consortium:
+    """Group g of round r judged: its rules on its members, its guests, and everyone seated there
+    once in the round (``seen``: who sits in which group so far) and attending it."""
+    r, g = where
+    assessment = check(pool, call, list(members), extra_rules=extra_rules)
+    problems += [f"{v.rule}: round {r}, group {g}: {v.why}" for v in assessment.failed]
+    problems += _guest_problems(pool, call, r, g, visitors)
+    for member in [*members, *visitors]:
+        if member in seen:
+            problems.append(f"partition: round {r}: {member} is in groups {seen[member]} and {g}")
+        seen[member] = g
+        org = pool.by_id.get(member)
+        if org is not None and not org.attends(r):
+            problems.append(
+                f"attendance: round {r}, group {g}: {member} does not attend round {r}"
+                f" (it attends {_rounds_words(org.rounds or ())})"
+            )
+    return Consortium(
+        members=tuple(members),
+        score=assessment.score,
+        breakdown=assessment.breakdown,
+        guests=tuple(visitors),
+    )
+
+
+def _guest_problems(pool: Pool, call: Call, r: int, g: int, visitors: Sequence[str]) -> list[str]:
+    """A group's guests must be organisations of the pool that the call's member rules leave out."""
+    filters = [rule for rule in call.rules if isinstance(rule, MemberIn)]
+    out = []
+    for guest in visitors:
+        org = pool.by_id.get(guest)
+        if org is None:
+            raise InputError(pool.unknown_id_message(guest), field="guests", value=guest)
+        if all(rule.matches(org) for rule in filters):
+            out.append(
+                f"guests: round {r}, group {g}: {guest} meets the call's member rules: it is a"
+                " member, not a guest"
+            )
+    return out
 
 
 def _attends(pool: Pool, org_id: str, r: int) -> bool:
@@ -54,16 +105,19 @@ def check_grouping(
     apart: Sequence[tuple[str, str]] = (),
     allow_repeats: bool = False,
     max_meetings: int = 1,
+    guests: Sequence[Sequence[Sequence[str]]] | None = None,
 ) -> GroupingVerdict:
     """Judge a schedule of groupings.
 
     Every group must meet the call's rules and the extra rules; within a round nobody appears
     twice, and nobody sits in a round the organisation does not attend (its ``rounds``);
-    ``together`` pairs share a group or both stay out (in the rounds both attend), ``apart`` pairs never share one; and,
-    unless ``allow_repeats``, no two organisations share a group in more than ``max_meetings``
-    rounds (``user:no-repeats``)
-    -- except ``together`` pairs, who share one by request in every round they are placed.
-    Problems are sentences naming the rule id and the organisations.
+    ``together`` pairs share a group or both stay out (in the rounds both attend), ``apart``
+    pairs never share one; and, unless ``allow_repeats``, no two organisations share a group in
+    more than ``max_meetings`` rounds (``user:no-repeats``) -- except ``together`` pairs, who
+    share one by request in every round they are placed. ``guests[r][g]``: the guests of group g
+    of round r, each an organisation the call's member rules leave out (one that meets them would
+    be a member); guests obey attendance and the partition, and no group rule, score or
+    meeting count reads them. Problems are sentences naming the rule id and the organisations.
 
     Raises:
         InputError: an id is not in the pool.
@@ -76,26 +130,10 @@ def check_grouping(
         seen: dict[str, int] = {}
         judged_round = []
         for g, members in enumerate(groups, start=1):
-            assessment = check(pool, call, list(members), extra_rules=extra_rules)
-            for v in assessment.failed:
-                problems.append(f"{v.rule}: round {r}, group {g}: {v.why}")
+            visitors = guests[r - 1][g - 1] if guests and g <= len(guests[r - 1]) else ()
             judged_round.append(
-                Consortium(
-                    members=tuple(members), score=assessment.score, breakdown=assessment.breakdown
-                )
+                _judge_group(pool, call, (r, g), members, visitors, extra_rules, seen, problems)
             )
-            for member in members:
-                if member in seen:
-                    problems.append(
-                        f"partition: round {r}: {member} is in groups {seen[member]} and {g}"
-                    )
-                seen[member] = g
-                org = pool.by_id.get(member)
-                if org is not None and not org.attends(r):
-                    problems.append(
-                        f"attendance: round {r}, group {g}: {member} does not attend round {r}"
-                        f" (it attends {_rounds_words(org.rounds or ())})"
-                    )
             for i, a in enumerate(members):
                 for b in members[i + 1 :]:
                     key = frozenset((a, b))

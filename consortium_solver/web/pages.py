@@ -199,7 +199,7 @@ def _reader(form: Any, problems: list[str]) -> Any:
 
 # The form's words for the options' fields, in the problems the page lists.
 LABELS = {"time_limit": "time limit", "lead": "lead partner", "allow_repeats": "repeats",
-          "max_meetings": "meetings a pair may have",
+          "max_meetings": "meetings a pair may have", "guests": "guests",
           "size": "size", "top": "consortia to list"}  # fmt: skip
 
 
@@ -235,6 +235,7 @@ def read_task(form: Any, pool: Pool | None) -> tuple[RunSpec | None, list[str]]:
             "objective": "min" if form.get("objective") == "min" else "sum",
             "allow_repeats": form.get("allow_repeats") == "on",
             "max_meetings": whole("max_meetings", 1, 20, 1),
+            "guests": form.get("guests") == "on",
             "together": read_pairs(str(form.get("together", "")), "together", pool, problems),
             "apart": read_pairs(str(form.get("apart", "")), "apart", pool, problems)}}  # fmt: skip
     if problems:
