@@ -390,3 +390,65 @@ def test_the_plan_marks_the_guests(tmp_path: Path) -> None:
     assert "Outsider 0 (guest)" in grouping_page(result, pool)
     left = list(book["Not placed"].iter_rows(values_only=True))
     assert left[1][0] == "Everyone has a place in every round."
+
+
+# ------------------------------------------------------------------------------ table hosts
+
+
+def test_hosts_stay_at_their_tables_while_the_others_rotate() -> None:
+    """5 hosts, 10 others, 3 rounds at tables of 3: every round has one table per host, each
+    with its host; group k of each round is host k's table; nobody meets twice; the validator
+    agrees. (Tables of 5 for 15 would make repeats certain: a round-2 table can take only one
+    from each of the 3 round-1 tables.)"""
+    pool = _event(15, {})
+    hosts = ("o0", "o3", "o6", "o9", "o12")
+    options = GroupOptions(
+        size=(3, 3), rounds=3, hosts=hosts, time_limit=2, deterministic=True, seed=2, workers=1
+    )
+    result = group(pool, no_call(), options)
+    assert result.rounds is not None and result.hosts == hosts
+    for groups in result.rounds:
+        assert len(groups) == 5
+        for k, grp in enumerate(groups):
+            assert [m for m in grp.members if m in hosts] == [hosts[k]]
+    schedule = [[g.members for g in groups] for groups in result.rounds]
+    verdict = check_grouping(pool, no_call(), schedule, extra_rules=[user_size(3, 3)], hosts=hosts)
+    assert verdict.valid, verdict.problems
+    assert not result.repeated_pairs
+
+
+def test_the_validator_wants_one_host_a_table() -> None:
+    pool = _event(8, {})
+    rounds = [[["o0", "o1", "o2", "o3"], ["o4", "o5", "o6", "o7"]]]
+    verdict = check_grouping(pool, no_call(), rounds, hosts=("o0", "o1"))
+    assert verdict.problems == [
+        "hosts: round 1, group 1: 2 hosts (o0, o1)",
+        "hosts: round 1, group 2: no table host",
+    ]
+
+
+def test_hosts_from_a_column_of_the_sheet(tmp_path: Path) -> None:
+    from consortium_solver.group.options import hosts_named
+
+    path = tmp_path / "event.csv"
+    lines = ["Organisation,Country,Type,ECCP,Sectors,Table host"]
+    for i in range(9):
+        country = ("Germany", "France", "Poland")[i % 3]
+        mark = "yes" if i in (0, 4) else ""
+        lines.append(f"Org {i},{country},Cluster organisation,Yes,Digital,{mark}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    pool = import_pool(path).require_pool()
+    assert hosts_named(pool, "table host") == ("org-0", "org-4")
+    assert hosts_named(pool, "Org 4, org-0") == ("org-4", "org-0")
+    with pytest.raises(OptionError) as info:
+        hosts_named(pool, "Org 99")
+    assert "neither a column of the sheet (its extra columns: Table host)" in str(info.value)
+    out = tmp_path / "plan.json"
+    result = runner.invoke(
+        app,
+        ["group", str(path), "--size", "3..5", "--rounds", "2", "--hosts", "Table host",
+         "--call", "none", "--deterministic", "--allow-repeats", "--out", str(out)],
+        env={"COLUMNS": "250"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Org 0 · DE (host)" in result.stdout

@@ -101,11 +101,11 @@ def test_every_group_option_reaches_the_run_from_the_command_line(
     seen = capture(monkeypatch, "consortium_solver.cli.group.group")
     args = ["group", *COMMON, "--size", "4..6", "--objective", "min", "--rounds", "2",
             "--allow-repeats", "--together", "demo-001,demo-002", "--apart", "demo-003,demo-004",
-            "--max-meetings", "2", "--guests"]  # fmt: skip
+            "--max-meetings", "2", "--guests", "--hosts", "demo-005,demo-006"]  # fmt: skip
     runner.invoke(app, args)
     expected = GroupOptions(
         **LIMITS, size=(4, 6), objective="min", rounds=2, allow_repeats=True, max_meetings=2,
-        guests=True,
+        guests=True, hosts=("demo-005", "demo-006"),
         together=(("demo-001", "demo-002"),), apart=(("demo-003", "demo-004"),),
     )  # fmt: skip
     assert handed(seen, GroupOptions) == expected
@@ -176,7 +176,7 @@ def test_the_web_form_builds_the_library_models() -> None:
     a, b, c, d = (o for o in pool.organisations[:4])
     form = Form(task="groups", size_min="4", size_max="6", rounds="2", objective="min",
                 allow_repeats="on", max_meetings="2", guests="on", time_limit="17", seed="9",
-                call="none",
+                call="none", hosts=f"{pool.organisations[5].id}",
                 together=f"{a.name} + {b.name}", apart=f"{c.id}+{d.id}")  # fmt: skip
     spec, problems = read_task(form, pool)
     assert not problems
@@ -185,7 +185,7 @@ def test_the_web_form_builds_the_library_models() -> None:
         options=GroupOptions(
             size=(4, 6), rounds=2, objective="min", allow_repeats=True, time_limit=17, seed=9,
             workers=1, together=((a.id, b.id),), apart=((c.id, d.id),), max_meetings=2,
-            guests=True,
+            guests=True, hosts=(pool.organisations[5].id,),
         ),
     )  # fmt: skip
     form = Form(task="consortium", lead=a.id, size_min="3", size_max="4", top="3", seed="2")
@@ -214,6 +214,7 @@ def test_the_web_form_builds_the_library_models() -> None:
                     allow_repeats=True,
                     max_meetings=2,
                     guests=True,
+                    hosts=("demo-006",),
                     time_limit=9,
                     deterministic=True,
                     seed=4,
@@ -301,6 +302,7 @@ def _bench_spec(task: str, options: dict[str, Any], **instance: Any) -> dict[str
                 "allow_repeats": True,
                 "max_meetings": 2,
                 "guests": True,
+                "hosts": ["org-006"],
                 "together": [["org-001", "org-002"]],
                 "apart": [["org-003", "org-004"]],
                 "improve": False,

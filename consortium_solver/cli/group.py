@@ -16,11 +16,20 @@ from consortium_solver.cli.render import plain, render_grouping
 from consortium_solver.core.errors import InputError
 from consortium_solver.domain import Progress
 from consortium_solver.group import GroupOptions, group
+from consortium_solver.group.options import hosts_named
 from consortium_solver.io import GROUPING_WRITERS, check_output, write_grouping
 from consortium_solver.mdgp.options import MdgpOptions
 from consortium_solver.rules import load_call, no_call, parse_size
 
 # Options of event groupings.
+HostsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--hosts",
+        help="table hosts, who stay at their tables while the others rotate: a column of the"
+        " sheet marking them (yes, x), or their names or ids, comma-separated",
+    ),
+]
 MaxMeetingsOption = Annotated[
     int,
     typer.Option(
@@ -60,6 +69,7 @@ def group_command(
     max_meetings: MaxMeetingsOption = 1,
     allow_repeats: AllowRepeatsOption = False,
     guests: GuestsOption = False,
+    hosts: HostsOption = None,
     together: Annotated[
         list[str] | None,
         typer.Option("--together", help="A,B: always in the same group (repeatable)"),
@@ -105,6 +115,10 @@ def group_command(
     for path in outs:
         check_output(path, GROUPING_WRITERS, "grouping")
     the_pool = opt.load_pool(pool, columns, merge_duplicates)
+    if hosts is not None:
+        options = GroupOptions.model_validate(
+            {**options.model_dump(), "hosts": hosts_named(the_pool, hosts)}
+        )
     the_call = no_call() if call.lower() == "none" else load_call(call)
     with live_status("grouping…", quiet=as_json) as status:
         result = group(the_pool, the_call, options, progress=_live_line(status))

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from consortium_solver.domain import Assessment, BuildResult, GroupingResult, Pool
 from consortium_solver.io.cells import derived_id
-from consortium_solver.io.plans import reasons
+from consortium_solver.io.plans import reasons, role_mark
 from consortium_solver.io.tables import visible_controls
 from consortium_solver.rules import Call
 from consortium_solver.validate import check
@@ -143,8 +143,8 @@ def render_grouping(console: Console, pool: Pool, result: GroupingResult) -> Non
         table.add_column("members")
         for g, grp in enumerate(groups, start=1):
             names = "\n".join(
-                [member_line(pool, m) for m in grp.members]
-                + [f"{member_line(pool, m)} (guest)" for m in grp.guests]
+                member_line(pool, m) + role_mark(m, grp, result.hosts)
+                for m in (*grp.members, *grp.guests)
             )
             table.add_row(str(g), f"{grp.score:g}", names)
         console.print(table)

@@ -183,6 +183,11 @@ class GroupingResult(CallResult):
     note: str | None = None
     conflict: tuple[Conflict, ...] | None = None
     """When no group can meet the rules: a minimal set of conflicting rules, as for ``build``."""
+    hosts: tuple[str, ...] = Field(
+        default=(),
+        exclude_if=lambda hosts: not hosts,
+        description="table hosts: group k of each round is the table of the k-th host present",
+    )
     repeated_pairs: tuple[tuple[str, str], ...] = ()
     """When no schedule without repeated meetings was found in time: the best schedule found is
     given all the same (status unknown), and these are the pairs that meet more than once."""

@@ -106,6 +106,7 @@ class _Grouping:
             (index[a], index[b]) for a, b in options.together if a in index and b in index
         ]
         self.apart = [(index[a], index[b]) for a, b in options.apart if a in index and b in index]
+        self.hosts = [index[h] for h in options.hosts if h in index]
 
     def run(self) -> GroupingResult:
         options = self.options
@@ -121,7 +122,9 @@ class _Grouping:
         if impossible and not options.allow_repeats:
             return self.no_groups(Status.INFEASIBLE, impossible)
         status = Status.FEASIBLE
-        small = len(self.candidates) <= EXACT_LIMIT and not self.together and not options.start
+        small = len(self.candidates) <= EXACT_LIMIT and not (
+            self.together or options.start or self.hosts
+        )
         log.info(
             "group: %d organisations take part (%d set aside), groups of %d..%d, %d round(s)",
             len(self.candidates), len(self.ineligible), *options.size, options.rounds,
@@ -147,6 +150,7 @@ class _Grouping:
             seed=options.seed,
             absent=self.absent if any(self.absent) else (),
             allowed=options.max_meetings,
+            hosts=self.hosts,
         )
         if not options.improve:
             return search.valid_groups(search.construct())
@@ -158,6 +162,9 @@ class _Grouping:
             schedule = search.construct(cyclic, self.clock)
             self.clock.used(cyclic)
         log.info("group: first schedule built; the search repairs and improves it")
+        pinned += [  # hosts stay at their tables
+            (r, h) for r in range(options.rounds) for h in self.hosts if h not in self.absent[r]
+        ]
         report = None
         if self.progress is not None:
             progress, run_clock = self.progress, self.clock
@@ -227,12 +234,15 @@ class _Grouping:
         """The schedule judged by the validator, as the result document."""
         options, ids = self.options, [o.id for o in self.candidates]
         rounds_ids = [[[ids[i] for i in grp] for grp in groups] for groups in schedule.rounds]
+        if options.hosts:
+            rounds_ids = [by_host(groups, options.hosts) for groups in rounds_ids]
         guests = seat_guests(rounds_ids, self.guests) if self.guests else None
         verdict = check_grouping(
             self.pool,
             self.call,
             rounds_ids,
             guests=guests,
+            hosts=options.hosts,
             extra_rules=[self.size_rule],
             together=options.together,
             apart=options.apart,
@@ -322,6 +332,7 @@ class _Grouping:
             unassigned=tuple(unassigned),
             rounds=tuple(tuple(r) for r in rounds) if options.rounds > 1 else None,
             ineligible=tuple(self.ineligible),
+            hosts=options.hosts,
             note=note,
             interrupted=interrupted(),
         )
@@ -345,6 +356,12 @@ def judging_time(
     return JUDGE_MARGIN * per_group * len(groups)
 
 
+def by_host(groups: Sequence[list[str]], hosts: Sequence[str]) -> list[list[str]]:
+    """A round's groups in the order of their hosts: group k is the table of host k."""
+    order = {h: k for k, h in enumerate(hosts)}
+    return sorted(groups, key=lambda grp: min((order.get(m, len(order)) for m in grp), default=0))
+
+
 def seats_apart(
     pool: Pool,
     options: GroupOptions,
@@ -361,6 +378,14 @@ def seats_apart(
         frozenset(i for i, o in enumerate(candidates) if not o.attends(r))
         for r in range(1, options.rounds + 1)
     ]
+    set_aside_hosts = [i for i in ineligible if i.id in options.hosts]
+    if set_aside_hosts:
+        raise OptionError(
+            [
+                ("hosts", i.id, f"a host must take part, but it is set aside: {i.why}")
+                for i in set_aside_hosts
+            ]
+        )
     return guests, ineligible, absent
 
 
@@ -407,6 +432,9 @@ def check_options(pool: Pool, options: GroupOptions) -> None:
                 problems.append((name, ",".join(pair), pool.unknown_id_message(missing[0])))
     problems += [
         ("pinned", m, pool.unknown_id_message(m)) for _, m in options.pinned if m not in pool.by_id
+    ]
+    problems += [
+        ("hosts", h, pool.unknown_id_message(h)) for h in options.hosts if h not in pool.by_id
     ]
     for a, b in options.together:
         first, second = pool.by_id.get(a), pool.by_id.get(b)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from consortium_solver.core.options import TaskOptions
+from consortium_solver.core.options import OptionError, TaskOptions
+from consortium_solver.domain import Pool
+from consortium_solver.reference.places import fold
 from consortium_solver.rules import Mode, Size, user_size
 
 Pair = tuple[str, str]
@@ -37,6 +39,11 @@ class GroupOptions(TaskOptions):
         default=False,
         description="seat the attendees the call's member rules leave out as guests of the"
         " groups (not counted by the groups' rules) instead of leaving them out",
+    )
+    hosts: tuple[str, ...] = Field(
+        default=(),
+        description="table hosts (ids): each group holds exactly one, who stays at its table"
+        " every round it attends while the others rotate",
     )
     together: tuple[Pair, ...] = Field(default=(), description="pairs always in the same group")
     apart: tuple[Pair, ...] = Field(default=(), description="pairs never in the same group")
@@ -84,3 +91,47 @@ class GroupOptions(TaskOptions):
 
     def size_rule(self) -> Size:
         return user_size(*self.size)
+
+
+# A cell that marks an organisation (a table host), in the usual languages (compared folded).
+MARKED = frozenset({"yes", "y", "x", "1", "true", "host", "ja", "oui", "si", "tak", "ano", "da",
+                    "igen", "kylla", "sim"})  # fmt: skip
+
+
+def hosts_named(pool: Pool, text: str) -> tuple[str, ...]:
+    """Table hosts as an organiser names them: a column of the sheet whose marked cells (yes, x,
+    host, ✓, …) name them, or the hosts themselves, by id or name, separated by commas.
+
+    Raises:
+        OptionError: (field ``hosts``) an unmarked column, or a name neither a column nor an
+            organisation of the pool.
+    """
+    columns = {fold(k): k for o in pool.organisations for k in o.details}
+    if fold(text) in columns:
+        column = columns[fold(text)]
+        marked = tuple(
+            o.id
+            for o in pool.organisations
+            if (fold(o.details.get(column, "")) or o.details.get(column, "").strip()) in MARKED
+            or o.details.get(column, "").strip() in ("✓", "✔", "*")
+        )
+        if not marked:
+            message = (
+                f"no organisation is marked as a host in the column {column!r} (write yes or x)"
+            )
+            raise OptionError.one("hosts", text, message)
+        return marked
+    by_name = {fold(o.name): o.id for o in pool.organisations}
+    out = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        found = part if part in pool.by_id else by_name.get(fold(part))
+        if found is None:
+            known = ", ".join(sorted(set(columns.values()))[:6]) or "none"
+            message = (
+                f"neither a column of the sheet (its extra columns: {known}) nor an organisation"
+            )
+            raise OptionError.one("hosts", part, message)
+        out.append(found)
+    return tuple(dict.fromkeys(out))

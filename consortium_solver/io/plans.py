@@ -123,7 +123,7 @@ def grouping_workbook(result: GroupingResult, pool: Pool) -> bytes:
     _overview(workbook.active, result, pool, extra, why)
     for r, groups in enumerate(rounds, start=1):
         title = f"Round {r}" if len(rounds) > 1 else "Groups"
-        _round_sheet(workbook.create_sheet(title), title, groups, pool, extra)
+        _round_sheet(workbook.create_sheet(title), title, groups, pool, extra, result.hosts)
 
     left = workbook.create_sheet("Not placed")
     _write(left, 1, ["Organisation", "ID", "Country", "Reason"], True)
@@ -209,8 +209,20 @@ def rounds_words(rounds: Sequence[int] | None) -> str:
     return ", ".join(map(str, rounds)) if rounds else "none"
 
 
+def role_mark(member: str, grp: Consortium, hosts: Sequence[str]) -> str:
+    """ " (guest)" or " (host)" after a name, else nothing."""
+    if member in grp.guests:
+        return " (guest)"
+    return " (host)" if member in hosts else ""
+
+
 def _round_sheet(
-    sheet: Any, title: str, groups: Sequence[Consortium], pool: Pool, extra: list[str]
+    sheet: Any,
+    title: str,
+    groups: Sequence[Consortium],
+    pool: Pool,
+    extra: list[str],
+    hosts: Sequence[str] = (),
 ) -> None:
     """One round: for each group a title row, a header row and its members; a page break before a
     block that would not fit on the page."""
@@ -231,8 +243,7 @@ def _round_sheet(
         for k, member in enumerate((*grp.members, *grp.guests)):
             org = pool.by_id[member]
             cells = member_cells(org)
-            if k >= len(grp.members):
-                cells[0] = f"{cells[0]} (guest)"
+            cells[0] += role_mark(member, grp, hosts)
             _write(
                 sheet,
                 row + 2 + k,
@@ -297,7 +308,7 @@ def grouping_page(result: GroupingResult, pool: Pool) -> str:
         parts.append(f"<p><b>{e(result.note)}</b></p>")
     for r, groups in enumerate(rounds, start=1):
         parts.append(f"<section id='round-{r}'><h2>{e(names[r - 1])}</h2><div class='cards'>")
-        parts += [_card(g, grp, pool, extra) for g, grp in enumerate(groups, start=1)]
+        parts += [_card(g, grp, pool, extra, result.hosts) for g, grp in enumerate(groups, start=1)]
         parts.append("</div></section>")
     if why:
         parts.append("<section id='not-placed'><h2>Not placed</h2><ul>")
@@ -316,14 +327,15 @@ def grouping_page(result: GroupingResult, pool: Pool) -> str:
     return "\n".join(parts)
 
 
-def _card(number: int, grp: Consortium, pool: Pool, extra: list[str]) -> str:
+def _card(
+    number: int, grp: Consortium, pool: Pool, extra: list[str], hosts: Sequence[str] = ()
+) -> str:
     e = html.escape
     items = []
-    for k, member in enumerate((*grp.members, *grp.guests)):
+    for member in (*grp.members, *grp.guests):
         org = pool.by_id[member]
         name, country, region, category, kind, sectors = member_cells(org)
-        if k >= len(grp.members):
-            name = f"{name} (guest)"
+        name += role_mark(member, grp, hosts)
         facts = " · ".join(x for x in (country, region, category, kind) if x)
         details = " · ".join(org.details[k] for k in extra if org.details.get(k))
         searchable = " ".join([org.name, org.id, country, region, details]).casefold()

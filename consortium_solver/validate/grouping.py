@@ -46,6 +46,16 @@ def _judge_group(
     )
 
 
+def _host_problems(r: int, g: int, members: Sequence[str], hosts: Sequence[str]) -> list[str]:
+    """A group of an event with table hosts holds exactly one of them."""
+    present = [m for m in members if m in hosts]
+    if len(present) == 1:
+        return []
+    if not present:
+        return [f"hosts: round {r}, group {g}: no table host"]
+    return [f"hosts: round {r}, group {g}: {len(present)} hosts ({', '.join(present)})"]
+
+
 def _guest_problems(pool: Pool, call: Call, r: int, g: int, visitors: Sequence[str]) -> list[str]:
     """A group's guests must be organisations of the pool that the call's member rules leave out."""
     filters = [rule for rule in call.rules if isinstance(rule, MemberIn)]
@@ -106,6 +116,7 @@ def check_grouping(
     allow_repeats: bool = False,
     max_meetings: int = 1,
     guests: Sequence[Sequence[Sequence[str]]] | None = None,
+    hosts: Sequence[str] = (),
 ) -> GroupingVerdict:
     """Judge a schedule of groupings.
 
@@ -117,7 +128,8 @@ def check_grouping(
     share one by request in every round they are placed. ``guests[r][g]``: the guests of group g
     of round r, each an organisation the call's member rules leave out (one that meets them would
     be a member); guests obey attendance and the partition, and no group rule, score or
-    meeting count reads them. Problems are sentences naming the rule id and the organisations.
+    meeting count reads them. With ``hosts`` (table hosts), every group holds exactly one.
+    Problems are sentences naming the rule id and the organisations.
 
     Raises:
         InputError: an id is not in the pool.
@@ -134,6 +146,8 @@ def check_grouping(
             judged_round.append(
                 _judge_group(pool, call, (r, g), members, visitors, extra_rules, seen, problems)
             )
+            if hosts:
+                problems += _host_problems(r, g, members, hosts)
             for i, a in enumerate(members):
                 for b in members[i + 1 :]:
                     key = frozenset((a, b))

@@ -18,6 +18,7 @@ from consortium_solver import DEFAULT_CALL
 from consortium_solver.core.errors import InputError
 from consortium_solver.core.options import OptionError
 from consortium_solver.domain import Organisation, Pool
+from consortium_solver.group.options import hosts_named
 from consortium_solver.io.importer import ImportReport
 from consortium_solver.io.sheets import template_workbook
 from consortium_solver.rules.scheme import DEFAULT_SCHEME
@@ -69,6 +70,7 @@ async def project_page(request: Request, status: int = 200, **extra: Any) -> Res
         latest=pools[0] if pools else None,
         organisations=sorted(organisations, key=lambda o: o.name.casefold()),
         attendance=attendance_of(organisations),
+        columns=list(dict.fromkeys(k for o in organisations for k in o.details)),
         exchange=exchange,
         runs=store.runs(project.id),
         calls=CALLS,
@@ -236,6 +238,7 @@ def read_task(form: Any, pool: Pool | None) -> tuple[RunSpec | None, list[str]]:
             "allow_repeats": form.get("allow_repeats") == "on",
             "max_meetings": whole("max_meetings", 1, 20, 1),
             "guests": form.get("guests") == "on",
+            "hosts": read_hosts(str(form.get("hosts", "")), pool, problems),
             "together": read_pairs(str(form.get("together", "")), "together", pool, problems),
             "apart": read_pairs(str(form.get("apart", "")), "apart", pool, problems)}}  # fmt: skip
     if problems:
@@ -245,6 +248,17 @@ def read_task(form: Any, pool: Pool | None) -> tuple[RunSpec | None, list[str]]:
     except ValidationError as exc:
         named = OptionError.of(exc).named(LABELS)
         return None, [f"{field.split('.')[-1]}: {message}" for field, _, message in named.problems]
+
+
+def read_hosts(text: str, pool: Pool, problems: list[str]) -> list[str]:
+    """The table hosts the form names: the column that marks them (or names, comma-separated)."""
+    if not text.strip():
+        return []
+    try:
+        return list(hosts_named(pool, text))
+    except OptionError as exc:
+        problems += [f"table hosts: {message}" for _, _, message in exc.problems]
+        return []
 
 
 def read_pairs(text: str, field: str, pool: Pool, problems: list[str]) -> list[list[str]]:

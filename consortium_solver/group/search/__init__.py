@@ -47,6 +47,7 @@ class GroupingSearch:
         seed: int = 0,
         absent: Sequence[frozenset[int]] = (),
         allowed: int = 1,
+        hosts: Sequence[int] = (),
     ) -> None:
         self.problem = problem
         self.rng = random.Random(seed)
@@ -54,7 +55,7 @@ class GroupingSearch:
         # absent[r]: who does not attend round r; they are in no group and not unplaced there, so
         # no move ever touches them.
         self.construction = Construction(
-            problem, self.rules, n_rounds, together, self.rng, absent, allowed
+            problem, self.rules, n_rounds, together, self.rng, absent, allowed, hosts
         )
         self.compiled = Compiled(problem, self.rules, mode, seed)
         self.anneal_steps = 0  # moves the last search evaluated (for the benchmarks)

@@ -60,6 +60,7 @@ class Construction:
         rng: random.Random,
         absent: Sequence[frozenset[int]] = (),
         allowed: int = 1,
+        hosts: Sequence[int] = (),
     ) -> None:
         self.n = problem.n
         self.min_size, self.max_size = problem.min_size, problem.max_size
@@ -70,6 +71,7 @@ class Construction:
         # absent[r]: the members who do not attend round r (none: everyone attends every round).
         self.absent = list(absent) or [frozenset()] * n_rounds
         self.allowed = allowed  # meetings a pair may have (--max-meetings)
+        self.hosts = list(hosts)  # table hosts: one per group, the groups' count in each round
 
     def group_count(self, r: int | None = None) -> int:
         """As many groups as let everyone be placed, no more than the scarce members allow; over
@@ -100,7 +102,8 @@ class Construction:
         run out."""
         g = self.group_count()
         sizes = self._equal_sizes(g)
-        everyone = not any(self.absent)  # designs, cyclic and freedom rounds seat everyone
+        # Designs, cyclic and freedom rounds seat everyone, and know no hosts.
+        everyone = not any(self.absent) and not self.hosts
         if self.n_rounds > 1 and self.rules.sizes_only and sizes is not None and everyone:
             found = None
             if cyclic is not None and g >= 2:
@@ -126,7 +129,12 @@ class Construction:
         for r in range(self.n_rounds):
             greedy = meet.size and not (clock is not None and clock.expired())
             count = g if everyone else self.group_count(r)
-            groups, rest = self._round(count, meet if greedy else None, clock, self.absent[r])
+            seats = [h for h in self.hosts if h not in self.absent[r]]
+            if self.hosts:
+                count = len(seats)
+            groups, rest = self._round(
+                count, meet if greedy else None, clock, self.absent[r], seats
+            )
             rounds.append(groups)
             unplaced.append(rest)
             if meet.size:
@@ -168,14 +176,16 @@ class Construction:
         meet: np.ndarray | None,
         clock: Clock | None,
         absent: frozenset[int] = frozenset(),
+        hosts: Sequence[int] = (),
     ) -> tuple[list[list[int]], list[int]]:
-        """One round: seeded, then filled greedily against ``meet`` (dealt without it, or once the
-        clock runs out); the ``absent`` are neither placed nor left unplaced (not there)."""
+        """One round: seeded (group k with host k first, when there are hosts), then filled
+        greedily against ``meet`` (dealt without it, or once the clock runs out); the ``absent``
+        are neither placed nor left unplaced (not there)."""
         if g == 0:
             return [], [i for i in range(self.n) if i not in absent]
-        groups: list[list[int]] = [[] for _ in range(g)]
+        groups: list[list[int]] = [[h] for h in hosts] or [[] for _ in range(g)]
         placed = bytearray(self.n)
-        for i in absent:
+        for i in (*absent, *hosts):
             placed[i] = 1
         for hit in self.scarce:  # one of each scarce kind per group, round robin
             self._seed(groups, hit, placed)
