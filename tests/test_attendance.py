@@ -452,3 +452,32 @@ def test_hosts_from_a_column_of_the_sheet(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "Org 0 · DE (host)" in result.stdout
+
+
+def test_the_per_table_sheet_lists_who_sits_at_each_table_round_by_round() -> None:
+    """Table cards: each host's table lists its host and who joins it in each round, and a table
+    whose host is away is closed that round."""
+    import io
+
+    import openpyxl
+
+    from consortium_solver.io.plans import grouping_workbook
+
+    pool = _event(15, {3: (1, 3)})  # host o3 is away in round 2
+    hosts = ("o0", "o3", "o6", "o9", "o12")
+    options = GroupOptions(
+        size=(2, 4), rounds=3, hosts=hosts, time_limit=2, deterministic=True, seed=2, workers=1,
+        allow_repeats=True,
+    )  # fmt: skip
+    result = group(pool, no_call(), options)
+    book = openpyxl.load_workbook(io.BytesIO(grouping_workbook(result, pool)))
+    cells = [[c for c in row if c] for row in book["Per table"].iter_rows(values_only=True)]
+    titles = [row[0] for row in cells if row and str(row[0]).startswith("Table")]
+    assert titles == [f"Table {k + 1} · host Org {3 * k}" for k in range(5)]
+    second = cells[[row[0] if row else "" for row in cells].index("Table 2 · host Org 3") :]
+    block = second[
+        : next(i for i, row in enumerate(second[1:], 1) if row and str(row[0]).startswith("Table"))
+    ]
+    rounds = [row[0] for row in block if row and str(row[0]).startswith("Round")]
+    assert rounds == ["Round 1", "Round 3"]  # closed in round 2
+    assert ["Org 3 (host)"] in block

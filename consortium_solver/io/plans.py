@@ -125,6 +125,9 @@ def grouping_workbook(result: GroupingResult, pool: Pool) -> bytes:
         title = f"Round {r}" if len(rounds) > 1 else "Groups"
         _round_sheet(workbook.create_sheet(title), title, groups, pool, extra, result.hosts)
 
+    if len(rounds) > 1:
+        _per_table(workbook.create_sheet("Per table"), result, pool)
+
     left = workbook.create_sheet("Not placed")
     _write(left, 1, ["Organisation", "ID", "Country", "Reason"], True)
     for row, (org_id, reason) in enumerate(why.items(), start=2):
@@ -200,6 +203,48 @@ def _overview(
     sheet.auto_filter.ref = sheet.dimensions
     widths = [38, 14, 24, 15, 18, 36, 20, *([22] * len(extra)), *([14] * len(attended))]
     _page_setup(sheet, [*widths, *([9] * len(rounds)), 40])
+
+
+def tables_of(groups: Sequence[Consortium], hosts: Sequence[str]) -> dict[int, Consortium]:
+    """A round's groups by table: the table of its host where there are hosts (a table stays its
+    host's when another host is away), else its place in the round."""
+    if not hosts:
+        return dict(enumerate(groups))
+    order = {h: k for k, h in enumerate(hosts)}
+    out = {}
+    for k, grp in enumerate(groups):
+        held = [order[m] for m in grp.members if m in order]
+        out[held[0] if held else len(hosts) + k] = grp
+    return out
+
+
+def _per_table(sheet: Any, result: GroupingResult, pool: Pool) -> None:
+    """Table cards to print, one a page: for each table (group number), who sits there in each
+    round — the host first where there are hosts, guests marked."""
+    from openpyxl.worksheet.pagebreak import Break
+
+    rounds = [tables_of(groups, result.hosts) for groups in result.schedule()]
+    tables = max((max(groups, default=-1) + 1 for groups in rounds), default=0)
+    row = 1
+    for t in range(tables):
+        title = f"Table {t + 1}"
+        if t < len(result.hosts):
+            title += f" · host {pool.by_id[result.hosts[t]].name}"
+        _write(sheet, row, [title], True)
+        row += 1
+        for r, groups in enumerate(rounds, start=1):
+            if t not in groups:
+                continue  # the table is closed this round (its host is away)
+            grp = groups[t]
+            people = [pool.by_id[m].name + role_mark(m, grp, result.hosts)
+                      for m in (*grp.members, *grp.guests)]  # fmt: skip
+            _write(sheet, row, [f"Round {r}", f"{len(people)} at the table"], True)
+            for k, person in enumerate(people, start=1):
+                _write(sheet, row + k, ["", person])
+            row += len(people) + 1
+        sheet.row_breaks.append(Break(id=row))
+        row += 1
+    _page_setup(sheet, [14, 48])
 
 
 def rounds_words(rounds: Sequence[int] | None) -> str:
