@@ -554,7 +554,9 @@ def test_the_workbook_is_ready_for_the_day(tmp_path: Path) -> None:
     result = runner.invoke(app, [*args, "--deterministic", "--out", str(out)])
     assert result.exit_code == 0, result.output
     workbook = openpyxl.load_workbook(out)
-    assert workbook.sheetnames == ["Overview", "Round 1", "Round 2", "Not placed", "Scores", "Run"]
+    assert workbook.sheetnames == [
+        "Overview", "Round 1", "Round 2", "Per table", "Not placed", "Scores", "Run"
+    ]  # fmt: skip
     overview = workbook["Overview"]
     assert overview.max_row == N + 1
     rows = list(overview.iter_rows(min_row=2, values_only=True))

@@ -122,9 +122,8 @@ class _Grouping:
         if impossible and not options.allow_repeats:
             return self.no_groups(Status.INFEASIBLE, impossible)
         status = Status.FEASIBLE
-        small = len(self.candidates) <= EXACT_LIMIT and not (
-            self.together or options.start or self.hosts
-        )
+        small = len(self.candidates) <= EXACT_LIMIT and not (self.together or options.start)
+        small = small and not self.hosts
         log.info(
             "group: %d organisations take part (%d set aside), groups of %d..%d, %d round(s)",
             len(self.candidates), len(self.ineligible), *options.size, options.rounds,
@@ -156,15 +155,13 @@ class _Grouping:
             return search.valid_groups(search.construct())
         pinned: list[tuple[int, int]] = []
         if options.start is not None:
-            schedule, pinned = self.started(options.start, options.pinned)
+            schedule, pinned = started(self.candidates, options, self.together, self.absent)
         else:
             cyclic = self.clock.share(CYCLIC_SHARE, at_most=CYCLIC_MAX_S)
             schedule = search.construct(cyclic, self.clock)
             self.clock.used(cyclic)
         log.info("group: first schedule built; the search repairs and improves it")
-        pinned += [  # hosts stay at their tables
-            (r, h) for r in range(options.rounds) for h in self.hosts if h not in self.absent[r]
-        ]
+        pinned += hosts_pinned(self.hosts, self.absent)
         report = None
         if self.progress is not None:
             progress, run_clock = self.progress, self.clock
@@ -179,38 +176,6 @@ class _Grouping:
         clock = self.clock.before_end(judging)
         found = search.search(schedule, clock=clock, on_improve=report, pinned=pinned)
         return search.valid_groups(found)
-
-    def started(
-        self, start: Sequence[Sequence[Sequence[str]]], pinned: Sequence[tuple[int, str]]
-    ) -> tuple[Schedule, list[tuple[int, int]]]:
-        """The given schedule over the candidates (others dropped, the candidates it leaves out
-        unplaced) with its meeting counts, and the pinned pairs as indices."""
-        if len(start) != self.options.rounds:
-            raise OptionError.one(
-                "start",
-                len(start),
-                f"the schedule to start from has {len(start)} rounds, not {self.options.rounds}",
-            )
-        index = {o.id: i for i, o in enumerate(self.candidates)}
-        n, rounds, unplaced = len(self.candidates), [], []
-        meet = new_meetings(n if self.options.rounds > 1 else 0, self.options.max_meetings)
-        for a, b in self.together:
-            meet[a, b] = meet[b, a] = -EXEMPT
-        for r, groups in enumerate(start, start=1):
-            kept = [[index[m] for m in g if m in index] for g in groups]
-            seated = [i for g in kept for i in g]
-            if len(seated) != len(set(seated)):
-                raise OptionError.one(
-                    "start", r, f"round {r} of the schedule to start from seats someone twice"
-                )
-            rounds.append([g for g in kept if g])
-            unplaced.append(sorted(set(range(n)) - set(seated) - self.absent[r - 1]))
-            if meet.size:
-                for g in kept:
-                    if g:
-                        meet_group(meet, g)
-        pins = [(r, index[m]) for r, m in pinned if m in index and 0 <= r < len(rounds)]
-        return Schedule(rounds, unplaced, meet), pins
 
     def exact(self) -> tuple[Schedule, Status]:
         from consortium_solver.encode import SolveLimits, partition_exact
@@ -354,6 +319,49 @@ def judging_time(
         check(pool, call, [ids[i] for i in grp], extra_rules=[size])
     per_group = (time.perf_counter() - start) / len(sample)
     return JUDGE_MARGIN * per_group * len(groups)
+
+
+def started(
+    candidates: Sequence[Organisation],
+    options: GroupOptions,
+    together: Sequence[tuple[int, int]],
+    absent: Sequence[frozenset[int]],
+) -> tuple[Schedule, list[tuple[int, int]]]:
+    """The schedule to start from (``options.start``) over the candidates (others dropped, the
+    candidates it leaves out unplaced, the absent neither) with its meeting counts, and the pinned
+    pairs as indices."""
+    start = options.start or ()
+    if len(start) != options.rounds:
+        raise OptionError.one(
+            "start",
+            len(start),
+            f"the schedule to start from has {len(start)} rounds, not {options.rounds}",
+        )
+    index = {o.id: i for i, o in enumerate(candidates)}
+    n, rounds, unplaced = len(candidates), [], []
+    meet = new_meetings(n if options.rounds > 1 else 0, options.max_meetings)
+    for a, b in together:
+        meet[a, b] = meet[b, a] = -EXEMPT
+    for r, groups in enumerate(start, start=1):
+        kept = [[index[m] for m in g if m in index] for g in groups]
+        seated = [i for g in kept for i in g]
+        if len(seated) != len(set(seated)):
+            raise OptionError.one(
+                "start", r, f"round {r} of the schedule to start from seats someone twice"
+            )
+        rounds.append([g for g in kept if g])
+        unplaced.append(sorted(set(range(n)) - set(seated) - absent[r - 1]))
+        if meet.size:
+            for g in kept:
+                if g:
+                    meet_group(meet, g)
+    pins = [(r, index[m]) for r, m in options.pinned if m in index and 0 <= r < len(rounds)]
+    return Schedule(rounds, unplaced, meet), pins
+
+
+def hosts_pinned(hosts: Sequence[int], absent: Sequence[frozenset[int]]) -> list[tuple[int, int]]:
+    """The (round, host) pairs the search never moves: hosts stay at their tables."""
+    return [(r, h) for r, away in enumerate(absent) for h in hosts if h not in away]
 
 
 def by_host(groups: Sequence[list[str]], hosts: Sequence[str]) -> list[list[str]]:
