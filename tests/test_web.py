@@ -23,7 +23,7 @@ import httpx2
 import openpyxl
 import pytest
 
-from consortium_solver import Pool, load_call, read_pool
+from consortium_solver import DEFAULT_CALL, Pool, load_call, read_pool
 from consortium_solver.builder import BuildOptions, Demands
 from consortium_solver.domain import BuildResult, ExchangeResult, GroupingResult
 from consortium_solver.exchange import ExchangeOptions
@@ -677,3 +677,29 @@ def test_the_groups_form_reads_attendance_from_the_sheet(web: WebClient) -> None
     assert result.rounds is not None
     for r, groups in enumerate(result.rounds, start=1):
         assert all(pool.by_id[m].attends(r) for g in groups for m in g.members)
+
+
+def test_a_runs_guests_show_in_its_groups_and_stay_through_a_move(web: WebClient) -> None:
+    """With the form's default (guests seated), those the 2018 call leaves out show as guests in
+    the run's cards and its downloads, and stay when the organiser moves a member."""
+    pid = web.project()
+    web.upload(pid, "pool.json", DEMO.read_bytes())
+    run = web.run_to_end(
+        pid, rounds="1", size_min="4", size_max="5", time_limit="2", guests="on", call=DEFAULT_CALL
+    )
+    assert run.status == "done", run.error
+    result = result_of(web, run.id)
+    guests = [m for g in result.consortia for m in g.guests]
+    assert guests, "the demo pool has organisations the call leaves out"
+    pool = Pool.model_validate_json(web.store.pool(run.pool_id).pool_json)
+    page = web.http.get(f"/runs/{run.id}").text
+    assert f'{html.escape(pool.by_id[guests[0]].name)}</b> <span class="muted">(guest)' in page
+    member = result.consortia[0].members[0]
+    web.post(
+        f"/runs/{run.id}/adjust",
+        {"round": "1", "member": member, "group": "2"},
+        headers={"X-Requested-With": "fetch"},
+    )
+    page = web.http.get(f"/runs/{run.id}").text
+    assert "(guest)" in page
+    assert "Not placed" not in page or pool.by_id[guests[0]].name not in page.split("Not placed")[1]

@@ -95,6 +95,7 @@ class GroupView:
     score: float
     broken: list[str]  # the rules this group breaks, in words
     rules: int  # how many rules it was judged by
+    guests: list[Member] = field(default_factory=list)  # seated with it, judged by no rule
 
 
 @dataclass
@@ -110,8 +111,11 @@ class ScheduleView:
     not_placed: list[tuple[str, str]] = field(default_factory=list)  # name, why
 
 
-def judge(pool: Pool, spec: GroupsRun, rounds: Rounds) -> GroupingVerdict:
-    """The validator's verdict on ``rounds`` under the run's call and options."""
+def judge(
+    pool: Pool, spec: GroupsRun, rounds: Rounds, result: GroupingResult | None = None
+) -> GroupingVerdict:
+    """The validator's verdict on ``rounds`` under the run's call and options (with the run's
+    guests, who stay at their group's table when the organiser moves members)."""
     options = spec.options
     return check_grouping(
         pool,
@@ -121,7 +125,20 @@ def judge(pool: Pool, spec: GroupsRun, rounds: Rounds) -> GroupingVerdict:
         together=options.together,
         apart=options.apart,
         allow_repeats=options.allow_repeats,
+        max_meetings=options.max_meetings,
+        guests=guests_of(result, rounds),
+        hosts=options.hosts,
     )
+
+
+def guests_of(result: GroupingResult | None, rounds: Rounds) -> list[list[list[str]]] | None:
+    """The run's guests by round and group, where the rounds still have the run's groups."""
+    if result is None or not any(g.guests for groups in result.schedule() for g in groups):
+        return None
+    found = [[list(g.guests) for g in groups] for groups in result.schedule()]
+    if [len(groups) for groups in found] != [len(groups) for groups in rounds]:
+        return None
+    return found
 
 
 def schedule_view(
@@ -130,8 +147,8 @@ def schedule_view(
     """``rounds`` judged: every group's rules (✓/✗) and score, the schedule's own problems."""
     call = call_of(spec.call)
     size = spec.options.size_rule()
-    verdict = judge(pool, spec, rounds)
-    views = []
+    verdict = judge(pool, spec, rounds, result)
+    views: list[list[GroupView]] = []
     for groups in rounds:
         row = []
         for g, members in enumerate(groups, start=1):
@@ -140,6 +157,7 @@ def schedule_view(
                 GroupView(
                     number=g,
                     members=[_member(pool, m) for m in members],
+                    guests=[_member(pool, m) for m in verdict.rounds[len(views)][g - 1].guests],
                     score=assessment.score,
                     broken=[f"{v.rule}: {v.why}" for v in assessment.failed],
                     rules=len(assessment.verdicts),
@@ -215,7 +233,7 @@ def edited_result(
     result: GroupingResult, pool: Pool, spec: GroupsRun, rounds: Rounds
 ) -> GroupingResult:
     """The run's result with the organiser's groups (judged again), for the downloads."""
-    verdict = judge(pool, spec, rounds)
+    verdict = judge(pool, spec, rounds, result)
     judged = tuple(tuple(r) for r in verdict.rounds)
     return result.model_copy(
         update={
