@@ -16,6 +16,7 @@ import math
 import time
 from collections.abc import Sequence
 
+from consortium_solver import reference
 from consortium_solver.core.clock import interrupted
 from consortium_solver.core.errors import InternalError
 from consortium_solver.core.options import OptionError
@@ -28,6 +29,7 @@ from consortium_solver.domain import (
     Progress,
     Status,
 )
+from consortium_solver.domain.fields import FIELD_WORDS, member_value
 from consortium_solver.group.guests import as_guests, seat_guests
 from consortium_solver.group.options import GroupOptions
 from consortium_solver.group.search import GroupingSearch, Schedule, warm_up
@@ -397,6 +399,18 @@ def seats_apart(
     return guests, ineligible, absent
 
 
+def member_words(rule: MemberIn, org: Organisation) -> str:
+    """Why a member rule leaves an organisation out, in words: "its organisation type is other;
+    the call takes cluster organisation or business network organisation"."""
+    value = member_value(org, rule.field)
+    shown = reference.countries().get(str(value), value) if rule.field == "country" else value
+    said = str(shown).replace("_", " ") if shown is not None else "not given"
+    if rule.field == "eccp_status" and shown == "none":
+        said = "not registered"
+    takes = rule.values_text().replace("_", " ")
+    return f"its {FIELD_WORDS.get(rule.field, rule.field)} is {said}; the call takes {takes}"
+
+
 def set_aside(
     pool: Pool, call: Call, together: Sequence[tuple[str, str]], rounds: int = 1
 ) -> tuple[list[Organisation], list[Ineligible]]:
@@ -412,9 +426,11 @@ def set_aside(
             continue
         if all(r.matches(org) for r in filters):
             continue  # the validator's reasons are asked for only of those set aside
-        reasons = [v.why for v in (check_rule(r, [org]) for r in filters) if not v.passed]
-        if reasons:
-            ineligible.append(Ineligible(id=org.id, why="; ".join(reasons)))
+        failed = [r for r in filters if not check_rule(r, [org]).passed]
+        if failed:
+            ineligible.append(
+                Ineligible(id=org.id, why="; ".join(member_words(r, org) for r in failed))
+            )
     out = {entry.id for entry in ineligible}
     changed = True
     while changed:
