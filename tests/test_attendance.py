@@ -486,3 +486,32 @@ def test_the_per_table_sheet_lists_who_sits_at_each_table_round_by_round() -> No
     rounds = [row[0] for row in block if row and str(row[0]).startswith("Round")]
     assert rounds == ["Round 1", "Round 3"]  # closed in round 2
     assert ["Org 3 (host)"] in block
+
+
+# ----------------------------------------------------------------------------------- --meet
+
+
+def test_meet_pairs_share_a_group_in_some_round_and_nobody_meets_twice() -> None:
+    pool = _event(12, {1: (2, 3)})
+    pairs = (("o0", "o1"), ("o2", "o3"), ("o4", "o5"), ("o6", "o7"))
+    options = GroupOptions(
+        size=(3, 3), rounds=3, meet=pairs, time_limit=2, deterministic=True, seed=4, workers=1
+    )
+    result = group(pool, no_call(), options)
+    assert result.rounds is not None and not result.repeated_pairs
+    schedule = [[g.members for g in groups] for groups in result.rounds]
+    for a, b in pairs:
+        assert any(a in g and b in g for groups in schedule for g in groups), (a, b)
+    verdict = check_grouping(pool, no_call(), schedule, extra_rules=[user_size(3, 3)], meet=pairs)
+    assert verdict.valid, verdict.problems
+    apart = [[["o0", "o2", "o4"], ["o1", "o3", "o5"]]]
+    refused = check_grouping(_event(6, {}), no_call(), apart, meet=(("o0", "o1"),))
+    assert refused.problems == ["user:meet:o0+o1: o0 and o1 share no group in any round"]
+
+
+def test_a_meet_pair_that_never_attends_together_is_refused() -> None:
+    pool = _event(9, {0: (1,), 1: (2,)})
+    options = GroupOptions(size=(3, 3), rounds=2, meet=(("o0", "o1"),), time_limit=1)
+    with pytest.raises(OptionError) as info:
+        group(pool, no_call(), options)
+    assert info.value.problems[0][2] == "o0 and o1 attend no round together"

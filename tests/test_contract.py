@@ -101,11 +101,12 @@ def test_every_group_option_reaches_the_run_from_the_command_line(
     seen = capture(monkeypatch, "consortium_solver.cli.group.group")
     args = ["group", *COMMON, "--size", "4..6", "--objective", "min", "--rounds", "2",
             "--allow-repeats", "--together", "demo-001,demo-002", "--apart", "demo-003,demo-004",
-            "--max-meetings", "2", "--guests", "--hosts", "demo-005,demo-006"]  # fmt: skip
+            "--max-meetings", "2", "--guests", "--hosts", "demo-005,demo-006",
+            "--meet", "demo-007,demo-008"]  # fmt: skip
     runner.invoke(app, args)
     expected = GroupOptions(
         **LIMITS, size=(4, 6), objective="min", rounds=2, allow_repeats=True, max_meetings=2,
-        guests=True, hosts=("demo-005", "demo-006"),
+        guests=True, hosts=("demo-005", "demo-006"), meet=(("demo-007", "demo-008"),),
         together=(("demo-001", "demo-002"),), apart=(("demo-003", "demo-004"),),
     )  # fmt: skip
     assert handed(seen, GroupOptions) == expected
@@ -177,6 +178,7 @@ def test_the_web_form_builds_the_library_models() -> None:
     form = Form(task="groups", size_min="4", size_max="6", rounds="2", objective="min",
                 allow_repeats="on", max_meetings="2", guests="on", time_limit="17", seed="9",
                 call="none", hosts=f"{pool.organisations[5].id}",
+                meet=f"{pool.organisations[6].id}+{pool.organisations[7].id}",
                 together=f"{a.name} + {b.name}", apart=f"{c.id}+{d.id}")  # fmt: skip
     spec, problems = read_task(form, pool)
     assert not problems
@@ -186,6 +188,7 @@ def test_the_web_form_builds_the_library_models() -> None:
             size=(4, 6), rounds=2, objective="min", allow_repeats=True, time_limit=17, seed=9,
             workers=1, together=((a.id, b.id),), apart=((c.id, d.id),), max_meetings=2,
             guests=True, hosts=(pool.organisations[5].id,),
+            meet=((pool.organisations[6].id, pool.organisations[7].id),),
         ),
     )  # fmt: skip
     form = Form(task="consortium", lead=a.id, size_min="3", size_max="4", top="3", seed="2")
@@ -215,6 +218,7 @@ def test_the_web_form_builds_the_library_models() -> None:
                     max_meetings=2,
                     guests=True,
                     hosts=("demo-006",),
+                    meet=(("demo-007", "demo-008"),),
                     time_limit=9,
                     deterministic=True,
                     seed=4,
@@ -303,6 +307,7 @@ def _bench_spec(task: str, options: dict[str, Any], **instance: Any) -> dict[str
                 "max_meetings": 2,
                 "guests": True,
                 "hosts": ["org-006"],
+                "meet": [["org-007", "org-008"]],
                 "together": [["org-001", "org-002"]],
                 "apart": [["org-003", "org-004"]],
                 "improve": False,

@@ -22,6 +22,13 @@ from consortium_solver.mdgp.options import MdgpOptions
 from consortium_solver.rules import load_call, no_call, parse_size
 
 # Options of event groupings.
+MeetOption = Annotated[
+    list[str] | None,
+    typer.Option("--meet", help="A,B: in the same group in at least one round (repeatable)"),
+]
+ApartOption = Annotated[
+    list[str] | None, typer.Option("--apart", help="A,B: never in the same group (repeatable)")
+]
 HostsOption = Annotated[
     str | None,
     typer.Option(
@@ -74,9 +81,8 @@ def group_command(
         list[str] | None,
         typer.Option("--together", help="A,B: always in the same group (repeatable)"),
     ] = None,
-    apart: Annotated[
-        list[str] | None, typer.Option("--apart", help="A,B: never in the same group (repeatable)")
-    ] = None,
+    apart: ApartOption = None,
+    meet: MeetOption = None,
     time_limit: opt.TimeLimitOption = 30.0,
     seed: opt.SeedOption = 0,
     workers: opt.WorkersOption = 2,
@@ -110,6 +116,7 @@ def group_command(
         guests=guests,
         together=opt.pairs(together, "--together"),
         apart=opt.pairs(apart, "--apart"),
+        meet=opt.pairs(meet, "--meet"),
         workers=workers,
     )
     for path in outs:

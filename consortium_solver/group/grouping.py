@@ -109,6 +109,7 @@ class _Grouping:
         ]
         self.apart = [(index[a], index[b]) for a, b in options.apart if a in index and b in index]
         self.hosts = [index[h] for h in options.hosts if h in index]
+        self.pairs = meeting_rounds(self.candidates, options, self.absent)
 
     def run(self) -> GroupingResult:
         options = self.options
@@ -125,7 +126,7 @@ class _Grouping:
             return self.no_groups(Status.INFEASIBLE, impossible)
         status = Status.FEASIBLE
         small = len(self.candidates) <= EXACT_LIMIT and not (self.together or options.start)
-        small = small and not self.hosts
+        small = small and not (self.hosts or options.meet)
         log.info(
             "group: %d organisations take part (%d set aside), groups of %d..%d, %d round(s)",
             len(self.candidates), len(self.ineligible), *options.size, options.rounds,
@@ -152,6 +153,7 @@ class _Grouping:
             absent=self.absent if any(self.absent) else (),
             allowed=options.max_meetings,
             hosts=self.hosts,
+            pairs=self.pairs,
         )
         if not options.improve:
             return search.valid_groups(search.construct())
@@ -164,6 +166,7 @@ class _Grouping:
             self.clock.used(cyclic)
         log.info("group: first schedule built; the search repairs and improves it")
         pinned += hosts_pinned(self.hosts, self.absent)
+        pinned += [(r, i) for r, pairs in enumerate(self.pairs) for pair in pairs for i in pair]
         report = None
         if self.progress is not None:
             progress, run_clock = self.progress, self.clock
@@ -210,6 +213,7 @@ class _Grouping:
             rounds_ids,
             guests=guests,
             hosts=options.hosts,
+            meet=options.meet,
             extra_rules=[self.size_rule],
             together=options.together,
             apart=options.apart,
@@ -361,6 +365,37 @@ def started(
     return Schedule(rounds, unplaced, meet), pins
 
 
+def meeting_rounds(
+    candidates: Sequence[Organisation],
+    options: GroupOptions,
+    absent: Sequence[frozenset[int]],
+) -> list[list[tuple[int, int]]]:
+    """For each round, the --meet pairs seated together in it (as candidate indices): each pair
+    in the round both attend with the fewest such pairs so far (then the earliest).
+
+    Raises:
+        OptionError: a pair with one set aside, or attending no round together.
+    """
+    index = {o.id: i for i, o in enumerate(candidates)}
+    out: list[list[tuple[int, int]]] = [[] for _ in absent]
+    problems = []
+    for a, b in options.meet:
+        if a not in index or b not in index:
+            gone = a if a not in index else b
+            problems.append(("meet", f"{a},{b}", f"{gone} is set aside: it sits in no group"))
+            continue
+        i, j = index[a], index[b]
+        shared = [r for r, away in enumerate(absent) if i not in away and j not in away]
+        if not shared:
+            problems.append(("meet", f"{a},{b}", f"{a} and {b} attend no round together"))
+            continue
+        r = min(shared, key=lambda k: (len(out[k]), k))
+        out[r].append((i, j))
+    if problems:
+        raise OptionError(problems)
+    return out
+
+
 def hosts_pinned(hosts: Sequence[int], absent: Sequence[frozenset[int]]) -> list[tuple[int, int]]:
     """The (round, host) pairs the search never moves: hosts stay at their tables."""
     return [(r, h) for r, away in enumerate(absent) for h in hosts if h not in away]
@@ -460,6 +495,10 @@ def check_options(pool: Pool, options: GroupOptions) -> None:
     problems += [
         ("hosts", h, pool.unknown_id_message(h)) for h in options.hosts if h not in pool.by_id
     ]
+    for pair in options.meet:
+        missing = [i for i in pair if i not in pool.by_id]
+        if missing:
+            problems.append(("meet", ",".join(pair), pool.unknown_id_message(missing[0])))
     for a, b in options.together:
         first, second = pool.by_id.get(a), pool.by_id.get(b)
         if first is None or second is None:

@@ -45,6 +45,9 @@ class GroupOptions(TaskOptions):
         description="table hosts (ids): each group holds exactly one, who stays at its table"
         " every round it attends while the others rotate",
     )
+    meet: tuple[Pair, ...] = Field(
+        default=(), description="pairs who share a group in at least one round"
+    )
     together: tuple[Pair, ...] = Field(default=(), description="pairs always in the same group")
     apart: tuple[Pair, ...] = Field(default=(), description="pairs never in the same group")
     improve: bool = Field(
@@ -71,7 +74,7 @@ class GroupOptions(TaskOptions):
             raise ValueError(f"expected A..B with 1 <= A <= B, not {low}..{high}")
         return size
 
-    @field_validator("together", "apart")
+    @field_validator("together", "apart", "meet")
     @classmethod
     def _pairs(cls, pairs: tuple[Pair, ...]) -> tuple[Pair, ...]:
         for a, b in pairs:

@@ -117,6 +117,7 @@ def check_grouping(
     max_meetings: int = 1,
     guests: Sequence[Sequence[Sequence[str]]] | None = None,
     hosts: Sequence[str] = (),
+    meet: Sequence[tuple[str, str]] = (),
 ) -> GroupingVerdict:
     """Judge a schedule of groupings.
 
@@ -128,7 +129,8 @@ def check_grouping(
     share one by request in every round they are placed. ``guests[r][g]``: the guests of group g
     of round r, each an organisation the call's member rules leave out (one that meets them would
     be a member); guests obey attendance and the partition, and no group rule, score or
-    meeting count reads them. With ``hosts`` (table hosts), every group holds exactly one.
+    meeting count reads them. With ``hosts`` (table hosts), every group holds exactly one; ``meet``
+    pairs share a group in at least one round.
     Problems are sentences naming the rule id and the organisations.
 
     Raises:
@@ -162,6 +164,9 @@ def check_grouping(
                 problems.append(f"user:apart:{a}+{b}: round {r}: {a} and {b} share group {seen[a]}")
         left_out |= {o.id for o in pool.organisations if o.id not in seen and o.attends(r)}
         judged.append(judged_round)
+    for a, b in meet:
+        if not met.get(frozenset((a, b))):
+            problems.append(f"user:meet:{a}+{b}: {a} and {b} share no group in any round")
     for pair in together:
         met.pop(frozenset(pair), None)  # together by request: not a repeat
     repeats = sum(1 for n in met.values() if n > max_meetings)

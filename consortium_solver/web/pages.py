@@ -240,7 +240,8 @@ def read_task(form: Any, pool: Pool | None) -> tuple[RunSpec | None, list[str]]:
             "guests": form.get("guests") == "on",
             "hosts": read_hosts(str(form.get("hosts", "")), pool, problems),
             "together": read_pairs(str(form.get("together", "")), "together", pool, problems),
-            "apart": read_pairs(str(form.get("apart", "")), "apart", pool, problems)}}  # fmt: skip
+            "apart": read_pairs(str(form.get("apart", "")), "apart", pool, problems),
+            "meet": read_pairs(str(form.get("meet", "")), "meet", pool, problems)}}  # fmt: skip
     if problems:
         return None, problems
     try:

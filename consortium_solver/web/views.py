@@ -128,6 +128,7 @@ def judge(
         max_meetings=options.max_meetings,
         guests=guests_of(result, rounds),
         hosts=options.hosts,
+        meet=options.meet,
     )
 
 

@@ -48,6 +48,7 @@ class GroupingSearch:
         absent: Sequence[frozenset[int]] = (),
         allowed: int = 1,
         hosts: Sequence[int] = (),
+        pairs: Sequence[Sequence[tuple[int, int]]] = (),
     ) -> None:
         self.problem = problem
         self.rng = random.Random(seed)
@@ -55,7 +56,7 @@ class GroupingSearch:
         # absent[r]: who does not attend round r; they are in no group and not unplaced there, so
         # no move ever touches them.
         self.construction = Construction(
-            problem, self.rules, n_rounds, together, self.rng, absent, allowed, hosts
+            problem, self.rules, n_rounds, together, self.rng, absent, allowed, hosts, pairs
         )
         self.compiled = Compiled(problem, self.rules, mode, seed)
         self.anneal_steps = 0  # moves the last search evaluated (for the benchmarks)

@@ -61,6 +61,7 @@ class Construction:
         absent: Sequence[frozenset[int]] = (),
         allowed: int = 1,
         hosts: Sequence[int] = (),
+        pairs: Sequence[Sequence[tuple[int, int]]] = (),
     ) -> None:
         self.n = problem.n
         self.min_size, self.max_size = problem.min_size, problem.max_size
@@ -72,6 +73,8 @@ class Construction:
         self.absent = list(absent) or [frozenset()] * n_rounds
         self.allowed = allowed  # meetings a pair may have (--max-meetings)
         self.hosts = list(hosts)  # table hosts: one per group, the groups' count in each round
+        # pairs[r]: the pairs seated together in round r (--meet: each pair meets in one round).
+        self.pairs = [list(p) for p in pairs] or [[] for _ in range(n_rounds)]
 
     def group_count(self, r: int | None = None) -> int:
         """As many groups as let everyone be placed, no more than the scarce members allow; over
@@ -102,8 +105,8 @@ class Construction:
         run out."""
         g = self.group_count()
         sizes = self._equal_sizes(g)
-        # Designs, cyclic and freedom rounds seat everyone, and know no hosts.
-        everyone = not any(self.absent) and not self.hosts
+        # Designs, cyclic and freedom rounds seat everyone, and know no hosts nor pairs to seat.
+        everyone = not any(self.absent) and not self.hosts and not any(self.pairs)
         if self.n_rounds > 1 and self.rules.sizes_only and sizes is not None and everyone:
             found = None
             if cyclic is not None and g >= 2:
@@ -133,7 +136,7 @@ class Construction:
             if self.hosts:
                 count = len(seats)
             groups, rest = self._round(
-                count, meet if greedy else None, clock, self.absent[r], seats
+                count, meet if greedy else None, clock, self.absent[r], seats, self.pairs[r]
             )
             rounds.append(groups)
             unplaced.append(rest)
@@ -177,16 +180,22 @@ class Construction:
         clock: Clock | None,
         absent: frozenset[int] = frozenset(),
         hosts: Sequence[int] = (),
+        pairs: Sequence[tuple[int, int]] = (),
     ) -> tuple[list[list[int]], list[int]]:
-        """One round: seeded (group k with host k first, when there are hosts), then filled
-        greedily against ``meet`` (dealt without it, or once the clock runs out); the ``absent``
-        are neither placed nor left unplaced (not there)."""
+        """One round: seeded (group k with host k first, when there are hosts; then the pairs
+        to seat together, round the groups), then filled greedily against ``meet`` (dealt without
+        it, or once the clock runs out); the ``absent`` are neither placed nor left unplaced."""
         if g == 0:
             return [], [i for i in range(self.n) if i not in absent]
         groups: list[list[int]] = [[h] for h in hosts] or [[] for _ in range(g)]
         placed = bytearray(self.n)
         for i in (*absent, *hosts):
             placed[i] = 1
+        for k, pair in enumerate(pairs):
+            target = min(range(len(groups)), key=lambda h: (len(groups[h]), (h - k) % len(groups)))
+            groups[target] += [i for i in pair if not placed[i]]
+            for i in pair:
+                placed[i] = 1
         for hit in self.scarce:  # one of each scarce kind per group, round robin
             self._seed(groups, hit, placed)
         order = [i for i in range(self.n) if not placed[i]]
