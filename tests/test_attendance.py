@@ -515,3 +515,49 @@ def test_a_meet_pair_that_never_attends_together_is_refused() -> None:
     with pytest.raises(OptionError) as info:
         group(pool, no_call(), options)
     assert info.value.problems[0][2] == "o0 and o1 attend no round together"
+
+
+# -------------------------------------------------- together in some rounds, and fixed seats
+
+
+def test_together_in_some_rounds_only() -> None:
+    pool = _event(12, {})
+    options = GroupOptions(
+        size=(3, 3), rounds=3, together_in=(("o0", "o1", (1, 3)),), max_meetings=2,
+        time_limit=2, deterministic=True, seed=3, workers=1,
+    )  # fmt: skip
+    result = group(pool, no_call(), options)
+    assert result.rounds is not None
+    schedule = [[g.members for g in groups] for groups in result.rounds]
+    for r in (0, 2):
+        assert any("o0" in g and "o1" in g for g in schedule[r])
+    verdict = check_grouping(
+        pool, no_call(), schedule, extra_rules=[user_size(3, 3)], max_meetings=2,
+        together_in=options.together_in,
+    )  # fmt: skip
+    assert verdict.valid, verdict.problems
+    wrong = [[["o0", "o2", "o3"], ["o1", "o4", "o5"]]]
+    refused = check_grouping(_event(6, {}), no_call(), wrong, together_in=[("o0", "o1", (1,))])
+    assert refused.problems == ["user:together:o0+o1@1: o0 and o1 are apart in round 1"]
+
+
+def test_a_fixed_seat_at_a_hosts_table(tmp_path: Path) -> None:
+    """`--fix "Org 7=2@1"`: Org 7 sits at the second host's table in round 1 (and anywhere in
+    round 2); `--fix` without hosts is refused."""
+    from consortium_solver.group.options import fixed_seats
+
+    pool = _event(15, {})
+    hosts = ("o0", "o3", "o6", "o9", "o12")
+    seats = fixed_seats(pool, ["Org 7=2@1", "o8=Org 12"], hosts, 2)
+    assert seats == (("o7", "o3", (1,)), ("o8", "o12", (1, 2)))
+    options = GroupOptions(
+        size=(3, 3), rounds=2, hosts=hosts, together_in=seats, time_limit=2, deterministic=True,
+        seed=1, workers=1, allow_repeats=True,
+    )  # fmt: skip
+    result = group(pool, no_call(), options)
+    assert result.rounds is not None
+    assert "o7" in result.rounds[0][1].members  # table 2 is o3's
+    assert all("o8" in result.rounds[r][4].members for r in (0, 1))  # table 5 is o12's
+    with pytest.raises(OptionError) as info:
+        fixed_seats(pool, ["o7=1"], (), 2)
+    assert "give --hosts too" in str(info.value)

@@ -102,11 +102,12 @@ def test_every_group_option_reaches_the_run_from_the_command_line(
     args = ["group", *COMMON, "--size", "4..6", "--objective", "min", "--rounds", "2",
             "--allow-repeats", "--together", "demo-001,demo-002", "--apart", "demo-003,demo-004",
             "--max-meetings", "2", "--guests", "--hosts", "demo-005,demo-006",
-            "--meet", "demo-007,demo-008"]  # fmt: skip
+            "--meet", "demo-007,demo-008", "--together", "demo-009,demo-010@2"]  # fmt: skip
     runner.invoke(app, args)
     expected = GroupOptions(
         **LIMITS, size=(4, 6), objective="min", rounds=2, allow_repeats=True, max_meetings=2,
         guests=True, hosts=("demo-005", "demo-006"), meet=(("demo-007", "demo-008"),),
+        together_in=(("demo-009", "demo-010", (2,)),),
         together=(("demo-001", "demo-002"),), apart=(("demo-003", "demo-004"),),
     )  # fmt: skip
     assert handed(seen, GroupOptions) == expected
@@ -179,7 +180,8 @@ def test_the_web_form_builds_the_library_models() -> None:
                 allow_repeats="on", max_meetings="2", guests="on", time_limit="17", seed="9",
                 call="none", hosts=f"{pool.organisations[5].id}",
                 meet=f"{pool.organisations[6].id}+{pool.organisations[7].id}",
-                together=f"{a.name} + {b.name}", apart=f"{c.id}+{d.id}")  # fmt: skip
+                together=f"{a.name} + {b.name}\n{pool.organisations[8].id} + {pool.organisations[9].id} @ 2",
+                apart=f"{c.id}+{d.id}")  # fmt: skip
     spec, problems = read_task(form, pool)
     assert not problems
     assert spec == GroupsRun(
@@ -189,6 +191,7 @@ def test_the_web_form_builds_the_library_models() -> None:
             workers=1, together=((a.id, b.id),), apart=((c.id, d.id),), max_meetings=2,
             guests=True, hosts=(pool.organisations[5].id,),
             meet=((pool.organisations[6].id, pool.organisations[7].id),),
+            together_in=((pool.organisations[8].id, pool.organisations[9].id, (2,)),),
         ),
     )  # fmt: skip
     form = Form(task="consortium", lead=a.id, size_min="3", size_max="4", top="3", seed="2")
@@ -219,6 +222,7 @@ def test_the_web_form_builds_the_library_models() -> None:
                     guests=True,
                     hosts=("demo-006",),
                     meet=(("demo-007", "demo-008"),),
+                    together_in=(("demo-009", "demo-010", (2,)),),
                     time_limit=9,
                     deterministic=True,
                     seed=4,
@@ -308,6 +312,7 @@ def _bench_spec(task: str, options: dict[str, Any], **instance: Any) -> dict[str
                 "guests": True,
                 "hosts": ["org-006"],
                 "meet": [["org-007", "org-008"]],
+                "together_in": [["org-009", "org-010", [2]]],
                 "together": [["org-001", "org-002"]],
                 "apart": [["org-003", "org-004"]],
                 "improve": False,

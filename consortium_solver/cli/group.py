@@ -16,12 +16,20 @@ from consortium_solver.cli.render import plain, render_grouping
 from consortium_solver.core.errors import InputError
 from consortium_solver.domain import Progress
 from consortium_solver.group import GroupOptions, group
-from consortium_solver.group.options import hosts_named
+from consortium_solver.group.options import fixed_seats, hosts_named
 from consortium_solver.io import GROUPING_WRITERS, check_output, write_grouping
 from consortium_solver.mdgp.options import MdgpOptions
 from consortium_solver.rules import load_call, no_call, parse_size
 
 # Options of event groupings.
+FixOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fix",
+        help="A=TABLE[@ROUNDS]: A sits at a host's table (the host's name, id or table number;"
+        " needs --hosts) in those rounds, else every round (repeatable)",
+    ),
+]
 MeetOption = Annotated[
     list[str] | None,
     typer.Option("--meet", help="A,B: in the same group in at least one round (repeatable)"),
@@ -83,6 +91,7 @@ def group_command(
     ] = None,
     apart: ApartOption = None,
     meet: MeetOption = None,
+    fix: FixOption = None,
     time_limit: opt.TimeLimitOption = 30.0,
     seed: opt.SeedOption = 0,
     workers: opt.WorkersOption = 2,
@@ -115,6 +124,7 @@ def group_command(
         allow_repeats=allow_repeats,
         guests=guests,
         together=opt.pairs(together, "--together"),
+        together_in=opt.pairs_in_rounds(together, "--together"),
         apart=opt.pairs(apart, "--apart"),
         meet=opt.pairs(meet, "--meet"),
         workers=workers,
@@ -122,10 +132,13 @@ def group_command(
     for path in outs:
         check_output(path, GROUPING_WRITERS, "grouping")
     the_pool = opt.load_pool(pool, columns, merge_duplicates)
-    if hosts is not None:
+    if hosts is not None or fix:
+        named = hosts_named(the_pool, hosts) if hosts is not None else ()
+        seats = fixed_seats(the_pool, fix or [], named, rounds)
         options = GroupOptions.model_validate(
-            {**options.model_dump(), "hosts": hosts_named(the_pool, hosts)}
-        )
+            {**options.model_dump(), "hosts": named,
+             "together_in": (*options.together_in, *seats)}
+        )  # fmt: skip
     the_call = no_call() if call.lower() == "none" else load_call(call)
     with live_status("grouping…", quiet=as_json) as status:
         result = group(the_pool, the_call, options, progress=_live_line(status))

@@ -168,13 +168,47 @@ def member_ids(text: str) -> list[str]:
 
 
 def pairs(values: list[str] | None, option: str) -> list[tuple[str, str]]:
-    """``--together A,B`` (repeatable): pairs of ids."""
+    """``--together A,B`` (repeatable): pairs of ids (those limited to rounds, ``A,B@1,2``, are
+    read by :func:`pairs_in_rounds`)."""
     out = []
     for value in values or []:
+        if "@" in value:
+            continue
         parts = split_list(value)
         if len(parts) != 2:
-            raise InputError("expected two ids: A,B", field=option, value=value)
+            raise InputError(
+                "expected two ids: A,B (or A,B@1,2 for some rounds)", field=option, value=value
+            )
         out.append((parts[0], parts[1]))
+    return out
+
+
+def round_numbers(text: str, option: str, value: str) -> tuple[int, ...]:
+    """``1,2`` or ``2-3`` after an ``@``: the rounds, numbered from 1."""
+    found: set[int] = set()
+    for part in split_list(text):
+        low, _, high = part.partition("-")
+        if not low.strip().isdigit() or (high and not high.strip().isdigit()):
+            raise InputError("expected rounds after @: 1,2 or 2-3", field=option, value=value)
+        found.update(range(int(low), int(high or low) + 1))
+    if not found or min(found) < 1:
+        raise InputError("expected rounds after @: 1,2 or 2-3", field=option, value=value)
+    return tuple(sorted(found))
+
+
+def pairs_in_rounds(
+    values: list[str] | None, option: str
+) -> list[tuple[str, str, tuple[int, ...]]]:
+    """``--together A,B@1,2`` (repeatable): pairs of ids together in those rounds only."""
+    out = []
+    for value in values or []:
+        if "@" not in value:
+            continue
+        pair, _, when = value.partition("@")
+        parts = split_list(pair)
+        if len(parts) != 2:
+            raise InputError("expected two ids: A,B@1,2", field=option, value=value)
+        out.append((parts[0], parts[1], round_numbers(when, option, value)))
     return out
 
 

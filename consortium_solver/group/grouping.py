@@ -126,7 +126,7 @@ class _Grouping:
             return self.no_groups(Status.INFEASIBLE, impossible)
         status = Status.FEASIBLE
         small = len(self.candidates) <= EXACT_LIMIT and not (self.together or options.start)
-        small = small and not (self.hosts or options.meet)
+        small = small and not (self.hosts or options.meet or options.together_in)
         log.info(
             "group: %d organisations take part (%d set aside), groups of %d..%d, %d round(s)",
             len(self.candidates), len(self.ineligible), *options.size, options.rounds,
@@ -214,6 +214,7 @@ class _Grouping:
             guests=guests,
             hosts=options.hosts,
             meet=options.meet,
+            together_in=options.together_in,
             extra_rules=[self.size_rule],
             together=options.together,
             apart=options.apart,
@@ -370,8 +371,9 @@ def meeting_rounds(
     options: GroupOptions,
     absent: Sequence[frozenset[int]],
 ) -> list[list[tuple[int, int]]]:
-    """For each round, the --meet pairs seated together in it (as candidate indices): each pair
-    in the round both attend with the fewest such pairs so far (then the earliest).
+    """For each round, the pairs seated together in it (as candidate indices): each --meet pair
+    in the round both attend with the fewest such pairs so far (then the earliest), and the pairs
+    together in given rounds (``together_in``: --together A,B@1,2, --fix A=HOST@ROUNDS).
 
     Raises:
         OptionError: a pair with one set aside, or attending no round together.
@@ -391,6 +393,18 @@ def meeting_rounds(
             continue
         r = min(shared, key=lambda k: (len(out[k]), k))
         out[r].append((i, j))
+    for a, b, rounds in options.together_in:
+        if a not in index or b not in index:
+            gone = a if a not in index else b
+            problems.append(("together", f"{a},{b}", f"{gone} is set aside: it sits in no group"))
+            continue
+        for r in rounds:
+            if r > len(absent) or index[a] in absent[r - 1] or index[b] in absent[r - 1]:
+                problems.append(
+                    ("together", f"{a},{b}@{r}", f"{a} and {b} do not both attend round {r}")
+                )
+            else:
+                out[r - 1].append((index[a], index[b]))
     if problems:
         raise OptionError(problems)
     return out

@@ -48,6 +48,11 @@ class GroupOptions(TaskOptions):
     meet: tuple[Pair, ...] = Field(
         default=(), description="pairs who share a group in at least one round"
     )
+    together_in: tuple[tuple[str, str, tuple[int, ...]], ...] = Field(
+        default=(),
+        description="pairs in the same group in the given rounds (from 1): --together A,B@1,2,"
+        " and --fix A=HOST@ROUNDS, a seat at a host's table",
+    )
     together: tuple[Pair, ...] = Field(default=(), description="pairs always in the same group")
     apart: tuple[Pair, ...] = Field(default=(), description="pairs never in the same group")
     improve: bool = Field(
@@ -138,3 +143,39 @@ def hosts_named(pool: Pool, text: str) -> tuple[str, ...]:
             raise OptionError.one("hosts", part, message)
         out.append(found)
     return tuple(dict.fromkeys(out))
+
+
+def fixed_seats(
+    pool: Pool, values: list[str], hosts: tuple[str, ...], rounds: int
+) -> tuple[tuple[str, str, tuple[int, ...]], ...]:
+    """``--fix A=TABLE[@ROUNDS]``: A (a name or id) at the table of a host (its name, id or the
+    table's number), in those rounds or every round, as pairs together in those rounds.
+
+    Raises:
+        OptionError: (field ``fix``) a seat without hosts, or naming nobody or no table.
+    """
+    by_name = {fold(o.name): o.id for o in pool.organisations}
+
+    def who(text: str) -> str | None:
+        return text if text in pool.by_id else by_name.get(fold(text))
+
+    out = []
+    for value in values:
+        seat, _, when = value.partition("@")
+        member, _, table = seat.partition("=")
+        if not hosts:
+            raise OptionError.one("fix", value, "a seat is at a host's table: give --hosts too")
+        numbered = table.strip().isdigit() and 1 <= int(table) <= len(hosts)
+        host = hosts[int(table) - 1] if numbered else who(table.strip())
+        person = who(member.strip())
+        if person is None or host not in hosts:
+            message = "expected A=TABLE[@ROUNDS]: an organisation, then a host or a table number"
+            raise OptionError.one("fix", value, message)
+        chosen = tuple(range(1, rounds + 1))
+        if when:
+            parts = [p.strip() for p in when.split(",")]
+            if not all(p.isdigit() for p in parts):
+                raise OptionError.one("fix", value, "expected rounds after @: 1,2")
+            chosen = tuple(sorted({int(p) for p in parts}))
+        out.append((person, host, chosen))
+    return tuple(out)

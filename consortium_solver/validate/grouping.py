@@ -118,6 +118,7 @@ def check_grouping(
     guests: Sequence[Sequence[Sequence[str]]] | None = None,
     hosts: Sequence[str] = (),
     meet: Sequence[tuple[str, str]] = (),
+    together_in: Sequence[tuple[str, str, Sequence[int]]] = (),
 ) -> GroupingVerdict:
     """Judge a schedule of groupings.
 
@@ -130,7 +131,8 @@ def check_grouping(
     of round r, each an organisation the call's member rules leave out (one that meets them would
     be a member); guests obey attendance and the partition, and no group rule, score or
     meeting count reads them. With ``hosts`` (table hosts), every group holds exactly one; ``meet``
-    pairs share a group in at least one round.
+    pairs share a group in at least one round; ``together_in`` pairs share one in each of their
+    rounds.
     Problems are sentences naming the rule id and the organisations.
 
     Raises:
@@ -159,6 +161,9 @@ def check_grouping(
                 continue  # together in the rounds both attend
             if seen.get(a) != seen.get(b):
                 problems.append(f"user:together:{a}+{b}: round {r}: {a} and {b} are apart")
+        for a, b, wanted in together_in:
+            if r in wanted and (seen.get(a) is None or seen.get(a) != seen.get(b)):
+                problems.append(f"user:together:{a}+{b}@{r}: {a} and {b} are apart in round {r}")
         for a, b in apart:
             if a in seen and seen.get(a) == seen.get(b):
                 problems.append(f"user:apart:{a}+{b}: round {r}: {a} and {b} share group {seen[a]}")

@@ -241,7 +241,9 @@ def read_task(form: Any, pool: Pool | None) -> tuple[RunSpec | None, list[str]]:
             "hosts": read_hosts(str(form.get("hosts", "")), pool, problems),
             "together": read_pairs(str(form.get("together", "")), "together", pool, problems),
             "apart": read_pairs(str(form.get("apart", "")), "apart", pool, problems),
-            "meet": read_pairs(str(form.get("meet", "")), "meet", pool, problems)}}  # fmt: skip
+            "meet": read_pairs(str(form.get("meet", "")), "meet", pool, problems),
+            "together_in": read_pairs(str(form.get("together", "")), "together", pool, problems,
+                                      rounds=True)}}  # fmt: skip
     if problems:
         return None, problems
     try:
@@ -262,13 +264,22 @@ def read_hosts(text: str, pool: Pool, problems: list[str]) -> list[str]:
         return []
 
 
-def read_pairs(text: str, field: str, pool: Pool, problems: list[str]) -> list[list[str]]:
+def read_pairs(
+    text: str, field: str, pool: Pool, problems: list[str], rounds: bool = False
+) -> list[list[Any]]:
     """Pairs of organisations, one a line, the two separated by ``+`` (names as in the sheet, or
-    ids); every line that does not name two organisations is a problem, with the closest name."""
+    ids); every line that does not name two organisations is a problem, with the closest name.
+    Lines limited to rounds (``A + B @ 1, 2``) are read only with ``rounds`` (and then only
+    they), as [A, B, [rounds]]."""
     by_name = {o.name.casefold(): o.id for o in pool.organisations}
-    out = []
+    out: list[list[Any]] = []
     for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+        if not line.strip() or ("@" in line) != rounds:
+            continue
+        line, _, when = line.partition("@")
+        numbers = [w.strip() for w in when.split(",") if w.strip()]
+        if rounds and (not numbers or not all(w.isdigit() and int(w) >= 1 for w in numbers)):
+            problems.append(f"{field}, line {number}: write the rounds after @, e.g. @ 1, 2")
             continue
         parts = [p.strip() for p in line.split("+")]
         ids = [pool.by_id[p].id if p in pool.by_id else by_name.get(p.casefold()) for p in parts]
@@ -280,7 +291,8 @@ def read_pairs(text: str, field: str, pool: Pool, problems: list[str]) -> list[l
                 " of the sheet separated by +" + (f"; did you mean {hint}?" if hint else "")
             )
             continue
-        out.append([str(ids[0]), str(ids[1])])
+        pair: list[Any] = [str(ids[0]), str(ids[1])]
+        out.append([*pair, sorted({int(w) for w in numbers})] if rounds else pair)
     return out
 
 

@@ -129,6 +129,7 @@ def judge(
         guests=guests_of(result, rounds),
         hosts=options.hosts,
         meet=options.meet,
+        together_in=options.together_in,
     )
 
 

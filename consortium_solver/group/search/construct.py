@@ -192,7 +192,12 @@ class Construction:
         for i in (*absent, *hosts):
             placed[i] = 1
         for k, pair in enumerate(pairs):
-            target = min(range(len(groups)), key=lambda h: (len(groups[h]), (h - k) % len(groups)))
+            held = [h for h, grp in enumerate(groups) if any(i in grp for i in pair)]
+            target = (
+                held[0]
+                if held
+                else min(range(len(groups)), key=lambda h: (len(groups[h]), (h - k) % len(groups)))
+            )  # the group of one already seated (a host's table), else the emptiest
             groups[target] += [i for i in pair if not placed[i]]
             for i in pair:
                 placed[i] = 1
