@@ -14,7 +14,7 @@ from consortium_solver.cli import options as opt
 from consortium_solver.cli.app import app, emit, exit_code, fmt, guarded, live_status, stdout
 from consortium_solver.cli.render import plain, render_grouping
 from consortium_solver.core.errors import InputError
-from consortium_solver.domain import Progress
+from consortium_solver.domain import Pool, Progress
 from consortium_solver.group import GroupOptions, group
 from consortium_solver.group.options import fixed_seats, hosts_named
 from consortium_solver.io import GROUPING_WRITERS, check_output, write_grouping
@@ -133,12 +133,7 @@ def group_command(
         check_output(path, GROUPING_WRITERS, "grouping")
     the_pool = opt.load_pool(pool, columns, merge_duplicates)
     if hosts is not None or fix:
-        named = hosts_named(the_pool, hosts) if hosts is not None else ()
-        seats = fixed_seats(the_pool, fix or [], named, rounds)
-        options = GroupOptions.model_validate(
-            {**options.model_dump(), "hosts": named,
-             "together_in": (*options.together_in, *seats)}
-        )  # fmt: skip
+        options = _seated(options, the_pool, hosts, fix or [])
     the_call = no_call() if call.lower() == "none" else load_call(call)
     with live_status("grouping…", quiet=as_json) as status:
         result = group(the_pool, the_call, options, progress=_live_line(status))
@@ -150,6 +145,16 @@ def group_command(
         write_grouping(result, the_pool, path)
     found = bool(result.consortia) and not result.repeated_pairs  # repeats: a plan, not an answer
     raise typer.Exit(exit_code(found, result.interrupted))
+
+
+def _seated(options: GroupOptions, pool: Pool, hosts: str | None, fix: list[str]) -> GroupOptions:
+    """The options with the hosts and fixed seats the pool's names and columns stand for."""
+    named = hosts_named(pool, hosts) if hosts is not None else ()
+    seats = fixed_seats(pool, fix, named, options.rounds)
+    together_in = (*options.together_in, *seats)
+    return GroupOptions.model_validate(
+        {**options.model_dump(), "hosts": named, "together_in": together_in}
+    )
 
 
 def _live_line(status: Status | None) -> Progress | None:

@@ -12,6 +12,31 @@ from consortium_solver.rules import AnyRule, Call, MemberIn
 from consortium_solver.validate.consortium import check
 
 
+def _pair_problems(
+    pool: Pool,
+    r: int,
+    seen: dict[str, int],
+    together: Sequence[tuple[str, str]],
+    apart: Sequence[tuple[str, str]],
+    together_in: Sequence[tuple[str, str, Sequence[int]]],
+) -> list[str]:
+    """Round r's pairs: together (in the rounds both attend), apart, and together in some rounds
+    (``seen``: who sits in which group of the round)."""
+    problems: list[str] = []
+    for a, b in together:
+        if not (_attends(pool, a, r) and _attends(pool, b, r)):
+            continue  # together in the rounds both attend
+        if seen.get(a) != seen.get(b):
+            problems.append(f"user:together:{a}+{b}: round {r}: {a} and {b} are apart")
+    for a, b, wanted in together_in:
+        if r in wanted and (seen.get(a) is None or seen.get(a) != seen.get(b)):
+            problems.append(f"user:together:{a}+{b}@{r}: {a} and {b} are apart in round {r}")
+    for a, b in apart:
+        if a in seen and seen.get(a) == seen.get(b):
+            problems.append(f"user:apart:{a}+{b}: round {r}: {a} and {b} share group {seen[a]}")
+    return problems
+
+
 def _judge_group(
     pool: Pool,
     call: Call,
@@ -156,17 +181,7 @@ def check_grouping(
                 for b in members[i + 1 :]:
                     key = frozenset((a, b))
                     met[key] = met.get(key, 0) + 1
-        for a, b in together:
-            if not (_attends(pool, a, r) and _attends(pool, b, r)):
-                continue  # together in the rounds both attend
-            if seen.get(a) != seen.get(b):
-                problems.append(f"user:together:{a}+{b}: round {r}: {a} and {b} are apart")
-        for a, b, wanted in together_in:
-            if r in wanted and (seen.get(a) is None or seen.get(a) != seen.get(b)):
-                problems.append(f"user:together:{a}+{b}@{r}: {a} and {b} are apart in round {r}")
-        for a, b in apart:
-            if a in seen and seen.get(a) == seen.get(b):
-                problems.append(f"user:apart:{a}+{b}: round {r}: {a} and {b} share group {seen[a]}")
+        problems += _pair_problems(pool, r, seen, together, apart, together_in)
         left_out |= {o.id for o in pool.organisations if o.id not in seen and o.attends(r)}
         judged.append(judged_round)
     for a, b in meet:
