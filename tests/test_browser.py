@@ -287,3 +287,33 @@ def test_a_suggested_region_by_one_click_and_enter_takes_none(
     until(browser, lambda d: "use Noord-Brabant" not in d.page_source)
     assert "Noord-Brabant (NL41)" in browser.page_source
     assert "more developed region" in browser.page_source
+
+
+def test_the_days_page_says_where_someone_sits_round_by_round(browser: Any, tmp_path: Path) -> None:
+    """Typing a name in the plan's search box lists that organisation's group in each round it
+    attends (an absent round is simply not listed)."""
+    from consortium_solver.domain import EccpStatus, Organisation, OrganisationType, Pool
+    from consortium_solver.group import GroupOptions, group
+    from consortium_solver.io.plans import grouping_page
+    from consortium_solver.rules import no_call
+
+    orgs = tuple(
+        Organisation(
+            id=f"o{i}", name=f"Org {i:02d}", country=("DE", "FR", "PL")[i % 3],
+            organisation_type=OrganisationType.CLUSTER_ORGANISATION,
+            eccp_status=EccpStatus.REGISTERED, sectors=("digital",),
+            rounds=(2, 3) if i == 0 else None,
+        )
+        for i in range(12)
+    )  # fmt: skip
+    pool = Pool(name="event", organisations=orgs)
+    options = GroupOptions(size=(3, 4), rounds=3, time_limit=1, deterministic=True, workers=1)
+    result = group(pool, no_call(), options)
+    page = tmp_path / "plan.html"
+    page.write_text(grouping_page(result, pool), encoding="utf-8")
+    browser.get(page.as_uri())
+    browser.find_element(By.ID, "find").send_keys("Org 00")
+    until(browser, lambda d: d.find_element(By.ID, "where").text)
+    line = browser.find_element(By.ID, "where").text
+    assert line.startswith("Org 00 — Round 2: Group ")
+    assert "Round 3: Group" in line and "Round 1" not in line

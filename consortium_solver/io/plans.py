@@ -312,7 +312,8 @@ _STYLE = (
     ".card li{margin-bottom:.35rem}.muted{color:#555;font-size:.85rem}"
     ".hit{outline:3px solid #f0b400}.hidden{display:none}"
     "table{border-collapse:collapse;font-size:.85rem}td,th{padding:.15rem .5rem;text-align:left}"
-    "@media print{nav{display:none}.cards{display:block}.card{margin-bottom:.6rem}"
+    "#where{white-space:pre-line;font-weight:600;margin:.4rem 0}"
+    "@media print{nav{display:none}#where{display:none}.cards{display:block}.card{margin-bottom:.6rem}"
     "section{break-before:page}}"
 )
 # The search box: shows the cards holding the text typed, highlights the matching members.
@@ -323,8 +324,15 @@ _SCRIPT = (
     "card.querySelectorAll('li').forEach(li=>{const m=q&&li.dataset.find.includes(q);"
     "li.classList.toggle('hit',!!m);any=any||m;});"
     "card.classList.toggle('hidden',!!q&&!any);});"
-    "document.getElementById('count').textContent=q?"
-    "document.querySelectorAll('li.hit').length+' seat(s) found':'';});"
+    "const hits=[...document.querySelectorAll('li.hit')];"
+    "document.getElementById('count').textContent=q?hits.length+' seat(s) found':'';"
+    # Where each one found sits, round by round: "Org A — Round 1: Group 3 · Round 2: Group 1".
+    "const seats=new Map();hits.forEach(li=>{const who=li.querySelector('b').textContent;"
+    "const sec=li.closest('section');const round=sec?sec.querySelector('h2').textContent:'';"
+    "const table=li.closest('.card').querySelector('h3').textContent.split(' · ')[0];"
+    "if(!seats.has(who))seats.set(who,[]);seats.get(who).push(round+': '+table);});"
+    "document.getElementById('where').textContent=[...seats].slice(0,8)"
+    ".map(([who,at])=>who+' — '+at.join(' · ')).join('\\n');});"
 )
 
 
@@ -348,6 +356,7 @@ def grouping_page(result: GroupingResult, pool: Pool) -> str:
         "<nav aria-label='rounds'>" + links + "<label>Find an organisation "
         "<input type='search' id='find' placeholder='name, country, contact…'></label>"
         "<span id='count' class='muted' aria-live='polite'></span></nav>",
+        "<p id='where' aria-live='polite'></p>",
     ]
     if result.note:
         parts.append(f"<p><b>{e(result.note)}</b></p>")
