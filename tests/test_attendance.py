@@ -561,3 +561,15 @@ def test_a_fixed_seat_at_a_hosts_table(tmp_path: Path) -> None:
     with pytest.raises(OptionError) as info:
         fixed_seats(pool, ["o7=1"], (), 2)
     assert "give --hosts too" in str(info.value)
+
+
+def test_too_few_tables_for_a_second_round_without_repeats_is_said_at_once() -> None:
+    """15 at 3 hosts' tables of 5: a second round cannot avoid repeats (a table takes one from
+    each table of the first); the reason is given, not a search's best effort."""
+    pool = _event(15, {})
+    options = GroupOptions(size=(5, 5), rounds=2, hosts=("o0", "o5", "o10"), time_limit=1)
+    result = group(pool, no_call(), options)
+    assert not result.consortia and result.status.value == "infeasible"
+    assert "impossible at 3 tables" in (result.note or "")
+    allowed = group(pool, no_call(), options.model_copy(update={"allow_repeats": True}))
+    assert allowed.rounds is not None

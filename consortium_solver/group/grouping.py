@@ -548,8 +548,9 @@ def check_options(pool: Pool, options: GroupOptions) -> None:
 def rounds_impossible(
     n: int, options: GroupOptions, absent: Sequence[frozenset[int]] = ()
 ) -> str | None:
-    """A counting argument: each round, everyone meets at least min_size - 1 new people (with
-    attendance, the one who attends most rounds)."""
+    """Counting arguments: each round, everyone meets at least min_size - 1 new people (with
+    attendance, the one who attends most rounds); with table hosts, a later round's table can hold
+    one person from each table of the round before."""
     low, _ = options.size
     if options.rounds <= 1 or n == 0:
         return None
@@ -564,5 +565,15 @@ def rounds_impossible(
             f" {low}, each organisation meets {low - 1} new ones per round, {needed} in all, but only"
             f" {n - 1} others are eligible (at most {most} rounds); allow repeated meetings to"
             " minimise them instead"
+        )
+    tables = len(options.hosts)
+    if tables and options.max_meetings == 1 and not any(absent) and low > tables:
+        # A table of a later round takes at most one of each table of the round before (any two
+        # from one table have met), and no more tables are laid than there are hosts.
+        return (
+            f"{options.rounds} rounds without repeated meetings are impossible at {tables} tables:"
+            f" a table of the second round can take only one from each table of the first, so at"
+            f" most {tables} people, fewer than the {low} a group needs; add hosts, make the"
+            " groups smaller, or allow repeated meetings"
         )
     return None
