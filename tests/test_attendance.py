@@ -573,3 +573,14 @@ def test_too_few_tables_for_a_second_round_without_repeats_is_said_at_once() -> 
     assert "impossible at 3 tables" in (result.note or "")
     allowed = group(pool, no_call(), options.model_copy(update={"allow_repeats": True}))
     assert allowed.rounds is not None
+
+
+def test_enough_groups_for_a_second_round_without_repeats() -> None:
+    """12 in groups of 3..4 over 2 rounds: three groups of four make repeats certain (a group of
+    round 2 takes one from each group of round 1, so at most three), four groups of three do not —
+    the construction lays four."""
+    pool = _event(12, {})
+    options = GroupOptions(size=(3, 4), rounds=2, time_limit=2, deterministic=True, workers=1)
+    result = group(pool, no_call(), options)
+    assert result.rounds is not None and not result.repeated_pairs
+    assert [len(groups) for groups in result.rounds] == [4, 4]

@@ -93,6 +93,11 @@ class Construction:
         if self.n_rounds > 1:
             while g < most and self.n_rounds * _pairs(n, g) > n * (n - 1) // 2:
                 g += 1
+            # Pigeonhole: a group of a later round takes at most one member of each group of the
+            # round before (two from one group have met), so groups of more members than there
+            # are groups make repeats certain: 12 in 3 groups of 4, not 4 groups of 3.
+            while self.allowed == 1 and g < most and -(-n // max(g, 1)) > g:
+                g += 1
         return max(g, 0)
 
     def construct(
