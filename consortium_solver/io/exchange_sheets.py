@@ -71,16 +71,7 @@ def import_exchange_pool(
     reader = ParticipantReader(sheet, options or ImportOptions(), partnerships)
     for finding in problems:
         reader.add(finding, None)
-    pool = reader.read()
-    return ImportReport(
-        sheet.source,
-        pool,
-        reader.problems,
-        reader.columns,
-        sheet,
-        reader.header_row,
-        reader.places_read(),
-    )
+    return reader.report()
 
 
 class ParticipantReader(SheetReader):

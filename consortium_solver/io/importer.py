@@ -189,17 +189,7 @@ def import_pool(path: str | Path, options: ImportOptions | None = None) -> Impor
 
 def import_sheet(sheet: Sheet, options: ImportOptions | None = None) -> ImportReport[Pool]:
     """Read a table already in memory (see :func:`import_pool` for files)."""
-    reader = SheetReader(sheet, options or ImportOptions())
-    pool = reader.read()
-    return ImportReport(
-        sheet.source,
-        pool,
-        reader.problems,
-        reader.columns,
-        sheet,
-        reader.header_row,
-        reader.places_read(),
-    )
+    return SheetReader(sheet, options or ImportOptions()).report()
 
 
 class SheetReader:
@@ -413,6 +403,19 @@ class SheetReader:
         record["needs"] = split_list(self.cell(row, "needs"))
         record["details"] = details(self, number, row)
         return self.validated(Organisation, record, number)
+
+    def report(self) -> ImportReport[Any]:
+        """Read the sheet; the report of what was found (with the pool when nothing is wrong)."""
+        found = self.read()
+        return ImportReport(
+            self.sheet.source,
+            found,
+            self.problems,
+            self.columns,
+            self.sheet,
+            self.header_row,
+            self.places_read(),
+        )
 
     def places_read(self) -> list[PlaceRead]:
         """Every place met, with what it was read as, the most frequent first."""
