@@ -29,6 +29,7 @@ from consortium_solver.domain import (
     Result,
     Status,
 )
+from consortium_solver.domain.fields import Balance
 from consortium_solver.exchange import ExchangeOptions, plan_exchanges
 from consortium_solver.group import GroupOptions, group
 from consortium_solver.io.exchanges import read_exchange_pool
@@ -102,13 +103,18 @@ def test_every_group_option_reaches_the_run_from_the_command_line(
     args = ["group", *COMMON, "--size", "4..6", "--objective", "min", "--rounds", "2",
             "--allow-repeats", "--together", "demo-001,demo-002", "--apart", "demo-003,demo-004",
             "--max-meetings", "2", "--guests", "--hosts", "demo-005,demo-006",
-            "--meet", "demo-007,demo-008", "--together", "demo-009,demo-010@2"]  # fmt: skip
+            "--meet", "demo-007,demo-008", "--together", "demo-009,demo-010@2",
+            "--apart", "demo-011,demo-012@1", "--balance", "Role:2",
+            "--balance", "Role=Buyer:1..2"]  # fmt: skip
     runner.invoke(app, args)
     expected = GroupOptions(
         **LIMITS, size=(4, 6), objective="min", rounds=2, allow_repeats=True, max_meetings=2,
         guests=True, hosts=("demo-005", "demo-006"), meet=(("demo-007", "demo-008"),),
         together_in=(("demo-009", "demo-010", (2,)),),
         together=(("demo-001", "demo-002"),), apart=(("demo-003", "demo-004"),),
+        apart_in=(("demo-011", "demo-012", (1,)),),
+        balance=(Balance(column="Role", weight=2),
+                 Balance(column="Role", value="Buyer", low=1, high=2)),
     )  # fmt: skip
     assert handed(seen, GroupOptions) == expected
     not_default(expected, NOT_ON_THE_COMMAND_LINE[GroupOptions])
@@ -175,13 +181,18 @@ def test_the_web_form_builds_the_library_models() -> None:
     """The form handler's fields land in the task's options model (one thread per web run); an
     unknown task is refused, not taken for groups."""
     pool = demo_pool()
+    roles = ("Buyer", "Supplier", "Expert")
+    pool = pool.model_copy(update={"organisations": tuple(
+        o.model_copy(update={"details": {"Role": roles[k % 3]}})
+        for k, o in enumerate(pool.organisations))})  # fmt: skip
     a, b, c, d = (o for o in pool.organisations[:4])
     form = Form(task="groups", size_min="4", size_max="6", rounds="2", objective="min",
+                balance="Role", balance_bounds="Role = Buyer : 1..2",
                 allow_repeats="on", max_meetings="2", guests="on", time_limit="17", seed="9",
                 call="none", hosts=f"{pool.organisations[5].id}",
                 meet=f"{pool.organisations[6].id}+{pool.organisations[7].id}",
                 together=f"{a.name} + {b.name}\n{pool.organisations[8].id} + {pool.organisations[9].id} @ 2",
-                apart=f"{c.id}+{d.id}")  # fmt: skip
+                apart=f"{c.id}+{d.id}\n{a.id} + {d.id} @ 1")  # fmt: skip
     spec, problems = read_task(form, pool)
     assert not problems
     assert spec == GroupsRun(
@@ -192,6 +203,8 @@ def test_the_web_form_builds_the_library_models() -> None:
             guests=True, hosts=(pool.organisations[5].id,),
             meet=((pool.organisations[6].id, pool.organisations[7].id),),
             together_in=((pool.organisations[8].id, pool.organisations[9].id, (2,)),),
+            apart_in=((a.id, d.id, (1,)),),
+            balance=(Balance(column="Role"), Balance(column="Role", value="Buyer", low=1, high=2)),
         ),
     )  # fmt: skip
     form = Form(task="consortium", lead=a.id, size_min="3", size_max="4", top="3", seed="2")
@@ -223,6 +236,8 @@ def test_the_web_form_builds_the_library_models() -> None:
                     hosts=("demo-006",),
                     meet=(("demo-007", "demo-008"),),
                     together_in=(("demo-009", "demo-010", (2,)),),
+                    apart_in=(("demo-011", "demo-012", (1,)),),
+                    balance=(Balance(column="Sector", value="Digital", low=0, high=3),),
                     time_limit=9,
                     deterministic=True,
                     seed=4,

@@ -16,7 +16,7 @@ from consortium_solver.cli.render import plain, render_grouping
 from consortium_solver.core.errors import InputError
 from consortium_solver.domain import Pool, Progress
 from consortium_solver.group import GroupOptions, group
-from consortium_solver.group.options import fixed_seats, hosts_named
+from consortium_solver.group.options import balances_of, fixed_seats, hosts_named
 from consortium_solver.io import GROUPING_WRITERS, check_output, write_grouping
 from consortium_solver.mdgp.options import MdgpOptions
 from consortium_solver.rules import load_call, no_call, parse_size
@@ -35,7 +35,20 @@ MeetOption = Annotated[
     typer.Option("--meet", help="A,B: in the same group in at least one round (repeatable)"),
 ]
 ApartOption = Annotated[
-    list[str] | None, typer.Option("--apart", help="A,B: never in the same group (repeatable)")
+    list[str] | None,
+    typer.Option(
+        "--apart",
+        help="A,B: never in the same group; A,B@1,2: not in those rounds (repeatable)",
+    ),
+]
+BalanceOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--balance",
+        help="COLUMN[:WEIGHT]: spread a column of the sheet evenly over the groups (each value"
+        " in proportion, or equal means for numbers); COLUMN=VALUE:MIN..MAX: MIN..MAX members"
+        " with that value in every group (repeatable)",
+    ),
 ]
 HostsOption = Annotated[
     str | None,
@@ -90,6 +103,7 @@ def group_command(
         typer.Option("--together", help="A,B: always in the same group (repeatable)"),
     ] = None,
     apart: ApartOption = None,
+    balance: BalanceOption = None,
     meet: MeetOption = None,
     fix: FixOption = None,
     time_limit: opt.TimeLimitOption = 30.0,
@@ -126,6 +140,8 @@ def group_command(
         together=opt.pairs(together, "--together"),
         together_in=opt.pairs_in_rounds(together, "--together"),
         apart=opt.pairs(apart, "--apart"),
+        apart_in=opt.pairs_in_rounds(apart, "--apart"),
+        balance=balances_of(balance or []),
         meet=opt.pairs(meet, "--meet"),
         workers=workers,
     )

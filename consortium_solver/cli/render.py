@@ -159,6 +159,9 @@ def render_grouping(console: Console, pool: Pool, result: GroupingResult) -> Non
     if result.objective is not None:
         line += f" · objective {result.objective:g}"
     console.print(line + f" · {result.wall_time_s:g} s · seed {result.seed}")
+    for measure in result.balance:
+        mark = "✓" if measure.numeric or not measure.off else "~"
+        console.print(f"  {mark} balance · {plain(measure.words())}")
     if result.conflict:
         console.print("[bold red]No group can meet all the rules.[/] These conflict:")
         for conflict in result.conflict:

@@ -23,6 +23,7 @@ from consortium_solver.domain.organisations import (
 from consortium_solver.domain.results import (
     Alternative,
     Assessment,
+    BalanceMeasure,
     BuildResult,
     CallResult,
     Conflict,
@@ -47,6 +48,7 @@ __all__ = [
     "LIST_FIELDS",
     "Alternative",
     "Assessment",
+    "BalanceMeasure",
     "BuildResult",
     "CallResult",
     "Conflict",

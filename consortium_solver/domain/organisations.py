@@ -271,10 +271,26 @@ class Pool(Indexed):
         return self.by_id[org_id]
 
     def unknown_id_message(self, org_id: str) -> str:
-        """Words for an id the pool lacks, with the closest id when one is close."""
+        """Words for an id (or name) the pool lacks, with the closest id or name when one is
+        close."""
         close = difflib.get_close_matches(org_id, list(self.by_id), n=1, cutoff=0.75)
+        if not close:
+            names = {o.name.casefold(): o.name for o in self.organisations}
+            near = difflib.get_close_matches(org_id.casefold(), list(names), n=1, cutoff=0.75)
+            close = [names[n] for n in near]
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        return f"no organisation with the id {org_id!r} in pool {self.name!r}{hint}"
+        return f"no organisation with the id or name {org_id!r} in pool {self.name!r}{hint}"
+
+    def id_of(self, text: str) -> str:
+        """The id an organiser's word stands for: an id, else a name (compared without case or
+        repeated spaces); the text itself when neither (for :meth:`unknown_id_message`)."""
+        if text in self.by_id:
+            return text
+        key = " ".join(text.casefold().split())
+        for org in self.organisations:
+            if " ".join(org.name.casefold().split()) == key:
+                return org.id
+        return text
 
     def __len__(self) -> int:
         return len(self.organisations)

@@ -172,6 +172,39 @@ class BuildResult(CallResult):
     conflict: tuple[Conflict, ...] | None = None
 
 
+class BalanceMeasure(BaseModel):
+    """How balanced the groups are on a ``--balance`` column, as the validator measures it: for a
+    categorical column, the members beyond their group's ideal count of their value (the group's
+    size times the value's share among the round's seated members, rounded either way) and the
+    groups with any; for a numeric one, the widest gap between two groups' means in a round."""
+
+    model_config = FROZEN
+
+    column: str
+    numeric: bool
+    groups: int = Field(description="the groups measured, over every round")
+    off: int = Field(default=0, description="categorical: members beyond their ideal counts")
+    groups_off: int = Field(default=0, description="categorical: groups off an ideal count")
+    spread: float | None = Field(
+        default=None, description="numeric: the widest gap between two group means of a round"
+    )
+    mean: float | None = Field(default=None, description="numeric: the seated members' mean")
+
+    def words(self) -> str:
+        """The measure in a sentence."""
+        if self.numeric:
+            return (
+                f"{self.column}: group means within {self.spread:.3g} of each other"
+                f" (everyone: {self.mean:.3g})"
+            )
+        if not self.off:
+            return f"{self.column}: every group within one of its ideal count of each value"
+        return (
+            f"{self.column}: {self.groups_off} of {self.groups} groups off their ideal count"
+            f" ({self.off} member{'s' if self.off != 1 else ''} in all)"
+        )
+
+
 class GroupingResult(CallResult):
     """``consortium group``: ``consortia`` holds the groups of the first round, ``rounds`` every
     round when there are several; ``unassigned`` everyone not placed (with the reasons of the
@@ -187,6 +220,11 @@ class GroupingResult(CallResult):
         default=(),
         exclude_if=lambda hosts: not hosts,
         description="table hosts: group k of each round is the table of the k-th host present",
+    )
+    balance: tuple[BalanceMeasure, ...] = Field(
+        default=(),
+        exclude_if=lambda balance: not balance,
+        description="how balanced the groups are on each --balance column",
     )
     repeated_pairs: tuple[tuple[str, str], ...] = ()
     """When no schedule without repeated meetings was found in time: the best schedule found is

@@ -8,7 +8,8 @@ function of how many members of the group carry each code — one of four readin
   above the limit, summed;
 - ``DISTINCT`` (``min_distinct``, and ``include`` with one code per wanted member): how many
   distinct codes short of the minimum;
-- ``COUNT`` (``min_count``): how many members carrying a code short of the minimum;
+- ``COUNT`` (``min_count``, and ``--balance COLUMN=VALUE:MIN..MAX``): how many members carrying a
+  code short of the minimum, or beyond the maximum when there is one;
 - ``SIZE``: how far the group's size is outside the range.
 
 The same tables drive the compiled kernels (:mod:`consortium_solver.group.search.kernels`) and the
@@ -43,7 +44,8 @@ class Reading(IntEnum):
 @dataclass(frozen=True)
 class CodedRule:
     """A rule as codes per candidate and a reading: ``low`` is the limit (``OVER``) or the minimum
-    (``DISTINCT``, ``COUNT``, ``SIZE``), ``high`` the largest size (``SIZE``; -1: none)."""
+    (``DISTINCT``, ``COUNT``, ``SIZE``), ``high`` the largest size or count (``SIZE``, ``COUNT``;
+    -1: none)."""
 
     reading: Reading
     codes: tuple[tuple[int, ...], ...]
@@ -63,7 +65,8 @@ class CodedRule:
             return sum(max(0, k - self.low) for k in counts.values())
         if self.reading == Reading.DISTINCT:
             return max(0, self.low - len(counts))
-        return max(0, self.low - sum(counts.values()))
+        hits = sum(counts.values())
+        return max(0, self.low - hits) + (max(0, hits - self.high) if self.high >= 0 else 0)
 
 
 def _flags(hits: Sequence[bool]) -> tuple[tuple[int, ...], ...]:
@@ -121,7 +124,8 @@ class RuleTables(NamedTuple):
     Rule q reads codes ``offset[q] .. offset[q + 1]`` of a shared code space; candidate i's codes
     for rule q are ``data[ptr[q * n + i] : ptr[q * n + i + 1]]`` (already shifted by the offset).
     ``partners`` lists each candidate's together (``want`` 1) and apart (``want`` 0) partners in
-    the same layout (``partner_ptr`` by candidate)."""
+    the same layout (``partner_ptr`` by candidate), each for round ``when`` (from 0; -1: every
+    round)."""
 
     reading: np.ndarray
     low: np.ndarray
@@ -132,6 +136,7 @@ class RuleTables(NamedTuple):
     partner_ptr: np.ndarray
     partner: np.ndarray
     want: np.ndarray
+    when: np.ndarray
 
 
 class GroupRules:
@@ -143,26 +148,31 @@ class GroupRules:
         rules: Sequence[kinds.AnyRule],
         together: Sequence[tuple[int, int]] = (),
         apart: Sequence[tuple[int, int]] = (),
+        extra: Sequence[CodedRule] = (),
+        apart_in: Sequence[tuple[int, int, Sequence[int]]] = (),
     ) -> None:
         self.n = len(candidates)
-        self.coded = [compile_rule(rule, candidates) for rule in rules]
+        self.coded = [compile_rule(rule, candidates) for rule in rules] + list(extra)
         # Only group sizes and no pairs: any partition with the right sizes is valid.
         self.sizes_only = all(isinstance(rule, kinds.Size) for rule in rules) and not (
-            together or apart
+            together or apart or extra or apart_in
         )
-        self.partner: dict[int, list[tuple[int, bool]]] = {}
-        for pairs, wanted in ((together, True), (apart, False)):
-            for a, b in pairs:
-                self.partner.setdefault(a, []).append((b, wanted))
-                self.partner.setdefault(b, []).append((a, wanted))
+        # Each candidate's partners: (partner, wanted together, the round (from 0) or -1: every).
+        self.partner: dict[int, list[tuple[int, bool, int]]] = {}
+        pairs = [(a, b, w, -1) for w, ps in ((True, together), (False, apart)) for a, b in ps]
+        pairs += [(a, b, False, r) for a, b, rounds in apart_in for r in rounds]
+        for a, b, wanted, r in pairs:
+            self.partner.setdefault(a, []).append((b, wanted, r))
+            self.partner.setdefault(b, []).append((a, wanted, r))
 
-    def violation(self, members: Sequence[int]) -> int:
+    def violation(self, members: Sequence[int], r: int = -1) -> int:
+        """How far the group (of round ``r``, from 0) is from meeting its rules and pairs."""
         total = sum(rule(members) for rule in self.coded)
         if self.partner:
             inside = set(members)
             for i in members:
-                for j, wanted in self.partner.get(i, ()):
-                    if (j in inside) != wanted:
+                for j, wanted, when in self.partner.get(i, ()):
+                    if when in (-1, r) and (j in inside) != wanted:
                         total += 1
         return total
 
@@ -177,11 +187,12 @@ class GroupRules:
                 data.extend(offset[-1] + c for c in codes)
                 ptr.append(len(data))
             offset.append(offset[-1] + width)
-        partner_ptr, partner, want = [0], [], []
+        partner_ptr, partner, want, when = [0], [], [], []
         for i in range(self.n):
-            for j, wanted in self.partner.get(i, ()):
+            for j, wanted, r in self.partner.get(i, ()):
                 partner.append(j)
                 want.append(int(wanted))
+                when.append(r)
             partner_ptr.append(len(partner))
         ints = np.int64
         return RuleTables(
@@ -194,4 +205,5 @@ class GroupRules:
             partner_ptr=np.array(partner_ptr, dtype=ints),
             partner=np.array(partner, dtype=ints),
             want=np.array(want, dtype=ints),
+            when=np.array(when, dtype=ints),
         )

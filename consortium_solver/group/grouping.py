@@ -30,8 +30,9 @@ from consortium_solver.domain import (
     Status,
 )
 from consortium_solver.domain.fields import FIELD_WORDS, member_value
+from consortium_solver.group.balance import balance_arrays, bounds_impossible, resolve, spread_keys
 from consortium_solver.group.guests import as_guests, seat_guests
-from consortium_solver.group.options import GroupOptions
+from consortium_solver.group.options import GroupOptions, by_id
 from consortium_solver.group.search import GroupingSearch, Schedule, warm_up
 from consortium_solver.group.search.state import EXEMPT, is_valid, meet_group, new_meetings
 from consortium_solver.rules import AnyRule, Call, MemberIn, Problem, Size
@@ -74,10 +75,14 @@ def group(
             model itself refuses impossible sizes, rounds and pairs).
         InternalError: the validator rejects a group the search produced.
     """
-    options = options or GroupOptions()
+    options = by_id(pool, options or GroupOptions())
     check_options(pool, options)
     warm_up()  # compiled before the clock starts (from the disk cache after the first run)
     return _Grouping(pool, call, options, progress).run()
+
+
+class NoGroups(Exception):
+    """No group can be formed, for the reason given in words."""
 
 
 class _Grouping:
@@ -108,8 +113,14 @@ class _Grouping:
             (index[a], index[b]) for a, b in options.together if a in index and b in index
         ]
         self.apart = [(index[a], index[b]) for a, b in options.apart if a in index and b in index]
+        self.apart_in = [
+            (index[a], index[b], [r - 1 for r in rounds if r <= options.rounds])
+            for a, b, rounds in options.apart_in
+            if a in index and b in index
+        ]
         self.hosts = [index[h] for h in options.hosts if h in index]
         self.pairs = meeting_rounds(self.candidates, options, self.absent)
+        self.columns, self.bounds = resolve(pool, self.candidates, options.balance)
 
     def run(self) -> GroupingResult:
         options = self.options
@@ -127,6 +138,7 @@ class _Grouping:
         status = Status.FEASIBLE
         small = len(self.candidates) <= EXACT_LIMIT and not (self.together or options.start)
         small = small and not (self.hosts or options.meet or options.together_in)
+        small = small and not (options.balance or options.apart_in)
         log.info(
             "group: %d organisations take part (%d set aside), groups of %d..%d, %d round(s)",
             len(self.candidates), len(self.ineligible), *options.size, options.rounds,
@@ -135,7 +147,10 @@ class _Grouping:
             log.info("group: a small pool, partitioned exactly by CP-SAT")
             schedule, status = self.exact()
         else:
-            schedule = self.searched()
+            try:
+                schedule = self.searched()
+            except NoGroups as none:
+                return self.no_groups(Status.INFEASIBLE, str(none))
         log.info("group: the validator judges the groups")
         return self.judged(schedule, status)
 
@@ -154,7 +169,18 @@ class _Grouping:
             allowed=options.max_meetings,
             hosts=self.hosts,
             pairs=self.pairs,
+            apart_in=self.apart_in,
+            bounds=[b.coded() for b in self.bounds],
+            balance=balance_arrays(self.columns, self.absent, len(self.candidates))
+            if self.columns
+            else None,
+            spread=spread_keys(self.columns, len(self.candidates)),
         )
+        if self.bounds:
+            counts = [search.construction.round_groups(r) for r in range(options.rounds)]
+            impossible = bounds_impossible(self.bounds, self.absent, counts)
+            if impossible:
+                raise NoGroups(impossible)
         if not options.improve:
             return search.valid_groups(search.construct())
         pinned: list[tuple[int, int]] = []
@@ -215,6 +241,8 @@ class _Grouping:
             hosts=options.hosts,
             meet=options.meet,
             together_in=options.together_in,
+            apart_in=options.apart_in,
+            balance=options.balance,
             extra_rules=[self.size_rule],
             together=options.together,
             apart=options.apart,
@@ -237,10 +265,16 @@ class _Grouping:
                 " repeated meetings"
             )
             result = self.result(verdict.rounds, verdict.unassigned, Status.UNKNOWN, note)
-            return result.model_copy(update={"repeated_pairs": tuple(verdict.repeated)})
+            return result.model_copy(
+                update={
+                    "repeated_pairs": tuple(verdict.repeated),
+                    "balance": tuple(verdict.balance),
+                }
+            )
         if not any(verdict.rounds):
             return self.why_none()
-        return self.result(verdict.rounds, verdict.unassigned, status, None)
+        result = self.result(verdict.rounds, verdict.unassigned, status, None)
+        return result.model_copy(update={"balance": tuple(verdict.balance)})
 
     def why_none(self) -> GroupingResult:
         """No group was formed: find out, as ``build`` does, whether any group at all can meet the
@@ -498,7 +532,8 @@ def check_options(pool: Pool, options: GroupOptions) -> None:
     """Options naming organisations the pool lacks, as one error naming the fields, before any
     work (the options model has refused impossible sizes, rounds and pairs already)."""
     problems = []
-    for name, pairs in (("together", options.together), ("apart", options.apart)):
+    apart_in = [(a, b) for a, b, _ in options.apart_in]
+    for name, pairs in (("together", options.together), ("apart", [*options.apart, *apart_in])):
         for pair in pairs:
             missing = [i for i in pair if i not in pool.by_id]
             if missing:
@@ -528,6 +563,10 @@ def check_options(pool: Pool, options: GroupOptions) -> None:
                     " rounds: give them the same rounds attended, or drop the pair",
                 )
             )
+    try:
+        resolve(pool, pool.organisations, options.balance)
+    except OptionError as bad:
+        problems += bad.problems
     beyond = [o for o in pool.organisations if o.rounds and max(o.rounds) > options.rounds]
     if beyond:
         names = ", ".join(f"{o.name} ({max(o.rounds or (0,))})" for o in beyond[:3])

@@ -5,14 +5,20 @@ command line, the web app and the benchmark suites all build this model."""
 
 from __future__ import annotations
 
-from pydantic import Field, ValidationInfo, field_validator
+import contextlib
+import re
+from collections.abc import Sequence
+
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 
 from consortium_solver.core.options import OptionError, TaskOptions
 from consortium_solver.domain import Pool
+from consortium_solver.domain.fields import Balance
 from consortium_solver.reference.places import fold
 from consortium_solver.rules import Mode, Size, user_size
 
 Pair = tuple[str, str]
+PairIn = tuple[str, str, tuple[int, ...]]  # a pair and the rounds (from 1) it is about
 
 
 class GroupOptions(TaskOptions):
@@ -48,10 +54,18 @@ class GroupOptions(TaskOptions):
     meet: tuple[Pair, ...] = Field(
         default=(), description="pairs who share a group in at least one round"
     )
-    together_in: tuple[tuple[str, str, tuple[int, ...]], ...] = Field(
+    together_in: tuple[PairIn, ...] = Field(
         default=(),
         description="pairs in the same group in the given rounds (from 1): --together A,B@1,2,"
         " and --fix A=HOST@ROUNDS, a seat at a host's table",
+    )
+    apart_in: tuple[PairIn, ...] = Field(
+        default=(), description="pairs in different groups in the given rounds: --apart A,B@1,2"
+    )
+    balance: tuple[Balance, ...] = Field(
+        default=(),
+        description="columns to balance across the groups (--balance COLUMN[:WEIGHT]), and"
+        " per-group bounds on a value (--balance COLUMN=VALUE:MIN..MAX)",
     )
     together: tuple[Pair, ...] = Field(default=(), description="pairs always in the same group")
     apart: tuple[Pair, ...] = Field(default=(), description="pairs never in the same group")
@@ -99,6 +113,82 @@ class GroupOptions(TaskOptions):
 
     def size_rule(self) -> Size:
         return user_size(*self.size)
+
+
+_BOUNDS = re.compile(r"^\s*(\d+)\s*(?:(\.\.|-|–)\s*(\d*)\s*)?$")
+
+
+def balance_of(text: str) -> Balance:
+    """``--balance`` as written: ``COLUMN``, ``COLUMN:WEIGHT``, ``COLUMN=VALUE:MIN..MAX`` (also
+    ``MIN..`` for at least, ``..MAX`` for at most, ``N`` for exactly).
+
+    Raises:
+        OptionError: (field ``balance``) a weight or bounds that cannot be read.
+    """
+    column, eq, rest = text.partition("=")
+    data: dict[str, object] = {"column": text.strip()}
+    if eq:
+        value, colon, bounds = rest.rpartition(":")
+        bounds = bounds.strip()
+        found = _BOUNDS.match("0" + bounds if bounds.startswith("..") else bounds)
+        if not colon or not value.strip() or not found:
+            message = "expected COLUMN=VALUE:MIN..MAX, e.g. Role=Buyer:1..2"
+            raise OptionError.one("balance", text, message)
+        low, dots, high = found.groups()
+        top = int(high) if high else (None if dots else int(low))
+        data = {"column": column.strip(), "value": value.strip(), "low": int(low), "high": top}
+    else:
+        name, colon, weight = text.rpartition(":")
+        with contextlib.suppress(ValueError):  # else a colon in the column's name
+            data = {"column": name.strip(), "weight": float(weight.replace(",", "."))}
+        if not colon:
+            data = {"column": text.strip()}
+    try:
+        return Balance.model_validate(data)
+    except ValidationError as exc:
+        message = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise OptionError.one("balance", text, message) from None
+
+
+def by_id(pool: Pool, options: GroupOptions) -> GroupOptions:
+    """The options with the organisations their pairs name by name (as in the sheet) named by
+    id; a word that is neither stays, for :func:`~consortium_solver.group.grouping.check_options`
+    to report with a close name."""
+    two = pool.id_of
+
+    def pairs(values: Sequence[Pair]) -> tuple[Pair, ...]:
+        return tuple((two(a), two(b)) for a, b in values)
+
+    def timed(values: Sequence[PairIn]) -> tuple[PairIn, ...]:
+        return tuple((two(a), two(b), rounds) for a, b, rounds in values)
+
+    return options.model_copy(
+        update={
+            "together": pairs(options.together),
+            "apart": pairs(options.apart),
+            "meet": pairs(options.meet),
+            "together_in": timed(options.together_in),
+            "apart_in": timed(options.apart_in),
+        }
+    )
+
+
+def balances_of(texts: Sequence[str]) -> tuple[Balance, ...]:
+    """Every ``--balance`` as written (see :func:`balance_of`), every problem at once.
+
+    Raises:
+        OptionError: (field ``balance``) each value that cannot be read.
+    """
+    out: list[Balance] = []
+    problems: list[tuple[str, object, str]] = []
+    for text in texts:
+        try:
+            out.append(balance_of(text))
+        except OptionError as bad:
+            problems += bad.problems
+    if problems:
+        raise OptionError(problems)
+    return tuple(out)
 
 
 # A cell that marks an organisation (a table host), in the usual languages (compared folded).

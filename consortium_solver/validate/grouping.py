@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from consortium_solver.core.errors import InputError
-from consortium_solver.domain import Consortium, Pool
+from consortium_solver.domain import BalanceMeasure, Consortium, Pool
+from consortium_solver.domain.fields import Balance
 from consortium_solver.rules import AnyRule, Call, MemberIn
+from consortium_solver.validate.balance import judge_balance
 from consortium_solver.validate.consortium import check
 
 
@@ -120,6 +122,7 @@ class GroupingVerdict:
     problems: list[str]
     repeats: int
     repeated: list[tuple[str, str]] = field(default_factory=list)  # the pairs meeting twice or more
+    balance: list[BalanceMeasure] = field(default_factory=list)  # each --balance column measured
 
     @property
     def valid(self) -> bool:
@@ -144,6 +147,8 @@ def check_grouping(
     hosts: Sequence[str] = (),
     meet: Sequence[tuple[str, str]] = (),
     together_in: Sequence[tuple[str, str, Sequence[int]]] = (),
+    apart_in: Sequence[tuple[str, str, Sequence[int]]] = (),
+    balance: Sequence[Balance] = (),
 ) -> GroupingVerdict:
     """Judge a schedule of groupings.
 
@@ -157,7 +162,9 @@ def check_grouping(
     be a member); guests obey attendance and the partition, and no group rule, score or
     meeting count reads them. With ``hosts`` (table hosts), every group holds exactly one; ``meet``
     pairs share a group in at least one round; ``together_in`` pairs share one in each of their
-    rounds.
+    rounds, ``apart_in`` pairs never in theirs. ``balance``: bounds on a value of a column hold in
+    every group; balanced columns are measured (``GroupingVerdict.balance``,
+    :mod:`.balance`).
     Problems are sentences naming the rule id and the organisations.
 
     Raises:
@@ -182,6 +189,9 @@ def check_grouping(
                     key = frozenset((a, b))
                     met[key] = met.get(key, 0) + 1
         problems += _pair_problems(pool, r, seen, together, apart, together_in)
+        for a, b, wanted in apart_in:
+            if r in wanted and a in seen and seen.get(a) == seen.get(b):
+                problems.append(f"user:apart:{a}+{b}@{r}: {a} and {b} share group {seen[a]}")
         left_out |= {o.id for o in pool.organisations if o.id not in seen and o.attends(r)}
         judged.append(judged_round)
     for a, b in meet:
@@ -197,6 +207,8 @@ def check_grouping(
         problems.append(
             f"repeat: user:no-repeats: {repeats} pairs meet more than {times}, e.g. {pairs[0]}"
         )
+    bounds, measures = judge_balance(pool, rounds, balance)
+    problems += bounds
     order = {o.id: i for i, o in enumerate(pool.organisations)}
     return GroupingVerdict(
         rounds=judged,
@@ -204,4 +216,5 @@ def check_grouping(
         problems=problems,
         repeats=repeats,
         repeated=[(a, b) for a, b in repeated],
+        balance=measures,
     )

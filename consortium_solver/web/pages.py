@@ -18,7 +18,9 @@ from consortium_solver import DEFAULT_CALL
 from consortium_solver.core.errors import InputError
 from consortium_solver.core.options import OptionError
 from consortium_solver.domain import Organisation, Pool
-from consortium_solver.group.options import hosts_named
+from consortium_solver.domain.fields import Balance
+from consortium_solver.group.balance import resolve
+from consortium_solver.group.options import balance_of, hosts_named
 from consortium_solver.io.importer import ImportReport
 from consortium_solver.io.sheets import template_workbook
 from consortium_solver.rules.scheme import DEFAULT_SCHEME
@@ -243,7 +245,10 @@ def read_task(form: Any, pool: Pool | None) -> tuple[RunSpec | None, list[str]]:
             "apart": read_pairs(str(form.get("apart", "")), "apart", pool, problems),
             "meet": read_pairs(str(form.get("meet", "")), "meet", pool, problems),
             "together_in": read_pairs(str(form.get("together", "")), "together", pool, problems,
-                                      rounds=True)}}  # fmt: skip
+                                      rounds=True),
+            "apart_in": read_pairs(str(form.get("apart", "")), "apart", pool, problems,
+                                   rounds=True),
+            "balance": read_balance(form, pool, problems)}}  # fmt: skip
     if problems:
         return None, problems
     try:
@@ -251,6 +256,35 @@ def read_task(form: Any, pool: Pool | None) -> tuple[RunSpec | None, list[str]]:
     except ValidationError as exc:
         named = OptionError.of(exc).named(LABELS)
         return None, [f"{field.split('.')[-1]}: {message}" for field, _, message in named.problems]
+
+
+def read_balance(form: Any, pool: Pool, problems: list[str]) -> list[dict[str, Any]]:
+    """The columns to balance (ticked: the sheet's own columns) and the bounds on a value (one a
+    line), each checked against the sheet's columns and values."""
+    ticked = form.getlist("balance") if hasattr(form, "getlist") else form.get("balance", [])
+    names = [str(c) for c in ([ticked] if isinstance(ticked, str) else ticked) if str(c).strip()]
+    known = {k for o in pool.organisations for k in o.details}
+    specs = [Balance(column=c) for c in dict.fromkeys(names) if c in known]
+    found: list[str] = []
+    for number, line in enumerate(str(form.get("balance_bounds", "")).splitlines(), start=1):
+        if line.strip():
+            try:
+                specs.append(balance_of(_bound_line(line)))
+            except OptionError as exc:
+                found += [f"balance, line {number}: {m}" for _, _, m in exc.problems]
+    try:
+        resolve(pool, pool.organisations, specs)
+    except OptionError as exc:
+        found += [f"balance ({value}): {message}" for _, value, message in exc.problems]
+    problems += found
+    return [] if found else [spec.model_dump() for spec in specs]
+
+
+def _bound_line(line: str) -> str:
+    """``Role = Buyer : 1..2`` as the command line writes it."""
+    column, _, rest = line.partition("=")
+    value, _, bounds = rest.rpartition(":")
+    return f"{column.strip()}={value.strip()}:{bounds.strip()}"
 
 
 def read_hosts(text: str, pool: Pool, problems: list[str]) -> list[str]:

@@ -16,10 +16,12 @@ by the validator anyway.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+
+import numpy as np
 
 from consortium_solver.core.clock import Clock
-from consortium_solver.group.constraints import GroupRules
+from consortium_solver.group.constraints import CodedRule, GroupRules
 from consortium_solver.group.search.anneal import Annealing, ClockOrIdle, OnImprove
 from consortium_solver.group.search.construct import Construction
 from consortium_solver.group.search.kernels import Arrays, schedule_cost
@@ -49,16 +51,24 @@ class GroupingSearch:
         allowed: int = 1,
         hosts: Sequence[int] = (),
         pairs: Sequence[Sequence[tuple[int, int]]] = (),
+        apart_in: Sequence[tuple[int, int, Sequence[int]]] = (),
+        bounds: Sequence[CodedRule] = (),
+        balance: Mapping[str, np.ndarray] | None = None,
+        spread: Sequence[tuple[float, ...]] = (),
     ) -> None:
         self.problem = problem
         self.rng = random.Random(seed)
-        self.rules = GroupRules(problem.candidates, problem.rules, together, apart)
+        self.rules = GroupRules(
+            problem.candidates, problem.rules, together, apart, bounds, apart_in
+        )
         # absent[r]: who does not attend round r; they are in no group and not unplaced there, so
         # no move ever touches them.
         self.construction = Construction(
-            problem, self.rules, n_rounds, together, self.rng, absent, allowed, hosts, pairs
+            problem, self.rules, n_rounds, together, self.rng, absent, allowed, hosts, pairs, spread
         )
-        self.compiled = Compiled(problem, self.rules, mode, seed)
+        # bounds: extra rules of every group (--balance COLUMN=VALUE:MIN..MAX); balance: the
+        # kernels' tables of the balanced columns (group.balance.balance_arrays).
+        self.compiled = Compiled(problem, self.rules, mode, seed, balance)
         self.anneal_steps = 0  # moves the last search evaluated (for the benchmarks)
 
     def group_count(self) -> int:
@@ -120,8 +130,8 @@ class GroupingSearch:
     def valid_groups(self, schedule: Schedule) -> Schedule:
         """The schedule with every group that still breaks a rule dissolved: its members unplaced."""
         rounds, unplaced = [], []
-        for groups, rest in zip(schedule.rounds, schedule.unplaced, strict=True):
-            broken = [self.rules.violation(g) > 0 for g in groups]
+        for r, (groups, rest) in enumerate(zip(schedule.rounds, schedule.unplaced, strict=True)):
+            broken = [self.rules.violation(g, r) > 0 for g in groups]
             rounds.append([g for g, bad in zip(groups, broken, strict=True) if not bad])
             dissolved = [i for g, bad in zip(groups, broken, strict=True) if bad for i in g]
             unplaced.append([*rest, *dissolved])

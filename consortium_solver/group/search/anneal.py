@@ -170,10 +170,10 @@ def anneal_steps(
             continue
         vb, sb_score = 0, 0.0
         if gj >= 0:
-            vb = group_violation(rules, work, work.group_b, new_sb)
-            sb_score = group_score(scores, work, work.group_b, new_sb)
-        va = group_violation(rules, work, work.group_a, new_sa)
-        sa_score = group_score(scores, work, work.group_a, new_sa)
+            vb = group_violation(rules, work, work.group_b, new_sb, r)
+            sb_score = group_score(scores, work, work.group_b, new_sb, r)
+        va = group_violation(rules, work, work.group_a, new_sa, r)
+        sa_score = group_score(scores, work, work.group_a, new_sa, r)
         delta = (
             change_group(state, r, min_mode, gi, va, sa_score, gj, vb, sb_score) + HARD * meet_delta
         )

@@ -26,7 +26,7 @@ import numpy as np
 
 from consortium_solver.core.clock import Clock
 from consortium_solver.core.native import kernel, random_state, random_unit
-from consortium_solver.group.constraints import GroupRules
+from consortium_solver.group.constraints import GroupRules, Reading
 from consortium_solver.group.constructions import CyclicSearch, known_rounds
 from consortium_solver.group.search.state import (
     EXEMPT,
@@ -35,7 +35,7 @@ from consortium_solver.group.search.state import (
     new_meetings,
     schedule_of,
 )
-from consortium_solver.rules import MinCount, Problem
+from consortium_solver.rules import Problem
 
 # Groups the greedy construction looks at per organisation (the smallest ones first).
 WINDOW = 64
@@ -62,13 +62,19 @@ class Construction:
         allowed: int = 1,
         hosts: Sequence[int] = (),
         pairs: Sequence[Sequence[tuple[int, int]]] = (),
+        spread: Sequence[tuple[float, ...]] = (),
     ) -> None:
         self.n = problem.n
         self.min_size, self.max_size = problem.min_size, problem.max_size
         self.rules, self.n_rounds, self.rng = rules, n_rounds, rng
         self.together = list(together)
         self.countries = [o.country for o in problem.candidates]
-        self.scarce = _scarce(problem)
+        # The order of dealing: by the balanced columns' values (spread: one tuple per member),
+        # then by country, so that each value goes round the groups like a suit of cards.
+        self.deal_key = [
+            (*(spread[i] if spread else ()), o.country) for i, o in enumerate(problem.candidates)
+        ]
+        self.scarce = _scarce(rules)
         # absent[r]: the members who do not attend round r (none: everyone attends every round).
         self.absent = list(absent) or [frozenset()] * n_rounds
         self.allowed = allowed  # meetings a pair may have (--max-meetings)
@@ -99,6 +105,12 @@ class Construction:
             while self.allowed == 1 and g < most and -(-n // max(g, 1)) > g:
                 g += 1
         return max(g, 0)
+
+    def round_groups(self, r: int) -> int:
+        """The groups of round ``r``: one per table host present, else :meth:`group_count`."""
+        if self.hosts:
+            return sum(1 for h in self.hosts if h not in self.absent[r])
+        return self.group_count(r)
 
     def construct(
         self, cyclic: Clock | None = None, clock: Clock | None = None, designs: bool = True
@@ -136,10 +148,8 @@ class Construction:
         rounds, unplaced = [], []
         for r in range(self.n_rounds):
             greedy = meet.size and not (clock is not None and clock.expired())
-            count = g if everyone else self.group_count(r)
+            count = g if everyone else self.round_groups(r)
             seats = [h for h in self.hosts if h not in self.absent[r]]
-            if self.hosts:
-                count = len(seats)
             groups, rest = self._round(
                 count, meet if greedy else None, clock, self.absent[r], seats, self.pairs[r]
             )
@@ -220,9 +230,9 @@ class Construction:
         return groups, [i for i in range(self.n) if not placed[i]]  # the absent were marked
 
     def _deal(self, groups: list[list[int]], order: list[int]) -> None:
-        """Deal ``order`` (by country, shuffled within) round the groups, smallest first, up to the
-        largest size."""
-        order = sorted(order, key=lambda i: self.countries[i])  # stable: shuffled within a country
+        """Deal ``order`` (by the balanced columns' values and country, shuffled within) round the
+        groups, smallest first, up to the largest size."""
+        order = sorted(order, key=self.deal_key.__getitem__)  # stable: shuffled within a key
         by_size = sorted(range(len(groups)), key=lambda h: len(groups[h]))
         k = 0
         for level in range(self.max_size):
@@ -312,13 +322,14 @@ class _Levels:
         level.append(h)
 
 
-def _scarce(problem: Problem) -> list[list[int]]:
-    """Members each group needs a share of: those matching a min_count rule, scarcest first."""
+def _scarce(rules: GroupRules) -> list[list[int]]:
+    """Members each group needs a share of: those a count rule asks for (a min_count rule of the
+    call, a --balance bound with a minimum), scarcest first."""
     out = []
-    for rule in problem.rules:
-        if isinstance(rule, MinCount):
-            hit = [i for i, o in enumerate(problem.candidates) if rule.matches(o)]
-            out.append((len(hit) / rule.min, rule.min, hit))
+    for rule in rules.coded:
+        if rule.reading == Reading.COUNT and rule.low > 0:
+            hit = [i for i, codes in enumerate(rule.codes) if codes]
+            out.append((len(hit) / rule.low, rule.low, hit))
     return [hit for _, _, hit in sorted(out, key=lambda t: t[0])]
 
 

@@ -35,7 +35,12 @@ class ScoreTables(NamedTuple):
     """The objective's data per candidate: sectors, offers and needs as bitmasks (words of
     ``WORD`` bits), countries, development categories (-1: none) and maturities as codes, the
     sectors' link weights (``pair_sum[mask]`` for up to 20 sectors, else ``link[s, t]``), and the
-    term weights (sector links, needs met, countries, development mix, maturity mix, size)."""
+    term weights (sector links, needs met, countries, development mix, maturity mix, size).
+
+    Balance (``group.balance``; empty arrays when none): categorical columns' codes
+    ``bal_codes[k, i]`` (-1: blank) in a shared space from ``bal_offset[k]``, each value's share
+    of round r's attendees ``bal_share[r, v]`` and the weights; numeric columns' values in standard
+    deviations ``num_values[k, i]`` (NaN: blank), round r's mean ``num_mean[r, k]`` and weights."""
 
     sectors: np.ndarray
     offers: np.ndarray
@@ -46,6 +51,13 @@ class ScoreTables(NamedTuple):
     pair_sum: np.ndarray
     link: np.ndarray
     weights: np.ndarray
+    bal_codes: np.ndarray
+    bal_offset: np.ndarray
+    bal_share: np.ndarray
+    bal_weight: np.ndarray
+    num_values: np.ndarray
+    num_mean: np.ndarray
+    num_weight: np.ndarray
 
 
 class Arrays(NamedTuple):
@@ -78,6 +90,7 @@ class Scratch(NamedTuple):
     words: np.ndarray
     group_a: np.ndarray
     group_b: np.ndarray
+    tally: np.ndarray  # a group's count of each value of the balanced columns
     rng: np.ndarray  # the random state of the moves (core.native.random_state): it outlives calls
 
 
@@ -96,6 +109,7 @@ def scratch_for(
         words=np.zeros(words, dtype=np.int64),
         group_a=np.zeros(capacity + 1, dtype=np.int64),
         group_b=np.zeros(capacity + 1, dtype=np.int64),
+        tally=np.zeros(max(scores.bal_share.shape[1], 1), dtype=np.int64),
         rng=rng,
     )
 
@@ -234,11 +248,53 @@ def _many_word_terms(
     return links, needs
 
 
+@loop_kernel
+def balance_cost(scores: ScoreTables, work: Scratch, group: np.ndarray, s: int, r: int) -> float:
+    """The group's imbalance in round r, in score points (see ``group.balance``): for each
+    categorical column, the members beyond the floor or ceiling of each value's ideal count; for
+    each numeric one, its members with a value times the squared distance of their mean from the
+    round's."""
+    total = 0.0
+    tally = work.tally
+    for k in range(scores.bal_codes.shape[0]):
+        first, last = scores.bal_offset[k], scores.bal_offset[k + 1]
+        for v in range(first, last):
+            tally[v] = 0
+        for m in range(s):
+            c = scores.bal_codes[k, group[m]]
+            if c >= 0:
+                tally[first + c] += 1
+        off = 0.0
+        for v in range(first, last):
+            ideal = s * scores.bal_share[r, v]
+            low, high = np.floor(ideal + 1e-9), np.ceil(ideal - 1e-9)
+            if tally[v] < low:
+                off += low - tally[v]
+            elif tally[v] > high:
+                off += tally[v] - high
+        total += scores.bal_weight[k] * off
+    for k in range(scores.num_values.shape[0]):
+        acc, filled = 0.0, 0
+        for m in range(s):
+            x = scores.num_values[k, group[m]]
+            if x == x:  # not NaN: a filled cell
+                acc += x
+                filled += 1
+        if filled:
+            d = acc / filled - scores.num_mean[r, k]
+            total += scores.num_weight[k] * filled * d * d
+    return total
+
+
 @inline_kernel
-def group_score(scores: ScoreTables, work: Scratch, group: np.ndarray, s: int) -> float:
-    """The group's score, as scoring.Scorer and the validator's terms define it."""
+def group_score(scores: ScoreTables, work: Scratch, group: np.ndarray, s: int, r: int) -> float:
+    """The group's score, as scoring.Scorer and the validator's terms define it, less its
+    imbalance in round r on the balanced columns (none: nothing)."""
     if s == 0:
         return 0.0
+    imbalance = 0.0
+    if scores.bal_codes.shape[0] or scores.num_values.shape[0]:
+        imbalance = balance_cost(scores, work, group, s, r)
     if scores.sectors.shape[1] == 1 and scores.offers.shape[1] == 1 and scores.pair_sum.size > 1:
         links, needs = _single_word_terms(scores, group, s)
     else:
@@ -252,12 +308,14 @@ def group_score(scores: ScoreTables, work: Scratch, group: np.ndarray, s: int) -
         + w[3] * development
         + w[4] * maturity
         + w[5] * s
+        - imbalance
     )
 
 
 @inline_kernel
-def group_violation(rules: Rules, work: Scratch, group: np.ndarray, s: int) -> int:
-    """How far the group is from meeting its rules and pairs (constraints.GroupRules.violation)."""
+def group_violation(rules: Rules, work: Scratch, group: np.ndarray, s: int, r: int) -> int:
+    """How far the group (of round r) is from meeting its rules and pairs
+    (constraints.GroupRules.violation)."""
     n = rules.partner_ptr.shape[0] - 1
     ptr, data, counts, stamp = rules.ptr, rules.data, work.counts, work.stamp
     tick = work.tick[0] + 1
@@ -273,6 +331,8 @@ def group_violation(rules: Rules, work: Scratch, group: np.ndarray, s: int) -> i
             for k in range(s):
                 hits += ptr[q * n + group[k] + 1] - ptr[q * n + group[k]]
             total += max(0, low - hits)
+            if rules.high[q] >= 0:
+                total += max(0, hits - rules.high[q])
         elif reading == DISTINCT and rules.offset[q + 1] - first <= WORD:  # codes as bits
             bits = 0
             for k in range(s):
@@ -296,6 +356,8 @@ def group_violation(rules: Rules, work: Scratch, group: np.ndarray, s: int) -> i
         for k in range(s):
             i = group[k]
             for t in range(rules.partner_ptr[i], rules.partner_ptr[i + 1]):
+                if rules.when[t] >= 0 and rules.when[t] != r:
+                    continue
                 if (work.seen[0, rules.partner[t]] == tick) != (rules.want[t] == 1):
                     total += 1
     return total
@@ -440,8 +502,8 @@ def refresh_group(
     rules: Rules, scores: ScoreTables, work: Scratch, state: Arrays, r: int, g: int
 ) -> None:
     s = state.size[r, g]
-    state.violation[r, g] = group_violation(rules, work, state.members[r, g], s)
-    state.score[r, g] = group_score(scores, work, state.members[r, g], s)
+    state.violation[r, g] = group_violation(rules, work, state.members[r, g], s, r)
+    state.score[r, g] = group_score(scores, work, state.members[r, g], s, r)
 
 
 @loop_kernel

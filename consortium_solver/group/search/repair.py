@@ -114,8 +114,8 @@ class _Copy:
 def _rule_change(rules: Rules, work: Scratch, state: Arrays, r: int, x: int, y: int) -> int:
     """Change in the rules broken by the groups of x and y when x and y trade places."""
     sa, sb = swapped(work, state, r, x, y)
-    after = group_violation(rules, work, work.group_a, sa)
-    after += group_violation(rules, work, work.group_b, sb)
+    after = group_violation(rules, work, work.group_a, sa, r)
+    after += group_violation(rules, work, work.group_b, sb, r)
     return int(
         after - state.violation[r, state.where[r, x]] - state.violation[r, state.where[r, y]]
     )

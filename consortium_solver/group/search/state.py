@@ -10,7 +10,7 @@ says whether a cost has no hard part.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -106,8 +106,22 @@ def _words(masks: Sequence[int]) -> np.ndarray:
     return out
 
 
-def score_tables(scorer: Scorer) -> ScoreTables:
-    """The scorer's bitmasks, codes and weights as the kernels' arrays."""
+def no_balance(n: int) -> dict[str, np.ndarray]:
+    """The kernels' balance tables when nothing is balanced (``group.balance.balance_arrays``)."""
+    return {
+        "bal_codes": np.zeros((0, n), dtype=np.int64),
+        "bal_offset": np.zeros(1, dtype=np.int64),
+        "bal_share": np.zeros((1, 1), dtype=np.float64),
+        "bal_weight": np.zeros(0, dtype=np.float64),
+        "num_values": np.zeros((0, n), dtype=np.float64),
+        "num_mean": np.zeros((1, 0), dtype=np.float64),
+        "num_weight": np.zeros(0, dtype=np.float64),
+    }
+
+
+def score_tables(scorer: Scorer, balance: Mapping[str, np.ndarray] | None = None) -> ScoreTables:
+    """The scorer's bitmasks, codes and weights as the kernels' arrays, with the balance tables
+    (none: nothing balanced)."""
     ms = scorer.members
     pair_sum = np.array(scorer.pair_sum if scorer.pair_sum is not None else [0.0])
     link = np.array(scorer.link, dtype=np.float64).reshape(len(scorer.link), len(scorer.link))
@@ -124,17 +138,26 @@ def score_tables(scorer: Scorer) -> ScoreTables:
         pair_sum=pair_sum.astype(np.float64),
         link=link,
         weights=np.array([scorer.w[t] for t in TERMS], dtype=np.float64),
+        **(balance or no_balance(len(ms))),
     )
 
 
 class Compiled:
     """A problem's rules and objective as the kernels' tables, and schedules to and from arrays."""
 
-    def __init__(self, problem: Problem, rules: GroupRules, mode: Mode, seed: int = 0) -> None:
+    def __init__(
+        self,
+        problem: Problem,
+        rules: GroupRules,
+        mode: Mode,
+        seed: int = 0,
+        balance: Mapping[str, np.ndarray] | None = None,
+    ) -> None:
         self.n = problem.n
         self.rng = random_state(seed)  # the moves' random state, one stream through every phase
         self.rules = rules.tables()
-        self.scores = score_tables(Scorer(problem.candidates, problem.objective, problem.links))
+        scorer = Scorer(problem.candidates, problem.objective, problem.links)
+        self.scores = score_tables(scorer, balance)
         self.min_mode = mode == "min"
         self.sizes = (problem.min_size, problem.max_size)
 
