@@ -137,13 +137,9 @@ def group_command(
         max_meetings=max_meetings,
         allow_repeats=allow_repeats,
         guests=guests,
-        together=opt.pairs(together, "--together"),
-        together_in=opt.pairs_in_rounds(together, "--together"),
-        apart=opt.pairs(apart, "--apart"),
-        apart_in=opt.pairs_in_rounds(apart, "--apart"),
         balance=balances_of(balance or []),
-        meet=opt.pairs(meet, "--meet"),
         workers=workers,
+        **_pairs(together, apart, meet),
     )
     for path in outs:
         check_output(path, GROUPING_WRITERS, "grouping")
@@ -161,6 +157,19 @@ def group_command(
         write_grouping(result, the_pool, path)
     found = bool(result.consortia) and not result.repeated_pairs  # repeats: a plan, not an answer
     raise typer.Exit(exit_code(found, result.interrupted))
+
+
+def _pairs(
+    together: list[str] | None, apart: list[str] | None, meet: list[str] | None
+) -> dict[str, object]:
+    """The pair options as written: ``A,B`` always, ``A,B@1,2`` in those rounds."""
+    return {
+        "together": opt.pairs(together, "--together"),
+        "together_in": opt.pairs_in_rounds(together, "--together"),
+        "apart": opt.pairs(apart, "--apart"),
+        "apart_in": opt.pairs_in_rounds(apart, "--apart"),
+        "meet": opt.pairs(meet, "--meet"),
+    }
 
 
 def _seated(options: GroupOptions, pool: Pool, hosts: str | None, fix: list[str]) -> GroupOptions:

@@ -205,23 +205,34 @@ def spread_keys(columns: Sequence[Column], n: int) -> list[tuple[float, ...]]:
 
 
 def bounds_impossible(
-    bounds: Sequence[Bound], absent: Sequence[frozenset[int]], groups: Sequence[int]
+    bounds: Sequence[Bound],
+    absent: Sequence[frozenset[int]],
+    sizes: tuple[int, int],
+    tables: Sequence[int] | None = None,
 ) -> str | None:
-    """A bound the attendees cannot meet at the round's number of groups, in words: too few
-    with the value for MIN in every group, or too many for MAX."""
-    for r, (away, count) in enumerate(zip(absent, groups, strict=True), start=1):
+    """A bound the attendees cannot meet when everyone is seated, in words: too few with the
+    value for MIN in each of the fewest groups that seat a round's attendees (groups of at most
+    ``sizes[1]``), or too many for MAX in the most groups of at least ``sizes[0]``; ``tables``:
+    the round's groups when they are fixed (one per table host present)."""
+    low_size, high_size = sizes
+    for r, away in enumerate(absent, start=1):
+        n = len(bounds[0].hits) - len(away) if bounds else 0
+        fewest = tables[r - 1] if tables else -(-n // high_size)
+        most = tables[r - 1] if tables else n // max(low_size, 1)
         for bound in bounds:
             spec = bound.spec
             have = sum(1 for i, hit in enumerate(bound.hits) if hit and i not in away)
             what = f"{spec.column} {spec.value}"
-            if count and have < spec.low * count:
+            if fewest and have < spec.low * fewest:
                 return (
-                    f"{spec.text()}: each of the {count} groups of round {r} needs {spec.low} with"
-                    f" {what}, but only {have} attend; lower the minimum or use fewer groups"
+                    f"{spec.text()}: seating the {n} attendees of round {r} takes {fewest} groups,"
+                    f" and each of the {fewest} groups needs {spec.low} with {what}, but only"
+                    f" {have} attend; lower the minimum, or allow larger groups"
                 )
-            if spec.high is not None and have > spec.high * count:
+            if spec.high is not None and have > spec.high * most:
                 return (
-                    f"{spec.text()}: the {count} groups of round {r} hold at most"
-                    f" {spec.high * count} with {what}, but {have} attend; raise the maximum"
+                    f"{spec.text()}: the {most} groups of round {r} hold at most"
+                    f" {spec.high * most} with {what}, but {have} attend; raise the maximum, or"
+                    " allow smaller groups"
                 )
     return None

@@ -21,6 +21,7 @@ from consortium_solver.core.clock import interrupted
 from consortium_solver.core.errors import InternalError
 from consortium_solver.core.options import OptionError
 from consortium_solver.domain import (
+    BuildResult,
     Consortium,
     GroupingResult,
     Ineligible,
@@ -109,15 +110,7 @@ class _Grouping:
             max_size=high,
         )
         index = {o.id: i for i, o in enumerate(self.candidates)}
-        self.together = [
-            (index[a], index[b]) for a, b in options.together if a in index and b in index
-        ]
-        self.apart = [(index[a], index[b]) for a, b in options.apart if a in index and b in index]
-        self.apart_in = [
-            (index[a], index[b], [r - 1 for r in rounds if r <= options.rounds])
-            for a, b, rounds in options.apart_in
-            if a in index and b in index
-        ]
+        self.together, self.apart, self.apart_in = indexed_pairs(index, options)
         self.hosts = [index[h] for h in options.hosts if h in index]
         self.pairs = meeting_rounds(self.candidates, options, self.absent)
         self.columns, self.bounds = resolve(pool, self.candidates, options.balance)
@@ -158,29 +151,7 @@ class _Grouping:
         """Construction (a designed or cyclic schedule first where one applies), then the search to
         the deadline; groups still breaking a rule are dissolved."""
         options = self.options
-        search = GroupingSearch(
-            self.problem,
-            n_rounds=options.rounds,
-            mode=options.objective,
-            together=self.together,
-            apart=self.apart,
-            seed=options.seed,
-            absent=self.absent if any(self.absent) else (),
-            allowed=options.max_meetings,
-            hosts=self.hosts,
-            pairs=self.pairs,
-            apart_in=self.apart_in,
-            bounds=[b.coded() for b in self.bounds],
-            balance=balance_arrays(self.columns, self.absent, len(self.candidates))
-            if self.columns
-            else None,
-            spread=spread_keys(self.columns, len(self.candidates)),
-        )
-        if self.bounds:
-            counts = [search.construction.round_groups(r) for r in range(options.rounds)]
-            impossible = bounds_impossible(self.bounds, self.absent, counts)
-            if impossible:
-                raise NoGroups(impossible)
+        search = self.new_search()
         if not options.improve:
             return search.valid_groups(search.construct())
         pinned: list[tuple[int, int]] = []
@@ -207,6 +178,38 @@ class _Grouping:
         clock = self.clock.before_end(judging)
         found = search.search(schedule, clock=clock, on_improve=report, pinned=pinned)
         return search.valid_groups(found)
+
+    def new_search(self) -> GroupingSearch:
+        """The grouping search over this grouping's candidates and rules.
+
+        Raises:
+            NoGroups: a --balance bound the attendees cannot meet when everyone is seated.
+        """
+        options = self.options
+        search = GroupingSearch(
+            self.problem,
+            n_rounds=options.rounds,
+            mode=options.objective,
+            together=self.together,
+            apart=self.apart,
+            seed=options.seed,
+            absent=self.absent if any(self.absent) else (),
+            allowed=options.max_meetings,
+            hosts=self.hosts,
+            pairs=self.pairs,
+            apart_in=self.apart_in,
+            bounds=[b.coded() for b in self.bounds],
+            balance=balance_arrays(self.columns, self.absent, len(self.candidates))
+            if self.columns
+            else None,
+            spread=spread_keys(self.columns, len(self.candidates)),
+        )
+        tables = [search.construction.round_groups(r) for r in range(options.rounds)]
+        fixed = tables if self.hosts else None
+        impossible = bounds_impossible(self.bounds, self.absent, options.size, fixed)
+        if impossible:
+            raise NoGroups(impossible)
+        return search
 
     def exact(self) -> tuple[Schedule, Status]:
         from consortium_solver.encode import SolveLimits, partition_exact
@@ -279,26 +282,13 @@ class _Grouping:
     def why_none(self) -> GroupingResult:
         """No group was formed: find out, as ``build`` does, whether any group at all can meet the
         rules among the eligible organisations; if none can, name the rules that stop it."""
-        from consortium_solver.builder import BuildOptions, Demands, build
-
         if not self.candidates:
             return self.no_groups(
                 Status.INFEASIBLE,
                 "no organisation is eligible under the call's rules (see the reasons listed)",
             )
-        options = self.options
         seconds = max(1.0, min(10.0, self.clock.left()))
-        found = build(
-            Pool(name=self.pool.name, organisations=tuple(self.candidates)),
-            self.call,
-            Demands(size=options.size),
-            BuildOptions(
-                time_limit=seconds,
-                deterministic=options.deterministic,
-                seed=options.seed,
-                workers=options.workers,
-            ),
-        )
+        found = any_group(self.pool, self.call, self.candidates, self.options, seconds)
         if found.conflict:
             words = "; ".join(f"{c.rule}: {c.why}" for c in found.conflict)
             result = self.no_groups(Status.INFEASIBLE, f"no group can meet the rules — {words}")
@@ -342,6 +332,45 @@ class _Grouping:
             note=note,
             interrupted=interrupted(),
         )
+
+
+def indexed_pairs(
+    index: dict[str, int], options: GroupOptions
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, int, list[int]]]]:
+    """The together, apart and apart-in-rounds pairs among the candidates (``index``: a
+    candidate's index by id; rounds from 0)."""
+    together = [(index[a], index[b]) for a, b in options.together if a in index and b in index]
+    apart = [(index[a], index[b]) for a, b in options.apart if a in index and b in index]
+    apart_in = [
+        (index[a], index[b], [r - 1 for r in rounds if r <= options.rounds])
+        for a, b, rounds in options.apart_in
+        if a in index and b in index
+    ]
+    return together, apart, apart_in
+
+
+def any_group(
+    pool: Pool,
+    call: Call,
+    candidates: Sequence[Organisation],
+    options: GroupOptions,
+    seconds: float,
+) -> BuildResult:
+    """The builder asked for one group of the candidates under the call's rules: one, or the
+    rules that conflict."""
+    from consortium_solver.builder import BuildOptions, Demands, build
+
+    return build(
+        Pool(name=pool.name, organisations=tuple(candidates)),
+        call,
+        Demands(size=options.size),
+        BuildOptions(
+            time_limit=seconds,
+            deterministic=options.deterministic,
+            seed=options.seed,
+            workers=options.workers,
+        ),
+    )
 
 
 def judging_time(

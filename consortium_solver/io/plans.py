@@ -167,6 +167,7 @@ def grouping_workbook(result: GroupingResult, pool: Pool) -> bytes:
         ("Seed", result.seed),
         ("Seconds", result.wall_time_s),
         ("Note", result.note or ""),
+        *(("Balance", measure.words()) for measure in result.balance),
     ]
     for k, (key, value) in enumerate(facts, start=1):
         _write(run, k, [key, value])
@@ -360,6 +361,9 @@ def grouping_page(result: GroupingResult, pool: Pool) -> str:
     ]
     if result.note:
         parts.append(f"<p><b>{e(result.note)}</b></p>")
+    if result.balance:
+        items = "".join(f"<li>{e(m.words())}</li>" for m in result.balance)
+        parts.append(f"<ul class='balance'>{items}</ul>")
     for r, groups in enumerate(rounds, start=1):
         parts.append(f"<section id='round-{r}'><h2>{e(names[r - 1])}</h2><div class='cards'>")
         parts += [_card(g, grp, pool, extra, result.hosts) for g, grp in enumerate(groups, start=1)]

@@ -18,12 +18,13 @@ def _pair_problems(
     pool: Pool,
     r: int,
     seen: dict[str, int],
-    together: Sequence[tuple[str, str]],
-    apart: Sequence[tuple[str, str]],
+    pairs: tuple[Sequence[tuple[str, str]], Sequence[tuple[str, str]]],
     together_in: Sequence[tuple[str, str, Sequence[int]]],
+    apart_in: Sequence[tuple[str, str, Sequence[int]]],
 ) -> list[str]:
-    """Round r's pairs: together (in the rounds both attend), apart, and together in some rounds
-    (``seen``: who sits in which group of the round)."""
+    """Round r's pairs: together (in the rounds both attend), apart, and together or apart in
+    some rounds (``seen``: who sits in which group of the round)."""
+    together, apart = pairs
     problems: list[str] = []
     for a, b in together:
         if not (_attends(pool, a, r) and _attends(pool, b, r)):
@@ -36,6 +37,9 @@ def _pair_problems(
     for a, b in apart:
         if a in seen and seen.get(a) == seen.get(b):
             problems.append(f"user:apart:{a}+{b}: round {r}: {a} and {b} share group {seen[a]}")
+    for a, b, wanted in apart_in:
+        if r in wanted and a in seen and seen.get(a) == seen.get(b):
+            problems.append(f"user:apart:{a}+{b}@{r}: {a} and {b} share group {seen[a]}")
     return problems
 
 
@@ -71,6 +75,14 @@ def _judge_group(
         breakdown=assessment.breakdown,
         guests=tuple(visitors),
     )
+
+
+def _count_meetings(met: dict[frozenset[str], int], members: Sequence[str]) -> None:
+    """Every pair of the group meets once more."""
+    for i, a in enumerate(members):
+        for b in members[i + 1 :]:
+            key = frozenset((a, b))
+            met[key] = met.get(key, 0) + 1
 
 
 def _host_problems(r: int, g: int, members: Sequence[str], hosts: Sequence[str]) -> list[str]:
@@ -184,14 +196,8 @@ def check_grouping(
             )
             if hosts:
                 problems += _host_problems(r, g, members, hosts)
-            for i, a in enumerate(members):
-                for b in members[i + 1 :]:
-                    key = frozenset((a, b))
-                    met[key] = met.get(key, 0) + 1
-        problems += _pair_problems(pool, r, seen, together, apart, together_in)
-        for a, b, wanted in apart_in:
-            if r in wanted and a in seen and seen.get(a) == seen.get(b):
-                problems.append(f"user:apart:{a}+{b}@{r}: {a} and {b} share group {seen[a]}")
+            _count_meetings(met, members)
+        problems += _pair_problems(pool, r, seen, (together, apart), together_in, apart_in)
         left_out |= {o.id for o in pool.organisations if o.id not in seen and o.attends(r)}
         judged.append(judged_round)
     for a, b in meet:
@@ -208,12 +214,11 @@ def check_grouping(
             f"repeat: user:no-repeats: {repeats} pairs meet more than {times}, e.g. {pairs[0]}"
         )
     bounds, measures = judge_balance(pool, rounds, balance)
-    problems += bounds
     order = {o.id: i for i, o in enumerate(pool.organisations)}
     return GroupingVerdict(
         rounds=judged,
         unassigned=sorted(left_out, key=order.__getitem__),
-        problems=problems,
+        problems=problems + bounds,
         repeats=repeats,
         repeated=[(a, b) for a, b in repeated],
         balance=measures,

@@ -130,6 +130,8 @@ def judge(
         hosts=options.hosts,
         meet=options.meet,
         together_in=options.together_in,
+        apart_in=options.apart_in,
+        balance=options.balance,
     )
 
 
@@ -242,6 +244,7 @@ def edited_result(
             "consortia": judged[0] if judged else (),
             "rounds": judged if len(judged) > 1 else None,
             "repeated_pairs": tuple(verdict.repeated),
+            "balance": tuple(verdict.balance),
         }
     )
 
