@@ -14,10 +14,11 @@ from consortium_solver.cli import options as opt
 from consortium_solver.cli.app import app, emit, exit_code, fmt, guarded, live_status, stdout
 from consortium_solver.cli.render import plain, render_grouping
 from consortium_solver.core.errors import InputError
-from consortium_solver.domain import Pool, Progress
+from consortium_solver.domain import Pool, Progress, Table
 from consortium_solver.group import GroupOptions, group
 from consortium_solver.group.options import balances_of, fixed_seats, hosts_named
 from consortium_solver.io import GROUPING_WRITERS, check_output, write_grouping
+from consortium_solver.io.event_tables import read_tables_file, tables_spec
 from consortium_solver.mdgp.options import MdgpOptions
 from consortium_solver.rules import load_call, no_call, parse_size
 
@@ -39,6 +40,15 @@ ApartOption = Annotated[
     typer.Option(
         "--apart",
         help="A,B: never in the same group; A,B@1,2: not in those rounds (repeatable)",
+    ),
+]
+TablesOption = Annotated[
+    str | None,
+    typer.Option(
+        "--tables",
+        help="the event's tables, each group at one within its seats: a .csv/.xlsx file"
+        " (Table, Capacity, optional Rounds), or 10x6 (ten tables of six), 10x6@1,8x6@2-3,"
+        " Garden:8,Hall:6; default: the sheet's Tables worksheet",
     ),
 ]
 BalanceOption = Annotated[
@@ -104,6 +114,7 @@ def group_command(
     ] = None,
     apart: ApartOption = None,
     balance: BalanceOption = None,
+    tables: TablesOption = None,
     meet: MeetOption = None,
     fix: FixOption = None,
     time_limit: opt.TimeLimitOption = 30.0,
@@ -138,6 +149,7 @@ def group_command(
         allow_repeats=allow_repeats,
         guests=guests,
         balance=balances_of(balance or []),
+        tables=tables_given(tables),
         workers=workers,
         **_pairs(together, apart, meet),
     )
@@ -157,6 +169,15 @@ def group_command(
         write_grouping(result, the_pool, path)
     found = bool(result.consortia) and not result.repeated_pairs  # repeats: a plan, not an answer
     raise typer.Exit(exit_code(found, result.interrupted))
+
+
+def tables_given(text: str | None) -> tuple[Table, ...]:
+    """``--tables``: a file of tables (.csv, .xlsx), or a spec (see :func:`tables_spec`)."""
+    if text is None:
+        return ()
+    if text.lower().endswith((".csv", ".xlsx")):
+        return read_tables_file(Path(text))
+    return tables_spec(text)
 
 
 def _pairs(

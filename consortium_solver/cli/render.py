@@ -146,7 +146,7 @@ def render_grouping(console: Console, pool: Pool, result: GroupingResult) -> Non
                 member_line(pool, m) + role_mark(m, grp, result.hosts)
                 for m in (*grp.members, *grp.guests)
             )
-            table.add_row(str(g), f"{grp.score:g}", names)
+            table.add_row(plain(grp.table) if grp.table else str(g), f"{grp.score:g}", names)
         console.print(table)
     why = reasons(result, pool)
     if why and any(groups for groups in rounds):

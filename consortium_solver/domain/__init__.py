@@ -19,6 +19,7 @@ from consortium_solver.domain.organisations import (
     OrganisationType,
     Pool,
     RegionCategory,
+    Table,
 )
 from consortium_solver.domain.results import (
     Alternative,
@@ -69,6 +70,7 @@ __all__ = [
     "RuleVerdict",
     "ScalarField",
     "Status",
+    "Table",
     "Term",
     "TermScore",
     "member_value",

@@ -238,14 +238,43 @@ class Indexed(BaseModel):
         return copy
 
 
+class Table(BaseModel):
+    """A table of an event (a group's place): its name, its seats, and the rounds it is laid
+    (numbered from 1; None: every round)."""
+
+    model_config = FROZEN
+
+    name: Text
+    capacity: int = Field(ge=1, le=1000, description="seats at the table")
+    rounds: tuple[Annotated[int, Field(ge=1, le=1000)], ...] | None = Field(
+        default=None, description="the rounds the table is laid, from 1; absent: every round"
+    )
+
+    def laid(self, round_number: int) -> bool:
+        """Whether the table is there in round ``round_number`` (from 1)."""
+        return self.rounds is None or round_number in self.rounds
+
+
 class Pool(Indexed):
-    """A named set of organisations with unique ids."""
+    """A named set of organisations with unique ids; for an event, the tables of the room (from
+    the sheet's *Tables* worksheet), when it lists them."""
 
     model_config = FROZEN
 
     name: Text
     description: Annotated[str, AfterValidator(_no_controls)] | None = None
     organisations: tuple[Organisation, ...] = Field(min_length=1)
+    tables: tuple[Table, ...] = Field(
+        default=(), exclude_if=lambda tables: not tables, description="the event's tables"
+    )
+
+    @model_validator(mode="after")
+    def _unique_tables(self) -> Pool:
+        names = [t.name.casefold() for t in self.tables]
+        twice = sorted({t.name for t in self.tables if names.count(t.name.casefold()) > 1})
+        if twice:
+            raise ValueError(f"two tables have the name {twice[0]!r}")
+        return self
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Pool:

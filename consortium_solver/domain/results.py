@@ -109,6 +109,11 @@ class Consortium(BaseModel):
         description="an event group's guests: attendees who fail the call's member rules, seated"
         " with the group (``group --guests``) but neither judged by its rules nor scored",
     )
+    table: str | None = Field(
+        default=None,
+        exclude_if=lambda table: table is None,
+        description="an event group's table, when the event lists its tables (``group --tables``)",
+    )
 
 
 class Conflict(BaseModel):

@@ -36,6 +36,7 @@ from consortium_solver.group.guests import as_guests, seat_guests
 from consortium_solver.group.options import GroupOptions, by_id
 from consortium_solver.group.search import GroupingSearch, Schedule, warm_up
 from consortium_solver.group.search.state import EXEMPT, is_valid, meet_group, new_meetings
+from consortium_solver.group.tables import at_tables, laid_tables, seats_short
 from consortium_solver.rules import AnyRule, Call, MemberIn, Problem, Size
 from consortium_solver.validate import check, check_grouping, check_rule
 
@@ -98,17 +99,14 @@ class _Grouping:
         self.guests, self.ineligible, self.absent = seats_apart(
             pool, options, self.candidates, self.ineligible
         )
-        self.size_rule = options.size_rule()
+        self.laid = laid_tables(options.tables_of(pool), options.rounds)
+        self.size_rule = options.size_rule(options.tables_of(pool))
         rules: list[AnyRule] = [r for r in call.rules if not isinstance(r, MemberIn)]
-        low, high = options.size
+        low, high = self.size_rule.min, self.size_rule.max or options.size[1]
         self.problem = Problem(
-            self.candidates,
-            [*rules, self.size_rule],
-            call.objective,
-            call.link_weights(),
-            min_size=low,
-            max_size=high,
-        )
+            self.candidates, [*rules, self.size_rule], call.objective, call.link_weights(),
+            min_size=low, max_size=high,
+        )  # fmt: skip
         index = {o.id: i for i, o in enumerate(self.candidates)}
         self.together, self.apart, self.apart_in = indexed_pairs(index, options)
         self.hosts = [index[h] for h in options.hosts if h in index]
@@ -131,7 +129,7 @@ class _Grouping:
         status = Status.FEASIBLE
         small = len(self.candidates) <= EXACT_LIMIT and not (self.together or options.start)
         small = small and not (self.hosts or options.meet or options.together_in)
-        small = small and not (options.balance or options.apart_in)
+        small = small and not (options.balance or options.apart_in or self.laid)
         log.info(
             "group: %d organisations take part (%d set aside), groups of %d..%d, %d round(s)",
             len(self.candidates), len(self.ineligible), *options.size, options.rounds,
@@ -153,7 +151,7 @@ class _Grouping:
         options = self.options
         search = self.new_search()
         if not options.improve:
-            return search.valid_groups(search.construct())
+            return search.valid_groups(search.construct(), keep_places=bool(self.laid))
         pinned: list[tuple[int, int]] = []
         if options.start is not None:
             schedule, pinned = started(self.candidates, options, self.together, self.absent)
@@ -177,7 +175,7 @@ class _Grouping:
         judging = judging_time(self.pool, self.call, self.candidates, self.size_rule, schedule)
         clock = self.clock.before_end(judging)
         found = search.search(schedule, clock=clock, on_improve=report, pinned=pinned)
-        return search.valid_groups(found)
+        return search.valid_groups(found, keep_places=bool(self.laid))
 
     def new_search(self) -> GroupingSearch:
         """The grouping search over this grouping's candidates and rules.
@@ -203,6 +201,7 @@ class _Grouping:
             if self.columns
             else None,
             spread=spread_keys(self.columns, len(self.candidates)),
+            caps=[[t.capacity for t in tables] for tables in self.laid],
         )
         tables = [search.construction.round_groups(r) for r in range(options.rounds)]
         fixed = tables if self.hosts else None
@@ -233,9 +232,13 @@ class _Grouping:
         """The schedule judged by the validator, as the result document."""
         options, ids = self.options, [o.id for o in self.candidates]
         rounds_ids = [[[ids[i] for i in grp] for grp in groups] for groups in schedule.rounds]
-        if options.hosts:
+        tables = None
+        if self.laid:
+            rounds_ids, tables = at_tables(rounds_ids, self.laid)
+        elif options.hosts:
             rounds_ids = [by_host(groups, options.hosts) for groups in rounds_ids]
-        guests = seat_guests(rounds_ids, self.guests) if self.guests else None
+        seats = [[t.capacity for t in ts] for ts in tables] if tables is not None else None
+        guests = seat_guests(rounds_ids, self.guests, seats) if self.guests else None
         verdict = check_grouping(
             self.pool,
             self.call,
@@ -246,6 +249,7 @@ class _Grouping:
             together_in=options.together_in,
             apart_in=options.apart_in,
             balance=options.balance,
+            tables=tables,
             extra_rules=[self.size_rule],
             together=options.together,
             apart=options.apart,
@@ -276,7 +280,8 @@ class _Grouping:
             )
         if not any(verdict.rounds):
             return self.why_none()
-        result = self.result(verdict.rounds, verdict.unassigned, status, None)
+        short = seats_short(self.laid, [len(self.candidates) - len(a) for a in self.absent])
+        result = self.result(verdict.rounds, verdict.unassigned, status, short)
         return result.model_copy(update={"balance": tuple(verdict.balance)})
 
     def why_none(self) -> GroupingResult:

@@ -12,20 +12,27 @@ from consortium_solver.domain import Ineligible, Organisation
 
 
 def seat_guests(
-    rounds: Sequence[Sequence[Sequence[str]]], guests: Sequence[Organisation]
+    rounds: Sequence[Sequence[Sequence[str]]],
+    guests: Sequence[Organisation],
+    seats: Sequence[Sequence[int]] | None = None,
 ) -> list[list[list[str]]]:
     """For each round and group, its guests: each guest attending a round goes to the group with
     fewest guests so far, then the one where it has met fewest members and guests in earlier
-    rounds, then the smallest (ties to the first). A round without groups seats nobody."""
+    rounds, then the smallest (ties to the first). A round without groups seats nobody; with
+    ``seats`` (each group's table's), a guest goes only where a seat is free, and stays unseated
+    when none is."""
     met: dict[tuple[str, str], int] = {}
     out: list[list[list[str]]] = []
     for r, groups in enumerate(rounds, start=1):
         seated: list[list[str]] = [[] for _ in groups]
         for guest in guests:
-            if groups and guest.attends(r):
-                best = min(
-                    range(len(groups)), key=lambda g: _cost(guest.id, g, groups, seated, met)
-                )
+            free = [
+                g
+                for g in range(len(groups))
+                if seats is None or len(groups[g]) + len(seated[g]) < seats[r - 1][g]
+            ]
+            if free and guest.attends(r):
+                best = min(free, key=lambda g: _cost(guest.id, g, groups, seated, met))
                 seated[best].append(guest.id)
         for members, visitors in zip(groups, seated, strict=True):
             for v in visitors:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 
 from consortium_solver.core.options import OptionError, TaskOptions
-from consortium_solver.domain import Pool
+from consortium_solver.domain import Pool, Table
 from consortium_solver.domain.fields import Balance
 from consortium_solver.reference.places import fold
 from consortium_solver.rules import Mode, Size, user_size
@@ -111,7 +111,22 @@ class GroupOptions(TaskOptions):
             raise ValueError(f"the same pair is asked to be together and apart: {shown}")
         return apart
 
-    def size_rule(self) -> Size:
+    tables: tuple[Table, ...] = Field(
+        default=(),
+        description="the event's tables (--tables): each group sits at one, within its seats"
+        " (the tables' seats, not --size, bound a group); none: the pool's own (a Tables"
+        " worksheet), else groups of --size",
+    )
+
+    def tables_of(self, pool: Pool) -> tuple[Table, ...]:
+        """The event's tables: these options', else the pool's (none: groups of ``size``)."""
+        return self.tables or pool.tables
+
+    def size_rule(self, tables: Sequence[Table] = ()) -> Size:
+        """The group sizes: ``size``, or with tables, from its minimum to the most seats."""
+        if tables:
+            most = max(t.capacity for t in tables)
+            return user_size(min(self.size[0], most), most)
         return user_size(*self.size)
 
 

@@ -184,7 +184,9 @@ def import_pool(path: str | Path, options: ImportOptions | None = None) -> Impor
         return import_sheet(found, options)
     sheet = read_csv_sheet(path) if suffix == ".csv" else read_xlsx_sheet(path)
     assert sheet is not None  # the first sheet: a workbook without one is refused in reading
-    return import_sheet(sheet, options)
+    from consortium_solver.io.event_tables import with_tables  # it reads sheets as this does
+
+    return with_tables(import_sheet(sheet, options), path)
 
 
 def import_sheet(sheet: Sheet, options: ImportOptions | None = None) -> ImportReport[Pool]:

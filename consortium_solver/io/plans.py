@@ -66,19 +66,22 @@ def reasons(result: GroupingResult, pool: Pool) -> dict[str, str]:
     }
     placed = {m for groups in result.schedule() for g in groups for m in (*g.members, *g.guests)}
     default = "no place left in a group that meets every rule"
+    if result.note and result.note.startswith("too few seats"):
+        default = "no seat left at the tables (too few seats for everyone who attends)"
     if result.note and not result.schedule():
         default = result.note  # no group at all: the reason is the run's
     return {o.id: why.get(o.id, default) for o in pool.organisations if o.id not in placed}
 
 
-def seats(result: GroupingResult) -> dict[str, list[int | None]]:
-    """Organisation id -> its group number in each round (None where it has none)."""
+def seats(result: GroupingResult) -> dict[str, list[int | str | None]]:
+    """Organisation id -> its group in each round: the table's name where the event lists its
+    tables, else the group's number (None where it has none)."""
     rounds = result.schedule()
-    out: dict[str, list[int | None]] = {}
+    out: dict[str, list[int | str | None]] = {}
     for r, groups in enumerate(rounds):
         for g, grp in enumerate(groups, start=1):
             for member in (*grp.members, *grp.guests):
-                out.setdefault(member, [None] * len(rounds))[r] = g
+                out.setdefault(member, [None] * len(rounds))[r] = grp.table or g
     return out
 
 
@@ -206,13 +209,16 @@ def _overview(
     _page_setup(sheet, [*widths, *([9] * len(rounds)), 40])
 
 
-def tables_of(groups: Sequence[Consortium], hosts: Sequence[str]) -> dict[int, Consortium]:
-    """A round's groups by table: the table of its host where there are hosts (a table stays its
-    host's when another host is away), else its place in the round."""
+def tables_of(groups: Sequence[Consortium], hosts: Sequence[str]) -> dict[int | str, Consortium]:
+    """A round's groups by table: its table's name where the event lists tables, the table of its
+    host where there are hosts (a table stays its host's when another host is away), else its
+    place in the round."""
+    if any(grp.table for grp in groups):
+        return {grp.table or str(k): grp for k, grp in enumerate(groups)}
     if not hosts:
         return dict(enumerate(groups))
     order = {h: k for k, h in enumerate(hosts)}
-    out = {}
+    out: dict[int | str, Consortium] = {}
     for k, grp in enumerate(groups):
         held = [order[m] for m in grp.members if m in order]
         out[held[0] if held else len(hosts) + k] = grp
@@ -225,11 +231,12 @@ def _per_table(sheet: Any, result: GroupingResult, pool: Pool) -> None:
     from openpyxl.worksheet.pagebreak import Break
 
     rounds = [tables_of(groups, result.hosts) for groups in result.schedule()]
-    tables = max((max(groups, default=-1) + 1 for groups in rounds), default=0)
+    keys = list(dict.fromkeys(k for groups in rounds for k in groups))
+    keys.sort(key=lambda k: (isinstance(k, str), k if isinstance(k, int) else 0))  # named: as laid
     row = 1
-    for t in range(tables):
-        title = f"Table {t + 1}"
-        if t < len(result.hosts):
+    for t in keys:
+        title = t if isinstance(t, str) else f"Table {t + 1}"
+        if isinstance(t, int) and t < len(result.hosts):
             title += f" · host {pool.by_id[result.hosts[t]].name}"
         _write(sheet, row, [title], True)
         row += 1
@@ -403,6 +410,6 @@ def _card(
         )
     points = ", ".join(f"{term_label(t)} {v:g}" for t, v in grp.breakdown.items() if v)
     return (
-        f"<div class='card'><h3>Group {number} · score {grp.score:g}</h3><ul>{''.join(items)}</ul>"
+        f"<div class='card'><h3>{e(grp.table or f'Group {number}')} · score {grp.score:g}</h3><ul>{''.join(items)}</ul>"
         f"<p class='muted'>{e(points)}</p></div>"
     )

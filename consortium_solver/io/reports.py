@@ -139,7 +139,8 @@ def _md(text: str) -> str:
 
 
 def grouping_rows(result: GroupingResult, pool: Pool) -> tuple[list[str], list[list[Cell]]]:
-    """One row per organisation and round: its group (or why it has none), in words, with the
+    """One row per organisation and round: its group (its table's name where the event lists
+    tables; guests too, without the group's score), or why it has none, in words, with the
     sheet's extra columns."""
     extra = detail_keys(pool)
     header = ["round", "group", "id", *MEMBER_HEADERS, *extra, "group score", "not placed because"]
@@ -148,11 +149,12 @@ def grouping_rows(result: GroupingResult, pool: Pool) -> tuple[list[str], list[l
     # With no groups at all (an impossible request), every organisation still gets its row.
     for r, groups in enumerate(result.schedule() or [()], start=1):
         for g, grp in enumerate(groups, start=1):
-            for member in grp.members:
+            for member in (*grp.members, *grp.guests):  # a guest: seated, not scored
                 org = pool.by_id[member]
                 details = [org.details.get(k, "") for k in extra]
-                rows.append([r, g, org.id, *member_cells(org), *details, grp.score, ""])
-        placed = {m for grp in groups for m in grp.members}
+                score = grp.score if member in grp.members else None
+                rows.append([r, grp.table or g, org.id, *member_cells(org), *details, score, ""])
+        placed = {m for grp in groups for m in (*grp.members, *grp.guests)}
         for org in pool.organisations:
             if org.id not in placed:
                 details = [org.details.get(k, "") for k in extra]

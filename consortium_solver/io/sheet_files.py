@@ -50,20 +50,20 @@ def read_csv_sheet(path: Path) -> Sheet:
     best: tuple[int, str] = (-1, ",")
     for delimiter in (",", ";", "\t"):
         try:
-            head = list(_csv_rows(text, delimiter, limit=HEADER_SEARCH_ROWS))
+            head = list(csv_rows(text, delimiter, limit=HEADER_SEARCH_ROWS))
         except csv.Error:
             continue
         score = max((header_score(row)[0] for _, row in head), default=0)
         if score > best[0]:
             best = (score, delimiter)
     try:
-        rows = list(_csv_rows(text, best[1]))
+        rows = list(csv_rows(text, best[1]))
     except csv.Error as exc:
         raise InputError(f"malformed CSV: {exc}", source=source) from None
     return Sheet(source, path.stem, [(n, list(r)) for n, r in rows], "csv")
 
 
-def _csv_rows(
+def csv_rows(
     text: str, delimiter: str, limit: int | None = None
 ) -> Iterator[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)

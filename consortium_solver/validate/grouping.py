@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from consortium_solver.core.errors import InputError
-from consortium_solver.domain import BalanceMeasure, Consortium, Pool
+from consortium_solver.domain import BalanceMeasure, Consortium, Pool, Table
 from consortium_solver.domain.fields import Balance
 from consortium_solver.rules import AnyRule, Call, MemberIn
 from consortium_solver.validate.balance import judge_balance
@@ -75,6 +75,50 @@ def _judge_group(
         breakdown=assessment.breakdown,
         guests=tuple(visitors),
     )
+
+
+def _table_problems(r: int, g: int, seated: int, tables: Sequence[Sequence[Table]]) -> list[str]:
+    """Group g of round r at its table: one there is, laid in the round, not shared with another
+    group, with a seat for everyone."""
+    laid = tables[r - 1] if r <= len(tables) else ()
+    if g > len(laid):
+        return [f"tables: round {r}, group {g}: no table"]
+    table = laid[g - 1]
+    out = []
+    if not table.laid(r):
+        out.append(f"tables: round {r}, group {g}: {table.name} is not laid in round {r}")
+    if [t.name for t in laid].count(table.name) > 1:
+        out.append(f"tables: round {r}, group {g}: {table.name} holds another group too")
+    if seated > table.capacity:
+        out.append(
+            f"tables: round {r}, group {g}: {seated} seated at {table.name}, which has"
+            f" {table.capacity} seats"
+        )
+    return out
+
+
+def _at_tables(
+    judged: list[list[Consortium]], tables: Sequence[Sequence[Table]]
+) -> list[list[Consortium]]:
+    """Each judged group with the name of its table."""
+    return [
+        [c.model_copy(update={"table": t.name}) for c, t in zip(groups, laid, strict=False)]
+        + groups[len(laid) :]
+        for groups, laid in zip(judged, [*tables, *[()] * len(judged)], strict=False)
+    ]
+
+
+def _at(visitors: Sequence[Sequence[str]], g: int) -> Sequence[str]:
+    """The guests of group g (from 1) of a round, none when the round lists none for it."""
+    return visitors[g - 1] if g <= len(visitors) else ()
+
+
+def _repeated(
+    met: dict[frozenset[str], int], together: Sequence[tuple[str, str]], most: int
+) -> list[tuple[str, ...]]:
+    """The pairs meeting more than ``most`` times, but together pairs (together by request)."""
+    wanted = {frozenset(pair) for pair in together}
+    return sorted(tuple(sorted(k)) for k, n in met.items() if n > most and k not in wanted)
 
 
 def _count_meetings(met: dict[frozenset[str], int], members: Sequence[str]) -> None:
@@ -161,10 +205,9 @@ def check_grouping(
     together_in: Sequence[tuple[str, str, Sequence[int]]] = (),
     apart_in: Sequence[tuple[str, str, Sequence[int]]] = (),
     balance: Sequence[Balance] = (),
+    tables: Sequence[Sequence[Table]] | None = None,
 ) -> GroupingVerdict:
-    """Judge a schedule of groupings.
-
-    Every group must meet the call's rules and the extra rules; within a round nobody appears
+    """Judge a schedule of groupings. Every group must meet the call's rules and the extra rules; within a round nobody appears
     twice, and nobody sits in a round the organisation does not attend (its ``rounds``);
     ``together`` pairs share a group or both stay out (in the rounds both attend), ``apart``
     pairs never share one; and, unless ``allow_repeats``, no two organisations share a group in
@@ -172,12 +215,11 @@ def check_grouping(
     share one by request in every round they are placed. ``guests[r][g]``: the guests of group g
     of round r, each an organisation the call's member rules leave out (one that meets them would
     be a member); guests obey attendance and the partition, and no group rule, score or
-    meeting count reads them. With ``hosts`` (table hosts), every group holds exactly one; ``meet``
-    pairs share a group in at least one round; ``together_in`` pairs share one in each of their
-    rounds, ``apart_in`` pairs never in theirs. ``balance``: bounds on a value of a column hold in
-    every group; balanced columns are measured (``GroupingVerdict.balance``,
-    :mod:`.balance`).
-    Problems are sentences naming the rule id and the organisations.
+    meeting count reads them. ``hosts``: every group holds exactly one; ``meet`` pairs share a
+    group in some round; ``together_in``/``apart_in`` pairs do/do not in each of their rounds.
+    ``balance``: bounds on a column's value hold in every group, balanced columns are measured
+    (:mod:`.balance`). ``tables[r][g]``: group g of round r's table, laid then, one group to a
+    table, seats for its members and guests. Problems are sentences naming the rule id.
 
     Raises:
         InputError: an id is not in the pool.
@@ -188,38 +230,41 @@ def check_grouping(
     left_out: set[str] = set()
     for r, groups in enumerate(rounds, start=1):
         seen: dict[str, int] = {}
-        judged_round = []
+        visitors = guests[r - 1] if guests else ()
+        judged_round = [
+            _judge_group(pool, call, (r, g), members, _at(visitors, g), extra_rules, seen, problems)
+            for g, members in enumerate(groups, start=1)
+        ]
         for g, members in enumerate(groups, start=1):
-            visitors = guests[r - 1][g - 1] if guests and g <= len(guests[r - 1]) else ()
-            judged_round.append(
-                _judge_group(pool, call, (r, g), members, visitors, extra_rules, seen, problems)
-            )
-            if hosts:
-                problems += _host_problems(r, g, members, hosts)
+            problems += _host_problems(r, g, members, hosts) if hosts else []
+            if tables is not None:
+                problems += _table_problems(r, g, len(members) + len(_at(visitors, g)), tables)
             _count_meetings(met, members)
         problems += _pair_problems(pool, r, seen, (together, apart), together_in, apart_in)
         left_out |= {o.id for o in pool.organisations if o.id not in seen and o.attends(r)}
         judged.append(judged_round)
-    for a, b in meet:
-        if not met.get(frozenset((a, b))):
-            problems.append(f"user:meet:{a}+{b}: {a} and {b} share no group in any round")
-    for pair in together:
-        met.pop(frozenset(pair), None)  # together by request: not a repeat
-    repeats = sum(1 for n in met.values() if n > max_meetings)
-    repeated = sorted(tuple(sorted(k)) for k, n in met.items() if n > max_meetings)
+    problems += [
+        f"user:meet:{a}+{b}: {a} and {b} share no group in any round"
+        for a, b in meet
+        if not met.get(frozenset((a, b)))
+    ]
+    repeated = _repeated(met, together, max_meetings)
+    repeats = len(repeated)
     if repeats and not allow_repeats:
-        pairs = ["+".join(pair) for pair in repeated]
         times = "once" if max_meetings == 1 else f"{max_meetings} times"
         problems.append(
-            f"repeat: user:no-repeats: {repeats} pairs meet more than {times}, e.g. {pairs[0]}"
+            f"repeat: user:no-repeats: {repeats} pairs meet more than {times},"
+            f" e.g. {'+'.join(repeated[0])}"
         )
     bounds, measures = judge_balance(pool, rounds, balance)
+    if tables is not None:
+        judged = _at_tables(judged, tables)
     order = {o.id: i for i, o in enumerate(pool.organisations)}
     return GroupingVerdict(
         rounds=judged,
         unassigned=sorted(left_out, key=order.__getitem__),
         problems=problems + bounds,
         repeats=repeats,
-        repeated=[(a, b) for a, b in repeated],
+        repeated=[(pair[0], pair[1]) for pair in repeated],
         balance=measures,
     )

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from consortium_solver.domain import Pool
 from consortium_solver.domain.exchanges import ExchangePool
+from consortium_solver.io.event_tables import with_tables
 from consortium_solver.io.exchange_sheets import import_exchange_pool
 from consortium_solver.io.exchanges import read_exchange_pool
 from consortium_solver.io.importer import ImportOptions, ImportReport, import_sheet
@@ -74,12 +75,13 @@ def read_upload(upload: Upload) -> ImportReport[Pool]:
             found = read_xlsx_sheet(path)
         else:
             found = read_csv_sheet(path)
-    if isinstance(found, Pool):
-        return ImportReport(upload.filename, found, [], {}, None)
-    assert found is not None  # a workbook without a sheet is refused in reading
-    found.source = upload.filename
-    apply_fixes(found, upload.fixes)
-    return import_sheet(found, ImportOptions(merge_duplicates=upload.merge))
+        if isinstance(found, Pool):
+            return ImportReport(upload.filename, found, [], {}, None)
+        assert found is not None  # a workbook without a sheet is refused in reading
+        found.source = upload.filename
+        apply_fixes(found, upload.fixes)
+        report = import_sheet(found, ImportOptions(merge_duplicates=upload.merge))
+        return with_tables(report, path)  # the workbook's Tables worksheet, if it has one
 
 
 def apply_fixes(sheet: Sheet, fixes: dict[tuple[int, int], str]) -> None:

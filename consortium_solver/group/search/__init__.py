@@ -55,6 +55,7 @@ class GroupingSearch:
         bounds: Sequence[CodedRule] = (),
         balance: Mapping[str, np.ndarray] | None = None,
         spread: Sequence[tuple[float, ...]] = (),
+        caps: Sequence[Sequence[int]] = (),
     ) -> None:
         self.problem = problem
         self.rng = random.Random(seed)
@@ -64,11 +65,23 @@ class GroupingSearch:
         # absent[r]: who does not attend round r; they are in no group and not unplaced there, so
         # no move ever touches them.
         self.construction = Construction(
-            problem, self.rules, n_rounds, together, self.rng, absent, allowed, hosts, pairs, spread
+            problem,
+            self.rules,
+            n_rounds,
+            together,
+            self.rng,
+            absent,
+            allowed,
+            hosts,
+            pairs,
+            spread,
+            caps,
         )
         # bounds: extra rules of every group (--balance COLUMN=VALUE:MIN..MAX); balance: the
         # kernels' tables of the balanced columns (group.balance.balance_arrays).
         self.compiled = Compiled(problem, self.rules, mode, seed, balance)
+        # caps[r]: the seats of round r's tables, the largest first (group k at table k).
+        self.compiled.caps = [list(c) for c in caps]
         self.anneal_steps = 0  # moves the last search evaluated (for the benchmarks)
 
     def group_count(self) -> int:
@@ -127,12 +140,14 @@ class GroupingSearch:
     def _into(schedule: Schedule, found: Schedule) -> None:
         schedule.rounds[:], schedule.unplaced[:] = found.rounds, found.unplaced
 
-    def valid_groups(self, schedule: Schedule) -> Schedule:
-        """The schedule with every group that still breaks a rule dissolved: its members unplaced."""
+    def valid_groups(self, schedule: Schedule, keep_places: bool = False) -> Schedule:
+        """The schedule with every group that still breaks a rule dissolved: its members unplaced
+        (with ``keep_places``, an empty group in its place: group k stays at table k)."""
         rounds, unplaced = [], []
         for r, (groups, rest) in enumerate(zip(schedule.rounds, schedule.unplaced, strict=True)):
             broken = [self.rules.violation(g, r) > 0 for g in groups]
-            rounds.append([g for g, bad in zip(groups, broken, strict=True) if not bad])
+            kept = [[] if bad else g for g, bad in zip(groups, broken, strict=True)]
+            rounds.append(kept if keep_places else [g for g in kept if g])
             dissolved = [i for g, bad in zip(groups, broken, strict=True) if bad for i in g]
             unplaced.append([*rest, *dissolved])
         return Schedule(rounds, unplaced, schedule.meet)

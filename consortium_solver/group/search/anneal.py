@@ -209,7 +209,7 @@ def _propose(
     if state.n_unplaced[r] > 0 and kind < UNPLACED_SHARE:  # an unplaced member in
         u = state.unplaced[r, random_below(work.rng, state.n_unplaced[r])]
         load_group(a_buf, members, r, gi, sa)
-        if sa < max_size and random_unit(work.rng) < INSERT_SHARE:
+        if sa < min(max_size, state.cap[r, gi]) and random_unit(work.rng) < INSERT_SHARE:
             a_buf[sa] = u
             joins = meetings_changed(meet, u, members, r, gi, sa, -1, 0) if meet.shape[0] else 0
             return INSERT, -1, u, -1, sa + 1, 0, joins
@@ -228,7 +228,8 @@ def _propose(
     gj = random_below(work.rng, n_groups - 1)
     gj += gj >= gi
     sb = state.size[r, gj]
-    if kind < RELOCATE_UPTO and sa > min_size and sb < max_size:  # a member of gi moves to gj
+    room = min(max_size, state.cap[r, gj])
+    if kind < RELOCATE_UPTO and sa > min_size and sb < room:  # a member of gi moves to gj
         p = random_below(work.rng, sa)
         x = members[r, gi, p]
         load_group(a_buf, members, r, gi, sa)

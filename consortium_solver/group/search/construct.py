@@ -63,6 +63,7 @@ class Construction:
         hosts: Sequence[int] = (),
         pairs: Sequence[Sequence[tuple[int, int]]] = (),
         spread: Sequence[tuple[float, ...]] = (),
+        caps: Sequence[Sequence[int]] = (),
     ) -> None:
         self.n = problem.n
         self.min_size, self.max_size = problem.min_size, problem.max_size
@@ -81,6 +82,9 @@ class Construction:
         self.hosts = list(hosts)  # table hosts: one per group, the groups' count in each round
         # pairs[r]: the pairs seated together in round r (--meet: each pair meets in one round).
         self.pairs = [list(p) for p in pairs] or [[] for _ in range(n_rounds)]
+        # caps[r]: the seats of each table laid in round r, the largest first (none: no tables,
+        # groups of up to max_size); group k of the round sits at table k.
+        self.caps = [list(c) for c in caps]
 
     def group_count(self, r: int | None = None) -> int:
         """As many groups as let everyone be placed, no more than the scarce members allow; over
@@ -107,10 +111,20 @@ class Construction:
         return max(g, 0)
 
     def round_groups(self, r: int) -> int:
-        """The groups of round ``r``: one per table host present, else :meth:`group_count`."""
+        """The groups of round ``r``: one per table host present, else :meth:`group_count` —
+        with tables, at least the fewest tables that seat everyone, at most the tables laid."""
         if self.hosts:
             return sum(1 for h in self.hosts if h not in self.absent[r])
-        return self.group_count(r)
+        g = self.group_count(r)
+        if self.caps:
+            seats, n = self.caps[r], self.n - len(self.absent[r])
+            fewest = next((k for k in range(len(seats) + 1) if sum(seats[:k]) >= n), len(seats))
+            g = min(len(seats), max(g, fewest))
+        return g
+
+    def seats(self, r: int, g: int) -> list[int]:
+        """The seats of the g groups of round r: their tables', else the largest size each."""
+        return self.caps[r][:g] if self.caps else [self.max_size] * g
 
     def construct(
         self, cyclic: Clock | None = None, clock: Clock | None = None, designs: bool = True
@@ -121,9 +135,10 @@ class Construction:
         else rounds by freedom; otherwise the greedy construction, rounds dealt once ``clock`` has
         run out."""
         g = self.group_count()
-        sizes = self._equal_sizes(g)
+        sizes = equal_sizes(self.n, g, self.min_size, self.max_size)
         # Designs, cyclic and freedom rounds seat everyone, and know no hosts nor pairs to seat.
         everyone = not any(self.absent) and not self.hosts and not any(self.pairs)
+        everyone = everyone and not self.caps
         if self.n_rounds > 1 and self.rules.sizes_only and sizes is not None and everyone:
             found = None
             if cyclic is not None and g >= 2:
@@ -151,7 +166,12 @@ class Construction:
             count = g if everyone else self.round_groups(r)
             seats = [h for h in self.hosts if h not in self.absent[r]]
             groups, rest = self._round(
-                count, meet if greedy else None, clock, self.absent[r], seats, self.pairs[r]
+                self.seats(r, count),
+                meet if greedy else None,
+                clock,
+                self.absent[r],
+                seats,
+                self.pairs[r],
             )
             rounds.append(groups)
             unplaced.append(rest)
@@ -160,15 +180,6 @@ class Construction:
                     meet_group(meet, grp)
         return Schedule(rounds, unplaced, meet)
 
-    def _equal_sizes(self, g: int) -> np.ndarray | None:
-        """Group sizes as equal as can be for everyone in g groups, if the size range allows."""
-        if g < 1:
-            return None
-        q, extra = divmod(self.n, g)
-        if not (self.min_size <= q and q + (extra > 0) <= self.max_size):
-            return None
-        return np.array([q + 1] * extra + [q] * (g - extra), dtype=np.int64)
-
     def _by_design(
         self, sizes: np.ndarray, clock: Clock, designs: bool
     ) -> list[list[list[int]]] | None:
@@ -176,30 +187,25 @@ class Construction:
         if designs and not extra:
             designed = known_rounds(self.n, q, self.n_rounds)
             if designed is not None:
-                return self._relabelled(designed)
+                return relabelled(designed, self.n, self.rng)
         if self.n * self.n_rounds > CYCLIC_MAX_WORK:  # its set-up is O(n^2 R) in Python
             return None
         return CyclicSearch(self.n, sizes.tolist(), self.n_rounds, self.rng).search(clock)
 
-    def _relabelled(self, rounds: list[list[list[int]]]) -> list[list[list[int]]]:
-        """The same schedule with members renamed at random (per seed), so that a construction
-        does not always put the pool's first rows together."""
-        names = list(range(self.n))
-        self.rng.shuffle(names)
-        return [[sorted(names[m] for m in grp) for grp in groups] for groups in rounds]
-
     def _round(
         self,
-        g: int,
+        caps: list[int],
         meet: np.ndarray | None,
         clock: Clock | None,
         absent: frozenset[int] = frozenset(),
         hosts: Sequence[int] = (),
         pairs: Sequence[tuple[int, int]] = (),
     ) -> tuple[list[list[int]], list[int]]:
-        """One round: seeded (group k with host k first, when there are hosts; then the pairs
-        to seat together, round the groups), then filled greedily against ``meet`` (dealt without
-        it, or once the clock runs out); the ``absent`` are neither placed nor left unplaced."""
+        """One round of ``len(caps)`` groups of at most ``caps[k]`` members: seeded (group k with
+        host k first, when there are hosts; then the pairs to seat together, round the groups),
+        then filled greedily against ``meet`` (dealt without it, or once the clock runs out); the
+        ``absent`` are neither placed nor left unplaced."""
+        g = len(caps)
         if g == 0:
             return [], [i for i in range(self.n) if i not in absent]
         groups: list[list[int]] = [[h] for h in hosts] or [[] for _ in range(g)]
@@ -220,33 +226,38 @@ class Construction:
             self._seed(groups, hit, placed)
         order = [i for i in range(self.n) if not placed[i]]
         self.rng.shuffle(order)
-        room = g * self.max_size - sum(len(grp) for grp in groups)
+        room = sum(caps) - sum(len(grp) for grp in groups)
         if meet is not None:
-            order = self._greedy(groups, order[:room], meet, clock)
-        self._deal(groups, order[:room])
+            order = self._greedy(groups, order[:room], meet, clock, caps)
+        self._deal(groups, order[:room], caps)
         for grp in groups:
             for i in grp:
                 placed[i] = 1
         return groups, [i for i in range(self.n) if not placed[i]]  # the absent were marked
 
-    def _deal(self, groups: list[list[int]], order: list[int]) -> None:
+    def _deal(self, groups: list[list[int]], order: list[int], caps: list[int]) -> None:
         """Deal ``order`` (by the balanced columns' values and country, shuffled within) round the
         groups, smallest first, up to the largest size."""
         order = sorted(order, key=self.deal_key.__getitem__)  # stable: shuffled within a key
         by_size = sorted(range(len(groups)), key=lambda h: len(groups[h]))
         k = 0
-        for level in range(self.max_size):
+        for level in range(max(caps, default=0)):
             for h in by_size:
-                if k < len(order) and len(groups[h]) <= level:
+                if k < len(order) and len(groups[h]) <= level < caps[h]:
                     groups[h].append(order[k])
                     k += 1
 
     def _greedy(
-        self, groups: list[list[int]], order: list[int], meet: np.ndarray, clock: Clock | None
+        self,
+        groups: list[list[int]],
+        order: list[int],
+        meet: np.ndarray,
+        clock: Clock | None,
+        caps: list[int],
     ) -> list[int]:
         """Place ``order`` one by one in the best of the smallest groups (see the module); the
         organisations left when the clock runs out."""
-        levels = _Levels(groups, self.max_size)
+        levels = _Levels(groups, caps)
         group_countries = [{self.countries[j] for j in grp} for grp in groups]
         for pos, i in enumerate(order):
             if clock is not None and pos % 256 == 0 and clock.expired():
@@ -285,15 +296,33 @@ class Construction:
             k += 1
 
 
-class _Levels:
-    """The groups by size (below the largest size), each size a list with O(1) removal."""
+def equal_sizes(n: int, g: int, min_size: int, max_size: int) -> np.ndarray | None:
+    """Group sizes as equal as can be for n members in g groups, if the size range allows."""
+    if g < 1:
+        return None
+    q, extra = divmod(n, g)
+    if not (min_size <= q and q + (extra > 0) <= max_size):
+        return None
+    return np.array([q + 1] * extra + [q] * (g - extra), dtype=np.int64)
 
-    def __init__(self, groups: list[list[int]], max_size: int) -> None:
-        self.groups = groups
-        self.levels: list[list[int]] = [[] for _ in range(max_size)]
+
+def relabelled(rounds: list[list[list[int]]], n: int, rng: random.Random) -> list[list[list[int]]]:
+    """The same schedule with members renamed at random (per seed), so that a construction does
+    not always put the pool's first rows together."""
+    names = list(range(n))
+    rng.shuffle(names)
+    return [[sorted(names[m] for m in grp) for grp in groups] for groups in rounds]
+
+
+class _Levels:
+    """The groups by size (those below their seats), each size a list with O(1) removal."""
+
+    def __init__(self, groups: list[list[int]], caps: list[int]) -> None:
+        self.groups, self.caps = groups, caps
+        self.levels: list[list[int]] = [[] for _ in range(max(caps, default=0))]
         self.pos = [0] * len(groups)
         for h, grp in enumerate(groups):
-            if len(grp) < max_size:
+            if len(grp) < caps[h]:
                 self._add(h)
 
     def smallest(self, k: int) -> list[int]:
@@ -313,7 +342,7 @@ class _Levels:
             level[self.pos[h]] = last
             self.pos[last] = self.pos[h]
         self.groups[h].append(member)
-        if len(self.groups[h]) < len(self.levels):
+        if len(self.groups[h]) < self.caps[h]:
             self._add(h)
 
     def _add(self, h: int) -> None:

@@ -74,6 +74,7 @@ class Arrays(NamedTuple):
     violation: np.ndarray
     score: np.ndarray
     pinned: np.ndarray  # pinned[r, i]: member i stays in its group of round r (moves skip it)
+    cap: np.ndarray  # cap[r, g]: the most members group g of round r may hold (its table's seats)
 
 
 class Scratch(NamedTuple):

@@ -160,6 +160,8 @@ class Compiled:
         self.scores = score_tables(scorer, balance)
         self.min_mode = mode == "min"
         self.sizes = (problem.min_size, problem.max_size)
+        # caps[r][g]: the seats of group g of round r (its table's); none: the largest size.
+        self.caps: list[list[int]] = []
 
     def arrays(
         self, schedule: Schedule, pinned: Sequence[tuple[int, int]] = ()
@@ -182,7 +184,10 @@ class Compiled:
             violation=np.zeros((n_rounds, max(most, 1)), dtype=np.int64),
             score=np.zeros((n_rounds, max(most, 1)), dtype=np.float64),
             pinned=np.zeros((n_rounds, n), dtype=np.bool_),
+            cap=np.full((n_rounds, max(most, 1)), capacity, dtype=np.int64),
         )
+        for r, seats in enumerate(self.caps[:n_rounds]):
+            state.cap[r, : min(len(seats), most)] = seats[:most]
         for r, i in pinned:
             state.pinned[r, i] = True
         for r, groups in enumerate(schedule.rounds):
