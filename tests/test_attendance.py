@@ -548,8 +548,8 @@ def test_a_fixed_seat_at_a_hosts_table(tmp_path: Path) -> None:
 
     pool = _event(15, {})
     hosts = ("o0", "o3", "o6", "o9", "o12")
-    seats = fixed_seats(pool, ["Org 7=2@1", "o8=Org 12"], hosts, 2)
-    assert seats == (("o7", "o3", (1,)), ("o8", "o12", (1, 2)))
+    seats, at_tables = fixed_seats(pool, ["Org 7=2@1", "o8=Org 12"], hosts, 2)
+    assert seats == (("o7", "o3", (1,)), ("o8", "o12", (1, 2))) and not at_tables
     options = GroupOptions(
         size=(3, 3), rounds=2, hosts=hosts, together_in=seats, time_limit=2, deterministic=True,
         seed=1, workers=1, allow_repeats=True,
@@ -560,7 +560,7 @@ def test_a_fixed_seat_at_a_hosts_table(tmp_path: Path) -> None:
     assert all("o8" in result.rounds[r][4].members for r in (0, 1))  # table 5 is o12's
     with pytest.raises(OptionError) as info:
         fixed_seats(pool, ["o7=1"], (), 2)
-    assert "give --hosts too" in str(info.value)
+    assert "give --tables or --hosts too" in str(info.value)
 
 
 def test_too_few_tables_for_a_second_round_without_repeats_is_said_at_once() -> None:

@@ -27,8 +27,9 @@ FixOption = Annotated[
     list[str] | None,
     typer.Option(
         "--fix",
-        help="A=TABLE[@ROUNDS]: A sits at a host's table (the host's name, id or table number;"
-        " needs --hosts) in those rounds, else every round (repeatable)",
+        help="A=TABLE[@ROUNDS]: A sits at a table (with --hosts: a host's name, id or table"
+        " number; with --tables: a table's name or number) in those rounds, else every round"
+        " (repeatable)",
     ),
 ]
 MeetOption = Annotated[
@@ -196,10 +197,10 @@ def _pairs(
 def _seated(options: GroupOptions, pool: Pool, hosts: str | None, fix: list[str]) -> GroupOptions:
     """The options with the hosts and fixed seats the pool's names and columns stand for."""
     named = hosts_named(pool, hosts) if hosts is not None else ()
-    seats = fixed_seats(pool, fix, named, options.rounds)
-    together_in = (*options.together_in, *seats)
+    pairs, seats = fixed_seats(pool, fix, named, options.rounds, options.tables_of(pool))
+    together_in = (*options.together_in, *pairs)
     return GroupOptions.model_validate(
-        {**options.model_dump(), "hosts": named, "together_in": together_in}
+        {**options.model_dump(), "hosts": named, "together_in": together_in, "seated": seats}
     )
 
 

@@ -36,7 +36,7 @@ from consortium_solver.group.guests import as_guests, seat_guests
 from consortium_solver.group.options import GroupOptions, by_id
 from consortium_solver.group.search import GroupingSearch, Schedule, warm_up
 from consortium_solver.group.search.state import EXEMPT, is_valid, meet_group, new_meetings
-from consortium_solver.group.tables import at_tables, laid_tables, seats_short
+from consortium_solver.group.tables import at_tables, fixed_at, laid_tables, seats_short
 from consortium_solver.rules import AnyRule, Call, MemberIn, Problem, Size
 from consortium_solver.validate import check, check_grouping, check_rule
 
@@ -99,7 +99,8 @@ class _Grouping:
         self.guests, self.ineligible, self.absent = seats_apart(
             pool, options, self.candidates, self.ineligible
         )
-        self.laid = laid_tables(options.tables_of(pool), options.rounds)
+        first = {table for _, table, _ in options.seated}
+        self.laid = laid_tables(options.tables_of(pool), options.rounds, first)
         self.size_rule = options.size_rule(options.tables_of(pool))
         rules: list[AnyRule] = [r for r in call.rules if not isinstance(r, MemberIn)]
         low, high = self.size_rule.min, self.size_rule.max or options.size[1]
@@ -112,6 +113,7 @@ class _Grouping:
         self.hosts = [index[h] for h in options.hosts if h in index]
         self.pairs = meeting_rounds(self.candidates, options, self.absent)
         self.columns, self.bounds = resolve(pool, self.candidates, options.balance)
+        self.fixed = fixed_at(self.candidates, options.seated, self.laid, self.absent)
 
     def run(self) -> GroupingResult:
         options = self.options
@@ -162,6 +164,7 @@ class _Grouping:
         log.info("group: first schedule built; the search repairs and improves it")
         pinned += hosts_pinned(self.hosts, self.absent)
         pinned += [(r, i) for r, pairs in enumerate(self.pairs) for pair in pairs for i in pair]
+        pinned += [(r, i) for r, seats in enumerate(self.fixed) for i, _ in seats]
         report = None
         if self.progress is not None:
             progress, run_clock = self.progress, self.clock
@@ -202,6 +205,7 @@ class _Grouping:
             else None,
             spread=spread_keys(self.columns, len(self.candidates)),
             caps=[[t.capacity for t in tables] for tables in self.laid],
+            fixed=self.fixed,
         )
         tables = [search.construction.round_groups(r) for r in range(options.rounds)]
         fixed = tables if self.hosts else None
@@ -250,6 +254,7 @@ class _Grouping:
             apart_in=options.apart_in,
             balance=options.balance,
             tables=tables,
+            seated=options.seated,
             extra_rules=[self.size_rule],
             together=options.together,
             apart=options.apart,
@@ -263,14 +268,7 @@ class _Grouping:
         if verdict.repeats and not options.allow_repeats:
             # No schedule without repeated meetings was found in time: never leave an organiser
             # with nothing — the best schedule found, its repeated pairs listed, status unknown.
-            note = (
-                f"no schedule of {options.rounds} rounds without repeated meetings was found in"
-                f" {options.time_limit:g} s: {verdict.repeats} pair(s) meet"
-                f" {'twice' if options.max_meetings == 1 else f'more than {options.max_meetings} times'}"
-                " (listed); this is"
-                " the best schedule found — try fewer rounds, a longer time limit, or allowing"
-                " repeated meetings"
-            )
+            note = repeats_note(options, verdict.repeats)
             result = self.result(verdict.rounds, verdict.unassigned, Status.UNKNOWN, note)
             return result.model_copy(
                 update={
@@ -337,6 +335,16 @@ class _Grouping:
             note=note,
             interrupted=interrupted(),
         )
+
+
+def repeats_note(options: GroupOptions, repeats: int) -> str:
+    """Why a schedule with repeated meetings is given, and what to try."""
+    times = "twice" if options.max_meetings == 1 else f"more than {options.max_meetings} times"
+    return (
+        f"no schedule of {options.rounds} rounds without repeated meetings was found in"
+        f" {options.time_limit:g} s: {repeats} pair(s) meet {times} (listed); this is the best"
+        " schedule found — try fewer rounds, a longer time limit, or allowing repeated meetings"
+    )
 
 
 def indexed_pairs(
@@ -577,6 +585,9 @@ def check_options(pool: Pool, options: GroupOptions) -> None:
     ]
     problems += [
         ("hosts", h, pool.unknown_id_message(h)) for h in options.hosts if h not in pool.by_id
+    ]
+    problems += [
+        ("fix", m, pool.unknown_id_message(m)) for m, _, _ in options.seated if m not in pool.by_id
     ]
     for pair in options.meet:
         missing = [i for i in pair if i not in pool.by_id]

@@ -67,6 +67,11 @@ class GroupOptions(TaskOptions):
         description="columns to balance across the groups (--balance COLUMN[:WEIGHT]), and"
         " per-group bounds on a value (--balance COLUMN=VALUE:MIN..MAX)",
     )
+    seated: tuple[PairIn, ...] = Field(
+        default=(),
+        description="fixed seats at named tables: (id, table, rounds from 1) — --fix A=TABLE@1,2"
+        " with --tables",
+    )
     together: tuple[Pair, ...] = Field(default=(), description="pairs always in the same group")
     apart: tuple[Pair, ...] = Field(default=(), description="pairs never in the same group")
     improve: bool = Field(
@@ -251,36 +256,50 @@ def hosts_named(pool: Pool, text: str) -> tuple[str, ...]:
 
 
 def fixed_seats(
-    pool: Pool, values: list[str], hosts: tuple[str, ...], rounds: int
-) -> tuple[tuple[str, str, tuple[int, ...]], ...]:
-    """``--fix A=TABLE[@ROUNDS]``: A (a name or id) at the table of a host (its name, id or the
-    table's number), in those rounds or every round, as pairs together in those rounds.
+    pool: Pool,
+    values: list[str],
+    hosts: tuple[str, ...],
+    rounds: int,
+    tables: Sequence[Table] = (),
+) -> tuple[tuple[PairIn, ...], tuple[PairIn, ...]]:
+    """``--fix A=TABLE[@ROUNDS]``: A (a name or id) at a table, in those rounds or every round.
+    With hosts, the table of a host (its name, id or the table's number), as pairs together in
+    those rounds; else with tables, a named table (its name or number as listed), as seats.
+    Returns (pairs, seats).
 
     Raises:
-        OptionError: (field ``fix``) a seat without hosts, or naming nobody or no table.
+        OptionError: (field ``fix``) a seat without hosts or tables, or naming nobody or no
+            table; every one at once.
     """
-    by_name = {fold(o.name): o.id for o in pool.organisations}
-
-    def who(text: str) -> str | None:
-        return text if text in pool.by_id else by_name.get(fold(text))
-
-    out = []
+    names = {fold(t.name): t.name for t in tables}
+    pairs: list[PairIn] = []
+    seats: list[PairIn] = []
+    problems: list[tuple[str, str, str]] = []
     for value in values:
         seat, _, when = value.partition("@")
-        member, _, table = seat.partition("=")
-        if not hosts:
-            raise OptionError.one("fix", value, "a seat is at a host's table: give --hosts too")
-        numbered = table.strip().isdigit() and 1 <= int(table) <= len(hosts)
-        host = hosts[int(table) - 1] if numbered else who(table.strip())
-        person = who(member.strip())
-        if person is None or host not in hosts:
-            message = "expected A=TABLE[@ROUNDS]: an organisation, then a host or a table number"
-            raise OptionError.one("fix", value, message)
+        member, _, table = (part.strip() for part in seat.partition("="))
+        person = pool.id_of(member)
+        numbered = table.isdigit() and 1 <= int(table) <= len(hosts or tables)
+        if hosts:
+            place = hosts[int(table) - 1] if numbered else pool.id_of(table)
+            known = place in hosts
+        else:
+            place = tables[int(table) - 1].name if numbered else names.get(fold(table), "")
+            known = bool(place)
         chosen = tuple(range(1, rounds + 1))
-        if when:
-            parts = [p.strip() for p in when.split(",")]
-            if not all(p.isdigit() for p in parts):
-                raise OptionError.one("fix", value, "expected rounds after @: 1,2")
-            chosen = tuple(sorted({int(p) for p in parts}))
-        out.append((person, host, chosen))
-    return tuple(out)
+        bad_rounds = bool(when) and not all(p.strip().isdigit() for p in when.split(","))
+        if when and not bad_rounds:
+            chosen = tuple(sorted({int(p) for p in when.split(",")}))
+        if not hosts and not tables:
+            problems.append(("fix", value, "a seat is at a table: give --tables or --hosts too"))
+        elif person not in pool.by_id or not known:
+            what = "a host or a table number" if hosts else "a table's name or number"
+            message = f"expected A=TABLE[@ROUNDS]: an organisation, then {what}"
+            problems.append(("fix", value, message))
+        elif bad_rounds:
+            problems.append(("fix", value, "expected rounds after @: 1,2"))
+        else:
+            (pairs if hosts else seats).append((person, place, chosen))
+    if problems:
+        raise OptionError(problems)
+    return tuple(pairs), tuple(seats)

@@ -108,6 +108,29 @@ def _at_tables(
     ]
 
 
+def _seat_problems(
+    judged: Sequence[Sequence[Consortium]], seated: Sequence[tuple[str, str, Sequence[int]]]
+) -> list[str]:
+    """Each fixed seat held: the organisation at its table in each of its rounds."""
+    out = []
+    for member, table, rounds in seated:
+        for r in rounds:
+            groups = judged[r - 1] if r <= len(judged) else ()
+            at = next((g.table for g in groups if member in (*g.members, *g.guests)), None)
+            if at != table:
+                out.append(f"fix: round {r}: {member} sits at {at or 'no table'}, not {table}")
+    return out
+
+
+def _meet_problems(met: dict[frozenset[str], int], meet: Sequence[tuple[str, str]]) -> list[str]:
+    """The --meet pairs that share no group in any round."""
+    return [
+        f"user:meet:{a}+{b}: {a} and {b} share no group in any round"
+        for a, b in meet
+        if not met.get(frozenset((a, b)))
+    ]
+
+
 def _at(visitors: Sequence[Sequence[str]], g: int) -> Sequence[str]:
     """The guests of group g (from 1) of a round, none when the round lists none for it."""
     return visitors[g - 1] if g <= len(visitors) else ()
@@ -206,6 +229,7 @@ def check_grouping(
     apart_in: Sequence[tuple[str, str, Sequence[int]]] = (),
     balance: Sequence[Balance] = (),
     tables: Sequence[Sequence[Table]] | None = None,
+    seated: Sequence[tuple[str, str, Sequence[int]]] = (),
 ) -> GroupingVerdict:
     """Judge a schedule of groupings. Every group must meet the call's rules and the extra rules; within a round nobody appears
     twice, and nobody sits in a round the organisation does not attend (its ``rounds``);
@@ -219,7 +243,8 @@ def check_grouping(
     group in some round; ``together_in``/``apart_in`` pairs do/do not in each of their rounds.
     ``balance``: bounds on a column's value hold in every group, balanced columns are measured
     (:mod:`.balance`). ``tables[r][g]``: group g of round r's table, laid then, one group to a
-    table, seats for its members and guests. Problems are sentences naming the rule id.
+    table, seats for its members and guests; ``seated``: (id, table, rounds) fixed seats.
+    Problems are sentences naming the rule id.
 
     Raises:
         InputError: an id is not in the pool.
@@ -243,11 +268,7 @@ def check_grouping(
         problems += _pair_problems(pool, r, seen, (together, apart), together_in, apart_in)
         left_out |= {o.id for o in pool.organisations if o.id not in seen and o.attends(r)}
         judged.append(judged_round)
-    problems += [
-        f"user:meet:{a}+{b}: {a} and {b} share no group in any round"
-        for a, b in meet
-        if not met.get(frozenset((a, b)))
-    ]
+    problems += _meet_problems(met, meet)
     repeated = _repeated(met, together, max_meetings)
     repeats = len(repeated)
     if repeats and not allow_repeats:
@@ -259,6 +280,7 @@ def check_grouping(
     bounds, measures = judge_balance(pool, rounds, balance)
     if tables is not None:
         judged = _at_tables(judged, tables)
+    problems += _seat_problems(judged, seated)
     order = {o.id: i for i, o in enumerate(pool.organisations)}
     return GroupingVerdict(
         rounds=judged,

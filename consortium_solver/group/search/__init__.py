@@ -56,6 +56,7 @@ class GroupingSearch:
         balance: Mapping[str, np.ndarray] | None = None,
         spread: Sequence[tuple[float, ...]] = (),
         caps: Sequence[Sequence[int]] = (),
+        fixed: Sequence[Sequence[tuple[int, int]]] = (),
     ) -> None:
         self.problem = problem
         self.rng = random.Random(seed)
@@ -76,6 +77,7 @@ class GroupingSearch:
             pairs,
             spread,
             caps,
+            fixed,
         )
         # bounds: extra rules of every group (--balance COLUMN=VALUE:MIN..MAX); balance: the
         # kernels' tables of the balanced columns (group.balance.balance_arrays).

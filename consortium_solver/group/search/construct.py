@@ -64,6 +64,7 @@ class Construction:
         pairs: Sequence[Sequence[tuple[int, int]]] = (),
         spread: Sequence[tuple[float, ...]] = (),
         caps: Sequence[Sequence[int]] = (),
+        fixed: Sequence[Sequence[tuple[int, int]]] = (),
     ) -> None:
         self.n = problem.n
         self.min_size, self.max_size = problem.min_size, problem.max_size
@@ -85,6 +86,7 @@ class Construction:
         # caps[r]: the seats of each table laid in round r, the largest first (none: no tables,
         # groups of up to max_size); group k of the round sits at table k.
         self.caps = [list(c) for c in caps]
+        self.fixed = [list(f) for f in fixed]  # fixed[r]: (member, table k) seats of round r
 
     def group_count(self, r: int | None = None) -> int:
         """As many groups as let everyone be placed, no more than the scarce members allow; over
@@ -115,7 +117,8 @@ class Construction:
         with tables, at least the fewest tables that seat everyone, at most the tables laid."""
         if self.hosts:
             return sum(1 for h in self.hosts if h not in self.absent[r])
-        g = self.group_count(r)
+        fixed = self.fixed[r] if self.fixed else ()
+        g = max(self.group_count(r), 1 + max((k for _, k in fixed), default=-1))
         if self.caps:
             seats, n = self.caps[r], self.n - len(self.absent[r])
             fewest = next((k for k in range(len(seats) + 1) if sum(seats[:k]) >= n), len(seats))
@@ -164,13 +167,16 @@ class Construction:
         for r in range(self.n_rounds):
             greedy = meet.size and not (clock is not None and clock.expired())
             count = g if everyone else self.round_groups(r)
-            seats = [h for h in self.hosts if h not in self.absent[r]]
+            seeded = [[h] for h in self.hosts if h not in self.absent[r]]
+            seeded = seeded or [[] for _ in range(count)]
+            for i, k in self.fixed[r] if self.fixed else ():
+                seeded[k].append(i)  # a fixed seat at table k
             groups, rest = self._round(
                 self.seats(r, count),
                 meet if greedy else None,
                 clock,
                 self.absent[r],
-                seats,
+                seeded,
                 self.pairs[r],
             )
             rounds.append(groups)
@@ -198,19 +204,19 @@ class Construction:
         meet: np.ndarray | None,
         clock: Clock | None,
         absent: frozenset[int] = frozenset(),
-        hosts: Sequence[int] = (),
+        seeded: Sequence[Sequence[int]] = (),
         pairs: Sequence[tuple[int, int]] = (),
     ) -> tuple[list[list[int]], list[int]]:
         """One round of ``len(caps)`` groups of at most ``caps[k]`` members: seeded (group k with
-        host k first, when there are hosts; then the pairs to seat together, round the groups),
+        ``seeded[k]`` first: host k, fixed seats; then the pairs to seat together, round the groups),
         then filled greedily against ``meet`` (dealt without it, or once the clock runs out); the
         ``absent`` are neither placed nor left unplaced."""
         g = len(caps)
         if g == 0:
             return [], [i for i in range(self.n) if i not in absent]
-        groups: list[list[int]] = [[h] for h in hosts] or [[] for _ in range(g)]
+        groups: list[list[int]] = [list(k) for k in seeded] or [[] for _ in range(g)]
         placed = bytearray(self.n)
-        for i in (*absent, *hosts):
+        for i in (*absent, *(i for k in seeded for i in k)):
             placed[i] = 1
         for k, pair in enumerate(pairs):
             held = [h for h, grp in enumerate(groups) if any(i in grp for i in pair)]
@@ -223,7 +229,7 @@ class Construction:
             for i in pair:
                 placed[i] = 1
         for hit in self.scarce:  # one of each scarce kind per group, round robin
-            self._seed(groups, hit, placed)
+            seed_scarce(groups, hit, placed, self.rng)
         order = [i for i in range(self.n) if not placed[i]]
         self.rng.shuffle(order)
         room = sum(caps) - sum(len(grp) for grp in groups)
@@ -280,20 +286,23 @@ class Construction:
             group_countries[best].add(self.countries[i])
         return []
 
-    def _seed(self, groups: list[list[int]], hit: list[int], placed: bytearray) -> None:
-        """One member of a scarce kind into each group that has none yet, while they last."""
-        pool = [i for i in hit if not placed[i]]
-        self.rng.shuffle(pool)
-        kind = set(hit)
-        k = 0
-        for grp in groups:
-            if k >= len(pool):
-                break
-            if any(i in kind for i in grp):
-                continue
-            grp.append(pool[k])
-            placed[pool[k]] = 1
-            k += 1
+
+def seed_scarce(
+    groups: list[list[int]], hit: list[int], placed: bytearray, rng: random.Random
+) -> None:
+    """One member of a scarce kind into each group that has none yet, while they last."""
+    pool = [i for i in hit if not placed[i]]
+    rng.shuffle(pool)
+    kind = set(hit)
+    k = 0
+    for grp in groups:
+        if k >= len(pool):
+            break
+        if any(i in kind for i in grp):
+            continue
+        grp.append(pool[k])
+        placed[pool[k]] = 1
+        k += 1
 
 
 def equal_sizes(n: int, g: int, min_size: int, max_size: int) -> np.ndarray | None:
