@@ -28,6 +28,7 @@ from consortium_solver.domain import (
     MdgpResult,
     Result,
     Status,
+    Table,
 )
 from consortium_solver.domain.fields import Balance
 from consortium_solver.exchange import ExchangeOptions, plan_exchanges
@@ -105,7 +106,7 @@ def test_every_group_option_reaches_the_run_from_the_command_line(
             "--max-meetings", "2", "--guests", "--hosts", "demo-005,demo-006",
             "--meet", "demo-007,demo-008", "--together", "demo-009,demo-010@2",
             "--apart", "demo-011,demo-012@1", "--balance", "Role:2",
-            "--balance", "Role=Buyer:1..2"]  # fmt: skip
+            "--balance", "Role=Buyer:1..2", "--tables", "Garden:5,Hall:4"]  # fmt: skip
     runner.invoke(app, args)
     expected = GroupOptions(
         **LIMITS, size=(4, 6), objective="min", rounds=2, allow_repeats=True, max_meetings=2,
@@ -115,9 +116,19 @@ def test_every_group_option_reaches_the_run_from_the_command_line(
         apart_in=(("demo-011", "demo-012", (1,)),),
         balance=(Balance(column="Role", weight=2),
                  Balance(column="Role", value="Buyer", low=1, high=2)),
+        tables=(Table(name="Garden", capacity=5), Table(name="Hall", capacity=4)),
     )  # fmt: skip
     assert handed(seen, GroupOptions) == expected
-    not_default(expected, NOT_ON_THE_COMMAND_LINE[GroupOptions])
+    # --fix seats at the hosts' tables here (together_in); at named tables in the next test
+    not_default(expected, NOT_ON_THE_COMMAND_LINE[GroupOptions] | {"seated"})
+
+
+def test_a_fixed_seat_at_a_named_table_reaches_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = capture(monkeypatch, "consortium_solver.cli.group.group")
+    runner.invoke(app, ["group", "--tables", "Garden:5", "--fix", "demo-013=Garden@1"])
+    options = handed(seen, GroupOptions)
+    assert options.seated == (("demo-013", "Garden", (1,)),)
+    assert options.tables == (Table(name="Garden", capacity=5),)
 
 
 def test_every_build_option_and_demand_reaches_the_run_from_the_command_line(
@@ -187,7 +198,7 @@ def test_the_web_form_builds_the_library_models() -> None:
         for k, o in enumerate(pool.organisations))})  # fmt: skip
     a, b, c, d = (o for o in pool.organisations[:4])
     form = Form(task="groups", size_min="4", size_max="6", rounds="2", objective="min",
-                balance="Role", balance_bounds="Role = Buyer : 1..2",
+                balance="Role", balance_bounds="Role = Buyer : 1..2", tables="2x5",
                 allow_repeats="on", max_meetings="2", guests="on", time_limit="17", seed="9",
                 call="none", hosts=f"{pool.organisations[5].id}",
                 meet=f"{pool.organisations[6].id}+{pool.organisations[7].id}",
@@ -205,6 +216,7 @@ def test_the_web_form_builds_the_library_models() -> None:
             together_in=((pool.organisations[8].id, pool.organisations[9].id, (2,)),),
             apart_in=((a.id, d.id, (1,)),),
             balance=(Balance(column="Role"), Balance(column="Role", value="Buyer", low=1, high=2)),
+            tables=(Table(name="Table 1", capacity=5), Table(name="Table 2", capacity=5)),
         ),
     )  # fmt: skip
     form = Form(task="consortium", lead=a.id, size_min="3", size_max="4", top="3", seed="2")
@@ -238,6 +250,8 @@ def test_the_web_form_builds_the_library_models() -> None:
                     together_in=(("demo-009", "demo-010", (2,)),),
                     apart_in=(("demo-011", "demo-012", (1,)),),
                     balance=(Balance(column="Sector", value="Digital", low=0, high=3),),
+                    tables=(Table(name="Garden", capacity=5),),
+                    seated=(("demo-013", "Garden", (1,)),),
                     time_limit=9,
                     deterministic=True,
                     seed=4,

@@ -21,6 +21,7 @@ from consortium_solver.domain import Organisation, Pool
 from consortium_solver.domain.fields import Balance
 from consortium_solver.group.balance import resolve
 from consortium_solver.group.options import balance_of, hosts_named
+from consortium_solver.io.event_tables import tables_spec
 from consortium_solver.io.importer import ImportReport
 from consortium_solver.io.sheets import template_workbook
 from consortium_solver.rules.scheme import DEFAULT_SCHEME
@@ -58,11 +59,8 @@ async def project_page(request: Request, status: int = 200, **extra: Any) -> Res
     pools = store.pools(project.id)
     usable = store.usable_pool(project.id)
     exchange = usable is not None and usable.upload.sheet_kind == "exchange"
-    organisations = (
-        pool_of(usable.pool_json).organisations
-        if usable and usable.pool_json and not exchange
-        else ()
-    )
+    the_pool = pool_of(usable.pool_json) if usable and usable.pool_json and not exchange else None
+    organisations = the_pool.organisations if the_pool else ()
     return page(
         request,
         "project.html",
@@ -72,6 +70,7 @@ async def project_page(request: Request, status: int = 200, **extra: Any) -> Res
         latest=pools[0] if pools else None,
         organisations=sorted(organisations, key=lambda o: o.name.casefold()),
         attendance=attendance_of(organisations),
+        tables=the_pool.tables if the_pool else (),
         columns=list(dict.fromkeys(k for o in organisations for k in o.details)),
         exchange=exchange,
         runs=store.runs(project.id),
@@ -248,7 +247,8 @@ def read_task(form: Any, pool: Pool | None) -> tuple[RunSpec | None, list[str]]:
                                       rounds=True),
             "apart_in": read_pairs(str(form.get("apart", "")), "apart", pool, problems,
                                    rounds=True),
-            "balance": read_balance(form, pool, problems)}}  # fmt: skip
+            "balance": read_balance(form, pool, problems),
+            "tables": read_tables(str(form.get("tables", "")), problems)}}  # fmt: skip
     if problems:
         return None, problems
     try:
@@ -278,6 +278,17 @@ def read_balance(form: Any, pool: Pool, problems: list[str]) -> list[dict[str, A
         found += [f"balance ({value}): {message}" for _, value, message in exc.problems]
     problems += found
     return [] if found else [spec.model_dump() for spec in specs]
+
+
+def read_tables(text: str, problems: list[str]) -> list[dict[str, Any]]:
+    """The tables the form lists (``10x6``, ``Garden:8, Hall:6``); none: the sheet's own."""
+    if not text.strip():
+        return []
+    try:
+        return [t.model_dump() for t in tables_spec(text)]
+    except OptionError as exc:
+        problems += [f"tables ({value}): {message}" for _, value, message in exc.problems]
+        return []
 
 
 def _bound_line(line: str) -> str:

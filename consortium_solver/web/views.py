@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from consortium_solver.domain import GroupingResult, Pool
+from consortium_solver.domain import GroupingResult, Pool, Table
 from consortium_solver.io import vocabulary as vocab
 from consortium_solver.io.importer import ImportReport
 from consortium_solver.io.maps import PALETTE, Place, svg_map
@@ -96,6 +96,7 @@ class GroupView:
     broken: list[str]  # the rules this group breaks, in words
     rules: int  # how many rules it was judged by
     guests: list[Member] = field(default_factory=list)  # seated with it, judged by no rule
+    table: str | None = None  # its table's name, where the event lists tables
 
 
 @dataclass
@@ -121,7 +122,7 @@ def judge(
         pool,
         call_of(spec.call),
         rounds,
-        extra_rules=[options.size_rule()],
+        extra_rules=[options.size_rule(options.tables_of(pool))],
         together=options.together,
         apart=options.apart,
         allow_repeats=options.allow_repeats,
@@ -132,7 +133,23 @@ def judge(
         together_in=options.together_in,
         apart_in=options.apart_in,
         balance=options.balance,
+        tables=tables_of_run(result, options.tables_of(pool), rounds),
+        seated=options.seated,
     )
+
+
+def tables_of_run(
+    result: GroupingResult | None, tables: Sequence[Table], rounds: Rounds
+) -> list[list[Table]] | None:
+    """The run's tables by round and group (a group keeps its table when the organiser moves
+    members), where the event lists tables and the rounds still have the run's groups."""
+    if result is None or not tables:
+        return None
+    by_name = {t.name: t for t in tables}
+    found = [[by_name.get(g.table or "") for g in groups] for groups in result.schedule()]
+    if [len(groups) for groups in found] != [len(groups) for groups in rounds]:
+        return None
+    return [[t for t in groups if t is not None] for groups in found]
 
 
 def guests_of(result: GroupingResult | None, rounds: Rounds) -> list[list[list[str]]] | None:
@@ -150,7 +167,7 @@ def schedule_view(
 ) -> ScheduleView:
     """``rounds`` judged: every group's rules (✓/✗) and score, the schedule's own problems."""
     call = call_of(spec.call)
-    size = spec.options.size_rule()
+    size = spec.options.size_rule(spec.options.tables_of(pool))
     verdict = judge(pool, spec, rounds, result)
     views: list[list[GroupView]] = []
     for groups in rounds:
@@ -160,6 +177,7 @@ def schedule_view(
             row.append(
                 GroupView(
                     number=g,
+                    table=verdict.rounds[len(views)][g - 1].table,
                     members=[_member(pool, m) for m in members],
                     guests=[_member(pool, m) for m in verdict.rounds[len(views)][g - 1].guests],
                     score=assessment.score,
