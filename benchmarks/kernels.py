@@ -39,6 +39,43 @@ def _layout() -> tuple[Any, Any]:
     )
 
 
+FEATURES = {"on": False}  # the event's features (attendance and a balanced column) in use
+
+
+def features(problem: Any, rounds: int) -> dict[str, Any]:
+    """With ``FEATURES["on"]`` (issue 28): a fifth of the candidates away from one round each, and
+    a column of three roles (1:2:1) balanced — the search's arguments for them."""
+    if not FEATURES["on"]:
+        return {}
+    import random
+
+    from consortium_solver.domain import Pool
+    from consortium_solver.domain.fields import Balance
+    from consortium_solver.group.balance import balance_arrays, resolve
+
+    rng = random.Random(5)
+    n = len(problem.candidates)
+    away = [rng.randrange(rounds) if rng.random() < 0.2 else -1 for _ in range(n)]
+    absent = [frozenset(i for i in range(n) if away[i] == r) for r in range(rounds)]
+    roles = ("Buyer", "Supplier", "Supplier", "Expert")
+    candidates = [
+        o.model_copy(update={"details": {"Role": roles[rng.randrange(4)]}})
+        for o in problem.candidates
+    ]
+    pool = Pool(name="event", organisations=tuple(candidates))
+    columns, _ = resolve(pool, candidates, [Balance(column="Role")])
+    return {"absent": absent, "balance": balance_arrays(columns, absent, n)}
+
+
+def event_rate(n: int, rounds: int, seconds: float, seed: int) -> float:
+    """:func:`grouping_rate` with attendance and one balanced column (this commit only)."""
+    FEATURES["on"] = True
+    try:
+        return grouping_rate(n, rounds, seconds, seed)
+    finally:
+        FEATURES["on"] = False
+
+
 def grouping_rate(n: int, rounds: int, seconds: float, seed: int) -> float:
     """Moves the annealing evaluates per second of annealing (the repair before it not counted)."""
     from consortium_solver import load_call
@@ -73,7 +110,7 @@ def grouping_rate(n: int, rounds: int, seconds: float, seed: int) -> float:
         anneal.Annealing._propose = counting  # type: ignore[attr-defined]
     for limit in (1.0, seconds):  # a warm-up (compilation), then the measurement
         counted["moves"], counted["seconds"] = 0, 0.0
-        search = GroupingSearch(problem, n_rounds=rounds, seed=seed)
+        search = GroupingSearch(problem, n_rounds=rounds, seed=seed, **features(problem, rounds))
         schedule = search.construct()
         # Deterministic cooling and stopping as in `consortium group`: the clock runs from here.
         search.search(schedule, clock=Clock(limit))
@@ -127,10 +164,14 @@ def main() -> None:
         for n, r in GROUPING
     ]
     cases += [("MDGP tabu, iterations", name, "mdgp_rate", (name,)) for name in MDGP]
+    # Issue 28: the baseline's plain event against this commit's with attendance and a balance.
+    cases += [("grouping annealing, moves", "event-300, 3 round(s), attendance + balance",
+               "event_rate", (300, 3))]  # fmt: skip
     for search, label, function, case in cases:
         before, after = [], []
         for seed in args.seeds:
-            before.append(call(args.baseline, f"kernels:{function}", *case, args.seconds, seed))
+            plain = "grouping_rate" if function == "event_rate" else function
+            before.append(call(args.baseline, f"kernels:{plain}", *case, args.seconds, seed))
             after.append(globals()[function](*case, args.seconds, seed))
         b, a = statistics.median(before), statistics.median(after)
         print(f"| {search} | {label} | {b:,.0f} | {a:,.0f} | {a / b:.2f} |", flush=True)
