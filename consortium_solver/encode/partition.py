@@ -35,7 +35,7 @@ class PartitionOutcome:
 
 
 @dataclass
-class _Partition:
+class Partition:
     """The shared model: one selection, one 'used' Boolean and one score per group."""
 
     problem: Problem
@@ -67,8 +67,8 @@ class _Partition:
         return [g for g in found if g]
 
 
-def _model(problem: Problem, groups: int, apart: Sequence[tuple[str, str]]) -> _Partition:
-    p = _Partition(problem)
+def _model(problem: Problem, groups: int, apart: Sequence[tuple[str, str]]) -> Partition:
+    p = Partition(problem)
     for g in range(groups):
         p.add_group(g)
     for g in range(groups - 1):  # used groups first
@@ -124,7 +124,7 @@ def partition_exact(
             break  # out of time: keep the last phase's solution, unproven
         found = p.groups_of(solver)
         model.add(goal >= int(solver.value(goal)))
-        _hint_from(model, solver)
+        hint_from(model, solver)
     assert found is not None
     inside = {i for g in found for i in g}
     return PartitionOutcome(
@@ -134,7 +134,7 @@ def partition_exact(
     )
 
 
-def _hint_from(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
+def hint_from(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
     """Hint every variable with its value in the solver's last solution."""
     model.clear_hints()  # type: ignore[no-untyped-call]
     for index in range(len(model.proto.variables)):

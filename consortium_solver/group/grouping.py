@@ -31,7 +31,15 @@ from consortium_solver.domain import (
     Status,
 )
 from consortium_solver.domain.fields import FIELD_WORDS, member_value
-from consortium_solver.group.balance import balance_arrays, bounds_impossible, resolve, spread_keys
+from consortium_solver.group.balance import (
+    CATEGORY_POINTS,
+    Column,
+    balance_arrays,
+    bounds_impossible,
+    resolve,
+    spread_keys,
+)
+from consortium_solver.group.exact import SmallEvent, exact_schedule, is_small
 from consortium_solver.group.guests import as_guests, seat_guests
 from consortium_solver.group.options import GroupOptions, by_id
 from consortium_solver.group.search import GroupingSearch, Schedule, warm_up
@@ -42,8 +50,9 @@ from consortium_solver.validate import check, check_grouping, check_rule
 
 log = logging.getLogger(__name__)
 
-# Pools up to this many eligible organisations (one round) are partitioned exactly by CP-SAT.
-EXACT_LIMIT = 16
+# A small event's exact model gets at most this share of the time limit (the search the rest,
+# unless CP-SAT proves its answer optimal first).
+EXACT_SHARE = 0.5
 
 # Several rounds are planned for up to this many eligible organisations: the search keeps a table
 # of who met whom (n x n) and the repair a tabu table per round (rounds x n x n), 360 MB for 10
@@ -81,6 +90,23 @@ def group(
     check_options(pool, options)
     warm_up()  # compiled before the clock starts (from the disk cache after the first run)
     return _Grouping(pool, call, options, progress).run()
+
+
+def group_exact(pool: Pool, call: Call, options: GroupOptions) -> GroupingResult | None:
+    """A small event (at most ``EXACT_LIMIT`` attendees a round, no numeric balance) solved by
+    CP-SAT alone with the whole time limit — for research and tests, the optimum the search is
+    measured against; None when the event is not small or CP-SAT found no schedule in time.
+
+    Raises:
+        OptionError: as :func:`group`.
+    """
+    options = by_id(pool, options)
+    check_options(pool, options)
+    grouping = _Grouping(pool, call, options, None)
+    if not is_small(grouping.small_event(), options):
+        return None
+    found = grouping.exact()
+    return None if found is None else grouping.judged(*found)
 
 
 class NoGroups(Exception):
@@ -128,24 +154,22 @@ class _Grouping:
         impossible = rounds_impossible(len(self.candidates), options, self.absent)
         if impossible and not options.allow_repeats:
             return self.no_groups(Status.INFEASIBLE, impossible)
-        status = Status.FEASIBLE
-        small = len(self.candidates) <= EXACT_LIMIT and not (self.together or options.start)
-        small = small and not (self.hosts or options.meet or options.together_in)
-        small = small and not (options.balance or options.apart_in or self.laid)
         log.info(
             "group: %d organisations take part (%d set aside), groups of %d..%d, %d round(s)",
             len(self.candidates), len(self.ineligible), *options.size, options.rounds,
         )  # fmt: skip
-        if options.improve and options.rounds == 1 and small:
-            log.info("group: a small pool, partitioned exactly by CP-SAT")
-            schedule, status = self.exact()
-        else:
-            try:
-                schedule = self.searched()
-            except NoGroups as none:
-                return self.no_groups(Status.INFEASIBLE, str(none))
-        log.info("group: the validator judges the groups")
-        return self.judged(schedule, status)
+        # A small event: CP-SAT first, with at most half the time (its answer, when proven,
+        # is the answer); else the search, and the better of the two.
+        found = self.exact(EXACT_SHARE) if is_small(self.small_event(), options) else None
+        if found is not None and found[1] is Status.OPTIMAL:
+            return self.judged(*found)
+        try:
+            searched = self.judged(self.searched(), Status.FEASIBLE)
+        except NoGroups as none:
+            return self.no_groups(Status.INFEASIBLE, str(none))
+        if found is None:
+            return searched
+        return max(self.judged(*found), searched, key=lambda r: answer_value(r, self.columns))
 
     def searched(self) -> Schedule:
         """Construction (a designed or cyclic schedule first where one applies), then the search to
@@ -214,23 +238,19 @@ class _Grouping:
             raise NoGroups(impossible)
         return search
 
-    def exact(self) -> tuple[Schedule, Status]:
-        from consortium_solver.encode import SolveLimits, partition_exact
+    def small_event(self) -> SmallEvent:
+        return SmallEvent(
+            self.problem, self.absent, self.laid, self.hosts, self.together, self.apart,
+            self.apart_in, self.pairs, self.fixed, self.columns, self.bounds,
+        )  # fmt: skip
 
-        options, candidates = self.options, self.candidates
-        outcome = partition_exact(
-            self.problem,
-            groups=max(1, len(candidates) // max(options.size[0], 1)),
-            mode=options.objective,
-            limits=SolveLimits.of(
-                self.clock.left() / 3, options.deterministic, options.threads, options.seed
-            ),
-            apart=[(candidates[a].id, candidates[b].id) for a, b in self.apart],
-        )
-        index = {o.id: i for i, o in enumerate(candidates)}
-        rounds = [[[index[i] for i in grp] for grp in outcome.groups or []]]
-        unplaced = [[index[i] for i in outcome.unassigned]]
-        return Schedule(rounds, unplaced), outcome.status
+    def exact(self, share: float = 1.0) -> tuple[Schedule, Status] | None:
+        """A small event solved exactly by CP-SAT with ``share`` of the time left (None: nothing
+        found in time, or no schedule meets the rules)."""
+        log.info("group: a small event, solved exactly by CP-SAT")
+        phases = 3 if self.options.objective == "min" else 2
+        seconds = self.clock.left() * share / phases
+        return exact_schedule(self.small_event(), self.options, seconds)
 
     def judged(self, schedule: Schedule, status: Status) -> GroupingResult:
         """The schedule judged by the validator, as the result document."""
@@ -335,6 +355,16 @@ class _Grouping:
             note=note,
             interrupted=interrupted(),
         )
+
+
+def answer_value(result: GroupingResult, columns: Sequence[Column]) -> tuple[bool, int, float]:
+    """How good an answer is, first to last: no repeated meetings, members seated, the objective
+    less the balance penalty of its categorical columns (as the search and the exact model weigh
+    them)."""
+    seated = sum(len(g.members) for groups in result.schedule() for g in groups)
+    weights = {c.name: c.weight for c in columns}
+    penalty = sum(CATEGORY_POINTS * weights.get(m.column, 1.0) * m.off for m in result.balance)
+    return not result.repeated_pairs, seated, (result.objective or 0.0) - penalty
 
 
 def repeats_note(options: GroupOptions, repeats: int) -> str:
