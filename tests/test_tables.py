@@ -197,3 +197,22 @@ def test_tables_on_the_command_line(tmp_path: Path) -> None:
     assert {r["group"] for r in rows if r["id"] == "p3"} == {"Garden"}
     bad = runner.invoke(app, ["group", str(path), "--tables", "2xfour", "--fix", "p1=Cellar"])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+def test_a_hostile_table_name_is_never_a_live_formula(tmp_path: Path) -> None:
+    """A table named like a formula is kept as text: a CSV plan neutralises it, a bad seats cell
+    (a formula, a huge number) is a one-line error, exit 2."""
+    path = tmp_path / "event.json"
+    path.write_text(people(6).model_dump_json(), encoding="utf-8")
+    tables = tmp_path / "tables.csv"
+    tables.write_text('Table,Seats\n"=HYPERLINK(""http://x"")",6\n', encoding="utf-8")
+    out = tmp_path / "plan.csv"
+    result = runner.invoke(app, ["group", str(path), "--call", "none", "--tables", str(tables),
+                                 "--deterministic", "--time-limit", "1", "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    cells = {r["group"] for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert cells == {'\'=HYPERLINK("http://x")'}
+    tables.write_text("Table,Seats\nA,=2+3\nB,99999\n", encoding="utf-8")
+    bad = runner.invoke(app, ["group", str(path), "--call", "none", "--tables", str(tables)])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output
+    assert bad.output.count("not a number of seats") == 2

@@ -712,3 +712,33 @@ def test_a_runs_guests_show_in_its_groups_and_stay_through_a_move(web: WebClient
     page = web.http.get(f"/runs/{run.id}").text
     assert "(guest)" in page
     assert "Not placed" not in page or pool.by_id[guests[0]].name not in page.split("Not placed")[1]
+
+
+def test_the_groups_form_balances_the_sheets_columns_at_its_tables(web: WebClient) -> None:
+    """The form offers the sheet's own columns to balance and takes tables; the run's groups sit
+    at the named tables, the page says how balanced they are; a bad table spec or an unknown
+    value in a bound is refused in words."""
+    pid = web.project()
+    lines = ["Organisation,Country,Type,ECCP,Sectors,Role"]
+    for i in range(12):
+        country = ("Germany", "France", "Poland")[i % 3]
+        role = ("Buyer", "Supplier", "Supplier", "Expert")[i % 4]
+        lines.append(f"Org {i},{country},Cluster organisation,Yes,Digital,{role}")
+    page = web.upload(pid, "event.csv", "\n".join(lines).encode()).text
+    assert 'name="balance" value="Role"' in page
+    run = web.run_to_end(pid, rounds="1", size_min="3", size_max="4", call="none", time_limit="2",
+                         balance="Role", balance_bounds="Role = Buyer : 1..1",
+                         tables="Window:4, Door:4, Corner:4")  # fmt: skip
+    assert run.status == "done", run.error
+    result = result_of(web, run.id)
+    assert sorted(g.table or "" for g in result.consortia) == ["Corner", "Door", "Window"]
+    pool = Pool.model_validate_json(web.store.pool(run.pool_id).pool_json)
+    for grp in result.consortia:
+        assert sum(pool.by_id[m].details["Role"] == "Buyer" for m in grp.members) == 1
+    page = web.http.get(f"/runs/{run.id}").text
+    assert "Role: every group within one of its ideal count of each value" in page
+    assert "<h3>Window · score" in page
+    refused = web.start(pid, rounds="1", call="none", tables="three tables",
+                        balance_bounds="Role = Chef : 1..2")  # fmt: skip
+    assert refused.status_code == 400
+    assert "tables (three)" in refused.text and "no organisation has" in refused.text

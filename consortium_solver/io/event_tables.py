@@ -70,9 +70,7 @@ def read_tables(sheet: Sheet) -> tuple[tuple[Table, ...], list[Problem]]:
             seen[fold(name)] = n
             if not findings:
                 tables.append(Table(name=name, capacity=int(seats), rounds=rounds))
-    if not tables and not problems:
-        problems.append(Problem("error", "no table is listed", suggestion=HINT))
-    return tuple(tables), problems
+    return tuple(tables), problems  # none listed: none (an empty Tables sheet of the template)
 
 
 def _columns(row: Sequence[object]) -> tuple[int | None, int | None, int | None]:
@@ -114,6 +112,8 @@ def read_tables_file(path: Path) -> tuple[Table, ...]:
                          source=str(path), field="--tables")  # fmt: skip
     assert sheet is not None  # the first sheet: a workbook without one is refused in reading
     tables, problems = read_tables(sheet)
+    if not tables and not problems:
+        problems.append(Problem("error", "no table is listed", suggestion=HINT))
     if problems:
         raise SheetProblems(sheet.source, problems)
     return tables

@@ -260,6 +260,15 @@ def template_workbook() -> bytes:
         validation.add(f"{target}2:{target}1000")
     lists.sheet_state = "hidden"
 
+    # The room's tables, optional: a row per table (name, seats, rounds laid); empty: no tables.
+    tables = workbook.create_sheet("Tables")
+    for k, header in enumerate(("Table", "Capacity", "Rounds"), start=1):
+        cell = _set(tables, 1, k, header)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="3B7DD8")
+    for letter, width in zip("ABC", (24, 12, 16), strict=True):
+        tables.column_dimensions[letter].width = width
+
     guide = workbook.create_sheet("Instructions")
     _set(guide, 1, 1, "How to fill in the participant sheet").font = Font(bold=True, size=14)
     rows = [(vocab.FIELD_HEADERS[n], text) for n, text in TEMPLATE_COLUMNS] + list(TEMPLATE_EXTRA)
@@ -272,6 +281,9 @@ def template_workbook() -> bytes:
         "Replace the grey example rows with your participants; keep the header row.",
         "Headers may be in English or your language; the order of the columns does not matter.",
         "Check the sheet with: consortium import participants.xlsx --report report.xlsx",
+        "Tables (optional): one row per table of the room in the Tables sheet — its name, its"
+        " seats, and the rounds it is laid (empty: every round). Each group then sits at a table."
+        " Leave it empty for groups of the sizes you choose.",
     )
     for k, note in enumerate(notes):
         _set(guide, tail + k, 1, note)
