@@ -64,7 +64,7 @@ def features(problem: Any, rounds: int) -> dict[str, Any]:
     ]
     pool = Pool(name="event", organisations=tuple(candidates))
     columns, _ = resolve(pool, candidates, [Balance(column="Role")])
-    return {"absent": absent, "balance": balance_arrays(columns, absent, n)}
+    return {"absent": absent, "balance": balance_arrays(columns, absent, n, problem.max_size)}
 
 
 def event_rate(n: int, rounds: int, seconds: float, seed: int) -> float:

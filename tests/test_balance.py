@@ -139,16 +139,18 @@ def test_a_column_is_numeric_when_every_filled_cell_is_a_number() -> None:
 
 
 def plain_imbalance(pool: Pool, group_ids: Sequence[str], attendees: Sequence[str]) -> float:
-    """The imbalance of a group of Role and Years, read off its definition (group.balance)."""
+    """The imbalance of a group of Role, Company and Years, read off its definition
+    (group.balance)."""
     cells = {o.id: o.details for o in pool.organisations}
     total = 0.0
-    for value in {cells[a]["Role"] for a in attendees}:
-        share = sum(cells[a]["Role"] == value for a in attendees) / len(attendees)
-        ideal = len(group_ids) * share
-        have = sum(cells[m]["Role"] == value for m in group_ids)
-        total += CATEGORY_POINTS * (
-            max(0, math.floor(ideal + 1e-9) - have) + max(0, have - math.ceil(ideal - 1e-9))
-        )
+    for column in ("Role", "Company"):
+        for value in {cells[a][column] for a in attendees}:
+            share = sum(cells[a][column] == value for a in attendees) / len(attendees)
+            ideal = len(group_ids) * share
+            have = sum(cells[m][column] == value for m in group_ids)
+            total += CATEGORY_POINTS * (
+                max(0, math.floor(ideal + 1e-9) - have) + max(0, have - math.ceil(ideal - 1e-9))
+            )
     years = [number_of(cells[o.id]["Years"]) or 0.0 for o in pool.organisations]
     mean, sd = float(np.mean(years)), float(np.std(years)) or 1.0
     z = {o.id: ((number_of(cells[o.id]["Years"]) or 0.0) - mean) / sd for o in pool.organisations}
@@ -162,16 +164,20 @@ def plain_imbalance(pool: Pool, group_ids: Sequence[str], attendees: Sequence[st
 @counted
 def test_the_kernels_imbalance_is_its_definition(n: int, seed: int, data: st.DataObject) -> None:
     pool = event(n, seed)
+    # A column of many values (a company's name, most of them once): only the values present
+    # and the common ones are looked at by the kernel.
+    companies = [f"Company {data.draw(st.integers(0, n // 2))}" for _ in range(n)]
+    pool = with_columns(pool, {"Company": companies})
     away = frozenset(data.draw(st.sets(st.integers(0, n - 1), max_size=n // 2)))
     attendees = [o.id for i, o in enumerate(pool.organisations) if i not in away]
     members = data.draw(
         st.lists(st.sampled_from(sorted(set(range(n)) - away)), min_size=1, max_size=8, unique=True)
     )
     columns, _ = resolve(pool, pool.organisations, [Balance(column="Role"),
-                                                    Balance(column="Years")])  # fmt: skip
+                         Balance(column="Company"), Balance(column="Years")])  # fmt: skip
     tables = score_tables(
         Scorer(list(pool.organisations), no_call().objective, {}),
-        balance_arrays(columns, [frozenset(), away], n),
+        balance_arrays(columns, [frozenset(), away], n, largest=8),
     )
     rules = GroupRules(list(pool.organisations), []).tables()
     work = scratch_for(rules, tables, n, 8, random_state(0))

@@ -147,11 +147,12 @@ def _unknown(name: str, known: dict[str, str]) -> str:
 
 
 def balance_arrays(
-    columns: Sequence[Column], absent: Sequence[frozenset[int]], n: int
+    columns: Sequence[Column], absent: Sequence[frozenset[int]], n: int, largest: int = 1000
 ) -> dict[str, np.ndarray]:
     """The balanced columns as the kernels' tables: for categorical columns the codes, each
     column's first code in a shared space, each value's share among each round's attendees and
-    the weights (in score points); for numeric ones the values in standard deviations from their
+    the weights (in score points), and each round's common values (an ideal count of one or more
+    in a group of ``largest``); for numeric ones the values in standard deviations from their
     mean, each round's attendees' mean and the weights."""
     rounds = list(absent) or [frozenset()]
     kinds = [c for c in columns if not c.numeric]
@@ -165,6 +166,21 @@ def balance_arrays(
         for k, column in enumerate(kinds):
             counts = np.bincount(codes[k][present & (codes[k] >= 0)], minlength=len(column.labels))
             share[r, offset[k] : offset[k + 1]] = counts / attendees
+    common = [
+        [
+            [int(offset[k]) + v for v in range(len(column.labels))
+             if largest * share[r, offset[k] + v] + 1e-9 >= 1]
+            for k, column in enumerate(kinds)
+        ]
+        for r in range(len(rounds))
+    ]  # fmt: skip
+    widest = max((sum(len(c) for c in by_column) for by_column in common), default=0)
+    common_values = np.zeros((len(rounds), max(widest, 1)), dtype=np.int64)
+    common_ptr = np.zeros((len(rounds), len(kinds) + 1), dtype=np.int64)
+    for r, by_column in enumerate(common):
+        flat = [v for values in by_column for v in values]
+        common_values[r, : len(flat)] = flat
+        common_ptr[r, 1:] = np.cumsum([len(values) for values in by_column])
     values = np.array([c.numbers for c in numeric], dtype=np.float64).reshape(len(numeric), n)
     means = np.zeros((len(rounds), len(numeric)), dtype=np.float64)
     for k in range(len(numeric)):
@@ -180,6 +196,8 @@ def balance_arrays(
         bal_offset=offset,
         bal_share=share,
         bal_weight=np.array([CATEGORY_POINTS * c.weight for c in kinds], dtype=np.float64),
+        bal_common=common_values,
+        bal_common_ptr=common_ptr,
         num_values=values,
         num_mean=means,
         num_weight=np.array([NUMERIC_POINTS * c.weight for c in numeric], dtype=np.float64),

@@ -224,7 +224,9 @@ class _Grouping:
             pairs=self.pairs,
             apart_in=self.apart_in,
             bounds=[b.coded() for b in self.bounds],
-            balance=balance_arrays(self.columns, self.absent, len(self.candidates))
+            balance=balance_arrays(
+                self.columns, self.absent, len(self.candidates), self.problem.max_size
+            )
             if self.columns
             else None,
             spread=spread_keys(self.columns, len(self.candidates)),

@@ -55,6 +55,8 @@ class ScoreTables(NamedTuple):
     bal_offset: np.ndarray
     bal_share: np.ndarray
     bal_weight: np.ndarray
+    bal_common: np.ndarray
+    bal_common_ptr: np.ndarray
     num_values: np.ndarray
     num_mean: np.ndarray
     num_weight: np.ndarray
@@ -249,6 +251,17 @@ def _many_word_terms(
     return links, needs
 
 
+@inline_kernel
+def _off_ideal(count: int, ideal: float) -> float:
+    """Members beyond the floor or the ceiling of the ideal count."""
+    low, high = np.floor(ideal + 1e-9), np.ceil(ideal - 1e-9)
+    if count < low:
+        return float(low - count)
+    if count > high:
+        return float(count - high)
+    return 0.0
+
+
 @loop_kernel
 def balance_cost(scores: ScoreTables, work: Scratch, group: np.ndarray, s: int, r: int) -> float:
     """The group's imbalance in round r, in score points (see ``group.balance``): for each
@@ -258,21 +271,31 @@ def balance_cost(scores: ScoreTables, work: Scratch, group: np.ndarray, s: int, 
     total = 0.0
     tally = work.tally
     for k in range(scores.bal_codes.shape[0]):
-        first, last = scores.bal_offset[k], scores.bal_offset[k + 1]
-        for v in range(first, last):
-            tally[v] = 0
+        # Only the values present and the round's common ones (an ideal count of one or more in
+        # the largest group) can be off: a column of many values (a company's name) costs the
+        # group's size, not its number of values. tally: -1 once a value is counted.
+        first = scores.bal_offset[k]
+        start, stop = scores.bal_common_ptr[r, k], scores.bal_common_ptr[r, k + 1]
+        for t in range(start, stop):
+            tally[scores.bal_common[r, t]] = 0
+        for m in range(s):
+            c = scores.bal_codes[k, group[m]]
+            if c >= 0:
+                tally[first + c] = 0
         for m in range(s):
             c = scores.bal_codes[k, group[m]]
             if c >= 0:
                 tally[first + c] += 1
         off = 0.0
-        for v in range(first, last):
-            ideal = s * scores.bal_share[r, v]
-            low, high = np.floor(ideal + 1e-9), np.ceil(ideal - 1e-9)
-            if tally[v] < low:
-                off += low - tally[v]
-            elif tally[v] > high:
-                off += tally[v] - high
+        for m in range(s):
+            c = scores.bal_codes[k, group[m]]
+            if c >= 0 and tally[first + c] > 0:
+                off += _off_ideal(tally[first + c], s * scores.bal_share[r, first + c])
+                tally[first + c] = -1
+        for t in range(start, stop):
+            v = scores.bal_common[r, t]
+            if tally[v] == 0:  # a common value no member has
+                off += _off_ideal(0, s * scores.bal_share[r, v])
         total += scores.bal_weight[k] * off
     for k in range(scores.num_values.shape[0]):
         acc, filled = 0.0, 0

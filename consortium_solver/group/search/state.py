@@ -113,6 +113,8 @@ def no_balance(n: int) -> dict[str, np.ndarray]:
         "bal_offset": np.zeros(1, dtype=np.int64),
         "bal_share": np.zeros((1, 1), dtype=np.float64),
         "bal_weight": np.zeros(0, dtype=np.float64),
+        "bal_common": np.zeros((1, 1), dtype=np.int64),
+        "bal_common_ptr": np.zeros((1, 1), dtype=np.int64),
         "num_values": np.zeros((0, n), dtype=np.float64),
         "num_mean": np.zeros((1, 0), dtype=np.float64),
         "num_weight": np.zeros(0, dtype=np.float64),
