@@ -94,6 +94,7 @@ class Scratch(NamedTuple):
     group_a: np.ndarray
     group_b: np.ndarray
     tally: np.ndarray  # a group's count of each value of the balanced columns
+    tally_stamp: np.ndarray  # tally[v] counts only where tally_stamp[v] holds the current tick
     rng: np.ndarray  # the random state of the moves (core.native.random_state): it outlives calls
 
 
@@ -113,6 +114,7 @@ def scratch_for(
         group_a=np.zeros(capacity + 1, dtype=np.int64),
         group_b=np.zeros(capacity + 1, dtype=np.int64),
         tally=np.zeros(max(scores.bal_share.shape[1], 1), dtype=np.int64),
+        tally_stamp=np.zeros(max(scores.bal_share.shape[1], 1), dtype=np.int64),
         rng=rng,
     )
 
@@ -276,25 +278,24 @@ def balance_cost(scores: ScoreTables, work: Scratch, group: np.ndarray, s: int, 
         # group's size, not its number of values. tally: -1 once a value is counted.
         first = scores.bal_offset[k]
         start, stop = scores.bal_common_ptr[r, k], scores.bal_common_ptr[r, k + 1]
-        for t in range(start, stop):
-            tally[scores.bal_common[r, t]] = 0
-        for m in range(s):
+        tick = work.tick[0] + 1
+        work.tick[0] = tick
+        for m in range(s):  # counts, reset by stamping (a stale count reads as 0)
             c = scores.bal_codes[k, group[m]]
             if c >= 0:
-                tally[first + c] = 0
-        for m in range(s):
-            c = scores.bal_codes[k, group[m]]
-            if c >= 0:
-                tally[first + c] += 1
+                v = first + c
+                if work.tally_stamp[v] != tick:
+                    work.tally_stamp[v], tally[v] = tick, 0
+                tally[v] += 1
         off = 0.0
         for m in range(s):
             c = scores.bal_codes[k, group[m]]
             if c >= 0 and tally[first + c] > 0:
                 off += _off_ideal(tally[first + c], s * scores.bal_share[r, first + c])
-                tally[first + c] = -1
+                tally[first + c] = -1  # counted
         for t in range(start, stop):
             v = scores.bal_common[r, t]
-            if tally[v] == 0:  # a common value no member has
+            if work.tally_stamp[v] != tick:  # a common value no member has
                 off += _off_ideal(0, s * scores.bal_share[r, v])
         total += scores.bal_weight[k] * off
     for k in range(scores.num_values.shape[0]):
