@@ -26,9 +26,9 @@ from consortium_solver.synthetic.pools import generate_pool
 from consortium_solver.validate import check, check_grouping
 from tests.conftest import counted, scaled
 
-# The answer of `group` is never worse than the proven optimum by more than this share of it
-# (measured on 47 random events of 6-12 attendees over 1-2 rounds: 40 equal, the rest within
-# 2.4 %; benchmarks/README.md).
+# The answer of `group` (10 s of deterministic time, the web app's default limit) is never worse
+# than the proven optimum by more than this share of it (measured on 55 random events of 6-12
+# attendees over 1-2 rounds: 53 equal, one 4.3 % off; benchmarks/README.md, "Small events").
 GAP = 0.05
 CALL = load_call("cos-cluster-2018-03-02")
 
@@ -156,11 +156,18 @@ def test_group_is_within_the_gap_of_the_exact_optimum(seed: int, n: int, rounds:
     if exact is None or exact.status is not Status.OPTIMAL:
         return  # not proven in the limit: no optimum to measure against
     answer = group(pool, call, GroupOptions(size=(3, 4), rounds=rounds, balance=balance,
-                                            time_limit=4, deterministic=True, seed=seed))  # fmt: skip
+                                            time_limit=10, deterministic=True, seed=seed))  # fmt: skip
+    columns, _ = resolve(pool, pool.organisations, balance)
+    best = answer_value(exact, columns)
+    if answer.status is Status.INFEASIBLE:
+        # The counting argument ("R rounds without repeated meetings are impossible"): `group`
+        # says so instead of seating some; the optimum indeed leaves attendances unseated.
+        attendances = sum(o.attends(r) for o in pool.organisations for r in range(1, rounds + 1))
+        assert answer.note and "impossible" in answer.note and best[1] < attendances
+        return
     schedule = [[g.members for g in groups] for groups in answer.schedule()]
     verdict = check_grouping(pool, call, schedule, extra_rules=[user_size(3, 4)], balance=balance)
     assert verdict.valid, verdict.problems  # no hard rule broken, no repeated meeting
-    columns, _ = resolve(pool, pool.organisations, balance)
-    best, got = answer_value(exact, columns), answer_value(answer, columns)
+    got = answer_value(answer, columns)
     assert got[:2] == best[:2]  # as many seated, without repeats
     assert got[2] >= best[2] - GAP * max(abs(best[2]), 1.0)

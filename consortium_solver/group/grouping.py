@@ -299,30 +299,10 @@ class _Grouping:
                 }
             )
         if not any(verdict.rounds):
-            return self.why_none()
+            return why_none(self)
         short = seats_short(self.laid, [len(self.candidates) - len(a) for a in self.absent])
         result = self.result(verdict.rounds, verdict.unassigned, status, short)
         return result.model_copy(update={"balance": tuple(verdict.balance)})
-
-    def why_none(self) -> GroupingResult:
-        """No group was formed: find out, as ``build`` does, whether any group at all can meet the
-        rules among the eligible organisations; if none can, name the rules that stop it."""
-        if not self.candidates:
-            return self.no_groups(
-                Status.INFEASIBLE,
-                "no organisation is eligible under the call's rules (see the reasons listed)",
-            )
-        seconds = max(1.0, min(10.0, self.clock.left()))
-        found = any_group(self.pool, self.call, self.candidates, self.options, seconds)
-        if found.conflict:
-            words = "; ".join(f"{c.rule}: {c.why}" for c in found.conflict)
-            result = self.no_groups(Status.INFEASIBLE, f"no group can meet the rules — {words}")
-            return result.model_copy(update={"conflict": found.conflict})
-        return self.no_groups(
-            Status.UNKNOWN,
-            "no group was formed in the time limit, though the rules allow one: try a longer"
-            " --time-limit or a wider --size",
-        )
 
     def no_groups(self, status: Status, note: str) -> GroupingResult:
         everyone = [o.id for o in self.pool.organisations]
@@ -357,6 +337,27 @@ class _Grouping:
             note=note,
             interrupted=interrupted(),
         )
+
+
+def why_none(g: _Grouping) -> GroupingResult:
+    """No group was formed: find out, as ``build`` does, whether any group at all can meet the
+    rules among the eligible organisations; if none can, name the rules that stop it."""
+    if not g.candidates:
+        return g.no_groups(
+            Status.INFEASIBLE,
+            "no organisation is eligible under the call's rules (see the reasons listed)",
+        )
+    seconds = max(1.0, min(10.0, g.clock.left()))
+    found = any_group(g.pool, g.call, g.candidates, g.options, seconds)
+    if found.conflict:
+        words = "; ".join(f"{c.rule}: {c.why}" for c in found.conflict)
+        result = g.no_groups(Status.INFEASIBLE, f"no group can meet the rules — {words}")
+        return result.model_copy(update={"conflict": found.conflict})
+    return g.no_groups(
+        Status.UNKNOWN,
+        "no group was formed in the time limit, though the rules allow one: try a longer"
+        " --time-limit or a wider --size",
+    )
 
 
 def answer_value(result: GroupingResult, columns: Sequence[Column]) -> tuple[bool, int, float]:

@@ -204,6 +204,19 @@ TEMPLATE_EXAMPLES: tuple[tuple[str, ...], ...] = (
 )
 
 
+def _tables_sheet(workbook: Any) -> None:
+    """The room's tables, optional: a row per table (name, seats, rounds laid); empty: none."""
+    from openpyxl.styles import Font, PatternFill
+
+    tables = workbook.create_sheet("Tables")
+    for k, header in enumerate(("Table", "Capacity", "Rounds"), start=1):
+        cell = _set(tables, 1, k, header)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="3B7DD8")
+    for letter, width in zip("ABC", (24, 12, 16), strict=True):
+        tables.column_dimensions[letter].width = width
+
+
 def template_workbook() -> bytes:
     """A participant sheet to fill in: the columns the importer reads (and two kept ones), three
     example rows to overwrite, drop-downs for the closed fields, an instructions sheet."""
@@ -260,15 +273,7 @@ def template_workbook() -> bytes:
         validation.add(f"{target}2:{target}1000")
     lists.sheet_state = "hidden"
 
-    # The room's tables, optional: a row per table (name, seats, rounds laid); empty: no tables.
-    tables = workbook.create_sheet("Tables")
-    for k, header in enumerate(("Table", "Capacity", "Rounds"), start=1):
-        cell = _set(tables, 1, k, header)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="3B7DD8")
-    for letter, width in zip("ABC", (24, 12, 16), strict=True):
-        tables.column_dimensions[letter].width = width
-
+    _tables_sheet(workbook)
     guide = workbook.create_sheet("Instructions")
     _set(guide, 1, 1, "How to fill in the participant sheet").font = Font(bold=True, size=14)
     rows = [(vocab.FIELD_HEADERS[n], text) for n, text in TEMPLATE_COLUMNS] + list(TEMPLATE_EXTRA)
