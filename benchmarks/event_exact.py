@@ -110,9 +110,9 @@ def main() -> None:
           f" time, {unproven} not); exact model: median {sorted(exact_seconds)[len(exact_seconds) // 2]:.1f} s")  # fmt: skip
     print(
         "\n| answer | equal to the optimum | largest gap | seats fewer | keeps a repeated meeting"
-        " | median s |"
+        " | says the rounds are impossible | median s |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, row in tally.items():
         seconds = sorted(row["seconds"])
         print(f"| {name} | {row['equal']} of {proven} | {100 * row['gap']:.1f} % | {row['fewer']}"
