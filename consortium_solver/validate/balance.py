@@ -76,20 +76,10 @@ def _category_measure(
     off = groups_off = groups_seen = 0
     for groups in rounds:
         seated = [m for grp in groups for m in grp]
-        counts: dict[str, int] = {}
-        for m in seated:
-            value = cell.get(m)
-            if value is not None:
-                key = " ".join(value.casefold().split())
-                counts[key] = counts.get(key, 0) + 1
+        counts = _value_counts(seated, cell)
         for grp in groups:
             groups_seen += 1
-            here: dict[str, int] = {}
-            for m in grp:
-                value = cell.get(m)
-                if value is not None:
-                    key = " ".join(value.casefold().split())
-                    here[key] = here.get(key, 0) + 1
+            here = _value_counts(grp, cell)
             beyond = 0
             for key, total in counts.items():
                 ideal = len(grp) * total / len(seated)
@@ -100,6 +90,17 @@ def _category_measure(
     return BalanceMeasure(
         column=name, numeric=False, groups=groups_seen, off=off, groups_off=groups_off
     )
+
+
+def _value_counts(members: Sequence[str], cell: dict[str, str | None]) -> dict[str, int]:
+    """How many of the members hold each value (compared without case or repeated spaces)."""
+    counts: dict[str, int] = {}
+    for m in members:
+        value = cell.get(m)
+        if value is not None:
+            key = " ".join(value.casefold().split())
+            counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
 def _numeric_measure(
