@@ -13,12 +13,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from consortium_solver.core.errors import InputError, decode_text, read_input, require_file
+from consortium_solver.core.errors import InputError, decode_text, require_file
 from consortium_solver.core.options import OptionError
 from consortium_solver.domain import Pool, Table
 from consortium_solver.io.cells import read_attendance
 from consortium_solver.io.importer import ImportReport, Problem, SheetProblems
-from consortium_solver.io.sheet_files import Sheet, csv_rows, read_xlsx_sheet
+from consortium_solver.io.sheet_files import Sheet, bounded_input, csv_rows, read_xlsx_sheet
 from consortium_solver.reference.places import fold
 
 # The worksheet of a workbook that lists the tables, by its title (compared folded).
@@ -102,7 +102,7 @@ def read_tables_file(path: Path) -> tuple[Table, ...]:
     if suffix == ".xlsx":
         sheet = read_xlsx_sheet(path, TABLE_SHEETS) or read_xlsx_sheet(path)
     elif suffix == ".csv":
-        text = decode_text(read_input(path), str(path), " (save the CSV as UTF-8)")
+        text = decode_text(bounded_input(path), str(path), " (save the CSV as UTF-8)")
         first = text.splitlines()[0] if text.strip() else ""
         delimiter = max((",", ";", "\t"), key=first.count)
         sheet = Sheet(str(path), path.stem, [(n, list(r)) for n, r in csv_rows(text, delimiter)],

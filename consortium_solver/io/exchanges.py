@@ -11,11 +11,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from consortium_solver.core.errors import InputError, decode_text, read_input, too_deep_or_too_long
+from consortium_solver.core.errors import InputError, decode_text, too_deep_or_too_long
 from consortium_solver.domain import ExchangeResult
 from consortium_solver.domain.exchanges import Exchange, ExchangePool
 from consortium_solver.io.atomic import atomic_write_bytes, check_writable
 from consortium_solver.io.pools import error_message, error_value
+from consortium_solver.io.sheet_files import bounded_input
 from consortium_solver.io.tables import Cell, csv_text, workbook_bytes
 from consortium_solver.rules import format_loc
 
@@ -37,7 +38,7 @@ EXCHANGE_COLUMNS = (
 
 def _json_document(path: Path) -> Any:
     source = str(path)
-    text = decode_text(read_input(path), source)
+    text = decode_text(bounded_input(path), source)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

@@ -17,14 +17,28 @@ from xml.etree.ElementTree import ParseError
 
 from pydantic import ValidationError
 
-from consortium_solver.core.errors import InputError, decode_text, read_input, too_deep_or_too_long
+from consortium_solver.core.errors import (
+    InputError,
+    decode_text,
+    read_input,
+    require_file,
+    too_deep_or_too_long,
+)
 from consortium_solver.domain import Pool
 from consortium_solver.io import vocabulary as vocab
 from consortium_solver.reference.places import fold
 from consortium_solver.rules import format_loc
 
-# Bounds on a sheet read: rows (Excel's own limit) and columns with anything in them.
-MAX_ROWS, MAX_COLUMNS = 1_048_576, 200
+# Bounds on a sheet read, each refused in words the moment it is crossed (a hostile file — a cell
+# of 300 MB packed into 300 KB, two million empty rows — is refused in seconds, in bounded memory):
+# rows with anything in them (100,000 participants and a few lines of notes), columns with anything
+# in them, a cell's characters (Excel's own limit), a file's bytes, and a workbook's bytes once
+# unpacked (what its zip declares; a part that inflates beyond its declared size fails its check).
+MAX_ROWS, MAX_COLUMNS = 110_000, 200
+MAX_CELL = 32_767
+MAX_FILE = 100 * 1024 * 1024
+MAX_INFLATED = 100 * 1024 * 1024
+MAX_PARTS = 10_000
 # How far below the top the header row may be (title rows, notes, an empty line or two).
 HEADER_SEARCH_ROWS = 30
 # A cell: text, or a list of texts (a JSON list).
@@ -43,10 +57,57 @@ class Sheet:
     details: dict[int, dict[str, str]] | None = None
 
 
+def bounded_input(path: Path) -> bytes:
+    """A file's bytes, refused in words beyond :data:`MAX_FILE`."""
+    require_file(path)
+    size = path.stat().st_size
+    if size > MAX_FILE:
+        raise InputError(
+            f"the file holds {size / 2**20:,.0f} MB, more than the {MAX_FILE // 2**20} MB a"
+            " participant sheet can take (100,000 rows are about 20 MB): is it the right file?",
+            source=str(path),
+        )
+    return read_input(path)
+
+
+def check_cells(rows: Sequence[tuple[int, Sequence[object]]], source: str) -> None:
+    """Refuse a cell longer than Excel holds (:data:`MAX_CELL` characters), naming it."""
+    for number, cells in rows:
+        for k, cell in enumerate(cells):
+            if isinstance(cell, str) and len(cell) > MAX_CELL:
+                raise InputError(
+                    f"a cell of {len(cell):,} characters (a spreadsheet cell holds at most"
+                    f" {MAX_CELL:,}): is it the right file?",
+                    source=source,
+                    where=f"row {number}, column {k + 1}",
+                )
+
+
+def check_workbook(path: Path) -> None:
+    """Refuse, before reading it, a workbook that unpacks beyond :data:`MAX_INFLATED` or holds
+    more than :data:`MAX_PARTS` parts (what its zip directory declares: reading stops there)."""
+    source = str(path)
+    try:
+        with zipfile.ZipFile(path) as packed:
+            parts = packed.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(
+            f"not a readable .xlsx workbook ({type(exc).__name__})", source=source
+        ) from None
+    inflated = sum(part.file_size for part in parts)
+    if len(parts) > MAX_PARTS or inflated > MAX_INFLATED:
+        raise InputError(
+            f"the workbook unpacks to {inflated / 2**20:,.0f} MB in {len(parts):,} parts, more"
+            f" than a participant sheet can take ({MAX_INFLATED // 2**20} MB; 100,000 rows are"
+            " about 40 MB): is it the right file? Save the participants alone in a new workbook",
+            source=source,
+        )
+
+
 def read_csv_sheet(path: Path) -> Sheet:
     """A CSV file's rows; the delimiter (',', ';' or tab) is the one whose header reads best."""
     source = str(path)
-    text = decode_text(read_input(path), source, " (save the CSV as UTF-8)")
+    text = decode_text(bounded_input(path), source, " (save the CSV as UTF-8)")
     best: tuple[int, str] = (-1, ",")
     for delimiter in (",", ";", "\t"):
         try:
@@ -59,7 +120,16 @@ def read_csv_sheet(path: Path) -> Sheet:
     try:
         rows = list(csv_rows(text, best[1]))
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            message = f"a cell of more than {MAX_CELL:,} characters (a spreadsheet cell's most)"
+            raise InputError(f"{message}: is it the right file?", source=source) from None
         raise InputError(f"malformed CSV: {exc}", source=source) from None
+    if len(rows) > MAX_ROWS:
+        raise InputError(
+            f"more than {MAX_ROWS:,} rows: is it the right file?", source=source,
+            where=f"row {rows[MAX_ROWS][0]}",
+        )  # fmt: skip
+    check_cells(rows, source)
     return Sheet(source, path.stem, [(n, list(r)) for n, r in rows], "csv")
 
 
@@ -82,6 +152,8 @@ def read_xlsx_sheet(path: Path, titles: Sequence[str] = ()) -> Sheet | None:
     from openpyxl.utils.exceptions import InvalidFileException
 
     source = str(path)
+    require_file(path)
+    check_workbook(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ParseError) as exc:
@@ -114,6 +186,16 @@ def _sheet_rows(sheet: Any, source: str) -> Iterator[tuple[int, list[Cell]]]:
     # A read-only sheet pads every row to the dimension the file declares; forget it.
     sheet.reset_dimensions()
     for number, row in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+        if number > MAX_ROWS:  # rows far below, empty or not: stop reading
+            if any(_cell_text(cell).strip() for cell in row):
+                raise InputError(
+                    f"more than {MAX_ROWS:,} rows: a stray cell far below the table?",
+                    source=source,
+                    where=f"row {number}",
+                )
+            if number > 2 * MAX_ROWS:
+                return
+            continue
         if any(_cell_text(cell).strip() for cell in row[MAX_COLUMNS:]):
             raise InputError(
                 f"a cell beyond column {MAX_COLUMNS} (a participant sheet has a dozen columns):"
@@ -122,16 +204,11 @@ def _sheet_rows(sheet: Any, source: str) -> Iterator[tuple[int, list[Cell]]]:
                 where=f"row {number}",
             )
         texts: list[Cell] = [_cell_text(cell) for cell in row[:MAX_COLUMNS]]
+        check_cells([(number, texts)], source)
         while texts and not str(texts[-1]).strip():
             texts.pop()
         if not texts:
             continue
-        if number > MAX_ROWS:
-            raise InputError(
-                f"more than {MAX_ROWS:,} rows: a stray cell far below the table?",
-                source=source,
-                where=f"row {number}",
-            )
         yield number, texts
 
 
@@ -149,7 +226,7 @@ def read_json_pool(path: Path) -> Pool | Sheet:
     """A pool document: the pool itself when it is valid, else its organisations as the rows of a
     sheet (the first row their keys), for the importer to read with the same tolerance."""
     source = str(path)
-    text = decode_text(read_input(path), source)
+    text = decode_text(bounded_input(path), source)
     try:
         data = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
     except json.JSONDecodeError as exc:
