@@ -70,7 +70,7 @@ def test_rows_without_end_stop_at_the_cap(tmp_path: Path, monkeypatch: pytest.Mo
     with pytest.raises(InputError) as caught:
         import_pool(path)
     assert "more than 50 rows" in str(caught.value) and "row 80" in str(caught.value)
-    # Empty rows far below are read no further than twice the cap, and the sheet is fine.
+    # Empty rows far below are passed over, and the sheet is fine.
     quiet = workbook(tmp_path / "quiet.xlsx", participants(10))
     book = openpyxl.load_workbook(quiet)
     book.active.cell(row=500, column=1, value=None)

@@ -186,16 +186,15 @@ def _sheet_rows(sheet: Any, source: str) -> Iterator[tuple[int, list[Cell]]]:
     # A read-only sheet pads every row to the dimension the file declares; forget it.
     sheet.reset_dimensions()
     for number, row in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
-        if number > MAX_ROWS:  # rows far below, empty or not: stop reading
-            if any(_cell_text(cell).strip() for cell in row):
+        if number > MAX_ROWS:  # a cell far below: refused at once; empty rows cost no memory
+            if any(_cell_text(cell).strip() for cell in row[:MAX_COLUMNS]):
                 raise InputError(
                     f"more than {MAX_ROWS:,} rows: a stray cell far below the table?",
                     source=source,
                     where=f"row {number}",
                 )
-            if number > 2 * MAX_ROWS:
-                return
-            continue
+            if not any(_cell_text(cell).strip() for cell in row):
+                continue
         if any(_cell_text(cell).strip() for cell in row[MAX_COLUMNS:]):
             raise InputError(
                 f"a cell beyond column {MAX_COLUMNS} (a participant sheet has a dozen columns):"
