@@ -15,7 +15,11 @@ each with its baseline, measured in the same run:
 - a manual move in a finished run (300 organisations, 3 rounds): the round-trip of the request
   that returns the judged groups — against ``check_grouping`` alone on the same groups;
 - the server's resident memory (VmRSS) idle after start-up, and with 5 events loaded, each with
-  the 300-organisation pool and a finished run whose page was viewed.
+  the 300-organisation pool and a finished run whose page was viewed;
+- spreadsheet bombs (issue 29) sent to a fresh server: a 0.3 MB workbook holding one 300 MB cell and
+  a 10 MB workbook of two million tiny rows — the time until the page refusing it has arrived, the
+  server's peak memory (VmHWM) and its memory afterwards against before — beside
+  ``consortium import`` of the same file (its time and peak memory).
 
     .venv/bin/python benchmarks/web.py               # the table in benchmarks/README.md
     .venv/bin/python benchmarks/web.py --repeats 3
@@ -103,9 +107,10 @@ class Served:
             time.sleep(0.02)
         return rid
 
-    def memory_kib(self) -> int:
+    def memory_kib(self, field: str = "VmRSS") -> int:
+        """The server's resident memory (``VmHWM``: its peak so far), KiB."""
         status = Path(f"/proc/{self.process.pid}/status").read_text()
-        found = re.search(r"VmRSS:\s+(\d+) kB", status)
+        found = re.search(rf"{field}:\s+(\d+) kB", status)
         assert found
         return int(found.group(1))
 
@@ -113,6 +118,82 @@ class Served:
         self.http.close()
         self.process.terminate()
         self.process.wait(timeout=30)
+
+
+_XML = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PARTS = {
+    "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+    'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.'
+    'openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/'
+    'xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml"'
+    ' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    "_rels/.rels": f'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+    f'package/2006/relationships"><Relationship Id="rId1" Type="{_REL}/officeDocument"'
+    ' Target="xl/workbook.xml"/></Relationships>',
+    "xl/workbook.xml": f'<?xml version="1.0"?><workbook {_XML} xmlns:r="{_REL}"><sheets><sheet'
+    ' name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    "xl/_rels/workbook.xml.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
+    f'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{_REL}/'
+    f'worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{_REL}/'
+    'sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+}
+
+
+def bomb(path: Path, cell_mb: int = 0, rows: int = 1) -> Path:
+    """A workbook of one shared string of ``cell_mb`` MB (or "x") in ``rows`` rows, streamed into
+    the zip (the bomb never sits in this process's memory)."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as packed:
+        for name, text in _PARTS.items():
+            packed.writestr(name, text)
+        with packed.open("xl/sharedStrings.xml", "w", force_zip64=True) as out:
+            out.write(
+                f'<?xml version="1.0"?><sst {_XML} count="1" uniqueCount="1"><si><t>'.encode()
+            )
+            for _ in range(cell_mb):
+                out.write(b"a" * (1 << 20))
+            out.write(b"x</t></si></sst>")
+        with packed.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as out:
+            out.write(f'<?xml version="1.0"?><worksheet {_XML}><sheetData>'.encode())
+            for r in range(1, rows + 1):
+                out.write(f'<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>'.encode())
+            out.write(b"</sheetData></worksheet>")
+    return path
+
+
+def bombs(folder: Path) -> list[tuple[str, str, str]]:
+    """Each bomb sent to a fresh server, and imported by the command line."""
+    rows = []
+    for label, path in (
+        ("one 300 MB cell in 0.3 MB", bomb(folder / "cell.xlsx", cell_mb=300)),
+        ("two million rows in 10 MB", bomb(folder / "rows.xlsx", rows=2_000_000)),
+    ):
+        served = Served(folder / f"data-{path.stem}")
+        try:
+            before = served.memory_kib()
+            pid = served.project()
+            start = time.perf_counter()
+            page = served.upload(pid, path)
+            took = time.perf_counter() - start
+            assert "unpacks to" in page.text, page.text[:300]
+            after, peak = served.memory_kib(), served.memory_kib("VmHWM")
+        finally:
+            served.close()
+        start = time.perf_counter()
+        cli = subprocess.run(["/usr/bin/time", "-f", "%M", EXE, "import", str(path)],
+                             capture_output=True, text=True)  # fmt: skip
+        cli_s = time.perf_counter() - start
+        cli_peak = int(cli.stderr.strip().splitlines()[-1])
+        rows.append((f"bomb: {label}, refused (time; peak memory; memory after vs before)",
+                     f"{took:.2f} s; {peak / 1024:.0f} MiB; {after / 1024:.0f} vs"
+                     f" {before / 1024:.0f} MiB",
+                     f"{cli_s:.2f} s; {cli_peak / 1024:.0f} MiB (consortium import)"))  # fmt: skip
+    return rows
 
 
 def measure(repeats: int) -> list[tuple[str, str, str]]:
@@ -171,14 +252,18 @@ def measure(repeats: int) -> list[tuple[str, str, str]]:
                      f"{idle / 1024:.0f} MiB (idle after start-up)"))  # fmt: skip
     finally:
         served.close()
-    return rows
+    return rows + bombs(folder)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--bombs", action="store_true", help="the bombs only")
     args = parser.parse_args()
-    rows = measure(args.repeats)
+    if args.bombs:
+        rows = bombs(Path(tempfile.mkdtemp(prefix="consortium-web-bench-")))
+    else:
+        rows = measure(args.repeats)
     print(f"median of {args.repeats}\n")
     print("| what | web app | baseline, same run |")
     print("| --- | ---: | ---: |")
