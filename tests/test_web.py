@@ -742,3 +742,35 @@ def test_the_groups_form_balances_the_sheets_columns_at_its_tables(web: WebClien
                         balance_bounds="Role = Chef : 1..2")  # fmt: skip
     assert refused.status_code == 400
     assert "tables (three)" in refused.text and "no organisation has" in refused.text
+
+
+def test_every_download_tells_the_truth_after_a_change_by_hand(web: WebClient) -> None:
+    """A move that breaks the size rule: the JSON, the workbook's Run sheet, the printable page and
+    the CSV all carry the validator's verdict on the groups as they stand — changed by hand, the
+    rule broken, the objective of the groups now and a status that no longer claims the search's."""
+    import io as bytes_io
+
+    import openpyxl
+
+    pid = web.project()
+    web.upload(pid, "pool.json", DEMO.read_bytes())
+    run = web.run_to_end(pid, size_min="4", size_max="4", time_limit="2")
+    found = result_of(web, run.id)
+    member = found.consortia[0].members[0]
+    web.post(f"/runs/{run.id}/adjust", {"round": "1", "member": member, "group": "2"},
+             headers={"X-Requested-With": "fetch"})  # fmt: skip
+    doc = json.loads(web.http.get(f"/runs/{run.id}/groups.json").text)
+    assert doc["edited"] == 1 and doc["status"] == "unknown"
+    assert any("size" in p for p in doc["problems"])
+    assert doc["objective"] == pytest.approx(sum(g["score"] for g in doc["consortia"]))
+    book = openpyxl.load_workbook(
+        bytes_io.BytesIO(web.http.get(f"/runs/{run.id}/groups.xlsx").content)
+    )
+    facts = {row[0]: row[1] for row in book["Run"].iter_rows(values_only=True)}
+    assert facts["Status"] == "unknown" and facts["Objective"] == doc["objective"]
+    assert str(facts["Verdict"]).startswith("changed by hand (1 change); 2 problem(s): user:size")
+    page = web.http.get(f"/runs/{run.id}/groups.html").text
+    assert "changed by hand (1 change)" in page and "status <b>unknown</b>" in page
+    csv_text = web.http.get(f"/runs/{run.id}/groups.csv").text
+    assert csv_text.splitlines()[0].endswith(",verdict")
+    assert "changed by hand (1 change)" in csv_text.splitlines()[1]

@@ -231,9 +231,35 @@ class GroupingResult(CallResult):
         exclude_if=lambda balance: not balance,
         description="how balanced the groups are on each --balance column",
     )
+    edited: int = Field(
+        default=0,
+        exclude_if=lambda edited: not edited,
+        description="changes made by hand since the search (the web app's moves); the status and"
+        " objective are then those of the groups as they stand",
+    )
+    problems: tuple[str, ...] = Field(
+        default=(),
+        exclude_if=lambda problems: not problems,
+        description="what the validator finds wrong with the groups as they stand (after changes"
+        " by hand: a broken rule, a repeated meeting)",
+    )
     repeated_pairs: tuple[tuple[str, str], ...] = ()
     """When no schedule without repeated meetings was found in time: the best schedule found is
     given all the same (status unknown), and these are the pairs that meet more than once."""
+
+    def verdict(self) -> str:
+        """The validator's verdict in words: "every rule met", or the problems — after changes by
+        hand, saying how many."""
+        by_hand = (
+            f"changed by hand ({self.edited} change{'s' if self.edited != 1 else ''}); "
+            if self.edited
+            else ""
+        )
+        if not self.problems:
+            return f"{by_hand}every rule met"
+        shown = "; ".join(self.problems[:3])
+        more = f" (and {len(self.problems) - 3} more)" if len(self.problems) > 3 else ""
+        return f"{by_hand}{len(self.problems)} problem(s): {shown}{more}"
 
     def schedule(self) -> list[tuple[Consortium, ...]]:
         """The groups of every round (one round: the consortia; none when no group was formed)."""

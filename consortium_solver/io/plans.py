@@ -170,6 +170,8 @@ def grouping_workbook(result: GroupingResult, pool: Pool) -> bytes:
         ("Seed", result.seed),
         ("Seconds", result.wall_time_s),
         ("Note", result.note or ""),
+        ("Verdict", result.verdict()),
+        *(("Problem", problem) for problem in result.problems),
         *(("Balance", measure.words()) for measure in result.balance),
     ]
     for k, (key, value) in enumerate(facts, start=1):
@@ -368,6 +370,9 @@ def grouping_page(result: GroupingResult, pool: Pool) -> str:
     ]
     if result.note:
         parts.append(f"<p><b>{e(result.note)}</b></p>")
+    if result.edited or result.problems:
+        items = "".join(f"<li>{e(p)}</li>" for p in result.problems)
+        parts.append(f"<p class='verdict'><b>{e(result.verdict())}</b></p><ul>{items}</ul>")
     if result.balance:
         items = "".join(f"<li>{e(m.words())}</li>" for m in result.balance)
         parts.append(f"<ul class='balance'>{items}</ul>")

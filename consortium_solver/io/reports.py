@@ -146,6 +146,9 @@ def grouping_rows(result: GroupingResult, pool: Pool) -> tuple[list[str], list[l
     header = ["round", "group", "id", *MEMBER_HEADERS, *extra, "group score", "not placed because"]
     why = reasons(result, pool)
     rows: list[list[Cell]] = []
+    # After changes by hand, or with problems, every row carries the validator's verdict.
+    verdict = [result.verdict()] if result.edited or result.problems else []
+    header += ["verdict"] if verdict else []
     # With no groups at all (an impossible request), every organisation still gets its row.
     for r, groups in enumerate(result.schedule() or [()], start=1):
         for g, grp in enumerate(groups, start=1):
@@ -153,13 +156,15 @@ def grouping_rows(result: GroupingResult, pool: Pool) -> tuple[list[str], list[l
                 org = pool.by_id[member]
                 details = [org.details.get(k, "") for k in extra]
                 score = grp.score if member in grp.members else None
-                rows.append([r, grp.table or g, org.id, *member_cells(org), *details, score, ""])
+                rows.append(
+                    [r, grp.table or g, org.id, *member_cells(org), *details, score, "", *verdict]
+                )
         placed = {m for grp in groups for m in (*grp.members, *grp.guests)}
         for org in pool.organisations:
             if org.id not in placed:
                 details = [org.details.get(k, "") for k in extra]
                 reason = why.get(org.id, "not placed")
-                rows.append([r, None, org.id, *member_cells(org), *details, None, reason])
+                rows.append([r, None, org.id, *member_cells(org), *details, None, reason, *verdict])
     return header, rows
 
 

@@ -217,7 +217,7 @@ async def download(request: Request) -> Response:
     if not isinstance(run.spec, GroupsRun):
         return _consortium_download(run.id, run.result_json, pool, kind)
     now = _standing(request, run)
-    final = edited_result(now.result, pool, run.spec, now.rounds)
+    final = edited_result(now.result, pool, run.spec, now.rounds, len(now.edits))
     body: str | bytes
     if kind == "xlsx":
         body = grouping_workbook(final, pool)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from consortium_solver.domain import GroupingResult, Pool, Table
+from consortium_solver.domain import GroupingResult, Pool, Status, Table
 from consortium_solver.io import vocabulary as vocab
 from consortium_solver.io.importer import ImportReport
 from consortium_solver.io.maps import PALETTE, Place, svg_map
@@ -252,19 +252,30 @@ def swap(rounds: Rounds, round_index: int, a: str, b: str) -> Rounds:
 
 
 def edited_result(
-    result: GroupingResult, pool: Pool, spec: GroupsRun, rounds: Rounds
+    result: GroupingResult, pool: Pool, spec: GroupsRun, rounds: Rounds, moves: int = 0
 ) -> GroupingResult:
-    """The run's result with the organiser's groups (judged again), for the downloads."""
+    """The run's result with the groups as they stand, judged again, for the downloads: after
+    ``moves`` changes by hand, the objective of the groups now, the validator's problems with them,
+    and a status that no longer claims the search's proof (feasible when every rule holds,
+    unknown when one is broken)."""
     verdict = judge(pool, spec, rounds, result)
     judged = tuple(tuple(r) for r in verdict.rounds)
-    return result.model_copy(
-        update={
-            "consortia": judged[0] if judged else (),
-            "rounds": judged if len(judged) > 1 else None,
-            "repeated_pairs": tuple(verdict.repeated),
-            "balance": tuple(verdict.balance),
+    update: dict[str, object] = {
+        "consortia": judged[0] if judged else (),
+        "rounds": judged if len(judged) > 1 else None,
+        "repeated_pairs": tuple(verdict.repeated),
+        "balance": tuple(verdict.balance),
+        "problems": tuple(verdict.problems),
+    }
+    if moves:
+        scores = [g.score for groups in judged for g in groups]
+        total = sum(scores) if spec.options.objective == "sum" else min(scores, default=0.0)
+        update |= {
+            "edited": moves,
+            "objective": total if scores else None,
+            "status": Status.FEASIBLE if verdict.valid else Status.UNKNOWN,
         }
-    )
+    return result.model_copy(update=update)
 
 
 def members_map(pool: Pool, groups: Sequence[Sequence[str]], title: str) -> tuple[str, int]:
