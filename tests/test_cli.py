@@ -507,7 +507,15 @@ def test_result_schemas_name_each_documents_keys() -> None:
     build_doc = json.loads(runner.invoke(app, ["schema", "result"]).stdout)["properties"]
     group_doc = json.loads(runner.invoke(app, ["schema", "grouping"]).stdout)["properties"]
     assert set(build_doc) == RESULT_KEYS | {"conflict"}
-    assert set(group_doc) == GROUP_KEYS | {"rounds", "note", "conflict", "hosts", "balance"}
+    assert set(group_doc) == GROUP_KEYS | {
+        "rounds",
+        "note",
+        "conflict",
+        "hosts",
+        "balance",
+        "edited",
+        "problems",
+    }
 
 
 def test_no_schedule_without_repeats_still_gives_a_plan(tmp_path: Path) -> None:
