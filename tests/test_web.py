@@ -290,6 +290,64 @@ def test_the_access_token_and_the_host_header_are_required(tmp_path: Path) -> No
         local.close()
 
 
+def test_wrong_access_tokens_are_rate_limited_and_the_host_checked_with_a_token(
+    tmp_path: Path,
+) -> None:
+    """Ten wrong tokens from one client, then 429 in words for a minute; with a token, the Host
+    header must still name the server."""
+    from consortium_solver.web.app import WRONG_TOKENS
+
+    client = WebClient(tmp_path / "data", token="s3cret-token")
+    try:
+        client.http.cookies.clear()
+        for _ in range(WRONG_TOKENS):
+            assert client.http.get("/?token=guess").status_code == 401
+        refused = client.http.get("/?token=s3cret-token", follow_redirects=False)
+        assert refused.status_code == 429 and "wait a minute" in refused.text
+        assert refused.headers["retry-after"] == "60"
+    finally:
+        client.close()
+    other = WebClient(tmp_path / "other", token="s3cret-token")
+    try:
+        other.http.get("/?token=s3cret-token")
+        assert other.http.get("/").status_code == 200
+        assert other.http.get("/", headers={"host": "evil.example"}).status_code == 400
+    finally:
+        other.close()
+
+
+def test_serving_beyond_this_machine_prints_every_address_with_the_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`serve --host 0.0.0.0`: each address others can open, with the token, never 0.0.0.0; the
+    Host check keeps those addresses, the machine's name and --allow-host names."""
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from consortium_solver.cli import app as cli
+    from consortium_solver.cli.serve import reachable
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda web, **kw: seen.update(app=web, **kw))
+    monkeypatch.setattr(
+        "consortium_solver.cli.serve.reachable", lambda h: ["192.0.2.7", "127.0.0.1"]
+    )
+    args = ["serve", "--host", "0.0.0.0", "--port", "8123", "--data", str(tmp_path / "d"),
+            "--allow-host", "events.example.org"]  # fmt: skip
+    out = CliRunner().invoke(cli, args).stdout
+    assert "0.0.0.0" not in out
+    assert "http://192.0.2.7:8123/?token=" in out and "also at http://127.0.0.1:8123/?token=" in out
+    assert seen["host"] == "0.0.0.0"
+    token = out.split("?token=")[1].split()[0]
+    from starlette.testclient import TestClient
+
+    with TestClient(seen["app"], base_url="http://events.example.org") as named:  # type: ignore[arg-type]
+        assert named.get(f"/?token={token}", follow_redirects=False).status_code == 303
+    with TestClient(seen["app"], base_url="http://evil.example") as rebound:  # type: ignore[arg-type]
+        assert rebound.get(f"/?token={token}").status_code == 400
+    assert reachable("10.1.2.3") == ["10.1.2.3"] and reachable("0.0.0.0")[-1] == "127.0.0.1"
+
+
 def test_security_headers_are_on_every_page(web: WebClient) -> None:
     for url in ("/", "/projects/999", "/static/app.js"):
         headers = web.http.get(url).headers

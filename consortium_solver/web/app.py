@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -42,11 +43,24 @@ HEADERS = [
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
+# Wrong access tokens a client may offer in a window before it is made to wait (a token of 24
+# random bytes cannot be guessed, but a scan should not get answers at the server's full speed).
+WRONG_TOKENS, WRONG_WINDOW_S = 10, 60.0
+
+
 class Guard:
-    """Security headers on every response; the access token when one is set."""
+    """Security headers on every response; the access token when one is set, with wrong tokens
+    counted per client (:data:`WRONG_TOKENS` in :data:`WRONG_WINDOW_S`, then 429 until the window
+    has passed)."""
 
     def __init__(self, app: ASGIApp, token: str | None) -> None:
         self.app, self.token = app, token
+        self.wrong: dict[str, list[float]] = {}
+
+    def too_many(self, client: str, now: float) -> bool:
+        recent = [t for t in self.wrong.get(client, []) if now - t < WRONG_WINDOW_S]
+        self.wrong[client] = recent
+        return len(recent) >= WRONG_TOKENS
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -61,14 +75,33 @@ class Guard:
 
         if self.token is not None:
             request = Request(scope)
+            client = request.client.host if request.client else "?"
+            now = time.monotonic()
+            if self.too_many(client, now):
+                response: Response = PlainTextResponse(
+                    "Too many wrong access tokens from this computer: wait a minute, then open"
+                    " the address the server printed.",
+                    status_code=429,
+                    headers={"retry-after": str(int(WRONG_WINDOW_S))},
+                )
+                await response(scope, receive, send_with_headers)
+                return
             offered = request.query_params.get("token")
+            cookie = request.cookies.get(ACCESS_COOKIE)
+            if (offered is not None and not hmac.compare_digest(offered, self.token)) or (
+                offered is None
+                and cookie is not None
+                and not hmac.compare_digest(cookie, self.token)
+            ):
+                self.wrong.setdefault(client, []).append(now)
+                if len(self.wrong) > 10_000:  # a bound on what is remembered
+                    self.wrong.pop(next(iter(self.wrong)))
             if offered is not None and hmac.compare_digest(offered, self.token):
-                response: Response = RedirectResponse(scope["path"], status_code=303)
+                response = RedirectResponse(scope["path"], status_code=303)
                 response.set_cookie(ACCESS_COOKIE, self.token, httponly=True, samesite="strict")
                 await response(scope, receive, send_with_headers)
                 return
-            cookie = request.cookies.get(ACCESS_COOKIE, "")
-            if not hmac.compare_digest(cookie, self.token):
+            if not hmac.compare_digest(cookie or "", self.token):
                 response = PlainTextResponse(
                     "This server needs its access token: open the address it printed when it"
                     " started (it ends in ?token=...).",
