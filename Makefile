@@ -14,6 +14,7 @@ $(BIN)/python:
 
 $(STAMP_RUN): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/consortium warm-up
 	touch $@
 
 $(STAMP_DEV): pyproject.toml | $(BIN)/python

@@ -832,3 +832,34 @@ def test_every_download_tells_the_truth_after_a_change_by_hand(web: WebClient) -
     csv_text = web.http.get(f"/runs/{run.id}/groups.csv").text
     assert csv_text.splitlines()[0].endswith(",verdict")
     assert "changed by hand (1 change)" in csv_text.splitlines()[1]
+
+
+def test_the_pages_say_the_search_engine_is_being_prepared_on_a_first_start(
+    web: WebClient,
+) -> None:
+    """While the background warm-up runs (a first start: the kernels being compiled), every page
+    says so; once it has ended, none does. (A stand-in process: the test decides when it ends.)"""
+    class Running:
+        done = False
+
+        def ready(self) -> bool:
+            return self.done
+
+        def stop(self) -> None:
+            self.done = True
+
+    warming = Running()
+    context = web.app.state.context
+    context.warming = warming
+    assert "Preparing the search engine (first start only, about 30 s)" in web.http.get("/").text
+    warming.done = True
+    assert "Preparing the search engine" not in web.http.get("/").text
+
+
+def test_warm_up_builds_the_search_engines_and_says_so() -> None:
+    from typer.testing import CliRunner
+
+    from consortium_solver.cli import app as cli
+
+    result = CliRunner().invoke(cli, ["warm-up"])
+    assert result.exit_code == 0 and "the search engines are ready" in result.stdout

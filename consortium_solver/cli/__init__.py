@@ -23,6 +23,7 @@ from consortium_solver.cli import (
     bench,
     schema,
     serve,
+    warm,
 )
 from consortium_solver.cli.app import app
 from consortium_solver.core.clock import interrupt, interrupted, reset_interrupt
@@ -75,4 +76,5 @@ __all__ = [
     "main",
     "schema",
     "serve",
+    "warm",
 ]

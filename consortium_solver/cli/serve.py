@@ -106,7 +106,9 @@ def serve_command(
     if not local:
         hosts += [f"[{a}]" if ":" in a else a for a in addresses]
         hosts += [socket.gethostname(), socket.getfqdn(), *(allow_host or [])]
-    web = create_app(folder, token=token, hosts=list(dict.fromkeys(hosts)), max_runs=max_runs)
+    web = create_app(
+        folder, token=token, hosts=list(dict.fromkeys(hosts)), max_runs=max_runs, warm=True
+    )
     address = url(addresses[0], port, token)
     sys.stdout.write(f"consortium-solver serving {address}  (data in {folder}; Ctrl-C stops)\n")
     for other in addresses[1:]:

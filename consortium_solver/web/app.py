@@ -27,7 +27,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from consortium_solver.web import consortium_pages, pages, run_pages
-from consortium_solver.web.context import UPLOAD_LIMIT, Context, templates
+from consortium_solver.web.context import UPLOAD_LIMIT, Context, Warming, templates
 from consortium_solver.web.runs import Runner
 from consortium_solver.web.store import Store
 
@@ -117,18 +117,24 @@ def create_app(
     *,
     token: str | None = None,
     hosts: Sequence[str] = LOCAL_HOSTS,
+    warm: bool = False,
     max_runs: int = 2,
     upload_limit: int = UPLOAD_LIMIT,
 ) -> Starlette:
-    """The app over the data folder ``data`` (made when missing)."""
+    """The app over the data folder ``data`` (made when missing); ``warm``: compile the search
+    engines in the background at start-up (``consortium serve``), the pages saying so meanwhile."""
     store = Store(data)
     context = Context(store, Runner(store, limit=max_runs), templates(), upload_limit)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store.fail_unfinished()
+        if warm:
+            context.warming = Warming()
         yield
         context.runner.shutdown()
+        if context.warming is not None:
+            context.warming.stop()
 
     static = Path(__file__).parent / "static"
     routes: list[Any] = [

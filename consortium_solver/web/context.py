@@ -27,6 +27,32 @@ class Context:
     runner: Runner
     templates: Environment
     upload_limit: int = UPLOAD_LIMIT
+    warming: Warming | None = None  # the search engines being compiled, on a first start
+
+
+class Warming:
+    """``consortium warm-up`` in a process of its own, started with the server: on a machine's
+    first start it compiles the search engines (about 30 s) while the pages stay quick; later
+    starts load them from the disk cache in a second or two."""
+
+    def __init__(self) -> None:
+        import subprocess
+        import sys
+
+        code = "from consortium_solver.cli import main; import sys; sys.argv=['consortium','warm-up']; main()"
+        self.process: Any = subprocess.Popen(
+            [sys.executable, "-c", code],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def ready(self) -> bool:
+        return self.process.poll() is not None
+
+    def stop(self) -> None:
+        if not self.ready():
+            self.process.kill()
+            self.process.wait()
 
 
 def templates() -> Environment:
@@ -82,7 +108,13 @@ def stale(request: Request) -> Response:
 def page(request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
     """A rendered template, with the CSRF token set as a cookie when the browser had none."""
     token = csrf_token(request)
-    body = ctx(request).templates.get_template(name).render(csrf=token, request=request, **values)
+    warming = ctx(request).warming
+    preparing = warming is not None and not warming.ready()
+    body = (
+        ctx(request)
+        .templates.get_template(name)
+        .render(csrf=token, request=request, preparing=preparing, **values)
+    )
     response = HTMLResponse(body, status_code=status)
     if request.cookies.get(CSRF_COOKIE) != token:
         response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path="/")
