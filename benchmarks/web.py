@@ -16,6 +16,9 @@ each with its baseline, measured in the same run:
   that returns the judged groups — against ``check_grouping`` alone on the same groups;
 - the server's resident memory (VmRSS) idle after start-up, and with 5 events loaded, each with
   the 300-organisation pool and a finished run whose page was viewed;
+- the first run on a fresh kernel cache (issue 29, ``--first-run``; the cache files are deleted):
+  ``consortium group`` of 92 organisations × 3 rounds with a 10 s limit as the first command, and
+  after ``consortium warm-up`` (what ``make run`` does);
 - spreadsheet bombs (issue 29) sent to a fresh server: a 0.3 MB workbook holding one 300 MB cell and
   a 10 MB workbook of two million tiny rows — the time until the page refusing it has arrived, the
   server's peak memory (VmHWM) and its memory afterwards against before — beside
@@ -196,6 +199,35 @@ def bombs(folder: Path) -> list[tuple[str, str, str]]:
     return rows
 
 
+def first_run(folder: Path) -> list[tuple[str, str, str]]:
+    """A 92-organisation event grouped first on a fresh cache, against the same after warm-up."""
+    from consortium_solver.io import write_pool
+    from consortium_solver.synthetic.pools import generate_pool
+
+    pool = folder / "event-92.json"
+    write_pool(generate_pool(92, 7), pool)
+    package = ROOT / "consortium_solver"
+
+    def fresh() -> None:
+        for stale in [*package.rglob("*.nbi"), *package.rglob("*.nbc")]:
+            stale.unlink()
+
+    def timed(*args: str) -> float:
+        start = time.perf_counter()
+        subprocess.run([EXE, *args], check=False, capture_output=True)
+        return time.perf_counter() - start
+
+    group = ["group", str(pool), "--rounds", "3", "--time-limit", "10"]
+    fresh()
+    cold = timed(*group)
+    fresh()
+    warm_up = timed("warm-up")
+    warm = timed(*group)
+    return [("first `group` of 92 × 3 rounds, 10 s limit, on a fresh cache",
+             f"{warm:.1f} s after `consortium warm-up` ({warm_up:.1f} s)",
+             f"{cold:.1f} s as the first command")]  # fmt: skip
+
+
 def measure(repeats: int) -> list[tuple[str, str, str]]:
     from importing import median_seconds as timed
     from importing import organiser_sheet
@@ -259,9 +291,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--bombs", action="store_true", help="the bombs only")
+    parser.add_argument("--first-run", action="store_true", help="the fresh cache only")
     args = parser.parse_args()
     if args.bombs:
         rows = bombs(Path(tempfile.mkdtemp(prefix="consortium-web-bench-")))
+    elif args.first_run:
+        rows = first_run(Path(tempfile.mkdtemp(prefix="consortium-web-bench-")))
     else:
         rows = measure(args.repeats)
     print(f"median of {args.repeats}\n")
