@@ -181,7 +181,14 @@ def test_the_organisers_whole_flow(server: Server, browser: Any) -> None:
     until(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#round-1 details.map svg circle"))
     # Drag would need a pointer; the "Move to" menu is the same request.
     card = browser.find_element(By.CSS_SELECTOR, "#round-1 .card")
-    card.find_element(By.CSS_SELECTOR, "form.move button").click()
+    move = card.find_element(By.CSS_SELECTOR, "form.move")
+    move.find_element(By.NAME, "group").send_keys("2")  # the field starts empty
+    move.find_element(By.CSS_SELECTOR, "button").click()
+    until(browser, lambda d: verdict(d).startswith("✗"))
+    # One step back, and forth again.
+    browser.find_element(By.CSS_SELECTOR, "#undo-redo button[title='Undo the last change']").click()
+    until(browser, lambda d: verdict(d).startswith("✓"))
+    browser.find_element(By.CSS_SELECTOR, "#undo-redo button[formaction$='/redo']").click()
     until(browser, lambda d: verdict(d).startswith("✗"))
     assert "problem(s) with these groups" in verdict(browser)
     assert "against the groups as found" in verdict(browser)
@@ -246,7 +253,7 @@ def test_the_main_flow_by_keyboard_alone(server: Server, browser: Any) -> None:
     tab_to(browser, lambda e: e.text == "Make the groups").send_keys(Keys.ENTER)
     wait_text(browser, "Download the plan:")
     assert verdict(browser).startswith("✓ Every group meets every rule")
-    tab_to(browser, lambda e: e.get_attribute("name") == "group")
+    tab_to(browser, lambda e: e.get_attribute("name") == "group").send_keys("2")
     tab_to(browser, lambda e: e.text == "Move").send_keys(Keys.ENTER)
     until(browser, lambda d: verdict(d).startswith("✗"))
     assert browser.switch_to.active_element.get_attribute("id") == "verdict"

@@ -484,7 +484,7 @@ def test_a_version_1_database_is_migrated(tmp_path: Path) -> None:
             "INSERT INTO edits (run_id, created, rounds_json, note) VALUES (1, 0, '[[[\"a\"]]]', 'x')"
         )
     store = Store(folder)
-    assert store.version == len(MIGRATIONS) == 4
+    assert store.version == len(MIGRATIONS) == 5
     (edit,) = store.edits(1)
     assert edit.rounds == [[["a"]]] and edit.pins == []
     run = store.run(1)
@@ -839,6 +839,7 @@ def test_the_pages_say_the_search_engine_is_being_prepared_on_a_first_start(
 ) -> None:
     """While the background warm-up runs (a first start: the kernels being compiled), every page
     says so; once it has ended, none does. (A stand-in process: the test decides when it ends.)"""
+
     class Running:
         done = False
 
@@ -863,3 +864,33 @@ def test_warm_up_builds_the_search_engines_and_says_so() -> None:
 
     result = CliRunner().invoke(cli, ["warm-up"])
     assert result.exit_code == 0 and "the search engines are ready" in result.stdout
+
+
+def test_undo_and_redo_one_change_at_a_time(web: WebClient) -> None:
+    """Two moves; Undo takes back the last, Redo makes it again, a new move after an Undo drops
+    what could be redone; the move field starts empty, and a Move without a number is refused in
+    words."""
+    pid = web.project()
+    web.upload(pid, "pool.json", DEMO.read_bytes())
+    run = web.run_to_end(pid, size_min="4", size_max="5", time_limit="2")
+    found = result_of(web, run.id)
+    a, b = found.consortia[0].members[0], found.consortia[1].members[0]
+    fetch = {"X-Requested-With": "fetch"}
+    web.post(f"/runs/{run.id}/adjust", {"round": "1", "member": a, "group": "2"}, headers=fetch)
+    web.post(f"/runs/{run.id}/adjust", {"round": "1", "member": b, "group": "1"}, headers=fetch)
+    assert len(web.store.edits(run.id)) == 2
+    page = web.http.get(f"/runs/{run.id}").text
+    assert 'name="group" min="1"' in page and 'value="" placeholder=' in page
+    assert ">Undo</button>" in page and ">Redo</button>" not in page
+    web.post(f"/runs/{run.id}/undo")
+    edits = web.store.edits(run.id)
+    assert len(edits) == 1 and a in edits[-1].rounds[0][1] and b in edits[-1].rounds[0][1]
+    assert ">Redo</button>" in web.http.get(f"/runs/{run.id}").text
+    web.post(f"/runs/{run.id}/redo")
+    edits = web.store.edits(run.id)
+    assert len(edits) == 2 and b in edits[-1].rounds[0][0]
+    web.post(f"/runs/{run.id}/undo")
+    web.post(f"/runs/{run.id}/adjust", {"round": "1", "member": b, "group": "3"}, headers=fetch)
+    assert web.store.redoable(run.id) == 0 and len(web.store.edits(run.id)) == 2
+    empty = web.post(f"/runs/{run.id}/adjust", {"round": "1", "member": a, "group": ""})
+    assert empty.status_code == 400 and "Give the number of the group" in empty.text

@@ -151,6 +151,8 @@ def create_app(
         Route("/runs/{rid:int}/cancel", run_pages.cancel, methods=["POST"]),
         Route("/runs/{rid:int}/adjust", run_pages.adjust, methods=["POST"]),
         Route("/runs/{rid:int}/reset", run_pages.reset, methods=["POST"]),
+        Route("/runs/{rid:int}/undo", run_pages.undo, methods=["POST"]),
+        Route("/runs/{rid:int}/redo", run_pages.redo, methods=["POST"]),
         Route("/runs/{rid:int}/pin", run_pages.pin, methods=["POST"]),
         Route("/runs/{rid:int}/reoptimise", run_pages.reoptimise, methods=["POST"]),
         Route("/runs/{rid:int}/groups.{kind:str}", run_pages.download),

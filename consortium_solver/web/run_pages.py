@@ -96,6 +96,7 @@ def _schedule_values(request: Request, run: Run, pool: Pool) -> dict[str, Any]:
         "view": view,
         "found_score": found_score if now.rounds != now.found else None,
         "edits": now.edits,
+        "redoable": ctx(request).store.redoable(run.id),
         "pins": {(r + 1, m) for r, m in now.pins},
         "terms": [(term_label(t), words) for t, words in TERM_WORDS.items()],
     }
@@ -185,6 +186,8 @@ async def adjust(request: Request) -> Response:
         if other:
             changed, note = swap(rounds, r, member, other), f"round {r + 1}: swapped two"
         else:
+            if not str(form.get("group", "")).strip():
+                return refused(request, 400, "Give the number of the group to move it to.")
             g = int(str(form.get("group", ""))) - 1
             changed, note = move(rounds, r, member, g), f"round {r + 1}: moved to group {g + 1}"
     except ValueError as exc:
@@ -195,6 +198,16 @@ async def adjust(request: Request) -> Response:
         values = _schedule_values(request, run, pool)
         return page(request, "schedule.html", run=run, pool=pool, **values)
     return RedirectResponse(f"/runs/{run.id}#round-{r + 1}", status_code=303)
+
+
+async def undo(request: Request) -> Response:
+    """Undo the last change made by hand (it can be made again with Redo)."""
+    return await _on_run(request, ctx(request).store.undo_edit)
+
+
+async def redo(request: Request) -> Response:
+    """Make the change last undone again."""
+    return await _on_run(request, ctx(request).store.redo_edit)
 
 
 async def reset(request: Request) -> Response:

@@ -113,6 +113,10 @@ MIGRATIONS: tuple[str, ...] = (
     ) WHERE task = 'exchange';
     ALTER TABLE runs ADD COLUMN trace TEXT
     """,
+    # Undo and redo one change by hand at a time: an undone change is kept until a new one is made.
+    """
+    ALTER TABLE edits ADD COLUMN undone INTEGER NOT NULL DEFAULT 0
+    """,
 )
 
 # A run's life: queued -> running -> done | cancelled | failed. "done" and "cancelled" carry a
@@ -388,6 +392,7 @@ class Store:
     ) -> Edit:
         now, pins = time.time(), sorted(pins or [])
         with self._tx() as db:
+            db.execute("DELETE FROM edits WHERE run_id = ? AND undone = 1", (run_id,))
             cur = db.execute(
                 "INSERT INTO edits (run_id, created, rounds_json, note, pins_json)"
                 " VALUES (?, ?, ?, ?, ?)",
@@ -398,7 +403,7 @@ class Store:
     def edits(self, run_id: int) -> list[Edit]:
         with self._tx() as db:
             rows = db.execute(
-                "SELECT * FROM edits WHERE run_id = ? ORDER BY id", (run_id,)
+                "SELECT * FROM edits WHERE run_id = ? AND undone = 0 ORDER BY id", (run_id,)
             ).fetchall()
         return [
             Edit(
@@ -407,6 +412,32 @@ class Store:
             )
             for r in rows
         ]  # fmt: skip
+
+    def undo_edit(self, run_id: int) -> None:
+        """The last change by hand undone (kept for :meth:`redo_edit` until a new change)."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE edits SET undone = 1 WHERE id = (SELECT MAX(id) FROM edits"
+                " WHERE run_id = ? AND undone = 0)",
+                (run_id,),
+            )
+
+    def redo_edit(self, run_id: int) -> None:
+        """The change last undone made again."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE edits SET undone = 0 WHERE id = (SELECT MIN(id) FROM edits"
+                " WHERE run_id = ? AND undone = 1)",
+                (run_id,),
+            )
+
+    def redoable(self, run_id: int) -> int:
+        """How many undone changes can be made again."""
+        with self._tx() as db:
+            row = db.execute(
+                "SELECT COUNT(*) FROM edits WHERE run_id = ? AND undone = 1", (run_id,)
+            ).fetchone()
+        return int(row[0])
 
     def drop_edits(self, run_id: int) -> None:
         with self._tx() as db:
