@@ -540,3 +540,18 @@ def test_no_schedule_without_repeats_still_gives_a_plan(tmp_path: Path) -> None:
                 for b in grp["members"][i + 1 :]:
                     met[frozenset((a, b))] = met.get(frozenset((a, b)), 0) + 1
     assert sorted(sorted(p) for p, n in met.items() if n > 1) == doc["repeated_pairs"]
+
+
+def test_a_narrow_terminal_lists_members_one_to_a_block_with_names_whole() -> None:
+    """At 80 columns (`make run`, a pipe) each member is a block: its name whole with its id, then
+    its facts in words; a wide terminal keeps the table of fields."""
+    from consortium_solver import demo_pool
+
+    narrow = runner.invoke(app, ["build", "--time-limit", "5"], env={"COLUMNS": "80"}).stdout
+    assert "NUTS-2 region" not in narrow
+    long_names = [o.name for o in demo_pool().organisations if len(o.name) <= 70]
+    shown = [name for name in long_names if name in narrow]
+    assert shown and all(f"{name} (" in narrow for name in shown)
+    assert " region · " in narrow and "maturity " in narrow
+    wide = runner.invoke(app, ["build", "--time-limit", "5"], env={"COLUMNS": "200"}).stdout
+    assert "NUTS-2 region" in wide

@@ -6,10 +6,12 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 
+from consortium_solver import reference
 from consortium_solver.domain import Assessment, BuildResult, GroupingResult, Pool
 from consortium_solver.io.cells import derived_id
 from consortium_solver.io.plans import reasons, role_mark
@@ -35,8 +37,32 @@ def plain(value: object) -> str:
     return escape(visible_controls(str(value)))
 
 
-def members_table(pool: Pool, member_ids: Sequence[str], title: str) -> Table:
+# Below this many columns, members are listed one to a block instead of a table of seven columns
+# (at 80 columns the table cut names into 9-letter pieces).
+WIDE = 120
+
+
+def members_table(pool: Pool, member_ids: Sequence[str], title: str, width: int = WIDE) -> Table:
+    """The members: a table of their fields on a wide terminal, else one block each — the name
+    whole with its id, then its country, region, category, sectors in words and maturity."""
     table = Table(title=title, title_justify="left")
+    if width < WIDE:
+        table.add_column("member", overflow="fold")
+        for member_id in member_ids:
+            org = pool.by_id[member_id]
+            region = f"{org.nuts2} {org.region_name}" if org.nuts2 else "no NUTS-2 region"
+            facts = " · ".join(
+                [
+                    org.country,
+                    plain(region),
+                    f"{org.region_category.value.replace('_', ' ')} region",
+                    plain(", ".join(sector_words(org.sectors))),
+                    f"maturity {org.maturity.value}",
+                ]
+            )
+            name = f"[bold]{plain(org.name)}[/] ({plain(org.id)})"
+            table.add_row(Group(name, Padding(facts, (0, 0, 0, 2))))
+        return table
     for column in ("id", "name", "country", "NUTS-2 region", "category", "sectors", "maturity"):
         table.add_column(column, overflow="fold")
     for member_id in member_ids:
@@ -52,6 +78,12 @@ def members_table(pool: Pool, member_ids: Sequence[str], title: str) -> Table:
             org.maturity.value,
         )
     return table
+
+
+def sector_words(sectors: Sequence[str]) -> list[str]:
+    """Sector ids as their names ("renewable-energy" → "Renewable energy"), unknown ones as given."""
+    known = reference.sectors()
+    return [known[s].name if s in known else s for s in sectors]
 
 
 def score_table(assessment: Assessment) -> Table:
@@ -70,7 +102,10 @@ def score_table(assessment: Assessment) -> Table:
 def render_assessment(console: Console, pool: Pool, call: Call, assessment: Assessment) -> None:
     console.print(
         members_table(
-            pool, assessment.members, f"{plain(call.id)} · pool {plain(pool.name)} · members"
+            pool,
+            assessment.members,
+            f"{plain(call.id)} · pool {plain(pool.name)} · members",
+            console.width,
         )
     )
     rules = Table(title="Rules", title_justify="left")
@@ -100,7 +135,7 @@ def render_result(
     for rank, consortium in enumerate(result.consortia, start=1):
         assessment = check(pool, call, consortium.members, extra_rules=extra)
         title = f"{rank}. {plain(call.id)} · pool {plain(pool.name)} · score {consortium.score:g}"
-        console.print(members_table(pool, consortium.members, title))
+        console.print(members_table(pool, consortium.members, title, console.width))
         console.print(score_table(assessment))
     status = result.status.value
     colour = {"optimal": "green", "feasible": "yellow"}.get(status, "red")
