@@ -192,6 +192,14 @@ def test_the_organisers_whole_flow(server: Server, browser: Any) -> None:
     until(browser, lambda d: verdict(d).startswith("✗"))
     assert "problem(s) with these groups" in verdict(browser)
     assert "against the groups as found" in verdict(browser)
+    # A round selector; printed, no controls and one round a page.
+    links = browser.find_elements(By.CSS_SELECTOR, "nav.rounds a")
+    assert [a.text for a in links] == ["Round 1", "Round 2", "Round 3"]
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    assert not any(f.is_displayed() for f in browser.find_elements(By.CSS_SELECTOR, "form"))
+    second = browser.find_element(By.ID, "round-2")
+    assert second.value_of_css_property("break-before") == "page"
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
     browser.find_element(By.LINK_TEXT, "workbook (.xlsx)").click()
     end = time.monotonic() + 30
     while not list(browser.downloads.glob("*.xlsx")):
