@@ -894,3 +894,22 @@ def test_undo_and_redo_one_change_at_a_time(web: WebClient) -> None:
     assert web.store.redoable(run.id) == 0 and len(web.store.edits(run.id)) == 2
     empty = web.post(f"/runs/{run.id}/adjust", {"round": "1", "member": a, "group": ""})
     assert empty.status_code == 400 and "Give the number of the group" in empty.text
+
+
+def test_a_rounds_map_has_a_legend_and_numbered_dots_in_twenty_colours() -> None:
+    """Each group a colour of twenty (Kelly's) and its number in its dots, a legend row per group;
+    names escaped."""
+    from consortium_solver import demo_pool
+    from consortium_solver.io.maps import PALETTE
+    from consortium_solver.web.views import members_map
+
+    assert len(set(PALETTE)) == 20
+    pool = demo_pool()
+    placed = [o.id for o in pool.organisations if o.nuts2][:44]
+    groups = [placed[k : k + 2] for k in range(0, 44, 2)]  # 22 groups: colours come round again
+    svg, missing = members_map(pool, groups, "Round 1")
+    assert missing == 0
+    for g in range(1, 23):
+        assert f">Group {g}</text>" in svg
+        assert f">{g}</text>" in svg
+    assert svg.count(f"fill='{PALETTE[0]}'") >= 2 * 2  # groups 1 and 21, dots and legend

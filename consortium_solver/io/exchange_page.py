@@ -66,7 +66,8 @@ def plan_page(result: ExchangeResult, pool: ExchangePool) -> str:
         for p in pool.partnerships
     )
     parts.append(f"<h2>Who travels where</h2><p class='muted'>{keys}· hosts in dark grey</p>")
-    parts.append(svg_map(list(places.values()), journeys, "visitors and their hosts"))
+    legend = [(p.name, colour[p.id]) for p in pool.partnerships]
+    parts.append(svg_map(list(places.values()), journeys, "visitors and their hosts", legend))
     outside = [p.label for p in places.values() if not in_core(p.point)]
     if any(in_core(p.point) for p in places.values()) and outside:
         parts.append(

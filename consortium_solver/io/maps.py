@@ -22,7 +22,12 @@ MARGIN_KM = 150.0
 # Mainland Europe and its near islands (south, north, west, east): the frame of the map when the
 # places lie in it; the outermost regions (Canarias, Açores, Madeira, ...) then fall outside it.
 CORE = (34.0, 72.0, -25.0, 45.0)
-PALETTE = ("#2456a4", "#c0392b", "#1e8449", "#8e44ad", "#d35400", "#16a085", "#7f6000", "#b03a7a")
+# Twenty colours told apart at a glance: Kenneth L. Kelly's "twenty-two colors of maximum
+# contrast" (Color Engineering 3(6), 1965) without white and black, in his order (each as far as
+# can be from those before it). Beyond twenty, a dot's number tells its group.
+PALETTE = ("#F3C300", "#875692", "#F38400", "#A1CAF1", "#BE0032", "#C2B280", "#848482", "#008856",
+           "#E68FAC", "#0067A5", "#F99379", "#604E97", "#F6A600", "#B3446C", "#DCD300", "#882D17",
+           "#8DB600", "#654522", "#E25822", "#2B3D26")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,7 @@ class Place:
     point: tuple[float, float]
     label: str
     colour: str = "#333"
+    mark: str = ""  # a short text drawn in the dot (a group's number)
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,12 @@ class Journey:
     end: tuple[float, float]
     label: str
     colour: str
+
+
+def _ink(colour: str) -> str:
+    """Black or white, whichever reads better on the colour (its relative luminance)."""
+    r, g, b = (int(colour[k : k + 2], 16) / 255 for k in (1, 3, 5))
+    return "#000" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "#fff"
 
 
 def in_core(point: tuple[float, float]) -> bool:
@@ -71,8 +83,14 @@ def project(lat: float, lon: float) -> tuple[float, float]:
     return x, y
 
 
-def svg_map(places: Sequence[Place], journeys: Sequence[Journey] = (), title: str = "map") -> str:
-    """An SVG map of the places and journeys on the NUTS-2 outlines around them."""
+def svg_map(
+    places: Sequence[Place],
+    journeys: Sequence[Journey] = (),
+    title: str = "map",
+    legend: Sequence[tuple[str, str]] = (),
+) -> str:
+    """An SVG map of the places and journeys on the NUTS-2 outlines around them, with a legend of
+    (label, colour) rows below it."""
     every = [p.point for p in places] + [q for j in journeys for q in (j.start, j.end)]
     if not every:
         return ""
@@ -83,6 +101,8 @@ def svg_map(places: Sequence[Place], journeys: Sequence[Journey] = (), title: st
     y0, y1 = min(ys) - MARGIN_KM, max(ys) + MARGIN_KM
     scale = WIDTH / max(x1 - x0, 1.0)
     height = max(200, round((y1 - y0) * scale))
+    per_row = 4
+    key_height = 22 * -(-len(legend) // per_row) + (10 if legend else 0)
 
     def at(lat: float, lon: float) -> str:
         x, y = project(lat, lon)
@@ -90,8 +110,8 @@ def svg_map(places: Sequence[Place], journeys: Sequence[Journey] = (), title: st
 
     parts = [
         f"<svg xmlns='http://www.w3.org/2000/svg' role='img' aria-label='{html.escape(title)}'"
-        f" viewBox='0 0 {WIDTH} {height}' width='100%' style='max-width:{WIDTH}px'>"
-        "<rect width='100%' height='100%' fill='#eef3f8'/>"
+        f" viewBox='0 0 {WIDTH} {height + key_height}' width='100%' style='max-width:{WIDTH}px'>"
+        f"<rect width='{WIDTH}' height='{height}' fill='#eef3f8'/>"
     ]
     for rings in region_outlines().values():
         for ring in rings:
@@ -109,8 +129,21 @@ def svg_map(places: Sequence[Place], journeys: Sequence[Journey] = (), title: st
     for p in places:
         x, y = at(*p.point).split(",")
         parts.append(
-            f"<circle cx='{x}' cy='{y}' r='3.2' fill='{p.colour}' stroke='#fff' stroke-width='0.8'>"
-            f"<title>{html.escape(p.label)}</title></circle>"
+            f"<g><title>{html.escape(p.label)}</title><circle cx='{x}' cy='{y}' r='7'"
+            f" fill='{p.colour}' stroke='#222' stroke-width='0.7'/>"
+        )
+        if p.mark:
+            parts.append(
+                f"<text x='{x}' y='{y}' dy='3' text-anchor='middle' font-size='8'"
+                f" font-family='sans-serif' fill='{_ink(p.colour)}'>{html.escape(p.mark)}</text>"
+            )
+        parts.append("</g>")
+    for k, (label, colour) in enumerate(legend):
+        kx, ky = 10 + (k % per_row) * (WIDTH // per_row), height + 18 + 22 * (k // per_row)
+        parts.append(
+            f"<circle cx='{kx + 7}' cy='{ky - 4}' r='7' fill='{colour}' stroke='#222'"
+            f" stroke-width='0.7'/><text x='{kx + 20}' y='{ky}' font-size='13'"
+            f" font-family='sans-serif'>{html.escape(label[:40])}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)

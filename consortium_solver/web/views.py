@@ -291,5 +291,6 @@ def members_map(pool: Pool, groups: Sequence[Sequence[str]], title: str) -> tupl
                 missing += 1
                 continue
             label = f"Group {g + 1}: {org.name}"
-            places.append(Place(point, label, PALETTE[g % len(PALETTE)]))
-    return svg_map(places, title=title), missing
+            places.append(Place(point, label, PALETTE[g % len(PALETTE)], str(g + 1)))
+    legend = [(f"Group {g + 1}", PALETTE[g % len(PALETTE)]) for g in range(len(groups))]
+    return svg_map(places, title=title, legend=legend), missing
