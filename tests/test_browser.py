@@ -332,3 +332,19 @@ def test_the_days_page_says_where_someone_sits_round_by_round(browser: Any, tmp_
     line = browser.find_element(By.ID, "where").text
     assert line.startswith("Org 00 — Round 2: Group ")
     assert "Round 3: Group" in line and "Round 1" not in line
+
+
+def test_the_exchange_template_downloads_from_an_events_page(server: Server, browser: Any) -> None:
+    """The event's page offers the ClusterXchange template beside the event's; a click downloads
+    the workbook with its Partnerships sheet."""
+    new_event(browser, server, "Exchange day")
+    browser.find_element(By.ID, "exchange-template").click()
+    end = time.monotonic() + 30
+    while not list(browser.downloads.glob("clusterxchange-template*.xlsx")):
+        assert time.monotonic() < end, "no template was downloaded"
+        time.sleep(0.1)
+    time.sleep(0.5)  # the download is renamed when complete; let it settle
+    book = openpyxl.load_workbook(
+        next(iter(browser.downloads.glob("clusterxchange-template*.xlsx")))
+    )
+    assert "Partnerships" in book.sheetnames

@@ -574,3 +574,23 @@ def test_import_checks_an_exchange_sheet_and_writes_its_pool(tmp_path: Path) -> 
     assert ("At once", "At once (at_once)") in [
         (r[0], r[1]) for r in columns.iter_rows(min_row=2, values_only=True)
     ]
+
+
+def test_the_exchange_template_reads_back_with_its_partnership_and_budget(tmp_path: Path) -> None:
+    """`template --exchange`: the columns the exchange reader takes, example rows that read
+    without a problem, and a Partnerships sheet whose budget becomes the partnership's; the web
+    app serves the same workbook."""
+    from consortium_solver.io.exchange_sheets import import_exchange_pool
+    from consortium_solver.io.sheets import exchange_template_workbook
+
+    out = tmp_path / "cxc.xlsx"
+    result = runner.invoke(app, ["template", "--exchange", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    report = import_exchange_pool(out)
+    assert not report.problems, [p.message for p in report.problems]
+    pool = report.require_pool()
+    assert [(p.name, p.budget) for p in pool.partnerships] == [("ESCP Example", 60000.0)]
+    assert {p.role.value for p in pool.participants} == {"visitor", "host", "both"}
+    planned = runner.invoke(app, ["exchange", str(out), "--time-limit", "2", "--json"])
+    assert planned.exit_code == 0 and json.loads(planned.stdout)["exchanges"]
+    assert out.read_bytes()[:2] == exchange_template_workbook()[:2] == b"PK"

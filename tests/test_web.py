@@ -913,3 +913,18 @@ def test_a_rounds_map_has_a_legend_and_numbered_dots_in_twenty_colours() -> None
         assert f">Group {g}</text>" in svg
         assert f">{g}</text>" in svg
     assert svg.count(f"fill='{PALETTE[0]}'") >= 2 * 2  # groups 1 and 21, dots and legend
+
+
+def test_the_exchange_template_is_a_download_of_the_page(web: WebClient) -> None:
+    import io as bytes_io
+
+    import openpyxl
+
+    pid = web.project()
+    page = web.http.get(f"/projects/{pid}").text
+    assert 'href="/template-exchange.xlsx"' in page
+    response = web.http.get("/template-exchange.xlsx")
+    assert response.status_code == 200
+    assert "clusterxchange-template.xlsx" in response.headers["content-disposition"]
+    book = openpyxl.load_workbook(bytes_io.BytesIO(response.content))
+    assert book.sheetnames[:2] == ["Participants", "Partnerships"]

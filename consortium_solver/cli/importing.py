@@ -26,7 +26,11 @@ from consortium_solver.io import (
 )
 from consortium_solver.io.cells import FIELD_WORDS, NO_REGION
 from consortium_solver.io.exchanges import exchange_pool_to_json
-from consortium_solver.io.sheets import report_workbook, template_workbook
+from consortium_solver.io.sheets import (
+    exchange_template_workbook,
+    report_workbook,
+    template_workbook,
+)
 from consortium_solver.reference.places import category_words, country_name, region_label
 
 
@@ -174,11 +178,19 @@ def template_command(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="where to write the template (.xlsx)")
     ] = Path("participants.xlsx"),
+    exchange: Annotated[
+        bool,
+        typer.Option(
+            "--exchange",
+            help="a ClusterXchange participant sheet (visitors and hosts, with a Partnerships"
+            " sheet of budgets) instead of an event's",
+        ),
+    ] = False,
 ) -> None:
     """Write a participant sheet to fill in: the columns, example rows, drop-down lists, and a
-    sheet of instructions."""
+    sheet of instructions (with --exchange: for a ClusterXchange programme)."""
     if out.suffix.lower() != ".xlsx":
         raise InputError("the template is a workbook: use .xlsx", source=str(out))
     check_writable(out)
-    atomic_write_bytes(out, template_workbook())
+    atomic_write_bytes(out, exchange_template_workbook() if exchange else template_workbook())
     sys.stdout.write(f"template written to {out}\n")

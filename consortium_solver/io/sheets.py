@@ -297,3 +297,81 @@ def template_workbook() -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# The exchange template's columns (the reader's headings) with what to write, and example rows.
+EXCHANGE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("name", "The organisation's name (required)."),
+    ("country", "Its country, in words or as a code (required)."),
+    ("nuts2", "Its region: a name or a NUTS-2 code (or give Latitude and Longitude instead)."),
+    ("participant_type", "Cluster organisation, business network organisation, SME, …"),
+    ("role", "Visitor, Host, or Visitor and host (required)."),
+    (
+        "partnership",
+        "The partnership it takes part through: a name or ID of the Partnerships sheet.",
+    ),
+    ("sectors", "Its ecosystems, comma-separated."),
+    ("offers", "What a host can show, separated by ;"),
+    ("seeks", "What a visitor looks for, separated by ;"),
+    ("capacity", "A host: how many visitors it takes in all."),
+    ("working_days", "A visitor: the length of the stay in working days."),
+    ("period", "Optional: when the visit can take place (e.g. 2026-05)."),
+)
+EXCHANGE_EXAMPLES: tuple[tuple[str, ...], ...] = (
+    ("Example Textile Cluster", "Portugal", "Norte", "Cluster organisation", "Visitor",
+     "ESCP Example", "Textile", "", "circular design; dyeing", "", "10", ""),
+    ("Example Digital Network", "Germany", "Oberbayern", "Business network organisation", "Host",
+     "ESCP Example", "Digital", "AI for SMEs; data spaces", "", "2", "", ""),
+    ("Example Agri-food Cluster", "Poland", "Wielkopolskie", "Cluster organisation",
+     "Visitor and host", "ESCP Example", "Agri-food", "food safety", "packaging", "1", "5", ""),
+)  # fmt: skip
+
+
+def exchange_template_workbook() -> bytes:
+    """A ClusterXchange participant sheet to fill in: the columns the exchange reader takes, three
+    example rows to overwrite, the *Partnerships* sheet (ID, Name, Budget in EUR: a budget left
+    empty is not limited) and an instructions sheet."""
+    import openpyxl
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Participants"
+    head = (Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="3B7DD8"))
+    for k, (field, _) in enumerate(EXCHANGE_COLUMNS, start=1):
+        cell = _set(sheet, 1, k, vocab.PARTICIPANT_HEADERS[field])
+        cell.font, cell.fill = head
+        sheet.column_dimensions[openpyxl.utils.get_column_letter(k)].width = 22
+    for r, example in enumerate(EXCHANGE_EXAMPLES, start=2):
+        for k, value in enumerate(example, start=1):
+            if value:
+                _set(sheet, r, k, value).font = Font(italic=True, color="666666")
+    sheet.freeze_panes = "A2"
+    partnerships = workbook.create_sheet("Partnerships")
+    for k, header in enumerate(("ID", "Name", "Budget"), start=1):
+        cell = _set(partnerships, 1, k, header)
+        cell.font, cell.fill = head
+    budget_row: tuple[object, ...] = ("escp-example", "ESCP Example", 60000)
+    for k, cell_value in enumerate(budget_row, start=1):
+        _set(partnerships, 2, k, cell_value).font = Font(italic=True, color="666666")
+    for letter, width in zip("ABC", (18, 34, 14), strict=True):
+        partnerships.column_dimensions[letter].width = width
+    guide = workbook.create_sheet("Instructions")
+    _set(guide, 1, 1, "How to fill in the ClusterXchange sheet").font = Font(bold=True, size=14)
+    for r, (field, text) in enumerate(EXCHANGE_COLUMNS, start=3):
+        _set(guide, r, 1, vocab.PARTICIPANT_HEADERS[field]).font = Font(bold=True)
+        _set(guide, r, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
+    notes = (
+        "Replace the grey example rows with your participants, and the example partnership with"
+        " yours; keep the header rows.",
+        "Partnerships: one row each, its ID, name and budget in euros; leave the budget empty"
+        " only when the partnership's spending is not limited.",
+        "Plan with: consortium exchange participants.xlsx --out plan.xlsx",
+    )
+    for k, note in enumerate(notes, start=len(EXCHANGE_COLUMNS) + 4):
+        _set(guide, k, 1, note)
+    guide.column_dimensions["A"].width = 18
+    guide.column_dimensions["B"].width = 90
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

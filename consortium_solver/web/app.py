@@ -146,6 +146,7 @@ def create_app(
         Route("/projects/{pid:int}/runs", pages.start_run, methods=["POST"]),
         Route("/projects/{pid:int}/check", consortium_pages.check_consortium, methods=["POST"]),
         Route("/template.xlsx", pages.template),
+        Route("/template-exchange.xlsx", pages.template),
         Route("/runs/{rid:int}", run_pages.run_page),
         Route("/runs/{rid:int}/events", run_pages.events),
         Route("/runs/{rid:int}/cancel", run_pages.cancel, methods=["POST"]),

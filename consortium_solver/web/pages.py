@@ -23,7 +23,7 @@ from consortium_solver.group.balance import resolve
 from consortium_solver.group.options import balance_of, hosts_named
 from consortium_solver.io.event_tables import tables_spec
 from consortium_solver.io.importer import ImportReport
-from consortium_solver.io.sheets import template_workbook
+from consortium_solver.io.sheets import exchange_template_workbook, template_workbook
 from consortium_solver.rules.scheme import DEFAULT_SCHEME
 from consortium_solver.web.context import csrf_ok, ctx, page, path_id, posted_form, refused, stale
 from consortium_solver.web.imports import display_name, read_exchange_upload, read_upload, sniff
@@ -378,10 +378,14 @@ async def start_run(request: Request) -> Response:
 
 
 async def template(request: Request) -> Response:
+    """The participant sheet to fill in: an event's, or (``/template-exchange.xlsx``) a
+    ClusterXchange programme's with its Partnerships sheet."""
+    exchange = request.url.path.endswith("exchange.xlsx")
+    name = "clusterxchange-template.xlsx" if exchange else "participants-template.xlsx"
     return Response(
-        template_workbook(),
+        exchange_template_workbook() if exchange else template_workbook(),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": 'attachment; filename="participants-template.xlsx"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
