@@ -928,3 +928,15 @@ def test_the_exchange_template_is_a_download_of_the_page(web: WebClient) -> None
     assert "clusterxchange-template.xlsx" in response.headers["content-disposition"]
     book = openpyxl.load_workbook(bytes_io.BytesIO(response.content))
     assert book.sheetnames[:2] == ["Participants", "Partnerships"]
+
+
+def test_the_page_words_the_rules_a_change_breaks(web: WebClient) -> None:
+    """After a move that breaks the size rule, the page names the rule in words, not by its id."""
+    pid = web.project()
+    web.upload(pid, "pool.json", DEMO.read_bytes())
+    run = web.run_to_end(pid, size_min="4", size_max="4", time_limit="2")
+    member = result_of(web, run.id).consortia[0].members[0]
+    page = web.post(f"/runs/{run.id}/adjust", {"round": "1", "member": member, "group": "2"},
+                    headers={"X-Requested-With": "fetch"}).text  # fmt: skip
+    assert "Group size (between 4 and 4 members): round 1, group 2: 5 members" in page
+    assert "user:size" not in page

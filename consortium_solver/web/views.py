@@ -169,6 +169,7 @@ def schedule_view(
     call = call_of(spec.call)
     size = spec.options.size_rule(spec.options.tables_of(pool))
     verdict = judge(pool, spec, rounds, result)
+    described = {rule.id: rule.describe() for rule in [*call.rules, size]}
     views: list[list[GroupView]] = []
     for groups in rounds:
         row = []
@@ -181,7 +182,7 @@ def schedule_view(
                     members=[_member(pool, m) for m in members],
                     guests=[_member(pool, m) for m in verdict.rounds[len(views)][g - 1].guests],
                     score=assessment.score,
-                    broken=[f"{v.rule}: {v.why}" for v in assessment.failed],
+                    broken=[rule_words(f"{v.rule}: {v.why}", described) for v in assessment.failed],
                     rules=len(assessment.verdicts),
                 )
             )
@@ -190,7 +191,7 @@ def schedule_view(
     return ScheduleView(
         rounds=views,
         valid=verdict.valid,
-        problems=[_words(pool, p) for p in verdict.problems],
+        problems=[rule_words(_words(pool, p), described) for p in verdict.problems],
         repeats=verdict.repeats,
         repeated=[(pool.by_id[a].name, pool.by_id[b].name) for a, b in verdict.repeated],
         score=sum(g.score for groups in views for g in groups),
@@ -203,6 +204,44 @@ def _member(pool: Pool, org_id: str) -> Member:
     name, country, region, category, kind, sectors = member_cells(org)
     facts = " · ".join(x for x in (country, region, category, kind) if x)
     return Member(org_id, name, facts, sectors)
+
+
+# The schedule's own rules in words, by the id a validator sentence starts with.
+RULE_WORDS = {
+    "repeat": "Repeated meetings",
+    "user:no-repeats": "Repeated meetings",
+    "partition": "Seated twice",
+    "attendance": "Attendance",
+    "hosts": "Table hosts",
+    "tables": "Tables",
+    "fix": "Fixed seats",
+    "balance": "Balance",
+    "guests": "Guests",
+    "user:together": "Kept together",
+    "user:apart": "Kept apart",
+    "user:meet": "To meet",
+    "user:size": "Group size",
+}
+
+
+def rule_words(problem: str, rules: dict[str, str]) -> str:
+    """A validator sentence that starts with a rule's id, starting with the rule in words instead:
+    "user:size: round 1, group 2: 5 members, more than 4" → "Group size (between 3 and 4
+    members): round 1, …"; ``rules``: rule ids → the rule as a sentence (a call's, the size's)."""
+    head, sep, rest = problem.partition(": ")
+    if not sep:
+        return problem
+    if head == "repeat":  # "repeat: user:no-repeats: 3 pairs meet more than once, e.g. …"
+        return f"Repeated meetings: {rest.partition(': ')[2] or rest}"
+    parts = head.split(":")
+    key = ":".join(parts[:2]) if parts[0] == "user" else parts[0]
+    said = rules.get(head)
+    if key in RULE_WORDS:
+        name = RULE_WORDS[key] + (f" ({said})" if said else "")
+        return f"{name}: {rest}"
+    if said:
+        return f"{said[:1].upper()}{said[1:]}: {rest}"
+    return problem
 
 
 def _words(pool: Pool, problem: str) -> str:
