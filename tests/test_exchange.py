@@ -594,3 +594,19 @@ def test_the_exchange_template_reads_back_with_its_partnership_and_budget(tmp_pa
     planned = runner.invoke(app, ["exchange", str(out), "--time-limit", "2", "--json"])
     assert planned.exit_code == 0 and json.loads(planned.stdout)["exchanges"]
     assert out.read_bytes()[:2] == exchange_template_workbook()[:2] == b"PK"
+
+
+def test_a_plan_without_budgets_says_they_are_not_limited(tmp_path: Path) -> None:
+    """Partnerships without a budget (a CSV sheet): the plan says its spending is not limited, in
+    the terminal and the result; with budgets it does not."""
+    pool = generate_exchange_pool(20, 5, partnerships=2)
+    path = tmp_path / "participants.csv"
+    _participant_sheet(pool, path, with_budgets=False)
+    result = runner.invoke(app, ["exchange", str(path), "--time-limit", "1", "--json"])
+    assert "no budgets given" in (json.loads(result.stdout).get("note") or "")
+    shown = runner.invoke(app, ["exchange", str(path), "--time-limit", "1"]).stdout
+    assert "no budgets given" in " ".join(shown.split())
+    budgeted = tmp_path / "participants.xlsx"
+    _participant_sheet(pool, budgeted, with_budgets=True)
+    result = runner.invoke(app, ["exchange", str(budgeted), "--time-limit", "1", "--json"])
+    assert "no budgets given" not in (json.loads(result.stdout).get("note") or "")
