@@ -550,6 +550,8 @@ def test_a_clusterxchange_programme_is_planned_and_judged(web: WebClient) -> Non
     )
     refused = web.start(pid)
     assert refused.status_code == 400 and "ClusterXchange sheet" in refused.text
+    # The sheet kind chosen last stays chosen for the next upload.
+    assert '<option value="exchange" selected>' in web.http.get(f"/projects/{pid}").text
     run = web.run_to_end(pid, task="exchange", time_limit="10")
     assert run.status == "done", run.error
     result = ExchangeResult.model_validate_json(run.result_json or "")
