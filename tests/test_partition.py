@@ -1,5 +1,5 @@
-"""The exact partition (CP-SAT): its answer is always a partition the validator accepts, even when
-a later objective phase runs out of time."""
+"""The exact model of a small event (CP-SAT): its answer is always a schedule the validator
+accepts, even when a later objective phase runs out of time."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from consortium_solver import demo_pool, load_call
 from consortium_solver.domain import Status
-from consortium_solver.encode import partition, runner
+from consortium_solver.encode import event, runner
 from consortium_solver.rules import MemberIn, Mode, Problem, Size
 from consortium_solver.validate import check_grouping
 
@@ -32,23 +32,24 @@ def test_a_phase_out_of_time_keeps_the_last_solution(
         if solves["n"] == starved:
             solver.parameters.max_time_in_seconds = 0.0
 
-    monkeypatch.setattr(partition, "configure", starve)
+    monkeypatch.setattr(event, "configure", starve)
     pool = demo_pool()
     call = load_call("COS-CLUSTER-2018-03-02")
     orgs = [o for o in pool.organisations[:40] if o.country != "CH"][:9]
     size = Size(id="user:size", min=3, max=5)
     rules = [r for r in call.rules if not isinstance(r, MemberIn)] + [size]
     problem = Problem(orgs, rules, call.objective, call.link_weights(), min_size=3, max_size=5)
-    outcome = partition.partition_exact(
-        problem,
-        groups=3,
-        mode=mode,
-        limits=runner.SolveLimits(time_limit=10, workers=2, seed=0),
+    spec = event.EventSpec(problem=problem, caps=[[5, 5, 5]], absent=[frozenset()])
+    outcome = event.event_exact(
+        spec, mode=mode, limits=runner.SolveLimits(time_limit=10, workers=2, seed=0)
     )
     assert phases >= starved and solves["n"] == starved
     assert outcome.status is Status.FEASIBLE  # a phase was cut short: nothing is proven
-    assert outcome.groups
-    verdict = check_grouping(pool, call, [outcome.groups], extra_rules=[size])
+    assert outcome.rounds is not None
+    groups = [[orgs[i].id for i in g] for g in outcome.rounds[0] if g]
+    assert groups
+    verdict = check_grouping(pool, call, [groups], extra_rules=[size])
     assert verdict.valid, verdict.problems
-    placed = [m for g in outcome.groups for m in g]
-    assert sorted(placed + outcome.unassigned) == sorted(o.id for o in orgs)
+    placed = [m for g in groups for m in g]
+    unplaced = [orgs[i].id for i in outcome.unplaced[0]]
+    assert sorted(placed + unplaced) == sorted(o.id for o in orgs)

@@ -5,7 +5,8 @@
 - :mod:`.terms` — one function per objective term, and the integer scaling of the weights;
 - :mod:`.runner` — running CP-SAT (limits, seed, workers, progress) and the top-k cuts;
 - :mod:`.conflicts` — unsat cores: a minimal set of conflicting rules;
-- :mod:`.partition` — the exact partition of a small pool into groups.
+- :mod:`.partition` — one round's partition into groups;
+- :mod:`.event` — a small event's rounds solved exactly together.
 
 Encoding is at the level of attribute values (presence Booleans per country, category, maturity and
 sector; competence-level counts for met needs), so the model grows linearly with the pool.
@@ -13,14 +14,12 @@ sector; competence-level counts for met needs), so the model grows linearly with
 
 from consortium_solver.encode.conflicts import minimal_conflict
 from consortium_solver.encode.model import SelectionModel
-from consortium_solver.encode.partition import PartitionOutcome, partition_exact
 from consortium_solver.encode.rules import encode_rule
 from consortium_solver.encode.runner import Outcome, SolveLimits, exclude_solution, solve
 from consortium_solver.encode.terms import ScaledObjective, encode_objective
 
 __all__ = [
     "Outcome",
-    "PartitionOutcome",
     "ScaledObjective",
     "SelectionModel",
     "SolveLimits",
@@ -28,6 +27,5 @@ __all__ = [
     "encode_rule",
     "exclude_solution",
     "minimal_conflict",
-    "partition_exact",
     "solve",
 ]

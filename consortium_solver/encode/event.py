@@ -8,9 +8,10 @@ more than ``max_meetings`` rounds (together pairs aside); pairs always together 
 seated together in given rounds, table hosts at their tables and fixed seats; bounds on a column's
 value (a count per group); and each categorical balanced column's deviation — the members beyond
 the floor or ceiling of their value's ideal count (the group's size times the value's share among
-the round's attendees) — taken from the score, as the search's kernels do. Lexicographic as
-:func:`~consortium_solver.encode.partition.partition_exact`: first as many seated as possible, then
-the objective. Numeric balance (a square of a mean) is not modelled: events with a numeric balanced
+the round's attendees) — taken from the score, as the search's kernels do. Lexicographic, one
+solve per phase: first as many seated as possible, then the objective (in min mode the worst group
+first); each phase keeps the previous one's value as a constraint and its solution as a hint, so a
+phase out of time leaves the previous phase's schedule (status unproven). Numeric balance (a square of a mean) is not modelled: events with a numeric balanced
 column are left to the search.
 """
 
