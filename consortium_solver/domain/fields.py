@@ -3,6 +3,7 @@ field's values are read off an organisation."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -87,6 +88,24 @@ def column_of(columns: dict[str, str], name: str) -> str | None:
         if key in (_folded(field), _folded(FIELD_WORDS[field])):
             return field
     return None
+
+
+def sheet_columns(organisations: Iterable[Organisation]) -> dict[str, str]:
+    """The sheet's own columns (kept in the organisations' details): folded name → name, for
+    :func:`column_of`."""
+    return {_folded(k): k for o in organisations for k in o.details}
+
+
+def fold_cell(text: str) -> str:
+    """A cell's value compared without case or repeated spaces ("Buyer " = "buyer")."""
+    return " ".join(text.casefold().split())
+
+
+def numeric_cells(cells: Iterable[str | None]) -> bool:
+    """Whether a column is numeric: every filled cell a number, two different ones at least (else
+    its values are categories)."""
+    numbers = [number_of(c) for c in cells if c is not None]
+    return bool(numbers) and None not in numbers and len(set(numbers)) >= 2
 
 
 def cell_of(org: Organisation, column: str) -> str | None:

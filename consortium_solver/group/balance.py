@@ -26,7 +26,15 @@ import numpy as np
 
 from consortium_solver.core.options import OptionError
 from consortium_solver.domain import Organisation, Pool
-from consortium_solver.domain.fields import Balance, cell_of, column_of, number_of
+from consortium_solver.domain.fields import (
+    Balance,
+    cell_of,
+    column_of,
+    fold_cell,
+    number_of,
+    numeric_cells,
+    sheet_columns,
+)
 from consortium_solver.group.constraints import CodedRule, Reading
 
 # Score points a member beyond its group's ideal count costs (weight 1). A group's score under the
@@ -64,20 +72,9 @@ class Bound:
         return CodedRule(Reading.COUNT, codes, self.spec.low, high)
 
 
-def sheet_columns(pool: Pool) -> dict[str, str]:
-    """The pool's own columns (kept in its organisations' details), folded name → name."""
-    return {
-        "".join(c for c in k.casefold() if c.isalnum()): k
-        for o in pool.organisations
-        for k in o.details
-    }
-
-
 def is_numeric(pool: Pool, column: str) -> bool:
-    """Whether every filled cell of the column is a number, with two different ones at least."""
-    cells = [cell_of(o, column) for o in pool.organisations]
-    numbers = [number_of(c) for c in cells if c is not None]
-    return bool(numbers) and None not in numbers and len(set(numbers)) >= 2
+    """Whether the pool's column is numeric (:func:`~consortium_solver.domain.fields.numeric_cells`)."""
+    return numeric_cells(cell_of(o, column) for o in pool.organisations)
 
 
 def resolve(
@@ -89,7 +86,7 @@ def resolve(
         OptionError: (field ``balance``) a column the sheet lacks (a close name suggested), a
             column with no filled cell, or a bound on a value no organisation has.
     """
-    known = sheet_columns(pool)
+    known = sheet_columns(pool.organisations)
     columns, bounds, problems = [], [], []
     for spec in balance:
         name = column_of(known, spec.column)
@@ -98,10 +95,10 @@ def resolve(
             continue
         cells = [cell_of(o, name) for o in candidates]
         if spec.value is not None:
-            wanted = _fold(spec.value)
-            hits = tuple(c is not None and _fold(c) == wanted for c in cells)
+            wanted = fold_cell(spec.value)
+            hits = tuple(c is not None and fold_cell(c) == wanted for c in cells)
             if not any(
-                _fold(c or "") == wanted for c in (cell_of(o, name) for o in pool.organisations)
+                fold_cell(c or "") == wanted for c in (cell_of(o, name) for o in pool.organisations)
             ):
                 seen = sorted({c for c in cells if c is not None})[:8]
                 message = f"no organisation has {spec.value!r} in {name!r} (it holds: {', '.join(seen) or 'nothing'})"
@@ -121,7 +118,7 @@ def resolve(
                 if c is None:
                     codes.append(-1)
                     continue
-                key = _fold(c)
+                key = fold_cell(c)
                 if key not in labels:
                     labels[key] = len(shown)
                     shown.append(c)
@@ -130,10 +127,6 @@ def resolve(
     if problems:
         raise OptionError(problems)
     return columns, bounds
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())
 
 
 def _unknown(name: str, known: dict[str, str]) -> str:

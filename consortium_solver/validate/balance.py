@@ -6,22 +6,22 @@ never a reason to reject a grouping. The cells are read as the domain reads them
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from consortium_solver.domain import BalanceMeasure, Pool
-from consortium_solver.domain.fields import Balance, cell_of, column_of, number_of
-
-
-def _columns(pool: Pool) -> dict[str, str]:
-    return {
-        "".join(c for c in k.casefold() if c.isalnum()): k
-        for o in pool.organisations
-        for k in o.details
-    }
+from consortium_solver.domain.fields import (
+    Balance,
+    cell_of,
+    column_of,
+    fold_cell,
+    number_of,
+    numeric_cells,
+    sheet_columns,
+)
 
 
 def _same(a: str | None, b: str) -> bool:
-    return a is not None and " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+    return a is not None and fold_cell(a) == fold_cell(b)
 
 
 def judge_balance(
@@ -30,7 +30,7 @@ def judge_balance(
     """The bounds' problems (``balance: …`` sentences) and each balanced column's measure."""
     problems: list[str] = []
     measures: list[BalanceMeasure] = []
-    known = _columns(pool)
+    known = sheet_columns(pool.organisations)
     for spec in balance:
         name = column_of(known, spec.column)
         if name is None:
@@ -39,17 +39,11 @@ def judge_balance(
         cell = {o.id: cell_of(o, name) for o in pool.organisations}
         if spec.value is not None:
             problems += _bound_problems(spec, rounds, cell)
-        elif _numeric(cell.values()):
+        elif numeric_cells(cell.values()):
             measures.append(_numeric_measure(name, rounds, cell))
         else:
             measures.append(_category_measure(name, rounds, cell))
     return problems, measures
-
-
-def _numeric(cells: Iterable[str | None]) -> bool:
-    """Every filled cell a number, two different ones at least (as the search reads a column)."""
-    numbers = [number_of(c) for c in cells if c is not None]
-    return bool(numbers) and None not in numbers and len(set(numbers)) >= 2
 
 
 def _bound_problems(
@@ -98,7 +92,7 @@ def _value_counts(members: Sequence[str], cell: dict[str, str | None]) -> dict[s
     for m in members:
         value = cell.get(m)
         if value is not None:
-            key = " ".join(value.casefold().split())
+            key = fold_cell(value)
             counts[key] = counts.get(key, 0) + 1
     return counts
 
