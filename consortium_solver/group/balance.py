@@ -139,6 +139,18 @@ def _unknown(name: str, known: dict[str, str]) -> str:
     return f"the sheet has no column {name!r} (its own columns: {listed}; or country, maturity)"
 
 
+def value_shares(column: Column, absent: Sequence[frozenset[int]]) -> np.ndarray:
+    """Each value's share of each round's attendees, ``[round, value]`` (blank cells counted as
+    attendees with no value)."""
+    codes = np.array(column.codes, dtype=np.int64)
+    out = np.zeros((len(absent), len(column.labels)), dtype=np.float64)
+    for r, away in enumerate(absent):
+        present = np.array([i not in away for i in range(len(codes))], dtype=bool)
+        counts = np.bincount(codes[present & (codes >= 0)], minlength=len(column.labels))
+        out[r] = counts / max(int(present.sum()), 1)
+    return out
+
+
 def balance_arrays(
     columns: Sequence[Column], absent: Sequence[frozenset[int]], n: int, largest: int = 1000
 ) -> dict[str, np.ndarray]:
@@ -153,12 +165,8 @@ def balance_arrays(
     offset = np.cumsum([0, *(len(c.labels) for c in kinds)]).astype(np.int64)
     codes = np.array([c.codes for c in kinds], dtype=np.int64).reshape(len(kinds), n)
     share = np.zeros((len(rounds), max(int(offset[-1]), 1)), dtype=np.float64)
-    for r, away in enumerate(rounds):
-        present = np.array([i not in away for i in range(n)], dtype=bool)
-        attendees = max(int(present.sum()), 1)
-        for k, column in enumerate(kinds):
-            counts = np.bincount(codes[k][present & (codes[k] >= 0)], minlength=len(column.labels))
-            share[r, offset[k] : offset[k + 1]] = counts / attendees
+    for k, column in enumerate(kinds):
+        share[:, offset[k] : offset[k + 1]] = value_shares(column, rounds)
     common = [
         [
             [int(offset[k]) + v for v in range(len(column.labels))

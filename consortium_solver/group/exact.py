@@ -5,11 +5,10 @@ search; a numeric balanced column (a square of a mean) is left to the search."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from consortium_solver.domain import Status, Table
-from consortium_solver.group.balance import CATEGORY_POINTS, Bound, Column
+from consortium_solver.group.balance import CATEGORY_POINTS, Bound, Column, value_shares
 from consortium_solver.group.options import GroupOptions
 from consortium_solver.group.search.state import Schedule
 from consortium_solver.rules import Problem
@@ -80,7 +79,7 @@ def exact_schedule(
         fixed=event.fixed,
         bounds=[Count(b.hits, b.spec.low, b.spec.high) for b in event.bounds],
         categories=[
-            Category(c.codes, shares(c, event.absent), CATEGORY_POINTS * c.weight)
+            Category(c.codes, value_shares(c, event.absent).tolist(), CATEGORY_POINTS * c.weight)
             for c in event.columns
         ],
     )
@@ -90,18 +89,3 @@ def exact_schedule(
         return None
     rounds = outcome.rounds if event.laid else [[g for g in r if g] for r in outcome.rounds]
     return Schedule(rounds, outcome.unplaced), outcome.status
-
-
-def shares(column: Column, absent: Sequence[frozenset[int]]) -> list[list[float]]:
-    """Each value's share of each round's attendees (blank cells counted as attendees)."""
-    out = []
-    for away in absent:
-        present = [i for i in range(len(column.codes)) if i not in away]
-        total = max(len(present), 1)
-        out.append(
-            [
-                sum(1 for i in present if column.codes[i] == v) / total
-                for v in range(len(column.labels))
-            ]
-        )
-    return out
