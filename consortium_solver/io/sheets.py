@@ -5,6 +5,7 @@ and commented, and a list of the problems) and the template to start a participa
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from consortium_solver import reference
@@ -204,15 +205,54 @@ TEMPLATE_EXAMPLES: tuple[tuple[str, ...], ...] = (
 )
 
 
-def _tables_sheet(workbook: Any) -> None:
-    """The room's tables, optional: a row per table (name, seats, rounds laid); empty: none."""
+def _header_row(sheet: Any, headers: Sequence[object]) -> None:
+    """A template's header row: white on blue, bold."""
     from openpyxl.styles import Font, PatternFill
 
-    tables = workbook.create_sheet("Tables")
-    for k, header in enumerate(("Table", "Capacity", "Rounds"), start=1):
-        cell = _set(tables, 1, k, header)
+    for k, header in enumerate(headers, start=1):
+        cell = _set(sheet, 1, k, header)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="3B7DD8")
+
+
+def _example_rows(sheet: Any, rows: Sequence[Sequence[object]]) -> None:
+    """A template's example rows below its header, in grey italics (to overwrite)."""
+    from openpyxl.styles import Font
+
+    for r, example in enumerate(rows, start=2):
+        for k, value in enumerate(example, start=1):
+            if value:
+                _set(sheet, r, k, value).font = Font(italic=True, color="666666")
+
+
+def _guide_sheet(
+    workbook: Any, title: str, rows: Sequence[tuple[str, str]], notes: Sequence[str]
+) -> None:
+    """A template's *Instructions* sheet: the title, each column with what to write, the notes."""
+    from openpyxl.styles import Alignment, Font
+
+    guide = workbook.create_sheet("Instructions")
+    _set(guide, 1, 1, title).font = Font(bold=True, size=14)
+    for r, (header, text) in enumerate(rows, start=3):
+        _set(guide, r, 1, header).font = Font(bold=True)
+        if text:
+            _set(guide, r, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
+    for k, note in enumerate(notes, start=len(rows) + 4):
+        _set(guide, k, 1, note)
+    guide.column_dimensions["A"].width = 18
+    guide.column_dimensions["B"].width = 90
+
+
+def _workbook_bytes(workbook: Any) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _tables_sheet(workbook: Any) -> None:
+    """The room's tables, optional: a row per table (name, seats, rounds laid); empty: none."""
+    tables = workbook.create_sheet("Tables")
+    _header_row(tables, ("Table", "Capacity", "Rounds"))
     for letter, width in zip("ABC", (24, 12, 16), strict=True):
         tables.column_dimensions[letter].width = width
 
@@ -221,7 +261,6 @@ def template_workbook() -> bytes:
     """A participant sheet to fill in: the columns the importer reads (and two kept ones), three
     example rows to overwrite, drop-downs for the closed fields, an instructions sheet."""
     import openpyxl
-    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
     workbook = openpyxl.Workbook()
@@ -229,14 +268,8 @@ def template_workbook() -> bytes:
     sheet.title = "Participants"
     headers = [vocab.FIELD_HEADERS[name] for name, _ in TEMPLATE_COLUMNS]
     headers += [name for name, _ in TEMPLATE_EXTRA]
-    for k, header in enumerate(headers, start=1):
-        cell = _set(sheet, 1, k, header)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="3B7DD8")
-    for r, example in enumerate(TEMPLATE_EXAMPLES, start=2):
-        for k, value in enumerate(example, start=1):
-            if value:
-                _set(sheet, r, k, value).font = Font(italic=True, color="666666")
+    _header_row(sheet, headers)
+    _example_rows(sheet, TEMPLATE_EXAMPLES)
     widths = (34, 16, 20, 18, 28, 10, 40, 24, 24, 10, 18, 26)
     for k, width in enumerate(widths, start=1):
         sheet.column_dimensions[openpyxl.utils.get_column_letter(k)].width = width
@@ -274,14 +307,7 @@ def template_workbook() -> bytes:
     lists.sheet_state = "hidden"
 
     _tables_sheet(workbook)
-    guide = workbook.create_sheet("Instructions")
-    _set(guide, 1, 1, "How to fill in the participant sheet").font = Font(bold=True, size=14)
     rows = [(vocab.FIELD_HEADERS[n], text) for n, text in TEMPLATE_COLUMNS] + list(TEMPLATE_EXTRA)
-    for r, (header, text) in enumerate(rows, start=3):
-        _set(guide, r, 1, header).font = Font(bold=True)
-        if text:
-            _set(guide, r, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
-    tail = len(rows) + 4
     notes = (
         "Replace the grey example rows with your participants; keep the header row.",
         "Headers may be in English or your language; the order of the columns does not matter.",
@@ -290,13 +316,8 @@ def template_workbook() -> bytes:
         " seats, and the rounds it is laid (empty: every round). Each group then sits at a table."
         " Leave it empty for groups of the sizes you choose.",
     )
-    for k, note in enumerate(notes):
-        _set(guide, tail + k, 1, note)
-    guide.column_dimensions["A"].width = 18
-    guide.column_dimensions["B"].width = 90
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    _guide_sheet(workbook, "How to fill in the participant sheet", rows, notes)
+    return _workbook_bytes(workbook)
 
 
 # The exchange template's columns (the reader's headings) with what to write, and example rows.
@@ -332,35 +353,20 @@ def exchange_template_workbook() -> bytes:
     example rows to overwrite, the *Partnerships* sheet (ID, Name, Budget in EUR: a budget left
     empty is not limited) and an instructions sheet."""
     import openpyxl
-    from openpyxl.styles import Alignment, Font, PatternFill
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Participants"
-    head = (Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="3B7DD8"))
-    for k, (field, _) in enumerate(EXCHANGE_COLUMNS, start=1):
-        cell = _set(sheet, 1, k, vocab.PARTICIPANT_HEADERS[field])
-        cell.font, cell.fill = head
+    _header_row(sheet, [vocab.PARTICIPANT_HEADERS[field] for field, _ in EXCHANGE_COLUMNS])
+    for k in range(1, len(EXCHANGE_COLUMNS) + 1):
         sheet.column_dimensions[openpyxl.utils.get_column_letter(k)].width = 22
-    for r, example in enumerate(EXCHANGE_EXAMPLES, start=2):
-        for k, value in enumerate(example, start=1):
-            if value:
-                _set(sheet, r, k, value).font = Font(italic=True, color="666666")
+    _example_rows(sheet, EXCHANGE_EXAMPLES)
     sheet.freeze_panes = "A2"
     partnerships = workbook.create_sheet("Partnerships")
-    for k, header in enumerate(("ID", "Name", "Budget"), start=1):
-        cell = _set(partnerships, 1, k, header)
-        cell.font, cell.fill = head
-    budget_row: tuple[object, ...] = ("escp-example", "ESCP Example", 60000)
-    for k, cell_value in enumerate(budget_row, start=1):
-        _set(partnerships, 2, k, cell_value).font = Font(italic=True, color="666666")
+    _header_row(partnerships, ("ID", "Name", "Budget"))
+    _example_rows(partnerships, [("escp-example", "ESCP Example", 60000)])
     for letter, width in zip("ABC", (18, 34, 14), strict=True):
         partnerships.column_dimensions[letter].width = width
-    guide = workbook.create_sheet("Instructions")
-    _set(guide, 1, 1, "How to fill in the ClusterXchange sheet").font = Font(bold=True, size=14)
-    for r, (field, text) in enumerate(EXCHANGE_COLUMNS, start=3):
-        _set(guide, r, 1, vocab.PARTICIPANT_HEADERS[field]).font = Font(bold=True)
-        _set(guide, r, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
     notes = (
         "Replace the grey example rows with your participants, and the example partnership with"
         " yours; keep the header rows.",
@@ -368,10 +374,6 @@ def exchange_template_workbook() -> bytes:
         " only when the partnership's spending is not limited.",
         "Plan with: consortium exchange participants.xlsx --out plan.xlsx",
     )
-    for k, note in enumerate(notes, start=len(EXCHANGE_COLUMNS) + 4):
-        _set(guide, k, 1, note)
-    guide.column_dimensions["A"].width = 18
-    guide.column_dimensions["B"].width = 90
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rows = [(vocab.PARTICIPANT_HEADERS[field], text) for field, text in EXCHANGE_COLUMNS]
+    _guide_sheet(workbook, "How to fill in the ClusterXchange sheet", rows, notes)
+    return _workbook_bytes(workbook)
