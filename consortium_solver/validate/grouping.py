@@ -101,11 +101,14 @@ def _at_tables(
     judged: list[list[Consortium]], tables: Sequence[Sequence[Table]]
 ) -> list[list[Consortium]]:
     """Each judged group with the name of its table."""
-    return [
-        [c.model_copy(update={"table": t.name}) for c, t in zip(groups, laid, strict=False)]
-        + groups[len(laid) :]
-        for groups, laid in zip(judged, [*tables, *[()] * len(judged)], strict=False)
-    ]
+    out = []
+    for r, groups in enumerate(judged):
+        laid = tables[r] if r < len(tables) else ()
+        out.append(
+            [c.model_copy(update={"table": laid[g].name}) if g < len(laid) else c
+             for g, c in enumerate(groups)]
+        )  # fmt: skip
+    return out
 
 
 def _seat_problems(
