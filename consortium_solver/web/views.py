@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from consortium_solver.domain import GroupingResult, Pool, Status, Table
+from consortium_solver.domain import Consortium, GroupingResult, Pool, Status, Table
 from consortium_solver.io import vocabulary as vocab
 from consortium_solver.io.importer import ImportReport
 from consortium_solver.io.maps import PALETTE, Place, svg_map
@@ -138,28 +138,37 @@ def judge(
     )
 
 
+def _run_groups(
+    result: GroupingResult | None, rounds: Rounds
+) -> list[tuple[Consortium, ...]] | None:
+    """The run's groups, where the rounds still have the run's groups (a move by hand keeps each
+    group where it is: its table, its guests)."""
+    if result is None:
+        return None
+    found = result.schedule()
+    if [len(groups) for groups in found] != [len(groups) for groups in rounds]:
+        return None
+    return found
+
+
 def tables_of_run(
     result: GroupingResult | None, tables: Sequence[Table], rounds: Rounds
 ) -> list[list[Table]] | None:
-    """The run's tables by round and group (a group keeps its table when the organiser moves
-    members), where the event lists tables and the rounds still have the run's groups."""
-    if result is None or not tables:
+    """The run's tables by round and group, where the event lists tables and the rounds still
+    have the run's groups."""
+    found = _run_groups(result, rounds) if tables else None
+    if found is None:
         return None
     by_name = {t.name: t for t in tables}
-    found = [[by_name.get(g.table or "") for g in groups] for groups in result.schedule()]
-    if [len(groups) for groups in found] != [len(groups) for groups in rounds]:
-        return None
-    return [[t for t in groups if t is not None] for groups in found]
+    return [[by_name[g.table] for g in groups if g.table in by_name] for groups in found]
 
 
 def guests_of(result: GroupingResult | None, rounds: Rounds) -> list[list[list[str]]] | None:
     """The run's guests by round and group, where the rounds still have the run's groups."""
-    if result is None or not any(g.guests for groups in result.schedule() for g in groups):
+    found = _run_groups(result, rounds)
+    if found is None or not any(g.guests for groups in found for g in groups):
         return None
-    found = [[list(g.guests) for g in groups] for groups in result.schedule()]
-    if [len(groups) for groups in found] != [len(groups) for groups in rounds]:
-        return None
-    return found
+    return [[list(g.guests) for g in groups] for groups in found]
 
 
 def schedule_view(
