@@ -80,10 +80,9 @@ class GroupingSearch:
             fixed,
         )
         # bounds: extra rules of every group (--balance COLUMN=VALUE:MIN..MAX); balance: the
-        # kernels' tables of the balanced columns (group.balance.balance_arrays).
-        self.compiled = Compiled(problem, self.rules, mode, seed, balance)
-        # caps[r]: the seats of round r's tables, the largest first (group k at table k).
-        self.compiled.caps = [list(c) for c in caps]
+        # kernels' tables of the balanced columns (group.balance.balance_arrays); caps: the seats
+        # of each round's tables, the largest first (group k at table k).
+        self.compiled = Compiled(problem, self.rules, mode, seed, balance, caps)
         self.anneal_steps = 0  # moves the last search evaluated (for the benchmarks)
 
     def group_count(self) -> int:

@@ -154,6 +154,7 @@ class Compiled:
         mode: Mode,
         seed: int = 0,
         balance: Mapping[str, np.ndarray] | None = None,
+        caps: Sequence[Sequence[int]] = (),
     ) -> None:
         self.n = problem.n
         self.rng = random_state(seed)  # the moves' random state, one stream through every phase
@@ -162,8 +163,9 @@ class Compiled:
         self.scores = score_tables(scorer, balance)
         self.min_mode = mode == "min"
         self.sizes = (problem.min_size, problem.max_size)
-        # caps[r][g]: the seats of group g of round r (its table's); none: the largest size.
-        self.caps: list[list[int]] = []
+        # caps[r][g]: the seats of group g of round r (its table's, the largest first); none:
+        # the largest size.
+        self.caps = [list(c) for c in caps]
 
     def arrays(
         self, schedule: Schedule, pinned: Sequence[tuple[int, int]] = ()
