@@ -395,10 +395,10 @@ def test_the_handwritten_sheet(tmp_path: Path) -> None:
 def test_columns_option_and_merge_duplicates(tmp_path: Path) -> None:
     path = tmp_path / "odd.csv"
     path.write_text(
-        "Wer,Country,Type,ECCP,Sectors\n"
-        "Alpha Cluster,Italy,Cluster,Yes,Digital\n"
-        "alpha  cluster,Italy,Cluster,Yes,Health\n"
-        "Beta Network,Spain,Network,No,Tourism\n",
+        "Wer,Country,Type,ECCP,Sectors,Contact,Phone\n"
+        "Alpha Cluster,Italy,Cluster,Yes,Digital,,0611\n"
+        "alpha  cluster,Italy,Cluster,Yes,Health,ana@alpha.it,0622\n"
+        "Beta Network,Spain,Network,No,Tourism,,\n",
         encoding="utf-8",
     )
     assert import_pool(path).errors[0].message == "no column for the organisation's name"
@@ -408,6 +408,13 @@ def test_columns_option_and_merge_duplicates(tmp_path: Path) -> None:
     pool = merged.require_pool()
     assert [o.name for o in pool.organisations] == ["Alpha Cluster", "Beta Network"]
     assert pool.organisations[0].sectors == ("digital",)  # the first row kept
+    # ... with what the second adds where the first is empty, and a word for what it leaves out.
+    assert pool.organisations[0].details == {"Contact": "ana@alpha.it", "Phone": "0611"}
+    (said,) = [p.message for p in merged.warnings if p.message.startswith("the same")]
+    assert "its Contact ana@alpha.it added" in said
+    assert "its Phone 0622 left out: the first has 0611" in said
+    assert "its sector health left out" in said
+    assert "--merge-duplicates" in str(report.errors[0].suggestion)
     result = runner.invoke(
         app, ["import", str(path), "--columns", "name=Wer", "--merge-duplicates"]
     )

@@ -71,6 +71,9 @@ def test_the_organisers_sheet_is_reported_fixed_in_the_page_and_grouped(web: Web
     assert "✗ 2 problem(s) to fix" in page
     assert "Germnay" in page and "did you mean Germany (DE)?" in page
     assert 'name="fix-15-3"' in page
+    # The duplicate's hint names the page's own box, never a command-line option.
+    assert "tick “keep the first of organisations listed twice”" in page
+    assert "--merge-duplicates" not in page
     refused = web.start(pid)
     assert refused.status_code == 400 and "Upload a sheet without errors first" in refused.text
     pool_id = web.store.pools(pid)[0].id
@@ -78,6 +81,7 @@ def test_the_organisers_sheet_is_reported_fixed_in_the_page_and_grouped(web: Web
         f"/projects/{pid}/pools/{pool_id}/fix", {"fix-15-3": "Germany", "merge": "on"}
     ).text
     assert re.search(r"✓ 8\d organisations read", fixed), fixed
+    assert "merged into it (the first row kept" in fixed
     run = web.run_to_end(pid, rounds="3", size_min="4", size_max="5", time_limit="3")
     assert run.status == "done", run.error
     result = result_of(web, run.id)
@@ -453,6 +457,15 @@ def test_pinned_members_stay_when_the_rest_is_reoptimised(web: WebClient) -> Non
     assert web.runner.wait(rid, timeout=120)
     new = web.store.run(rid)
     assert new.status == "done", new.error
+    # The new run says where it came from and whom it kept, by name; the list says so too.
+    pool = Pool.model_validate_json(web.store.pool(run.pool_id).pool_json)
+    origin = re.search(r'<p class="muted" id="origin">(.*?)</p>', web.http.get(f"/runs/{rid}").text)
+    assert origin and f'Re-optimised from <a href="/runs/{run.id}">Run {run.id}</a>' in origin[1]
+    assert "keeping 4 pinned where they were" in origin[1]
+    for member, r in pins:
+        assert f"{html.escape(pool.by_id[member].name)} (round {r})" in origin[1]
+    listed = web.http.get(f"/projects/{pid}").text
+    assert f're-optimised from <a href="/runs/{run.id}">Run {run.id}</a>' in listed
     before = [[list(g.members) for g in r] for r in result_of(web, run.id).schedule()]
     after = [[list(g.members) for g in r] for r in result_of(web, rid).schedule()]
     for member, r in pins:
@@ -462,6 +475,64 @@ def test_pinned_members_stay_when_the_rest_is_reoptimised(web: WebClient) -> Non
         assert kept <= set(now)
     pool = Pool.model_validate_json(web.store.pool(new.pool_id).pool_json)
     assert check_grouping(pool, no_call(), after, extra_rules=[user_size(3, 5)]).valid
+
+
+def test_events_and_runs_are_renamed_copied_and_deleted_after_asking(web: WebClient) -> None:
+    """Rename, copy and delete, for an event and for a run: a copy carries the changes made by hand
+    and leaves the original as it was; a delete asks first (a page saying what goes) and only a
+    POST with the form's token deletes; the list of runs says when, the state, the score and the
+    changes by hand."""
+    pid = web.project("Lyon day")
+    web.upload(pid, "pool.json", DEMO.read_bytes())
+    run = web.run_to_end(pid, rounds="2", time_limit="1")
+    groups = result_of(web, run.id).schedule()[0]
+    web.post(f"/runs/{run.id}/adjust", {"round": "1", "member": groups[0].members[0], "group": "2"})
+    web.post(f"/runs/{run.id}/rename", {"name": "  Morning,   tables of 5 "})
+    page = web.http.get(f"/runs/{run.id}").text
+    assert f"<h1>Run {run.id} · Morning, tables of 5:" in page
+    listed = web.http.get(f"/projects/{pid}").text
+    row = re.search(rf'<tr><td data-label="Run"><a href="/runs/{run.id}">.*?</tr>', listed)
+    assert row is not None
+    assert time.strftime("%d %b %Y", time.localtime(run.created)) in row[0]
+    found = result_of(web, run.id)
+    assert "1 change</td>" in row[0] and f">{found.status.words}</td>" in row[0]
+    assert f">{found.objective:,.6g}</td>" in row[0]
+
+    # A copy of the run: its own changes by hand, the original's untouched.
+    response = web.post(f"/runs/{run.id}/duplicate", follow_redirects=False)
+    copy = int(response.headers["location"].rsplit("/", 1)[1])
+    assert web.store.edits(copy)[-1].rounds == web.store.edits(run.id)[-1].rounds
+    web.post(f"/runs/{copy}/undo")
+    assert len(web.store.edits(copy)) == 0 and len(web.store.edits(run.id)) == 1
+    assert (
+        f'A copy of <a href="/runs/{run.id}">Run {run.id}</a>' in web.http.get(f"/runs/{copy}").text
+    )
+
+    # Deleting asks first; a GET deletes nothing, a POST without the token neither.
+    ask = web.http.get(f"/runs/{run.id}/delete")
+    assert ask.status_code == 200 and "1 change made by hand" in ask.text
+    assert "cannot be undone" in ask.text and web.store.run(run.id) is not None
+    assert web.http.post(f"/runs/{run.id}/delete").status_code == 403
+    web.post(f"/runs/{run.id}/delete")
+    assert web.store.run(run.id) is None
+    assert "A copy of a run since deleted" in web.http.get(f"/runs/{copy}").text
+
+    # The event: renamed, copied with its sheet and finished runs, deleted with all it holds.
+    web.post(f"/projects/{pid}/rename", {"name": "Lyon, 7 December"})
+    assert web.store.project(pid).name == "Lyon, 7 December"
+    assert web.post(f"/projects/{pid}/rename", {"name": "   "}).status_code == 400
+    response = web.post(f"/projects/{pid}/duplicate", follow_redirects=False)
+    twin = int(response.headers["location"].rsplit("/", 1)[1])
+    assert web.store.project(twin).name == "Lyon, 7 December (copy)"
+    (copied,) = web.store.runs(twin)
+    assert copied.result_json == web.store.run(copy).result_json and copied.parent_id is None
+    assert web.store.usable_pool(twin).pool_json == web.store.usable_pool(pid).pool_json
+    asked = web.http.get(f"/projects/{pid}/delete").text
+    assert "1 sheet, 1 run" in asked
+    web.post(f"/projects/{pid}/delete")
+    assert web.store.project(pid) is None and web.store.runs(pid) == []
+    assert web.store.pools(pid) == [] and web.store.runs(twin) != []  # the copy stays
+    assert web.store.run(copy) is None
 
 
 def test_a_version_1_database_is_migrated(tmp_path: Path) -> None:
@@ -484,11 +555,12 @@ def test_a_version_1_database_is_migrated(tmp_path: Path) -> None:
             "INSERT INTO edits (run_id, created, rounds_json, note) VALUES (1, 0, '[[[\"a\"]]]', 'x')"
         )
     store = Store(folder)
-    assert store.version == len(MIGRATIONS) == 5
+    assert store.version == len(MIGRATIONS) == 6
     (edit,) = store.edits(1)
     assert edit.rounds == [[["a"]]] and edit.pins == []
     run = store.run(1)
     assert run is not None and run.spec == GroupsRun(options=GroupOptions(workers=1))
+    assert (run.name, run.parent_id, run.origin, run.changes) == ("", None, "", 1)
     store.close()
 
 
@@ -797,7 +869,7 @@ def test_the_groups_form_balances_the_sheets_columns_at_its_tables(web: WebClien
         assert sum(pool.by_id[m].details["Role"] == "Buyer" for m in grp.members) == 1
     page = web.http.get(f"/runs/{run.id}").text
     assert "Role: every group within one of its ideal count of each value" in page
-    assert "<h3>Window · score" in page
+    assert ">Window · score" in page
     refused = web.start(pid, rounds="1", call="none", tables="three tables",
                         balance_bounds="Role = Chef : 1..2")  # fmt: skip
     assert refused.status_code == 400

@@ -47,6 +47,19 @@ class Status(StrEnum):
     UNKNOWN = "unknown"
     """Nothing found within the limits, and nothing proven."""
 
+    @property
+    def words(self) -> str:
+        """The status as a person reads it (outputs for people; JSON keeps the value)."""
+        return _STATUS_WORDS[self.value]
+
+
+_STATUS_WORDS = {
+    "optimal": "proven best",
+    "feasible": "found, not proven best",
+    "infeasible": "impossible under these rules",
+    "unknown": "nothing found in the time given",
+}
+
 
 class RuleVerdict(BaseModel):
     """Whether one rule holds for a consortium, and why, in words."""

@@ -116,6 +116,8 @@ class ImportOptions:
     columns: dict[str, str] = field(default_factory=dict)
     merge_duplicates: bool = False
     accept_suggestions: bool = False  # a place's only suggestion taken, with a warning saying so
+    # How the front end names merging, in the hint of a duplicate (the web page names its box).
+    merge_hint: str = "use --merge-duplicates to keep the first"
 
 
 @dataclass(frozen=True)
@@ -439,27 +441,32 @@ def unique(reader: SheetReader, rows: list[tuple[int, Any]]) -> list[tuple[int, 
     """Rows (organisations, participants) with the same name (folded) or the same id: errors, or
     the later ones merged into the first with ``merge_duplicates``. Derived ids are made unique."""
     kept: list[tuple[int, Any]] = []
-    by_name: dict[str, int] = {}
+    by_name: dict[str, int] = {}  # folded name -> its place in kept
     by_id: dict[str, int] = {}
     name_col = reader.fields["name"]
     for number, org in rows:
         key = fold(org.name)
         if key in by_name:
-            first = reader.where(by_name[key])
+            at = by_name[key]
+            first = reader.where(kept[at][0])
             if reader.options.merge_duplicates:
-                message = f"the same organisation as {first}: merged (the first row kept)"
+                merged, words = merged_into(kept[at][1], org)
+                kept[at] = (kept[at][0], merged)
+                message = (
+                    f"the same organisation as {first}: merged into it (the first row kept{words})"
+                )
                 reader.add(Finding("warning", message, org.name), number, name_col)
             else:
-                hint = "delete one of the rows, or use --merge-duplicates to keep the first"
+                hint = f"delete one of the rows, or {reader.options.merge_hint}"
                 message = f"the same organisation as {first}"
                 reader.add(Finding("error", message, org.name, hint), number, name_col)
             continue
-        by_name[key] = number
         if org.id != DERIVED and org.id in by_id:
             message = f"the same id as {reader.where(by_id[org.id])}"
             hint = "give each organisation its own id"
             reader.add(Finding("error", message, org.id, hint), number, reader.fields.get("id"))
             continue
+        by_name[key] = len(kept)
         by_id[org.id] = number
         kept.append((number, org))
     used = {o.id for _, o in kept if o.id != DERIVED}
@@ -471,6 +478,29 @@ def unique(reader: SheetReader, rows: list[tuple[int, Any]]) -> list[tuple[int, 
             org = org.model_copy(update={"id": new_id})
         out.append((number, org))
     return out
+
+
+def merged_into(first: Any, later: Any) -> tuple[Any, str]:
+    """The first row of an organisation with what a later row of it adds: the sheet's own columns
+    the first leaves empty are filled from the later row; what the later row says otherwise is
+    listed (", its Phone 0611 left out: the first has 0622"), so nothing goes without a word."""
+    details = dict(getattr(first, "details", {}) or {})
+    added, left = [], []
+    for column, value in (getattr(later, "details", {}) or {}).items():
+        if value in (None, ""):
+            continue
+        if details.get(column) in (None, ""):
+            details[column] = value
+            added.append(f"{column} {value}")
+        elif str(details[column]).strip() != str(value).strip():
+            left.append(f"{column} {value} left out: the first has {details[column]}")
+    extra = [s for s in getattr(later, "sectors", ()) if s not in getattr(first, "sectors", ())]
+    if extra:
+        left.append(f"sector{'s' if len(extra) > 1 else ''} {', '.join(extra)} left out")
+    words = "".join(
+        f"; {w}" for w in ([f"its {a} added" for a in added] + [f"its {x}" for x in left])
+    )
+    return (first.model_copy(update={"details": details}) if added else first), words
 
 
 def row_point(reader: SheetReader, number: int, row: list[Cell]) -> tuple[float, float] | None:

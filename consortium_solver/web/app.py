@@ -26,7 +26,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from consortium_solver.web import consortium_pages, pages, run_pages
+from consortium_solver.web import consortium_pages, manage, pages, run_pages
 from consortium_solver.web.context import UPLOAD_LIMIT, Context, Warming, templates
 from consortium_solver.web.runs import Runner
 from consortium_solver.web.store import Store
@@ -142,6 +142,9 @@ def create_app(
         Route("/projects", pages.create_project, methods=["POST"]),
         Route("/projects/{pid:int}", pages.project_page),
         Route("/projects/{pid:int}/pools", pages.upload, methods=["POST"]),
+        Route("/projects/{pid:int}/rename", manage.rename_project, methods=["POST"]),
+        Route("/projects/{pid:int}/duplicate", manage.duplicate_project, methods=["POST"]),
+        Route("/projects/{pid:int}/delete", manage.delete_project, methods=["GET", "POST"]),
         Route("/projects/{pid:int}/pools/{pool_id:int}/fix", pages.fix, methods=["POST"]),
         Route("/projects/{pid:int}/runs", pages.start_run, methods=["POST"]),
         Route("/projects/{pid:int}/check", consortium_pages.check_consortium, methods=["POST"]),
@@ -156,6 +159,9 @@ def create_app(
         Route("/runs/{rid:int}/redo", run_pages.redo, methods=["POST"]),
         Route("/runs/{rid:int}/pin", run_pages.pin, methods=["POST"]),
         Route("/runs/{rid:int}/reoptimise", run_pages.reoptimise, methods=["POST"]),
+        Route("/runs/{rid:int}/rename", manage.rename_run, methods=["POST"]),
+        Route("/runs/{rid:int}/duplicate", manage.duplicate_run, methods=["POST"]),
+        Route("/runs/{rid:int}/delete", manage.delete_run, methods=["GET", "POST"]),
         Route("/runs/{rid:int}/groups.{kind:str}", run_pages.download),
         Route("/runs/{rid:int}/rounds/{r:int}/map.svg", run_pages.round_map),
         Mount("/static", StaticFiles(directory=static), name="static"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +66,7 @@ def templates() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["num"] = lambda v: "—" if v is None else f"{v:,.6g}"
+    env.filters["when"] = lambda t: time.strftime("%d %b %Y, %H:%M", time.localtime(t))
     return env
 
 

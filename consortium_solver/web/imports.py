@@ -54,9 +54,13 @@ def read_exchange_upload(upload: Upload) -> ImportReport[ExchangePool]:
         path.write_bytes(upload.content)
         if upload.kind == ".json":
             return ImportReport(upload.filename, read_exchange_pool(path), [], {}, None)
-        report = import_exchange_pool(path)
+        report = import_exchange_pool(path, ImportOptions(merge_hint="join the two into one row"))
     report.source = upload.filename
     return report
+
+
+# The page's own words for merging duplicates (the check box under the report).
+MERGE_HINT = "tick “keep the first of organisations listed twice” below the table"
 
 
 def read_upload(upload: Upload) -> ImportReport[Pool]:
@@ -80,7 +84,8 @@ def read_upload(upload: Upload) -> ImportReport[Pool]:
         assert found is not None  # a workbook without a sheet is refused in reading
         found.source = upload.filename
         apply_fixes(found, upload.fixes)
-        report = import_sheet(found, ImportOptions(merge_duplicates=upload.merge))
+        options = ImportOptions(merge_duplicates=upload.merge, merge_hint=MERGE_HINT)
+        report = import_sheet(found, options)
         return with_tables(report, path)  # the workbook's Tables worksheet, if it has one
 
 

@@ -321,6 +321,6 @@ async def reoptimise(request: Request) -> Response:
     stored = context.store.pool(run.pool_id)
     assert stored is not None and stored.pool_json is not None
     again = await run_in_threadpool(
-        context.runner.launch, run.project_id, run.pool_id, stored.pool_json, spec
+        context.runner.launch, run.project_id, run.pool_id, stored.pool_json, spec, run.id
     )
     return RedirectResponse(f"/runs/{again.id}", status_code=303)

@@ -214,10 +214,17 @@ class Runner:
         listener.start()
         self._listeners.append(listener)
 
-    def launch(self, project_id: int, pool_id: int, pool_json: str, spec: RunSpec) -> Run:
-        """Record a run and start it; a run that cannot start (:class:`Busy`) is recorded as
-        failed, with the reason."""
-        run = self.store.add_run(project_id, pool_id, spec)
+    def launch(
+        self,
+        project_id: int,
+        pool_id: int,
+        pool_json: str,
+        spec: RunSpec,
+        parent: int | None = None,
+    ) -> Run:
+        """Record a run (``parent``: the run it re-optimises) and start it; a run that cannot
+        start (:class:`Busy`) is recorded as failed, with the reason."""
+        run = self.store.add_run(project_id, pool_id, spec, parent)
         try:
             self.start(run, pool_json)
         except Busy as exc:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from consortium_solver.builder.options import BuildOptions
+from consortium_solver.domain.results import Status
 from consortium_solver.exchange.options import ExchangeOptions
 from consortium_solver.group.options import GroupOptions
 from consortium_solver.web.tasks import (
@@ -117,6 +118,13 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE edits ADD COLUMN undone INTEGER NOT NULL DEFAULT 0
     """,
+    # 6: a run's own name (renamed by the organiser), the run it came from and how ("reoptimised",
+    # "copy"); a run deleted leaves its children without a parent.
+    """
+    ALTER TABLE runs ADD COLUMN name TEXT NOT NULL DEFAULT '';
+    ALTER TABLE runs ADD COLUMN parent_id INTEGER REFERENCES runs(id) ON DELETE SET NULL;
+    ALTER TABLE runs ADD COLUMN origin TEXT NOT NULL DEFAULT ''
+    """,
 )
 
 # A run's life: queued -> running -> done | cancelled | failed. "done" and "cancelled" carry a
@@ -172,6 +180,29 @@ class Run:
     error: str | None
     created: float
     finished: float | None
+    name: str = ""
+    parent_id: int | None = None
+    origin: str = ""  # how it came from its parent: "reoptimised" or "copy"
+    changes: int = 0  # changes by hand that stand (undone ones not counted)
+    score: float | None = None  # the answer's objective as found (before changes by hand)
+    outcome: str | None = None  # the answer's status as found: "optimal", "feasible", …
+
+    @property
+    def title(self) -> str:
+        """How pages name the run: "Run 7", or "Run 7 · Morning, tables of 6" once renamed."""
+        return f"Run {self.id} · {self.name}" if self.name else f"Run {self.id}"
+
+    @property
+    def state(self) -> str:
+        """The run's state in words, for the list of runs."""
+        if self.status == "queued":
+            return "waiting to start"
+        if self.status == "running":
+            return "searching"
+        if self.status == "failed":
+            return "failed"
+        found = Status(self.outcome).words if self.outcome in set(Status) else "no answer"
+        return f"cancelled: {found}" if self.status == "cancelled" else found
 
     @property
     def finished_ok(self) -> bool:
@@ -203,9 +234,10 @@ class Edit:
     pins: list[tuple[int, str]]
 
 
-class Store:
-    """The database of one data folder. Safe to share between the server's threads (one
-    connection, one lock: SQLite serialises writers anyway, and the app's writes are small)."""
+class Database:
+    """The SQLite file of one data folder, opened and brought up to date. Safe to share between
+    the server's threads (one connection, one lock: SQLite serialises writers anyway, and the
+    app's writes are small)."""
 
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -243,7 +275,9 @@ class Store:
         with self._tx() as db:
             db.close()
 
-    # Projects -----------------------------------------------------------------------------------
+
+class Projects(Database):
+    """Events and the sheets imported into them."""
 
     def add_project(self, name: str) -> Project:
         now = time.time()
@@ -261,7 +295,75 @@ class Store:
             r = db.execute("SELECT * FROM projects WHERE id = ?", (project_id,)).fetchone()
         return None if r is None else Project(r["id"], r["name"], r["created"])
 
-    # Pools --------------------------------------------------------------------------------------
+    def rename_project(self, project_id: int, name: str) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE projects SET name = ? WHERE id = ?", (name, project_id))
+
+    def delete_project(self, project_id: int) -> None:
+        """The event with its sheets, runs and changes by hand (the foreign keys cascade)."""
+        with self._tx() as db:
+            db.execute("DELETE FROM projects WHERE id = ?", (project_id,))
+
+    def duplicate_project(self, project_id: int, name: str) -> Project:
+        """A new event with a copy of the event's sheets and of its finished runs, each run with
+        its changes by hand and its parent within the copy: variations tried on the copy leave
+        the original as it was."""
+        now = time.time()
+        with self._tx() as db:
+            db.execute("BEGIN")
+            new = int(
+                db.execute(
+                    "INSERT INTO projects (name, created) VALUES (?, ?)", (name, now)
+                ).lastrowid
+                or 0
+            )
+            pools: dict[int, int] = {}
+            for (old,) in db.execute(
+                "SELECT id FROM pools WHERE project_id = ? ORDER BY id", (project_id,)
+            ).fetchall():
+                cur = db.execute(
+                    "INSERT INTO pools (project_id, filename, created, content, kind, fixes_json,"
+                    " merge, pool_json, report_json, sheet_kind) SELECT ?, filename, created,"
+                    " content, kind, fixes_json, merge, pool_json, report_json, sheet_kind"
+                    " FROM pools WHERE id = ?",
+                    (new, old),
+                )
+                pools[old] = int(cur.lastrowid or 0)
+            runs: dict[int, int] = {}
+            for row in db.execute(
+                "SELECT id, pool_id, parent_id FROM runs WHERE project_id = ? AND status IN"
+                " ('done', 'cancelled', 'failed') ORDER BY id",
+                (project_id,),
+            ).fetchall():
+                runs[row["id"]] = self._copy_run(
+                    db, row["id"], new, pools[row["pool_id"]], runs.get(row["parent_id"])
+                )
+            db.execute("COMMIT")
+        return Project(new, name, now)
+
+    @staticmethod
+    def _copy_run(
+        db: sqlite3.Connection, run_id: int, project_id: int, pool_id: int, parent: int | None
+    ) -> int:
+        """A copy of a finished run and of the changes by hand that stand (in the caller's
+        transaction); its id."""
+        cur = db.execute(
+            "INSERT INTO runs (project_id, pool_id, task, options_json, status, progress_json,"
+            " result_json, error, created, finished, name, parent_id, origin) SELECT ?, ?, task,"
+            " options_json, status, progress_json, result_json, error, ?, finished, name, ?,"
+            " CASE WHEN ? IS NULL THEN '' WHEN ? = id THEN 'copy' ELSE origin END"
+            " FROM runs WHERE id = ?",
+            (project_id, pool_id, time.time(), parent, parent, parent, run_id),
+        )
+        copy = int(cur.lastrowid or 0)
+        db.execute(
+            "INSERT INTO edits (run_id, created, rounds_json, note, pins_json) SELECT ?, created,"
+            " rounds_json, note, pins_json FROM edits WHERE run_id = ? AND undone = 0 ORDER BY id",
+            (copy, run_id),
+        )
+        return copy
+
+    # Pools (an event's sheets) ------------------------------------------------------------------
 
     def add_pool(
         self, project_id: int, upload: Upload, pool_json: str | None, report: dict[str, Any]
@@ -294,15 +396,21 @@ class Store:
             r = db.execute("SELECT * FROM pools WHERE id = ?", (pool_id,)).fetchone()
         return None if r is None else _pool(r)
 
-    # Runs ---------------------------------------------------------------------------------------
 
-    def add_run(self, project_id: int, pool_id: int, spec: RunSpec) -> Run:
-        now = time.time()
+class Store(Projects):
+    """The web app's memory: events and their sheets, runs, and the changes made by hand to a
+    run's groups."""
+
+    def add_run(
+        self, project_id: int, pool_id: int, spec: RunSpec, parent: int | None = None
+    ) -> Run:
+        """A queued run; ``parent`` is the run it re-optimises."""
+        now, origin = time.time(), "reoptimised" if parent is not None else ""
         with self._tx() as db:
             cur = db.execute(
-                "INSERT INTO runs (project_id, pool_id, task, options_json, status, created)"
-                " VALUES (?, ?, ?, ?, 'queued', ?)",
-                (project_id, pool_id, spec.task.value, spec.model_dump_json(), now),
+                "INSERT INTO runs (project_id, pool_id, task, options_json, status, created,"
+                " parent_id, origin) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)",
+                (project_id, pool_id, spec.task.value, spec.model_dump_json(), now, parent, origin),
             )
         run = self.run(int(cur.lastrowid or 0))
         assert run is not None
@@ -310,8 +418,31 @@ class Store:
 
     def run(self, run_id: int) -> Run | None:
         with self._tx() as db:
-            r = db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+            r = db.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,)).fetchone()
         return None if r is None else _run(r)
+
+    def rename_run(self, run_id: int, name: str) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE runs SET name = ? WHERE id = ?", (name, run_id))
+
+    def delete_run(self, run_id: int) -> None:
+        """The run and its changes by hand; runs made from it keep going without a parent."""
+        with self._tx() as db:
+            db.execute("DELETE FROM runs WHERE id = ?", (run_id,))
+
+    def duplicate_run(self, run_id: int) -> Run:
+        """A copy of a finished run with its changes by hand, named as the copy of its parent:
+        hand changes tried on the copy leave the original as it was."""
+        with self._tx() as db:
+            db.execute("BEGIN")
+            r = db.execute(
+                "SELECT project_id, pool_id FROM runs WHERE id = ?", (run_id,)
+            ).fetchone()
+            copy = self._copy_run(db, run_id, r["project_id"], r["pool_id"], run_id)
+            db.execute("COMMIT")
+        run = self.run(copy)
+        assert run is not None
+        return run
 
     def progress(self, run_id: int) -> Progress | None:
         """A run's live progress, reading only the columns it needs (the result of a run with a
@@ -330,7 +461,8 @@ class Store:
     def runs(self, project_id: int) -> list[Run]:
         with self._tx() as db:
             rows = db.execute(
-                "SELECT * FROM runs WHERE project_id = ? ORDER BY id DESC", (project_id,)
+                f"SELECT {_RUN_COLUMNS} FROM runs WHERE project_id = ? ORDER BY id DESC",
+                (project_id,),
             ).fetchall()
         return [_run(r) for r in rows]
 
@@ -454,6 +586,14 @@ def _pool(r: sqlite3.Row) -> StoredPool:
     )
 
 
+# A run's row with how many changes by hand stand.
+_RUN_COLUMNS = (
+    "*, (SELECT COUNT(*) FROM edits WHERE edits.run_id = runs.id AND edits.undone = 0) AS changes,"
+    " json_extract(result_json, '$.objective') AS score,"
+    " json_extract(result_json, '$.status') AS outcome"
+)
+
+
 def _run(r: sqlite3.Row) -> Run:
     return Run(
         id=r["id"],
@@ -467,4 +607,10 @@ def _run(r: sqlite3.Row) -> Run:
         error=r["error"],
         created=r["created"],
         finished=r["finished"],
+        name=r["name"],
+        parent_id=r["parent_id"],
+        origin=r["origin"],
+        changes=r["changes"],
+        score=r["score"],
+        outcome=r["outcome"],
     )

@@ -65,6 +65,8 @@ async function adjust(schedule, fields) {
     return;
   }
   schedule.innerHTML = text;
+  if (shownRound) showRound(schedule, shownRound);
+  schedule.dispatchEvent(new Event("schedule-replaced"));
   const verdict = document.getElementById("verdict");
   verdict.setAttribute("tabindex", "-1");
   verdict.focus();
@@ -118,6 +120,58 @@ function enableMoves(schedule) {
   });
 }
 
+// The round selector: one round shown at a time (or all), chosen from the rounds' links; the
+// choice outlives the schedule being replaced after a move. Without the script the links jump.
+let shownRound = null;
+
+function showRound(schedule, which) {
+  const sections = schedule.querySelectorAll("section[id^=round-]");
+  if (sections.length < 2) return;
+  shownRound = which;
+  sections.forEach((section) => { section.hidden = which !== "all" && section.id !== which; });
+  schedule.querySelectorAll("nav.rounds a").forEach((link) => {
+    const current = link.getAttribute("href") === "#" + which;
+    if (current) link.setAttribute("aria-current", "true"); else link.removeAttribute("aria-current");
+  });
+}
+
+function enableRounds(schedule) {
+  schedule.addEventListener("click", (event) => {
+    const link = event.target.closest("nav.rounds a");
+    if (!link) return;
+    event.preventDefault();
+    showRound(schedule, link.getAttribute("href").slice(1));
+    history.replaceState(null, "", link.getAttribute("href"));
+  });
+  const fromHash = location.hash.match(/^#(round-\d+|all)$/);
+  showRound(schedule, fromHash ? fromHash[1] : "round-1");
+}
+
+// The search: where an organisation sits in each round, its entries marked in the page.
+function enableFind(schedule) {
+  const box = document.getElementById("find");
+  if (!box) return;
+  const answer = document.getElementById("where");
+  const look = () => {
+    const q = box.value.trim().toLowerCase();
+    const seats = new Map();
+    schedule.querySelectorAll("li[data-find]").forEach((item) => {
+      const hit = q.length > 1 && item.dataset.find.includes(q);
+      item.classList.toggle("found", hit);
+      if (!hit) return;
+      const card = item.closest(".card");
+      const name = item.querySelector("b").textContent;
+      if (!seats.has(name)) seats.set(name, []);
+      seats.get(name).push(`Round ${card.dataset.round}: ${card.querySelector("h3").dataset.name}`);
+    });
+    const lines = [...seats].slice(0, 8).map(([name, where]) => `${name} — ${where.join("; ")}`);
+    if (seats.size > 8) lines.push(`and ${seats.size - 8} more`);
+    answer.textContent = q.length > 1 && !seats.size ? "Nobody of that name." : lines.join("\n");
+  };
+  box.addEventListener("input", look);
+  schedule.addEventListener("schedule-replaced", look);
+}
+
 function enableFilter(input) {
   const list = document.getElementById(input.getAttribute("aria-controls"));
   input.addEventListener("input", () => {
@@ -139,5 +193,7 @@ document.addEventListener("DOMContentLoaded", () => {
   if (schedule) {
     enableMoves(schedule);
     enableMaps(schedule);
+    enableRounds(schedule);
+    enableFind(schedule);
   }
 });
