@@ -1,6 +1,7 @@
-"""Write docs/web-app.png, the README's picture of `consortium serve`: the organiser's sheet
-uploaded and fixed in the page, 3 rounds of groups of 4–5 made with the 2018 call's rules, seen in
-headless Chromium (the browser tests' set-up: tests/test_browser.py).
+"""Write docs/web-app.png and docs/web-phone.png, the README's pictures of `consortium serve`: the
+organiser's sheet uploaded and fixed in the page, 3 rounds of groups of 4–5 made with the 2018
+call's rules, seen in headless Chromium (the browser tests' set-up: tests/test_browser.py) on a
+laptop and at a phone's 375 px, an organisation looked up in the search box.
 
     .venv/bin/python scripts/make_web_screenshot.py
 """
@@ -16,7 +17,15 @@ sys.path.insert(0, str(ROOT))
 
 from selenium.webdriver.common.by import By  # noqa: E402
 
-from tests.test_browser import Server, chromium, new_event, start_run, upload_and_fix, wait_text  # noqa: E402
+from tests.test_browser import (  # noqa: E402
+    PHONE,
+    Server,
+    chromium,
+    new_event,
+    start_run,
+    upload_and_fix,
+    wait_text,
+)
 
 
 def main() -> None:
@@ -31,6 +40,14 @@ def main() -> None:
             wait_text(driver, "Download the plan:")
             driver.find_element(By.TAG_NAME, "h1").click()
             driver.save_screenshot(str(ROOT / "docs" / "web-app.png"))
+            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {**PHONE, "height": 900})
+            driver.refresh()
+            wait_text(driver, "Download the plan:")
+            driver.find_element(By.ID, "find").send_keys("bayern")
+            wait_text(driver, "Round 2:")
+            driver.find_element(By.ID, "round-1").location_once_scrolled_into_view
+            driver.execute_script("document.getElementById('find').scrollIntoView()")
+            driver.save_screenshot(str(ROOT / "docs" / "web-phone.png"))
         finally:
             driver.quit()
 

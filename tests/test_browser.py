@@ -11,6 +11,7 @@ import shutil
 import socket
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -348,3 +349,152 @@ def test_the_exchange_template_downloads_from_an_events_page(server: Server, bro
         next(iter(browser.downloads.glob("clusterxchange-template*.xlsx")))
     )
     assert "Partnerships" in book.sheetnames
+
+
+# Not "mobile": a mobile viewport widens to its content, which would hide the very overflow looked for.
+PHONE = {"width": 375, "height": 812, "deviceScaleFactor": 2, "mobile": False}
+
+
+def sideways(driver: WebDriver) -> int:
+    """How far the page scrolls sideways: the document's width beyond the viewport's."""
+    extra: int = driver.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    return extra
+
+
+def test_a_phone_never_scrolls_sideways(server: Server, browser: Any) -> None:
+    """At 375 px every page of the flow fits the width: the import report and the places read
+    become cards, as do the list of runs, the groups and the exchange programme's table."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    try:
+        new_event(browser, server, "Phone day")
+        assert browser.execute_script("return window.innerWidth") == 375
+        assert sideways(browser) == 0, "an event's empty page"
+        browser.find_element(By.ID, "sheet").send_keys(str(ORGANISER_SHEET))
+        browser.find_element(By.CSS_SELECTOR, "#upload button[type=submit]").click()
+        wait_text(browser, "2 problem(s) to fix")
+        for summary in browser.find_elements(
+            By.CSS_SELECTOR, "#report details:not([open]) summary"
+        ):
+            summary.click()  # the places read and the columns, open
+        assert sideways(browser) == 0, "the import report"
+        cell = browser.find_element(By.CSS_SELECTOR, "table.report td[data-label=Problem]")
+        assert cell.value_of_css_property("display") == "block"  # a card, labelled
+        upload_and_fix_after_upload(browser)
+        start_run(browser, size_min="4", size_max="5", rounds="2", call="none", time_limit="2")
+        wait_text(browser, "Download the plan:")
+        assert sideways(browser) == 0, "the run page"
+        browser.get(server.url + "/projects/1")
+        wait_text(browser, "Runs")
+        assert sideways(browser) == 0, "the event with its runs"
+        new_event(browser, server, "Exchange on a phone")
+        cxc = Path(__file__).resolve().parent.parent / "instances" / "exchange" / "cxc-60.json"
+        Select(browser.find_element(By.NAME, "sheet_kind")).select_by_value("exchange")
+        browser.find_element(By.ID, "sheet").send_keys(str(cxc))
+        browser.find_element(By.CSS_SELECTOR, "#upload button[type=submit]").click()
+        wait_text(browser, "participants read")
+        start_exchange = browser.find_element(
+            By.CSS_SELECTOR, "#exchange-form input[name=time_limit]"
+        )
+        start_exchange.clear()
+        start_exchange.send_keys("3")
+        browser.find_element(By.CSS_SELECTOR, "#exchange-form button[type=submit]").click()
+        wait_text(browser, "Who visits whom")
+        assert sideways(browser) == 0, "the exchange programme"
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def upload_and_fix_after_upload(driver: WebDriver) -> None:
+    """The organiser's sheet as uploaded, fixed in the page: the country typed, duplicates merged."""
+    country = driver.find_element(By.NAME, "fix-15-3")
+    country.clear()
+    country.send_keys("Germany")
+    driver.find_element(By.NAME, "merge").click()
+    driver.find_element(By.CSS_SELECTOR, "#fixes button[type=submit]").click()
+    wait_text(driver, "organisations read")
+
+
+def shown_rounds(driver: WebDriver) -> list[str]:
+    return [
+        s.get_attribute("id") or ""
+        for s in driver.find_elements(By.CSS_SELECTOR, "section.round")
+        if s.is_displayed()
+    ]
+
+
+def test_the_round_selector_and_the_search_of_the_run_page(server: Server, browser: Any) -> None:
+    """One round is shown at a time, chosen in the selector (or all), and the choice outlives a
+    move; the search says where an organisation sits in every round and marks it."""
+    new_event(browser, server, "Three rounds")
+    upload_and_fix(browser)
+    start_run(browser, size_min="4", size_max="5", rounds="3", call="none", time_limit="2")
+    wait_text(browser, "Download the plan:")
+    assert shown_rounds(browser) == ["round-1"]
+    browser.find_element(By.LINK_TEXT, "Round 3").click()
+    assert shown_rounds(browser) == ["round-3"]
+    assert browser.find_element(By.LINK_TEXT, "Round 3").get_attribute("aria-current") == "true"
+    # A move in round 3 replaces the groups; round 3 stays the one shown.
+    move = browser.find_element(By.CSS_SELECTOR, "#round-3 form.move")
+    move.find_element(By.NAME, "group").send_keys("2")
+    move.find_element(By.CSS_SELECTOR, "button").click()
+    until(browser, lambda d: "1 change(s) by hand" in verdict(d))
+    assert shown_rounds(browser) == ["round-3"]
+    browser.find_element(By.LINK_TEXT, "All rounds").click()
+    assert shown_rounds(browser) == ["round-1", "round-2", "round-3"]
+    # The search: the first organisation of round 1, found in each round.
+    first = browser.find_element(By.CSS_SELECTOR, "#round-1 li[data-member] b").text
+    browser.find_element(By.ID, "find").send_keys(first)
+    until(browser, lambda d: d.find_element(By.ID, "where").text)
+    line = browser.find_element(By.ID, "where").text.splitlines()[0]
+    assert line.startswith(f"{first} — Round 1: ")
+    assert "Round 2: " in line and "Round 3: " in line
+    marked = browser.find_elements(By.CSS_SELECTOR, "li.found")
+    assert len(marked) >= 3 and all(first in m.text for m in marked)
+    # Printed: every round, whatever is shown.
+    browser.find_element(By.LINK_TEXT, "Round 2").click()
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    assert shown_rounds(browser) == ["round-1", "round-2", "round-3"]
+    assert not browser.find_element(By.ID, "find").is_displayed()
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def bomb(path: Path, inflated_mb: int) -> Path:
+    """A real workbook bomb: a valid workbook whose sheet holds one cell of ``inflated_mb`` MB of
+    one letter, which deflates to a few hundred KB (written in chunks: never held whole)."""
+    plain = path.with_name("plain.xlsx")
+    book = openpyxl.Workbook()
+    book.active.append(["Name", "Country", "Type", "ECCP", "Sectors"])
+    book.save(plain)
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            if item.filename != "xl/worksheets/sheet1.xml":
+                out.writestr(item, source.read(item.filename))
+                continue
+            with out.open(item.filename, "w", force_zip64=True) as sheet:
+                sheet.write(
+                    b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                    b'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr">'
+                    b"<is><t>"
+                )
+                chunk = b"A" * 2**20
+                for _ in range(inflated_mb):
+                    sheet.write(chunk)
+                sheet.write(b"</t></is></c></row></sheetData></worksheet>")
+    return path
+
+
+def test_an_uploaded_bomb_is_refused_in_words(server: Server, browser: Any, tmp_path: Path) -> None:
+    """A 120-MB cell packed into a small workbook, uploaded from the page: refused in words from
+    the workbook's directory, the event left as it was and the server still answering."""
+    path = bomb(tmp_path / "bomb.xlsx", 120)
+    assert path.stat().st_size < 2 * 2**20
+    new_event(browser, server, "Bomb")
+    browser.find_element(By.ID, "sheet").send_keys(str(path))
+    browser.find_element(By.CSS_SELECTOR, "#upload button[type=submit]").click()
+    wait_text(browser, "the workbook unpacks to")
+    assert "is it the right file?" in browser.page_source
+    assert server.app.state.context.store.pools(1) == []
+    browser.get(server.url + "/")
+    wait_text(browser, "Your events")
