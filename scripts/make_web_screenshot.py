@@ -45,7 +45,6 @@ def main() -> None:
             wait_text(driver, "Download the plan:")
             driver.find_element(By.ID, "find").send_keys("bayern")
             wait_text(driver, "Round 2:")
-            driver.find_element(By.ID, "round-1").location_once_scrolled_into_view
             driver.execute_script("document.getElementById('find').scrollIntoView()")
             driver.save_screenshot(str(ROOT / "docs" / "web-phone.png"))
         finally:

@@ -456,7 +456,7 @@ def test_hosts_from_a_column_of_the_sheet(tmp_path: Path) -> None:
         env={"COLUMNS": "250"},
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "Org 0 · DE (host)" in result.stdout
+    assert "Org 0 · Germany (host)" in result.stdout
 
 
 def test_the_per_table_sheet_lists_who_sits_at_each_table_round_by_round() -> None:

@@ -195,7 +195,7 @@ def test_the_organisers_whole_flow(server: Server, browser: Any) -> None:
     assert "against the groups as found" in verdict(browser)
     # A round selector; printed, no controls and one round a page.
     links = browser.find_elements(By.CSS_SELECTOR, "nav.rounds a")
-    assert [a.text for a in links] == ["Round 1", "Round 2", "Round 3"]
+    assert [a.text for a in links] == ["Round 1", "Round 2", "Round 3", "All rounds"]
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     assert not any(f.is_displayed() for f in browser.find_elements(By.CSS_SELECTOR, "form"))
     second = browser.find_element(By.ID, "round-2")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,8 @@ from typer.testing import CliRunner
 from consortium_solver import read_pool
 from consortium_solver.cli import app
 from consortium_solver.group import no_call
+from consortium_solver.io.exchanges import read_exchange_pool
+from consortium_solver.reference.places import country_name
 from consortium_solver.rules import Size
 from consortium_solver.validate import check_grouping
 from tests.conftest import DATA
@@ -289,7 +292,7 @@ def test_build_two_countries_exit_1_names_the_rule() -> None:
     assert "DE, FR" in doc["conflict"][0]["why"]
     text = runner.invoke(app, ["build", pool])
     assert text.exit_code == 1
-    assert "min-3-countries" in text.stdout and "infeasible" in text.stdout
+    assert "min-3-countries" in text.stdout and "impossible under these rules" in text.stdout
 
 
 @pytest.mark.parametrize("suffix", [".json", ".csv", ".xlsx", ".md"])
@@ -552,6 +555,28 @@ def test_a_narrow_terminal_lists_members_one_to_a_block_with_names_whole() -> No
     long_names = [o.name for o in demo_pool().organisations if len(o.name) <= 70]
     shown = [name for name in long_names if name in narrow]
     assert shown and all(f"{name} (" in narrow for name in shown)
-    assert " region · " in narrow and "maturity " in narrow
+    assert " region · " in narrow and re.search(r"(no|Gold|Silver|Bronze) label", narrow)
+    assert "proven best" in narrow and "Sector links" in narrow  # words, not codes
+    assert not re.search(r"\b(optimal|sector_links|less_developed)\b", narrow)
     wide = runner.invoke(app, ["build", "--time-limit", "5"], env={"COLUMNS": "200"}).stdout
     assert "NUTS-2 region" in wide
+
+
+def test_an_exchange_plan_fits_a_narrow_terminal_with_names_whole() -> None:
+    """At 80 columns each exchange is a block (visitor and country, → host and country, days, km,
+    the lump sum), no line wider than the terminal; at 200 the seven-column table."""
+    cxc = str(Path(__file__).resolve().parent.parent / "instances" / "exchange" / "cxc-60.json")
+    args = ["exchange", cxc, "--time-limit", "3", "--deterministic"]
+    narrow = runner.invoke(app, args, env={"COLUMNS": "80"})
+    assert narrow.exit_code == 0, narrow.output
+    lines = narrow.stdout.splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= 80
+    doc = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    pool = read_exchange_pool(cxc)
+    first = doc["exchanges"][0]
+    visitor, host = pool.by_id[first["visitor"]], pool.by_id[first["host"]]
+    assert f"{visitor.name} ({country_name(visitor.country)})" in narrow.stdout
+    assert f"→ {host.name} ({country_name(host.country)})" in narrow.stdout
+    assert f"{first['working_days']} working days · " in narrow.stdout
+    wide = runner.invoke(app, args, env={"COLUMNS": "200"}).stdout
+    assert "┃ visitor" in wide and "→" not in wide

@@ -510,7 +510,7 @@ def test_no_group_is_an_answer_with_the_rule_that_stops_it(tmp_path: Path) -> No
     path.write_text(bare.model_dump_json())
     result = runner.invoke(app, ["group", str(path), "--size", "4..5", "--time-limit", "5"])
     assert result.exit_code == 1, result.output
-    assert "infeasible" in result.stdout and "lagging-region" in result.stdout
+    assert "impossible under these rules" in result.stdout and "lagging-region" in result.stdout
     doc = json.loads(runner.invoke(app, ["group", str(path), "--size", "4..5", "--json"]).stdout)
     assert doc["status"] == "infeasible"
     assert [c["rule"] for c in doc["conflict"]] == ["lagging-region"]

@@ -26,6 +26,7 @@ import pytest
 from consortium_solver import DEFAULT_CALL, Pool, load_call, read_pool
 from consortium_solver.builder import BuildOptions, Demands
 from consortium_solver.domain import BuildResult, ExchangeResult, GroupingResult
+from consortium_solver.domain.results import Status
 from consortium_solver.exchange import ExchangeOptions
 from consortium_solver.group import GroupOptions
 from consortium_solver.io.exchanges import read_exchange_pool
@@ -432,8 +433,16 @@ def test_a_consortium_in_mind_is_checked_rule_by_rule(web: WebClient) -> None:
     page = web.http.post(f"/projects/{pid}/check", data=fields).text
     headline = "It meets every rule" if expected.eligible else "It breaks"
     assert headline in page
-    for verdict in expected.verdicts:
-        assert ("✓" if verdict.passed else "✗") + f" <b>{verdict.rule}</b>" in page
+    described = {rule.id: rule.describe() for rule in call.rules}
+    for verdict in expected.verdicts:  # each rule in words, never its id or a stored code
+        words = described[verdict.rule]
+        mark = "✓" if verdict.passed else "✗"
+        assert f"{mark} <b>{words[:1].upper() + words[1:]}</b>" in html.unescape(page)
+        assert f"<b>{verdict.rule}</b>" not in page
+    assert not re.search(
+        r"\b(less_developed|cluster_organisation|business_network_organisation)\b", page
+    )
+    assert not any(f"{m} (" in page for m in members)  # ids standing alone named
     refused = web.http.post(
         f"/projects/{pid}/check", data={"member": ["nobody"], "call": call.id, "csrf": web.csrf}
     )
@@ -899,10 +908,13 @@ def test_every_download_tells_the_truth_after_a_change_by_hand(web: WebClient) -
         bytes_io.BytesIO(web.http.get(f"/runs/{run.id}/groups.xlsx").content)
     )
     facts = {row[0]: row[1] for row in book["Run"].iter_rows(values_only=True)}
-    assert facts["Status"] == "unknown" and facts["Objective"] == doc["objective"]
-    assert str(facts["Verdict"]).startswith("changed by hand (1 change); 2 problem(s): user:size")
+    assert facts["Status"] == Status.UNKNOWN.words and facts["Objective"] == doc["objective"]
+    assert str(facts["Verdict"]).startswith("changed by hand (1 change); 2 problem(s): Group size")
+    assert "user:size" in doc["problems"][0]  # the JSON keeps the ids; people read words
+    assert not any("user:size" in str(v) for v in facts.values())
     page = web.http.get(f"/runs/{run.id}/groups.html").text
-    assert "changed by hand (1 change)" in page and "status <b>unknown</b>" in page
+    assert "changed by hand (1 change)" in page and f"<b>{Status.UNKNOWN.words}</b>" in page
+    assert "user:size" not in page
     csv_text = web.http.get(f"/runs/{run.id}/groups.csv").text
     assert csv_text.splitlines()[0].endswith(",verdict")
     assert "changed by hand (1 change)" in csv_text.splitlines()[1]

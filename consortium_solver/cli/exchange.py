@@ -8,20 +8,21 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.console import Console, Group
 from rich.table import Table
 
 from consortium_solver.cli import options as opt
 from consortium_solver.cli.app import app, emit, exit_code, guarded, stdout
-from consortium_solver.cli.render import plain
+from consortium_solver.cli.render import WIDE, plain, status_line
 from consortium_solver.core.errors import InputError
 from consortium_solver.domain import ExchangeResult
-from consortium_solver.domain.exchanges import ExchangePool
+from consortium_solver.domain.exchanges import Exchange, ExchangePool
 from consortium_solver.io.exchanges import (
     check_plan_output,
     read_plan,
     write_plan,
 )
+from consortium_solver.reference.places import country_name
 from consortium_solver.rules.scheme import DEFAULT_SCHEME, load_scheme
 from consortium_solver.validate.exchanges import check_plan
 
@@ -109,6 +110,40 @@ def exchange_command(
     raise typer.Exit(exit_code(bool(result.exchanges), result.interrupted))
 
 
+def _plan_table(pool: ExchangePool, exchanges: list[Exchange], title: str, width: int) -> Table:
+    """A partnership's exchanges: seven columns from :data:`WIDE` columns of terminal up, else one
+    block each — the visitor and its country, the host and its, then days, km and the lump sum."""
+    table = Table(title=title, title_justify="left")
+    if width < WIDE:
+        table.add_column("exchange", overflow="fold")
+        for ex in exchanges:
+            visitor, host = pool.by_id[ex.visitor], pool.by_id[ex.host]
+            table.add_row(
+                Group(
+                    f"[bold]{plain(visitor.name)}[/] ({plain(country_name(visitor.country))})",
+                    f"  → {plain(host.name)} ({plain(country_name(host.country))})",
+                    f"  {ex.working_days} working days · {ex.distance_km:,.0f} km"
+                    f" · EUR {ex.lump_sum:,.2f}",
+                )
+            )
+        return table
+    for column in ("visitor", "country", "host", "country", "days", "km", "EUR"):
+        justify = "right" if column in ("days", "km", "EUR") else "left"
+        table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for ex in exchanges:
+        visitor, host = pool.by_id[ex.visitor], pool.by_id[ex.host]
+        table.add_row(
+            plain(visitor.name),
+            plain(country_name(visitor.country)),
+            plain(host.name),
+            plain(country_name(host.country)),
+            str(ex.working_days),
+            f"{ex.distance_km:,.0f}",
+            f"{ex.lump_sum:,.2f}",
+        )
+    return table
+
+
 @app.command("check-exchange")
 @guarded
 def check_exchange_command(
@@ -135,35 +170,22 @@ def check_exchange_command(
 
 
 def render_plan(console: Console, pool: ExchangePool, result: ExchangeResult) -> None:
-    """Per partnership: its visitors, their hosts, distances, lump sums and the budget left."""
+    """Per partnership: its visitors, their hosts, distances, lump sums and the budget left — a
+    table on a wide terminal, one block per exchange on a narrow one (names whole)."""
     by_partnership = Counter(ex.partnership for ex in result.exchanges)
     for partnership in pool.partnerships:
         if not by_partnership[partnership.id]:
             continue
         spent = result.spending.get(partnership.id, 0.0)
-        left = "" if partnership.budget is None else f" · left EUR {partnership.budget - spent:g}"
-        table = Table(
-            title=f"{plain(partnership.name)} ({plain(partnership.id)}) · spent EUR {spent:g}{left}",
-            title_justify="left",
+        left = (
+            "" if partnership.budget is None else f" · left EUR {partnership.budget - spent:,.2f}"
         )
-        for column in ("visitor", "country", "host", "country", "days", "km", "EUR"):
-            justify = "right" if column in ("days", "km", "EUR") else "left"
-            table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
-        for ex in result.exchanges:
-            if ex.partnership != partnership.id:
-                continue
-            visitor, host = pool.by_id[ex.visitor], pool.by_id[ex.host]
-            table.add_row(
-                plain(visitor.name),
-                visitor.country,
-                plain(host.name),
-                host.country,
-                str(ex.working_days),
-                f"{ex.distance_km:,.0f}",
-                f"{ex.lump_sum:g}",
-            )
-        console.print(table)
-    line = f"[bold]{result.status.value}[/] · {len(result.exchanges)} exchanges"
+        title = (
+            f"{plain(partnership.name)} ({plain(partnership.id)}) · spent EUR {spent:,.2f}{left}"
+        )
+        mine = [ex for ex in result.exchanges if ex.partnership == partnership.id]
+        console.print(_plan_table(pool, mine, title, console.width))
+    line = f"{status_line(result.status)} · {len(result.exchanges)} exchanges"
     if result.objective is not None:
         line += f" · value {result.objective:g}"
     if result.bound is not None:

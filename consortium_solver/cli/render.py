@@ -13,9 +13,11 @@ from rich.table import Table
 
 from consortium_solver import reference
 from consortium_solver.domain import Assessment, BuildResult, GroupingResult, Pool
+from consortium_solver.domain.results import Status
 from consortium_solver.io.cells import derived_id
-from consortium_solver.io.plans import reasons, role_mark
+from consortium_solver.io.plans import for_people, reasons, role_mark, term_label
 from consortium_solver.io.tables import visible_controls
+from consortium_solver.reference.places import country_name
 from consortium_solver.rules import Call
 from consortium_solver.validate import check
 
@@ -53,11 +55,11 @@ def members_table(pool: Pool, member_ids: Sequence[str], title: str, width: int 
             region = f"{org.nuts2} {org.region_name}" if org.nuts2 else "no NUTS-2 region"
             facts = " · ".join(
                 [
-                    org.country,
+                    plain(country_name(org.country)),
                     plain(region),
                     f"{org.region_category.value.replace('_', ' ')} region",
                     plain(", ".join(sector_words(org.sectors))),
-                    f"maturity {org.maturity.value}",
+                    maturity_words(org.maturity.value),
                 ]
             )
             name = f"[bold]{plain(org.name)}[/] ({plain(org.id)})"
@@ -71,13 +73,24 @@ def members_table(pool: Pool, member_ids: Sequence[str], title: str, width: int 
         table.add_row(
             plain(org.id),
             plain(org.name),
-            org.country,
+            plain(country_name(org.country)),
             plain(region),
             org.region_category.value.replace("_", " "),
-            plain(", ".join(org.sectors)),
-            org.maturity.value,
+            plain(", ".join(sector_words(org.sectors))),
+            maturity_words(org.maturity.value),
         )
     return table
+
+
+def maturity_words(maturity: str) -> str:
+    """A cluster-management label in words: "Gold label", "no label"."""
+    return "no label" if maturity == "none" else f"{maturity.capitalize()} label"
+
+
+def status_line(status: Status) -> str:
+    """A result's status in words, coloured: green when proven, yellow when found."""
+    colour = {"optimal": "green", "feasible": "yellow"}.get(status.value, "red")
+    return f"[bold {colour}]{status.words}[/]"
 
 
 def sector_words(sectors: Sequence[str]) -> list[str]:
@@ -93,7 +106,7 @@ def score_table(assessment: Assessment) -> Table:
     table.add_column("weight", justify="right")
     table.add_column("points", justify="right")
     for term, ts in assessment.terms.items():
-        table.add_row(term.value, f"{ts.value:g}", f"{ts.weight:g}", f"{ts.points:g}")
+        table.add_row(term_label(term.value), f"{ts.value:g}", f"{ts.weight:g}", f"{ts.points:g}")
     table.add_section()
     table.add_row("total", "", "", f"{assessment.score:g}", style="bold")
     return table
@@ -117,7 +130,10 @@ def render_assessment(console: Console, pool: Pool, call: Call, assessment: Asse
     for verdict in assessment.verdicts:
         mark = "[green]✓[/]" if verdict.passed else "[red]✗[/]"
         rules.add_row(
-            mark, plain(verdict.rule), plain(texts.get(verdict.rule, "")), plain(verdict.why)
+            mark,
+            plain(verdict.rule),
+            plain(texts.get(verdict.rule, "")),
+            plain(for_people(pool, verdict.why)),
         )
     console.print(rules)
     console.print(score_table(assessment))
@@ -137,9 +153,7 @@ def render_result(
         title = f"{rank}. {plain(call.id)} · pool {plain(pool.name)} · score {consortium.score:g}"
         console.print(members_table(pool, consortium.members, title, console.width))
         console.print(score_table(assessment))
-    status = result.status.value
-    colour = {"optimal": "green", "feasible": "yellow"}.get(status, "red")
-    line = f"[bold {colour}]{status}[/]" + (
+    line = status_line(result.status) + (
         " · [bold red]interrupted[/]" if result.interrupted else ""
     )
     if result.objective is not None and result.bound is not None:
@@ -156,12 +170,12 @@ def render_result(
 
 
 def member_line(pool: Pool, org_id: str) -> str:
-    """ "Name (id) · DE" — the id in brackets only when it is not simply the name."""
+    """ "Name (id) · Germany" — the id in brackets only when it is not simply the name."""
     org = pool.by_id[org_id]
     shown = plain(org.name)
     if org.id not in (org.name, derived_id(org.name, set())):
         shown += f" ({plain(org.id)})"
-    return f"{shown} · {org.country}"
+    return f"{shown} · {plain(country_name(org.country))}"
 
 
 def render_grouping(console: Console, pool: Pool, result: GroupingResult) -> None:
@@ -190,7 +204,7 @@ def render_grouping(console: Console, pool: Pool, result: GroupingResult) -> Non
             console.print(f"  · {member_line(pool, org_id)}: {plain(reason)}")
     n_groups = sum(len(g) for g in rounds)
     stopped = " · [bold red]interrupted[/]" if result.interrupted else ""
-    line = f"[bold]{result.status.value}[/]{stopped} · {n_groups} groups · {len(why)} not placed"
+    line = f"{status_line(result.status)}{stopped} · {n_groups} groups · {len(why)} not placed"
     if result.objective is not None:
         line += f" · objective {result.objective:g}"
     console.print(line + f" · {result.wall_time_s:g} s · seed {result.seed}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,6 +35,11 @@ MEMBER_HEADERS = ("Organisation", "Country", "Region", "Region category", "Type"
 ROWS_PER_PAGE = 38
 
 
+def _count(n: int, noun: str) -> str:
+    """ "1 round", "3 rounds"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def term_label(term: str) -> str:
     return term.replace("_", " ").capitalize()
 
@@ -49,6 +55,32 @@ def member_cells(org: Organisation) -> list[str]:
         vocab.words_for("organisation_type", org.organisation_type.value),
         ", ".join(vocab.words_for("sectors", s) for s in org.sectors),
     ]
+
+
+# Stored codes a validator sentence may carry ("less_developed"), as a person says them.
+_CODE_WORDS = {
+    code: words.lower()
+    for field in ("organisation_type", "region_category")
+    for code, words in vocab.VALUE_WORDS[field].items()
+    if "_" in code
+}
+_TOKEN = re.compile(r"[\w.-]+")
+
+
+def for_people(pool: Pool, text: str) -> str:
+    """A validator's sentence as people read it: an organisation's id standing alone becomes its
+    name, a stored code its words ("demo-002 (less_developed)" → "Norte Cluster (less developed)").
+    The result documents keep the sentence as the validator wrote it."""
+
+    def said(token: re.Match[str]) -> str:
+        word = token.group(0)
+        bare = word.rstrip(".")
+        org = pool.by_id.get(bare)
+        if org is not None:
+            return org.name + word[len(bare) :]
+        return _CODE_WORDS.get(word, word)
+
+    return _TOKEN.sub(said, text)
 
 
 def detail_keys(pool: Pool) -> list[str]:
@@ -164,7 +196,7 @@ def grouping_workbook(result: GroupingResult, pool: Pool) -> bytes:
     facts = [
         ("Call", result.call),
         ("Pool", result.pool),
-        ("Status", result.status.value),
+        ("Status", result.status.words),
         ("Objective", result.objective),
         ("Rounds", len(rounds)),
         ("Seed", result.seed),
@@ -362,7 +394,7 @@ def grouping_page(result: GroupingResult, pool: Pool) -> str:
         f"<title>Groups · {e(result.pool)}</title><style>{_STYLE}</style></head><body>",
         f"<h1>Groups · {e(result.pool)}</h1>",
         f"<p>Rules of <b>{e(result.call)}</b> · {len(pool)} organisations · "
-        f"{len(rounds)} round(s) · status <b>{e(result.status.value)}</b> · seed {result.seed}</p>",
+        f"{_count(len(rounds), 'round')} · <b>{e(result.status.words)}</b></p>",
         "<nav aria-label='rounds'>" + links + "<label>Find an organisation "
         "<input type='search' id='find' placeholder='name, country, contact…'></label>"
         "<span id='count' class='muted' aria-live='polite'></span></nav>",
@@ -370,9 +402,9 @@ def grouping_page(result: GroupingResult, pool: Pool) -> str:
     ]
     if result.note:
         parts.append(f"<p><b>{e(result.note)}</b></p>")
-    if result.edited or result.problems:
-        items = "".join(f"<li>{e(p)}</li>" for p in result.problems)
-        parts.append(f"<p class='verdict'><b>{e(result.verdict())}</b></p><ul>{items}</ul>")
+    items = "".join(f"<li>{e(p)}</li>" for p in result.problems)
+    mark = "✗" if result.problems else "✓"
+    parts.append(f"<p class='verdict'><b>{mark} {e(result.verdict())}</b></p><ul>{items}</ul>")
     if result.balance:
         items = "".join(f"<li>{e(m.words())}</li>" for m in result.balance)
         parts.append(f"<ul class='balance'>{items}</ul>")
@@ -393,6 +425,11 @@ def grouping_page(result: GroupingResult, pool: Pool) -> str:
         for t, words in TERM_WORDS.items()
     )
     parts.append(f"<h2>What the score counts</h2><table>{terms}</table>")
+    parts.append(
+        f"<p class='muted'>Made by consortium-solver in {result.wall_time_s:.3g} s with seed"
+        f" {result.seed} (the same sheet, options and seed with --deterministic give the same"
+        " groups).</p>"
+    )
     parts.append(f"<script>{_SCRIPT}</script></body></html>")
     return "\n".join(parts)
 

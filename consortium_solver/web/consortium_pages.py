@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from consortium_solver.domain import Assessment, BuildResult, Pool
-from consortium_solver.io.plans import TERM_WORDS, member_cells, term_label
+from consortium_solver.io.plans import TERM_WORDS, for_people, member_cells, term_label
 from consortium_solver.rules import AnyRule, Call
 from consortium_solver.validate import check
 from consortium_solver.web.context import ctx, page, path_id, posted_form, refused, stale
@@ -29,6 +29,7 @@ class Judged:
     members: list[Member]
     assessment: Assessment
     points: list[tuple[str, float, str]]  # term, points, what it counts
+    verdicts: list[tuple[bool, str, str]]  # each rule: held, the rule in words, why in words
 
 
 def judged(pool: Pool, call: Call, members: list[str], extra: Sequence[AnyRule] = ()) -> Judged:
@@ -43,7 +44,16 @@ def judged(pool: Pool, call: Call, members: list[str], extra: Sequence[AnyRule] 
         (term_label(t.value), s.points, TERM_WORDS.get(t.value, ""))
         for t, s in assessment.terms.items()
     ]
-    return Judged(people, assessment, points)
+    said = {rule.id: rule.describe() for rule in [*call.rules, *extra]}
+    verdicts = [
+        (v.passed, _sentence(said.get(v.rule, v.rule)), for_people(pool, v.why))
+        for v in assessment.verdicts
+    ]
+    return Judged(people, assessment, points, verdicts)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 async def check_consortium(request: Request) -> Response:

@@ -28,6 +28,7 @@ from consortium_solver.web.tasks import ConsortiumRun, GroupsRun
 from consortium_solver.web.views import (
     Rounds,
     edited_result,
+    in_words,
     members_map,
     move,
     schedule_of,
@@ -231,6 +232,8 @@ async def download(request: Request) -> Response:
         return _consortium_download(run.id, run.result_json, pool, kind)
     now = _standing(request, run)
     final = edited_result(now.result, pool, run.spec, now.rounds, len(now.edits))
+    if kind != "json":  # read by people: rules and organisations by name
+        final = in_words(final, pool, run.spec)
     body: str | bytes
     if kind == "xlsx":
         body = grouping_workbook(final, pool)

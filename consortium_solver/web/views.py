@@ -13,7 +13,7 @@ from consortium_solver.domain import Consortium, GroupingResult, Pool, Status, T
 from consortium_solver.io import vocabulary as vocab
 from consortium_solver.io.importer import ImportReport
 from consortium_solver.io.maps import PALETTE, Place, svg_map
-from consortium_solver.io.plans import member_cells, reasons
+from consortium_solver.io.plans import for_people, member_cells, reasons
 from consortium_solver.reference import region_points
 from consortium_solver.reference.places import category_words, country_name, region_label
 from consortium_solver.rules import Call, load_call, no_call
@@ -178,7 +178,7 @@ def schedule_view(
     call = call_of(spec.call)
     size = spec.options.size_rule(spec.options.tables_of(pool))
     verdict = judge(pool, spec, rounds, result)
-    described = {rule.id: rule.describe() for rule in [*call.rules, size]}
+    described = rules_described(pool, spec)
     views: list[list[GroupView]] = []
     for groups in rounds:
         row = []
@@ -191,7 +191,10 @@ def schedule_view(
                     members=[_member(pool, m) for m in members],
                     guests=[_member(pool, m) for m in verdict.rounds[len(views)][g - 1].guests],
                     score=assessment.score,
-                    broken=[rule_words(f"{v.rule}: {v.why}", described) for v in assessment.failed],
+                    broken=[
+                        rule_words(f"{v.rule}: {for_people(pool, v.why)}", described)
+                        for v in assessment.failed
+                    ],
                     rules=len(assessment.verdicts),
                 )
             )
@@ -200,7 +203,7 @@ def schedule_view(
     return ScheduleView(
         rounds=views,
         valid=verdict.valid,
-        problems=[rule_words(_words(pool, p), described) for p in verdict.problems],
+        problems=[rule_words(for_people(pool, p), described) for p in verdict.problems],
         repeats=verdict.repeats,
         repeated=[(pool.by_id[a].name, pool.by_id[b].name) for a, b in verdict.repeated],
         score=sum(g.score for groups in views for g in groups),
@@ -233,6 +236,20 @@ RULE_WORDS = {
 }
 
 
+def rules_described(pool: Pool, spec: GroupsRun) -> dict[str, str]:
+    """The run's rules (the call's and the group size) by id, each as a sentence."""
+    size = spec.options.size_rule(spec.options.tables_of(pool))
+    return {rule.id: rule.describe() for rule in [*call_of(spec.call).rules, size]}
+
+
+def in_words(result: GroupingResult, pool: Pool, spec: GroupsRun) -> GroupingResult:
+    """The result with its problems in words (rules by name, organisations by name), for the
+    downloads people read — the workbook, the page, the CSV; the JSON keeps the ids."""
+    described = rules_described(pool, spec)
+    worded = tuple(rule_words(for_people(pool, p), described) for p in result.problems)
+    return result.model_copy(update={"problems": worded})
+
+
 def rule_words(problem: str, rules: dict[str, str]) -> str:
     """A validator sentence that starts with a rule's id, starting with the rule in words instead:
     "user:size: round 1, group 2: 5 members, more than 4" → "Group size (between 3 and 4
@@ -251,16 +268,6 @@ def rule_words(problem: str, rules: dict[str, str]) -> str:
     if said:
         return f"{said[:1].upper()}{said[1:]}: {rest}"
     return problem
-
-
-def _words(pool: Pool, problem: str) -> str:
-    """A validator sentence with ids replaced by names where an id stands alone."""
-    words = []
-    for token in problem.split(" "):
-        bare = token.rstrip(",.;:")
-        org = pool.by_id.get(bare)
-        words.append(token.replace(bare, org.name) if org is not None else token)
-    return " ".join(words)
 
 
 def move(rounds: Rounds, round_index: int, member: str, to_group: int) -> Rounds:
