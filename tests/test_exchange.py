@@ -9,6 +9,7 @@ import json
 import math
 from pathlib import Path
 
+import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -598,14 +599,29 @@ def test_the_exchange_template_reads_back_with_its_partnership_and_budget(tmp_pa
 
 def test_a_plan_without_budgets_says_they_are_not_limited(tmp_path: Path) -> None:
     """Partnerships without a budget (a CSV sheet): the plan says its spending is not limited, in
-    the terminal and the result; with budgets it does not."""
+    the terminal, the result, the workbook (its first sheet, and "not limited" beside each) and the
+    page; with budgets it does not; with one partnership's budget missing, that one is named."""
     pool = generate_exchange_pool(20, 5, partnerships=2)
     path = tmp_path / "participants.csv"
     _participant_sheet(pool, path, with_budgets=False)
-    result = runner.invoke(app, ["exchange", str(path), "--time-limit", "1", "--json"])
+    book_path, page_path = tmp_path / "plan.xlsx", tmp_path / "plan.html"
+    args = ["exchange", str(path), "--time-limit", "1", "--out", str(book_path)]
+    result = runner.invoke(app, [*args, "--out", str(page_path), "--json"])
     assert "no budgets given" in (json.loads(result.stdout).get("note") or "")
+    book = openpyxl.load_workbook(book_path)
+    assert book.sheetnames[0] == "read first"
+    assert str(book["read first"]["A2"].value).startswith("no budgets given")
+    budgets = [row[4] for row in book["programme"].iter_rows(min_row=2, values_only=True)]
+    assert budgets and all(b == "none given: not limited" for b in budgets)
+    assert "no budgets given" in page_path.read_text(encoding="utf-8")
     shown = runner.invoke(app, ["exchange", str(path), "--time-limit", "1"]).stdout
     assert "no budgets given" in " ".join(shown.split())
+    half = pool.model_copy(
+        update={"partnerships": (pool.partnerships[0].model_copy(update={"budget": None}),
+                                 pool.partnerships[1].model_copy(update={"budget": 5000.0}))}
+    )  # fmt: skip
+    note = plan_exchanges(half, load_scheme(), ExchangeOptions(time_limit=1)).note or ""
+    assert f"no budget given for {pool.partnerships[0].id}: their spending is not limited" in note
     budgeted = tmp_path / "participants.xlsx"
     _participant_sheet(pool, budgeted, with_budgets=True)
     result = runner.invoke(app, ["exchange", str(budgeted), "--time-limit", "1", "--json"])

@@ -617,3 +617,24 @@ def test_beside_an_organisation_column_a_name_column_is_a_persons(tmp_path: Path
     org = report.require_pool().organisations[0]
     assert org.name == "Cluster Lombardo" and org.details == {"Name": "Anna Rossi"}
     assert [(p.column, p.severity) for p in report.problems] == [("Name", "warning")]
+
+
+def test_a_sheet_of_the_other_kind_says_which_kind_it_looks_like(tmp_path: Path) -> None:
+    """`import` of the exchange template: exit 2, the first problem says it looks like a
+    ClusterXchange participant sheet (naming its columns) and how to read it; the column line says
+    what the columns it did understand were read as, errors or not. `import --exchange` of the
+    event's template: the other way round."""
+    exchange, event = tmp_path / "exchange.xlsx", tmp_path / "event.xlsx"
+    assert runner.invoke(app, ["template", "--exchange", "-o", str(exchange)]).exit_code == 0
+    assert runner.invoke(app, ["template", "-o", str(event)]).exit_code == 0
+    report = import_pool(exchange)
+    first = report.errors[0]
+    assert first.message.startswith("this looks like a ClusterXchange participant sheet")
+    assert "Role" in first.message and "--exchange" in str(first.suggestion)
+    assert report.columns["Organisation"] == "name"  # read as, though the sheet has errors
+    wide = {"COLUMNS": "300"}  # each problem on one line of the table
+    shown = runner.invoke(app, ["import", str(exchange)], env=wide)
+    assert shown.exit_code == 2 and "looks like a ClusterXchange" in " ".join(shown.output.split())
+    other = runner.invoke(app, ["import", "--exchange", str(event)], env=wide)
+    assert other.exit_code == 2
+    assert "looks like an event's sheet of organisations" in " ".join(other.output.split())

@@ -1026,3 +1026,41 @@ def test_the_page_words_the_rules_a_change_breaks(web: WebClient) -> None:
                     headers={"X-Requested-With": "fetch"}).text  # fmt: skip
     assert "Group size (between 4 and 4 members): round 1, group 2: 5 members" in page
     assert "user:size" not in page
+
+
+def test_a_sheet_of_the_other_kind_is_named_and_its_columns_say_what_they_are_for(
+    web: WebClient,
+) -> None:
+    """The exchange template uploaded as organisations: the first problem says it looks like a
+    ClusterXchange participant sheet and how to read it as one, in the page's own words; uploaded
+    as one, the column table says what each column was used for (Role, Partnership, Working days
+    among them, none "kept as an extra column"). The event's template as participants: the same,
+    the other way round."""
+    from consortium_solver.io.sheets import exchange_template_workbook, template_workbook
+
+    pid = web.project()
+    wrong = web.upload(pid, "exchange.xlsx", exchange_template_workbook()).text
+    first = re.search(r'<tr class="error">.*?</tr>', wrong, re.S)
+    assert first and "this looks like a ClusterXchange participant sheet" in first[0]
+    assert "upload it again with “ClusterXchange participants” chosen" in first[0]
+    assert "Role, Partnership" in first[0] and "--exchange" not in wrong
+    right = web.http.post(
+        f"/projects/{pid}/pools",
+        data={"csrf": web.csrf, "sheet_kind": "exchange"},
+        files={"sheet": ("exchange.xlsx", exchange_template_workbook())},
+    ).text
+    used = dict(
+        re.findall(r'<td data-label="Column">(.*?)</td><td data-label="Used for">(.*?)</td>', right)
+    )
+    assert used["Role"] == "Role (visitor, host or both)" and used["Partnership"] == "Partnership"
+    assert used["Working days"] == "Working days"
+    assert not any("extra column" in v for k, v in used.items() if k != "Notes")
+    other = web.http.post(
+        f"/projects/{pid}/pools",
+        data={"csrf": web.csrf, "sheet_kind": "exchange"},
+        files={"sheet": ("event.xlsx", template_workbook())},
+    ).text
+    assert "this looks like an event’s sheet of organisations" in html.unescape(other).replace(
+        "'", "’"
+    )
+    assert "upload it again with “organisations” chosen" in other

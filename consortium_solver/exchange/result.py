@@ -42,12 +42,15 @@ def judged_result(
 ) -> ExchangeResult:
     exchanges, verdict = judged_plan(pool, scheme, exchanges, "the planner's programme")
     placed = {e.visitor for e in exchanges}
-    if pool.partnerships and all(p.budget is None for p in pool.partnerships):
-        unlimited = (
-            "no budgets given: the partnerships' spending is not limited (give each a Budget in"
-            " a Partnerships sheet: ID, Name, Budget)"
+    unlimited = [p.id for p in pool.partnerships if p.budget is None]
+    if unlimited:
+        said = (
+            "no budgets given: the partnerships' spending is not limited"
+            if len(unlimited) == len(pool.partnerships)
+            else f"no budget given for {', '.join(unlimited)}: their spending is not limited"
         )
-        note = f"{note}; {unlimited}" if note else unlimited
+        said += " (give each a Budget in a Partnerships sheet: ID, Name, Budget)"
+        note = f"{note}; {said}" if note else said
     unplaced = tuple(p.id for p in pool.participants if p.id not in placed and may_visit(scheme, p))
     return ExchangeResult(
         scheme=scheme.id,

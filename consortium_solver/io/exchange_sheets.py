@@ -81,6 +81,9 @@ class ParticipantReader(SheetReader):
     required = ("name", "country", "participant_type", "role", "partnership")
     all_fields = tuple(vocab.PARTICIPANT_HEADERS)
     headings = vocab.PARTICIPANT_HEADERS
+    other_kind = "organisation"
+    other_marks = ("eccp_status", "region_category", "maturity", "needs", "rounds")
+    other_words = "an event's sheet of organisations (groups, consortia)"
 
     def __init__(
         self, sheet: Sheet, options: ImportOptions, partnerships: list[Partnership] | None

@@ -126,7 +126,7 @@ def _rows(result: ExchangeResult, pool: ExchangePool) -> list[list[Cell]]:
 
 def plan_to_xlsx(result: ExchangeResult, pool: ExchangePool) -> bytes:
     """A sheet per partnership (its visitors, their hosts, distances, lump sums, the budget left)
-    and one for the hosts (who visits them)."""
+    and one for the hosts (who visits them); first, the plan's notes (budgets not given, …)."""
     by_partnership: dict[str, list[list[Cell]]] = defaultdict(list)
     for row in _rows(result, pool):
         by_partnership[str(row[0])].append(row[1:])
@@ -134,8 +134,11 @@ def plan_to_xlsx(result: ExchangeResult, pool: ExchangePool) -> bytes:
     summary: list[list[Cell]] = []
     for p in pool.partnerships:
         spent = result.spending.get(p.id, 0.0)
+        budget: Cell = "none given: not limited" if p.budget is None else p.budget
         left = None if p.budget is None else round(p.budget - spent, 2)
-        summary.append([p.id, p.name, len(by_partnership[p.id]), spent, p.budget, left])
+        summary.append([p.id, p.name, len(by_partnership[p.id]), spent, budget, left])
+    if result.note:  # e.g. no budgets given: the first sheet says it before any number
+        sheets.append(("read first", ["note"], [[part] for part in result.note.split("; ")]))
     sheets.append(
         (
             "programme",

@@ -118,6 +118,14 @@ class ImportOptions:
     accept_suggestions: bool = False  # a place's only suggestion taken, with a warning saying so
     # How the front end names merging, in the hint of a duplicate (the web page names its box).
     merge_hint: str = "use --merge-duplicates to keep the first"
+    # How the front end reads a sheet of the other kind, by kind ("participant": ClusterXchange
+    # participants, "organisation": an event's organisations), said when a sheet looks like one.
+    kind_hints: dict[str, str] = field(
+        default_factory=lambda: {
+            "participant": "read it with `consortium import --exchange` or `consortium exchange`",
+            "organisation": "read it with `consortium import` (without --exchange)",
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -207,6 +215,10 @@ class SheetReader:
     headings: dict[str, str] = vocab.FIELD_HEADERS
     # Columns read to place the organisation and kept as the sheet's columns too.
     kept: tuple[str, ...] = ("city", "lat", "lon")
+    # The other kind of sheet, told apart by columns only it has, and what it is called.
+    other_kind = "participant"
+    other_marks: tuple[str, ...] = ("role", "partnership", "capacity", "working_days")
+    other_words = "a ClusterXchange participant sheet (visitors and hosts)"
 
     def __init__(self, sheet: Sheet, options: ImportOptions) -> None:
         self.sheet = sheet
@@ -264,10 +276,12 @@ class SheetReader:
             return None
         self.header_row, self.headers = found
         self.columns = {h: "kept" for h in self.headers if h}
-        if not self.map_columns():
-            return None
-        for name, k in self.fields.items():
+        mapped = self.map_columns()
+        for name, k in self.fields.items():  # what each column was read as, errors or not
             self.columns[self.headers[k]] = name
+        if not mapped:
+            other_kind_said(self)
+            return None
         rows = []
         for number, row in self.sheet.rows:
             if number > self.header_row:
@@ -435,6 +449,22 @@ class SheetReader:
         for finding in findings:
             self.add(finding, number, self.fields.get(name))
         return value
+
+
+def other_kind_said(reader: SheetReader) -> None:
+    """When a required column is missing and the sheet has columns only the other kind of sheet
+    has, say first which kind it looks like and how to read it as one."""
+    marks = []
+    for text in reader.headers:
+        meaning = vocab.header_meaning(text, reader.other_kind) if text else None
+        if meaning is not None and meaning[0] in reader.other_marks:
+            marks.append(text)
+    if marks:
+        message = f"this looks like {reader.other_words}: it has {', '.join(marks)}"
+        hint = reader.options.kind_hints.get(reader.other_kind)
+        line = None if reader.json else reader.header_row
+        reader.add(Finding("error", message, None, hint), line)
+        reader.problems.insert(0, reader.problems.pop())  # the first thing to read
 
 
 def unique(reader: SheetReader, rows: list[tuple[int, Any]]) -> list[tuple[int, Any]]:

@@ -54,13 +54,19 @@ def read_exchange_upload(upload: Upload) -> ImportReport[ExchangePool]:
         path.write_bytes(upload.content)
         if upload.kind == ".json":
             return ImportReport(upload.filename, read_exchange_pool(path), [], {}, None)
-        report = import_exchange_pool(path, ImportOptions(merge_hint="join the two into one row"))
+        options = ImportOptions(merge_hint="join the two into one row", kind_hints=KIND_HINTS)
+        report = import_exchange_pool(path, options)
     report.source = upload.filename
     return report
 
 
-# The page's own words for merging duplicates (the check box under the report).
+# The page's own words for merging duplicates (the check box under the report), and for reading
+# a sheet as the other kind (the upload's "It lists" choice).
 MERGE_HINT = "tick “keep the first of organisations listed twice” below the table"
+KIND_HINTS = {
+    "participant": "upload it again with “ClusterXchange participants” chosen in “It lists”",
+    "organisation": "upload it again with “organisations” chosen in “It lists”",
+}
 
 
 def read_upload(upload: Upload) -> ImportReport[Pool]:
@@ -84,7 +90,9 @@ def read_upload(upload: Upload) -> ImportReport[Pool]:
         assert found is not None  # a workbook without a sheet is refused in reading
         found.source = upload.filename
         apply_fixes(found, upload.fixes)
-        options = ImportOptions(merge_duplicates=upload.merge, merge_hint=MERGE_HINT)
+        options = ImportOptions(
+            merge_duplicates=upload.merge, merge_hint=MERGE_HINT, kind_hints=KIND_HINTS
+        )
         report = import_sheet(found, options)
         return with_tables(report, path)  # the workbook's Tables worksheet, if it has one
 

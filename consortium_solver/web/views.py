@@ -11,6 +11,7 @@ from typing import Any
 
 from consortium_solver.domain import Consortium, GroupingResult, Pool, Status, Table
 from consortium_solver.io import vocabulary as vocab
+from consortium_solver.io.cells import FIELD_WORDS as CELL_WORDS
 from consortium_solver.io.importer import ImportReport
 from consortium_solver.io.maps import PALETTE, Place, svg_map
 from consortium_solver.io.plans import for_people, member_cells, reasons
@@ -22,6 +23,14 @@ from consortium_solver.validate.grouping import GroupingVerdict, check_grouping
 from consortium_solver.web.tasks import GroupsRun
 
 Rounds = list[list[list[str]]]
+
+
+def column_use(field: str) -> str:
+    """What a column of the sheet was used for, in words ("the partnership", "kept as …")."""
+    if field == "kept":
+        return "kept as an extra column (in the downloads)"
+    words = CELL_WORDS.get(field, vocab.heading(field))
+    return words[:1].upper() + words[1:]
 
 
 def report_summary(report: ImportReport[Any], filename: str) -> dict[str, Any]:
@@ -38,7 +47,7 @@ def report_summary(report: ImportReport[Any], filename: str) -> dict[str, Any]:
         "columns": [
             {
                 "header": header,
-                "field": "kept as an extra column" if meaning == "kept" else vocab.heading(meaning),
+                "field": column_use(meaning),
             }
             for header, meaning in report.columns.items()
         ],
