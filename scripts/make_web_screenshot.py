@@ -1,7 +1,8 @@
 """Write docs/web-app.png and docs/web-phone.png, the README's pictures of `consortium serve`: the
 organiser's sheet uploaded and fixed in the page, 3 rounds of groups of 4–5 made with the 2018
 call's rules, seen in headless Chromium (the browser tests' set-up: tests/test_browser.py) on a
-laptop and at a phone's 375 px, an organisation looked up in the search box.
+laptop and at a phone's 375 px, an organisation looked up in the search box; and
+docs/organiser-plan.png, the same run's page to print (the download "page to print (.html)").
 
     .venv/bin/python scripts/make_web_screenshot.py
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +49,14 @@ def main() -> None:
             wait_text(driver, "Round 2:")
             driver.execute_script("document.getElementById('find').scrollIntoView()")
             driver.save_screenshot(str(ROOT / "docs" / "web-phone.png"))
+            driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+            plan = folder / "plan.html"
+            with urllib.request.urlopen(server.url + "/runs/1/groups.html") as response:
+                plan.write_bytes(response.read())
+            driver.get(plan.as_uri())
+            driver.find_element(By.ID, "find").send_keys("bayern")
+            wait_text(driver, "Round 2:")
+            driver.save_screenshot(str(ROOT / "docs" / "organiser-plan.png"))
         finally:
             driver.quit()
 

@@ -89,6 +89,7 @@ def test_the_organisers_sheet_is_reported_fixed_in_the_page_and_grouped(web: Web
     pool = Pool.model_validate_json(web.store.pool(run.pool_id).pool_json)
     rounds = [[list(g.members) for g in groups] for groups in result.schedule()]
     assert len(rounds) == 3
+    assert pool.name == "participants"  # named as the file uploaded, not as the copy read
     verdict = check_grouping(pool, no_call(), rounds, extra_rules=[user_size(4, 5)])
     assert verdict.valid, verdict.problems
     page = web.http.get(f"/runs/{run.id}").text

@@ -57,6 +57,8 @@ def read_exchange_upload(upload: Upload) -> ImportReport[ExchangePool]:
         options = ImportOptions(merge_hint="join the two into one row", kind_hints=KIND_HINTS)
         report = import_exchange_pool(path, options)
     report.source = upload.filename
+    if report.pool is not None:  # named as the file, not as the temporary copy read
+        report.pool = report.pool.model_copy(update={"name": Path(upload.filename).stem})
     return report
 
 
@@ -89,6 +91,7 @@ def read_upload(upload: Upload) -> ImportReport[Pool]:
             return ImportReport(upload.filename, found, [], {}, None)
         assert found is not None  # a workbook without a sheet is refused in reading
         found.source = upload.filename
+        found.name = Path(upload.filename).stem or found.name  # as the file, not the copy read
         apply_fixes(found, upload.fixes)
         options = ImportOptions(
             merge_duplicates=upload.merge, merge_hint=MERGE_HINT, kind_hints=KIND_HINTS
