@@ -20,6 +20,7 @@ from consortium_solver.core.geo import great_circle_km
 from consortium_solver.domain import Status
 from consortium_solver.domain.exchanges import Exchange, ExchangePool
 from consortium_solver.exchange import ExchangeOptions, plan_exchanges
+from consortium_solver.exchange.reasons import ineligible_visitor
 from consortium_solver.rules.scheme import Scheme, load_scheme
 from consortium_solver.synthetic.exchanges import generate_exchange_pool
 from consortium_solver.testing import exchange_pools, schemes
@@ -32,7 +33,7 @@ SCHEME = load_scheme()
 
 
 def _person(
-    pid: str, country: str, nuts2: str, kind: str, role: str, **extra: object
+    pid: str, country: str, nuts2: str | None, kind: str, role: str, **extra: object
 ) -> dict[str, object]:
     return {
         "id": pid,
@@ -351,6 +352,16 @@ def test_plans_meet_every_variant_of_the_scheme(pool: ExchangePool, scheme: Sche
     verdict = check_plan(pool, scheme, list(result.exchanges))
     assert verdict.valid, verdict.problems
     assert (result.objective or 0.0) == pytest.approx(verdict.value)
+    # Every would-be visitor is placed or has a reason; a proven plan never blames the time.
+    visitors = {p.id for p in pool.participants if p.visits}
+    placed = {e.visitor for e in result.exchanges}
+    assert sorted(u.id for u in result.unplaced) == sorted(visitors - placed)
+    assert all(u.reason for u in result.unplaced)
+    for u in result.unplaced:
+        ineligible = ineligible_visitor(scheme, pool.by_id[u.id])
+        assert ineligible is None or u.reason == ineligible
+        if result.status is Status.OPTIMAL:
+            assert "in the time given" not in u.reason
     if len(pool.participants) <= 5:
         assert result.status is Status.OPTIMAL
         assert (result.objective or 0.0) == pytest.approx(brute_force(pool, scheme))

@@ -35,13 +35,26 @@ def main() -> None:
     reset_interrupt()
     signal.signal(signal.SIGINT, _on_sigint)
     try:
-        code = app(standalone_mode=False)
+        code = app(args=hoisted(sys.argv[1:]), standalone_mode=False)
     except typer.TyperException as exc:  # typer's usage errors (its own copy of click's)
         code = _usage_error(exc)
     except (typer.Abort, KeyboardInterrupt):
         sys.stderr.write("interrupted\n")
         code = 130
     sys.exit(code if isinstance(code, int) else 0)
+
+
+# Options of the program as a whole that people also type after the command's name
+# (`consortium exchange pool.csv --debug`): moved before it, where the program reads them.
+GLOBAL_FLAGS = ("--debug", "--verbose")
+
+
+def hoisted(args: list[str]) -> list[str]:
+    """The arguments with :data:`GLOBAL_FLAGS` given after the command moved before it (never
+    past a ``--``, after which every word is an argument)."""
+    end = args.index("--") if "--" in args else len(args)
+    flags = [a for a in args[:end] if a in GLOBAL_FLAGS]
+    return flags + [a for a in args[:end] if a not in GLOBAL_FLAGS] + args[end:]
 
 
 def _usage_error(exc: Any) -> int:

@@ -19,12 +19,12 @@ from consortium_solver.domain import ExchangeResult
 from consortium_solver.domain.exchanges import Exchange, ExchangePool
 from consortium_solver.io.exchanges import (
     check_plan_output,
-    read_plan,
+    read_plan_stated,
     write_plan,
 )
 from consortium_solver.reference.places import country_name
 from consortium_solver.rules.scheme import DEFAULT_SCHEME, load_scheme
-from consortium_solver.validate.exchanges import check_plan
+from consortium_solver.validate.exchanges import check_stated
 
 SchemeOption = Annotated[
     str,
@@ -110,6 +110,9 @@ def exchange_command(
     raise typer.Exit(exit_code(bool(result.exchanges), result.interrupted))
 
 
+UNPLACED_SHOWN = 20  # visitors not placed listed in the terminal (every one in files)
+
+
 def _plan_table(pool: ExchangePool, exchanges: list[Exchange], title: str, width: int) -> Table:
     """A partnership's exchanges: seven columns from :data:`WIDE` columns of terminal up, else one
     block each — the visitor and its country, the host and its, then days, km and the lump sum."""
@@ -159,11 +162,12 @@ def check_exchange_command(
     Every rule of the scheme per exchange and per programme, lump sums and distances recomputed,
     budgets summed. Exit 0 when it meets them all, 1 when not, 2 on bad input."""
     the_pool, the_scheme = opt.load_exchange_pool(pool), load_scheme(scheme, ceilings)
-    verdict = check_plan(the_pool, the_scheme, read_plan(plan))
+    exchanges, spending, objective = read_plan_stated(plan)
+    verdict = check_stated(the_pool, the_scheme, exchanges, spending, objective)
     console = stdout()
     for problem in verdict.problems:
         console.print(f"[red]✗[/] {plain(problem)}")
-    spent = ", ".join(f"{plain(k)} EUR {v:g}" for k, v in verdict.spending.items())
+    spent = ", ".join(f"{plain(k)} EUR {v:,.2f}" for k, v in verdict.spending.items())
     state = "[bold green]valid[/]" if verdict.valid else "[bold red]not valid[/]"
     console.print(f"{state} · value {verdict.value:g} · spent: {spent}")
     raise typer.Exit(0 if verdict.valid else 1)
@@ -190,10 +194,18 @@ def render_plan(console: Console, pool: ExchangePool, result: ExchangeResult) ->
         line += f" · value {result.objective:g}"
     if result.bound is not None:
         line += f" · bound {result.bound:g}"
-    line += f" · {len(result.unplaced)} visitors without a host · {result.wall_time_s:g} s"
+    line += f" · {len(result.unplaced)} visitors not placed · {result.wall_time_s:g} s"
     console.print(line + (" · [bold red]interrupted[/]" if result.interrupted else ""))
     if result.note:
         console.print(f"[bold red]{plain(result.note)}[/]")
+    if result.unplaced:
+        console.print("[bold]Not placed[/]")
+        for u in result.unplaced[:UNPLACED_SHOWN]:
+            who = pool.by_id[u.id]
+            console.print(f"  · {plain(who.name)} ({plain(u.id)}): {plain(u.reason)}")
+        if len(result.unplaced) > UNPLACED_SHOWN:
+            rest = len(result.unplaced) - UNPLACED_SHOWN
+            console.print(f"  … and {rest} more (the JSON and the workbook list them all)")
     for alt in result.alternatives:
         console.print(
             f"  {alt.rank}. value {alt.value:g} · {len(alt.exchanges)} exchanges · {alt.differs}"

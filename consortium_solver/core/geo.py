@@ -15,14 +15,15 @@ T = TypeVar("T", float, np.ndarray)
 
 
 def great_circle_km(lat1: T, lon1: T, lat2: T, lon2: T) -> T:
-    """The great-circle distance in km between points given in degrees, rounded to 0.1 km
-    (haversine; arrays broadcast, so ``a[:, None]`` against ``b[None, :]`` gives every pair)."""
+    """The great-circle distance in km between points given in degrees, exact (haversine; arrays
+    broadcast, so ``a[:, None]`` against ``b[None, :]`` gives every pair). Rules test the exact
+    distance (199.96 km is below 200); outputs round it for display."""
     la, lb = np.radians(lat1), np.radians(lat2)
     h = (
         np.sin((lb - la) / 2) ** 2
         + np.cos(la) * np.cos(lb) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
     )
-    km = np.round(2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h))), 1)
+    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
     if isinstance(km, np.ndarray) and km.ndim:
         return km  # type: ignore[return-value]
     return float(km)  # type: ignore[return-value]

@@ -39,6 +39,7 @@ from consortium_solver.domain.results import (
     Status,
     Term,
     TermScore,
+    Unplaced,
 )
 
 __all__ = [
@@ -73,6 +74,7 @@ __all__ = [
     "Table",
     "Term",
     "TermScore",
+    "Unplaced",
     "member_value",
     "org_values",
 ]

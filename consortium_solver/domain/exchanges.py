@@ -46,6 +46,11 @@ class ParticipantType(StrEnum):
     LARGE_COMPANY = "large_company"
     PUBLIC_AUTHORITY = "public_authority"
 
+    @property
+    def words(self) -> str:
+        """The type as a person says it ("SME", "large company")."""
+        return "SME" if self is ParticipantType.SME else self.value.replace("_", " ")
+
 
 class Participant(Located):
     """An organisation registered for ClusterXchange, as visitor, host or both."""
@@ -64,15 +69,20 @@ class Participant(Located):
     sectors: tuple[Tag, ...] = ()
     offers: tuple[Tag, ...] = Field(default=(), description="topics a host offers")
     seeks: tuple[Tag, ...] = Field(default=(), description="topics a visitor seeks")
-    capacity: int = Field(default=1, ge=0, le=1_000, description="visits a host can take in all")
-    working_days: int = Field(default=5, ge=1, le=60, description="a visitor's stay, working days")
+    # Whole numbers, never true/false read as 1/0 (strict: a JSON `true` is refused).
+    capacity: int = Field(
+        default=1, ge=0, le=1_000, strict=True, description="visits a host can take in all"
+    )
+    working_days: int = Field(
+        default=5, ge=1, le=60, strict=True, description="a visitor's stay, working days"
+    )
     period: Text | None = Field(
         default=None,
         description="when a visitor travels: a label such as 2021-05 or a week; visits to one host"
         " in the same period are at the same time",
     )
     at_once: int | None = Field(
-        default=None, ge=1, le=1_000, description="visits a host can take at the same time"
+        default=None, ge=1, le=1_000, strict=True, description="visits a host can take at once"
     )
 
     @model_validator(mode="after")

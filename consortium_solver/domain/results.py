@@ -302,6 +302,15 @@ class Alternative(BaseModel):
     exchanges: tuple[Exchange, ...] = ()
 
 
+class Unplaced(BaseModel):
+    """A would-be visitor the plan leaves out, and why, in words."""
+
+    model_config = FROZEN
+
+    id: str
+    reason: str
+
+
 class ExchangeResult(Result):
     """``consortium exchange``: a programme of exchanges under the ``scheme``, the value it reaches,
     each partnership's spending, and the visitors left without a host."""
@@ -312,5 +321,7 @@ class ExchangeResult(Result):
         default=(), description="with top K: the next-best distinct programmes, best first"
     )
     spending: dict[str, float] = Field(default_factory=dict)
-    unplaced: tuple[str, ...] = ()
+    unplaced: tuple[Unplaced, ...] = Field(
+        default=(), description="every would-be visitor not in the plan, with the reason"
+    )
     note: str | None = None

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from consortium_solver.core.geo import great_circle_km
+from consortium_solver.core.money import to_cents
 from consortium_solver.domain import LAGGING
 from consortium_solver.domain.exchanges import Exchange, ExchangePool, Participant
 from consortium_solver.encode.exchanges import Edges
@@ -110,7 +111,8 @@ class Candidates:
 
 @dataclass(frozen=True)
 class EdgeTable(Edges):
-    """The candidate edges, with each one's distance (km) and lump sum (EUR) for the plan."""
+    """The candidate edges, with each one's distance (km, exact) and lump sum (EUR, whole cents:
+    ``lump`` holds the cents the budgets count) for the plan."""
 
     km: np.ndarray
     euros: np.ndarray
@@ -136,9 +138,9 @@ class EdgeTable(Edges):
         a, b = np.array([v.point for v in vs]), np.array([h.point for h in hs])
         km = great_circle_km(a[:, 0, None], a[:, 1, None], b[None, :, 0], b[None, :, 1])
         days = np.array([v.working_days for v in vs])
-        ceiling = np.array([scheme.ceiling(h.country) for h in hs])
+        ceiling = np.array([to_cents(scheme.ceiling(h.country)) for h in hs], dtype=np.int64)
         short = (days[:, None] < scheme.halve_below_working_days) | (km < scheme.halve_below_km)
-        euros = np.where(short, ceiling[None, :] / 2, ceiling[None, :])
+        cents = np.where(short, ceiling[None, :] // 2, ceiling[None, :])  # money.half: down
         topics = sorted({t for p in (*vs, *hs) for t in (*p.seeks, *p.offers)})
         fit = incidence(vs, "seeks", topics) @ incidence(hs, "offers", topics).T
         sectors = sorted({s for p in (*vs, *hs) for s in p.sectors})
@@ -158,10 +160,10 @@ class EdgeTable(Edges):
             rows.astype(np.int64),
             cols.astype(np.int64),
             np.rint(value[rows, cols] * SCALE).astype(np.int64),
-            np.rint(euros[rows, cols] * 100).astype(np.int64),
+            cents[rows, cols].astype(np.int64),
             payer[rows],
             km[rows, cols],
-            euros[rows, cols],
+            cents[rows, cols] / 100,
         )
 
 

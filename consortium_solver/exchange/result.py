@@ -8,10 +8,12 @@ from collections.abc import Sequence
 
 from consortium_solver.core.clock import Clock, interrupted
 from consortium_solver.core.errors import InternalError
+from consortium_solver.core.money import euros, rounded, to_cents
 from consortium_solver.domain import ExchangeResult, Status
 from consortium_solver.domain.exchanges import Exchange, ExchangePool
-from consortium_solver.exchange.candidates import SCALE, may_visit
+from consortium_solver.exchange.candidates import SCALE
 from consortium_solver.exchange.options import ExchangeOptions
+from consortium_solver.exchange.reasons import unplaced_reasons
 from consortium_solver.rules.scheme import Scheme
 from consortium_solver.validate.exchanges import PlanVerdict, check_plan, exchange_problems
 
@@ -41,17 +43,9 @@ def judged_result(
     note: str | None = None,
 ) -> ExchangeResult:
     exchanges, verdict = judged_plan(pool, scheme, exchanges, "the planner's programme")
-    placed = {e.visitor for e in exchanges}
-    unlimited = [p.id for p in pool.partnerships if p.budget is None]
-    if unlimited:
-        said = (
-            "no budgets given: the partnerships' spending is not limited"
-            if len(unlimited) == len(pool.partnerships)
-            else f"no budget given for {', '.join(unlimited)}: their spending is not limited"
-        )
-        said += " (give each a Budget in a Partnerships sheet: ID, Name, Budget)"
+    for said in money_notes(pool, scheme):
         note = f"{note}; {said}" if note else said
-    unplaced = tuple(p.id for p in pool.participants if p.id not in placed and may_visit(scheme, p))
+    unplaced = unplaced_reasons(pool, scheme, exchanges, options.exclude)
     return ExchangeResult(
         scheme=scheme.id,
         pool=pool.name,
@@ -67,6 +61,28 @@ def judged_result(
         note=note,
         interrupted=interrupted(),
     )
+
+
+def money_notes(pool: ExchangePool, scheme: Scheme) -> list[str]:
+    """What a coordinator should know of the money: partnerships without a budget (spending not
+    limited), and amounts given below the cent, rounded once on the way in."""
+    notes = []
+    unlimited = [p.id for p in pool.partnerships if p.budget is None]
+    if unlimited:
+        said = (
+            "no budgets given: the partnerships' spending is not limited"
+            if len(unlimited) == len(pool.partnerships)
+            else f"no budget given for {', '.join(unlimited)}: their spending is not limited"
+        )
+        notes.append(said + " (give each a Budget in a Partnerships sheet: ID, Name, Budget)")
+    amounts = [(f"the budget of {p.id}", p.budget) for p in pool.partnerships if p.budget]
+    amounts += [(f"the ceiling of {c}", a) for c, a in sorted(scheme.ceilings.items())]
+    amounts.append(("the default ceiling", scheme.default_ceiling))
+    cut = [f"{what} EUR {amount} as EUR {euros(to_cents(amount)):,.2f}" for what, amount
+           in amounts if amount is not None and rounded(amount)]  # fmt: skip
+    if cut:
+        notes.append("amounts rounded to the cent: " + ", ".join(cut))
+    return notes
 
 
 def why_not(

@@ -56,8 +56,8 @@ def plan_page(result: ExchangeResult, pool: ExchangePool) -> str:
         f"<title>ClusterXchange · {e(result.pool)}</title><style>{_STYLE}</style></head><body>",
         f"<h1>ClusterXchange programme · {e(result.pool)}</h1>",
         f"<p>Scheme <b>{e(result.scheme)}</b> · {len(result.exchanges)} exchanges · "
-        f"{len(result.unplaced)} visitors without a host · value {e(value)}{e(bound)} · "
-        f"status <b>{e(result.status.value)}</b> · seed {result.seed}</p>",
+        f"{len(result.unplaced)} visitors not placed · value {e(value)}{e(bound)} · "
+        f"<b>{e(result.status.words)}</b></p>",
     ]
     if result.note:
         parts.append(f"<p><b>{e(result.note)}</b></p>")
@@ -76,8 +76,11 @@ def plan_page(result: ExchangeResult, pool: ExchangePool) -> str:
     parts += _partnerships(result, pool)
     parts += _hosts(result, pool)
     if result.unplaced:
-        names = "".join(f"<li>{e(_who(by_id[v]))}</li>" for v in result.unplaced)
-        parts.append(f"<section><h2>Visitors without a host</h2><ul>{names}</ul></section>")
+        names = "".join(f"<li>{e(_who(by_id[u.id]))} — {e(u.reason)}</li>" for u in result.unplaced)
+        parts.append(f"<section><h2>Visitors not placed, and why</h2><ul>{names}</ul></section>")
+    parts.append(
+        f"<p class='muted'>Made in {result.wall_time_s:.3g} s with seed {result.seed}.</p>"
+    )
     parts.append("</body></html>")
     return "\n".join(parts)
 

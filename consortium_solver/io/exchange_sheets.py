@@ -17,7 +17,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from consortium_solver.core.errors import InputError, require_file
+from consortium_solver.core.money import euros, rounded, to_cents
 from consortium_solver.domain.exchanges import ExchangePool, Participant, Partnership
+from consortium_solver.exchange.reasons import ineligible_visitor
 from consortium_solver.io import vocabulary as vocab
 from consortium_solver.io.cells import (
     Finding,
@@ -38,6 +40,7 @@ from consortium_solver.io.importer import (
 from consortium_solver.io.sheet_files import Cell, Sheet, pydantic_words, read_csv_sheet
 from consortium_solver.io.sheet_files import read_xlsx_sheet as read_sheet
 from consortium_solver.reference.places import fold
+from consortium_solver.rules.scheme import load_scheme
 
 PARTNERSHIP_SHEETS = ("Partnerships", "Partnership", "Budgets", "Partnerschaften")
 _PARTNERSHIP_HEADERS = {
@@ -89,6 +92,7 @@ class ParticipantReader(SheetReader):
         self, sheet: Sheet, options: ImportOptions, partnerships: list[Partnership] | None
     ) -> None:
         super().__init__(sheet, options)
+        self.scheme = load_scheme()  # the packaged scheme's rules, for the import's warnings
         self.partnerships = partnerships
         self.named: dict[str, str] = {}  # folded partnership text -> id, as met in the rows
         if partnerships is not None:
@@ -129,7 +133,13 @@ class ParticipantReader(SheetReader):
         record["seeks"] = split_list(self.cell(row, "seeks"))
         record["period"] = text("period") or None
         record["partnership"] = self.partnership(number, text("partnership"))
-        return self.validated(Participant, record, number)
+        participant = self.validated(Participant, record, number)
+        if isinstance(participant, Participant) and participant.visits:
+            why = ineligible_visitor(self.scheme, participant)
+            if why is not None:  # read, but the coordinator learns now it will not travel
+                finding = Finding("warning", f"will not visit: {why}", participant.name)
+                self.add(finding, number, self.fields["name"])
+        return participant
 
     def partnership(self, number: int, text: str) -> str | None:
         """The partnership's id: one of the Partnerships sheet (by id or name), or, without that
@@ -197,6 +207,11 @@ def _partnerships(sheet: Sheet) -> tuple[list[Partnership], list[Finding]]:
                 for f in found
             ]
             budget = value
+            if value is not None and rounded(value):
+                said = f"Partnerships sheet, row {number}: a budget below the cent, taken as EUR"
+                findings.append(
+                    Finding("warning", f"{said} {euros(to_cents(value)):,.2f}", get("budget"))
+                )
         try:
             out.append(
                 Partnership(id=get("id") or derived_id(name, set()), name=name, budget=budget)

@@ -88,8 +88,31 @@ def exchange_pool_to_json(pool: ExchangePool) -> str:
 
 def read_plan(path: str | Path) -> list[Exchange]:
     """The exchanges of a plan document (the JSON that ``consortium exchange`` writes)."""
+    return read_plan_stated(path)[0]
+
+
+def read_plan_stated(
+    path: str | Path,
+) -> tuple[list[Exchange], dict[str, float] | None, float | None]:
+    """A plan document's exchanges and what else it states: each partnership's spending and the
+    programme's value (``objective``), None where it states none."""
     path = Path(path)
     data = _json_document(path)
+    spending = data.get("spending") if isinstance(data, dict) else None
+    objective = data.get("objective") if isinstance(data, dict) else None
+    if spending is not None and not (
+        isinstance(spending, dict)
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in spending.values())
+    ):
+        raise InputError("a plan's 'spending' maps partnership ids to EUR", source=str(path))
+    if objective is not None and (
+        isinstance(objective, bool) or not isinstance(objective, int | float)
+    ):
+        raise InputError("a plan's 'objective' is a number", source=str(path))
+    return _plan_exchanges(data, path), spending, objective
+
+
+def _plan_exchanges(data: object, path: Path) -> list[Exchange]:
     items = data.get("exchanges") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise InputError("a plan is a JSON object with a list 'exchanges'", source=str(path))
@@ -157,6 +180,12 @@ def plan_to_xlsx(result: ExchangeResult, pool: ExchangePool) -> bytes:
         if h.id in hosted
     ]
     sheets.append(("hosts", ["host", "name", "country", "capacity", "visits", "visitors"], hosts))
+    left_out: list[list[Cell]] = [
+        [u.id, pool.by_id[u.id].name, pool.by_id[u.id].country, pool.by_id[u.id].partnership,
+         u.reason]
+        for u in result.unplaced
+    ]  # fmt: skip
+    sheets.append(("not placed", ["visitor", "name", "country", "partnership", "why"], left_out))
     return workbook_bytes(sheets, for_print=True)
 
 

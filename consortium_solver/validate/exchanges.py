@@ -2,7 +2,9 @@
 exchange (countries, types, duration, the lump sum and distance recomputed) and per programme (each
 visitor once, hosts within capacity, each partnership within its budget), and the programme's value.
 
-Plain Python and independent of the planner: it recomputes everything the plan states.
+Plain Python and independent of the planner: it recomputes everything the plan states. Money is
+counted in whole cents (:mod:`consortium_solver.core.money`); the 200-km test takes the exact
+distance (a trip of 199.96 km is below 200 km, though shown as 200.0).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from consortium_solver.core.geo import great_circle_km
+from consortium_solver.core.money import euros, half, to_cents
 from consortium_solver.domain import LAGGING
 from consortium_solver.domain.exchanges import Exchange, ExchangePool, Participant
 from consortium_solver.rules.scheme import Scheme
@@ -33,12 +36,22 @@ class PlanVerdict:
         return not self.problems
 
 
+def halved(scheme: Scheme, working_days: int, distance_km: float) -> bool:
+    """Whether the lump sum is halved: a stay below the scheme's working days, or a trip below its
+    distance (the exact distance: never the rounded one shown)."""
+    return working_days < scheme.halve_below_working_days or distance_km < scheme.halve_below_km
+
+
+def lump_cents(scheme: Scheme, host: Participant, working_days: int, distance_km: float) -> int:
+    """The lump sum in cents: the host country's ceiling, halved (down to the cent) for a short
+    stay or a short distance (scheme rule ``lump-sum``)."""
+    full = to_cents(scheme.ceiling(host.country))
+    return half(full) if halved(scheme, working_days, distance_km) else full
+
+
 def lump_sum(scheme: Scheme, host: Participant, working_days: int, distance_km: float) -> float:
-    """The host country's ceiling, halved for a short stay or a short distance (scheme rule
-    ``lump-sum``)."""
-    full = scheme.ceiling(host.country)
-    short = working_days < scheme.halve_below_working_days or distance_km < scheme.halve_below_km
-    return full / 2 if short else full
+    """The lump sum in EUR (:func:`lump_cents` as euros)."""
+    return euros(lump_cents(scheme, host, working_days, distance_km))
 
 
 def exchange_value(
@@ -49,7 +62,7 @@ def exchange_value(
     fit = len(set(visitor.seeks) & set(host.offers))
     shared = bool(set(visitor.sectors) & set(host.sectors))
     lagging = visitor.region_category in LAGGING or host.region_category in LAGGING
-    full = lump_sum(scheme, host, working_days, km) == scheme.ceiling(host.country)
+    full = not halved(scheme, working_days, km)
     return (
         w.exchange
         + w.fit * fit
@@ -94,7 +107,7 @@ def check_plan(pool: ExchangePool, scheme: Scheme, exchanges: Sequence[Exchange]
         InputError: an exchange names a participant that is not in the pool.
     """
     verdict = PlanVerdict()
-    paid: dict[str, list[float]] = defaultdict(list)
+    paid: dict[str, list[int]] = defaultdict(list)  # cents
     for k, ex in enumerate(exchanges):
         visitor = pool.require(ex.visitor, f"exchanges[{k}].visitor")
         host = pool.require(ex.host, f"exchanges[{k}].host")
@@ -102,12 +115,21 @@ def check_plan(pool: ExchangePool, scheme: Scheme, exchanges: Sequence[Exchange]
         verdict.problems += [
             f"{p} [{where}]" for p in exchange_problems(scheme, visitor, host, ex.working_days)
         ]
+        if ex.working_days != visitor.working_days:
+            verdict.problems.append(
+                f"duration: {where} states {ex.working_days} working days, the visitor's stay is"
+                f" {visitor.working_days}"
+            )
         km = great_circle_km(*visitor.point, *host.point)
-        if not math.isclose(km, ex.distance_km, abs_tol=0.11):
-            verdict.problems.append(f"lump-sum: {where} states {ex.distance_km} km, it is {km} km")
-        due = lump_sum(scheme, host, ex.working_days, km)
-        if not math.isclose(due, ex.lump_sum, abs_tol=0.005):
-            verdict.problems.append(f"lump-sum: {where} states EUR {ex.lump_sum}, due EUR {due}")
+        if not math.isclose(km, ex.distance_km, abs_tol=0.05):  # what a display rounds away
+            verdict.problems.append(
+                f"lump-sum: {where} states {ex.distance_km:.1f} km, it is {km:.1f} km"
+            )
+        due = lump_cents(scheme, host, ex.working_days, km)
+        if to_cents(ex.lump_sum) != due or not math.isclose(ex.lump_sum, euros(due), abs_tol=1e-9):
+            verdict.problems.append(
+                f"lump-sum: {where} states EUR {ex.lump_sum:,.2f}, due EUR {euros(due):,.2f}"
+            )
         if ex.partnership != visitor.partnership:
             verdict.problems.append(
                 f"budget: {where} is paid by {ex.partnership}, but {visitor.id} belongs to"
@@ -137,14 +159,46 @@ def check_plan(pool: ExchangePool, scheme: Scheme, exchanges: Sequence[Exchange]
             verdict.problems.append(
                 f"host-at-once: {host_id} hosts {n} visitors in {period}, at most {at_once} at once"
             )
-    spending = {p.id: math.fsum(paid.get(p.id, [])) for p in pool.partnerships}
+    spending = {p.id: sum(paid.get(p.id, [])) for p in pool.partnerships}  # cents
     for partnership in pool.partnerships:
         spent = spending[partnership.id]
-        if partnership.budget is not None and spent > partnership.budget + 1e-6:
+        if partnership.budget is not None and spent > to_cents(partnership.budget):
             verdict.problems.append(
-                f"budget: {partnership.id} spends EUR {spent:g} of a budget of EUR"
-                f" {partnership.budget:g}"
+                f"budget: {partnership.id} spends EUR {euros(spent):,.2f} of a budget of EUR"
+                f" {euros(to_cents(partnership.budget)):,.2f}"
             )
-    verdict.spending = {k: round(v, 2) for k, v in spending.items()}
+    verdict.spending = {k: euros(v) for k, v in spending.items()}
     verdict.value = math.fsum(verdict.values)
+    return verdict
+
+
+def check_stated(
+    pool: ExchangePool,
+    scheme: Scheme,
+    exchanges: Sequence[Exchange],
+    spending: dict[str, float] | None,
+    objective: float | None,
+) -> PlanVerdict:
+    """Judge a plan document as a whole: :func:`check_plan`, and what else it states — each
+    exchange's value, each partnership's spending and the programme's value (objective)."""
+    verdict = check_plan(pool, scheme, exchanges)
+    for k, (ex, value) in enumerate(zip(exchanges, verdict.values, strict=True)):
+        if not math.isclose(ex.value, value, rel_tol=1e-9, abs_tol=1e-9):
+            verdict.problems.append(
+                f"value: exchange {k + 1} ({ex.visitor} → {ex.host}) states {ex.value:g}, it is"
+                f" worth {value:g}"
+            )
+    for pid, stated in sorted((spending or {}).items()):
+        if pid not in verdict.spending:
+            verdict.problems.append(f"budget: the plan states spending for {pid}, no partnership")
+        elif to_cents(stated) != to_cents(verdict.spending[pid]):
+            verdict.problems.append(
+                f"budget: the plan states {pid} spends EUR {stated:,.2f}, its exchanges cost"
+                f" EUR {verdict.spending[pid]:,.2f}"
+            )
+    if objective is not None and not math.isclose(objective, verdict.value, rel_tol=1e-9):
+        verdict.problems.append(
+            f"value: the plan states a value of {objective:g}, its exchanges are worth"
+            f" {verdict.value:g}"
+        )
     return verdict

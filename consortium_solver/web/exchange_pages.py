@@ -47,7 +47,7 @@ def exchange_page(request: Request, run: Run, pool: ExchangePool) -> Response:
              country_name(by_id[x.host].country), x.working_days, x.distance_km, x.lump_sum)
             for x in result.exchanges
         ]  # fmt: skip
-        unplaced = [by_id[v].name for v in result.unplaced]
+        unplaced = [(by_id[u.id].name, u.reason) for u in result.unplaced]
         values = {"result": result, "verdict": verdict, "rows": rows, "unplaced": unplaced}
     return page(request, "exchange.html", run=run, project=project, **values)
 

@@ -1,0 +1,271 @@
+"""ClusterXchange for coordinators (issue 30): money in whole cents end to end, a reason for every
+visitor left out, the 200-km rule on the exact distance, `check-exchange` checking everything a plan
+states, and `--debug` accepted after the command's name."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from consortium_solver.cli import app, hoisted
+from consortium_solver.core.geo import EARTH_RADIUS_KM, great_circle_km
+from consortium_solver.core.money import euros, half, rounded, to_cents
+from consortium_solver.domain.exchanges import ExchangePool
+from consortium_solver.exchange import ExchangeOptions, plan_exchanges
+from consortium_solver.rules.scheme import load_scheme
+from consortium_solver.validate.exchanges import check_plan, check_stated, lump_sum
+from tests.test_exchange import _person
+
+runner = CliRunner()
+SCHEME = load_scheme()
+OPTIONS = ExchangeOptions(time_limit=5, deterministic=True, workers=1)
+
+
+# ---------------------------------------------------------------------------------------- money
+
+
+@given(st.integers(0, 10**9), st.sampled_from(["", "0", "4", "5", "9", "49", "50", "51"]))
+def test_an_amount_is_rounded_to_the_cent_half_up_by_its_written_digits(
+    cents: int, below: str
+) -> None:
+    """EUR x.yz followed by more digits: rounded half up on what is written (0.285 → 29 cents)."""
+    text = f"{cents // 100}.{cents % 100:02d}{below}"  # at most 14 digits: a float keeps them
+    up = bool(below) and below[0] >= "5"
+    assert to_cents(float(text)) == cents + up
+    assert rounded(float(text)) == bool(below.rstrip("0"))
+    assert euros(cents) * 100 == pytest.approx(cents)
+
+
+def test_half_a_lump_sum_is_rounded_down_to_the_cent() -> None:
+    assert half(to_cents(780.01)) == 39000 and half(to_cents(780.0)) == 39000
+    assert half(to_cents(0.01)) == 0
+
+
+def _budget_pool(budget: float, ceiling_country: str = "CZ") -> ExchangePool:
+    """Three visitors who would each cost a full lump sum at one host: the budget decides."""
+    people = [
+        _person(f"v{k}", "PL", "PL92", "cluster_organisation", "visitor", partnership="P1")
+        for k in range(3)
+    ]
+    people.append(_person("h", ceiling_country, "CZ05", "cluster_organisation", "host", capacity=3))
+    return ExchangePool.model_validate(
+        {
+            "name": "money",
+            "partnerships": [{"id": "P1", "name": "One", "budget": budget}],
+            "participants": people,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("budget", "ceiling"),
+    [
+        (1169.996, 390.0),  # EUR 1,170.00 once rounded: three stays of 390 fit exactly
+        (1169.994, 390.0),  # EUR 1,169.99: the third does not fit
+        (780.02, 390.01),  # two of 390.01
+        (780.01, 390.005),  # the ceiling is EUR 390.01 once rounded: one fits, not two
+    ],
+)
+def test_budgets_and_ceilings_below_the_cent_never_break_the_plan(
+    budget: float, ceiling: float
+) -> None:
+    """Amounts below the cent are rounded once on the way in and said in the note; the planner
+    and the validator count the same cents, so the plan is always valid (no exit 3)."""
+    pool = _budget_pool(budget)
+    scheme = SCHEME.model_copy(update={"ceilings": {"CZ": ceiling}})
+    result = plan_exchanges(pool, scheme, OPTIONS)
+    assert check_plan(pool, scheme, list(result.exchanges)).valid
+    assert len(result.exchanges) == min(3, to_cents(budget) // to_cents(ceiling))
+    spent = to_cents(result.spending["P1"])
+    assert spent == len(result.exchanges) * to_cents(ceiling) <= to_cents(budget)
+    if rounded(budget) or rounded(ceiling):
+        assert "amounts rounded to the cent" in (result.note or "")
+
+
+def test_a_budget_below_the_cent_is_a_plan_from_the_command_line(tmp_path: Path) -> None:
+    """The reported case: EUR 1,169.996 — exit 0, never 3, and the plan says how it was read."""
+    pool = tmp_path / "pool.json"
+    pool.write_text(_budget_pool(1169.996).model_dump_json(), encoding="utf-8")
+    ceilings = tmp_path / "ceilings.csv"
+    ceilings.write_text("country,eur\nCZ,390\n", encoding="utf-8")
+    args = ["exchange", str(pool), "--ceilings", str(ceilings), "--time-limit", "5", "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert len(doc["exchanges"]) == 3 and doc["spending"]["P1"] == 1170.0
+    assert "the budget of P1 EUR 1169.996 as EUR 1,170.00" in doc["note"]
+
+
+# --------------------------------------------------------------------------- everyone left out
+
+
+def _left_out_pool() -> ExchangePool:
+    people = [
+        _person("big", "PL", "PL92", "large_company", "visitor"),  # may only host
+        _person("far", "US", None, "cluster_organisation", "visitor", lat=40.7, lon=-74.0),
+        _person("two", "PL", "PL92", "cluster_organisation", "visitor", working_days=2),
+        _person("long", "PL", "PL92", "cluster_organisation", "visitor", working_days=23),
+        _person("home", "CZ", "CZ05", "cluster_organisation", "visitor"),  # the only host is home
+        _person("ok1", "PL", "PL92", "cluster_organisation", "visitor"),
+        _person("ok2", "PL", "PL92", "cluster_organisation", "visitor"),
+        _person("h", "CZ", "CZ05", "cluster_organisation", "host", capacity=1),
+    ]
+    return ExchangePool.model_validate(
+        {"name": "left", "partnerships": [{"id": "P1", "name": "One"}], "participants": people}
+    )
+
+
+def test_every_visitor_left_out_has_a_reason(tmp_path: Path) -> None:
+    """A type that may only host, a country outside COSME, stays of 2 and 23 days, no host abroad,
+    every host full: each named with its reason in the result, the terminal and the workbook."""
+    pool = _left_out_pool()
+    result = plan_exchanges(pool, SCHEME, OPTIONS)
+    why = {u.id: u.reason for u in result.unplaced}
+    assert len(result.exchanges) == 1
+    assert sorted(why) == sorted(
+        {"big", "far", "two", "long", "home", "ok1", "ok2"} - {result.exchanges[0].visitor}
+    )
+    assert why["big"].startswith("a large company may host but not visit")
+    assert why["far"].startswith("US is not a country of the scheme")
+    assert why["two"] == "a stay of 2 working days: the scheme takes 3 to 22"
+    assert why["long"] == "a stay of 23 working days: the scheme takes 3 to 22"
+    assert why["home"].startswith("no host in another country of the scheme")
+    other = ({"ok1", "ok2"} - {result.exchanges[0].visitor}).pop()
+    assert why[other].startswith("every host that could take it is full")
+    path = tmp_path / "pool.json"
+    path.write_text(pool.model_dump_json(), encoding="utf-8")
+    book = tmp_path / "plan.xlsx"
+    shown = runner.invoke(app, ["exchange", str(path), "--time-limit", "5", "--out", str(book)])
+    assert shown.exit_code == 0, shown.output
+    text = " ".join(shown.stdout.split())
+    assert "6 visitors not placed" in text and "Not placed" in text
+    assert "a stay of 23 working days" in text
+    rows = list(openpyxl.load_workbook(book)["not placed"].iter_rows(values_only=True))
+    assert rows[0] == ("visitor", "name", "country", "partnership", "why")
+    assert {r[0]: r[4] for r in rows[1:]} == why
+
+
+def test_a_spent_budget_is_the_reason(tmp_path: Path) -> None:
+    pool = _budget_pool(780.0)
+    result = plan_exchanges(pool, SCHEME, OPTIONS)
+    assert len(result.exchanges) == 1  # 780 a stay (PL → CZ, 5 days, far enough)
+    reasons = {u.reason for u in result.unplaced}
+    assert reasons == {
+        "the budget of P1 is spent: EUR 0.00 left, its cheapest stay costs EUR 780.00"
+    }
+
+
+def test_the_import_warns_of_visitors_who_will_not_visit(tmp_path: Path) -> None:
+    sheet = tmp_path / "participants.csv"
+    sheet.write_text(
+        "Organisation,Country,Region,Type,Role,Partnership,Working days\n"
+        "Big Co,Poland,PL92,large company,visitor,P1,5\n"
+        "Short Stay,Poland,PL92,cluster organisation,visitor,P1,2\n"
+        "Host,Czechia,CZ05,cluster organisation,host,P1,\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["import", "--exchange", str(sheet)], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "will not visit: a large company may host but not visit" in text
+    assert "will not visit: a stay of 2 working days" in text
+
+
+def test_working_days_given_as_true_are_refused(tmp_path: Path) -> None:
+    doc = json.loads(_left_out_pool().model_dump_json())
+    doc["participants"][5]["working_days"] = True
+    path = tmp_path / "pool.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    result = runner.invoke(app, ["exchange", str(path)])
+    assert result.exit_code == 2 and "working_days" in result.output
+
+
+# ------------------------------------------------------------------------- the exact distance
+
+
+def test_a_trip_of_199_96_km_is_below_200() -> None:
+    """Two places 199.96 km apart on one meridian: half the lump sum (the rule takes the exact
+    distance; shown rounded it reads 200.0)."""
+    degrees = math.degrees(199.96 / EARTH_RADIUS_KM)
+    km = great_circle_km(50.0, 15.0, 50.0 + degrees, 15.0)
+    assert km == pytest.approx(199.96, abs=1e-6) and f"{km:.1f}" == "200.0"
+    people = [
+        _person("v", "PL", "PL92", "cluster_organisation", "visitor", lat=50.0, lon=15.0),
+        _person("h", "CZ", "CZ05", "cluster_organisation", "host", lat=50.0 + degrees, lon=15.0),
+    ]
+    pool = ExchangePool.model_validate(
+        {"name": "near", "partnerships": [{"id": "P1", "name": "One"}], "participants": people}
+    )
+    (exchange,) = plan_exchanges(pool, SCHEME, OPTIONS).exchanges
+    assert exchange.lump_sum == lump_sum(SCHEME, pool.by_id["h"], 5, km) == 390.0
+    assert exchange.distance_km == pytest.approx(199.96, abs=1e-6)
+
+
+# ----------------------------------------------------------------- what check-exchange checks
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda d: d["exchanges"][0].update(working_days=d["exchanges"][0]["working_days"] + 3),
+         "duration:"),
+        (lambda d: d["exchanges"][0].update(lump_sum=d["exchanges"][0]["lump_sum"] + 0.004),
+         "lump-sum:"),
+        (lambda d: d["exchanges"][0].update(value=d["exchanges"][0]["value"] + 1), "value: exchange 1"),
+        (lambda d: d["spending"].update({k: v + 10 for k, v in d["spending"].items()}),
+         "budget: the plan states"),
+        (lambda d: d.update(objective=d["objective"] * 2), "value: the plan states a value"),
+    ],
+)  # fmt: skip
+def test_check_exchange_checks_everything_a_plan_states(
+    change: object, words: str, tmp_path: Path
+) -> None:
+    """Days raised, a lump sum, a value, the spending or the objective raised by hand: refused,
+    naming what; the plan as written passes."""
+    pool = tmp_path / "x.json"
+    runner.invoke(
+        app, ["generate", "--kind", "exchange", "--n", "40", "--seed", "2", "--out", str(pool)]
+    )
+    plan = tmp_path / "plan.json"
+    assert runner.invoke(app, ["exchange", str(pool), "--out", str(plan)]).exit_code == 0
+    assert runner.invoke(app, ["check-exchange", str(pool), str(plan)]).exit_code == 0
+    doc = json.loads(plan.read_text())
+    change(doc)  # type: ignore[operator]
+    plan.write_text(json.dumps(doc))
+    checked = runner.invoke(app, ["check-exchange", str(pool), str(plan)])
+    assert checked.exit_code == 1 and words in checked.stdout, checked.stdout
+
+
+def test_check_stated_accepts_what_the_planner_states() -> None:
+    pool = _budget_pool(2000.0)
+    result = plan_exchanges(pool, SCHEME, OPTIONS)
+    verdict = check_stated(
+        pool, SCHEME, list(result.exchanges), dict(result.spending), result.objective
+    )
+    assert verdict.valid, verdict.problems
+
+
+# ---------------------------------------------------------------------------------- --debug
+
+
+def test_debug_and_verbose_are_read_after_the_command_too() -> None:
+    assert hoisted(["exchange", "p.json", "--debug"]) == ["--debug", "exchange", "p.json"]
+    assert hoisted(["build", "--verbose", "x", "--", "--debug"]) == [
+        "--verbose", "build", "x", "--", "--debug",
+    ]  # fmt: skip
+    shown = subprocess.run(
+        [sys.executable, "-c", "from consortium_solver.cli import main; main()",
+         "calls", "--debug"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    assert "COS-CLUSTER-2018-03-02" in shown.stdout
