@@ -151,9 +151,11 @@ def test_every_exchange_option_reaches_the_run_from_the_command_line(
 ) -> None:
     seen = capture(monkeypatch, "consortium_solver.exchange.plan_exchanges")
     args = ["exchange", str(EXCHANGE_POOL), *COMMON, "--top", "2", "--include", "a:b",
-            "--exclude", "c:d"]  # fmt: skip
+            "--exclude", "c:d", "--differ-by", "3"]  # fmt: skip
     runner.invoke(app, args)
-    expected = ExchangeOptions(**LIMITS, top=2, include=(("a", "b"),), exclude=(("c", "d"),))
+    expected = ExchangeOptions(
+        **LIMITS, top=2, include=(("a", "b"),), exclude=(("c", "d"),), differ_by=3
+    )
     assert handed(seen, ExchangeOptions) == expected
     not_default(expected, NOT_ON_THE_COMMAND_LINE[ExchangeOptions])
 
@@ -282,6 +284,7 @@ def test_the_web_form_builds_the_library_models() -> None:
             ExchangeRun(
                 options=ExchangeOptions(
                     top=2,
+                    differ_by=2,
                     include=(("a", "b"),),
                     exclude=(("c", "d"),),
                     time_limit=9,
@@ -361,7 +364,13 @@ def _bench_spec(task: str, options: dict[str, Any], **instance: Any) -> dict[str
         ),
         (
             "exchange",
-            {"deterministic": True, "top": 2, "include": [["a", "b"]], "exclude": [["c", "d"]]},
+            {
+                "deterministic": True,
+                "top": 2,
+                "differ_by": 2,
+                "include": [["a", "b"]],
+                "exclude": [["c", "d"]],
+            },
             "consortium_solver.exchange.plan_exchanges",
             ExchangeOptions,
             {"generate": {"n": 30, "seed": 1}, "solver": "planner"},

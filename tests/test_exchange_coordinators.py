@@ -4,6 +4,7 @@ states, and `--debug` accepted after the command's name."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -22,8 +23,10 @@ from consortium_solver.core.money import euros, half, rounded, to_cents
 from consortium_solver.domain.exchanges import ExchangePool
 from consortium_solver.exchange import ExchangeOptions, plan_exchanges
 from consortium_solver.rules.scheme import load_scheme
+from consortium_solver.synthetic.exchanges import generate_exchange_pool
 from consortium_solver.validate.exchanges import check_plan, check_stated, lump_sum
-from tests.test_exchange import _person
+from tests.conftest import counted, scaled
+from tests.test_exchange import _exchange, _person
 
 runner = CliRunner()
 SCHEME = load_scheme()
@@ -269,3 +272,107 @@ def test_debug_and_verbose_are_read_after_the_command_too() -> None:
     )  # fmt: skip
     assert shown.returncode == 0, shown.stderr
     assert "COS-CLUSTER-2018-03-02" in shown.stdout
+
+
+# ------------------------------------------------------------------------------ next-best
+
+
+def _plan_values(pool: ExchangePool) -> list[tuple[float, frozenset[tuple[str, str]]]]:
+    """Every valid plan of a tiny pool with its value (the brute force of test_exchange)."""
+    options = []
+    for v in pool.participants:
+        hosts = [
+            h.id
+            for h in pool.participants
+            if v.visits and h.hosts and h.id != v.id
+            and check_plan(pool, SCHEME, [_exchange(pool, v.id, h.id)]).valid
+        ]  # fmt: skip
+        options.append([None, *hosts])
+    out = []
+    for choice in itertools.product(*options):
+        pairs = [(v.id, h) for v, h in zip(pool.participants, choice, strict=True) if h]
+        verdict = check_plan(pool, SCHEME, [_exchange(pool, v, h) for v, h in pairs])
+        if verdict.valid:
+            out.append((verdict.value, frozenset(pairs)))
+    return out
+
+
+@settings(max_examples=scaled(10))
+@given(seed=st.integers(0, 10_000), differ_by=st.integers(1, 2), budgets=st.booleans())
+@counted
+def test_next_best_programmes_are_next_best(seed: int, differ_by: int, budgets: bool) -> None:
+    """--top 4 --differ-by N on small pools: values never increase down the list, each programme
+    leaves out at least N exchanges of every one above it (all, when it has fewer), none is empty
+    while the best is not, each passes the validator; the second is the best plan the brute force
+    finds among those that leave out N of the best's exchanges."""
+    pool = generate_exchange_pool(5, seed, partnerships=2, budgets=budgets)
+    options = ExchangeOptions(time_limit=20, deterministic=True, workers=1, top=4,
+                              differ_by=differ_by)  # fmt: skip
+    result = plan_exchanges(pool, SCHEME, options)
+    listed = [frozenset((x.visitor, x.host) for x in result.exchanges)]
+    values = [result.objective or 0.0]
+    for alt in result.alternatives:
+        plan = frozenset((x.visitor, x.host) for x in alt.exchanges)
+        assert check_plan(pool, SCHEME, list(alt.exchanges)).valid
+        assert plan or not listed[0]
+        for earlier in listed:
+            assert len(earlier - plan) >= min(differ_by, len(earlier)) if earlier else plan
+        listed.append(plan)
+        values.append(alt.value)
+    assert values == sorted(values, reverse=True)
+    if result.exchanges:
+        best = listed[0]
+        others = [
+            v for v, plan in _plan_values(pool)
+            if plan and len(best - plan) >= min(differ_by, len(best))
+        ]  # fmt: skip
+        if others:
+            assert result.alternatives and result.alternatives[0].value == pytest.approx(
+                max(others)
+            )
+
+
+# ------------------------------------------------------------------ coordinates and regions
+
+
+def test_every_regions_own_point_lies_in_it_and_a_swapped_one_is_named() -> None:
+    """Each NUTS-2 region's label point is in its outline; Munich's coordinates swapped are not
+    in Oberbayern, and the sentence asks whether lat/lon were swapped; Berlin's are named with
+    their distance."""
+    from consortium_solver import reference
+    from consortium_solver.domain.places import in_region, place_problem
+
+    points = reference.region_points()
+    judged = [in_region(code, *points[code]) for code in reference.region_outlines()]
+    assert judged and all(judged)
+    assert place_problem("DE21", 48.14, 11.58) is None
+    swapped = place_problem("DE21", 11.58, 48.14, "Oberbayern (DE21)")
+    assert swapped == (
+        "the point 11.58, 48.14 is not in Oberbayern (DE21): lat/lon swapped? (48.14, 11.58 is in it)"
+    )
+    far = place_problem("DE21", 52.52, 13.40)
+    assert far is not None and far.startswith("the point 52.52, 13.4 is not in DE21 (")
+
+
+def test_a_point_outside_its_region_is_a_warning_and_a_note(tmp_path: Path) -> None:
+    """In a sheet: a warning at the row naming both; in a pool document: the plan's note."""
+    sheet = tmp_path / "participants.csv"
+    sheet.write_text(
+        "Organisation,Country,Region,Type,Role,Partnership,Latitude,Longitude\n"
+        "Munich Cluster,Germany,DE21,cluster organisation,visitor,P1,11.58,48.14\n"
+        "Prague Host,Czechia,CZ01,cluster organisation,host,P1,50.08,14.44\n",
+        encoding="utf-8",
+    )
+    shown = runner.invoke(app, ["import", "--exchange", str(sheet)], env={"COLUMNS": "300"})
+    assert shown.exit_code == 0, shown.output
+    assert "lat/lon swapped?" in shown.output and "Oberbayern (DE21)" in shown.output
+    people = [
+        _person("v", "DE", "DE21", "cluster_organisation", "visitor", lat=11.58, lon=48.14),
+        _person("h", "CZ", "CZ01", "cluster_organisation", "host", lat=50.08, lon=14.44),
+    ]
+    pool = ExchangePool.model_validate(
+        {"name": "swap", "partnerships": [{"id": "P1", "name": "One"}], "participants": people}
+    )
+    note = plan_exchanges(pool, SCHEME, OPTIONS).note or ""
+    assert "coordinates outside the declared region: v: the point 11.58, 48.14" in note
+    assert "lat/lon swapped?" in note

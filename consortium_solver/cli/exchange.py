@@ -74,6 +74,14 @@ def exchange_command(
             help="also the next-best distinct programmes (in the JSON, listed on screen)",
         ),
     ] = 1,
+    differ_by: Annotated[
+        int,
+        typer.Option(
+            "--differ-by",
+            help="with --top: each next-best programme leaves out at least N exchanges of every"
+            " one listed before it",
+        ),
+    ] = 1,
     as_json: opt.JsonOption = False,
     out: Annotated[
         list[Path] | None, typer.Option("--out", "-o", help="write .json .csv .xlsx .html (repeat)")
@@ -96,6 +104,7 @@ def exchange_command(
         seed=seed,
         workers=workers,
         top=top,
+        differ_by=differ_by,
     )
     for path in out or []:
         check_plan_output(path)

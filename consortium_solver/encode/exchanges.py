@@ -95,10 +95,12 @@ def cpsat_matching(
     forced: Sequence[int] = (),
     at_once: Sequence[tuple[Sequence[int], int]] = (),
     not_again: Sequence[Sequence[int]] = (),
+    differ_by: int = 1,
 ) -> Matching:
     """The most valuable matching within each partnership's budget (cents), by CP-SAT; each group
     of ``at_once`` (a host's visitors of one period: edges, limit) takes at most its limit; no plan
-    of ``not_again`` (edge lists) comes back: at least one of its exchanges is left out."""
+    of ``not_again`` (edge lists) comes back: at least ``differ_by`` of its exchanges are left out
+    (all of them when it has fewer; an empty one: the matching has an exchange)."""
     model = cp_model.CpModel()
     x = [model.new_bool_var(f"e{k}") for k in range(len(edges))]
     for group, bound in (
@@ -127,7 +129,7 @@ def cpsat_matching(
         model.add(x[k] == 1)
     for earlier in not_again:
         if earlier:
-            model.add(sum(x[int(k)] for k in earlier) <= len(earlier) - 1)
+            model.add(sum(x[int(k)] for k in earlier) <= max(len(earlier) - differ_by, 0))
         else:  # the empty programme: another one has at least one exchange
             model.add(sum(x) >= 1)
     model.maximize(cp_model.LinearExpr.weighted_sum(x, [int(v) for v in edges.value]))

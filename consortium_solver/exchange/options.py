@@ -25,6 +25,13 @@ class ExchangeOptions(TaskOptions):
         le=100,
         description="programmes to list: the best, then the next-best distinct ones",
     )
+    differ_by: int = Field(
+        default=1,
+        ge=1,
+        le=10_000,
+        description="each next-best programme leaves out at least this many exchanges of every"
+        " programme listed before it",
+    )
 
     @field_validator("exclude")
     @classmethod

@@ -11,6 +11,7 @@ from consortium_solver.core.errors import InternalError
 from consortium_solver.core.money import euros, rounded, to_cents
 from consortium_solver.domain import ExchangeResult, Status
 from consortium_solver.domain.exchanges import Exchange, ExchangePool
+from consortium_solver.domain.places import place_problem
 from consortium_solver.exchange.candidates import SCALE
 from consortium_solver.exchange.options import ExchangeOptions
 from consortium_solver.exchange.reasons import unplaced_reasons
@@ -43,7 +44,7 @@ def judged_result(
     note: str | None = None,
 ) -> ExchangeResult:
     exchanges, verdict = judged_plan(pool, scheme, exchanges, "the planner's programme")
-    for said in money_notes(pool, scheme):
+    for said in [*money_notes(pool, scheme), *place_notes(pool)]:
         note = f"{note}; {said}" if note else said
     unplaced = unplaced_reasons(pool, scheme, exchanges, options.exclude)
     return ExchangeResult(
@@ -83,6 +84,25 @@ def money_notes(pool: ExchangePool, scheme: Scheme) -> list[str]:
     if cut:
         notes.append("amounts rounded to the cent: " + ", ".join(cut))
     return notes
+
+
+PLACES_SHOWN = 5  # participants named in the note on points outside their regions
+
+
+def place_notes(pool: ExchangePool) -> list[str]:
+    """Participants whose coordinates are not in the NUTS-2 region they declare (distances, and
+    so lump sums, follow the coordinates): the first few named, with "lat/lon swapped?" where the
+    numbers read the other way round fit."""
+    found = [
+        f"{p.id}: {said}"
+        for p in pool.participants
+        if p.lat is not None and p.lon is not None and p.nuts2
+        and (said := place_problem(p.nuts2, p.lat, p.lon)) is not None
+    ]  # fmt: skip
+    if not found:
+        return []
+    more = f" (and {len(found) - PLACES_SHOWN} more)" if len(found) > PLACES_SHOWN else ""
+    return ["coordinates outside the declared region: " + "; ".join(found[:PLACES_SHOWN]) + more]
 
 
 def why_not(

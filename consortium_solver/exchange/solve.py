@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from consortium_solver.core.clock import Clock, interrupted
+from consortium_solver.core.money import to_cents
 from consortium_solver.core.options import OptionError
 from consortium_solver.domain import Alternative, ExchangeResult, Progress, Status
 from consortium_solver.domain.exchanges import ExchangePool
@@ -36,6 +38,9 @@ BOUND_SHARE = 0.2
 MAX_EDGES, CANDIDATES = 200_000, 25
 # With top K > 1: the best programme's share of the time limit (the alternatives share the rest).
 BEST_SHARE = 0.6
+# Next-best programmes start from the best one without its least valuable exchanges (False: CP-SAT
+# from nothing, as before issue 30 — benchmarks/exchange_top.py's baseline).
+START_FROM_BEST = True
 # In deterministic mode the clock counts CP-SAT's deterministic time in steps of a millisecond.
 STEPS_PER_SECOND = 1000
 
@@ -86,7 +91,7 @@ def _reporter(progress: Progress | None, clock: Clock) -> Report:
 
 def budgets_in_cents(pool: ExchangePool) -> list[int | None]:
     """Each partnership's budget in cents (None: no budget), as the integer solvers take them."""
-    return [None if p.budget is None else round(p.budget * 100) for p in pool.partnerships]
+    return [None if p.budget is None else to_cents(p.budget) for p in pool.partnerships]
 
 
 def _check_ids(pool: ExchangePool, options: ExchangeOptions) -> None:
@@ -208,10 +213,14 @@ def _alternatives(
     best: ExchangeResult,
     clock: Clock,
 ) -> ExchangeResult:
-    """The next-best programmes, each distinct from every one before it (at least one exchange
-    differs), by CP-SAT on the candidate pairs with the earlier programmes cut off; the time left
-    shared among them. Each is judged by the validator."""
-    if not best.exchanges and best.status is not Status.OPTIMAL:
+    """The next-best programmes, each leaving out at least ``differ_by`` exchanges of every one
+    listed before it, by CP-SAT on the candidate pairs with the earlier programmes cut off; the time
+    left shared among them. Each search starts from a programme that already qualifies — the best
+    one without its ``differ_by`` least valuable exchanges not yet left out, valid since fewer
+    exchanges never break a rule — and keeps it when CP-SAT finds nothing better in its time: so a
+    next-best programme is never far below the best, and never empty where the best is not. The
+    list is in non-increasing value. Each is judged by the validator."""
+    if not best.exchanges:
         return best
     candidates = Candidates(pool, scheme)
     edges = candidates.edges(options.exclude)
@@ -220,10 +229,17 @@ def _alternatives(
     budgets = budgets_in_cents(pool)
     forced = [position[pair] for pair in options.include if pair in position]
     together = candidates.at_once(edges)
-    found: list[Alternative] = []
+    # The best programme's exchanges that may go, least valuable first: dropped in turn, a window
+    # of differ_by a rank, each start leaves out a different window.
+    droppable = sorted((k for k in plans[0] if k not in set(forced)), key=lambda k: edges.value[k])
+    found: list[tuple[int, list[int]]] = []  # (value, edges) of each next-best programme
     for rank in range(2, options.top + 1):
-        if clock.left() <= 0.05 or interrupted() or not len(edges):
+        if clock.left() <= 0.05 or interrupted():
             break
+        window = droppable[(rank - 2) * options.differ_by : (rank - 1) * options.differ_by]
+        start = [k for k in plans[0] if k not in set(window)]
+        if not START_FROM_BEST or not start or not _differs(start, plans, options.differ_by):
+            start = []
         keep = [k for plan in plans for k in plan] + forced
         kept = (
             candidates.best_per_visitor(edges, CANDIDATES, keep=keep)
@@ -240,24 +256,63 @@ def _alternatives(
             candidates.capacities,
             budgets,
             SolveLimits.within(phase, options.workers, options.seed),
+            hint=[index[k] for k in start],
             forced=[index[k] for k in forced],
             at_once=groups,
             not_again=[[index[k] for k in plan] for plan in plans],
+            differ_by=options.differ_by,
         )
         clock.spend(match.deterministic_time)
-        if match.objective is None:
-            break
-        chosen = [int(kept[i]) for i in match.chosen]
-        what = f"alternative programme {rank}"
-        plan, verdict = judged_plan(pool, scheme, candidates.exchanges(edges, chosen), what)
-        differs = len(set(chosen) - set(plans[0]))
-        found.append(
+        chosen = [int(kept[i]) for i in match.chosen] if match.objective is not None else []
+        worth = int(edges.value[chosen].sum()) if chosen else -1
+        if start and int(edges.value[start].sum()) > worth:
+            chosen, worth = start, int(edges.value[start].sum())  # CP-SAT fell short of its start
+        if not chosen:
+            break  # no other programme with an exchange
+        found.append((worth, chosen))
+        plans.append(chosen)
+    return best.model_copy(
+        update={
+            "alternatives": _listed(pool, scheme, edges, candidates, plans[0], found, options),
+            "wall_time_s": round(clock.elapsed(), 3),
+            "interrupted": interrupted(),
+        }
+    )
+
+
+def _differs(plan: list[int], earlier: list[list[int]], differ_by: int) -> bool:
+    """Whether ``plan`` leaves out at least ``differ_by`` exchanges of each earlier one (all of
+    them when it has fewer; an empty earlier programme: ``plan`` has an exchange)."""
+    chosen = set(plan)
+    return all(
+        (len(set(e) - chosen) >= min(differ_by, len(e))) if e else bool(chosen) for e in earlier
+    )
+
+
+def _listed(
+    pool: ExchangePool,
+    scheme: Scheme,
+    edges: Any,
+    candidates: Candidates,
+    best: list[int],
+    found: list[tuple[int, list[int]]],
+    options: ExchangeOptions,
+) -> tuple[Alternative, ...]:
+    """The next-best programmes in non-increasing value, each still differing from every one
+    listed before it (one found later but worth more moves up; one that then no longer differs
+    from those above it is dropped), judged by the validator."""
+    listed: list[list[int]] = [best]
+    out = []
+    for _, chosen in sorted(found, key=lambda f: -f[0]):
+        if not _differs(chosen, listed, options.differ_by):
+            continue
+        rank = len(listed) + 1
+        plan, verdict = judged_plan(
+            pool, scheme, candidates.exchanges(edges, chosen), f"alternative programme {rank}"
+        )
+        differs = len(set(chosen) - set(best))
+        out.append(
             Alternative(rank=rank, value=verdict.value, differs=differs, exchanges=tuple(plan))
         )
-        plans.append(chosen)
-    update = {
-        "alternatives": tuple(found),
-        "wall_time_s": round(clock.elapsed(), 3),
-        "interrupted": interrupted(),
-    }
-    return best.model_copy(update=update)
+        listed.append(chosen)
+    return tuple(out)

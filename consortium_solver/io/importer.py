@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from consortium_solver.core.errors import InputError, require_file
 from consortium_solver.domain import Organisation, Pool
+from consortium_solver.domain.places import place_problem
 from consortium_solver.io import vocabulary as vocab
 from consortium_solver.io.cells import (
     FIELD_WORDS,
@@ -44,7 +45,7 @@ from consortium_solver.io.sheet_files import (
     read_json_pool,
     read_xlsx_sheet,
 )
-from consortium_solver.reference.places import fold
+from consortium_solver.reference.places import fold, region_label
 
 REQUIRED_FIELDS = ("name", "country", "organisation_type", "eccp_status", "sectors")
 FIELDS = tuple(vocab.FIELD_HEADERS)
@@ -575,7 +576,16 @@ def row_place(
         first_name, first_text, _ = readings[0]
         message = f"not read as a region: placed by the {FIELD_WORDS[name]} ({text}) instead"
         reader.add(Finding("warning", message, first_text), number, reader.fields.get(first_name))
-    return str(reader.note((reading.code, reading.findings), number, name))
+    code = str(reader.note((reading.code, reading.findings), number, name))
+    if point is not None and texts:  # a point and a region given: they should agree
+        said = place_problem(code, *point, region_label(code))
+        if said is not None:
+            hint = (
+                "check the latitude and longitude (the region's point is used if they are removed)"
+            )
+            reader.add(Finding("warning", said, f"{point[0]:g}, {point[1]:g}", hint), number,
+                       reader.fields.get("lat"))  # fmt: skip
+    return code
 
 
 def details(reader: SheetReader, number: int, row: list[Cell]) -> dict[str, str]:
