@@ -622,7 +622,9 @@ def test_a_plan_without_budgets_says_they_are_not_limited(tmp_path: Path) -> Non
     book = openpyxl.load_workbook(book_path)
     assert book.sheetnames[0] == "read first"
     assert str(book["read first"]["A2"].value).startswith("no budgets given")
-    budgets = [row[4] for row in book["programme"].iter_rows(min_row=2, values_only=True)]
+    header = next(book["programme"].iter_rows(max_row=1, values_only=True))
+    column = header.index("budget EUR")
+    budgets = [row[column] for row in book["programme"].iter_rows(min_row=2, values_only=True)]
     assert budgets and all(b == "none given: not limited" for b in budgets)
     assert "no budgets given" in page_path.read_text(encoding="utf-8")
     shown = runner.invoke(app, ["exchange", str(path), "--time-limit", "1"]).stdout

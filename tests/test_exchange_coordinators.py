@@ -376,3 +376,51 @@ def test_a_point_outside_its_region_is_a_warning_and_a_note(tmp_path: Path) -> N
     note = plan_exchanges(pool, SCHEME, OPTIONS).note or ""
     assert "coordinates outside the declared region: v: the point 11.58, 48.14" in note
     assert "lat/lon swapped?" in note
+
+
+# ------------------------------------------------------------------ what coordinators report
+
+
+def test_each_partnerships_figures_and_why_each_exchange_fits(tmp_path: Path) -> None:
+    """The workbook's programme sheet: per partnership, exchanges paid, visitors its hosts
+    receive, countries, less developed and transition regions, SMEs, share halved, spent, budget
+    and left — recomputed here from the plan; each exchange with its host's partnership, why it
+    fits and the sheet's other columns; every sheet with a filter and a frozen header."""
+    sheet = tmp_path / "participants.csv"
+    sheet.write_text(
+        "Organisation,Country,Region,Type,Role,Partnership,Working days,Seeks,Offers,Sectors,"
+        "E-mail\n"
+        "Lodz Textile,Poland,PL71,sme,visitor,P1,5,ai,,digital,ana@lodz.pl\n"
+        "Brno Digital,Czechia,CZ06,cluster organisation,host,P2,,,ai,digital,host@brno.cz\n"
+        "Kosice Short,Slovakia,SK04,cluster organisation,visitor,P1,3,,,tourism,\n"
+        "Graz Host,Austria,AT22,cluster organisation,host,P2,,,,tourism,\n",
+        encoding="utf-8",
+    )
+    book_path = tmp_path / "plan.xlsx"
+    args = ["exchange", str(sheet), "--time-limit", "5", "--out", str(book_path), "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert len(doc["exchanges"]) == 2
+    book = openpyxl.load_workbook(book_path)
+    rows = list(book["programme"].iter_rows(values_only=True))
+    figures = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    one, two = figures["P1"], figures["P2"]
+    assert (one["exchanges"], one["visitors hosted"], two["exchanges"], two["visitors hosted"]) == (
+        2, 0, 0, 2,
+    )  # fmt: skip
+    assert one["countries"] == 4 and one["SMEs"] == 1
+    halved = sum(x["working_days"] < 5 or x["distance_km"] < 200 for x in doc["exchanges"])
+    assert one["share halved"] == pytest.approx(halved / 2)
+    assert one["spent EUR"] == doc["spending"]["P1"]
+    for name in book.sheetnames:
+        ws = book[name]
+        if ws.max_row > 1 and name != "read first":
+            assert ws.freeze_panes == "A2" and ws.auto_filter.ref, name
+    exchanges = list(book["P1"].iter_rows(values_only=True))
+    head = exchanges[0]
+    lodz = next(dict(zip(head, r, strict=True)) for r in exchanges[1:] if r[1] == "Lodz Textile")
+    assert lodz["host partnership"] == "P2"
+    assert lodz["why it fits"] == "seeks ai, offered by the host; both in Digital"
+    assert lodz["visitor details"] == "E-mail: ana@lodz.pl"
+    assert lodz["host details"] == "E-mail: host@brno.cz"

@@ -643,6 +643,11 @@ def test_a_clusterxchange_programme_is_planned_and_judged(web: WebClient) -> Non
     page = web.http.get(f"/runs/{run.id}").text
     assert "every rule of the scheme met" in page
     assert pool.by_id[result.exchanges[0].visitor].name in page
+    # The partnerships' figures, one row each, and a reason for everyone left out.
+    kpis = re.search(r'<table class="report" id="kpis">.*?</table>', page, re.S)
+    assert kpis and kpis[0].count('<td data-label="Partnership">') == len(pool.partnerships)
+    for u in result.unplaced:
+        assert html.escape(u.reason) in page
     for kind in ("html", "xlsx", "json"):
         assert web.http.get(f"/runs/{run.id}/groups.{kind}").status_code == 200
     assert (

@@ -115,7 +115,7 @@ def exchange_command(
     else:
         render_plan(stdout(), the_pool, result)
     for path in out or []:
-        write_plan(result, the_pool, path)
+        write_plan(result, the_pool, path, the_scheme)
     raise typer.Exit(exit_code(bool(result.exchanges), result.interrupted))
 
 

@@ -84,6 +84,11 @@ class Participant(Located):
     at_once: int | None = Field(
         default=None, ge=1, le=1_000, strict=True, description="visits a host can take at once"
     )
+    details: dict[Text, Text] = Field(
+        default_factory=dict,
+        description="the sheet's other columns (contact, e-mail, notes), header -> text; carried to"
+        " the plan's outputs, never read by a rule",
+    )
 
     @model_validator(mode="after")
     def _located(self) -> Participant:

@@ -40,12 +40,29 @@ class Candidates:
     def edges(self, exclude: Sequence[tuple[str, str]] = ()) -> EdgeTable:
         return EdgeTable.of(self, set(exclude))
 
-    def positions(self, edges: EdgeTable) -> dict[tuple[str, str], int]:
-        """(visitor id, host id) -> the edge's position in ``edges``."""
-        return {
-            (self.visitors[a].id, self.hosts[b].id): k
-            for k, (a, b) in enumerate(zip(edges.visitor, edges.host, strict=True))
-        }
+    def positions(
+        self, edges: EdgeTable, pairs: Sequence[tuple[str, str]] | None = None
+    ) -> dict[tuple[str, str], int]:
+        """(visitor id, host id) -> the edge's position in ``edges``: for ``pairs`` only (found
+        by a sorted search, as fast for 2 million edges as for 200), or for every edge."""
+        if pairs is None:
+            return {
+                (self.visitors[a].id, self.hosts[b].id): k
+                for k, (a, b) in enumerate(zip(edges.visitor, edges.host, strict=True))
+            }
+        vid = {v.id: a for a, v in enumerate(self.visitors)}
+        hid = {h.id: b for b, h in enumerate(self.hosts)}
+        width = max(len(self.hosts), 1)
+        keys = edges.visitor.astype(np.int64) * width + edges.host.astype(np.int64)
+        order = np.argsort(keys, kind="stable")
+        out = {}
+        for v, h in pairs:
+            if v in vid and h in hid:
+                key = vid[v] * width + hid[h]
+                at = int(np.searchsorted(keys, key, sorter=order))
+                if at < len(keys) and keys[order[at]] == key:
+                    out[(v, h)] = int(order[at])
+        return out
 
     def best_per_visitor(self, edges: EdgeTable, k: int, keep: list[int]) -> np.ndarray:
         """Each visitor's ``k`` most valuable hosts and its ``k`` best value per euro (with budgets

@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+import numpy as np
+
 from consortium_solver.core.geo import great_circle_km
 from consortium_solver.core.money import euros, to_cents
 from consortium_solver.domain.exchanges import Exchange, ExchangePool, Participant
 from consortium_solver.domain.results import Unplaced
 from consortium_solver.rules.scheme import Scheme
-from consortium_solver.validate.exchanges import lump_cents
 
 
 def ineligible_visitor(scheme: Scheme, p: Participant) -> str | None:
@@ -42,67 +43,88 @@ def unplaced_reasons(
 ) -> tuple[Unplaced, ...]:
     """Every would-be visitor (role visitor or both) the plan leaves out, with its reason."""
     placed = {e.visitor for e in exchanges}
-    hosted = Counter(e.host for e in exchanges)
     spent = Counter[str]()
     for e in exchanges:
         spent[e.partnership] += to_cents(e.lump_sum)
-    in_period = Counter(
-        (e.host, pool.by_id[e.visitor].period) for e in exchanges if pool.by_id[e.visitor].period
-    )
-    hosts = [
-        h
-        for h in pool.participants
-        if h.hosts
-        and h.participant_type in scheme.host_types
-        and h.country in scheme.countries_allowed()
-    ]
+    hosts = _Hosts(pool, scheme, exchanges)
+    refused = set(exclude)
     out = []
     for p in pool.participants:
         if not p.visits or p.id in placed:
             continue
         reason = ineligible_visitor(scheme, p)
         if reason is None:
-            abroad = [
-                h
-                for h in hosts
-                if h.country != p.country and h.id != p.id and (p.id, h.id) not in exclude
-            ]
-            reason = _left(pool, scheme, p, abroad, hosted, spent, in_period)
+            reason = _left(pool, scheme, p, hosts, spent, refused)
         out.append(Unplaced(id=p.id, reason=reason))
     return tuple(out)
+
+
+class _Hosts:
+    """The hosts the scheme admits, as arrays: where they are, their countries, ceilings (cents),
+    capacities and visits taken, and the visitors each takes at once in a period."""
+
+    def __init__(self, pool: ExchangePool, scheme: Scheme, exchanges: Sequence[Exchange]) -> None:
+        allowed = scheme.countries_allowed()
+        self.people = [
+            h
+            for h in pool.participants
+            if h.hosts and h.participant_type in scheme.host_types and h.country in allowed
+        ]
+        hosted = Counter(e.host for e in exchanges)
+        self.ids = np.array([h.id for h in self.people], dtype=object)
+        self.country = np.array([h.country for h in self.people], dtype=object)
+        self.point = np.array([h.point for h in self.people], dtype=np.float64).reshape(-1, 2)
+        self.ceiling = np.array(
+            [to_cents(scheme.ceiling(h.country)) for h in self.people], dtype=np.int64
+        )
+        self.capacity = np.array([h.capacity for h in self.people], dtype=np.int64)
+        self.room = self.capacity - np.array([hosted[h.id] for h in self.people], dtype=np.int64)
+        self.at_once = np.array(
+            [-1 if h.at_once is None else h.at_once for h in self.people], dtype=np.int64
+        )
+        self.in_period = Counter(
+            (e.host, pool.by_id[e.visitor].period)
+            for e in exchanges
+            if pool.by_id[e.visitor].period
+        )
 
 
 def _left(
     pool: ExchangePool,
     scheme: Scheme,
     p: Participant,
-    abroad: list[Participant],
-    hosted: Counter[str],
+    hosts: _Hosts,
     spent: Counter[str],
-    in_period: Counter[tuple[str, str | None]],
+    refused: set[tuple[str, str]],
 ) -> str:
     """Why an eligible visitor is left out of this plan."""
-    if not [h for h in abroad if h.capacity > 0]:
+    abroad = (hosts.country != p.country) & (hosts.ids != p.id)
+    if refused:
+        abroad &= np.array([(p.id, h) not in refused for h in hosts.ids], dtype=bool)
+    if not (abroad & (hosts.capacity > 0)).any():
         return f"no host in another country of the scheme takes visitors (it is in {p.country})"
-    free = [h for h in abroad if hosted[h.id] < h.capacity]
-    if not free:
+    free = abroad & (hosts.room > 0)
+    if not free.any():
         return (
-            f"every host that could take it is full ({len(abroad)} hosts abroad, all at capacity)"
+            f"every host that could take it is full ({int(abroad.sum())} hosts abroad, all at"
+            " capacity)"
         )
-    open_ = [
-        h
-        for h in free
-        if not (p.period and h.at_once is not None and in_period[(h.id, p.period)] >= h.at_once)
-    ]
-    if not open_:
-        return f"its hosts with room take no more visitors at once in its period ({p.period})"
+    open_ = free.copy()
+    if p.period:
+        for k in np.flatnonzero(free):
+            limit = hosts.at_once[k]
+            if limit >= 0 and hosts.in_period[(hosts.ids[k], p.period)] >= limit:
+                open_[k] = False
+        if not open_.any():
+            return f"its hosts with room take no more visitors at once in its period ({p.period})"
     budget = pool.partnership_by_id[p.partnership].budget
     if budget is not None:
         left = to_cents(budget) - spent[p.partnership]
-        cheapest = min(
-            lump_cents(scheme, h, p.working_days, great_circle_km(*p.point, *h.point))
-            for h in open_
-        )
+        km = great_circle_km(p.point[0], p.point[1], hosts.point[open_, 0], hosts.point[open_, 1])
+        short = p.working_days < scheme.halve_below_working_days
+        ceiling = hosts.ceiling[open_]
+        cents = np.where(short | (km < scheme.halve_below_km), ceiling // 2, ceiling)  # money.half
+        cheapest = int(cents.min())
         if left < cheapest:
             return (
                 f"the budget of {p.partnership} is spent: EUR {euros(left):,.2f} left, its"

@@ -117,7 +117,7 @@ def _best(
         len(candidates.visitors), len(candidates.hosts), len(edges),
     )  # fmt: skip
     # (visitor, host) -> edge, only when pairs are asked for (2 million entries take seconds)
-    position = candidates.positions(edges) if options.include else {}
+    position = candidates.positions(edges, options.include) if options.include else {}
     refused = [why_not(scheme, pool, v, h, options.exclude) for v, h in options.include]
     refused = [
         why for (v, h), why in zip(options.include, refused, strict=True) if (v, h) not in position
@@ -220,11 +220,12 @@ def _alternatives(
     exchanges never break a rule — and keeps it when CP-SAT finds nothing better in its time: so a
     next-best programme is never far below the best, and never empty where the best is not. The
     list is in non-increasing value. Each is judged by the validator."""
-    if not best.exchanges:
+    if not best.exchanges or clock.left() <= 0.05 or interrupted():
         return best
     candidates = Candidates(pool, scheme)
     edges = candidates.edges(options.exclude)
-    position = candidates.positions(edges)
+    asked = [(x.visitor, x.host) for x in best.exchanges] + list(options.include)
+    position = candidates.positions(edges, asked)
     plans = [[position[(x.visitor, x.host)] for x in best.exchanges]]
     budgets = budgets_in_cents(pool)
     forced = [position[pair] for pair in options.include if pair in position]

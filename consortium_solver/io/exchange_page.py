@@ -10,8 +10,10 @@ from collections import defaultdict
 
 from consortium_solver.domain import ExchangeResult
 from consortium_solver.domain.exchanges import ExchangePool, Participant
+from consortium_solver.io.exchange_kpis import KPI_HEADERS, fit_words, partnership_kpis
 from consortium_solver.io.maps import PALETTE, Journey, Place, in_core, svg_map
 from consortium_solver.reference.places import country_name
+from consortium_solver.rules.scheme import Scheme
 
 _STYLE = (
     "body{font-family:system-ui,sans-serif;margin:1.5rem 2rem;color:#222}"
@@ -85,9 +87,28 @@ def plan_page(result: ExchangeResult, pool: ExchangePool) -> str:
     return "\n".join(parts)
 
 
+def kpi_table(result: ExchangeResult, pool: ExchangePool, scheme: Scheme | None = None) -> str:
+    """The partnerships' figures as an HTML table (escaped), one row each."""
+    e = html.escape
+    head = "".join(f"<th>{e(h)}</th>" for h in KPI_HEADERS[1:])
+    rows = []
+    for k in partnership_kpis(result, pool, scheme):
+        halved = "—" if k.halved is None else f"{k.halved:.0%}"
+        budget = "not limited" if k.budget is None else f"{k.budget:,.2f}"
+        left = "—" if k.left is None else f"{k.left:,.2f}"
+        cells = [str(k.exchanges), str(k.hosted), str(k.countries), str(k.lagging_regions),
+                 str(k.smes), halved, f"{k.spent:,.2f}", budget, left]  # fmt: skip
+        rows.append(
+            f"<tr><th scope='row'>{e(k.name)}</th>"
+            + "".join(f"<td class='n'>{e(c)}</td>" for c in cells)
+            + "</tr>"
+        )
+    return f"<table class='kpis'><tr>{head}</tr>{''.join(rows)}</table>"
+
+
 def _partnerships(result: ExchangeResult, pool: ExchangePool) -> list[str]:
     e = html.escape
-    out = []
+    out = [f"<section><h2>The partnerships' figures</h2>{kpi_table(result, pool)}</section>"]
     for p in pool.partnerships:
         mine = [x for x in result.exchanges if x.partnership == p.id]
         spent = result.spending.get(p.id, 0.0)
@@ -99,13 +120,14 @@ def _partnerships(result: ExchangeResult, pool: ExchangePool) -> list[str]:
         rows = "".join(
             f"<tr><td>{e(_who(pool.by_id[x.visitor]))}</td><td>{e(_who(pool.by_id[x.host]))}</td>"
             f"<td class='n'>{x.working_days}</td><td class='n'>{x.distance_km:,.0f}</td>"
-            f"<td class='n'>{x.lump_sum:,.2f}</td></tr>"
+            f"<td class='n'>{x.lump_sum:,.2f}</td>"
+            f"<td>{e(fit_words(pool.by_id[x.visitor], pool.by_id[x.host]))}</td></tr>"
             for x in mine
         )
         out.append(
             f"<section><h2>{e(p.name)}</h2><p class='muted'>{len(mine)} exchanges · {e(budget)}</p>"
             "<table><tr><th>visitor</th><th>host</th><th>working days</th><th>km</th>"
-            f"<th>lump sum EUR</th></tr>{rows}</table></section>"
+            f"<th>lump sum EUR</th><th>why it fits</th></tr>{rows}</table></section>"
         )
     return out
 

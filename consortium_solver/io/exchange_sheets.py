@@ -35,6 +35,7 @@ from consortium_solver.io.importer import (
     ImportOptions,
     ImportReport,
     SheetReader,
+    details,
     row_place,
 )
 from consortium_solver.io.sheet_files import Cell, Sheet, pydantic_words, read_csv_sheet
@@ -84,6 +85,7 @@ class ParticipantReader(SheetReader):
     required = ("name", "country", "participant_type", "role", "partnership")
     all_fields = tuple(vocab.PARTICIPANT_HEADERS)
     headings = vocab.PARTICIPANT_HEADERS
+    kept = ("city",)  # a town that placed the participant stays among its columns
     other_kind = "organisation"
     other_marks = ("eccp_status", "region_category", "maturity", "needs", "rounds")
     other_words = "an event's sheet of organisations (groups, consortia)"
@@ -133,6 +135,7 @@ class ParticipantReader(SheetReader):
         record["seeks"] = split_list(self.cell(row, "seeks"))
         record["period"] = text("period") or None
         record["partnership"] = self.partnership(number, text("partnership"))
+        record["details"] = details(self, number, row)
         participant = self.validated(Participant, record, number)
         if isinstance(participant, Participant) and participant.visits:
             why = ineligible_visitor(self.scheme, participant)

@@ -15,10 +15,12 @@ from consortium_solver.core.errors import InputError, decode_text, too_deep_or_t
 from consortium_solver.domain import ExchangeResult
 from consortium_solver.domain.exchanges import Exchange, ExchangePool
 from consortium_solver.io.atomic import atomic_write_bytes, check_writable
+from consortium_solver.io.exchange_kpis import KPI_HEADERS, fit_words, partnership_kpis
 from consortium_solver.io.pools import error_message, error_value
 from consortium_solver.io.sheet_files import bounded_input
 from consortium_solver.io.tables import Cell, csv_text, workbook_bytes
 from consortium_solver.rules import format_loc
+from consortium_solver.rules.scheme import Scheme
 
 PLAN_FORMATS = (".json", ".csv", ".xlsx", ".html")
 EXCHANGE_COLUMNS = (
@@ -33,6 +35,10 @@ EXCHANGE_COLUMNS = (
     "distance km",
     "lump sum EUR",
     "value",
+    "host partnership",
+    "why it fits",
+    "visitor details",
+    "host details",
 )
 
 
@@ -142,33 +148,38 @@ def _rows(result: ExchangeResult, pool: ExchangePool) -> list[list[Cell]]:
                 ex.distance_km,
                 ex.lump_sum,
                 ex.value,
+                host.partnership,
+                fit_words(visitor, host),
+                _details(visitor.details),
+                _details(host.details),
             ]
         )
     return rows
 
 
-def plan_to_xlsx(result: ExchangeResult, pool: ExchangePool) -> bytes:
-    """A sheet per partnership (its visitors, their hosts, distances, lump sums, the budget left)
-    and one for the hosts (who visits them); first, the plan's notes (budgets not given, …)."""
+def _details(found: dict[str, str]) -> str:
+    """A participant's other columns (contact, e-mail) on one line: "Contact: Ana · E-mail: …"."""
+    return " · ".join(f"{k}: {v}" for k, v in found.items())
+
+
+def plan_to_xlsx(result: ExchangeResult, pool: ExchangePool, scheme: Scheme | None = None) -> bytes:
+    """The programme's figures per partnership (:func:`partnership_kpis`), a sheet per partnership
+    (its visitors, their hosts, distances, lump sums, why each fits, contacts), one for the hosts
+    (who visits them) and one for the visitors not placed (why); first, the plan's notes (budgets
+    not given, …). Every sheet has its header frozen and a filter."""
     by_partnership: dict[str, list[list[Cell]]] = defaultdict(list)
     for row in _rows(result, pool):
         by_partnership[str(row[0])].append(row[1:])
     sheets: list[tuple[str, list[str] | None, list[list[Cell]]]] = []
     summary: list[list[Cell]] = []
-    for p in pool.partnerships:
-        spent = result.spending.get(p.id, 0.0)
-        budget: Cell = "none given: not limited" if p.budget is None else p.budget
-        left = None if p.budget is None else round(p.budget - spent, 2)
-        summary.append([p.id, p.name, len(by_partnership[p.id]), spent, budget, left])
+    for kpi in partnership_kpis(result, pool, scheme):
+        figures: list[Cell] = kpi.row()  # type: ignore[assignment]
+        if kpi.budget is None:
+            figures[KPI_HEADERS.index("budget EUR")] = "none given: not limited"
+        summary.append(figures)
     if result.note:  # e.g. no budgets given: the first sheet says it before any number
         sheets.append(("read first", ["note"], [[part] for part in result.note.split("; ")]))
-    sheets.append(
-        (
-            "programme",
-            ["partnership", "name", "exchanges", "spent EUR", "budget EUR", "left EUR"],
-            summary,
-        )
-    )
+    sheets.append(("programme", KPI_HEADERS, summary))
     for p in pool.partnerships:
         sheets.append((_sheet_title(p.id), list(EXCHANGE_COLUMNS[1:]), by_partnership[p.id]))
     hosted: dict[str, list[str]] = defaultdict(list)
@@ -195,7 +206,9 @@ def _sheet_title(text: str) -> str:
     return cleaned[:31] or "partnership"
 
 
-def write_plan(result: ExchangeResult, pool: ExchangePool, path: str | Path) -> None:
+def write_plan(
+    result: ExchangeResult, pool: ExchangePool, path: str | Path, scheme: Scheme | None = None
+) -> None:
     """Write a plan as .json (the plan document), .csv (one row per exchange), .xlsx or .html (the
     programme with a map)."""
     path = Path(path)
@@ -205,7 +218,7 @@ def write_plan(result: ExchangeResult, pool: ExchangePool, path: str | Path) -> 
     elif suffix == ".csv":
         data = csv_text(EXCHANGE_COLUMNS, _rows(result, pool)).encode("utf-8")
     elif suffix == ".xlsx":
-        data = plan_to_xlsx(result, pool)
+        data = plan_to_xlsx(result, pool, scheme)
     elif suffix == ".html":
         from consortium_solver.io.exchange_page import plan_page
 

@@ -82,8 +82,8 @@ Sheet = tuple[str, Sequence[Cell] | None, Iterable[Sequence[Cell]]]
 
 
 def workbook_bytes(sheets: Sequence[Sheet], *, for_print: bool = False) -> bytes:
-    """An .xlsx workbook of sheets (title, header or None, rows); a header is bold and frozen, and
-    ``for_print`` fits each sheet with a header to a landscape page."""
+    """An .xlsx workbook of sheets (title, header or None, rows); a header is bold and frozen, with
+    a filter over the table, and ``for_print`` fits each sheet with a header to a landscape page."""
     import openpyxl
 
     workbook = openpyxl.Workbook()
@@ -95,6 +95,8 @@ def workbook_bytes(sheets: Sequence[Sheet], *, for_print: bool = False) -> bytes
             _append(sheet, number, list(row))
         if header is not None:
             style_header(sheet)
+            if table[1:]:  # a filter on every column of a table with rows
+                sheet.auto_filter.ref = sheet.dimensions
             if for_print:
                 printable(sheet)
     buffer = io.BytesIO()

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from consortium_solver.domain import ExchangeResult
 from consortium_solver.domain.exchanges import ExchangePool
+from consortium_solver.io.exchange_kpis import partnership_kpis
 from consortium_solver.io.exchange_page import plan_page
 from consortium_solver.io.exchanges import plan_to_xlsx
 from consortium_solver.reference.places import country_name
@@ -48,7 +49,9 @@ def exchange_page(request: Request, run: Run, pool: ExchangePool) -> Response:
             for x in result.exchanges
         ]  # fmt: skip
         unplaced = [(by_id[u.id].name, u.reason) for u in result.unplaced]
-        values = {"result": result, "verdict": verdict, "rows": rows, "unplaced": unplaced}
+        kpis = partnership_kpis(result, pool, load_scheme(run.spec.scheme))
+        values = {"result": result, "verdict": verdict, "rows": rows, "unplaced": unplaced,
+                  "kpis": kpis}  # fmt: skip
     return page(request, "exchange.html", run=run, project=project, **values)
 
 
