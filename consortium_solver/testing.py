@@ -333,6 +333,7 @@ def participants(
         working_days=draw(st.integers(1, 30)),
         period=draw(st.sampled_from([None, "2021-05", "2021-06"])),
         at_once=draw(st.sampled_from([None, 1, 2])),
+        cluster_member=draw(st.sampled_from([None, True, False])),
     )
 
 
@@ -359,6 +360,8 @@ def exchange_pools(
                 )
                 if with_budgets
                 else None,
+                # host-only types the partnership admits (None: every one the scheme admits)
+                admits=draw(st.sampled_from([None, (), (ParticipantType.LARGE_COMPANY,)])),
             )
             for p in ids
         ),
@@ -385,6 +388,7 @@ def schemes(draw: st.DrawFn) -> Scheme:
             "default_ceiling": draw(st.sampled_from([0.0, 500.0, 780.0, 780.01, 780.005, 389.999])),
             "ceilings": {},
             "visitor_types": tuple(visitor_types),
+            "member_types": tuple(draw(st.sampled_from([(), (ParticipantType.SME,)]))),
             "host_types": tuple(
                 draw(st.lists(st.sampled_from(list(ParticipantType)), min_size=1, unique=True))
             ),

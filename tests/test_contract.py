@@ -147,15 +147,21 @@ def test_every_build_option_and_demand_reaches_the_run_from_the_command_line(
 
 
 def test_every_exchange_option_reaches_the_run_from_the_command_line(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     seen = capture(monkeypatch, "consortium_solver.exchange.plan_exchanges")
+    earlier = tmp_path / "earlier.json"
+    stay = {"host": "h", "working_days": 5, "distance_km": 500.0, "lump_sum": 780.0,
+            "partnership": "P"}  # fmt: skip
+    earlier.write_text(json.dumps({"exchanges": [{"visitor": "v1", **stay},
+                                                 {"visitor": "v2", **stay}]}))  # fmt: skip
     args = ["exchange", str(EXCHANGE_POOL), *COMMON, "--top", "2", "--include", "a:b",
-            "--exclude", "c:d", "--differ-by", "3"]  # fmt: skip
+            "--exclude", "c:d", "--differ-by", "3", "--history", str(earlier)]  # fmt: skip
     runner.invoke(app, args)
     expected = ExchangeOptions(
-        **LIMITS, top=2, include=(("a", "b"),), exclude=(("c", "d"),), differ_by=3
-    )
+        **LIMITS, top=2, include=(("a", "b"),), exclude=(("c", "d"),), differ_by=3,
+        history=("v1", "v2"),
+    )  # fmt: skip
     assert handed(seen, ExchangeOptions) == expected
     not_default(expected, NOT_ON_THE_COMMAND_LINE[ExchangeOptions])
 
@@ -285,6 +291,7 @@ def test_the_web_form_builds_the_library_models() -> None:
                 options=ExchangeOptions(
                     top=2,
                     differ_by=2,
+                    history=("v1",),
                     include=(("a", "b"),),
                     exclude=(("c", "d"),),
                     time_limit=9,
@@ -368,6 +375,7 @@ def _bench_spec(task: str, options: dict[str, Any], **instance: Any) -> dict[str
                 "deterministic": True,
                 "top": 2,
                 "differ_by": 2,
+                "history": ["v1"],
                 "include": [["a", "b"]],
                 "exclude": [["c", "d"]],
             },

@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import openpyxl
@@ -218,7 +219,9 @@ def test_a_budget_is_kept() -> None:
 # ---------------------------------------------------------------------------------------- planner
 
 
-def valid_plan_values(pool: ExchangePool, scheme: Scheme) -> list[float]:
+def valid_plan_values(
+    pool: ExchangePool, scheme: Scheme, visited: Sequence[str] = ()
+) -> list[float]:
     """The value of every distinct plan the validator accepts, best first: every assignment of
     visitors to hosts (or to none), each visitor's hosts being those it may visit alone (tiny pools
     only: at most (hosts + 1) ^ visitors plans). The empty plan is always among them."""
@@ -230,7 +233,7 @@ def valid_plan_values(pool: ExchangePool, scheme: Scheme) -> list[float]:
             if v.visits
             and h.hosts
             and h.id != v.id
-            and check_plan(pool, scheme, [_exchange(pool, v.id, h.id, scheme)]).valid
+            and check_plan(pool, scheme, [_exchange(pool, v.id, h.id, scheme)], visited).valid
         ]
         options.append([None, *hosts])
     values = []
@@ -240,15 +243,15 @@ def valid_plan_values(pool: ExchangePool, scheme: Scheme) -> list[float]:
             for v, h in zip(pool.participants, choice, strict=True)
             if h is not None
         ]
-        verdict = check_plan(pool, scheme, plan)
+        verdict = check_plan(pool, scheme, plan, visited)
         if verdict.valid:
             values.append(verdict.value)
     return sorted(values, reverse=True)
 
 
-def brute_force(pool: ExchangePool, scheme: Scheme) -> float:
+def brute_force(pool: ExchangePool, scheme: Scheme, visited: Sequence[str] = ()) -> float:
     """The best value of a plan the validator accepts."""
-    return valid_plan_values(pool, scheme)[0]
+    return valid_plan_values(pool, scheme, visited)[0]
 
 
 @settings(max_examples=scaled(8))
@@ -340,16 +343,24 @@ def test_more_budget_never_lowers_the_optimum(seed: int) -> None:
 
 
 @settings(max_examples=scaled(25))
-@given(pool=exchange_pools(2, 9), scheme=schemes())
+@given(pool=exchange_pools(2, 9), scheme=schemes(), data=st.data())
 @counted
-def test_plans_meet_every_variant_of_the_scheme(pool: ExchangePool, scheme: Scheme) -> None:
-    """The testing kit's strategies: drawn pools (any types, roles, capacities, budgets) under drawn
-    variants of the scheme; every plan passes the validator and is optimal against brute force
-    when small enough to enumerate."""
+def test_plans_meet_every_variant_of_the_scheme(
+    pool: ExchangePool, scheme: Scheme, data: st.DataObject
+) -> None:
+    """The testing kit's strategies: drawn pools (any types, roles, capacities, budgets, cluster
+    membership, host-only types admitted per partnership) under drawn variants of the scheme, with
+    some participants having visited in an earlier programme; every plan passes the validator and
+    is optimal against brute force when small enough to enumerate."""
+    ids = [p.id for p in pool.participants]
+    visited = data.draw(st.lists(st.sampled_from(ids), unique=True, max_size=2), label="visited")
     result = plan_exchanges(
-        pool, scheme, ExchangeOptions(time_limit=10, deterministic=True, workers=1)
+        pool,
+        scheme,
+        ExchangeOptions(time_limit=10, deterministic=True, workers=1, history=tuple(visited)),
     )
-    verdict = check_plan(pool, scheme, list(result.exchanges))
+    assert not {x.visitor for x in result.exchanges} & set(visited)
+    verdict = check_plan(pool, scheme, list(result.exchanges), visited)
     assert verdict.valid, verdict.problems
     assert (result.objective or 0.0) == pytest.approx(verdict.value)
     # Every would-be visitor is placed or has a reason; a proven plan never blames the time.
@@ -364,7 +375,7 @@ def test_plans_meet_every_variant_of_the_scheme(pool: ExchangePool, scheme: Sche
             assert "in the time given" not in u.reason
     if len(pool.participants) <= 5:
         assert result.status is Status.OPTIMAL
-        assert (result.objective or 0.0) == pytest.approx(brute_force(pool, scheme))
+        assert (result.objective or 0.0) == pytest.approx(brute_force(pool, scheme, visited))
 
 
 def test_deterministic_plans_repeat() -> None:
@@ -512,6 +523,7 @@ def _participant_sheet(pool: ExchangePool, path: Path, with_budgets: bool) -> No
             "working_days": p.working_days,
             "period": p.period or "",
             "at_once": "" if p.at_once is None else p.at_once,
+            "cluster_member": {None: "", True: "yes", False: "no"}[p.cluster_member],
         }
         rows.append([values[field_of[h]] for h in headers])
     budgets: list[list[object]] = [["ID", "Name", "Budget"]]

@@ -424,3 +424,86 @@ def test_each_partnerships_figures_and_why_each_exchange_fits(tmp_path: Path) ->
     assert lodz["why it fits"] == "seeks ai, offered by the host; both in Digital"
     assert lodz["visitor details"] == "E-mail: ana@lodz.pl"
     assert lodz["host details"] == "E-mail: host@brno.cz"
+
+
+# ------------------------------------------------------------------- the scheme's rules as data
+
+
+def _rules_pool(admits: list[str] | None) -> ExchangePool:
+    people = [
+        _person("member", "PL", "PL92", "sme", "visitor", cluster_member=True),
+        _person("outsider", "PL", "PL92", "sme", "both", cluster_member=False, capacity=1),
+        _person("unsaid", "PL", "PL92", "sme", "visitor"),  # not stated: taken as a member
+        _person("uni", "CZ", "CZ05", "training_provider", "host", capacity=3, partnership="P2"),
+        _person("cz", "CZ", "CZ05", "cluster_organisation", "visitor", partnership="P2"),
+    ]
+    return ExchangePool.model_validate(
+        {
+            "name": "rules",
+            "partnerships": [{"id": "P1", "name": "One"},
+                             {"id": "P2", "name": "Two", "admits": admits}],
+            "participants": people,
+        }
+    )  # fmt: skip
+
+
+def test_membership_host_only_types_and_history_are_rules_the_validator_judges() -> None:
+    """A non-member SME hosts but never visits; a training provider hosts only where its
+    partnership admits the type; who visited before does not visit again — refused by the
+    validator with the rule's name, kept out by the planner, and each said as a reason."""
+    admitted = _rules_pool(["training_provider"])
+    result = plan_exchanges(admitted, SCHEME, OPTIONS)
+    visitors = {x.visitor for x in result.exchanges}
+    assert visitors == {"member", "unsaid", "cz"}  # cz → outsider (PL), who may host
+    assert {x.host for x in result.exchanges if x.visitor == "cz"} == {"outsider"}
+    why = {u.id: u.reason for u in result.unplaced}
+    assert why["outsider"].startswith("an SME visits only as a member of a cluster taking part")
+    bad = [_exchange(admitted, "outsider", "uni")]
+    assert any(
+        p.startswith("membership: outsider") for p in check_plan(admitted, SCHEME, bad).problems
+    )
+
+    refused = _rules_pool([])
+    assert not {x.host for x in plan_exchanges(refused, SCHEME, OPTIONS).exchanges} & {"uni"}
+    problems = check_plan(refused, SCHEME, [_exchange(refused, "member", "uni")]).problems
+    assert problems and problems[0].startswith("host-type: uni (training provider) is a type its")
+    assert check_plan(_rules_pool(None), SCHEME, [_exchange(refused, "member", "uni")]).valid
+
+    options = OPTIONS.model_copy(update={"history": ("member",)})
+    again = plan_exchanges(admitted, SCHEME, options)
+    assert "member" not in {x.visitor for x in again.exchanges}
+    assert {u.id: u.reason for u in again.unplaced}["member"].startswith("visited in an earlier")
+    earlier = check_plan(admitted, SCHEME, [_exchange(admitted, "member", "uni")], ["member"])
+    assert earlier.problems == ["visit-once: member visited in an earlier programme (history)"]
+
+
+def test_membership_and_admitted_hosts_come_from_the_sheet(tmp_path: Path) -> None:
+    """A *Cluster member* column (yes/no, several languages) and a *Hosts admitted* column of the
+    Partnerships sheet; `--history` takes an earlier plan."""
+    book = openpyxl.Workbook()
+    people = book.active
+    people.title = "Participants"
+    people.append(["Organisation", "Country", "Region", "Type", "Role", "Partnership",
+                   "Cluster member"])  # fmt: skip
+    people.append(["Lodz SME", "Poland", "PL71", "SME", "visitor", "P1", "nein"])
+    people.append(["Krakow SME", "Poland", "PL21", "SME", "visitor", "P1", "ja"])
+    people.append(["Brno Uni", "Czechia", "CZ06", "training provider", "host", "P2", ""])
+    partnerships = book.create_sheet("Partnerships")
+    partnerships.append(["ID", "Name", "Budget", "Hosts admitted"])
+    partnerships.append(["P1", "One", 5000, ""])
+    partnerships.append(["P2", "Two", 5000, "training provider; public authority"])
+    path = tmp_path / "participants.xlsx"
+    book.save(path)
+    out = tmp_path / "plan.json"
+    args = ["exchange", str(path), "--time-limit", "5", "--out", str(out), "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert [(x["visitor"], x["host"]) for x in doc["exchanges"]] == [("krakow-sme", "brno-uni")]
+    assert {u["id"] for u in doc["unplaced"]} == {"lodz-sme"}
+    again = runner.invoke(app, [*args[:-3], "--history", str(out), "--json"])
+    assert again.exit_code == 1 and json.loads(again.stdout)["exchanges"] == []
+    checked = runner.invoke(app, ["check-exchange", str(path), str(out), "--history", str(out)])
+    assert (
+        checked.exit_code == 1 and "visit-once: krakow-sme visited in an earlier" in checked.stdout
+    )

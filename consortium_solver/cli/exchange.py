@@ -19,6 +19,7 @@ from consortium_solver.domain import ExchangeResult
 from consortium_solver.domain.exchanges import Exchange, ExchangePool
 from consortium_solver.io.exchanges import (
     check_plan_output,
+    read_plan,
     read_plan_stated,
     write_plan,
 )
@@ -45,6 +46,21 @@ def _pairs(values: list[str] | None, option: str) -> list[tuple[str, str]]:
             raise InputError("expected visitor:host", field=option, value=value)
         out.append((visitor.strip(), host.strip()))
     return out
+
+
+HistoryOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--history",
+        help="a plan of an earlier programme (.json, as `consortium exchange` writes): who visited"
+        " in it does not visit again (repeat for several)",
+    ),
+]
+
+
+def visited_in(plans: list[Path] | None) -> tuple[str, ...]:
+    """The visitors of the earlier programmes' plans, each once, in the order met."""
+    return tuple(dict.fromkeys(x.visitor for path in plans or [] for x in read_plan(path)))
 
 
 @app.command("exchange")
@@ -82,6 +98,7 @@ def exchange_command(
             " one listed before it",
         ),
     ] = 1,
+    history: HistoryOption = None,
     as_json: opt.JsonOption = False,
     out: Annotated[
         list[Path] | None, typer.Option("--out", "-o", help="write .json .csv .xlsx .html (repeat)")
@@ -105,6 +122,7 @@ def exchange_command(
         workers=workers,
         top=top,
         differ_by=differ_by,
+        history=visited_in(history),
     )
     for path in out or []:
         check_plan_output(path)
@@ -165,6 +183,7 @@ def check_exchange_command(
     plan: Annotated[Path, typer.Argument(help="plan (.json, as `consortium exchange` writes)")],
     scheme: SchemeOption = DEFAULT_SCHEME,
     ceilings: CeilingsOption = None,
+    history: HistoryOption = None,
 ) -> None:
     """Judge a plan of exchanges rule by rule.
 
@@ -172,7 +191,9 @@ def check_exchange_command(
     budgets summed. Exit 0 when it meets them all, 1 when not, 2 on bad input."""
     the_pool, the_scheme = opt.load_exchange_pool(pool), load_scheme(scheme, ceilings)
     exchanges, spending, objective = read_plan_stated(plan)
-    verdict = check_stated(the_pool, the_scheme, exchanges, spending, objective)
+    verdict = check_stated(
+        the_pool, the_scheme, exchanges, spending, objective, visited_in(history)
+    )
     console = stdout()
     for problem in verdict.problems:
         console.print(f"[red]✗[/] {plain(problem)}")

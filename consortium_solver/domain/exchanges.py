@@ -84,8 +84,15 @@ class Participant(Located):
     at_once: int | None = Field(
         default=None, ge=1, le=1_000, strict=True, description="visits a host can take at once"
     )
+    cluster_member: bool | None = Field(
+        default=None,
+        description="whether the organisation is a member of a cluster or business network taking"
+        " part (an SME visits only as one; false: it may host, never visit); absent: not stated,"
+        " taken as a member",
+    )
     details: dict[Text, Text] = Field(
         default_factory=dict,
+        exclude_if=lambda details: not details,
         description="the sheet's other columns (contact, e-mail, notes), header -> text; carried to"
         " the plan's outputs, never read by a rule",
     )
@@ -131,6 +138,11 @@ class Partnership(BaseModel):
     id: Text
     name: Text
     budget: Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False)] | None = None
+    admits: tuple[ParticipantType, ...] | None = Field(
+        default=None,
+        description="the host-only types (training provider, large company, public authority) this"
+        " partnership admits as hosts among its participants; absent: every type the scheme admits",
+    )
 
 
 class ExchangePool(Indexed):

@@ -15,6 +15,7 @@ from consortium_solver.domain import LAGGING
 from consortium_solver.domain.exchanges import Exchange, ExchangePool, Participant
 from consortium_solver.encode.exchanges import Edges
 from consortium_solver.rules.scheme import Scheme
+from consortium_solver.validate.exchanges import host_problems, visitor_problems
 
 SCALE = 1000  # values in thousandths for the integer solvers
 
@@ -22,17 +23,20 @@ SCALE = 1000  # values in thousandths for the integer solvers
 class Candidates:
     """Every eligible (visitor, host) pair with its distance, lump sum and value, as arrays."""
 
-    def __init__(self, pool: ExchangePool, scheme: Scheme) -> None:
+    def __init__(self, pool: ExchangePool, scheme: Scheme, visited: Sequence[str] = ()) -> None:
+        """``visited``: participants who visited in earlier programmes (none visits again)."""
         self.pool, self.scheme = pool, scheme
         allowed = scheme.countries_allowed()
-        self.visitors = [p for p in pool.participants if may_visit(scheme, p)]
+        earlier = set(visited)
+        self.visitors = [
+            p for p in pool.participants if may_visit(scheme, p) and p.id not in earlier
+        ]
         self.hosts = [
             p
             for p in pool.participants
-            if p.hosts
-            and p.participant_type in scheme.host_types
-            and p.country in allowed
+            if p.country in allowed
             and p.capacity > 0
+            and not host_problems(scheme, p, pool.partnership_by_id[p.partnership].admits)
         ]
         self.capacities = np.array([h.capacity for h in self.hosts], dtype=np.int64)
         self.payer_index = {p.id: i for i, p in enumerate(pool.partnerships)}
@@ -187,8 +191,7 @@ class EdgeTable(Edges):
 def may_visit(scheme: Scheme, p: Participant) -> bool:
     """A visitor the scheme admits (who may be left without a host)."""
     return (
-        p.visits
-        and p.participant_type in scheme.visitor_types
+        not visitor_problems(scheme, p)
         and p.country in scheme.countries_allowed()
         and scheme.min_working_days <= p.working_days <= scheme.max_working_days
     )

@@ -25,6 +25,11 @@ class ExchangeOptions(TaskOptions):
         le=100,
         description="programmes to list: the best, then the next-best distinct ones",
     )
+    history: tuple[str, ...] = Field(
+        default=(),
+        description="participants who visited in earlier programmes: none visits again (rule"
+        " visit-once; `exchange --history plan.json`)",
+    )
     differ_by: int = Field(
         default=1,
         ge=1,

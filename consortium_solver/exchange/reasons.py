@@ -19,12 +19,20 @@ from consortium_solver.core.money import euros, to_cents
 from consortium_solver.domain.exchanges import Exchange, ExchangePool, Participant
 from consortium_solver.domain.results import Unplaced
 from consortium_solver.rules.scheme import Scheme
+from consortium_solver.validate.exchanges import host_problems
 
 
 def ineligible_visitor(scheme: Scheme, p: Participant) -> str | None:
     """Why the scheme never lets this participant visit, or None when it may."""
     if p.participant_type not in scheme.visitor_types:
         return f"a {p.participant_type.words} may host but not visit under {scheme.id}"
+    if p.participant_type in scheme.member_types and p.cluster_member is False:
+        kind = p.participant_type.words
+        article = "an" if kind[0] in "AEFHILMNORSX" else "a"  # "an SME", "a scaling-up …"
+        return (
+            f"{article} {kind} visits only as a member of a cluster taking part, and it is not"
+            " one (it may host)"
+        )
     if p.country not in scheme.countries_allowed():
         return f"{p.country} is not a country of the scheme ({scheme.countries})"
     if not scheme.min_working_days <= p.working_days <= scheme.max_working_days:
@@ -40,8 +48,11 @@ def unplaced_reasons(
     scheme: Scheme,
     exchanges: Sequence[Exchange],
     exclude: Sequence[tuple[str, str]] = (),
+    visited: Sequence[str] = (),
 ) -> tuple[Unplaced, ...]:
-    """Every would-be visitor (role visitor or both) the plan leaves out, with its reason."""
+    """Every would-be visitor (role visitor or both) the plan leaves out, with its reason
+    (``visited``: who visited in earlier programmes)."""
+    earlier = set(visited)
     placed = {e.visitor for e in exchanges}
     spent = Counter[str]()
     for e in exchanges:
@@ -53,6 +64,8 @@ def unplaced_reasons(
         if not p.visits or p.id in placed:
             continue
         reason = ineligible_visitor(scheme, p)
+        if reason is None and p.id in earlier:
+            reason = "visited in an earlier programme (--history): a participant visits once"
         if reason is None:
             reason = _left(pool, scheme, p, hosts, spent, refused)
         out.append(Unplaced(id=p.id, reason=reason))
@@ -68,7 +81,8 @@ class _Hosts:
         self.people = [
             h
             for h in pool.participants
-            if h.hosts and h.participant_type in scheme.host_types and h.country in allowed
+            if h.country in allowed
+            and not host_problems(scheme, h, pool.partnership_by_id[h.partnership].admits)
         ]
         hosted = Counter(e.host for e in exchanges)
         self.ids = np.array([h.id for h in self.people], dtype=object)

@@ -20,11 +20,15 @@ from consortium_solver.validate.exchanges import PlanVerdict, check_plan, exchan
 
 
 def judged_plan(
-    pool: ExchangePool, scheme: Scheme, exchanges: list[Exchange], what: str
+    pool: ExchangePool,
+    scheme: Scheme,
+    exchanges: list[Exchange],
+    what: str,
+    visited: Sequence[str] = (),
 ) -> tuple[list[Exchange], PlanVerdict]:
     """The validator's verdict on a plan, and its exchanges carrying the validator's values; a
     plan the validator rejects is a bug (``what`` says which plan, for the error)."""
-    verdict = check_plan(pool, scheme, exchanges)
+    verdict = check_plan(pool, scheme, exchanges, visited)
     if not verdict.valid:
         raise InternalError(f"{what} is a plan the validator rejects: {verdict.problems[0]}")
     valued = [
@@ -43,10 +47,12 @@ def judged_result(
     bound: float | None,
     note: str | None = None,
 ) -> ExchangeResult:
-    exchanges, verdict = judged_plan(pool, scheme, exchanges, "the planner's programme")
+    exchanges, verdict = judged_plan(
+        pool, scheme, exchanges, "the planner's programme", options.history
+    )
     for said in [*money_notes(pool, scheme), *place_notes(pool)]:
         note = f"{note}; {said}" if note else said
-    unplaced = unplaced_reasons(pool, scheme, exchanges, options.exclude)
+    unplaced = unplaced_reasons(pool, scheme, exchanges, options.exclude, options.history)
     return ExchangeResult(
         scheme=scheme.id,
         pool=pool.name,
@@ -112,7 +118,8 @@ def why_not(
     if (v, h) in exclude:
         return f"{v}:{h}: asked to be both included and excluded"
     visitor, host = pool.by_id[v], pool.by_id[h]
-    problems = exchange_problems(scheme, visitor, host, visitor.working_days)
+    admits = pool.partnership_by_id[host.partnership].admits
+    problems = exchange_problems(scheme, visitor, host, visitor.working_days, admits)
     if v == h:
         problems.append(f"different-countries: {v} cannot visit itself")
     if host.capacity == 0:

@@ -110,7 +110,7 @@ def _check_ids(pool: ExchangePool, options: ExchangeOptions) -> None:
 def _best(
     pool: ExchangePool, scheme: Scheme, options: ExchangeOptions, clock: Clock, report: Report
 ) -> ExchangeResult:
-    candidates = Candidates(pool, scheme)
+    candidates = Candidates(pool, scheme, options.history)
     edges = candidates.edges(options.exclude)
     log.info(
         "exchange: %d visitors, %d hosts, %d eligible pairs",
@@ -222,7 +222,7 @@ def _alternatives(
     list is in non-increasing value. Each is judged by the validator."""
     if not best.exchanges or clock.left() <= 0.05 or interrupted():
         return best
-    candidates = Candidates(pool, scheme)
+    candidates = Candidates(pool, scheme, options.history)
     edges = candidates.edges(options.exclude)
     asked = [(x.visitor, x.host) for x in best.exchanges] + list(options.include)
     position = candidates.positions(edges, asked)
@@ -309,7 +309,11 @@ def _listed(
             continue
         rank = len(listed) + 1
         plan, verdict = judged_plan(
-            pool, scheme, candidates.exchanges(edges, chosen), f"alternative programme {rank}"
+            pool,
+            scheme,
+            candidates.exchanges(edges, chosen),
+            f"alternative programme {rank}",
+            options.history,
         )
         differs = len(set(chosen) - set(best))
         out.append(

@@ -51,6 +51,7 @@ FIELD_WORDS = {
     "working_days": "working days",
     "period": "travel period",
     "at_once": "visitors at once",
+    "cluster_member": "membership of a cluster",
 }
 # What a region left empty means, said once under a list of problems.
 NO_REGION = (

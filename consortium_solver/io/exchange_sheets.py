@@ -48,6 +48,7 @@ _PARTNERSHIP_HEADERS = {
     "id": {"id", "code", "escp", "partnership id"},
     "name": {"name", "partnership", "partnership name", "title"},
     "budget": {"budget", "budget eur", "eur", "budget in eur", "amount"},
+    "admits": {"hosts admitted", "host only types", "host types admitted", "admits", "admitted"},
 }
 
 
@@ -114,6 +115,10 @@ class ParticipantReader(SheetReader):
         record["country"] = self.note(read_country(text("country")), number, "country")
         for closed in ("participant_type", "role"):
             record[closed] = self.note(read_closed(closed, text(closed)), number, closed)
+        if text("cluster_member"):
+            member = self.note(read_closed("cluster_member", text("cluster_member")), number,
+                               "cluster_member")  # fmt: skip
+            record["cluster_member"] = None if member is None else member == "yes"
         for numeric, whole in (
             ("lat", False),
             ("lon", False),
@@ -215,9 +220,25 @@ def _partnerships(sheet: Sheet) -> tuple[list[Partnership], list[Finding]]:
                 findings.append(
                     Finding("warning", f"{said} {euros(to_cents(value)):,.2f}", get("budget"))
                 )
+        admits = None
+        if get("admits"):
+            admits = []
+            for word in split_list(get("admits")):
+                kind, found = read_closed("participant_type", word)
+                findings += [
+                    Finding(f.severity, f"Partnerships sheet, row {number}: {f.message}", f.value)
+                    for f in found
+                ]
+                if kind is not None:
+                    admits.append(kind)
         try:
             out.append(
-                Partnership(id=get("id") or derived_id(name, set()), name=name, budget=budget)
+                Partnership(
+                    id=get("id") or derived_id(name, set()),
+                    name=name,
+                    budget=budget,
+                    admits=None if admits is None else tuple(admits),
+                )
             )
         except ValidationError as exc:
             message = f"Partnerships sheet, row {number}: {pydantic_words(exc.errors()[0])}"

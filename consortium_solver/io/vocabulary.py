@@ -128,6 +128,8 @@ PARTICIPANT_ALIASES: dict[str, tuple[str, ...]] = {
                "periodo", "termin"),
     "at_once": ("at once", "at the same time", "simultaneous visits", "max at once",
                 "visitors at once", "gleichzeitig"),
+    "cluster_member": ("cluster member", "member of a cluster", "cluster membership",
+                       "membership", "member", "clustermitglied", "membre du cluster"),
 }
 ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "organisation": HEADER_ALIASES,
@@ -180,6 +182,12 @@ VALUE_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "silver": ("silver", "silver label", "esca silver", "silber", "argent", "argento", "plata"),
         "bronze": ("bronze", "bronze label", "esca bronze", "bronzo", "bronce", "brazowy"),
         "none": ("none", "no", "no label", "n a", "na", "-", "—", "kein", "aucun", "nessuno"),
+    },
+    "cluster_member": {
+        "yes": ("yes", "y", "true", "1", "x", "✓", "✔", "member", "ja", "oui", "si", "sim", "tak",
+                "ano", "igen", "da", "mitglied", "membre", "membro", "miembro", "czlonek"),
+        "no": ("no", "n", "false", "0", "not a member", "non member", "none", "nein", "non",
+               "nie", "ne", "nem", "nej", "-", "—"),
     },
     "participant_type": {
         "cluster_organisation": VALUE_SYNONYMS_CLUSTER,
@@ -321,6 +329,7 @@ PARTICIPANT_HEADERS: dict[str, str] = {
     "working_days": "Working days",
     "period": "Period",
     "at_once": "At once",
+    "cluster_member": "Cluster member",
 }
 FIELD_HEADERS: dict[str, str] = {
     "id": "ID",

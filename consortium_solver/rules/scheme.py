@@ -27,6 +27,7 @@ SCHEME_RULES = (
     "cosme-countries",
     "different-countries",
     "visitor-type",
+    "membership",
     "host-type",
     "visit-once",
     "host-capacity",
@@ -77,6 +78,9 @@ class Scheme(BaseModel):
     countries: Literal["cosme-2018"] = "cosme-2018"
     visitor_types: tuple[ParticipantType, ...] = Field(min_length=1)
     host_types: tuple[ParticipantType, ...] = Field(min_length=1)
+    member_types: tuple[ParticipantType, ...] = Field(
+        default=(), description="types that visit only as members of a cluster (rule membership)"
+    )
     min_working_days: int = Field(default=3, ge=1, le=60)
     max_working_days: int = Field(default=22, ge=1, le=60)
     halve_below_working_days: int = Field(default=5, ge=0, le=60)

@@ -72,10 +72,45 @@ def exchange_value(
     )
 
 
+def visitor_problems(scheme: Scheme, visitor: Participant) -> list[str]:
+    """The scheme's rules that keep a participant from visiting at all, as ``rule: sentence``."""
+    out = []
+    if not visitor.visits or visitor.participant_type not in scheme.visitor_types:
+        out.append(
+            f"visitor-type: {visitor.id} ({visitor.participant_type.value}, {visitor.role.value})"
+            " may not visit"
+        )
+    elif visitor.participant_type in scheme.member_types and visitor.cluster_member is False:
+        out.append(
+            f"membership: {visitor.id} ({visitor.participant_type.words}) is not a member of a"
+            " cluster taking part: it may host, not visit"
+        )
+    return out
+
+
+def host_problems(scheme: Scheme, host: Participant, admits: Sequence[str] | None) -> list[str]:
+    """The scheme's rules that keep a participant from hosting at all (``admits``: the host-only
+    types its partnership admits; None: every type the scheme admits)."""
+    kind = host.participant_type
+    if not host.hosts or kind not in scheme.host_types:
+        return [f"host-type: {host.id} ({kind.value}, {host.role.value}) may not host"]
+    if kind not in scheme.visitor_types and admits is not None and kind not in admits:
+        return [
+            f"host-type: {host.id} ({kind.words}) is a type its partnership {host.partnership}"
+            " does not admit as a host"
+        ]
+    return []
+
+
 def exchange_problems(
-    scheme: Scheme, visitor: Participant, host: Participant, working_days: int
+    scheme: Scheme,
+    visitor: Participant,
+    host: Participant,
+    working_days: int,
+    admits: Sequence[str] | None = None,
 ) -> list[str]:
-    """The scheme's rules one exchange breaks, as ``rule: sentence``."""
+    """The scheme's rules one exchange breaks, as ``rule: sentence`` (``admits``: the host-only
+    types the host's partnership admits)."""
     out = []
     allowed = scheme.countries_allowed()
     for who, p in (("visitor", visitor), ("host", host)):
@@ -83,15 +118,8 @@ def exchange_problems(
             out.append(f"cosme-countries: the {who} {p.id} is in {p.country}, not a COSME country")
     if visitor.country == host.country:
         out.append(f"different-countries: {visitor.id} and {host.id} are both in {host.country}")
-    if not visitor.visits or visitor.participant_type not in scheme.visitor_types:
-        out.append(
-            f"visitor-type: {visitor.id} ({visitor.participant_type.value}, {visitor.role.value})"
-            " may not visit"
-        )
-    if not host.hosts or host.participant_type not in scheme.host_types:
-        out.append(
-            f"host-type: {host.id} ({host.participant_type.value}, {host.role.value}) may not host"
-        )
+    out += visitor_problems(scheme, visitor)
+    out += host_problems(scheme, host, admits)
     if not scheme.min_working_days <= working_days <= scheme.max_working_days:
         out.append(
             f"duration: {working_days} working days, not {scheme.min_working_days}"
@@ -100,8 +128,14 @@ def exchange_problems(
     return out
 
 
-def check_plan(pool: ExchangePool, scheme: Scheme, exchanges: Sequence[Exchange]) -> PlanVerdict:
-    """Judge a programme of exchanges.
+def check_plan(
+    pool: ExchangePool,
+    scheme: Scheme,
+    exchanges: Sequence[Exchange],
+    visited: Sequence[str] = (),
+) -> PlanVerdict:
+    """Judge a programme of exchanges; ``visited``: the participants who visited in earlier
+    programmes (rule visit-once: none visits again).
 
     Raises:
         InputError: an exchange names a participant that is not in the pool.
@@ -112,8 +146,10 @@ def check_plan(pool: ExchangePool, scheme: Scheme, exchanges: Sequence[Exchange]
         visitor = pool.require(ex.visitor, f"exchanges[{k}].visitor")
         host = pool.require(ex.host, f"exchanges[{k}].host")
         where = f"exchange {k + 1} ({ex.visitor} → {ex.host})"
+        admits = pool.partnership_by_id[host.partnership].admits
         verdict.problems += [
-            f"{p} [{where}]" for p in exchange_problems(scheme, visitor, host, ex.working_days)
+            f"{p} [{where}]"
+            for p in exchange_problems(scheme, visitor, host, ex.working_days, admits)
         ]
         if ex.working_days != visitor.working_days:
             verdict.problems.append(
@@ -137,28 +173,7 @@ def check_plan(pool: ExchangePool, scheme: Scheme, exchanges: Sequence[Exchange]
             )
         paid[visitor.partnership].append(due)
         verdict.values.append(exchange_value(scheme, visitor, host, ex.working_days, km))
-    visits = Counter(ex.visitor for ex in exchanges)
-    for visitor_id, n in sorted(visits.items()):
-        if n > 1:
-            verdict.problems.append(f"visit-once: {visitor_id} visits {n} times")
-    hosted = Counter(ex.host for ex in exchanges)
-    for host_id, n in sorted(hosted.items()):
-        capacity = pool.by_id[host_id].capacity
-        if n > capacity:
-            verdict.problems.append(
-                f"host-capacity: {host_id} hosts {n}, its capacity is {capacity}"
-            )
-    together = Counter(
-        (ex.host, pool.by_id[ex.visitor].period)
-        for ex in exchanges
-        if pool.by_id[ex.visitor].period is not None and pool.by_id[ex.host].at_once is not None
-    )
-    for (host_id, period), n in sorted(together.items(), key=lambda item: str(item[0])):
-        at_once = pool.by_id[host_id].at_once
-        if at_once is not None and n > at_once:
-            verdict.problems.append(
-                f"host-at-once: {host_id} hosts {n} visitors in {period}, at most {at_once} at once"
-            )
+    verdict.problems += _programme_problems(pool, exchanges, visited)
     spending = {p.id: sum(paid.get(p.id, [])) for p in pool.partnerships}  # cents
     for partnership in pool.partnerships:
         spent = spending[partnership.id]
@@ -172,16 +187,49 @@ def check_plan(pool: ExchangePool, scheme: Scheme, exchanges: Sequence[Exchange]
     return verdict
 
 
+def _programme_problems(
+    pool: ExchangePool, exchanges: Sequence[Exchange], visited: Sequence[str]
+) -> list[str]:
+    """The rules of the programme as a whole: each visitor once (and not again after an earlier
+    programme), each host within its capacity and its at-once limit in a period."""
+    problems: list[str] = []
+    visits = Counter(ex.visitor for ex in exchanges)
+    earlier = set(visited)
+    for visitor_id, n in sorted(visits.items()):
+        if n > 1:
+            problems.append(f"visit-once: {visitor_id} visits {n} times")
+        if visitor_id in earlier:
+            problems.append(f"visit-once: {visitor_id} visited in an earlier programme (history)")
+    hosted = Counter(ex.host for ex in exchanges)
+    for host_id, n in sorted(hosted.items()):
+        capacity = pool.by_id[host_id].capacity
+        if n > capacity:
+            problems.append(f"host-capacity: {host_id} hosts {n}, its capacity is {capacity}")
+    together = Counter(
+        (ex.host, pool.by_id[ex.visitor].period)
+        for ex in exchanges
+        if pool.by_id[ex.visitor].period is not None and pool.by_id[ex.host].at_once is not None
+    )
+    for (host_id, period), n in sorted(together.items(), key=lambda item: str(item[0])):
+        at_once = pool.by_id[host_id].at_once
+        if at_once is not None and n > at_once:
+            problems.append(
+                f"host-at-once: {host_id} hosts {n} visitors in {period}, at most {at_once} at once"
+            )
+    return problems
+
+
 def check_stated(
     pool: ExchangePool,
     scheme: Scheme,
     exchanges: Sequence[Exchange],
     spending: dict[str, float] | None,
     objective: float | None,
+    visited: Sequence[str] = (),
 ) -> PlanVerdict:
     """Judge a plan document as a whole: :func:`check_plan`, and what else it states — each
     exchange's value, each partnership's spending and the programme's value (objective)."""
-    verdict = check_plan(pool, scheme, exchanges)
+    verdict = check_plan(pool, scheme, exchanges, visited)
     for k, (ex, value) in enumerate(zip(exchanges, verdict.values, strict=True)):
         if not math.isclose(ex.value, value, rel_tol=1e-9, abs_tol=1e-9):
             verdict.problems.append(
