@@ -156,11 +156,12 @@ def test_every_exchange_option_reaches_the_run_from_the_command_line(
     earlier.write_text(json.dumps({"exchanges": [{"visitor": "v1", **stay},
                                                  {"visitor": "v2", **stay}]}))  # fmt: skip
     args = ["exchange", str(EXCHANGE_POOL), *COMMON, "--top", "2", "--include", "a:b",
-            "--exclude", "c:d", "--differ-by", "3", "--history", str(earlier)]  # fmt: skip
+            "--exclude", "c:d", "--differ-by", "3", "--history", str(earlier),
+            "--max-halved", "0.25"]  # fmt: skip
     runner.invoke(app, args)
     expected = ExchangeOptions(
         **LIMITS, top=2, include=(("a", "b"),), exclude=(("c", "d"),), differ_by=3,
-        history=("v1", "v2"),
+        history=("v1", "v2"), max_halved=0.25,
     )  # fmt: skip
     assert handed(seen, ExchangeOptions) == expected
     not_default(expected, NOT_ON_THE_COMMAND_LINE[ExchangeOptions])
@@ -292,6 +293,7 @@ def test_the_web_form_builds_the_library_models() -> None:
                     top=2,
                     differ_by=2,
                     history=("v1",),
+                    max_halved=0.3,
                     include=(("a", "b"),),
                     exclude=(("c", "d"),),
                     time_limit=9,
@@ -376,6 +378,7 @@ def _bench_spec(task: str, options: dict[str, Any], **instance: Any) -> dict[str
                 "top": 2,
                 "differ_by": 2,
                 "history": ["v1"],
+                "max_halved": 0.3,
                 "include": [["a", "b"]],
                 "exclude": [["c", "d"]],
             },

@@ -220,7 +220,10 @@ def test_a_budget_is_kept() -> None:
 
 
 def valid_plan_values(
-    pool: ExchangePool, scheme: Scheme, visited: Sequence[str] = ()
+    pool: ExchangePool,
+    scheme: Scheme,
+    visited: Sequence[str] = (),
+    max_halved: float | None = None,
 ) -> list[float]:
     """The value of every distinct plan the validator accepts, best first: every assignment of
     visitors to hosts (or to none), each visitor's hosts being those it may visit alone (tiny pools
@@ -243,15 +246,20 @@ def valid_plan_values(
             for v, h in zip(pool.participants, choice, strict=True)
             if h is not None
         ]
-        verdict = check_plan(pool, scheme, plan, visited)
+        verdict = check_plan(pool, scheme, plan, visited, max_halved)
         if verdict.valid:
             values.append(verdict.value)
     return sorted(values, reverse=True)
 
 
-def brute_force(pool: ExchangePool, scheme: Scheme, visited: Sequence[str] = ()) -> float:
+def brute_force(
+    pool: ExchangePool,
+    scheme: Scheme,
+    visited: Sequence[str] = (),
+    max_halved: float | None = None,
+) -> float:
     """The best value of a plan the validator accepts."""
-    return valid_plan_values(pool, scheme, visited)[0]
+    return valid_plan_values(pool, scheme, visited, max_halved)[0]
 
 
 @settings(max_examples=scaled(8))
@@ -354,13 +362,13 @@ def test_plans_meet_every_variant_of_the_scheme(
     is optimal against brute force when small enough to enumerate."""
     ids = [p.id for p in pool.participants]
     visited = data.draw(st.lists(st.sampled_from(ids), unique=True, max_size=2), label="visited")
-    result = plan_exchanges(
-        pool,
-        scheme,
-        ExchangeOptions(time_limit=10, deterministic=True, workers=1, history=tuple(visited)),
+    cap = data.draw(st.sampled_from([None, None, 0.0, 0.5]), label="max_halved")
+    options = ExchangeOptions(
+        time_limit=10, deterministic=True, workers=1, history=tuple(visited), max_halved=cap
     )
+    result = plan_exchanges(pool, scheme, options)
     assert not {x.visitor for x in result.exchanges} & set(visited)
-    verdict = check_plan(pool, scheme, list(result.exchanges), visited)
+    verdict = check_plan(pool, scheme, list(result.exchanges), visited, cap)
     assert verdict.valid, verdict.problems
     assert (result.objective or 0.0) == pytest.approx(verdict.value)
     # Every would-be visitor is placed or has a reason; a proven plan never blames the time.
@@ -375,7 +383,7 @@ def test_plans_meet_every_variant_of_the_scheme(
             assert "in the time given" not in u.reason
     if len(pool.participants) <= 5:
         assert result.status is Status.OPTIMAL
-        assert (result.objective or 0.0) == pytest.approx(brute_force(pool, scheme, visited))
+        assert (result.objective or 0.0) == pytest.approx(brute_force(pool, scheme, visited, cap))
 
 
 def test_deterministic_plans_repeat() -> None:

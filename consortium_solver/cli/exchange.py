@@ -58,6 +58,16 @@ HistoryOption = Annotated[
 ]
 
 
+MaxHalvedOption = Annotated[
+    float | None,
+    typer.Option(
+        "--max-halved",
+        help="at most this share of the exchanges paid half the lump sum (a short stay or a trip"
+        " under 200 km), e.g. 0.2; budgets otherwise favour many short hops",
+    ),
+]
+
+
 def visited_in(plans: list[Path] | None) -> tuple[str, ...]:
     """The visitors of the earlier programmes' plans, each once, in the order met."""
     return tuple(dict.fromkeys(x.visitor for path in plans or [] for x in read_plan(path)))
@@ -99,6 +109,7 @@ def exchange_command(
         ),
     ] = 1,
     history: HistoryOption = None,
+    max_halved: MaxHalvedOption = None,
     as_json: opt.JsonOption = False,
     out: Annotated[
         list[Path] | None, typer.Option("--out", "-o", help="write .json .csv .xlsx .html (repeat)")
@@ -123,6 +134,7 @@ def exchange_command(
         top=top,
         differ_by=differ_by,
         history=visited_in(history),
+        max_halved=max_halved,
     )
     for path in out or []:
         check_plan_output(path)
@@ -184,6 +196,7 @@ def check_exchange_command(
     scheme: SchemeOption = DEFAULT_SCHEME,
     ceilings: CeilingsOption = None,
     history: HistoryOption = None,
+    max_halved: MaxHalvedOption = None,
 ) -> None:
     """Judge a plan of exchanges rule by rule.
 
@@ -192,7 +205,7 @@ def check_exchange_command(
     the_pool, the_scheme = opt.load_exchange_pool(pool), load_scheme(scheme, ceilings)
     exchanges, spending, objective = read_plan_stated(plan)
     verdict = check_stated(
-        the_pool, the_scheme, exchanges, spending, objective, visited_in(history)
+        the_pool, the_scheme, exchanges, spending, objective, visited_in(history), max_halved
     )
     console = stdout()
     for problem in verdict.problems:

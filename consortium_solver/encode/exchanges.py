@@ -96,11 +96,14 @@ def cpsat_matching(
     at_once: Sequence[tuple[Sequence[int], int]] = (),
     not_again: Sequence[Sequence[int]] = (),
     differ_by: int = 1,
+    halved_cap: tuple[np.ndarray, int] | None = None,
 ) -> Matching:
     """The most valuable matching within each partnership's budget (cents), by CP-SAT; each group
     of ``at_once`` (a host's visitors of one period: edges, limit) takes at most its limit; no plan
     of ``not_again`` (edge lists) comes back: at least ``differ_by`` of its exchanges are left out
-    (all of them when it has fewer; an empty one: the matching has an exchange)."""
+    (all of them when it has fewer; an empty one: the matching has an exchange); with
+    ``halved_cap`` (each edge's halving, a share in thousandths) at most that share of the chosen
+    edges is halved: 1000 · Σ halved ≤ share · Σ chosen."""
     model = cp_model.CpModel()
     x = [model.new_bool_var(f"e{k}") for k in range(len(edges))]
     for group, bound in (
@@ -127,6 +130,10 @@ def cpsat_matching(
         model.add(sum(x[int(k)] for k in group_edges) <= most)
     for k in forced:
         model.add(x[k] == 1)
+    if halved_cap is not None:
+        halved, share = halved_cap
+        short = [x[int(k)] for k in np.flatnonzero(halved)]
+        model.add(1000 * sum(short) <= share * sum(x))
     for earlier in not_again:
         if earlier:
             model.add(sum(x[int(k)] for k in earlier) <= max(len(earlier) - differ_by, 0))

@@ -91,6 +91,8 @@ class Candidates:
             return []
         # Edges of a visitor with a period to a host with a limit, grouped by (host, period).
         ks = np.flatnonzero((period[edges.visitor] >= 0) & (limit[edges.host] >= 0))
+        if not len(ks):  # no visitor with a period reaches a host with a limit
+            return []
         keys = edges.host[ks] * len(periods) + period[edges.visitor[ks]]
         order = np.argsort(keys, kind="stable")
         ks, keys = ks[order], keys[order]
@@ -111,6 +113,7 @@ class Candidates:
             edges.payer[kept],
             edges.km[kept],
             edges.euros[kept],
+            edges.halved[kept],
         )
 
     def exchanges(self, edges: EdgeTable, chosen: Sequence[int]) -> list[Exchange]:
@@ -137,6 +140,7 @@ class EdgeTable(Edges):
 
     km: np.ndarray
     euros: np.ndarray
+    halved: np.ndarray  # bool: the lump sum is halved (a short stay or a short trip)
 
     @classmethod
     def of(cls, c: Candidates, exclude: set[tuple[str, str]]) -> EdgeTable:
@@ -144,7 +148,8 @@ class EdgeTable(Edges):
         vs, hs = c.visitors, c.hosts
         if not vs or not hs:
             empty = np.zeros(0, dtype=np.int64)
-            return cls(empty, empty, empty, empty, empty, np.zeros(0), np.zeros(0))
+            none = np.zeros(0, dtype=bool)
+            return cls(empty, empty, empty, empty, empty, np.zeros(0), np.zeros(0), none)
         vc = np.array([v.country for v in vs])
         hc = np.array([h.country for h in hs])
         ok = vc[:, None] != hc[None, :]
@@ -185,6 +190,7 @@ class EdgeTable(Edges):
             payer[rows],
             km[rows, cols],
             cents[rows, cols] / 100,
+            short[rows, cols],
         )
 
 

@@ -30,6 +30,15 @@ class ExchangeOptions(TaskOptions):
         description="participants who visited in earlier programmes: none visits again (rule"
         " visit-once; `exchange --history plan.json`)",
     )
+    max_halved: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        allow_inf_nan=False,
+        description="the largest share of exchanges paid half the lump sum (a short stay or a"
+        " trip under the scheme's distance); none: no cap. Budgets favour many short hops: this"
+        " keeps the programme to real stays",
+    )
     differ_by: int = Field(
         default=1,
         ge=1,

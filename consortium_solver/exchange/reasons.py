@@ -49,6 +49,7 @@ def unplaced_reasons(
     exchanges: Sequence[Exchange],
     exclude: Sequence[tuple[str, str]] = (),
     visited: Sequence[str] = (),
+    max_halved: float | None = None,
 ) -> tuple[Unplaced, ...]:
     """Every would-be visitor (role visitor or both) the plan leaves out, with its reason
     (``visited``: who visited in earlier programmes)."""
@@ -67,7 +68,7 @@ def unplaced_reasons(
         if reason is None and p.id in earlier:
             reason = "visited in an earlier programme (--history): a participant visits once"
         if reason is None:
-            reason = _left(pool, scheme, p, hosts, spent, refused)
+            reason = _left(pool, scheme, p, hosts, spent, refused, max_halved)
         out.append(Unplaced(id=p.id, reason=reason))
     return tuple(out)
 
@@ -110,6 +111,7 @@ def _left(
     hosts: _Hosts,
     spent: Counter[str],
     refused: set[tuple[str, str]],
+    max_halved: float | None,
 ) -> str:
     """Why an eligible visitor is left out of this plan."""
     abroad = (hosts.country != p.country) & (hosts.ids != p.id)
@@ -131,19 +133,23 @@ def _left(
                 open_[k] = False
         if not open_.any():
             return f"its hosts with room take no more visitors at once in its period ({p.period})"
+    km = great_circle_km(p.point[0], p.point[1], hosts.point[open_, 0], hosts.point[open_, 1])
+    short = (p.working_days < scheme.halve_below_working_days) | (km < scheme.halve_below_km)
     budget = pool.partnership_by_id[p.partnership].budget
     if budget is not None:
         left = to_cents(budget) - spent[p.partnership]
-        km = great_circle_km(p.point[0], p.point[1], hosts.point[open_, 0], hosts.point[open_, 1])
-        short = p.working_days < scheme.halve_below_working_days
         ceiling = hosts.ceiling[open_]
-        cents = np.where(short | (km < scheme.halve_below_km), ceiling // 2, ceiling)  # money.half
-        cheapest = int(cents.min())
+        cheapest = int(np.where(short, ceiling // 2, ceiling).min())  # money.half: down
         if left < cheapest:
             return (
                 f"the budget of {p.partnership} is spent: EUR {euros(left):,.2f} left, its"
                 f" cheapest stay costs EUR {euros(cheapest):,.2f}"
             )
+    if max_halved is not None and np.all(short):
+        return (
+            f"every stay open to it is paid half the lump sum, and the programme keeps those to"
+            f" {max_halved:.0%} of its exchanges (--max-halved)"
+        )
     return (
         "not placed in the time given: a host and the budget remain (a longer --time-limit may"
         " place it)"

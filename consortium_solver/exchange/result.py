@@ -24,11 +24,12 @@ def judged_plan(
     scheme: Scheme,
     exchanges: list[Exchange],
     what: str,
-    visited: Sequence[str] = (),
+    options: ExchangeOptions | None = None,
 ) -> tuple[list[Exchange], PlanVerdict]:
     """The validator's verdict on a plan, and its exchanges carrying the validator's values; a
     plan the validator rejects is a bug (``what`` says which plan, for the error)."""
-    verdict = check_plan(pool, scheme, exchanges, visited)
+    options = options or ExchangeOptions()
+    verdict = check_plan(pool, scheme, exchanges, options.history, options.max_halved)
     if not verdict.valid:
         raise InternalError(f"{what} is a plan the validator rejects: {verdict.problems[0]}")
     valued = [
@@ -47,12 +48,12 @@ def judged_result(
     bound: float | None,
     note: str | None = None,
 ) -> ExchangeResult:
-    exchanges, verdict = judged_plan(
-        pool, scheme, exchanges, "the planner's programme", options.history
-    )
+    exchanges, verdict = judged_plan(pool, scheme, exchanges, "the planner's programme", options)
     for said in [*money_notes(pool, scheme), *place_notes(pool)]:
         note = f"{note}; {said}" if note else said
-    unplaced = unplaced_reasons(pool, scheme, exchanges, options.exclude, options.history)
+    unplaced = unplaced_reasons(
+        pool, scheme, exchanges, options.exclude, options.history, options.max_halved
+    )
     return ExchangeResult(
         scheme=scheme.id,
         pool=pool.name,

@@ -10,7 +10,8 @@ Every plan is judged by the independent validator (:mod:`.result`); a plan it re
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -131,7 +132,8 @@ def _best(
     report(None, flow.bound)  # budgets only take value away
     budgets = budgets_in_cents(pool)
     together = candidates.at_once(edges)
-    if all(b is None for b in budgets) and not forced and not together:
+    capped = options.max_halved is not None
+    if all(b is None for b in budgets) and not forced and not together and not capped:
         return judged_result(
             pool,
             scheme,
@@ -162,6 +164,9 @@ def _budgeted(
     phase = clock.share(BOUND_SHARE)
     warm = lagrangian(plan_, phase)
     clock.used(phase)
+    if options.max_halved is not None:  # the warm start within the cap too (fewer never harm)
+        warm = replace(warm, plan=within_cap(edges, warm.plan, options.max_halved, forced))
+        warm = replace(warm, value=int(edges.value[warm.plan].sum()) if warm.plan else 0)
     report(warm.value, warm.bound)
     if interrupted():  # the best plan within the budgets so far, at once
         plan = candidates.exchanges(edges, warm.plan)
@@ -184,6 +189,7 @@ def _budgeted(
         hint=[index[k] for k in warm.plan],
         forced=[index[k] for k in forced],
         at_once=groups,
+        halved_cap=_cap(sub, options),
     )
     clock.spend(found.deterministic_time)
     bound = float(warm.bound)
@@ -239,7 +245,12 @@ def _alternatives(
             break
         window = droppable[(rank - 2) * options.differ_by : (rank - 1) * options.differ_by]
         start = [k for k in plans[0] if k not in set(window)]
-        if not START_FROM_BEST or not start or not _differs(start, plans, options.differ_by):
+        if (
+            not START_FROM_BEST
+            or not start
+            or not _differs(start, plans, options.differ_by)
+            or not _within(edges, start, options.max_halved)
+        ):
             start = []
         keep = [k for plan in plans for k in plan] + forced
         kept = (
@@ -262,6 +273,7 @@ def _alternatives(
             at_once=groups,
             not_again=[[index[k] for k in plan] for plan in plans],
             differ_by=options.differ_by,
+            halved_cap=_cap(sub, options),
         )
         clock.spend(match.deterministic_time)
         chosen = [int(kept[i]) for i in match.chosen] if match.objective is not None else []
@@ -279,6 +291,33 @@ def _alternatives(
             "interrupted": interrupted(),
         }
     )
+
+
+def _cap(edges: Any, options: ExchangeOptions) -> tuple[np.ndarray, int] | None:
+    """The halved-share cap for CP-SAT (each edge's halving, the share in thousandths)."""
+    if options.max_halved is None:
+        return None
+    return edges.halved, round(options.max_halved * 1000)
+
+
+def _within(edges: Any, plan: list[int], share: float | None) -> bool:
+    """Whether ``plan`` keeps to the halved-share cap (in thousandths, as CP-SAT counts)."""
+    if share is None or not plan:
+        return True
+    return 1000 * int(edges.halved[plan].sum()) <= round(share * 1000) * len(plan)
+
+
+def within_cap(edges: Any, plan: list[int], share: float, forced: Sequence[int]) -> list[int]:
+    """``plan`` with its least valuable halved exchanges dropped until at most ``share`` of them
+    are halved (dropping one lowers the share; a forced one stays)."""
+    kept = list(plan)
+    halved = sorted(
+        (k for k in kept if edges.halved[k] and k not in set(forced)),
+        key=lambda k: edges.value[k],
+    )
+    while halved and not _within(edges, kept, share):
+        kept.remove(halved.pop(0))
+    return kept
 
 
 def _differs(plan: list[int], earlier: list[list[int]], differ_by: int) -> bool:
@@ -313,7 +352,7 @@ def _listed(
             scheme,
             candidates.exchanges(edges, chosen),
             f"alternative programme {rank}",
-            options.history,
+            options,
         )
         differs = len(set(chosen) - set(best))
         out.append(

@@ -133,9 +133,11 @@ def check_plan(
     scheme: Scheme,
     exchanges: Sequence[Exchange],
     visited: Sequence[str] = (),
+    max_halved: float | None = None,
 ) -> PlanVerdict:
     """Judge a programme of exchanges; ``visited``: the participants who visited in earlier
-    programmes (rule visit-once: none visits again).
+    programmes (rule visit-once: none visits again); ``max_halved``: the coordinator's cap on the
+    share of exchanges paid half the lump sum.
 
     Raises:
         InputError: an exchange names a participant that is not in the pool.
@@ -174,6 +176,17 @@ def check_plan(
         paid[visitor.partnership].append(due)
         verdict.values.append(exchange_value(scheme, visitor, host, ex.working_days, km))
     verdict.problems += _programme_problems(pool, exchanges, visited)
+    if max_halved is not None and exchanges:
+        short = sum(
+            halved(scheme, ex.working_days, great_circle_km(*pool.by_id[ex.visitor].point,
+                                                            *pool.by_id[ex.host].point))
+            for ex in exchanges
+        )  # fmt: skip
+        if 1000 * short > round(max_halved * 1000) * len(exchanges):
+            verdict.problems.append(
+                f"max-halved: {short} of {len(exchanges)} exchanges are paid half the lump sum,"
+                f" more than the {max_halved:.1%} asked"
+            )
     spending = {p.id: sum(paid.get(p.id, [])) for p in pool.partnerships}  # cents
     for partnership in pool.partnerships:
         spent = spending[partnership.id]
@@ -226,10 +239,11 @@ def check_stated(
     spending: dict[str, float] | None,
     objective: float | None,
     visited: Sequence[str] = (),
+    max_halved: float | None = None,
 ) -> PlanVerdict:
     """Judge a plan document as a whole: :func:`check_plan`, and what else it states — each
     exchange's value, each partnership's spending and the programme's value (objective)."""
-    verdict = check_plan(pool, scheme, exchanges, visited)
+    verdict = check_plan(pool, scheme, exchanges, visited, max_halved)
     for k, (ex, value) in enumerate(zip(exchanges, verdict.values, strict=True)):
         if not math.isclose(ex.value, value, rel_tol=1e-9, abs_tol=1e-9):
             verdict.problems.append(
