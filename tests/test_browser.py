@@ -498,3 +498,29 @@ def test_an_uploaded_bomb_is_refused_in_words(server: Server, browser: Any, tmp_
     assert server.app.state.context.store.pools(1) == []
     browser.get(server.url + "/")
     wait_text(browser, "Your events")
+
+
+def test_the_exchange_map_shows_one_partnership_at_a_time(browser: Any, tmp_path: Path) -> None:
+    """A large programme's page: the overview's country lines first; choosing a partnership shows
+    its own lines and dots only."""
+    from consortium_solver.exchange import ExchangeOptions, plan_exchanges
+    from consortium_solver.io.exchange_page import ALL, plan_page
+    from consortium_solver.rules.scheme import load_scheme
+    from consortium_solver.synthetic.exchanges import generate_exchange_pool
+
+    pool = generate_exchange_pool(300, 1, partnerships=4, budgets=False)
+    result = plan_exchanges(pool, load_scheme(), ExchangeOptions(time_limit=5, workers=1))
+    page = tmp_path / "plan.html"
+    page.write_text(plan_page(result, pool), encoding="utf-8")
+    browser.get(page.as_uri())
+
+    def shown() -> set[str]:
+        return {
+            str(el.get_attribute("data-group"))
+            for el in browser.find_elements(By.CSS_SELECTOR, "svg [data-group]")
+            if el.is_displayed()
+        }
+
+    assert shown() == {ALL}
+    Select(browser.find_element(By.ID, "view")).select_by_value(pool.partnerships[1].id)
+    assert shown() == {pool.partnerships[1].id}

@@ -507,3 +507,36 @@ def test_membership_and_admitted_hosts_come_from_the_sheet(tmp_path: Path) -> No
     assert (
         checked.exit_code == 1 and "visit-once: krakow-sme visited in an earlier" in checked.stdout
     )
+
+
+# ------------------------------------------------------------------------------ maps at scale
+
+
+def test_a_large_programme_is_drawn_by_countries_and_by_partnership(tmp_path: Path) -> None:
+    """Above AGGREGATE_ABOVE exchanges the page's map draws one line per pair of countries (as
+    wide as its exchanges) for the overview, and per partnership one line per pair of regions;
+    a select chooses the view; every line is counted once in each."""
+    import re
+
+    from consortium_solver.io.exchange_page import AGGREGATE_ABOVE, ALL, plan_page
+    from consortium_solver.synthetic.exchanges import generate_exchange_pool as generated
+
+    pool = generated(300, 1, partnerships=4, budgets=False)
+    result = plan_exchanges(pool, SCHEME, OPTIONS)
+    assert len(result.exchanges) > AGGREGATE_ABOVE
+    page = plan_page(result, pool)
+    lines = re.findall(r"<line [^>]*stroke-width='([\d.]+)'[^>]*data-group='([^']*)'>", page)
+    overview = [float(w) for w, g in lines if g == ALL]
+    pairs: dict[tuple[str, str], int] = {}
+    for x in result.exchanges:
+        key = (pool.by_id[x.visitor].country, pool.by_id[x.host].country)
+        pairs[key] = pairs.get(key, 0) + 1
+    assert len(overview) == len(pairs)
+    assert sorted(overview) == sorted(min(1.0 + 0.5 * (n - 1), 10.0) for n in pairs.values())
+    titles = re.findall(r"data-group='([^']*)'><title>[^<]*: (\d+) exchanges?", page)
+    for p in pool.partnerships:
+        drawn = sum(int(n) for g, n in titles if g == p.id)
+        assert drawn == sum(x.partnership == p.id for x in result.exchanges)
+    assert (
+        "<select id='view'>" in page and page.count("<option value=") == len(pool.partnerships) + 1
+    )

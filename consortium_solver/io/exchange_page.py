@@ -8,11 +8,12 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 
+from consortium_solver import reference
 from consortium_solver.domain import ExchangeResult
 from consortium_solver.domain.exchanges import ExchangePool, Participant
 from consortium_solver.io.exchange_kpis import KPI_HEADERS, fit_words, partnership_kpis
 from consortium_solver.io.maps import PALETTE, Journey, Place, in_core, svg_map
-from consortium_solver.reference.places import country_name
+from consortium_solver.reference.places import country_name, region_label
 from consortium_solver.rules.scheme import Scheme
 
 _STYLE = (
@@ -25,8 +26,135 @@ _STYLE = (
 )
 
 
+def _each(
+    result: ExchangeResult, pool: ExchangePool, colour: dict[str, str]
+) -> tuple[list[Journey], dict[str, Place]]:
+    """A line per exchange and a dot per participant (a small programme)."""
+    by_id = pool.by_id
+    journeys = [
+        Journey(
+            by_id[x.visitor].point,
+            by_id[x.host].point,
+            f"{_who(by_id[x.visitor])} → {_who(by_id[x.host])}, {x.distance_km:,.1f} km",
+            colour[x.partnership],
+            group=x.partnership,
+        )
+        for x in result.exchanges
+    ]
+    places: dict[str, Place] = {}
+    for x in result.exchanges:
+        visitor, host = by_id[x.visitor], by_id[x.host]
+        places[visitor.id] = Place(
+            visitor.point, "visitor: " + _who(visitor), colour[x.partnership], group=x.partnership
+        )
+        places.setdefault(
+            f"{host.id}@{x.partnership}",
+            Place(host.point, "host: " + _who(host), "#333", group=x.partnership),
+        )
+    return journeys, places
+
+
+def _aggregated(
+    result: ExchangeResult, pool: ExchangePool, colour: dict[str, str]
+) -> tuple[list[Journey], dict[str, Place]]:
+    """A line per pair of regions and partnership, as wide as its exchanges, and a dot per region,
+    role and partnership marked with how many it stands for (a large programme)."""
+    by_id = pool.by_id
+    lines: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    dots: dict[tuple[str, str, str], list[Participant]] = defaultdict(list)
+    where: dict[str, tuple[float, float]] = {}
+    for x in result.exchanges:
+        visitor, host = by_id[x.visitor], by_id[x.host]
+        a, b = _region(visitor, where), _region(host, where)
+        lines[(a, b, x.partnership)].append(f"{visitor.name} → {host.name}")
+        dots[(a, "visitor", x.partnership)].append(visitor)
+        dots[(b, "host", x.partnership)].append(host)
+    journeys = _overview(result, pool) + [
+        Journey(
+            where[a],
+            where[b],
+            f"{_region_name(a)} → {_region_name(b)}: {len(names)} exchange"
+            f"{'s' if len(names) > 1 else ''} ({'; '.join(names[:4])}"
+            f"{'; …' if len(names) > 4 else ''})",
+            colour[pid],
+            width=min(1.2 + 0.9 * (len(names) - 1), 9.0),
+            group=pid,
+        )
+        for (a, b, pid), names in lines.items()
+    ]
+    places = {
+        f"{r}|{role}|{pid}": Place(
+            where[r],
+            f"{role}s in {_region_name(r)}: "
+            + "; ".join(p.name for p in people[:5])
+            + (f" and {len(people) - 5} more" if len(people) > 5 else ""),
+            colour[pid] if role == "visitor" else "#333333",
+            mark=str(len(people)) if len(people) > 1 else "",
+            group=pid,
+        )
+        for (r, role, pid), people in dots.items()
+    }
+    return journeys, places
+
+
+def _overview(result: ExchangeResult, pool: ExchangePool) -> list[Journey]:
+    """The overview of a large programme: one grey line per pair of countries (from the mean point
+    of its participants in each), as wide as its exchanges (the partnerships' own lines and dots
+    show when one is chosen)."""
+    by_id = pool.by_id
+    points: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    pairs: dict[tuple[str, str], int] = defaultdict(int)
+    for x in result.exchanges:
+        visitor, host = by_id[x.visitor], by_id[x.host]
+        points[visitor.country].append(visitor.point)
+        points[host.country].append(host.point)
+        pairs[(visitor.country, host.country)] += 1
+    centre = {
+        c: (sum(p[0] for p in ps) / len(ps), sum(p[1] for p in ps) / len(ps))
+        for c, ps in points.items()
+    }
+    return [
+        Journey(
+            centre[a],
+            centre[b],
+            f"{country_name(a)} → {country_name(b)}: {n} exchange{'s' if n > 1 else ''}",
+            "#555555",
+            width=min(1.0 + 0.5 * (n - 1), 10.0),
+            group=ALL,
+        )
+        for (a, b), n in sorted(pairs.items())
+    ]
+
+
+def _region(p: Participant, where: dict[str, tuple[float, float]]) -> str:
+    """The key a participant's place is drawn by: its NUTS-2 region, else its own point."""
+    key = p.nuts2 or f"{p.point[0]:.2f},{p.point[1]:.2f}"
+    where.setdefault(key, reference.region_points().get(key, p.point) if p.nuts2 else p.point)
+    return key
+
+
+def _region_name(key: str) -> str:
+    return region_label(key) if key in reference.region_points() else key
+
+
 def _who(p: Participant) -> str:
     return f"{p.name} ({country_name(p.country)})"
+
+
+# Above this many exchanges the map draws one line per pair of regions and partnership, its width
+# the number of exchanges, and one dot per region, role and partnership (1,700 lines were unreadable).
+AGGREGATE_ABOVE = 60
+# The page's one script: the map's view of one partnership (every line and dot of another hidden).
+# Elements of group ALL are the overview (every partnership at once); the others a partnership's.
+ALL = "*all"
+_VIEW_SCRIPT = (
+    "const v=document.getElementById('view');function show(){"
+    "const all=[...document.querySelectorAll('svg [data-group]')];"
+    "const overview=all.some(el=>el.dataset.group==='" + ALL + "');"
+    "all.forEach(el=>{const g=el.dataset.group;el.style.display=(v.value?g===v.value:"
+    "(overview?g==='" + ALL + "':true))?'':'none';});}"
+    "if(v){v.addEventListener('change',show);show();}"
+)
 
 
 def plan_page(result: ExchangeResult, pool: ExchangePool) -> str:
@@ -34,22 +162,10 @@ def plan_page(result: ExchangeResult, pool: ExchangePool) -> str:
     e = html.escape
     colour = {p.id: PALETTE[k % len(PALETTE)] for k, p in enumerate(pool.partnerships)}
     by_id = pool.by_id
-    journeys = [
-        Journey(
-            by_id[x.visitor].point,
-            by_id[x.host].point,
-            f"{_who(by_id[x.visitor])} → {_who(by_id[x.host])}, {x.distance_km:g} km",
-            colour[x.partnership],
-        )
-        for x in result.exchanges
-    ]
-    places = {}
-    for x in result.exchanges:
-        visitor, host = by_id[x.visitor], by_id[x.host]
-        places[visitor.id] = Place(
-            visitor.point, "visitor: " + _who(visitor), colour[x.partnership]
-        )
-        places.setdefault(host.id, Place(host.point, "host: " + _who(host), "#333"))
+    if len(result.exchanges) > AGGREGATE_ABOVE:
+        journeys, places = _aggregated(result, pool, colour)
+    else:
+        journeys, places = _each(result, pool, colour)
     value = "—" if result.objective is None else f"{result.objective:g}"
     bound = "" if result.bound is None else f" · bound {result.bound:g}"
     parts = [
@@ -69,6 +185,18 @@ def plan_page(result: ExchangeResult, pool: ExchangePool) -> str:
     )
     parts.append(f"<h2>Who travels where</h2><p class='muted'>{keys}· hosts in dark grey</p>")
     legend = [(p.name, colour[p.id]) for p in pool.partnerships]
+    choices = "".join(f"<option value='{e(p.id)}'>{e(p.name)}</option>" for p in pool.partnerships)
+    parts.append(
+        "<p><label>Show <select id='view'><option value=''>every partnership</option>"
+        f"{choices}</select></label>"
+        + (
+            " <span class='muted'>Every partnership: one line per pair of countries, as wide as"
+            " its exchanges; a partnership: one per pair of regions.</span>"
+            if len(result.exchanges) > AGGREGATE_ABOVE
+            else ""
+        )
+        + "</p>"
+    )
     parts.append(svg_map(list(places.values()), journeys, "visitors and their hosts", legend))
     outside = [p.label for p in places.values() if not in_core(p.point)]
     if any(in_core(p.point) for p in places.values()) and outside:
@@ -80,6 +208,7 @@ def plan_page(result: ExchangeResult, pool: ExchangePool) -> str:
     if result.unplaced:
         names = "".join(f"<li>{e(_who(by_id[u.id]))} — {e(u.reason)}</li>" for u in result.unplaced)
         parts.append(f"<section><h2>Visitors not placed, and why</h2><ul>{names}</ul></section>")
+    parts.append(f"<script>{_VIEW_SCRIPT}</script>")
     parts.append(
         f"<p class='muted'>Made in {result.wall_time_s:.3g} s with seed {result.seed}.</p>"
     )

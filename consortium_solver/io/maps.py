@@ -30,6 +30,9 @@ PALETTE = ("#F3C300", "#875692", "#F38400", "#A1CAF1", "#BE0032", "#C2B280", "#8
            "#8DB600", "#654522", "#E25822", "#2B3D26")  # fmt: skip
 
 
+LEGEND_CHARS = 48  # a legend label's characters drawn at most
+
+
 @dataclass(frozen=True)
 class Place:
     """A dot: where (latitude, longitude), what it is called, its colour."""
@@ -38,6 +41,7 @@ class Place:
     label: str
     colour: str = "#333"
     mark: str = ""  # a short text drawn in the dot (a group's number)
+    group: str = ""  # what a view of the map shows or hides it by (a partnership)
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,8 @@ class Journey:
     end: tuple[float, float]
     label: str
     colour: str
+    width: float = 1.4  # several journeys drawn as one: wider
+    group: str = ""  # what a view of the map shows or hides it by (a partnership)
 
 
 def _ink(colour: str) -> str:
@@ -101,7 +107,10 @@ def svg_map(
     y0, y1 = min(ys) - MARGIN_KM, max(ys) + MARGIN_KM
     scale = WIDTH / max(x1 - x0, 1.0)
     height = max(200, round((y1 - y0) * scale))
-    per_row = 4
+    # As many legend entries a row as their longest label leaves room for (13-px text: ~7 px a
+    # letter, plus the dot), from 1 to 4.
+    longest = max((len(label[:LEGEND_CHARS]) for label, _ in legend), default=0)
+    per_row = max(1, min(4, WIDTH // (longest * 7 + 34)))
     key_height = 22 * -(-len(legend) // per_row) + (10 if legend else 0)
 
     def at(lat: float, lon: float) -> str:
@@ -124,12 +133,15 @@ def svg_map(
         a, b = at(*j.start).split(","), at(*j.end).split(",")
         parts.append(
             f"<line x1='{a[0]}' y1='{a[1]}' x2='{b[0]}' y2='{b[1]}' stroke='{j.colour}'"
-            f" stroke-width='1.4' stroke-opacity='0.7'><title>{html.escape(j.label)}</title></line>"
+            f" stroke-width='{j.width:g}' stroke-opacity='0.7'"
+            f" data-group='{html.escape(j.group, quote=True)}'>"
+            f"<title>{html.escape(j.label)}</title></line>"
         )
     for p in places:
         x, y = at(*p.point).split(",")
         parts.append(
-            f"<g><title>{html.escape(p.label)}</title><circle cx='{x}' cy='{y}' r='7'"
+            f"<g data-group='{html.escape(p.group, quote=True)}'><title>{html.escape(p.label)}</title>"
+            f"<circle cx='{x}' cy='{y}' r='7'"
             f" fill='{p.colour}' stroke='#222' stroke-width='0.7'/>"
         )
         if p.mark:
@@ -143,7 +155,7 @@ def svg_map(
         parts.append(
             f"<circle cx='{kx + 7}' cy='{ky - 4}' r='7' fill='{colour}' stroke='#222'"
             f" stroke-width='0.7'/><text x='{kx + 20}' y='{ky}' font-size='13'"
-            f" font-family='sans-serif'>{html.escape(label[:40])}</text>"
+            f" font-family='sans-serif'>{html.escape(label[:LEGEND_CHARS])}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)
