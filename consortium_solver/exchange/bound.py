@@ -84,11 +84,14 @@ def lagrangian(plan_: Plan, clock: Clock) -> Lagrangian:
     return Lagrangian(best, plan, value)
 
 
-def within_budgets(plan_: Plan, chosen: Sequence[int]) -> list[int]:
+def within_budgets(
+    plan_: Plan, chosen: Sequence[int], fill_only: np.ndarray | None = None
+) -> list[int]:
     """A matching made to fit the budgets and at-once limits: each group over its at-once limit
     drops its least valuable exchanges, each overspent partnership those of least value per euro
     (never a forced one) until it fits; then free visitors take the most valuable exchanges that
-    still fit (a host with room, a partnership with money, a period with room at the host)."""
+    still fit (a host with room, a partnership with money, a period with room at the host) —
+    among the edges of ``fill_only`` alone when given (a mask)."""
     edges, candidates, budgets = plan_.edges, plan_.candidates, plan_.budgets
     keep = set(int(k) for k in chosen)
     pinned = set(int(k) for k in plan_.forced)
@@ -132,7 +135,10 @@ def within_budgets(plan_: Plan, chosen: Sequence[int]) -> list[int]:
     # ends once every such visitor is placed or no host has room.
     taken = np.zeros(len(candidates.visitors), dtype=bool)
     taken[list(visited)] = True
-    open_ = np.flatnonzero(~taken[edges.visitor] & (np.array(room)[edges.host] > 0))
+    fillable = ~taken[edges.visitor] & (np.array(room)[edges.host] > 0)
+    if fill_only is not None:
+        fillable &= fill_only
+    open_ = np.flatnonzero(fillable)
     order = open_[np.argsort(-edges.value[open_], kind="stable")]
     spending = spent.tolist()
     free_visitors = len(np.unique(edges.visitor[order]))

@@ -23,7 +23,7 @@ from consortium_solver.domain import Alternative, ExchangeResult, Progress, Stat
 from consortium_solver.domain.exchanges import ExchangePool
 from consortium_solver.encode import SolveLimits
 from consortium_solver.encode.exchanges import cpsat_matching, flow_matching
-from consortium_solver.exchange.bound import Plan, lagrangian
+from consortium_solver.exchange.bound import Plan, lagrangian, within_budgets
 from consortium_solver.exchange.candidates import SCALE, Candidates
 from consortium_solver.exchange.options import ExchangeOptions
 from consortium_solver.exchange.result import judged_plan, judged_result, why_not
@@ -164,9 +164,11 @@ def _budgeted(
     phase = clock.share(BOUND_SHARE)
     warm = lagrangian(plan_, phase)
     clock.used(phase)
-    if options.max_halved is not None:  # the warm start within the cap too (fewer never harm)
-        warm = replace(warm, plan=within_cap(edges, warm.plan, options.max_halved, forced))
-        warm = replace(warm, value=int(edges.value[warm.plan].sum()) if warm.plan else 0)
+    if options.max_halved is not None:  # the warm start within the cap too
+        capped = within_cap(edges, warm.plan, options.max_halved, forced)
+        # the money and places the dropped short stays free go to full stays (the share only falls)
+        capped = within_budgets(plan_, capped, fill_only=~edges.halved)
+        warm = replace(warm, plan=capped, value=int(edges.value[capped].sum()) if capped else 0)
     report(warm.value, warm.bound)
     if interrupted():  # the best plan within the budgets so far, at once
         plan = candidates.exchanges(edges, warm.plan)
