@@ -155,13 +155,17 @@ def test_every_exchange_option_reaches_the_run_from_the_command_line(
             "partnership": "P"}  # fmt: skip
     earlier.write_text(json.dumps({"exchanges": [{"visitor": "v1", **stay},
                                                  {"visitor": "v2", **stay}]}))  # fmt: skip
+    running = tmp_path / "running.json"
+    running.write_text(json.dumps({"exchanges": [{"visitor": "k1", **stay, "status": "done"},
+                                                 {"visitor": "k2", **stay, "status": "cancelled"},
+                                                 {"visitor": "k3", **stay}]}))  # fmt: skip
     args = ["exchange", str(EXCHANGE_POOL), *COMMON, "--top", "2", "--include", "a:b",
             "--exclude", "c:d", "--differ-by", "3", "--history", str(earlier),
-            "--max-halved", "0.25"]  # fmt: skip
+            "--max-halved", "0.25", "--keep", str(running)]  # fmt: skip
     runner.invoke(app, args)
     expected = ExchangeOptions(
-        **LIMITS, top=2, include=(("a", "b"),), exclude=(("c", "d"),), differ_by=3,
-        history=("v1", "v2"), max_halved=0.25,
+        **LIMITS, top=2, include=(("a", "b"),), exclude=(("c", "d"), ("k2", "h")), differ_by=3,
+        history=("v1", "v2"), max_halved=0.25, keep=(("k1", "h", "done"),),
     )  # fmt: skip
     assert handed(seen, ExchangeOptions) == expected
     not_default(expected, NOT_ON_THE_COMMAND_LINE[ExchangeOptions])
@@ -294,6 +298,7 @@ def test_the_web_form_builds_the_library_models() -> None:
                     differ_by=2,
                     history=("v1",),
                     max_halved=0.3,
+                    keep=(("k1", "h", "confirmed"),),
                     include=(("a", "b"),),
                     exclude=(("c", "d"),),
                     time_limit=9,
@@ -379,6 +384,7 @@ def _bench_spec(task: str, options: dict[str, Any], **instance: Any) -> dict[str
                 "differ_by": 2,
                 "history": ["v1"],
                 "max_halved": 0.3,
+                "keep": [["k1", "h", "done"]],
                 "include": [["a", "b"]],
                 "exclude": [["c", "d"]],
             },

@@ -20,8 +20,9 @@ from typer.testing import CliRunner
 from consortium_solver.cli import app, hoisted
 from consortium_solver.core.geo import EARTH_RADIUS_KM, great_circle_km
 from consortium_solver.core.money import euros, half, rounded, to_cents
-from consortium_solver.domain.exchanges import ExchangePool
+from consortium_solver.domain.exchanges import Exchange, ExchangePool
 from consortium_solver.exchange import ExchangeOptions, plan_exchanges
+from consortium_solver.io.exchanges import read_exchange_pool
 from consortium_solver.rules.scheme import load_scheme
 from consortium_solver.synthetic.exchanges import generate_exchange_pool
 from consortium_solver.validate.exchanges import check_plan, check_stated, lump_sum
@@ -540,3 +541,39 @@ def test_a_large_programme_is_drawn_by_countries_and_by_partnership(tmp_path: Pa
     assert (
         "<select id='view'>" in page and page.count("<option value=") == len(pool.partnerships) + 1
     )
+
+
+# ------------------------------------------------------------------- a programme as it runs
+
+
+def test_keep_replans_around_the_confirmed_and_done_exchanges(tmp_path: Path) -> None:
+    """A plan whose coordinator marked one exchange done, one confirmed and one cancelled:
+    `--keep` keeps the first two with their status (in budgets and capacities), never proposes the
+    cancelled pair again, plans the rest anew (each new one "proposed"); the validator accepts it."""
+    pool_path = tmp_path / "x.json"
+    runner.invoke(
+        app, ["generate", "--kind", "exchange", "--n", "60", "--seed", "4", "--out", str(pool_path)]
+    )
+    plan = tmp_path / "plan.json"
+    assert runner.invoke(app, ["exchange", str(pool_path), "--out", str(plan),
+                               "--time-limit", "5"]).exit_code == 0  # fmt: skip
+    doc = json.loads(plan.read_text())
+    assert len(doc["exchanges"]) >= 3 and {x["status"] for x in doc["exchanges"]} == {"proposed"}
+    done, confirmed, cancelled = doc["exchanges"][:3]
+    done["status"], confirmed["status"], cancelled["status"] = "done", "confirmed", "cancelled"
+    plan.write_text(json.dumps(doc))
+    again = runner.invoke(
+        app, ["exchange", str(pool_path), "--keep", str(plan), "--time-limit", "5", "--json"]
+    )
+    assert again.exit_code == 0, again.output
+    new = json.loads(again.stdout)
+    by_pair = {(x["visitor"], x["host"]): x["status"] for x in new["exchanges"]}
+    assert by_pair[(done["visitor"], done["host"])] == "done"
+    assert by_pair[(confirmed["visitor"], confirmed["host"])] == "confirmed"
+    assert (cancelled["visitor"], cancelled["host"]) not in by_pair
+    others = [s for pair, s in by_pair.items()
+              if pair not in {(done["visitor"], done["host"]),
+                              (confirmed["visitor"], confirmed["host"])}]  # fmt: skip
+    assert others and set(others) == {"proposed"}
+    pool = read_exchange_pool(pool_path)
+    assert check_plan(pool, SCHEME, [Exchange.model_validate(x) for x in new["exchanges"]]).valid

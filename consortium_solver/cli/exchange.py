@@ -58,6 +58,14 @@ HistoryOption = Annotated[
 ]
 
 
+KeepOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--keep",
+        help="the programme's plan as it runs (.json): its confirmed and done exchanges are kept,"
+        " its cancelled ones not proposed again, the rest planned anew",
+    ),
+]
 MaxHalvedOption = Annotated[
     float | None,
     typer.Option(
@@ -110,6 +118,7 @@ def exchange_command(
     ] = 1,
     history: HistoryOption = None,
     max_halved: MaxHalvedOption = None,
+    keep: KeepOption = None,
     as_json: opt.JsonOption = False,
     out: Annotated[
         list[Path] | None, typer.Option("--out", "-o", help="write .json .csv .xlsx .html (repeat)")
@@ -124,9 +133,14 @@ def exchange_command(
     """
     from consortium_solver.exchange import ExchangeOptions, plan_exchanges  # OR-Tools: only here
 
+    kept = read_plan(keep) if keep is not None else []
+    cancelled = [(x.visitor, x.host) for x in kept if x.status == "cancelled"]
     options = ExchangeOptions.checked(
         include=_pairs(include, "--include"),
-        exclude=_pairs(exclude, "--exclude"),
+        exclude=tuple(dict.fromkeys([*_pairs(exclude, "--exclude"), *cancelled])),
+        keep=tuple(
+            (x.visitor, x.host, x.status) for x in kept if x.status in ("confirmed", "done")
+        ),
         time_limit=time_limit,
         deterministic=deterministic,
         seed=seed,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -24,6 +24,8 @@ from consortium_solver.domain.organisations import (
     Text,
     category_of,
 )
+
+ExchangeStatus = Literal["proposed", "confirmed", "done", "cancelled"]
 
 
 class Role(StrEnum):
@@ -204,3 +206,9 @@ class Exchange(BaseModel):
     lump_sum: float
     partnership: str = Field(description="the visitor's partnership, which pays and counts it")
     value: float = 0.0
+    status: ExchangeStatus = Field(
+        default="proposed",
+        description="where the exchange stands: proposed (by the planner), confirmed (agreed by"
+        " both), done, or cancelled; `exchange --keep plan.json` keeps the confirmed and done ones"
+        " and proposes none of the cancelled again",
+    )

@@ -84,15 +84,10 @@ def lagrangian(plan_: Plan, clock: Clock) -> Lagrangian:
     return Lagrangian(best, plan, value)
 
 
-def within_budgets(
-    plan_: Plan, chosen: Sequence[int], fill_only: np.ndarray | None = None
-) -> list[int]:
-    """A matching made to fit the budgets and at-once limits: each group over its at-once limit
-    drops its least valuable exchanges, each overspent partnership those of least value per euro
-    (never a forced one) until it fits; then free visitors take the most valuable exchanges that
-    still fit (a host with room, a partnership with money, a period with room at the host) —
-    among the edges of ``fill_only`` alone when given (a mask)."""
-    edges, candidates, budgets = plan_.edges, plan_.candidates, plan_.budgets
+def _dropped_over(plan_: Plan, chosen: Sequence[int]) -> tuple[set[int], np.ndarray]:
+    """``chosen`` without what breaks an at-once limit (the least valuable first) or overspends a
+    budget (the least value per euro first), never a forced exchange; and each payer's spending."""
+    edges, budgets = plan_.edges, plan_.budgets
     keep = set(int(k) for k in chosen)
     pinned = set(int(k) for k in plan_.forced)
     group_of = {int(k): g for g, (members, _) in enumerate(plan_.together) for k in members}
@@ -122,6 +117,21 @@ def within_budgets(
                 break
             keep.discard(k)
             spent[payer] -= edges.lump[k]
+    return keep, spent
+
+
+def within_budgets(
+    plan_: Plan, chosen: Sequence[int], fill_only: np.ndarray | None = None
+) -> list[int]:
+    """A matching made to fit the budgets and at-once limits: each group over its at-once limit
+    drops its least valuable exchanges, each overspent partnership those of least value per euro
+    (never a forced one) until it fits; then free visitors take the most valuable exchanges that
+    still fit (a host with room, a partnership with money, a period with room at the host) —
+    among the edges of ``fill_only`` alone when given (a mask)."""
+    edges, candidates, budgets = plan_.edges, plan_.candidates, plan_.budgets
+    keep, spent = _dropped_over(plan_, chosen)
+    group_of = {int(k): g for g, (members, _) in enumerate(plan_.together) for k in members}
+    limit = [most for _, most in plan_.together]
     room = candidates.capacities.tolist()
     visited = set()
     used = [0] * len(limit)

@@ -25,6 +25,11 @@ class ExchangeOptions(TaskOptions):
         le=100,
         description="programmes to list: the best, then the next-best distinct ones",
     )
+    keep: tuple[tuple[str, str, str], ...] = Field(
+        default=(),
+        description="(visitor, host, status) of the confirmed and done exchanges of the programme"
+        " as it runs: kept in the plan with their status (`exchange --keep plan.json`)",
+    )
     history: tuple[str, ...] = Field(
         default=(),
         description="participants who visited in earlier programmes: none visits again (rule"

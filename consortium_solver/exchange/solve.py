@@ -60,7 +60,7 @@ def plan_exchanges(
         OptionError: an included or excluded pair names an unknown participant.
         InternalError: the validator rejects the plan.
     """
-    options = options or ExchangeOptions()
+    options = _with_kept(options or ExchangeOptions())
     _check_ids(pool, options)
     clock = options.clock(rate=STEPS_PER_SECOND, task="exchange")
     report = _reporter(progress, clock)
@@ -73,7 +73,35 @@ def plan_exchanges(
         result = _alternatives(pool, scheme, options, result, clock)
     if result.objective is not None:
         report(result.objective * SCALE, None if result.bound is None else result.bound * SCALE)
-    return result
+    return _statuses(result, options)
+
+
+def _with_kept(options: ExchangeOptions) -> ExchangeOptions:
+    """The kept exchanges (confirmed, done) asked for as included pairs."""
+    if not options.keep:
+        return options
+    kept = [(v, h) for v, h, _ in options.keep]
+    include = tuple(dict.fromkeys([*options.include, *kept]))
+    return options.model_copy(update={"include": include})
+
+
+def _statuses(result: ExchangeResult, options: ExchangeOptions) -> ExchangeResult:
+    """The kept exchanges with the status they had; every other one proposed."""
+    if not options.keep:
+        return result
+    status = {(v, h): s for v, h, s in options.keep}
+
+    def marked(exchanges: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(
+            x.model_copy(update={"status": status.get((x.visitor, x.host), "proposed")})
+            for x in exchanges
+        )
+
+    alternatives = tuple(a.model_copy(update={"exchanges": marked(a.exchanges)})
+                         for a in result.alternatives)  # fmt: skip
+    return result.model_copy(
+        update={"exchanges": marked(result.exchanges), "alternatives": alternatives}
+    )
 
 
 Report = Callable[[float | None, float | None], None]

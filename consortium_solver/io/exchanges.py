@@ -39,6 +39,7 @@ EXCHANGE_COLUMNS = (
     "why it fits",
     "visitor details",
     "host details",
+    "status",
 )
 
 
@@ -152,6 +153,7 @@ def _rows(result: ExchangeResult, pool: ExchangePool) -> list[list[Cell]]:
                 fit_words(visitor, host),
                 _details(visitor.details),
                 _details(host.details),
+                ex.status,
             ]
         )
     return rows
