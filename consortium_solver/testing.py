@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from datetime import date
 
 try:
     from hypothesis import strategies as st
@@ -334,7 +335,19 @@ def participants(
         period=draw(st.sampled_from([None, "2021-05", "2021-06"])),
         at_once=draw(st.sampled_from([None, 1, 2])),
         cluster_member=draw(st.sampled_from([None, True, False])),
+        **draw(st.sampled_from(_WINDOWS)),
+        unavailable=draw(st.sampled_from(_CLOSED)),
     )
+
+
+# Travel windows a visitor may give (none, two weeks, three days) and a host's closed days (none,
+# the first week of the windows): some stays fit, some do not.
+_WINDOWS: list[dict[str, date]] = [
+    {},
+    {"travel_from": date(2021, 5, 3), "travel_to": date(2021, 5, 14)},
+    {"travel_from": date(2021, 5, 3), "travel_to": date(2021, 5, 5)},
+]
+_CLOSED: list[tuple[tuple[date, date], ...]] = [(), ((date(2021, 5, 3), date(2021, 5, 7)),)]
 
 
 @st.composite

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from consortium_solver.cli import app
 from consortium_solver.core.geo import great_circle_km
 from consortium_solver.domain import Status
+from consortium_solver.domain.dates import first_start, stay_end
 from consortium_solver.domain.exchanges import Exchange, ExchangePool
 from consortium_solver.exchange import ExchangeOptions, plan_exchanges
 from consortium_solver.exchange.reasons import ineligible_visitor
@@ -85,9 +86,12 @@ def _exchange(
 ) -> Exchange:
     visitor, host = pool.by_id[v], pool.by_id[h]
     km = great_circle_km(*visitor.point, *host.point)
+    start = first_start(visitor.window, visitor.working_days, host.unavailable)
     fields: dict[str, object] = {
         "visitor": v,
         "host": h,
+        "start": start,
+        "end": None if start is None else stay_end(start, visitor.working_days),
         "working_days": visitor.working_days,
         "distance_km": km,
         "lump_sum": lump_sum(scheme, host, visitor.working_days, km),
@@ -539,6 +543,9 @@ def _participant_sheet(pool: ExchangePool, path: Path, with_budgets: bool) -> No
             "period": p.period or "",
             "at_once": "" if p.at_once is None else p.at_once,
             "cluster_member": {None: "", True: "yes", False: "no"}[p.cluster_member],
+            "travel_from": "" if p.travel_from is None else p.travel_from.isoformat(),
+            "travel_to": "" if p.travel_to is None else p.travel_to.isoformat(),
+            "unavailable": "; ".join(f"{a}..{b}" for a, b in p.unavailable),
         }
         rows.append([values[field_of[h]] for h in headers])
     budgets: list[list[object]] = [["ID", "Name", "Budget"]]

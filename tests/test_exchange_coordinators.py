@@ -577,3 +577,35 @@ def test_keep_replans_around_the_confirmed_and_done_exchanges(tmp_path: Path) ->
     assert others and set(others) == {"proposed"}
     pool = read_exchange_pool(pool_path)
     assert check_plan(pool, SCHEME, [Exchange.model_validate(x) for x in new["exchanges"]]).valid
+
+
+def test_stays_are_dated_in_the_travel_window_off_the_hosts_closed_days(tmp_path: Path) -> None:
+    """A sheet with travel windows and a host's closed days: each stay starts on the first working
+    day that fits (Monday to Friday, its working days, inside the window, none of them closed);
+    a window too short is the visitor's reason; dates moved by hand are refused."""
+    sheet = tmp_path / "participants.csv"
+    sheet.write_text(
+        "Organisation,Country,Region,Type,Role,Partnership,Working days,Travel from,Travel to,"
+        "Unavailable\n"
+        "Lodz,Poland,PL71,cluster organisation,visitor,P1,5,2021-05-01,2021-05-31,\n"
+        "Short,Poland,PL21,cluster organisation,visitor,P1,5,03.05.2021,05.05.2021,\n"
+        "Brno,Czechia,CZ06,cluster organisation,host,P2,,,,2021-05-03..2021-05-07; 2021-05-12\n",
+        encoding="utf-8",
+    )
+    plan = tmp_path / "plan.json"
+    args = ["exchange", str(sheet), "--time-limit", "5", "--out", str(plan), "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    (stay,) = doc["exchanges"]
+    # 3–7 May closed, 12 May closed: the first 5 working days free are 13–19 May
+    assert (stay["start"], stay["end"]) == ("2021-05-13", "2021-05-19")
+    assert {u["id"]: u["reason"] for u in doc["unplaced"]}["short"] == (
+        "its travel window 2021-05-03..2021-05-05 holds no 5 working days"
+    )
+    assert runner.invoke(app, ["check-exchange", str(sheet), str(plan)]).exit_code == 0
+    moved = json.loads(plan.read_text())
+    moved["exchanges"][0].update(start="2021-05-10", end="2021-05-14")
+    plan.write_text(json.dumps(moved))
+    checked = runner.invoke(app, ["check-exchange", str(sheet), str(plan)])
+    assert checked.exit_code == 1 and "dates: brno cannot receive anyone" in checked.stdout

@@ -7,6 +7,7 @@ sources in the scheme model, ``models/clusterxchange-2020.toml``; this module on
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Literal
@@ -86,6 +87,17 @@ class Participant(Located):
     at_once: int | None = Field(
         default=None, ge=1, le=1_000, strict=True, description="visits a host can take at once"
     )
+    travel_from: date | None = Field(
+        default=None, description="a visitor's travel window: the first day it can be away"
+    )
+    travel_to: date | None = Field(
+        default=None, description="a visitor's travel window: the last day it can be away"
+    )
+    unavailable: tuple[tuple[date, date], ...] = Field(
+        default=(),
+        exclude_if=lambda ranges: not ranges,
+        description="a host's days without visitors: (first, last) ranges, both included",
+    )
     cluster_member: bool | None = Field(
         default=None,
         description="whether the organisation is a member of a cluster or business network taking"
@@ -98,6 +110,24 @@ class Participant(Located):
         description="the sheet's other columns (contact, e-mail, notes), header -> text; carried to"
         " the plan's outputs, never read by a rule",
     )
+
+    @property
+    def window(self) -> tuple[date, date] | None:
+        """The travel window, when the visitor gives one."""
+        if self.travel_from is None or self.travel_to is None:
+            return None
+        return self.travel_from, self.travel_to
+
+    @model_validator(mode="after")
+    def _dated(self) -> Participant:
+        if (self.travel_from is None) != (self.travel_to is None):
+            raise ValueError("give both travel_from and travel_to, or neither")
+        if self.travel_from and self.travel_to and self.travel_to < self.travel_from:
+            raise ValueError("travel_to is before travel_from")
+        for a, b in self.unavailable:
+            if b < a:
+                raise ValueError(f"an unavailable range ends ({b}) before it starts ({a})")
+        return self
 
     @model_validator(mode="after")
     def _located(self) -> Participant:
@@ -206,6 +236,14 @@ class Exchange(BaseModel):
     lump_sum: float
     partnership: str = Field(description="the visitor's partnership, which pays and counts it")
     value: float = 0.0
+    start: date | None = Field(
+        default=None,
+        exclude_if=lambda day: day is None,
+        description="the stay's first working day (when the visitor gave a travel window)",
+    )
+    end: date | None = Field(
+        default=None, exclude_if=lambda day: day is None, description="the stay's last working day"
+    )
     status: ExchangeStatus = Field(
         default="proposed",
         description="where the exchange stands: proposed (by the planner), confirmed (agreed by"

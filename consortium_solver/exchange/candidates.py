@@ -12,6 +12,7 @@ import numpy as np
 from consortium_solver.core.geo import great_circle_km
 from consortium_solver.core.money import to_cents
 from consortium_solver.domain import LAGGING
+from consortium_solver.domain.dates import first_start, stay_end
 from consortium_solver.domain.exchanges import Exchange, ExchangePool, Participant
 from consortium_solver.encode.exchanges import Edges
 from consortium_solver.rules.scheme import Scheme
@@ -120,10 +121,13 @@ class Candidates:
         out = []
         for k in sorted(chosen, key=lambda k: (int(edges.visitor[k]), int(edges.host[k]))):
             visitor, host = self.visitors[int(edges.visitor[k])], self.hosts[int(edges.host[k])]
+            start = first_start(visitor.window, visitor.working_days, host.unavailable)
             out.append(
                 Exchange(
                     visitor=visitor.id,
                     host=host.id,
+                    start=start,
+                    end=None if start is None else stay_end(start, visitor.working_days),
                     working_days=visitor.working_days,
                     distance_km=float(edges.km[k]),
                     lump_sum=float(edges.euros[k]),
@@ -161,6 +165,7 @@ class EdgeTable(Edges):
         for row, person in enumerate(vs):  # a participant never visits itself
             if person.id in hid:
                 ok[row, hid[person.id]] = False
+        _dated(ok, vs, hs)
         a, b = np.array([v.point for v in vs]), np.array([h.point for h in hs])
         km = great_circle_km(a[:, 0, None], a[:, 1, None], b[None, :, 0], b[None, :, 1])
         days = np.array([v.working_days for v in vs])
@@ -192,6 +197,21 @@ class EdgeTable(Edges):
             cents[rows, cols] / 100,
             short[rows, cols],
         )
+
+
+def _dated(ok: np.ndarray, vs: Sequence[Participant], hs: Sequence[Participant]) -> None:
+    """Rule ``dates``: a visitor with a travel window keeps only the hosts at which a stay of its
+    working days fits in the window, off the host's unavailable days."""
+    closed = [col for col, h in enumerate(hs) if h.unavailable]
+    for row, v in enumerate(vs):
+        if v.window is None:
+            continue
+        if first_start(v.window, v.working_days, ()) is None:
+            ok[row, :] = False
+            continue
+        for col in closed:
+            if ok[row, col] and first_start(v.window, v.working_days, hs[col].unavailable) is None:
+                ok[row, col] = False
 
 
 def may_visit(scheme: Scheme, p: Participant) -> bool:

@@ -16,6 +16,7 @@ import numpy as np
 
 from consortium_solver.core.geo import great_circle_km
 from consortium_solver.core.money import euros, to_cents
+from consortium_solver.domain.dates import first_start
 from consortium_solver.domain.exchanges import Exchange, ExchangePool, Participant
 from consortium_solver.domain.results import Unplaced
 from consortium_solver.rules.scheme import Scheme
@@ -119,6 +120,19 @@ def _left(
         abroad &= np.array([(p.id, h) not in refused for h in hosts.ids], dtype=bool)
     if not (abroad & (hosts.capacity > 0)).any():
         return f"no host in another country of the scheme takes visitors (it is in {p.country})"
+    if p.window is not None:
+        a, b = p.window
+        if first_start(p.window, p.working_days, ()) is None:
+            return f"its travel window {a}..{b} holds no {p.working_days} working days"
+        for k in np.flatnonzero(abroad):
+            person = hosts.people[k]
+            if (
+                person.unavailable
+                and first_start(p.window, p.working_days, person.unavailable) is None
+            ):
+                abroad[k] = False
+        if not (abroad & (hosts.capacity > 0)).any():
+            return f"no host abroad can receive it within its travel window {a}..{b}"
     free = abroad & (hosts.room > 0)
     if not free.any():
         return (

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal, NamedTuple
 
 from consortium_solver.io import vocabulary as vocab
@@ -52,6 +53,9 @@ FIELD_WORDS = {
     "period": "travel period",
     "at_once": "visitors at once",
     "cluster_member": "membership of a cluster",
+    "travel_from": "first day of the travel window",
+    "travel_to": "last day of the travel window",
+    "unavailable": "days without visitors",
 }
 # What a region left empty means, said once under a list of problems.
 NO_REGION = (
@@ -253,6 +257,38 @@ def read_closed(field: str, text: str) -> tuple[str | None, list[Finding]]:
     if found is not None:
         return found, []
     return None, [Finding("error", f"unknown {FIELD_WORDS[field]}", text, choices_hint(field))]
+
+
+_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})[./](\d{1,2})[./](\d{4})")
+DATE_HINT = "write a date as 2021-05-03 (or 03.05.2021)"
+
+
+def read_date(text: str) -> tuple[date | None, list[Finding]]:
+    """A day: ISO (2021-05-03, also a workbook's date cell as text) or day.month.year."""
+    found = _DATE.match(text.strip())
+    if found:
+        y, m, d = (found[1], found[2], found[3]) if found[1] else (found[6], found[5], found[4])
+        try:
+            return date(int(y), int(m), int(d)), []
+        except ValueError:
+            pass
+    return None, [Finding("error", "not a date", text, DATE_HINT)]
+
+
+def read_ranges(text: str) -> tuple[list[tuple[date, date]], list[Finding]]:
+    """Ranges of days ("2021-08-01..2021-08-31; 2021-12-24"): a single day is a range of one."""
+    out, findings = [], []
+    for part in [p for p in re.split(r"[;\n]", text) if p.strip()]:
+        ends = [e for e in re.split(r"\.\.|\s+to\s+|\s+-\s+|–", part.strip()) if e.strip()]
+        days = [read_date(e) for e in ends[:2]]
+        if not days or any(d is None for d, _ in days):
+            findings.append(Finding("error", "not a range of days", part.strip(),
+                                    "2021-08-01..2021-08-31, ranges separated by ;"))  # fmt: skip
+            continue
+        first, last = days[0][0], days[-1][0]
+        assert first is not None and last is not None
+        out.append((first, last))
+    return out, findings
 
 
 def read_sectors(cell: Cell) -> tuple[list[str], list[Finding]]:

@@ -26,7 +26,9 @@ from consortium_solver.io.cells import (
     derived_id,
     read_closed,
     read_country,
+    read_date,
     read_number,
+    read_ranges,
     read_sectors,
     split_list,
 )
@@ -115,6 +117,13 @@ class ParticipantReader(SheetReader):
         record["country"] = self.note(read_country(text("country")), number, "country")
         for closed in ("participant_type", "role"):
             record[closed] = self.note(read_closed(closed, text(closed)), number, closed)
+        for day in ("travel_from", "travel_to"):
+            if text(day):
+                record[day] = self.note(read_date(text(day)[:10]), number, day)
+        if text("unavailable"):
+            record["unavailable"] = self.note(
+                read_ranges(text("unavailable")), number, "unavailable"
+            )
         if text("cluster_member"):
             member = self.note(read_closed("cluster_member", text("cluster_member")), number,
                                "cluster_member")  # fmt: skip

@@ -39,6 +39,8 @@ EXCHANGE_COLUMNS = (
     "why it fits",
     "visitor details",
     "host details",
+    "first day",
+    "last day",
     "status",
 )
 
@@ -153,6 +155,8 @@ def _rows(result: ExchangeResult, pool: ExchangePool) -> list[list[Cell]]:
                 fit_words(visitor, host),
                 _details(visitor.details),
                 _details(host.details),
+                "" if ex.start is None else ex.start.isoformat(),
+                "" if ex.end is None else ex.end.isoformat(),
                 ex.status,
             ]
         )

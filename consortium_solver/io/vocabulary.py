@@ -130,6 +130,12 @@ PARTICIPANT_ALIASES: dict[str, tuple[str, ...]] = {
                 "visitors at once", "gleichzeitig"),
     "cluster_member": ("cluster member", "member of a cluster", "cluster membership",
                        "membership", "member", "clustermitglied", "membre du cluster"),
+    "travel_from": ("travel from", "available from", "from", "earliest start", "start from",
+                    "window start", "reisebeginn", "ab"),
+    "travel_to": ("travel to", "available to", "available until", "until", "to", "latest end",
+                  "window end", "reiseende", "bis"),
+    "unavailable": ("unavailable", "not available", "closed", "unavailable dates", "blocked",
+                    "nicht verfugbar", "indisponible"),
 }
 ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "organisation": HEADER_ALIASES,
@@ -330,6 +336,9 @@ PARTICIPANT_HEADERS: dict[str, str] = {
     "period": "Period",
     "at_once": "At once",
     "cluster_member": "Cluster member",
+    "travel_from": "Travel from",
+    "travel_to": "Travel to",
+    "unavailable": "Unavailable",
 }
 FIELD_HEADERS: dict[str, str] = {
     "id": "ID",

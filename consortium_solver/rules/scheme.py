@@ -33,6 +33,7 @@ SCHEME_RULES = (
     "host-capacity",
     "host-at-once",
     "duration",
+    "dates",
     "lump-sum",
     "budget",
 )

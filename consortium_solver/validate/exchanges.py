@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from consortium_solver.core.geo import great_circle_km
 from consortium_solver.core.money import euros, half, to_cents
 from consortium_solver.domain import LAGGING
+from consortium_solver.domain.dates import is_working_day, overlaps, working_days
 from consortium_solver.domain.exchanges import Exchange, ExchangePool, Participant
 from consortium_solver.rules.scheme import Scheme
 
@@ -128,6 +129,32 @@ def exchange_problems(
     return out
 
 
+def date_problems(visitor: Participant, host: Participant, ex: Exchange) -> list[str]:
+    """Rule ``dates``: a visitor with a travel window has a stay dated within it, of its working
+    days, on none of the host's unavailable days; dates without a window are still checked."""
+    if ex.start is None or ex.end is None:
+        if visitor.window is not None:
+            return [f"dates: {visitor.id} gives a travel window, the stay has no dates"]
+        return []
+    out = []
+    if not (is_working_day(ex.start) and is_working_day(ex.end)):
+        out.append(f"dates: the stay {ex.start}..{ex.end} starts or ends on a weekend")
+    if working_days(ex.start, ex.end) != ex.working_days:
+        out.append(
+            f"dates: {ex.start}..{ex.end} holds {working_days(ex.start, ex.end)} working days,"
+            f" the stay {ex.working_days}"
+        )
+    window = visitor.window
+    if window is not None and not (window[0] <= ex.start and ex.end <= window[1]):
+        out.append(
+            f"dates: {ex.start}..{ex.end} is outside {visitor.id}'s travel window"
+            f" {window[0]}..{window[1]}"
+        )
+    if overlaps(ex.start, ex.end, host.unavailable):
+        out.append(f"dates: {host.id} cannot receive anyone on some days of {ex.start}..{ex.end}")
+    return out
+
+
 def check_plan(
     pool: ExchangePool,
     scheme: Scheme,
@@ -158,6 +185,7 @@ def check_plan(
                 f"duration: {where} states {ex.working_days} working days, the visitor's stay is"
                 f" {visitor.working_days}"
             )
+        verdict.problems += [f"{p} [{where}]" for p in date_problems(visitor, host, ex)]
         km = great_circle_km(*visitor.point, *host.point)
         if not math.isclose(km, ex.distance_km, abs_tol=0.05):  # what a display rounds away
             verdict.problems.append(
