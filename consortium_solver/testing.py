@@ -337,6 +337,7 @@ def participants(
         cluster_member=draw(st.sampled_from([None, True, False])),
         **draw(st.sampled_from(_WINDOWS)),
         unavailable=draw(st.sampled_from(_CLOSED)),
+        mode=draw(st.sampled_from(["on site", "on site", "virtual", "either"])),
     )
 
 
@@ -399,6 +400,7 @@ def schemes(draw: st.DrawFn) -> Scheme:
             "halve_below_working_days": draw(st.integers(0, 8)),
             "halve_below_km": draw(st.sampled_from([0.0, 200.0, 800.0])),
             "default_ceiling": draw(st.sampled_from([0.0, 500.0, 780.0, 780.01, 780.005, 389.999])),
+            "virtual_lump_sum": draw(st.sampled_from([None, 150.0, 0.0])),
             "ceilings": {},
             "visitor_types": tuple(visitor_types),
             "member_types": tuple(draw(st.sampled_from([(), (ParticipantType.SME,)]))),

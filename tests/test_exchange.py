@@ -21,7 +21,7 @@ from consortium_solver.cli import app
 from consortium_solver.core.geo import great_circle_km
 from consortium_solver.domain import Status
 from consortium_solver.domain.dates import first_start, stay_end
-from consortium_solver.domain.exchanges import Exchange, ExchangePool
+from consortium_solver.domain.exchanges import Exchange, ExchangePool, virtual_pair
 from consortium_solver.exchange import ExchangeOptions, plan_exchanges
 from consortium_solver.exchange.reasons import ineligible_visitor
 from consortium_solver.rules.scheme import Scheme, load_scheme
@@ -87,14 +87,16 @@ def _exchange(
     visitor, host = pool.by_id[v], pool.by_id[h]
     km = great_circle_km(*visitor.point, *host.point)
     start = first_start(visitor.window, visitor.working_days, host.unavailable)
+    virtual = virtual_pair(visitor.mode, host.mode) is True
     fields: dict[str, object] = {
+        "virtual": virtual,
         "visitor": v,
         "host": h,
         "start": start,
         "end": None if start is None else stay_end(start, visitor.working_days),
         "working_days": visitor.working_days,
         "distance_km": km,
-        "lump_sum": lump_sum(scheme, host, visitor.working_days, km),
+        "lump_sum": lump_sum(scheme, host, visitor.working_days, km, virtual),
         "partnership": visitor.partnership,
     }
     fields.update(change or {})
@@ -546,6 +548,7 @@ def _participant_sheet(pool: ExchangePool, path: Path, with_budgets: bool) -> No
             "travel_from": "" if p.travel_from is None else p.travel_from.isoformat(),
             "travel_to": "" if p.travel_to is None else p.travel_to.isoformat(),
             "unavailable": "; ".join(f"{a}..{b}" for a, b in p.unavailable),
+            "mode": p.mode,
         }
         rows.append([values[field_of[h]] for h in headers])
     budgets: list[list[object]] = [["ID", "Name", "Budget"]]

@@ -609,3 +609,29 @@ def test_stays_are_dated_in_the_travel_window_off_the_hosts_closed_days(tmp_path
     plan.write_text(json.dumps(moved))
     checked = runner.invoke(app, ["check-exchange", str(sheet), str(plan)])
     assert checked.exit_code == 1 and "dates: brno cannot receive anyone" in checked.stdout
+
+
+def test_virtual_exchanges_are_data_of_the_scheme() -> None:
+    """One side only virtual, the other accepting: a virtual exchange, paid the scheme's virtual
+    lump sum whatever the distance; the packaged scheme gives none (no source), so such a visitor
+    is told why it is left out; a stay stated virtual that is not is refused."""
+    people = [
+        _person("online", "PL", "PL92", "cluster_organisation", "visitor", mode="virtual"),
+        _person("stay", "PL", "PL92", "cluster_organisation", "visitor"),
+        _person("open", "CZ", "CZ05", "cluster_organisation", "host", capacity=2, mode="either"),
+    ]
+    pool = ExchangePool.model_validate(
+        {"name": "virtual", "partnerships": [{"id": "P1", "name": "One"}], "participants": people}
+    )
+    offered = SCHEME.model_copy(update={"virtual_lump_sum": 150.0})
+    result = plan_exchanges(pool, offered, OPTIONS)
+    by_visitor = {x.visitor: x for x in result.exchanges}
+    assert by_visitor["online"].virtual and by_visitor["online"].lump_sum == 150.0
+    assert not by_visitor["stay"].virtual and by_visitor["stay"].lump_sum == 780.0
+    packaged = plan_exchanges(pool, SCHEME, OPTIONS)
+    assert {u.id: u.reason for u in packaged.unplaced}["online"] == (
+        "it takes part only virtually, and clusterxchange-2020 offers no virtual exchanges"
+    )
+    wrong = by_visitor["stay"].model_copy(update={"virtual": True, "lump_sum": 150.0})
+    problems = check_plan(pool, offered, [wrong]).problems
+    assert any(p.startswith("virtual: the exchange is stated virtual") for p in problems)

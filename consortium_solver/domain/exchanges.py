@@ -27,6 +27,17 @@ from consortium_solver.domain.organisations import (
 )
 
 ExchangeStatus = Literal["proposed", "confirmed", "done", "cancelled"]
+# How a participant takes part: on site only (the scheme's stays), virtually only, or either.
+Mode = Literal["on site", "virtual", "either"]
+
+
+def virtual_pair(visitor_mode: str, host_mode: str) -> bool | None:
+    """Whether an exchange between the two is virtual (one of them takes part only virtually and
+    the other accepts it), on site (False), or impossible (None: one on site only, the other
+    virtually only)."""
+    if "virtual" in (visitor_mode, host_mode):
+        return None if "on site" in (visitor_mode, host_mode) else True
+    return False
 
 
 class Role(StrEnum):
@@ -97,6 +108,13 @@ class Participant(Located):
         default=(),
         exclude_if=lambda ranges: not ranges,
         description="a host's days without visitors: (first, last) ranges, both included",
+    )
+    mode: Mode = Field(
+        default="on site",
+        exclude_if=lambda mode: mode == "on site",
+        description="how it takes part: on site (a stay abroad), virtual (only virtually), or"
+        " either; an exchange is virtual when one side takes part only virtually and the other"
+        " accepts it, and only where the scheme gives a virtual lump sum",
     )
     cluster_member: bool | None = Field(
         default=None,
@@ -243,6 +261,11 @@ class Exchange(BaseModel):
     )
     end: date | None = Field(
         default=None, exclude_if=lambda day: day is None, description="the stay's last working day"
+    )
+    virtual: bool = Field(
+        default=False,
+        exclude_if=lambda virtual: not virtual,
+        description="a virtual exchange (paid the scheme's virtual lump sum, whatever the distance)",
     )
     status: ExchangeStatus = Field(
         default="proposed",

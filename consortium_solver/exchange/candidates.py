@@ -115,6 +115,7 @@ class Candidates:
             edges.km[kept],
             edges.euros[kept],
             edges.halved[kept],
+            edges.virtual[kept],
         )
 
     def exchanges(self, edges: EdgeTable, chosen: Sequence[int]) -> list[Exchange]:
@@ -129,6 +130,7 @@ class Candidates:
                     start=start,
                     end=None if start is None else stay_end(start, visitor.working_days),
                     working_days=visitor.working_days,
+                    virtual=bool(edges.virtual[k]),
                     distance_km=float(edges.km[k]),
                     lump_sum=float(edges.euros[k]),
                     partnership=visitor.partnership,
@@ -145,6 +147,7 @@ class EdgeTable(Edges):
     km: np.ndarray
     euros: np.ndarray
     halved: np.ndarray  # bool: the lump sum is halved (a short stay or a short trip)
+    virtual: np.ndarray  # bool: a virtual exchange
 
     @classmethod
     def of(cls, c: Candidates, exclude: set[tuple[str, str]]) -> EdgeTable:
@@ -153,7 +156,7 @@ class EdgeTable(Edges):
         if not vs or not hs:
             empty = np.zeros(0, dtype=np.int64)
             none = np.zeros(0, dtype=bool)
-            return cls(empty, empty, empty, empty, empty, np.zeros(0), np.zeros(0), none)
+            return cls(empty, empty, empty, empty, empty, np.zeros(0), np.zeros(0), none, none)
         vc = np.array([v.country for v in vs])
         hc = np.array([h.country for h in hs])
         ok = vc[:, None] != hc[None, :]
@@ -170,8 +173,11 @@ class EdgeTable(Edges):
         km = great_circle_km(a[:, 0, None], a[:, 1, None], b[None, :, 0], b[None, :, 1])
         days = np.array([v.working_days for v in vs])
         ceiling = np.array([to_cents(scheme.ceiling(h.country)) for h in hs], dtype=np.int64)
+        virtual = _virtual(ok, vs, hs, scheme)
         short = (days[:, None] < scheme.halve_below_working_days) | (km < scheme.halve_below_km)
+        short &= ~virtual  # a virtual exchange's lump sum is the scheme's, never halved
         cents = np.where(short, ceiling[None, :] // 2, ceiling[None, :])  # money.half: down
+        cents = np.where(virtual, to_cents(scheme.virtual_lump_sum or 0.0), cents)
         topics = sorted({t for p in (*vs, *hs) for t in (*p.seeks, *p.offers)})
         fit = incidence(vs, "seeks", topics) @ incidence(hs, "offers", topics).T
         sectors = sorted({s for p in (*vs, *hs) for s in p.sectors})
@@ -183,7 +189,7 @@ class EdgeTable(Edges):
             + w.fit * fit
             + w.shared_sector * shared
             + w.lagging * (lag_v[:, None] | lag_h[None, :])
-            + w.full_lump_sum * ~short
+            + w.full_lump_sum * (~short & ~virtual)
         )
         rows, cols = np.nonzero(ok)
         payer = np.array([c.payer_index[v.partnership] for v in vs])
@@ -196,7 +202,23 @@ class EdgeTable(Edges):
             km[rows, cols],
             cents[rows, cols] / 100,
             short[rows, cols],
+            virtual[rows, cols],
         )
+
+
+def _virtual(
+    ok: np.ndarray, vs: Sequence[Participant], hs: Sequence[Participant], scheme: Scheme
+) -> np.ndarray:
+    """Rule ``virtual``: which pairs meet virtually; pairs that cannot meet either way (or only
+    virtually where the scheme offers no virtual exchange) are struck from ``ok``."""
+    vmode = np.array([v.mode for v in vs], dtype=object)[:, None]
+    hmode = np.array([h.mode for h in hs], dtype=object)[None, :]
+    insists = (vmode == "virtual") | (hmode == "virtual")
+    refuses = (vmode == "on site") | (hmode == "on site")
+    ok &= ~(insists & refuses)
+    if scheme.virtual_lump_sum is None:
+        ok &= ~insists
+    return np.asarray(insists & ~refuses, dtype=bool)
 
 
 def _dated(ok: np.ndarray, vs: Sequence[Participant], hs: Sequence[Participant]) -> None:

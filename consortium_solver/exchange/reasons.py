@@ -17,7 +17,7 @@ import numpy as np
 from consortium_solver.core.geo import great_circle_km
 from consortium_solver.core.money import euros, to_cents
 from consortium_solver.domain.dates import first_start
-from consortium_solver.domain.exchanges import Exchange, ExchangePool, Participant
+from consortium_solver.domain.exchanges import Exchange, ExchangePool, Participant, virtual_pair
 from consortium_solver.domain.results import Unplaced
 from consortium_solver.rules.scheme import Scheme
 from consortium_solver.validate.exchanges import host_problems
@@ -34,6 +34,8 @@ def ineligible_visitor(scheme: Scheme, p: Participant) -> str | None:
             f"{article} {kind} visits only as a member of a cluster taking part, and it is not"
             " one (it may host)"
         )
+    if p.mode == "virtual" and scheme.virtual_lump_sum is None:
+        return f"it takes part only virtually, and {scheme.id} offers no virtual exchanges"
     if p.country not in scheme.countries_allowed():
         return f"{p.country} is not a country of the scheme ({scheme.countries})"
     if not scheme.min_working_days <= p.working_days <= scheme.max_working_days:
@@ -95,6 +97,7 @@ class _Hosts:
         )
         self.capacity = np.array([h.capacity for h in self.people], dtype=np.int64)
         self.room = self.capacity - np.array([hosted[h.id] for h in self.people], dtype=np.int64)
+        self.mode = np.array([h.mode for h in self.people], dtype=object)
         self.at_once = np.array(
             [-1 if h.at_once is None else h.at_once for h in self.people], dtype=np.int64
         )
@@ -116,6 +119,11 @@ def _left(
 ) -> str:
     """Why an eligible visitor is left out of this plan."""
     abroad = (hosts.country != p.country) & (hosts.ids != p.id)
+    pair = [virtual_pair(p.mode, m) for m in hosts.mode]  # rule virtual: who can meet it
+    virtual = np.array([v is True for v in pair], dtype=bool)
+    abroad &= np.array([v is not None for v in pair], dtype=bool)
+    if scheme.virtual_lump_sum is None:
+        abroad &= ~virtual
     if refused:
         abroad &= np.array([(p.id, h) not in refused for h in hosts.ids], dtype=bool)
     if not (abroad & (hosts.capacity > 0)).any():
@@ -149,11 +157,14 @@ def _left(
             return f"its hosts with room take no more visitors at once in its period ({p.period})"
     km = great_circle_km(p.point[0], p.point[1], hosts.point[open_, 0], hosts.point[open_, 1])
     short = (p.working_days < scheme.halve_below_working_days) | (km < scheme.halve_below_km)
+    short &= ~virtual[open_]
     budget = pool.partnership_by_id[p.partnership].budget
     if budget is not None:
         left = to_cents(budget) - spent[p.partnership]
         ceiling = hosts.ceiling[open_]
-        cheapest = int(np.where(short, ceiling // 2, ceiling).min())  # money.half: down
+        cents = np.where(short, ceiling // 2, ceiling)  # money.half: down
+        cents = np.where(virtual[open_], to_cents(scheme.virtual_lump_sum or 0.0), cents)
+        cheapest = int(cents.min())
         if left < cheapest:
             return (
                 f"the budget of {p.partnership} is spent: EUR {euros(left):,.2f} left, its"

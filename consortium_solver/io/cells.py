@@ -53,6 +53,7 @@ FIELD_WORDS = {
     "period": "travel period",
     "at_once": "visitors at once",
     "cluster_member": "membership of a cluster",
+    "mode": "mode (on site, virtual or either)",
     "travel_from": "first day of the travel window",
     "travel_to": "last day of the travel window",
     "unavailable": "days without visitors",

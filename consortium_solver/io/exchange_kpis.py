@@ -62,8 +62,11 @@ def partnership_kpis(
         people = [by_id[i] for i in dict.fromkeys(i for x in mine for i in (x.visitor, x.host))]
         regions = {q.nuts2 for q in people if q.nuts2 and q.region_category in LAGGING}
         halved = sum(
-            x.working_days < scheme.halve_below_working_days
-            or x.distance_km < scheme.halve_below_km
+            not x.virtual
+            and (
+                x.working_days < scheme.halve_below_working_days
+                or x.distance_km < scheme.halve_below_km
+            )
             for x in mine
         )
         spent = result.spending.get(p.id, 0.0)

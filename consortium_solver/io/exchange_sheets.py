@@ -115,6 +115,8 @@ class ParticipantReader(SheetReader):
             self.add(Finding("error", "no organisation name"), number, self.fields["name"])
         record: dict[str, Any] = {"name": text("name"), "id": text("id") or DERIVED}
         record["country"] = self.note(read_country(text("country")), number, "country")
+        if text("mode"):
+            record["mode"] = self.note(read_closed("mode", text("mode")), number, "mode")
         for closed in ("participant_type", "role"):
             record[closed] = self.note(read_closed(closed, text(closed)), number, closed)
         for day in ("travel_from", "travel_to"):

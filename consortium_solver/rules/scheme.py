@@ -34,6 +34,7 @@ SCHEME_RULES = (
     "host-at-once",
     "duration",
     "dates",
+    "virtual",
     "lump-sum",
     "budget",
 )
@@ -88,6 +89,13 @@ class Scheme(BaseModel):
     halve_below_km: float = Field(default=200.0, ge=0, le=40_000, allow_inf_nan=False)
     default_ceiling: float = Field(ge=0, le=100_000, allow_inf_nan=False)
     ceilings: dict[str, float] = Field(default_factory=dict)
+    virtual_lump_sum: float | None = Field(
+        default=None,
+        ge=0,
+        le=100_000,
+        allow_inf_nan=False,
+        description="EUR paid for a virtual exchange; none: the scheme offers no virtual exchanges",
+    )
     rules: tuple[SchemeRule, ...]
     objective: ExchangeObjective = ExchangeObjective()
 

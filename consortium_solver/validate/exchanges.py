@@ -18,7 +18,7 @@ from consortium_solver.core.geo import great_circle_km
 from consortium_solver.core.money import euros, half, to_cents
 from consortium_solver.domain import LAGGING
 from consortium_solver.domain.dates import is_working_day, overlaps, working_days
-from consortium_solver.domain.exchanges import Exchange, ExchangePool, Participant
+from consortium_solver.domain.exchanges import Exchange, ExchangePool, Participant, virtual_pair
 from consortium_solver.rules.scheme import Scheme
 
 
@@ -43,27 +43,39 @@ def halved(scheme: Scheme, working_days: int, distance_km: float) -> bool:
     return working_days < scheme.halve_below_working_days or distance_km < scheme.halve_below_km
 
 
-def lump_cents(scheme: Scheme, host: Participant, working_days: int, distance_km: float) -> int:
+def lump_cents(
+    scheme: Scheme, host: Participant, working_days: int, distance_km: float, virtual: bool = False
+) -> int:
     """The lump sum in cents: the host country's ceiling, halved (down to the cent) for a short
-    stay or a short distance (scheme rule ``lump-sum``)."""
+    stay or a short distance (scheme rule ``lump-sum``); a virtual exchange's is the scheme's
+    virtual lump sum (rule ``virtual``)."""
+    if virtual:
+        return to_cents(scheme.virtual_lump_sum or 0.0)
     full = to_cents(scheme.ceiling(host.country))
     return half(full) if halved(scheme, working_days, distance_km) else full
 
 
-def lump_sum(scheme: Scheme, host: Participant, working_days: int, distance_km: float) -> float:
+def lump_sum(
+    scheme: Scheme, host: Participant, working_days: int, distance_km: float, virtual: bool = False
+) -> float:
     """The lump sum in EUR (:func:`lump_cents` as euros)."""
-    return euros(lump_cents(scheme, host, working_days, distance_km))
+    return euros(lump_cents(scheme, host, working_days, distance_km, virtual))
 
 
 def exchange_value(
-    scheme: Scheme, visitor: Participant, host: Participant, working_days: int, km: float
+    scheme: Scheme,
+    visitor: Participant,
+    host: Participant,
+    working_days: int,
+    km: float,
+    virtual: bool = False,
 ) -> float:
     """The value of one exchange: Σ weight × term of the scheme's objective."""
     w = scheme.objective
     fit = len(set(visitor.seeks) & set(host.offers))
     shared = bool(set(visitor.sectors) & set(host.sectors))
     lagging = visitor.region_category in LAGGING or host.region_category in LAGGING
-    full = not halved(scheme, working_days, km)
+    full = not virtual and not halved(scheme, working_days, km)
     return (
         w.exchange
         + w.fit * fit
@@ -129,6 +141,27 @@ def exchange_problems(
     return out
 
 
+def virtual_problems(
+    scheme: Scheme, visitor: Participant, host: Participant, ex: Exchange
+) -> list[str]:
+    """Rule ``virtual``: an exchange is virtual exactly when one side takes part only virtually
+    and the other accepts it, and only where the scheme offers virtual exchanges."""
+    pair = virtual_pair(visitor.mode, host.mode)
+    if pair is None:
+        return [
+            f"virtual: {visitor.id} ({visitor.mode}) and {host.id} ({host.mode}) cannot meet"
+            " either way"
+        ]
+    if pair and scheme.virtual_lump_sum is None:
+        return [f"virtual: {scheme.id} offers no virtual exchanges (no virtual lump sum)"]
+    if ex.virtual != pair:
+        said = "virtual" if ex.virtual else "on site"
+        return [
+            f"virtual: the exchange is stated {said}, the two meet {'virtually' if pair else 'on site'}"
+        ]
+    return []
+
+
 def date_problems(visitor: Participant, host: Participant, ex: Exchange) -> list[str]:
     """Rule ``dates``: a visitor with a travel window has a stay dated within it, of its working
     days, on none of the host's unavailable days; dates without a window are still checked."""
@@ -191,7 +224,8 @@ def check_plan(
             verdict.problems.append(
                 f"lump-sum: {where} states {ex.distance_km:.1f} km, it is {km:.1f} km"
             )
-        due = lump_cents(scheme, host, ex.working_days, km)
+        verdict.problems += [f"{p} [{where}]" for p in virtual_problems(scheme, visitor, host, ex)]
+        due = lump_cents(scheme, host, ex.working_days, km, ex.virtual)
         if to_cents(ex.lump_sum) != due or not math.isclose(ex.lump_sum, euros(due), abs_tol=1e-9):
             verdict.problems.append(
                 f"lump-sum: {where} states EUR {ex.lump_sum:,.2f}, due EUR {euros(due):,.2f}"
@@ -202,13 +236,16 @@ def check_plan(
                 f" {visitor.partnership}"
             )
         paid[visitor.partnership].append(due)
-        verdict.values.append(exchange_value(scheme, visitor, host, ex.working_days, km))
+        verdict.values.append(
+            exchange_value(scheme, visitor, host, ex.working_days, km, ex.virtual)
+        )
     verdict.problems += _programme_problems(pool, exchanges, visited)
     if max_halved is not None and exchanges:
         short = sum(
             halved(scheme, ex.working_days, great_circle_km(*pool.by_id[ex.visitor].point,
                                                             *pool.by_id[ex.host].point))
             for ex in exchanges
+            if not ex.virtual  # a virtual exchange's lump sum is never halved
         )  # fmt: skip
         if 1000 * short > round(max_halved * 1000) * len(exchanges):
             verdict.problems.append(
