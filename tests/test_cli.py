@@ -575,8 +575,8 @@ def test_an_exchange_plan_fits_a_narrow_terminal_with_names_whole() -> None:
     pool = read_exchange_pool(cxc)
     first = doc["exchanges"][0]
     visitor, host = pool.by_id[first["visitor"]], pool.by_id[first["host"]]
-    assert f"{visitor.name} ({country_name(visitor.country)})" in narrow.stdout
-    assert f"→ {host.name} ({country_name(host.country)})" in narrow.stdout
+    assert f"{visitor.name} ({country_name(visitor.country)}) · {visitor.id}" in narrow.stdout
+    assert f"→ {host.name} ({country_name(host.country)}) · {host.id}" in narrow.stdout
     assert f"{first['working_days']} working days · " in narrow.stdout
     wide = runner.invoke(app, args, env={"COLUMNS": "200"}).stdout
     assert "┃ visitor" in wide and "→" not in wide

@@ -176,8 +176,10 @@ def _plan_table(pool: ExchangePool, exchanges: list[Exchange], title: str, width
             visitor, host = pool.by_id[ex.visitor], pool.by_id[ex.host]
             table.add_row(
                 Group(
-                    f"[bold]{plain(visitor.name)}[/] ({plain(country_name(visitor.country))})",
-                    f"  → {plain(host.name)} ({plain(country_name(host.country))})",
+                    f"[bold]{plain(visitor.name)}[/] ({plain(country_name(visitor.country))})"
+                    f" · {plain(visitor.id)}",
+                    f"  → {plain(host.name)} ({plain(country_name(host.country))})"
+                    f" · {plain(host.id)}",
                     f"  {ex.working_days} working days · {ex.distance_km:,.0f} km"
                     f" · EUR {ex.lump_sum:,.2f}",
                 )
@@ -189,9 +191,9 @@ def _plan_table(pool: ExchangePool, exchanges: list[Exchange], title: str, width
     for ex in exchanges:
         visitor, host = pool.by_id[ex.visitor], pool.by_id[ex.host]
         table.add_row(
-            plain(visitor.name),
+            f"{plain(visitor.name)} · {plain(visitor.id)}",
             plain(country_name(visitor.country)),
-            plain(host.name),
+            f"{plain(host.name)} · {plain(host.id)}",
             plain(country_name(host.country)),
             str(ex.working_days),
             f"{ex.distance_km:,.0f}",
