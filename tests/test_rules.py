@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from pathlib import Path
 
@@ -214,3 +215,52 @@ def test_bad_sector_links_file(tmp_path: Path, matrix: str, fragment: str) -> No
         load_call(path)
     assert fragment in str(info.value)
     assert "links.csv" in str(info.value)
+
+
+def test_calls_check_lists_every_problem_of_an_authors_model_with_its_line(tmp_path: Path) -> None:
+    """`consortium calls check FILE.toml`: a packaged model has no problems (exit 0); a copy with
+    a misspelt rule kind, a word for a number and an unknown key gets each on its own line of
+    stderr with the line of the file it is on (exit 2, no traceback); bad TOML names its line."""
+    from typer.testing import CliRunner
+
+    from consortium_solver.cli import app
+
+    runner = CliRunner()
+    packaged = Path(__file__).resolve().parent.parent / "models" / "cos-cluster-2018-03-02.toml"
+    good = runner.invoke(app, ["calls", "check", str(packaged)])
+    assert good.exit_code == 0 and "no problems" in good.stdout
+    lines = packaged.read_text(encoding="utf-8").splitlines()
+    kind = next(k for k, line in enumerate(lines) if line.strip() == 'kind = "min_distinct"')
+    number = next(k for k, line in enumerate(lines) if line.strip().startswith("min = ") and k > 0)
+    lines[kind] = 'kind = "min_distnct"'
+    lines[number] = 'min = "three"'
+    lines.insert(3, "colour = 'blue'")
+    broken = tmp_path / "mine.toml"
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["calls", "check", str(broken)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    said = result.stderr.splitlines()
+    assert f"{broken}:4: colour: unknown key (value 'blue')" in said
+    assert any(s.startswith(f"{broken}:{kind + 2}: rules[") and "unknown rule kind 'min_distnct'" in s
+               for s in said)  # fmt: skip
+    assert any(f":{number + 2}: rules[" in s and "(value 'three')" in s for s in said)
+    assert said[-1].startswith("3 problem(s)")
+    (tmp_path / "syntax.toml").write_text('id = "x"\nrules = [\n', encoding="utf-8")
+    bad = runner.invoke(app, ["calls", "check", str(tmp_path / "syntax.toml")])
+    assert bad.exit_code == 2 and "not valid TOML" in bad.stderr
+
+
+def test_calls_json_lists_every_packaged_model_with_rules_and_sources() -> None:
+    from typer.testing import CliRunner
+
+    from consortium_solver.cli import app
+    from consortium_solver.rules import load_call, packaged_calls
+
+    result = CliRunner().invoke(app, ["calls", "--json"])
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert [c["id"] for c in doc] == list(packaged_calls())
+    for entry in doc:
+        model = load_call(entry["id"])
+        assert [r["id"] for r in entry["rules"]] == [r.id for r in model.rules]
+        assert all(r["rule"] for r in entry["rules"])

@@ -2,26 +2,87 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from consortium_solver import reference
-from consortium_solver.cli.app import app, guarded, stdout
+from consortium_solver.cli import options as opt
+from consortium_solver.cli.app import app, emit, guarded, stdout
 from consortium_solver.cli.render import plain
+from consortium_solver.core.errors import InputError
+from consortium_solver.io.tables import visible_controls
 from consortium_solver.rules import load_call, packaged_calls
+from consortium_solver.rules.checking import check_call_file
+
+
+def _check(file: Path | None) -> None:
+    """`calls check FILE`: the model's problems with their lines, exit 2; else exit 0."""
+    if file is None:
+        raise InputError(
+            "`consortium calls check` needs the call model file: calls check FILE.toml"
+        )
+    problems = check_call_file(file)
+    for line in problems:
+        sys.stderr.write(visible_controls(line) + "\n")
+    if problems:
+        sys.stderr.write(f"{len(problems)} problem(s) in {file}: fix them and check again\n")
+        raise typer.Exit(2)
+    stdout().print(
+        f"{plain(str(file))}: no problems — `consortium build --call {plain(str(file))}`"
+    )
+
+
+def _calls_document(call: str | None) -> list[dict[str, Any]]:
+    """The call models (all packaged ones, or the one named) as data: id, title, url, rules with
+    their kind, words and source, and the objective's weights."""
+    ids = [call] if call is not None else list(packaged_calls())
+    out = []
+    for ref in ids:
+        model = load_call(ref)
+        out.append(
+            {
+                "id": model.id,
+                "title": model.title,
+                "url": model.url,
+                "rules": [
+                    {"id": r.id, "kind": r.kind, "rule": r.describe(), "source": r.source}
+                    for r in model.rules
+                ],
+                "objective": model.objective.model_dump(),
+            }
+        )
+    return out
 
 
 @app.command("calls")
 @guarded
 def calls_command(
     call: Annotated[
-        str | None, typer.Argument(help="a call id or .toml file to show in words")
+        str | None,
+        typer.Argument(help="a call id or .toml file to show in words; or `check`"),
     ] = None,
+    file: Annotated[
+        Path | None, typer.Argument(help="with `check`: the call model (.toml) to check")
+    ] = None,
+    as_json: opt.JsonOption = False,
 ) -> None:
-    """List the packaged call models, or show one in words."""
+    """List the packaged call models, or show one in words.
+
+    `consortium calls check FILE.toml` checks a call model you wrote: every problem at once, each
+    with its line (exit 2), or "no problems" (exit 0). `--json` lists the packaged models with their
+    rules and sources."""
     console = stdout()
+    if call == "check":
+        _check(file)
+        return
+    if as_json:
+        emit(json.dumps(_calls_document(call), indent=2, ensure_ascii=False) + "\n")
+        return
     if call is None:
         table = Table(title="Packaged call models", title_justify="left")
         table.add_column("id")
