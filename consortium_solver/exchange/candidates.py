@@ -46,15 +46,10 @@ class Candidates:
         return EdgeTable.of(self, set(exclude))
 
     def positions(
-        self, edges: EdgeTable, pairs: Sequence[tuple[str, str]] | None = None
+        self, edges: EdgeTable, pairs: Sequence[tuple[str, str]]
     ) -> dict[tuple[str, str], int]:
-        """(visitor id, host id) -> the edge's position in ``edges``: for ``pairs`` only (found
-        by a sorted search, as fast for 2 million edges as for 200), or for every edge."""
-        if pairs is None:
-            return {
-                (self.visitors[a].id, self.hosts[b].id): k
-                for k, (a, b) in enumerate(zip(edges.visitor, edges.host, strict=True))
-            }
+        """(visitor id, host id) -> the edge's position in ``edges``, for ``pairs`` (found by a
+        sorted search: as fast for 2 million edges as for 200; a pair with no edge is left out)."""
         vid = {v.id: a for a, v in enumerate(self.visitors)}
         hid = {h.id: b for b, h in enumerate(self.hosts)}
         width = max(len(self.hosts), 1)
@@ -174,10 +169,7 @@ class EdgeTable(Edges):
         days = np.array([v.working_days for v in vs])
         ceiling = np.array([to_cents(scheme.ceiling(h.country)) for h in hs], dtype=np.int64)
         virtual = _virtual(ok, vs, hs, scheme)
-        short = (days[:, None] < scheme.halve_below_working_days) | (km < scheme.halve_below_km)
-        short &= ~virtual  # a virtual exchange's lump sum is the scheme's, never halved
-        cents = np.where(short, ceiling[None, :] // 2, ceiling[None, :])  # money.half: down
-        cents = np.where(virtual, to_cents(scheme.virtual_lump_sum or 0.0), cents)
+        short, cents = stays(scheme, days[:, None], km, ceiling[None, :], virtual)
         topics = sorted({t for p in (*vs, *hs) for t in (*p.seeks, *p.offers)})
         fit = incidence(vs, "seeks", topics) @ incidence(hs, "offers", topics).T
         sectors = sorted({s for p in (*vs, *hs) for s in p.sectors})
@@ -204,6 +196,22 @@ class EdgeTable(Edges):
             short[rows, cols],
             virtual[rows, cols],
         )
+
+
+def stays(
+    scheme: Scheme,
+    days: np.ndarray,
+    km: np.ndarray,
+    ceiling: np.ndarray,
+    virtual: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rule ``lump-sum`` over arrays (broadcast): which stays are paid half, and each one's lump
+    sum in cents — the host country's ceiling (cents), halved down to the cent below the scheme's
+    working days or distance, a virtual exchange the scheme's virtual lump sum and never halved
+    (``validate.exchanges.lump_cents`` one stay at a time)."""
+    short = ((days < scheme.halve_below_working_days) | (km < scheme.halve_below_km)) & ~virtual
+    cents = np.where(short, ceiling // 2, ceiling)  # money.half: down
+    return short, np.where(virtual, to_cents(scheme.virtual_lump_sum or 0.0), cents)
 
 
 def _virtual(

@@ -19,6 +19,7 @@ from consortium_solver.core.money import euros, to_cents
 from consortium_solver.domain.dates import first_start
 from consortium_solver.domain.exchanges import Exchange, ExchangePool, Participant, virtual_pair
 from consortium_solver.domain.results import Unplaced
+from consortium_solver.exchange.candidates import stays
 from consortium_solver.rules.scheme import Scheme
 from consortium_solver.validate.exchanges import host_problems
 
@@ -156,14 +157,10 @@ def _left(
         if not open_.any():
             return f"its hosts with room take no more visitors at once in its period ({p.period})"
     km = great_circle_km(p.point[0], p.point[1], hosts.point[open_, 0], hosts.point[open_, 1])
-    short = (p.working_days < scheme.halve_below_working_days) | (km < scheme.halve_below_km)
-    short &= ~virtual[open_]
+    short, cents = stays(scheme, np.array(p.working_days), km, hosts.ceiling[open_], virtual[open_])
     budget = pool.partnership_by_id[p.partnership].budget
     if budget is not None:
         left = to_cents(budget) - spent[p.partnership]
-        ceiling = hosts.ceiling[open_]
-        cents = np.where(short, ceiling // 2, ceiling)  # money.half: down
-        cents = np.where(virtual[open_], to_cents(scheme.virtual_lump_sum or 0.0), cents)
         cheapest = int(cents.min())
         if left < cheapest:
             return (

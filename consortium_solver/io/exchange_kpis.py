@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from consortium_solver.core.errors import InputError
 from consortium_solver.domain import LAGGING, ExchangeResult
 from consortium_solver.domain.exchanges import ExchangePool, Participant, ParticipantType
 from consortium_solver.io import vocabulary as vocab
 from consortium_solver.rules.scheme import Scheme, load_scheme
+from consortium_solver.validate.exchanges import halved
 
 KPI_HEADERS = [
     "partnership", "name", "exchanges", "visitors hosted", "countries",
@@ -46,7 +48,7 @@ def scheme_of(result: ExchangeResult) -> Scheme:
     """The scheme a plan names, when packaged; else the packaged default (its halving rule)."""
     try:
         return load_scheme(result.scheme)
-    except Exception:  # a scheme from a file the plan only names
+    except InputError:  # a scheme from a file the plan only names
         return load_scheme()
 
 
@@ -61,14 +63,7 @@ def partnership_kpis(
         mine = [x for x in result.exchanges if x.partnership == p.id]
         people = [by_id[i] for i in dict.fromkeys(i for x in mine for i in (x.visitor, x.host))]
         regions = {q.nuts2 for q in people if q.nuts2 and q.region_category in LAGGING}
-        halved = sum(
-            not x.virtual
-            and (
-                x.working_days < scheme.halve_below_working_days
-                or x.distance_km < scheme.halve_below_km
-            )
-            for x in mine
-        )
+        short = sum(not x.virtual and halved(scheme, x.working_days, x.distance_km) for x in mine)
         spent = result.spending.get(p.id, 0.0)
         out.append(
             PartnershipKpis(
@@ -79,7 +74,7 @@ def partnership_kpis(
                 countries=len({q.country for q in people}),
                 lagging_regions=len(regions),
                 smes=sum(q.participant_type is ParticipantType.SME for q in people),
-                halved=halved / len(mine) if mine else None,
+                halved=short / len(mine) if mine else None,
                 spent=spent,
                 budget=p.budget,
                 left=None if p.budget is None else round(p.budget - spent, 2),

@@ -35,8 +35,8 @@ MEMBER_HEADERS = ("Organisation", "Country", "Region", "Region category", "Type"
 ROWS_PER_PAGE = 38
 
 
-def _count(n: int, noun: str) -> str:
-    """ "1 round", "3 rounds"."""
+def counted(n: int, noun: str) -> str:
+    """ "1 round", "3 rounds" (a noun that takes an s)."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
@@ -394,7 +394,7 @@ def grouping_page(result: GroupingResult, pool: Pool) -> str:
         f"<title>Groups · {e(result.pool)}</title><style>{_STYLE}</style></head><body>",
         f"<h1>Groups · {e(result.pool)}</h1>",
         f"<p>Rules of <b>{e(result.call)}</b> · {len(pool)} organisations · "
-        f"{_count(len(rounds), 'round')} · <b>{e(result.status.words)}</b></p>",
+        f"{counted(len(rounds), 'round')} · <b>{e(result.status.words)}</b></p>",
         "<nav aria-label='rounds'>" + links + "<label>Find an organisation "
         "<input type='search' id='find' placeholder='name, country, contact…'></label>"
         "<span id='count' class='muted' aria-live='polite'></span></nav>",

@@ -41,7 +41,8 @@ def exchange_page(request: Request, run: Run, pool: ExchangePool) -> Response:
     values: dict[str, Any] = {}
     if run.finished_ok and run.result_json is not None and isinstance(run.spec, ExchangeRun):
         result = ExchangeResult.model_validate_json(run.result_json)
-        verdict = check_plan(pool, load_scheme(run.spec.scheme), result.exchanges)
+        scheme, options = load_scheme(run.spec.scheme), run.spec.options
+        verdict = check_plan(pool, scheme, result.exchanges, options.history, options.max_halved)
         by_id = pool.by_id
         rows = [
             (by_id[x.visitor].name, country_name(by_id[x.visitor].country), by_id[x.host].name,
@@ -49,7 +50,7 @@ def exchange_page(request: Request, run: Run, pool: ExchangePool) -> Response:
             for x in result.exchanges
         ]  # fmt: skip
         unplaced = [(by_id[u.id].name, u.reason) for u in result.unplaced]
-        kpis = partnership_kpis(result, pool, load_scheme(run.spec.scheme))
+        kpis = partnership_kpis(result, pool, scheme)
         values = {"result": result, "verdict": verdict, "rows": rows, "unplaced": unplaced,
                   "kpis": kpis}  # fmt: skip
     return page(request, "exchange.html", run=run, project=project, **values)

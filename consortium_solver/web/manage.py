@@ -8,6 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from consortium_solver.io.plans import counted
 from consortium_solver.web.context import ctx, page, path_id, posted_form, refused, stale
 from consortium_solver.web.store import FINISHED, Project, Run
 
@@ -64,9 +65,9 @@ async def delete_project(request: Request) -> Response:
     if request.method == "GET":
         sheets = len(store.pools(project.id))
         changes = sum(r.changes for r in runs)
-        what = [_count(sheets, "sheet"), _count(len(runs), "run")]
+        what = [counted(sheets, "sheet"), counted(len(runs), "run")]
         if changes:
-            what.append(_count(changes, "change") + " made by hand")
+            what.append(counted(changes, "change") + " made by hand")
         return page(
             request,
             "confirm.html",
@@ -109,7 +110,7 @@ async def duplicate_run(request: Request) -> Response:
 
 
 async def delete_run(request: Request) -> Response:
-    """GET: the page that asks; POST: the run deleted (a going run is cancelled first)."""
+    """GET: the page that asks; POST: the run deleted (refused while it is going: cancel first)."""
     run = _run(request)
     if run is None:
         return refused(request, 404, "There is no such run.")
@@ -118,7 +119,7 @@ async def delete_run(request: Request) -> Response:
     assert project is not None  # a run is deleted with its event
     if request.method == "GET":
         what = "its answer" + (
-            f" and {_count(run.changes, 'change')} made by hand" if run.changes else ""
+            f" and {counted(run.changes, 'change')} made by hand" if run.changes else ""
         )
         return page(
             request,
@@ -139,7 +140,3 @@ async def delete_run(request: Request) -> Response:
         return refused(request, 409, "This run is going: cancel it first, then delete it.")
     store.delete_run(run.id)
     return RedirectResponse(f"/projects/{project.id}#runs-h", status_code=303)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
