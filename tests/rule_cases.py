@@ -6,9 +6,45 @@ are held to the same verdicts.
 
 from __future__ import annotations
 
+from datetime import date
+
 from consortium_solver.rules import kinds
 
 LAGGING = {"field": "region_category", "values": ["less_developed", "transition"]}
+ON = {"on": date(2024, 6, 1)}  # the day dated lists are read on
+HORIZON_3 = kinds.MinIndependent.model_validate(
+    {"id": "independent", "min": 3, "field": "country", "values": "@horizon"}, context=ON
+)
+ENTITIES_2 = kinds.MinIndependent(id="entities", min=2, field=None)
+EU_2 = kinds.MinDistinct.model_validate(
+    {"id": "eu", "field": "country", "min": 2, "values": "@eu"}, context=ON
+)
+LAGGING_2021 = kinds.MinCount.model_validate(
+    {
+        "id": "lagging-2021",
+        "field": "region_category_2021",
+        "values": ["less_developed", "transition"],
+        "or_else": [{"field": "outermost", "values": ["yes"]}],
+        "min": 1,
+    }
+)
+PUBLIC_OR_NON_PROFIT = kinds.MemberIn.model_validate(
+    {
+        "id": "public-or-non-profit",
+        "field": "public_body",
+        "values": ["yes"],
+        "or_else": [{"field": "non_profit", "values": ["yes"]}],
+    }
+)
+COORDINATOR = kinds.Coordinator.model_validate(
+    {
+        "id": "coordinator",
+        "conditions": [
+            {"field": "non_profit", "values": ["yes"]},
+            {"field": "region_category_2021", "values": ["more_developed"]},
+        ],
+    }
+)
 
 # (rule, members, passes)
 CASES: list[tuple[kinds.AnyRule, tuple[str, ...], bool]] = [
@@ -53,6 +89,21 @@ CASES: list[tuple[kinds.AnyRule, tuple[str, ...], bool]] = [
         ("oberbayern", "consultancy", "idf"),
         False,
     ),
+    # toscana is controlled by idf: the two count once.
+    (HORIZON_3, ("toscana", "zapadne", "oberbayern"), True),
+    (HORIZON_3, ("toscana", "idf", "zapadne"), False),
+    (HORIZON_3, ("ankara", "ankara-stated", "oberbayern", "idf"), True),
+    (HORIZON_3, ("zapadne", "bern", "oberbayern"), False),  # CH is associated only from 2025
+    (ENTITIES_2, ("ankara", "bern"), True),
+    (ENTITIES_2, ("ankara", "ankara-stated"), False),  # both under Anatolia Holding
+    (EU_2, ("toscana", "idf", "bern"), True),
+    (EU_2, ("toscana", "bern", "ankara"), False),
+    (LAGGING_2021, ("idf", "zapadne"), True),
+    (LAGGING_2021, ("idf", "oberbayern"), False),  # oberbayern states no 2021-2027 category
+    (PUBLIC_OR_NON_PROFIT, ("idf", "zapadne", "bern"), True),
+    (PUBLIC_OR_NON_PROFIT, ("idf", "consultancy"), False),
+    (COORDINATOR, ("idf", "zapadne"), True),
+    (COORDINATOR, ("toscana", "zapadne"), False),  # non-profit, but in a transition region
     (kinds.Include(id="inc", members=("idf",)), ("toscana", "idf"), True),
     (kinds.Include(id="inc", members=("idf",)), ("toscana", "oberbayern"), False),
     (kinds.Exclude(id="exc", members=("idf",)), ("toscana", "oberbayern"), True),

@@ -88,9 +88,28 @@ class Explanations(kinds.RuleHandlers[[Facts], str]):
         return "too few members to meet the other rules"
 
     def min_distinct(self, rule: kinds.MinDistinct, facts: Facts) -> str:
-        values = facts.values(rule.field)
-        plural = FIELD_PLURALS[rule.field]
+        values = [v for v in facts.values(rule.field) if rule.counts(v)]
+        plural = FIELD_PLURALS[rule.field] + (" that count" if rule.values is not None else "")
         return f"only {len(values)} {facts.qualifier}{plural} in the pool: {_listing(values) or 'none'}"
+
+    def min_independent(self, rule: kinds.MinIndependent, facts: Facts) -> str:
+        counted = [o for o in facts.eligible if rule.counts(o)]
+        chosen = rule.independent(counted)
+        if not counted:
+            return f"no {facts.qualifier}organisation counts"
+        shown = _listing([f"{o.id} ({o.country})" for o in chosen])
+        controls = len({o.control for o in counted})
+        return (
+            f"the {facts.qualifier}organisations that count offer at most {len(chosen)}"
+            f" independent of each other ({shown}; {len(counted)} organisations under"
+            f" {controls} controllers)"
+        )
+
+    def coordinator(self, rule: kinds.Coordinator, facts: Facts) -> str:
+        able = [o.id for o in facts.eligible if rule.matches(o)]
+        if not able:
+            return f"no {facts.qualifier}organisation in the pool qualifies"
+        return f"only {len(able)} {facts.qualifier}organisations qualify: {_listing(able)}"
 
     def min_count(self, rule: kinds.MinCount, facts: Facts) -> str:
         matching = [o.id for o in facts.eligible if rule.matches(o)]
@@ -129,7 +148,10 @@ def _listing(values: Sequence[str], limit: int = 8) -> str:
 
 
 def _wanted(rule: kinds.MinCount) -> str:
-    if rule.field == "region_category":
+    if rule.or_else:
+        return f"with {rule.test_text()}"
+    if rule.field in ("region_category", "region_category_2021"):
         categories = " or ".join(v.replace("_", " ") for v in rule.values)
-        return f"in a {categories} region"
+        period = " (2021-2027)" if rule.field == "region_category_2021" else ""
+        return f"in a {categories} region{period}"
     return f"with {FIELD_WORDS[rule.field]} {rule.values_text()}"

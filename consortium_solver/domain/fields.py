@@ -12,18 +12,36 @@ from consortium_solver.domain.organisations import Organisation, RegionCategory
 
 # Fields with one value per organisation: what ``member_in``, ``min_count`` and ``max_per_value`` read.
 ScalarField = Literal[
-    "country", "nuts2", "region_category", "organisation_type", "eccp_status", "maturity"
+    "country",
+    "nuts2",
+    "region_category",
+    "region_category_2021",
+    "outermost",
+    "organisation_type",
+    "eccp_status",
+    "maturity",
+    "non_profit",
+    "public_body",
+    "sme",
 ]
 # Fields whose distinct values ``min_distinct`` counts: the scalar ones and the sectors.
 DistinctField = Literal[
     "country",
     "nuts2",
     "region_category",
+    "region_category_2021",
+    "outermost",
     "organisation_type",
     "eccp_status",
     "maturity",
+    "non_profit",
+    "public_body",
+    "sme",
     "sectors",
 ]
+
+# Yes-or-no fields: a rule names their values "yes" and "no" (an unstated one matches neither).
+FLAG_FIELDS = frozenset({"outermost", "non_profit", "public_body", "sme"})
 
 # Fields holding a list of values (``;``-separated in CSV and XLSX).
 LIST_FIELDS = frozenset({"sectors", "offers", "needs"})
@@ -46,6 +64,11 @@ FIELD_WORDS: dict[str, str] = {
     "organisation_type": "organisation type",
     "eccp_status": "ECCP status",
     "maturity": "maturity label",
+    "region_category_2021": "region category 2021-2027",
+    "outermost": "outermost region",
+    "non_profit": "non-profit",
+    "public_body": "public body",
+    "sme": "SME",
     "sectors": "sector",
 }
 
@@ -56,6 +79,11 @@ FIELD_PLURALS: dict[str, str] = {
     "organisation_type": "organisation types",
     "eccp_status": "ECCP statuses",
     "maturity": "maturity labels",
+    "region_category_2021": "region categories 2021-2027",
+    "outermost": "outermost-region answers",
+    "non_profit": "non-profit answers",
+    "public_body": "public-body answers",
+    "sme": "SME answers",
     "sectors": "sectors",
 }
 
@@ -63,6 +91,8 @@ FIELD_PLURALS: dict[str, str] = {
 def member_value(org: Organisation, field: str) -> str | None:
     """The value of a scalar field of an organisation, as a plain string (None if absent)."""
     value = getattr(org, field)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     return None if value is None else str(value)
 
 

@@ -183,6 +183,22 @@ class Organisation(Located):
     offers: tuple[Tag, ...] = ()
     needs: tuple[Tag, ...] = ()
     maturity: Maturity = Maturity.NONE
+    region_category_2021: RegionCategory | None = Field(
+        default=None,
+        description="the 2021-2027 category of its region (Decision (EU) 2021/1130), as stated by"
+        ' the pool: the package has no table of it (README, "Call models")',
+    )
+    controlled_by: Text | None = Field(
+        default=None,
+        description="the entity that controls it (more than 50 % of the capital or the votes, or"
+        " the power to decide): an id or name of the pool, or a name outside it; organisations"
+        " under the same control are not independent of each other",
+    )
+    non_profit: bool | None = Field(default=None, description="a non-profit organisation")
+    public_body: bool | None = Field(
+        default=None, description="a public body or a body governed by public law"
+    )
+    sme: bool | None = Field(default=None, description="a small or medium-sized enterprise")
     rounds: tuple[Annotated[int, Field(ge=1, le=1000)], ...] | None = Field(
         default=None,
         description="the rounds of an event the organisation attends, numbered from 1; absent:"
@@ -218,10 +234,64 @@ class Organisation(Located):
         return tuple(dict.fromkeys(value))
 
     @property
+    def outermost(self) -> bool:
+        """Whether its NUTS-2 region is an outermost region of the Union (TFEU art. 349)."""
+        return self.nuts2 is not None and self.nuts2 in reference.outermost_regions()
+
+    @property
+    def control(self) -> str:
+        """Who controls it, folded for comparison: its controller, or itself (the pool resolves
+        chains, so organisations under the same control share this key)."""
+        return fold_name(self.controlled_by or self.id)
+
+    @property
     def region_name(self) -> str | None:
         """Name of the NUTS-2 region, where the organisation states one."""
         region = reference.regions().get(self.nuts2) if self.nuts2 else None
         return region.name if region else None
+
+
+def fold_name(text: str) -> str:
+    """An id or a name compared without case or repeated spaces."""
+    return " ".join(text.casefold().split())
+
+
+def resolve_control(organisations: tuple[Organisation, ...]) -> tuple[Organisation, ...]:
+    """The organisations with each ``controlled_by`` followed through the pool to the controller
+    at the top (an id or a name of the pool stands for that organisation; a chain that loops ends
+    at the loop's smallest id). Organisations under the same control then share
+    :attr:`Organisation.control`."""
+    keys: dict[str, Organisation] = {}
+    for org in organisations:
+        keys.setdefault(fold_name(org.name), org)
+    for org in organisations:
+        keys[fold_name(org.id)] = org
+    top: dict[str, str] = {}
+
+    def root(org: Organisation) -> str:
+        seen: list[str] = []
+        current: Organisation | None = org
+        while current is not None and current.id not in top:
+            if current.id in seen:  # a loop: its smallest id stands for all of it
+                return min(seen[seen.index(current.id) :])
+            seen.append(current.id)
+            if current.controlled_by is None:
+                return current.id
+            parent = keys.get(fold_name(current.controlled_by))
+            if parent is None:
+                return current.controlled_by
+            current = parent
+        return top[current.id] if current is not None else org.id
+
+    out = []
+    for org in organisations:
+        key = root(org)
+        top[org.id] = key
+        wanted = None if key == org.id else key
+        out.append(
+            org if wanted == org.controlled_by else org.model_copy(update={"controlled_by": wanted})
+        )
+    return tuple(out)
 
 
 class Indexed(BaseModel):
@@ -274,6 +344,13 @@ class Pool(Indexed):
         twice = sorted({t.name for t in self.tables if names.count(t.name.casefold()) > 1})
         if twice:
             raise ValueError(f"two tables have the name {twice[0]!r}")
+        return self
+
+    @model_validator(mode="after")
+    def _resolve_control(self) -> Pool:
+        if any(org.controlled_by for org in self.organisations):
+            # Frozen: the resolved organisations replace the stated ones once, on the way in.
+            object.__setattr__(self, "organisations", resolve_control(self.organisations))
         return self
 
     @model_validator(mode="after")

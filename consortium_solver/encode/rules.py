@@ -6,8 +6,11 @@ holds only when the literal is true, which is how explanations ask which rules c
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ortools.sat.python import cp_model
 
+from consortium_solver.domain import Organisation
 from consortium_solver.encode.model import BoolVar, SelectionModel
 from consortium_solver.rules import kinds
 
@@ -22,6 +25,12 @@ def _enforce(ct: cp_model.Constraint, lit: Literal) -> None:
 def _impossible(m: SelectionModel, lit: Literal) -> None:
     """The rule cannot hold: forbid it outright, or forbid its literal."""
     _enforce(m.model.add(m.model.new_constant(0) >= 1), lit)
+
+
+def _counted_in(rule: kinds.MinIndependent, org_id: str) -> Callable[[list[Organisation]], int]:
+    """Whether the organisation is among the independent members the validator would count (a
+    hint's value for its y)."""
+    return lambda members: int(org_id in {o.id for o in rule.independent(members)})
 
 
 class Encoder(kinds.RuleHandlers[[SelectionModel, Literal], None]):
@@ -40,7 +49,7 @@ class Encoder(kinds.RuleHandlers[[SelectionModel, Literal], None]):
 
     def min_distinct(self, rule: kinds.MinDistinct, m: SelectionModel, lit: Literal = None) -> None:
         """At least ``min`` values of the field are present (one presence Boolean per value)."""
-        presences = m.presences(rule.field)
+        presences = m.presences(rule.field, rule.values)
         if len(presences) < rule.min:
             _impossible(m, lit)
             return
@@ -48,7 +57,10 @@ class Encoder(kinds.RuleHandlers[[SelectionModel, Literal], None]):
 
     def min_count(self, rule: kinds.MinCount, m: SelectionModel, lit: Literal = None) -> None:
         """At least ``min`` members have the field in the values."""
-        xs = m.members_with(rule.field, rule.values)
+        if rule.or_else:
+            xs = [m.x[org.id] for org in m.orgs if rule.matches(org)]
+        else:
+            xs = m.members_with(rule.field, rule.values)
         if len(xs) < rule.min:
             _impossible(m, lit)
             return
@@ -61,6 +73,41 @@ class Encoder(kinds.RuleHandlers[[SelectionModel, Literal], None]):
         for xs in m.by_value(rule.field).values():
             if len(xs) > rule.max:
                 _enforce(m.model.add(cp_model.LinearExpr.sum(xs) <= rule.max), lit)
+
+    def min_independent(
+        self, rule: kinds.MinIndependent, m: SelectionModel, lit: Literal = None
+    ) -> None:
+        """A Boolean y per counted candidate, y <= x, at most one y per value of the field and per
+        controller, and at least ``min`` of them: such a y exists exactly when the members hold
+        ``min`` independent ones in different values (a matching, written as its own variables)."""
+        counted = [org for org in m.orgs if rule.counts(org)]
+        if len({rule.slot(o) for o in counted}) < rule.min or (
+            len({o.control for o in counted}) < rule.min
+        ):
+            _impossible(m, lit)
+            return
+        model = m.model
+        ys = {o.id: model.new_bool_var(f"y[{rule.id}:{o.id}]") for o in counted}
+        by_slot: dict[str, list[BoolVar]] = {}
+        by_control: dict[str, list[BoolVar]] = {}
+        for org in counted:
+            y = ys[org.id]
+            model.add_implication(y, m.x[org.id])
+            by_slot.setdefault(rule.slot(org), []).append(y)
+            by_control.setdefault(org.control, []).append(y)
+            m.derive(y, _counted_in(rule, org.id))
+        for group in (*by_slot.values(), *by_control.values()):
+            if len(group) > 1:
+                model.add_at_most_one(group)
+        _enforce(model.add(cp_model.LinearExpr.sum(list(ys.values())) >= rule.min), lit)
+
+    def coordinator(self, rule: kinds.Coordinator, m: SelectionModel, lit: Literal = None) -> None:
+        """At least one member meets every condition."""
+        xs = [m.x[org.id] for org in m.orgs if rule.matches(org)]
+        if not xs:
+            _impossible(m, lit)
+            return
+        _enforce(m.model.add(cp_model.LinearExpr.sum(xs) >= 1), lit)
 
     def include(self, rule: kinds.Include, m: SelectionModel, lit: Literal = None) -> None:
         """The listed organisations are members (impossible if one is not a candidate)."""

@@ -79,6 +79,25 @@ def _value_codes(values: Sequence[Sequence[str]]) -> tuple[tuple[int, ...], ...]
     return tuple(tuple(sorted({index.setdefault(v, len(index)) for v in vs})) for vs in values)
 
 
+def _merged_slots(rule: kinds.MinIndependent, counted: Sequence[Organisation]) -> dict[str, str]:
+    """Each counted candidate's slot, slots joined by a shared controller merged (union-find):
+    organisation id -> the merged slot's name."""
+    parent: dict[str, str] = {}
+
+    def find(slot: str) -> str:
+        while parent.setdefault(slot, slot) != slot:
+            parent[slot] = parent[parent[slot]]
+            slot = parent[slot]
+        return slot
+
+    first: dict[str, str] = {}  # controller -> the first slot seen under it
+    for org in counted:
+        slot = rule.slot(org)
+        other = first.setdefault(org.control, slot)
+        parent[find(slot)] = find(other)
+    return {org.id: find(rule.slot(org)) for org in counted}
+
+
 class Compiler(kinds.RuleHandlers[[Candidates], CodedRule]):
     """Each kind of rule as codes and a reading."""
 
@@ -90,8 +109,8 @@ class Compiler(kinds.RuleHandlers[[Candidates], CodedRule]):
         return CodedRule(Reading.SIZE, tuple(() for _ in candidates), rule.min, high)
 
     def min_distinct(self, rule: kinds.MinDistinct, candidates: Candidates) -> CodedRule:
-        codes = _value_codes([org_values(o, rule.field) for o in candidates])
-        return CodedRule(Reading.DISTINCT, codes, rule.min)
+        values = [[v for v in org_values(o, rule.field) if rule.counts(v)] for o in candidates]
+        return CodedRule(Reading.DISTINCT, _value_codes(values), rule.min)
 
     def min_count(self, rule: kinds.MinCount, candidates: Candidates) -> CodedRule:
         return CodedRule(Reading.COUNT, _flags([rule.matches(o) for o in candidates]), rule.min)
@@ -99,6 +118,26 @@ class Compiler(kinds.RuleHandlers[[Candidates], CodedRule]):
     def max_per_value(self, rule: kinds.MaxPerValue, candidates: Candidates) -> CodedRule:
         codes = _value_codes([org_values(o, rule.field) for o in candidates])
         return CodedRule(Reading.OVER, codes, rule.max)
+
+    def min_independent(self, rule: kinds.MinIndependent, candidates: Candidates) -> CodedRule:
+        # Distinct "slots" (values of the field) among the counted members, where slots that one
+        # controller spans among the candidates merge into one code: exact when every controller's
+        # organisations share one value (or the rule names no field, then the code is the
+        # controller), and never more than the validator's count otherwise — the search may then
+        # miss a grouping the rule allows, but never claims one it forbids.
+        counted = [o for o in candidates if rule.counts(o)]
+        if rule.field is None:
+            keys = {o.id: o.control for o in counted}
+        else:
+            keys = _merged_slots(rule, counted)
+        return CodedRule(
+            Reading.DISTINCT,
+            _value_codes([[keys[o.id]] if o.id in keys else [] for o in candidates]),
+            rule.min,
+        )
+
+    def coordinator(self, rule: kinds.Coordinator, candidates: Candidates) -> CodedRule:
+        return CodedRule(Reading.COUNT, _flags([rule.matches(o) for o in candidates]), 1)
 
     def include(self, rule: kinds.Include, candidates: Candidates) -> CodedRule:
         # Wanted member k is code k; one that is no candidate never appears, so never counts.

@@ -10,6 +10,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import resources
 
@@ -99,6 +100,46 @@ def decision_parents() -> dict[str, tuple[str, ...]]:
         if row["nuts_version"] == "2021":
             out[row["nuts_code"]] = tuple(re.split(r"[\s;+]+", row["decision_codes"].strip()))
     return out
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A country on a programme's list from ``since`` until ``until`` (inclusive; None: still)."""
+
+    country: str
+    since: date
+    until: date | None
+    scope: str  # the part of the programme: all | Pillar II | all except EIC Fund
+
+    def on(self, day: date) -> bool:
+        return self.since <= day and (self.until is None or day <= self.until)
+
+
+@cache
+def programme_lists() -> dict[str, tuple[Membership, ...]]:
+    """The countries of each programme list (eu, horizon-associated, erasmus-associated,
+    interreg-europe-partner), each with the dates it counts."""
+    out: dict[str, list[Membership]] = {}
+    for row in read_csv("programme_countries.csv"):
+        until = date.fromisoformat(row["until"]) if row["until"] else None
+        member = Membership(row["iso2"], date.fromisoformat(row["since"]), until, row["scope"])
+        out.setdefault(row["list"], []).append(member)
+    return {name: tuple(members) for name, members in out.items()}
+
+
+def countries_on(name: str, day: date, scopes: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The countries of a programme list on a day (sorted ISO codes); ``scopes``: the parts of the
+    programme that count besides the whole ("all")."""
+    wanted = ("all", "all except EIC Fund", *scopes)
+    return tuple(
+        sorted({m.country for m in programme_lists()[name] if m.on(day) and m.scope in wanted})
+    )
+
+
+@cache
+def outermost_regions() -> frozenset[str]:
+    """NUTS-2 codes (every version) of the outermost regions named by TFEU art. 349."""
+    return frozenset(row["code"] for row in read_csv("outermost_regions.csv"))
 
 
 @cache

@@ -37,6 +37,15 @@ def _distinct(members: Members, field: str) -> list[str]:
     return sorted(values)
 
 
+def _under_one_control(members: Members) -> str:
+    """The members that share a controller, in words ("a, b (Holding X)"), or ''."""
+    by_control: dict[str, list[Organisation]] = {}
+    for org in members:
+        by_control.setdefault(org.control, []).append(org)
+    shared = [orgs for orgs in by_control.values() if len(orgs) > 1]
+    return "; ".join(f"{_names(orgs)} ({orgs[0].controlled_by or orgs[0].id})" for orgs in shared)
+
+
 class Checks(kinds.RuleHandlers[[Members], RuleVerdict]):
     """Whether each kind of rule holds for a set of members, and why, in words."""
 
@@ -65,9 +74,9 @@ class Checks(kinds.RuleHandlers[[Members], RuleVerdict]):
 
     def min_distinct(self, rule: kinds.MinDistinct, members: Members) -> RuleVerdict:
         """At least ``min`` distinct values of the field among the members."""
-        values = _distinct(members, rule.field)
+        values = [v for v in _distinct(members, rule.field) if rule.counts(v)]
         listed = ", ".join(values) if values else "none"
-        word = FIELD_PLURALS[rule.field]
+        word = FIELD_PLURALS[rule.field] + (" that count" if rule.values is not None else "")
         if len(values) >= rule.min:
             why = f"{len(values)} {word}: {listed}"
         else:
@@ -105,6 +114,37 @@ class Checks(kinds.RuleHandlers[[Members], RuleVerdict]):
             top = max((len(o) for o in groups.values()), default=0)
             why = f"at most {top} members share a {FIELD_WORDS[rule.field]} (limit {rule.max})"
         return RuleVerdict(rule=rule.id, kind=rule.kind, passed=not over, why=why)
+
+    def min_independent(self, rule: kinds.MinIndependent, members: Members) -> RuleVerdict:
+        """At least ``min`` counted members, no two under the same control nor (with a field)
+        sharing the field's value."""
+        chosen = rule.independent(list(members))
+        passed = len(chosen) >= rule.min
+        shown = _names(chosen, rule.field) if rule.field else _names(chosen)
+        if passed:
+            why = f"{len(chosen)} independent: {shown}"
+        else:
+            why = f"only {len(chosen)} independent ({shown or 'none'}); needs {rule.min}"
+            linked = _under_one_control(members)
+            if linked:
+                why += f"; under one control: {linked}"
+            left = [org for org in members if not rule.counts(org)]
+            if left:
+                why += f"; not counted: {_names(left, rule.field)}"
+        return RuleVerdict(rule=rule.id, kind=rule.kind, passed=passed, why=why)
+
+    def coordinator(self, rule: kinds.Coordinator, members: Members) -> RuleVerdict:
+        """Some member meets every condition on the coordinator."""
+        able = [org for org in members if rule.matches(org)]
+        if able:
+            why = f"may coordinate: {_names(able)}"
+        else:
+            misses = [
+                f"{org.id} ({', '.join(c.test_text() for c in rule.conditions if not c.matches(org))})"
+                for org in members
+            ]
+            why = "no member may coordinate; each lacks: " + "; ".join(misses)
+        return RuleVerdict(rule=rule.id, kind=rule.kind, passed=bool(able), why=why)
 
     def include(self, rule: kinds.Include, members: Members) -> RuleVerdict:
         """Every listed organisation is a member."""
