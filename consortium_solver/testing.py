@@ -40,6 +40,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
 from consortium_solver import reference
 from consortium_solver.domain import (
+    DEVELOPMENT,
     LAGGING,
     EccpStatus,
     Maturity,
@@ -56,10 +57,12 @@ from consortium_solver.domain.exchanges import (
 )
 from consortium_solver.rules import (
     Call,
+    Coordinator,
     MaxPerValue,
     MemberIn,
     MinCount,
     MinDistinct,
+    MinIndependent,
     Objective,
     Search,
     Size,
@@ -69,6 +72,7 @@ from consortium_solver.rules.scheme import ExchangeObjective, Scheme, load_schem
 __all__ = [
     "calls",
     "consortia",
+    "entity_facts",
     "exchange_pools",
     "organisations",
     "participants",
@@ -76,6 +80,7 @@ __all__ = [
     "pools",
     "rules",
     "schemes",
+    "todays_rules",
 ]
 
 # Shrinking goes towards the start of each list: eligible, plain values first.
@@ -181,6 +186,23 @@ def organisations(
         offers=tuple(sorted(draw(st.lists(st.sampled_from(tags[:6]), max_size=3, unique=True)))),
         needs=tuple(sorted(draw(st.lists(st.sampled_from(tags[:6]), max_size=2, unique=True)))),
         maturity=draw(st.sampled_from(list(Maturity))),
+        **draw(entity_facts()),
+    )
+
+
+def entity_facts() -> st.SearchStrategy[dict[str, object]]:
+    """What today's calls read of an organisation, each stated or not: who controls it (one of
+    two outside holdings, or an organisation ``o0``/``o1`` of a drawn pool), non-profit, public
+    body, SME, and a 2021-2027 region category."""
+    answer = st.sampled_from((None, True, False))
+    return st.fixed_dictionaries(
+        {
+            "controlled_by": st.sampled_from((None, None, "Holding A", "Holding B", "o0", "o1")),
+            "non_profit": answer,
+            "public_body": answer,
+            "sme": answer,
+            "region_category_2021": st.sampled_from((None, *DEVELOPMENT)),
+        }
     )
 
 
@@ -218,7 +240,59 @@ def pools(
     return Pool(name=name, organisations=tuple(orgs))
 
 
-ConsortiumRule = MinDistinct | MinCount | MaxPerValue | Size
+ConsortiumRule = MinDistinct | MinCount | MaxPerValue | Size | MinIndependent | Coordinator
+
+
+def todays_rules() -> st.SearchStrategy[ConsortiumRule]:
+    """A rule of the kinds today's calls need: independence, the coordinator's conditions,
+    alternatives (``or_else``), distinct values among a set."""
+    lagging = ("less_developed", "transition")
+    or_outermost = ({"field": "outermost", "values": ("yes",)},)
+    on = {"on": date(2025, 6, 1)}
+    return st.one_of(
+        st.builds(
+            lambda k, field, scoped: MinIndependent.model_validate(
+                {
+                    "id": "r",
+                    "min": k,
+                    "field": field,
+                    **({"values": "@horizon"} if scoped and field == "country" else {}),
+                },
+                context=on,
+            ),
+            st.integers(1, 3),
+            st.sampled_from(("country", "nuts2")),
+            st.booleans(),
+        ),
+        st.integers(1, 3).map(lambda k: MinIndependent(id="r", min=k, field=None)),
+        st.sampled_from(
+            (
+                (("non_profit", ("yes",)),),
+                (("non_profit", ("yes",)), ("region_category_2021", ("more_developed",))),
+                (("public_body", ("yes",)), ("country", ("DE", "FR", "IT"))),
+            )
+        ).map(
+            lambda tests: Coordinator.model_validate(
+                {"id": "r", "conditions": [{"field": f, "values": v} for f, v in tests]}
+            )
+        ),
+        st.integers(1, 2).map(
+            lambda k: MinCount.model_validate(
+                {
+                    "id": "r",
+                    "field": "region_category_2021",
+                    "values": lagging,
+                    "or_else": or_outermost,
+                    "min": k,
+                }
+            )
+        ),
+        st.integers(1, 3).map(
+            lambda k: MinDistinct.model_validate(
+                {"id": "r", "field": "country", "min": k, "values": "@eu"}, context=on
+            )
+        ),
+    )
 
 
 def rules(max_size: int = 6) -> st.SearchStrategy[ConsortiumRule]:
@@ -238,6 +312,7 @@ def rules(max_size: int = 6) -> st.SearchStrategy[ConsortiumRule]:
         ),
         st.integers(1, 3).map(lambda k: MinDistinct(id="r", field="maturity", min=k)),
         st.integers(2, max_size).map(lambda k: Size(id="r", min=1, max=k)),
+        todays_rules(),
     )
 
 

@@ -228,6 +228,11 @@ def test_pool_schema_validates_the_demo_pool_shape() -> None:
         "needs",
         "maturity",
         "rounds",
+        "region_category_2021",
+        "controlled_by",
+        "non_profit",
+        "public_body",
+        "sme",
     }
     assert "attends" in org["rounds"]["description"]
 

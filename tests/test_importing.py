@@ -464,6 +464,16 @@ def test_any_pool_as_an_organisers_sheet_reads_back_the_same(
             "offers": "; ".join(org.offers),
             "needs": "; ".join(org.needs),
             "maturity": vocab.words_for("maturity", org.maturity.value),
+            "region_category_2021": ""
+            if org.region_category_2021 is None
+            else vocab.words_for("region_category_2021", org.region_category_2021.value),
+            "controlled_by": org.controlled_by or "",
+            **{
+                flag: ""
+                if getattr(org, flag) is None
+                else rng.choice(("Yes", "ja", "x") if getattr(org, flag) else ("No", "nein", "0"))
+                for flag in ("non_profit", "public_body", "sme")
+            },
             "rounds": rng.choice(("", "all", "All rounds"))
             if org.rounds is None
             else ", ".join(map(str, org.rounds)),

@@ -15,7 +15,7 @@ from consortium_solver.cli.render import render_result
 from consortium_solver.core.options import checked
 from consortium_solver.domain import Progress
 from consortium_solver.io import RESULT_WRITERS, check_output, write_result
-from consortium_solver.rules import load_call, parse_size
+from consortium_solver.rules import parse_size
 
 
 @app.command("build")
@@ -23,6 +23,7 @@ from consortium_solver.rules import load_call, parse_size
 def build_command(
     pool: opt.PoolArgument = None,
     call: opt.CallOption = DEFAULT_CALL,
+    day: opt.DateOption = None,
     lead: Annotated[str | None, typer.Option("--lead", help="id of the lead partner")] = None,
     include: Annotated[
         list[str] | None,
@@ -80,7 +81,7 @@ def build_command(
     for path in outs:
         check_output(path, RESULT_WRITERS, "result")
     the_pool = opt.load_pool(pool, columns, merge_duplicates)
-    the_call = load_call(call)
+    the_call = opt.call_on(call, day)
     with live_status("building the model…", quiet=as_json) as status:
         progress = None if status is None else _live_line(status)
         result = build(the_pool, the_call, demands, options, progress=progress)

@@ -37,18 +37,20 @@ def _check(file: Path | None) -> None:
     )
 
 
-def _calls_document(call: str | None) -> list[dict[str, Any]]:
-    """The call models (all packaged ones, or the one named) as data: id, title, url, rules with
-    their kind, words and source, and the objective's weights."""
+def _calls_document(call: str | None, day: str | None) -> list[dict[str, Any]]:
+    """The call models (all packaged ones, or the one named) as data: id, title, programme, url,
+    deadline, rules with their kind, words and source, and the objective's weights."""
     ids = [call] if call is not None else list(packaged_calls())
     out = []
     for ref in ids:
-        model = load_call(ref)
+        model = opt.call_on(ref, day)
         out.append(
             {
                 "id": model.id,
                 "title": model.title,
+                "programme": model.programme,
                 "url": model.url,
+                "deadline": None if model.deadline is None else model.deadline.isoformat(),
                 "rules": [
                     {"id": r.id, "kind": r.kind, "rule": r.describe(), "source": r.source}
                     for r in model.rules
@@ -70,6 +72,7 @@ def calls_command(
         Path | None, typer.Argument(help="with `check`: the call model (.toml) to check")
     ] = None,
     as_json: opt.JsonOption = False,
+    day: opt.DateOption = None,
 ) -> None:
     """List the packaged call models, or show one in words.
 
@@ -81,21 +84,27 @@ def calls_command(
         _check(file)
         return
     if as_json:
-        emit(json.dumps(_calls_document(call), indent=2, ensure_ascii=False) + "\n")
+        emit(json.dumps(_calls_document(call, day), indent=2, ensure_ascii=False) + "\n")
         return
     if call is None:
         table = Table(title="Packaged call models", title_justify="left")
-        table.add_column("id")
-        table.add_column("title")
-        table.add_column("file")
-        for call_id, name in packaged_calls().items():
-            table.add_row(plain(call_id), plain(load_call(call_id).title), f"models/{name}")
+        table.add_column("id", no_wrap=True)
+        table.add_column("call", overflow="fold")
+        table.add_column("rules", justify="right")
+        for call_id in packaged_calls():
+            model = load_call(call_id)
+            table.add_row(plain(call_id), plain(model.title), str(len(model.rules)))
         console.print(table)
+        console.print("In words, with each rule's source: consortium calls ID")
         return
-    the_call = load_call(call)
+    the_call = opt.call_on(call, day)
     console.print(f"[bold]{plain(the_call.id)}[/] — {plain(the_call.title)}")
     if the_call.description:
         console.print(plain(the_call.description.strip()))
+    if the_call.url:
+        console.print(f"text: {plain(the_call.url)}")
+    if the_call.deadline:
+        console.print(f"deadline: {the_call.deadline.isoformat()}")
     rules = Table(title="Rules", title_justify="left")
     rules.add_column("id")
     rules.add_column("kind")

@@ -11,14 +11,15 @@ from consortium_solver.cli.app import app, emit, guarded, stdout
 from consortium_solver.cli.options import (
     CallOption,
     ColumnsOption,
+    DateOption,
     JsonOption,
     MergeDuplicatesOption,
     PoolArgument,
+    call_on,
     load_pool,
     member_ids,
 )
 from consortium_solver.cli.render import assessment_json, render_assessment
-from consortium_solver.rules import load_call
 from consortium_solver.validate import check
 
 
@@ -30,6 +31,7 @@ def check_command(
     ],
     pool: PoolArgument = None,
     call: CallOption = DEFAULT_CALL,
+    day: DateOption = None,
     as_json: JsonOption = False,
     columns: ColumnsOption = None,
     merge_duplicates: MergeDuplicatesOption = False,
@@ -39,7 +41,7 @@ def check_command(
     Exit 0 when eligible, 1 when not, 2 on bad input.
     """
     the_pool = load_pool(pool, columns, merge_duplicates)
-    the_call = load_call(call)
+    the_call = call_on(call, day)
     assessment = check(the_pool, the_call, member_ids(members))
     if as_json:
         emit(assessment_json(assessment) + "\n")

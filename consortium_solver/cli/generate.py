@@ -34,6 +34,16 @@ PeriodsOption = Annotated[
 ]
 
 
+EntitiesOption = Annotated[
+    bool,
+    typer.Option(
+        "--entities",
+        help="also state control, non-profit, public body, SME and a (synthetic) 2021-2027"
+        " region category, for today's calls",
+    ),
+]
+
+
 @app.command("generate")
 @guarded
 def generate_command(
@@ -79,6 +89,7 @@ def generate_command(
     ] = None,
     name: Annotated[str | None, typer.Option("--name", help="the pool's name")] = None,
     id_prefix: Annotated[str, typer.Option("--id-prefix", help="ids are PREFIX-001, …")] = "org",
+    entities: EntitiesOption = False,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="write .json, .csv or .xlsx (default: JSON on stdout)"),
@@ -105,6 +116,7 @@ def generate_command(
             non_eu_share=non_eu_share,
             countries=tuple(split_list(countries)) or None,
             sectors=tuple(split_list(sectors)) or None,
+            entities=entities,
         )
     except InputError as exc:
         option = "--" + (exc.field or "").replace("_", "-")

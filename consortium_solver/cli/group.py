@@ -20,7 +20,7 @@ from consortium_solver.group.options import balances_of, fixed_seats, hosts_name
 from consortium_solver.io import GROUPING_WRITERS, check_output, write_grouping
 from consortium_solver.io.event_tables import read_tables_file, tables_spec
 from consortium_solver.mdgp.options import MdgpOptions
-from consortium_solver.rules import load_call, no_call, parse_size
+from consortium_solver.rules import no_call, parse_size
 
 # Options of event groupings.
 FixOption = Annotated[
@@ -97,6 +97,7 @@ def group_command(
         str,
         typer.Option("--call", "-c", help="call model id or .toml file, or none (pure grouping)"),
     ] = DEFAULT_CALL,
+    day: opt.DateOption = None,
     size: Annotated[str, typer.Option("--size", help="members per group, A..B")] = "3..5",
     objective: Annotated[
         opt.GroupObjective,
@@ -159,7 +160,7 @@ def group_command(
     the_pool = opt.load_pool(pool, columns, merge_duplicates)
     if hosts is not None or fix:
         options = _seated(options, the_pool, hosts, fix or [])
-    the_call = no_call() if call.lower() == "none" else load_call(call)
+    the_call = no_call() if call.lower() == "none" else opt.call_on(call, day)
     with live_status("grouping…", quiet=as_json) as status:
         result = group(the_pool, the_call, options, progress=_live_line(status))
     if as_json:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,6 +20,7 @@ from consortium_solver.io.exchange_sheets import import_exchange_pool
 from consortium_solver.io.exchanges import read_exchange_pool
 from consortium_solver.io.importer import FIELDS
 from consortium_solver.io.tables import visible_controls
+from consortium_solver.rules import Call, load_call
 
 PoolArgument = Annotated[
     Path | None,
@@ -32,6 +34,29 @@ CallOption = Annotated[
         help="call model: a packaged id (see `consortium calls`) or a .toml file",
     ),
 ]
+DateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        help="the day the call's country lists are read on, YYYY-MM-DD (who is a member state or"
+        " associated then); default: the call's deadline, else today",
+    ),
+]
+
+
+def call_on(call: str, day: str | None) -> Call:
+    """The call model ``--call`` names, its dated lists read on ``--date``."""
+    if day is None:
+        return load_call(call)
+    try:
+        on = date.fromisoformat(day.strip())
+    except ValueError:
+        raise InputError(
+            "expected a date YYYY-MM-DD, e.g. 2026-03-01", field="--date", value=day
+        ) from None
+    return load_call(call, on=on)
+
+
 JsonOption = Annotated[bool, typer.Option("--json", help="print a JSON document, nothing else")]
 SeedOption = Annotated[int, typer.Option("--seed", help="random seed of the search")]
 WorkersOption = Annotated[int, typer.Option("--workers", help="solver threads")]

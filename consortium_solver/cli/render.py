@@ -12,7 +12,7 @@ from rich.padding import Padding
 from rich.table import Table
 
 from consortium_solver import reference
-from consortium_solver.domain import Assessment, BuildResult, GroupingResult, Pool
+from consortium_solver.domain import Assessment, BuildResult, GroupingResult, Organisation, Pool
 from consortium_solver.domain.results import Status
 from consortium_solver.io.cells import derived_id
 from consortium_solver.io.plans import for_people, reasons, role_mark, term_label
@@ -60,6 +60,7 @@ def members_table(pool: Pool, member_ids: Sequence[str], title: str, width: int 
                     f"{org.region_category.value.replace('_', ' ')} region",
                     plain(", ".join(sector_words(org.sectors))),
                     maturity_words(org.maturity.value),
+                    *entity_words(pool, org),
                 ]
             )
             name = f"[bold]{plain(org.name)}[/] ({plain(org.id)})"
@@ -70,9 +71,10 @@ def members_table(pool: Pool, member_ids: Sequence[str], title: str, width: int 
     for member_id in member_ids:
         org = pool.by_id[member_id]
         region = f"{org.nuts2} {org.region_name}" if org.nuts2 else "—"
+        entity = " · ".join(entity_words(pool, org))
         table.add_row(
             plain(org.id),
-            plain(org.name),
+            plain(org.name) + (f"\n{entity}" if entity else ""),
             plain(country_name(org.country)),
             plain(region),
             org.region_category.value.replace("_", " "),
@@ -80,6 +82,28 @@ def members_table(pool: Pool, member_ids: Sequence[str], title: str, width: int 
             maturity_words(org.maturity.value),
         )
     return table
+
+
+def entity_words(pool: Pool, org: Organisation) -> list[str]:
+    """What today's calls read of an organisation, where stated: its 2021-2027 region category,
+    an outermost region, non-profit, public body, SME, and who controls it (by name)."""
+    words = []
+    if org.region_category_2021 is not None:
+        words.append(f"{org.region_category_2021.value.replace('_', ' ')} region (2021-2027)")
+    if org.outermost:
+        words.append("outermost region")
+    for flag, text in (
+        ("non_profit", "non-profit"),
+        ("public_body", "public body"),
+        ("sme", "SME"),
+    ):
+        value = getattr(org, flag)
+        if value is not None:
+            words.append(text if value else f"not {text}")
+    if org.controlled_by is not None:
+        controller = pool.by_id.get(org.controlled_by)
+        words.append(f"controlled by {plain(controller.name if controller else org.controlled_by)}")
+    return words
 
 
 def maturity_words(maturity: str) -> str:

@@ -11,7 +11,7 @@ its row, column, value and a suggestion.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -49,7 +49,15 @@ from consortium_solver.reference.places import fold, region_label
 
 REQUIRED_FIELDS = ("name", "country", "organisation_type", "eccp_status", "sectors")
 FIELDS = tuple(vocab.FIELD_HEADERS)
-CLOSED_FIELDS = ("region_category", "organisation_type", "eccp_status", "maturity")
+CLOSED_FIELDS = (
+    "region_category",
+    "region_category_2021",
+    "organisation_type",
+    "eccp_status",
+    "maturity",
+)
+# Yes-or-no columns (empty: not stated).
+FLAG_COLUMNS = ("non_profit", "public_body", "sme")
 # Problems printed by a command that only needed the pool (``consortium import`` lists all).
 MAX_LINES = 20
 DERIVED = "(derived)"  # an id to be made from the name once every row is read
@@ -415,6 +423,7 @@ class SheetReader:
         for closed in CLOSED_FIELDS:
             if closed in self.fields:
                 record[closed] = self.note(read_closed(closed, text(closed)), number, closed)
+        record.update(entity_cells(self, number, text))
         if text("rounds"):
             record["rounds"] = self.note(read_attendance(text("rounds")), number, "rounds")
         record["sectors"] = self.note(read_sectors(self.cell(row, "sectors")), number, "sectors")
@@ -450,6 +459,19 @@ class SheetReader:
         for finding in findings:
             self.add(finding, number, self.fields.get(name))
         return value
+
+
+def entity_cells(reader: SheetReader, number: int, text: Callable[[str], str]) -> dict[str, Any]:
+    """A row's cells that today's calls read: the yes-or-no columns (non-profit, public body, SME)
+    and who controls the organisation."""
+    record: dict[str, Any] = {}
+    for flag in FLAG_COLUMNS:
+        if flag in reader.fields and text(flag):
+            answer = reader.note(read_closed(flag, text(flag)), number, flag)
+            record[flag] = None if answer is None else answer == "yes"
+    if text("controlled_by"):
+        record["controlled_by"] = text("controlled_by")
+    return record
 
 
 def other_kind_said(reader: SheetReader) -> None:

@@ -100,6 +100,30 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "maturity", "maturity label", "esca", "esca label", "label", "cluster label",
         "quality label", "management label", "reife", "label esca", "etichetta",
     ),
+    # What today's calls read (README, "Call models").
+    "region_category_2021": (
+        "region category 2021 2027", "region category 2021", "category 2021 2027",
+        "cohesion category 2021 2027", "2021 2027 category", "category of region 2021 2027",
+        "region type 2021 2027", "regionskategorie 2021 2027", "categorie de region 2021 2027",
+        "categoria della regione 2021 2027",
+    ),
+    "controlled_by": (
+        "controlled by", "controller", "parent", "parent organisation", "parent organization",
+        "parent company", "owned by", "mother company", "group", "holding",
+        "kontrolliert von", "muttergesellschaft", "controle par", "maison mere",
+        "controllato da", "controllante", "controlada por", "empresa matriz",
+    ),
+    "non_profit": (
+        "non profit", "nonprofit", "not for profit", "non profit organisation",
+        "gemeinnutzig", "sans but lucratif", "a but non lucratif", "senza scopo di lucro",
+        "sin animo de lucro", "non profit yes no",
+    ),
+    "public_body": (
+        "public body", "public", "public entity", "body governed by public law",
+        "public law body", "public authority or public law body", "offentliche einrichtung",
+        "organisme public", "ente pubblico", "organismo publico",
+    ),
+    "sme": ("sme", "sme status", "small or medium enterprise", "kmu", "pme", "pmi", "pyme", "msp"),
 }
 
 # ClusterXchange participants: the organisation's fields they share, and their own.
@@ -151,6 +175,10 @@ VALUE_SYNONYMS_CLUSTER = (
     "klaszter", "grappe", "agrupacion", "agrupacion empresarial innovadora", "aei", "polo",
     "polo tecnologico",
 )
+YES_WORDS = ("yes", "y", "true", "1", "x", "✓", "✔", "ja", "oui", "si", "sim", "tak", "ano",
+             "igen", "da", "jah", "kylla", "wahr", "vrai", "vero")
+NO_WORDS = ("no", "n", "false", "0", "nein", "non", "nie", "ne", "nem", "nej", "ei", "nao", "nu",
+            "-", "—", "falsch", "faux", "falso")
 # Closed fields: the value stored -> the words that say it.
 VALUE_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "organisation_type": {
@@ -227,6 +255,15 @@ VALUE_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "both": ("both", "visitor and host", "host and visitor", "visitor host", "host visitor",
                  "beides", "les deux", "entrambi", "ambos"),
     },
+    "region_category_2021": {
+        "less_developed": ("less developed", "less developed region", "ld", "lagging"),
+        "transition": ("transition", "transition region", "in transition", "tr"),
+        "more_developed": ("more developed", "more developed region", "md", "developed"),
+        "unclassified": ("unclassified", "none", "unknown"),
+    },
+    "non_profit": {"yes": YES_WORDS, "no": NO_WORDS},
+    "public_body": {"yes": YES_WORDS, "no": NO_WORDS},
+    "sme": {"yes": YES_WORDS, "no": NO_WORDS},
     "region_category": {
         "less_developed": ("less developed", "less developed region", "ld", "lagging"),
         "transition": ("transition", "transition region", "in transition", "tr"),
@@ -323,6 +360,15 @@ VALUE_WORDS: dict[str, dict[str, str]] = {
         "more_developed": "More developed",
         "unclassified": "Unclassified",
     },
+    "region_category_2021": {
+        "less_developed": "Less developed",
+        "transition": "Transition",
+        "more_developed": "More developed",
+        "unclassified": "Unclassified",
+    },
+    "non_profit": {"yes": "Yes", "no": "No"},
+    "public_body": {"yes": "Yes", "no": "No"},
+    "sme": {"yes": "Yes", "no": "No"},
 }
 
 # The header each field gets in sheets the tool writes (template, pool as XLSX/CSV).
@@ -362,6 +408,11 @@ FIELD_HEADERS: dict[str, str] = {
     "needs": "Needs",
     "maturity": "Maturity",
     "rounds": "Rounds attended",
+    "region_category_2021": "Region category 2021-2027",
+    "controlled_by": "Controlled by",
+    "non_profit": "Non-profit",
+    "public_body": "Public body",
+    "sme": "SME",
 }
 
 

@@ -5,6 +5,7 @@ Score = Σ weight × term (README, "Score"); the weights live in a call model's 
 
 from __future__ import annotations
 
+import datetime
 from functools import cached_property
 from typing import Annotated
 
@@ -85,6 +86,11 @@ class Call(BaseModel):
     programme: str | None = None
     url: str | None = None
     description: str | None = None
+    deadline: datetime.date | None = Field(
+        default=None,
+        description="the call's deadline: its dated country lists are read on this day unless"
+        " --date says another (absent: today)",
+    )
     rules: tuple[Rule, ...] = ()
     objective: Objective = Objective()
     search: Search = Search()

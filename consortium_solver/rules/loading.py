@@ -11,6 +11,7 @@ import csv
 import io
 import math
 import tomllib
+from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -41,8 +42,10 @@ def packaged_calls() -> dict[str, str]:
     return out
 
 
-def load_call(ref: str | Path) -> Call:
-    """Load a call model by packaged id (case-insensitive) or file stem, or from a TOML file path.
+def load_call(ref: str | Path, *, on: date | None = None) -> Call:
+    """Load a call model by packaged id (case-insensitive) or file stem, or from a TOML file path;
+    its dated country lists (``@eu``, ``@horizon``, ...) read on ``on``, else on the model's
+    ``deadline``, else today.
 
     Raises:
         InputError: the file is missing, not TOML, or not a valid call model; or no such id.
@@ -51,23 +54,25 @@ def load_call(ref: str | Path) -> Call:
     path = Path(text_ref)
     if path.suffix == ".toml" or path.exists():
         text = decode_text(read_input(path, "call model file"), text_ref)
-        return _load_call_file(text, text_ref, path.parent)
+        return _load_call_file(text, text_ref, path.parent, on)
     for call_id, name in packaged_calls().items():
         if text_ref.lower() in (call_id.lower(), name.removesuffix(".toml").lower()):
             entry = _models_dir().joinpath(name)
-            return _load_call_file(entry.read_text(encoding="utf-8"), f"models/{name}", None)
+            return _load_call_file(entry.read_text(encoding="utf-8"), f"models/{name}", None, on)
     known = ", ".join(packaged_calls())
     raise InputError(f"unknown call {text_ref!r} (packaged calls: {known}; or give a .toml file)")
 
 
-def _load_call_file(text: str, source: str, folder: Path | None) -> Call:
+def _load_call_file(text: str, source: str, folder: Path | None, on: date | None) -> Call:
     data = parse_toml(text, source)
     links_file = data.pop("sector_links_file", None)
     if links_file is not None:
         links = _links_path(links_file, folder or Path("."), source)
         data["sector_links"] = read_sector_links(links)
+    deadline = data.get("deadline")
+    day = on or (deadline if type(deadline) is date else None) or date.today()
     try:
-        return Call.model_validate(data)
+        return Call.model_validate(data, context={"on": day})
     except ValidationError as exc:
         raise validation_error(exc, source) from None
 

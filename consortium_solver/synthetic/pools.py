@@ -127,6 +127,7 @@ def generate_pool(
     non_eu_share: float = 0.1,
     countries: tuple[str, ...] | None = None,
     sectors: tuple[str, ...] | None = None,
+    entities: bool = False,
 ) -> Pool:
     """Draw a pool of ``n`` organisations.
 
@@ -141,6 +142,8 @@ def generate_pool(
         non_eu_share: share of eligible organisations from COSME countries outside the EU.
         countries: draw eligible organisations only from these COSME countries of 2018.
         sectors: draw sectors only from these ids of the packaged taxonomy.
+        entities: also state what today's calls read (:func:`with_entities`), from a random
+            stream of its own (the rest of the pool is the same with or without).
 
     Raises:
         InputError: a count or share out of range, an unknown or non-COSME country, an unknown
@@ -166,6 +169,8 @@ def generate_pool(
     )
     width = max(3, len(str(n)))
     organisations = [draw.organisation(f"{id_prefix}-{i:0{width}d}") for i in range(1, n + 1)]
+    if entities:
+        organisations = with_entities(organisations, random.Random(f"entities-{seed}"))
     return Pool(
         name=name or f"synthetic-n{n}-s{seed}",
         description=(
@@ -175,6 +180,40 @@ def generate_pool(
         ),
         organisations=tuple(organisations),
     )
+
+
+def with_entities(orgs: list[Organisation], rng: random.Random) -> list[Organisation]:
+    """The organisations with the facts today's calls read, drawn: non-profit (85 %), public body
+    (15 %), SME (10 %); a 2021-2027 region category — synthetic, the region's 2014-2020 one, as the
+    package has no table of Decision (EU) 2021/1130 —; and control: about 8 % are controlled by
+    another organisation of the pool (mostly of the same country), 4 % in pairs under an outside
+    holding."""
+    by_country: dict[str, list[str]] = {}
+    for org in orgs:
+        by_country.setdefault(org.country, []).append(org.id)
+    ids = [o.id for o in orgs]
+    out = []
+    holdings = 0
+    for org in orgs:
+        controller: str | None = None
+        roll = rng.random()
+        if roll < 0.08 and len(ids) > 1:
+            same = [i for i in by_country[org.country] if i != org.id]
+            pool = same if same and rng.random() < 0.7 else [i for i in ids if i != org.id]
+            controller = rng.choice(pool)
+        elif roll < 0.12:
+            holdings += 1
+            controller = f"Holding {(holdings + 1) // 2}"  # two organisations per holding
+        category = None if org.nuts2 is None else reference.regions()[org.nuts2].category
+        update = {
+            "non_profit": rng.random() < 0.85,
+            "public_body": rng.random() < 0.15,
+            "sme": rng.random() < 0.10,
+            "region_category_2021": category,
+            "controlled_by": controller,
+        }
+        out.append(Organisation.model_validate({**org.model_dump(), **update}))
+    return out
 
 
 @dataclass(frozen=True)

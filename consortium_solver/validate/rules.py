@@ -52,7 +52,10 @@ class Checks(kinds.RuleHandlers[[Members], RuleVerdict]):
     def member_in(self, rule: kinds.MemberIn, members: Members) -> RuleVerdict:
         """Every member's field is one of the rule's values."""
         outside = [org for org in members if not rule.matches(org)]
-        if outside:
+        if outside and rule.or_else:
+            verb = "is" if len(outside) == 1 else "are"
+            why = f"{_names(outside)} {verb} not {rule.test_text()}"
+        elif outside:
             verb = "is" if len(outside) == 1 else "are"
             why = f"{_names(outside, rule.field)} {verb} not {rule.values_text()}"
         else:

@@ -1,0 +1,287 @@
+"""Today's calls as data: for each packaged call, hand-made consortia of tests/data/ok/calls_pool.json,
+eligible or failing named rules, each with its reason — judged the same by the validator, by the
+CP-SAT encoding of the call's rules (members fixed), and by the builder's explanations (the pool
+narrowed to the members, all of them required)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from consortium_solver import reference
+from consortium_solver.builder import BuildOptions, Demands, build
+from consortium_solver.domain import Pool, Status
+from consortium_solver.encode import SelectionModel, SolveLimits, encode_rule, solve
+from consortium_solver.io import read_pool
+from consortium_solver.rules import Call, MinIndependent, load_call, named_list, packaged_calls
+from consortium_solver.validate import check
+
+DATA = Path(__file__).parent / "data" / "ok"
+ON = date(2026, 6, 1)  # the day the dated country lists are read on, unless a case says another
+ONE_WORKER = SolveLimits(time_limit=10, workers=1)
+
+# (call, members, the rules they fail (empty: eligible), words the failing verdicts give, day)
+Case = tuple[str, tuple[str, ...], frozenset[str], str, date]
+
+
+def case(call: str, members: str, fails: str = "", says: str = "", on: date = ON) -> Case:
+    return (call, tuple(members.split()), frozenset(fails.split()), says, on)
+
+
+HORIZON = "horizon-europe-ria-ia"
+CASES: list[Case] = [
+    # Horizon Europe RIA/IA: three independent entities in three MS/AC, one in a member state.
+    case(HORIZON, "fr-uni de-pub it-np"),
+    case(HORIZON, "fr-uni de-pub it-np us-co"),  # a US member may join; it does not count
+    case(HORIZON, "fr-uni de-priv it-priv", "three-independent", "Acme Holding"),
+    case(HORIZON, "fr-uni fr-sub de-pub", "three-independent", "only 2 independent"),
+    case(HORIZON, "no-pub gb-co ch-co", "one-in-a-member-state", "needs 1"),  # ISERD's example
+    case(HORIZON, "fr-uni de-pub us-co", "three-independent", "not counted"),
+    case(HORIZON, "fr-uni de-pub ca-uni", "three-independent", "not counted"),  # Pillar II only
+    case("horizon-europe-ria-ia-pillar-2", "fr-uni de-pub ca-uni"),
+    case(HORIZON, "fr-uni de-pub gb-co"),  # the UK is associated from 2024 ...
+    case(HORIZON, "fr-uni de-pub gb-co", "three-independent", "not counted", date(2023, 6, 1)),
+    # EIC Pathfinder Open: the same rule; the UK counts (its association excludes the EIC Fund).
+    case("eic-pathfinder-open", "fr-uni de-pub gb-co"),
+    case("eic-pathfinder-open", "gb-co ch-co no-pub", "one-in-a-member-state", "needs 1"),
+    case("eic-pathfinder-open", "de-priv it-priv fr-uni", "three-independent", "Acme Holding"),
+    # Erasmus+ KA220: three organisations from three programme countries; others as partners.
+    case("erasmus-ka220", "fr-uni de-pub rs-np"),
+    case("erasmus-ka220", "fr-uni de-pub rs-np us-co"),
+    case("erasmus-ka220", "fr-uni de-pub us-co", "three-programme-countries", "only 2"),
+    case(
+        "erasmus-ka220",
+        "us-co ca-uni gb-co",
+        "three-programme-countries coordinator-in-a-programme-country",
+        "no member may coordinate",
+    ),
+    case("erasmus-ka220", "fr-uni de-pub", "min-3-organisations three-programme-countries"),
+    # Interreg Europe: the programme area, public or non-profit partners, 3 countries (2 EU), a
+    # public lead partner from the EU or Norway.
+    case("interreg-europe", "fr-uni de-pub it-np"),
+    case("interreg-europe", "no-pub it-np es-can"),  # a Norwegian public lead partner
+    case(
+        "interreg-europe",
+        "fr-uni de-pub gb-co",
+        "programme-area public-or-non-profit",
+        "gb-co is not public body or non-profit",
+    ),
+    case("interreg-europe", "it-np es-can ch-co", "public-lead-partner", "no member may"),
+    case("interreg-europe", "no-pub ch-co fr-uni", "two-eu-countries", "only 1"),
+    case("interreg-europe", "fr-uni de-pub", "three-countries", "only 2"),
+    case("interreg-europe", "fr-uni de-priv it-np", "public-or-non-profit", "de-priv is not"),
+    case("interreg-europe", "rs-np fr-uni de-pub"),  # Serbia from the 2023 amendment ...
+    case("interreg-europe", "rs-np fr-uni de-pub", "programme-area", "RS", date(2023, 6, 1)),
+    # I3 strand 1: 5 partners, 5 regions, 3 countries, a non-profit coordinator in a more developed
+    # region, a partner in a less developed, transition or outermost region.
+    case("i3-strand-1", "fr-uni de-pub it-np pl-ld pl-pub2"),
+    case("i3-strand-1", "fr-uni de-pub pl-pub2 es-can de-priv"),  # lagging by the outermost rule
+    case("i3-strand-1", "fr-uni fr-sub de-pub it-np pl-ld", "five-regions", "only 4"),
+    case(
+        "i3-strand-1",
+        "it-np pl-ld es-can de-priv it-priv",
+        "coordinator-non-profit-more-developed",
+        "no member may coordinate",
+    ),
+    case("i3-strand-1", "fr-uni de-pub pl-pub2 de-priv it-priv", "lagging-or-outermost", "needs 1"),
+    case("i3-strand-1", "fr-uni de-pub it-np pl-ld no-pub", "eu-member-states five-regions"),
+    case("i3-strand-1", "fr-uni de-pub it-np pl-ld", "min-5-partners five-regions", "4 members"),
+    case("i3-strand-1", "pl-ld pl-pub2 de-pub de-priv de-saxony", "three-countries", "only 2"),
+    # I3 strand 2a: 3 partners, 3 regions, 3 countries, a non-profit coordinator in a less
+    # developed, transition or outermost region.
+    case("i3-strand-2a", "pl-ld fr-uni de-pub"),
+    case("i3-strand-2a", "es-can fr-uni de-pub"),  # coordinated from an outermost region
+    case(
+        "i3-strand-2a",
+        "fr-uni de-pub pl-pub2",
+        "coordinator-in-a-lagging-region",
+        "region category 2021-2027",
+    ),
+    case("i3-strand-2a", "it-priv fr-uni de-pub", "coordinator-in-a-lagging-region", "non-profit"),
+    case("i3-strand-2a", "pl-ld pl-pub2 fr-uni", "three-countries", "only 2"),
+    case("i3-strand-2a", "pl-ld fr-uni us-co", "eu-member-states three-regions", "us-co (US)"),
+    case("i3-strand-2a", "pl-ld fr-uni", "min-3-partners three-regions three-countries"),
+]
+
+
+def case_id(c: Case) -> str:
+    call, members, fails, _, on = c
+    verdict = "eligible" if not fails else "fails-" + "+".join(sorted(fails))
+    return f"{call}-{'+'.join(members)}-{verdict}-{on.isoformat()}"
+
+
+@pytest.fixture(scope="module")
+def calls_pool() -> Pool:
+    return read_pool(DATA / "calls_pool.json")
+
+
+def _call(call_id: str, on: date) -> Call:
+    return load_call(call_id, on=on)
+
+
+def test_every_packaged_call_has_cases() -> None:
+    """Each packaged call of today's programmes has eligible and ineligible cases, and every rule
+    of it fails in one case at least."""
+    todays = [c for c in packaged_calls() if c != "COS-CLUSTER-2018-03-02"]
+    assert len(todays) >= 7
+    for call_id in todays:
+        mine = [c for c in CASES if c[0] == call_id]
+        assert any(not c[2] for c in mine), call_id
+        failing = set().union(*(c[2] for c in mine))
+        rules = {r.id for r in load_call(call_id).rules}
+        if call_id != "horizon-europe-ria-ia-pillar-2":  # the same rules as horizon-europe-ria-ia
+            assert failing == rules, (call_id, rules - failing)
+
+
+@pytest.mark.parametrize(
+    ("call_id", "members", "fails", "says", "on"), CASES, ids=map(case_id, CASES)
+)
+def test_the_validator_judges_each_case(
+    calls_pool: Pool,
+    call_id: str,
+    members: tuple[str, ...],
+    fails: frozenset[str],
+    says: str,
+    on: date,
+) -> None:
+    """The rules that fail are exactly the ones the case names, and the verdicts say why."""
+    assessment = check(calls_pool, _call(call_id, on), members)
+    failed = {v.rule for v in assessment.verdicts if not v.passed}
+    assert failed == fails
+    assert assessment.eligible is (not fails)
+    why = " ".join(v.why for v in assessment.verdicts if not v.passed)
+    assert says in why
+
+
+@pytest.mark.parametrize(
+    ("call_id", "members", "fails", "says", "on"), CASES, ids=map(case_id, CASES)
+)
+def test_the_encoding_judges_each_case(
+    calls_pool: Pool,
+    call_id: str,
+    members: tuple[str, ...],
+    fails: frozenset[str],
+    says: str,
+    on: date,
+) -> None:
+    """Each rule's CP-SAT encoding, with the members fixed, is feasible exactly when the validator
+    says the rule holds."""
+    for rule in _call(call_id, on).rules:
+        m = SelectionModel(calls_pool.organisations, max_size=len(calls_pool))
+        encode_rule(m, rule)
+        m.fix(members)
+        expected = Status.INFEASIBLE if rule.id in fails else Status.OPTIMAL
+        assert solve(m, ONE_WORKER).status is expected, rule.id
+
+
+@pytest.mark.parametrize(
+    ("call_id", "members", "fails", "says", "on"), CASES, ids=map(case_id, CASES)
+)
+def test_the_explanations_judge_each_case(
+    calls_pool: Pool,
+    call_id: str,
+    members: tuple[str, ...],
+    fails: frozenset[str],
+    says: str,
+    on: date,
+) -> None:
+    """Building on a pool of just the members, every one of them required: an eligible case is
+    found as it is; an ineligible one is explained by rules it fails, in words with facts."""
+    pool = Pool(
+        name="case",
+        organisations=tuple(o for o in calls_pool.organisations if o.id in members),
+    )
+    call = _call(call_id, on)
+    demands = Demands(include=members, size=(len(members), len(members)))
+    result = build(pool, call, demands, BuildOptions(time_limit=10, workers=1))
+    if not fails:
+        assert result.status is Status.OPTIMAL
+        assert set(result.consortia[0].members) == set(members)
+        return
+    assert result.status is Status.INFEASIBLE
+    conflict = result.conflict or ()
+    named = {c.rule for c in conflict if not c.rule.startswith("user:")}
+    assert named and named <= fails, (named, fails)
+    assert all(" — " in c.why for c in conflict)
+
+
+def test_control_is_followed_through_the_pool(calls_pool: Pool) -> None:
+    """A controller named by its organisation's name is that organisation; a chain of control ends
+    at the top; organisations under one holding share their control."""
+    by_id = calls_pool.by_id
+    assert by_id["fr-sub"].control == by_id["fr-uni"].control
+    assert by_id["de-priv"].control == by_id["it-priv"].control == "acme holding"
+    chain = Pool.model_validate(
+        {
+            "name": "chain",
+            "organisations": [
+                {**_plain("a"), "controlled_by": "B org"},
+                {**_plain("b"), "controlled_by": "c"},
+                _plain("c"),
+                {**_plain("d"), "controlled_by": "e"},
+                {**_plain("e"), "controlled_by": "d"},  # a loop: d and e control each other
+            ],
+        }
+    )
+    keys = {o.id: o.control for o in chain.organisations}
+    assert keys["a"] == keys["b"] == keys["c"] == "c"
+    assert keys["d"] == keys["e"] == "d"
+
+
+def _plain(org_id: str) -> dict[str, object]:
+    return {
+        "id": org_id,
+        "name": f"{org_id.upper()} org",
+        "country": "FR",
+        "organisation_type": "cluster_organisation",
+        "eccp_status": "registered",
+        "sectors": ["digital"],
+    }
+
+
+def test_dated_lists_follow_the_sources() -> None:
+    """The lists change on the days the sources give: the UK associated to Horizon Europe from
+    2024, Switzerland from 2025 (retroactively), Canada for Pillar II only; the UK an EU member
+    until 31 January 2020; Serbia in the Interreg Europe area from 11 December 2023."""
+    days = (date(2023, 12, 31), date(2024, 1, 1), date(2025, 1, 1))
+    horizon = {d: _counted(load_call(HORIZON, on=d)) for d in days}
+    assert "GB" not in horizon[date(2023, 12, 31)] and "GB" in horizon[date(2024, 1, 1)]
+    assert "CH" not in horizon[date(2024, 1, 1)] and "CH" in horizon[date(2025, 1, 1)]
+    pillar_2 = load_call("horizon-europe-ria-ia-pillar-2", on=date(2025, 1, 1))
+    assert "CA" in _counted(pillar_2)
+    assert "CA" not in horizon[date(2025, 1, 1)]
+    assert reference.countries_on("eu", date(2020, 1, 31)).count("GB") == 1
+    assert "GB" not in reference.countries_on("eu", date(2020, 2, 1))
+    assert len(reference.countries_on("eu", date(2026, 1, 1))) == 27
+    area = "@interreg-europe"
+    assert "RS" not in named_list(area, date(2023, 12, 10))
+    assert "RS" in named_list(area, date(2023, 12, 11))
+
+
+def _counted(call: Call) -> set[str]:
+    """The countries whose members count toward the call's three independent entities."""
+    rule = call.rule("three-independent")
+    assert isinstance(rule, MinIndependent) and rule.values is not None
+    return set(rule.values)
+
+
+def test_a_call_reads_its_lists_on_its_deadline() -> None:
+    """Without --date, a model with a deadline reads its lists on that day; --date wins."""
+    i3 = load_call("i3-strand-1")
+    assert i3.deadline == date(2026, 11, 12)
+    rule = i3.rule("eu-member-states")
+    assert rule.describe().endswith("(on 2026-11-12)")
+    later = load_call("i3-strand-1", on=date(2027, 1, 1))
+    assert later.rule("eu-member-states").describe().endswith("(on 2027-01-01)")
+
+
+def test_outermost_regions_are_those_of_the_treaty() -> None:
+    """The nine outermost regions of TFEU art. 349 that have NUTS-2 codes (Saint-Martin has none):
+    the French five under their 2013 and their 2016-2024 codes, the Azores, Madeira, the Canaries."""
+    codes = reference.outermost_regions()
+    assert len(codes) == 13
+    names = {reference.regions()[c].name for c in codes}
+    assert len(names) == 8
+    assert {"ES70", "PT20", "PT30", "FRY5", "FRA5"} <= codes
