@@ -5,17 +5,21 @@ narrowed to the members, all of them required)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from consortium_solver import reference
 from consortium_solver.builder import BuildOptions, Demands, build
+from consortium_solver.cli import app
 from consortium_solver.domain import Pool, Status
 from consortium_solver.encode import SelectionModel, SolveLimits, encode_rule, solve
-from consortium_solver.io import read_pool
+from consortium_solver.io import import_pool, read_pool
 from consortium_solver.rules import Call, MinIndependent, load_call, named_list, packaged_calls
+from consortium_solver.synthetic.pools import generate_pool
 from consortium_solver.validate import check
 
 DATA = Path(__file__).parent / "data" / "ok"
@@ -285,3 +289,94 @@ def test_outermost_regions_are_those_of_the_treaty() -> None:
     names = {reference.regions()[c].name for c in codes}
     assert len(names) == 8
     assert {"ES70", "PT20", "PT30", "FRY5", "FRA5"} <= codes
+
+
+# ---------------------------------------------------------------- commands, import, generation
+
+runner = CliRunner()
+
+
+def test_check_reads_the_lists_on_the_date_given(tmp_path: Path) -> None:
+    """`check --date`: the UK counts toward Horizon Europe's three from 2024, not before; a date
+    that is not one is refused in one line (exit 2)."""
+    pool = str(DATA / "calls_pool.json")
+    args = ["check", pool, "--call", HORIZON, "--members", "fr-uni,de-pub,gb-co"]
+    assert runner.invoke(app, [*args, "--date", "2024-01-01"]).exit_code == 0
+    before = runner.invoke(app, [*args, "--date", "2023-12-31", "--json"])
+    assert before.exit_code == 1
+    assert "(on 2023-12-31)" in before.stdout
+    wrong = runner.invoke(app, [*args, "--date", "31/12/2023"])
+    assert wrong.exit_code == 2
+    assert "YYYY-MM-DD" in wrong.output and "Traceback" not in wrong.output
+
+
+def test_build_under_each_call_is_judged_eligible() -> None:
+    """`build` under every packaged call on the hand-made pool: a consortium the validator
+    accepts, or an infeasibility explained in words (exit 1)."""
+    pool = str(DATA / "calls_pool.json")
+    for call_id in packaged_calls():
+        result = runner.invoke(
+            app, ["build", pool, "--call", call_id, "--json", "--date", "2026-06-01"]
+        )
+        assert result.exit_code in (0, 1), (call_id, result.output)
+        document = json.loads(result.stdout)
+        if result.exit_code == 0:
+            members = document["consortia"][0]["members"]
+            verdict = check(read_pool(DATA / "calls_pool.json"), _call(call_id, ON), members)
+            assert verdict.eligible, call_id
+        else:
+            assert document["conflict"], call_id
+
+
+def test_calls_lists_every_model_with_its_sources() -> None:
+    """`calls --json`: every packaged model, each rule with its kind, words and source."""
+    listed = json.loads(runner.invoke(app, ["calls", "--json"]).stdout)
+    assert {c["id"] for c in listed} == set(packaged_calls())
+    for model in listed:
+        assert model["rules"] and all(r["source"] for r in model["rules"]), model["id"]
+    shown = runner.invoke(app, ["calls", "i3-strand-1"])
+    assert "non-profit and in a more developed region" in shown.stdout
+    assert "deadline: 2026-11-12" in shown.stdout
+
+
+def test_the_sheet_columns_of_todays_calls(tmp_path: Path) -> None:
+    """Controlled by, Non-profit, Public body, SME and Region category 2021-2027 are read in any of
+    their words; an answer that is not yes or no is an error at its cell."""
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(
+        "Organisation,Country,Region,Type,ECCP,Sectors,Parent company,Gemeinnützig,"
+        "Public body,KMU,Region category 2021-2027\n"
+        "Alpha,IT,ITI1,cluster,yes,digital,,ja,no,nein,transition\n"
+        "Beta,FR,FR10,cluster,yes,health,Alpha,oui,x,,more developed\n"
+        "Gamma,ES,ES70,cluster,yes,digital,Acme Holding,maybe,,,\n",
+        encoding="utf-8",
+    )
+    report = import_pool(sheet)
+    assert [(p.column, p.value) for p in report.errors] == [("Gemeinnützig", "maybe")]
+    fixed = tmp_path / "fixed.csv"
+    fixed.write_text(sheet.read_text(encoding="utf-8").replace("maybe", ""), encoding="utf-8")
+    pool = import_pool(fixed).pool
+    assert pool is not None
+    alpha, beta, gamma = pool.organisations
+    assert (alpha.non_profit, alpha.public_body, alpha.sme) == (True, False, False)
+    assert (
+        alpha.region_category_2021 is not None and alpha.region_category_2021.value == "transition"
+    )
+    assert beta.controlled_by == alpha.id and beta.control == alpha.control
+    assert beta.public_body is True and beta.sme is None
+    assert gamma.controlled_by == "Acme Holding" and gamma.non_profit is None
+    assert gamma.outermost and not alpha.outermost
+
+
+def test_entities_are_drawn_beside_the_same_pool() -> None:
+    """`generate --entities` adds the facts today's calls read and changes nothing else."""
+    plain = generate_pool(300, 4)
+    rich = generate_pool(300, 4, entities=True)
+    fields = ("controlled_by", "non_profit", "public_body", "sme", "region_category_2021")
+    for a, b in zip(plain.organisations, rich.organisations, strict=True):
+        assert a.model_dump(exclude=set(fields)) == b.model_dump(exclude=set(fields))
+    assert all(o.non_profit is not None for o in rich.organisations)
+    controlled = [o for o in rich.organisations if o.controlled_by]
+    assert 0.05 * 300 < len(controlled) < 0.2 * 300
+    assert any(o.controlled_by in rich.by_id for o in controlled)  # inside the pool
+    assert any(o.controlled_by not in rich.by_id for o in controlled)  # an outside holding

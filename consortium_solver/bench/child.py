@@ -12,6 +12,7 @@ import resource
 import sys
 import time
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar
 
 from consortium_solver.core.options import TaskOptions
@@ -98,12 +99,18 @@ def _pool(inst: dict[str, Any], path: str | None) -> Pool:
     return read_pool(path or inst["pool"])
 
 
+def _day(inst: dict[str, Any]) -> date | None:
+    """The day an instance's call reads its dated country lists on (its ``date``), else None."""
+    day = inst.get("date")
+    return None if day is None else date.fromisoformat(str(day))
+
+
 def _build(pool: Pool, run: _Run) -> dict[str, Any]:
     from consortium_solver.bench.baselines.greedy import greedy_build
     from consortium_solver.builder import BuildOptions, Demands, build
     from consortium_solver.rules import load_call, parse_size
 
-    call = load_call(run.inst["call"])
+    call = load_call(run.inst["call"], on=_day(run.inst))
     size = run.inst.get("size")
     demands = Demands(size=None if size is None else parse_size(size))
     if run.solver == "cpsat":
@@ -124,7 +131,7 @@ def _group(pool: Pool, run: _Run) -> dict[str, Any]:
     from consortium_solver.rules import load_call, no_call, parse_size
 
     inst = run.inst
-    call = no_call() if inst["call"] == "none" else load_call(inst["call"])
+    call = no_call() if inst["call"] == "none" else load_call(inst["call"], on=_day(inst))
     options = run.options(
         GroupOptions,
         size=parse_size(inst.get("size") or "3..5"),

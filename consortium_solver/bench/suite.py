@@ -26,6 +26,7 @@ parents (so the repository's suites find ``instances/…`` from anywhere inside 
 
 from __future__ import annotations
 
+import datetime
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -59,6 +60,10 @@ class InstanceSpec(BaseModel):
     task: Literal["build", "group", "mdgp", "exchange"]
     solvers: tuple[str, ...] = Field(min_length=1)
     call: str = "COS-CLUSTER-2018-03-02"
+    date: datetime.date | None = Field(
+        default=None,
+        description="the day the call's country lists are read on (else its deadline, else today)",
+    )
     size: str | None = None
     rounds: int = Field(default=1, ge=1)
     objective: Literal["sum", "min"] = "sum"
