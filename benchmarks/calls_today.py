@@ -10,6 +10,9 @@ lists are read on 2026-06-01. The baseline, in the same run and on the same pool
 greedy baseline (``bench.baselines.greedy``: the primal heuristic's construction and one descent,
 no CP-SAT) builds on the same pool; "greedy / best" is its score over CP-SAT's (median).
 
+Rows marked "dense control" put 60 % of the organisations under 20 groups (drawn with the seed),
+most of them spanning several countries: there the matching behind ``min_independent`` binds.
+
     .venv/bin/python benchmarks/calls_today.py                 # seeds 1 2 3, 60 s: the README table
     .venv/bin/python benchmarks/calls_today.py --seeds 1 --time-limit 20
 """
@@ -17,12 +20,14 @@ no CP-SAT) builds on the same pool; "greedy / best" is its score over CP-SAT's (
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import time
 from datetime import date
 
 from consortium_solver.bench.baselines.greedy import greedy_build
 from consortium_solver.builder import BuildOptions, Demands, build
+from consortium_solver.domain import Pool
 from consortium_solver.rules import load_call, packaged_calls
 from consortium_solver.synthetic.pools import generate_pool
 from consortium_solver.validate import check
@@ -31,8 +36,26 @@ BASELINE = "COS-CLUSTER-2018-03-02"
 ON = date(2026, 6, 1)
 
 
+DENSE = " (dense control)"
+
+
+def dense(pool: Pool, seed: int) -> Pool:
+    """The pool with 60 % of its organisations under one of 20 groups."""
+    rng = random.Random(f"dense-{seed}")
+    orgs = [
+        o.model_copy(update={"controlled_by": f"Group {rng.randint(1, 20)}"})
+        if rng.random() < 0.6
+        else o
+        for o in pool.organisations
+    ]
+    return Pool(name=pool.name + "-dense", organisations=tuple(orgs))
+
+
 def run(call_id: str, seed: int, time_limit: float) -> dict[str, object]:
     pool = generate_pool(5000, seed, entities=True)
+    if call_id.endswith(DENSE):
+        call_id = call_id.removesuffix(DENSE)
+        pool = dense(pool, seed)
     call = load_call(call_id, on=ON)
     began = time.perf_counter()
     result = build(pool, call, options=BuildOptions(time_limit=time_limit, workers=2, seed=seed))
@@ -60,6 +83,7 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=60.0)
     args = parser.parse_args()
     calls = [BASELINE, *(c for c in packaged_calls() if c != BASELINE)]
+    calls += [f"{c}{DENSE}" for c in ("horizon-europe-ria-ia", "eic-pathfinder-open")]
     rows: dict[str, list[dict[str, object]]] = {c: [] for c in calls}
     for seed in args.seeds:
         for call_id in calls:

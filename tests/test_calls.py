@@ -380,3 +380,25 @@ def test_entities_are_drawn_beside_the_same_pool() -> None:
     assert 0.05 * 300 < len(controlled) < 0.2 * 300
     assert any(o.controlled_by in rich.by_id for o in controlled)  # inside the pool
     assert any(o.controlled_by not in rich.by_id for o in controlled)  # an outside holding
+
+
+def test_infeasible_calls_are_explained_with_the_facts(calls_pool: Pool) -> None:
+    """No consortium at all: the explanation names the rule and what the pool offers — no
+    organisation in a member state; at most two independent entities in different countries."""
+    only = {"no-pub", "gb-co", "ch-co", "us-co"}
+    outside = Pool(
+        name="outside", organisations=tuple(o for o in calls_pool.organisations if o.id in only)
+    )
+    result = build(outside, _call(HORIZON, ON), options=BuildOptions(time_limit=10, workers=1))
+    assert result.status is Status.INFEASIBLE
+    why = {c.rule: c.why for c in result.conflict or ()}
+    assert "no organisation with country an EU member state" in why["one-in-a-member-state"]
+    linked = {"fr-uni", "fr-sub", "de-priv", "it-priv"}
+    holding = Pool(
+        name="holding", organisations=tuple(o for o in calls_pool.organisations if o.id in linked)
+    )
+    result = build(holding, _call(HORIZON, ON), options=BuildOptions(time_limit=10, workers=1))
+    assert result.status is Status.INFEASIBLE
+    why = {c.rule: c.why for c in result.conflict or ()}
+    assert "at most 2 independent of each other" in why["three-independent"]
+    assert "4 organisations under 2 controllers" in why["three-independent"]

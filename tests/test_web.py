@@ -30,7 +30,7 @@ from consortium_solver.domain.results import Status
 from consortium_solver.exchange import ExchangeOptions
 from consortium_solver.group import GroupOptions
 from consortium_solver.io.exchanges import read_exchange_pool
-from consortium_solver.rules import no_call, user_size
+from consortium_solver.rules import no_call, packaged_calls, user_size
 from consortium_solver.rules.scheme import load_scheme
 from consortium_solver.validate import check, check_grouping
 from consortium_solver.validate.exchanges import check_plan
@@ -39,6 +39,7 @@ from consortium_solver.web.tasks import ConsortiumRun, ExchangeRun, GroupsRun
 from tests.web_client import ORGANISER_SHEET, WebClient, verdict_line
 
 DEMO = Path(__file__).resolve().parent.parent / "instances" / "demo" / "pool.json"
+DATA = Path(__file__).resolve().parent / "data" / "ok"
 
 
 @pytest.fixture
@@ -448,6 +449,24 @@ def test_a_consortium_in_mind_is_checked_rule_by_rule(web: WebClient) -> None:
         f"/projects/{pid}/check", data={"member": ["nobody"], "call": call.id, "csrf": web.csrf}
     )
     assert refused.status_code == 400
+
+
+def test_todays_calls_are_offered_and_judged(web: WebClient) -> None:
+    """The forms offer every packaged call; a consortium checked under Horizon Europe gets the
+    validator's verdicts, the entities under one control named by name."""
+    pid = web.project()
+    calls_pool = DATA / "calls_pool.json"
+    web.upload(pid, "calls.json", calls_pool.read_bytes())
+    project = web.http.get(f"/projects/{pid}").text
+    for call_id in packaged_calls():
+        assert f'value="{call_id}"' in project
+    members = ["fr-uni", "de-priv", "it-priv"]
+    fields = {"member": members, "call": "horizon-europe-ria-ia", "csrf": web.csrf}
+    page = html.unescape(web.http.post(f"/projects/{pid}/check", data=fields).text)
+    expected = check(read_pool(calls_pool), load_call("horizon-europe-ria-ia"), members)
+    assert not expected.eligible
+    assert "It breaks" in page and "independent of each other" in page
+    assert "Brandenburg Mobility GmbH" in page and "Acme Holding" in page
 
 
 def test_pinned_members_stay_when_the_rest_is_reoptimised(web: WebClient) -> None:

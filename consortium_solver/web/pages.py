@@ -24,6 +24,7 @@ from consortium_solver.group.options import balance_of, hosts_named
 from consortium_solver.io.event_tables import tables_spec
 from consortium_solver.io.importer import ImportReport
 from consortium_solver.io.sheets import exchange_template_workbook, template_workbook
+from consortium_solver.rules import load_call, packaged_calls
 from consortium_solver.rules.scheme import DEFAULT_SCHEME
 from consortium_solver.web.context import csrf_ok, ctx, page, path_id, posted_form, refused, stale
 from consortium_solver.web.imports import display_name, read_exchange_upload, read_upload, sniff
@@ -32,7 +33,20 @@ from consortium_solver.web.tasks import SPECS, RunSpec, Task
 from consortium_solver.web.views import report_summary
 
 FORM_SLACK = 64 * 1024  # bytes of a form beyond its file (boundaries, headers, fields)
-CALLS = {DEFAULT_CALL: "the 2018 call's rules (COS-CLUSTER-2018-03-02)", "none": "no call rules"}
+
+
+def _calls() -> dict[str, str]:
+    """The rule sets a form offers: the 2018 call first, today's packaged calls by their titles
+    (their country lists read on the call's deadline, else today), then none."""
+    today = {c: load_call(c).title for c in packaged_calls() if c != DEFAULT_CALL}
+    return {
+        DEFAULT_CALL: "the 2018 call's rules (COS-CLUSTER-2018-03-02)",
+        **today,
+        "none": "no call rules",
+    }
+
+
+CALLS = _calls()
 
 
 async def index(request: Request) -> Response:
