@@ -104,6 +104,8 @@ CASES: list[tuple[kinds.AnyRule, tuple[str, ...], bool]] = [
     (PUBLIC_OR_NON_PROFIT, ("idf", "consultancy"), False),
     (COORDINATOR, ("idf", "zapadne"), True),
     (COORDINATOR, ("toscana", "zapadne"), False),  # non-profit, but in a transition region
+    (COORDINATOR.model_copy(update={"who": "idf"}), ("idf", "zapadne"), True),
+    (COORDINATOR.model_copy(update={"who": "toscana"}), ("toscana", "idf"), False),  # idf may
     (kinds.Include(id="inc", members=("idf",)), ("toscana", "idf"), True),
     (kinds.Include(id="inc", members=("idf",)), ("toscana", "oberbayern"), False),
     (kinds.Exclude(id="exc", members=("idf",)), ("toscana", "oberbayern"), True),

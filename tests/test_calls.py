@@ -402,3 +402,23 @@ def test_infeasible_calls_are_explained_with_the_facts(calls_pool: Pool) -> None
     why = {c.rule: c.why for c in result.conflict or ()}
     assert "at most 2 independent of each other" in why["three-independent"]
     assert "4 organisations under 2 controllers" in why["three-independent"]
+
+
+def test_the_lead_is_the_coordinator(calls_pool: Pool) -> None:
+    """With a lead, the call's conditions on the coordinator hold for the lead itself: a lead in
+    a more developed region cannot lead an I3 strand 2a consortium; one in a less developed
+    region can."""
+    call = _call("i3-strand-2a", ON)
+    options = BuildOptions(time_limit=10, workers=1)
+    refused = build(calls_pool, call, Demands(lead="fr-uni"), options)
+    assert refused.status is Status.INFEASIBLE
+    why = {c.rule: c.why for c in refused.conflict or ()}
+    lead_rule = next(r for r in why if r.startswith("user:lead-coordinates"))
+    assert "fr-uni is not" in why[lead_rule] and "region category 2021-2027" in why[lead_rule]
+    led = build(calls_pool, call, Demands(lead="pl-ld"), options)
+    assert led.status is Status.OPTIMAL
+    members = led.consortia[0].members
+    assert members[0] == "pl-ld"
+    verdicts = check(calls_pool, call, members, extra_rules=Demands(lead="pl-ld").rules(call))
+    assert verdicts.eligible
+    assert any(v.rule.startswith("user:lead-coordinates") for v in verdicts.verdicts)

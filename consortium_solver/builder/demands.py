@@ -11,6 +11,7 @@ from consortium_solver.domain import Organisation, Pool
 from consortium_solver.rules import (
     AnyRule,
     Call,
+    Coordinator,
     Exclude,
     Include,
     MemberIn,
@@ -54,6 +55,16 @@ class Demands(BaseModel):
         if self.lead is not None:
             lead_id = _rule_id("user:lead", self.lead, taken)
             out.append(Include(id=lead_id, members=(self.lead,), text=f"{self.lead} leads"))
+            # The lead is the coordinator: it meets the call's conditions on the coordinator.
+            conditions = [c for r in call.rules if isinstance(r, Coordinator) for c in r.conditions]
+            if conditions:
+                out.append(
+                    Coordinator(
+                        id=_rule_id("user:lead-coordinates", self.lead, taken),
+                        conditions=tuple(conditions),
+                        who=self.lead,
+                    )
+                )
         for org_id in self.include:
             if org_id != self.lead:
                 rule_id = _rule_id("user:include", org_id, taken)

@@ -106,6 +106,10 @@ class Explanations(kinds.RuleHandlers[[Facts], str]):
         )
 
     def coordinator(self, rule: kinds.Coordinator, facts: Facts) -> str:
+        if rule.who is not None and rule.who in facts.pool.by_id:
+            lead = facts.pool.by_id[rule.who]
+            lacks = [c.test_text() for c in rule.conditions if not c.matches(lead)]
+            return f"{rule.who} is not: {'; '.join(lacks)}" if lacks else f"{rule.who} qualifies"
         able = [o.id for o in facts.eligible if rule.matches(o)]
         if not able:
             return f"no {facts.qualifier}organisation in the pool qualifies"

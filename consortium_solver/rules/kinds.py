@@ -457,13 +457,21 @@ class Coordinator(_Rule):
 
     kind: Literal["coordinator"] = "coordinator"
     conditions: tuple[Condition, ...] = Field(min_length=1)
+    who: str | None = Field(
+        default=None,
+        description="the member who coordinates (a user's --lead); absent: any member may",
+    )
 
     def matches(self, org: Organisation) -> bool:
-        """Whether the organisation may coordinate."""
+        """Whether the organisation may coordinate (it is ``who``, when the rule names one)."""
+        if self.who is not None and org.id != self.who:
+            return False
         return all(c.matches(org) for c in self.conditions)
 
     def _generated_text(self) -> str:
         tests = "; ".join(c.test_text() for c in self.conditions)
+        if self.who is not None:
+            return f"{self.who} leads and meets the conditions on the coordinator: {tests}"
         return f"the coordinator is a member with: {tests}"
 
 

@@ -139,14 +139,20 @@ class Checks(kinds.RuleHandlers[[Members], RuleVerdict]):
     def coordinator(self, rule: kinds.Coordinator, members: Members) -> RuleVerdict:
         """Some member meets every condition on the coordinator."""
         able = [org for org in members if rule.matches(org)]
+        candidates = [o for o in members if rule.who is None or o.id == rule.who]
         if able:
             why = f"may coordinate: {_names(able)}"
+        elif not candidates:
+            why = f"{rule.who} is not a member"
         else:
             misses = [
                 f"{org.id} ({', '.join(c.test_text() for c in rule.conditions if not c.matches(org))})"
-                for org in members
+                for org in candidates
             ]
-            why = "no member may coordinate; each lacks: " + "; ".join(misses)
+            who = (
+                "no member may coordinate" if rule.who is None else f"{rule.who} may not coordinate"
+            )
+            why = f"{who}; lacks: " + "; ".join(misses)
         return RuleVerdict(rule=rule.id, kind=rule.kind, passed=bool(able), why=why)
 
     def include(self, rule: kinds.Include, members: Members) -> RuleVerdict:
