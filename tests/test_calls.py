@@ -5,11 +5,14 @@ narrowed to the members, all of them required)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from consortium_solver import reference
@@ -20,7 +23,9 @@ from consortium_solver.encode import SelectionModel, SolveLimits, encode_rule, s
 from consortium_solver.io import import_pool, read_pool
 from consortium_solver.rules import Call, MinIndependent, load_call, named_list, packaged_calls
 from consortium_solver.synthetic.pools import generate_pool
+from consortium_solver.testing import pools
 from consortium_solver.validate import check
+from tests.conftest import counted, scaled
 
 DATA = Path(__file__).parent / "data" / "ok"
 ON = date(2026, 6, 1)  # the day the dated country lists are read on, unless a case says another
@@ -216,7 +221,7 @@ def test_control_is_followed_through_the_pool(calls_pool: Pool) -> None:
     at the top; organisations under one holding share their control."""
     by_id = calls_pool.by_id
     assert by_id["fr-sub"].control == by_id["fr-uni"].control
-    assert by_id["de-priv"].control == by_id["it-priv"].control == "acme holding"
+    assert by_id["de-priv"].control == by_id["it-priv"].control == "Acme Holding"
     chain = Pool.model_validate(
         {
             "name": "chain",
@@ -226,12 +231,17 @@ def test_control_is_followed_through_the_pool(calls_pool: Pool) -> None:
                 _plain("c"),
                 {**_plain("d"), "controlled_by": "e"},
                 {**_plain("e"), "controlled_by": "d"},  # a loop: d and e control each other
+                {**_plain("f"), "controlled_by": "Big  Group"},
+                {**_plain("g"), "controlled_by": "big group"},  # the same outside controller
+                {**_plain("x"), "id": "C", "controlled_by": "Big Group"},  # not "c"
             ],
         }
     )
     keys = {o.id: o.control for o in chain.organisations}
     assert keys["a"] == keys["b"] == keys["c"] == "c"
     assert keys["d"] == keys["e"] == "d"
+    assert keys["f"] == keys["g"] == "Big  Group"
+    assert keys["C"] == keys["f"] != keys["c"]
 
 
 def _plain(org_id: str) -> dict[str, object]:
@@ -422,3 +432,27 @@ def test_the_lead_is_the_coordinator(calls_pool: Pool) -> None:
     verdicts = check(calls_pool, call, members, extra_rules=Demands(lead="pl-ld").rules(call))
     assert verdicts.eligible
     assert any(v.rule.startswith("user:lead-coordinates") for v in verdicts.verdicts)
+
+
+@settings(max_examples=scaled(60), deadline=None)
+@given(pool=pools(1, 8), field=st.sampled_from(("country", "nuts2", None)), scoped=st.booleans())
+@counted
+def test_independence_is_a_largest_matching(pool: Pool, field: str | None, scoped: bool) -> None:
+    """The validator's count of independent members equals, by brute force over every subset,
+    the largest set of counted members with no two under one control nor sharing the field."""
+    values = {"values": ["DE", "FR", "IT", "PL"]} if scoped and field == "country" else {}
+    rule = MinIndependent.model_validate({"id": "r", "min": 1, "field": field, **values})
+    orgs = list(pool.organisations)
+    chosen = rule.independent(orgs)
+    best = 0
+    for k in range(len(orgs), 0, -1):
+        for subset in itertools.combinations([o for o in orgs if rule.counts(o)], k):
+            slots = {rule.slot(o) for o in subset}
+            controls = {o.control for o in subset}
+            if len(slots) == len(controls) == k:
+                best = k
+                break
+        if best:
+            break
+    assert len(chosen) == best
+    assert len({rule.slot(o) for o in chosen}) == len({o.control for o in chosen}) == best

@@ -240,9 +240,9 @@ class Organisation(Located):
 
     @property
     def control(self) -> str:
-        """Who controls it, folded for comparison: its controller, or itself (the pool resolves
-        chains, so organisations under the same control share this key)."""
-        return fold_name(self.controlled_by or self.id)
+        """Who controls it: its controller, or itself (a pool resolves chains and spellings, so
+        organisations under the same control share this key)."""
+        return self.controlled_by or self.id
 
     @property
     def region_name(self) -> str | None:
@@ -258,15 +258,18 @@ def fold_name(text: str) -> str:
 
 def resolve_control(organisations: tuple[Organisation, ...]) -> tuple[Organisation, ...]:
     """The organisations with each ``controlled_by`` followed through the pool to the controller
-    at the top (an id or a name of the pool stands for that organisation; a chain that loops ends
-    at the loop's smallest id). Organisations under the same control then share
+    at the top (an id or a name of the pool stands for that organisation, compared without case or
+    repeated spaces; a chain that loops ends at the loop's smallest id; an outside controller is
+    spelt as it first appears). Organisations under the same control then share
     :attr:`Organisation.control`."""
+    exact = {org.id: org for org in organisations}
     keys: dict[str, Organisation] = {}
     for org in organisations:
-        keys.setdefault(fold_name(org.name), org)
+        keys.setdefault(fold_name(org.id), org)
     for org in organisations:
-        keys[fold_name(org.id)] = org
+        keys.setdefault(fold_name(org.name), org)
     top: dict[str, str] = {}
+    outside: dict[str, str] = {}  # a controller outside the pool: its first spelling
 
     def root(org: Organisation) -> str:
         seen: list[str] = []
@@ -277,9 +280,10 @@ def resolve_control(organisations: tuple[Organisation, ...]) -> tuple[Organisati
             seen.append(current.id)
             if current.controlled_by is None:
                 return current.id
-            parent = keys.get(fold_name(current.controlled_by))
+            said = current.controlled_by
+            parent = exact.get(said) or keys.get(fold_name(said))
             if parent is None:
-                return current.controlled_by
+                return outside.setdefault(fold_name(said), said)
             current = parent
         return top[current.id] if current is not None else org.id
 
