@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from consortium_solver import reference
+from consortium_solver import demo_pool, reference
 from consortium_solver.builder import BuildOptions, Demands, build
 from consortium_solver.cli import app
 from consortium_solver.domain import Pool, Status
@@ -456,3 +456,12 @@ def test_independence_is_a_largest_matching(pool: Pool, field: str | None, scope
             break
     assert len(chosen) == best
     assert len({rule.slot(o) for o in chosen}) == len({o.control for o in chosen}) == best
+
+
+def test_a_sheet_without_the_columns_a_call_reads_is_told_which() -> None:
+    """The demo pool states no non-profit answer and no 2021-2027 category: building under I3
+    strand 1 is impossible, and the explanation names the columns to add."""
+    result = build(demo_pool(), load_call("i3-strand-1"), options=BuildOptions(time_limit=10))
+    assert result.status is Status.INFEASIBLE
+    why = " ".join(c.why for c in result.conflict or ())
+    assert "add the columns Non-profit and Region category 2021-2027 to the sheet" in why

@@ -1089,3 +1089,32 @@ def test_a_sheet_of_the_other_kind_is_named_and_its_columns_say_what_they_are_fo
         "'", "’"
     )
     assert "upload it again with “organisations” chosen" in other
+
+
+def test_the_country_lists_are_read_on_the_day_the_form_gives(web: WebClient) -> None:
+    """The check and consortium forms take the day the call's country lists are read on: the UK
+    counts toward Horizon Europe's three on 2024-01-01, not on 2023-12-31; a bad day is refused."""
+    pid = web.project()
+    web.upload(pid, "calls.json", (DATA / "calls_pool.json").read_bytes())
+    fields = {"member": ["fr-uni", "de-pub", "gb-co"], "call": "horizon-europe-ria-ia"}
+    after = web.http.post(
+        f"/projects/{pid}/check", data={**fields, "date": "2024-01-01", "csrf": web.csrf}
+    ).text
+    before = web.http.post(
+        f"/projects/{pid}/check", data={**fields, "date": "2023-12-31", "csrf": web.csrf}
+    ).text
+    assert "It meets every rule" in after and "It breaks" in before
+    assert "2023-12-31" in html.unescape(before)
+    wrong = web.http.post(
+        f"/projects/{pid}/check", data={**fields, "date": "31.12.2023", "csrf": web.csrf}
+    )
+    assert wrong.status_code == 400 and "2026-03-01" in wrong.text
+    run = web.run_to_end(
+        pid, task="consortium", lead="gb-co", top="1", size_min="3", size_max="4",
+        call="horizon-europe-ria-ia", date="2023-12-31", time_limit="5",
+    )  # fmt: skip
+    assert run.status == "done", run.error
+    result = BuildResult.model_validate_json(run.result_json or "")
+    members = result.consortia[0].members
+    counted = {read_pool(DATA / "calls_pool.json").by_id[m].country for m in members}
+    assert "gb-co" in members and len(counted - {"GB"}) >= 3  # the UK did not count in 2023

@@ -112,13 +112,20 @@ class Explanations(kinds.RuleHandlers[[Facts], str]):
             return f"{rule.who} is not: {'; '.join(lacks)}" if lacks else f"{rule.who} qualifies"
         able = [o.id for o in facts.eligible if rule.matches(o)]
         if not able:
-            return f"no {facts.qualifier}organisation in the pool qualifies"
+            meets = [
+                f"{sum(c.matches(o) for o in facts.eligible)} {c.test_text()}"
+                for c in rule.conditions
+            ]
+            unstated = _unstated([c.field for c in rule.conditions], facts.eligible)
+            return f"no {facts.qualifier}organisation in the pool qualifies ({'; '.join(meets)}){unstated}"
         return f"only {len(able)} {facts.qualifier}organisations qualify: {_listing(able)}"
 
     def min_count(self, rule: kinds.MinCount, facts: Facts) -> str:
         matching = [o.id for o in facts.eligible if rule.matches(o)]
         if not matching:
-            return f"no {facts.qualifier}organisation {_wanted(rule)}"
+            fields = [rule.field, *(t.field for t in rule.or_else)]
+            unstated = _unstated(fields, facts.eligible)
+            return f"no {facts.qualifier}organisation {_wanted(rule)}{unstated}"
         return f"only {len(matching)} {facts.qualifier}organisations {_wanted(rule)}: {_listing(matching)}"
 
     def max_per_value(self, rule: kinds.MaxPerValue, facts: Facts) -> str:
@@ -149,6 +156,31 @@ def facts_of(rule: kinds.AnyRule, facts: Facts) -> str:
 def _listing(values: Sequence[str], limit: int = 8) -> str:
     shown = ", ".join(values[:limit])
     return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
+
+
+# Fields only a pool states (nothing derives them); the sheet's column for each.
+STATED_COLUMNS = {
+    "region_category_2021": "Region category 2021-2027",
+    "non_profit": "Non-profit",
+    "public_body": "Public body",
+    "sme": "SME",
+}
+
+
+def _unstated(fields: Sequence[str], orgs: Sequence[Organisation]) -> str:
+    """ "; no organisation states its non-profit answer (a column Non-profit)" for each field
+    that only a pool states and that no organisation states, or ''."""
+    missing = [
+        f
+        for f in dict.fromkeys(fields)
+        if f in STATED_COLUMNS and all(getattr(o, f) is None for o in orgs)
+    ]
+    if not missing:
+        return ""
+    words = " or ".join(FIELD_WORDS[f] for f in missing)
+    columns = " and ".join(STATED_COLUMNS[f] for f in missing)
+    column = "columns" if len(missing) > 1 else "column"
+    return f"; no organisation states its {words} (add the {column} {columns} to the sheet)"
 
 
 def _wanted(rule: kinds.MinCount) -> str:

@@ -15,7 +15,7 @@ from consortium_solver.io.plans import TERM_WORDS, for_people, member_cells, ter
 from consortium_solver.rules import AnyRule, Call
 from consortium_solver.validate import check
 from consortium_solver.web.context import ctx, page, path_id, posted_form, refused, stale
-from consortium_solver.web.pages import CALLS, pool_of
+from consortium_solver.web.pages import CALLS, pool_of, read_day
 from consortium_solver.web.tasks import ConsortiumRun
 from consortium_solver.web.views import Member, call_of
 
@@ -74,18 +74,22 @@ async def check_consortium(request: Request) -> Response:
     call_id = str(form.get("call", ""))
     if call_id not in CALLS:
         return refused(request, 400, "Choose one of the listed rule sets.")
+    problems: list[str] = []
+    day = read_day(str(form.get("date", "")), problems)
+    if problems:
+        return refused(request, 400, problems[0])
     if not 1 <= len(members) <= MAX_MEMBERS or any(m not in pool.by_id for m in members):
         return refused(
             request, 400, f"Tick between 1 and {MAX_MEMBERS} organisations of the sheet."
         )
-    result = judged(pool, call_of(call_id), members)
+    result = judged(pool, call_of(call_id, day), members)
     return page(request, "check.html", project=project, judged=result, calls=CALLS, call=call_id)
 
 
 def consortium_values(run_json: str, pool: Pool, spec: ConsortiumRun) -> dict[str, Any]:
     """What a finished "best consortium" run page shows: every consortium judged again."""
     result = BuildResult.model_validate_json(run_json)
-    call = call_of(spec.call)
+    call = call_of(spec.call, spec.date)
     demands = spec.demands.rules(call)
     found = [judged(pool, call, list(c.members), demands) for c in result.consortia]
     return {"build": result, "found": found}

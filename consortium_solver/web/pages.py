@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -47,6 +48,18 @@ def _calls() -> dict[str, str]:
 
 
 CALLS = _calls()
+
+
+def read_day(text: str, problems: list[str]) -> date | None:
+    """The form's "country lists on" day (empty: None, the call's deadline or today); a problem
+    in words when it is not a date."""
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        problems.append("country lists on: write a date as 2026-03-01")
+        return None
 
 
 async def index(request: Request) -> Response:
@@ -233,6 +246,7 @@ def read_task(form: Any, pool: Pool | None) -> tuple[RunSpec | None, list[str]]:
     call = str(form.get("call", DEFAULT_CALL))
     if call not in CALLS:
         problems.append("rules: choose one of the listed rule sets")
+    day = read_day(str(form.get("date", "")), problems)
     # Web runs use one thread each: two runs may go at once on a small machine.
     common = {"seed": whole("seed", 0, 999999, 0), "time_limit": whole("time_limit", 1, 3600, 10),
               "workers": 1}  # fmt: skip
@@ -243,11 +257,11 @@ def read_task(form: Any, pool: Pool | None) -> tuple[RunSpec | None, list[str]]:
         lead = str(form.get("lead", "")) or None
         if lead and (pool is None or lead not in pool.by_id):
             problems.append("lead partner: choose one of the organisations of the sheet")
-        spec |= {"call": call, "demands": {"lead": lead, "size": (smallest, largest)},
+        spec |= {"call": call, "date": day, "demands": {"lead": lead, "size": (smallest, largest)},
                  "options": {**common, "top": whole("top", 1, 10, 1)}}  # fmt: skip
     else:
         assert pool is not None  # groups are made from an organisation sheet
-        spec |= {"call": call, "options": {
+        spec |= {"call": call, "date": day, "options": {
             **common, "size": (smallest, largest), "rounds": whole("rounds", 1, 20, 1),
             "objective": "min" if form.get("objective") == "min" else "sum",
             "allow_repeats": form.get("allow_repeats") == "on",

@@ -74,7 +74,7 @@ def solve(
         scheme = load_scheme(spec.scheme)
         return plan_exchanges(exchange_pool, scheme, spec.options, progress=progress).to_json()
     pool = Pool.model_validate_json(pool_json)
-    call = no_call() if spec.call == "none" else load_call(spec.call)
+    call = no_call() if spec.call == "none" else load_call(spec.call, on=spec.date)
     if isinstance(spec, ConsortiumRun):
         from consortium_solver.builder import build
 

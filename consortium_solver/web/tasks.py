@@ -7,6 +7,7 @@ the library whole: a field added to an options model reaches the run without a c
 
 from __future__ import annotations
 
+import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -37,6 +38,9 @@ class GroupsRun(_Spec):
 
     task: Literal[Task.GROUPS] = Task.GROUPS
     call: str = DEFAULT_CALL
+    date: datetime.date | None = Field(
+        default=None, description="the day the call's country lists are read on"
+    )
     options: GroupOptions = GroupOptions()
 
     @property
@@ -49,6 +53,9 @@ class ConsortiumRun(_Spec):
 
     task: Literal[Task.CONSORTIUM] = Task.CONSORTIUM
     call: str = DEFAULT_CALL
+    date: datetime.date | None = Field(
+        default=None, description="the day the call's country lists are read on"
+    )
     demands: Demands = Demands()
     options: BuildOptions = BuildOptions()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from consortium_solver.domain import Consortium, GroupingResult, Pool, Status, Table
@@ -81,8 +82,9 @@ def report_summary(report: ImportReport[Any], filename: str) -> dict[str, Any]:
     }
 
 
-def call_of(call_id: str) -> Call:
-    return no_call() if call_id == "none" else load_call(call_id)
+def call_of(call_id: str, on: date | None = None) -> Call:
+    """A run's call model, its country lists read on ``on`` (else its deadline, else today)."""
+    return no_call() if call_id == "none" else load_call(call_id, on=on)
 
 
 def schedule_of(result: GroupingResult) -> Rounds:
@@ -129,7 +131,7 @@ def judge(
     options = spec.options
     return check_grouping(
         pool,
-        call_of(spec.call),
+        call_of(spec.call, spec.date),
         rounds,
         extra_rules=[options.size_rule(options.tables_of(pool))],
         together=options.together,
@@ -184,7 +186,7 @@ def schedule_view(
     pool: Pool, spec: GroupsRun, rounds: Rounds, result: GroupingResult
 ) -> ScheduleView:
     """``rounds`` judged: every group's rules (✓/✗) and score, the schedule's own problems."""
-    call = call_of(spec.call)
+    call = call_of(spec.call, spec.date)
     size = spec.options.size_rule(spec.options.tables_of(pool))
     verdict = judge(pool, spec, rounds, result)
     described = rules_described(pool, spec)
@@ -248,7 +250,7 @@ RULE_WORDS = {
 def rules_described(pool: Pool, spec: GroupsRun) -> dict[str, str]:
     """The run's rules (the call's and the group size) by id, each as a sentence."""
     size = spec.options.size_rule(spec.options.tables_of(pool))
-    return {rule.id: rule.describe() for rule in [*call_of(spec.call).rules, size]}
+    return {rule.id: rule.describe() for rule in [*call_of(spec.call, spec.date).rules, size]}
 
 
 def in_words(result: GroupingResult, pool: Pool, spec: GroupsRun) -> GroupingResult:
