@@ -177,6 +177,12 @@ def generate_pool(
             f"Synthetic pool of {n} organisations drawn by consortium-solver (seed {seed}) on real"
             " NUTS-2 regions and their 2014-2020 cohesion-policy categories; the organisations"
             " are invented."
+            + (
+                " Control, non-profit, public body, SME and the 2021-2027 category (a synthetic"
+                " one: the region's 2014-2020 category) are drawn too."
+                if entities
+                else ""
+            )
         ),
         organisations=tuple(organisations),
     )
