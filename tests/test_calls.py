@@ -465,3 +465,30 @@ def test_a_sheet_without_the_columns_a_call_reads_is_told_which() -> None:
     assert result.status is Status.INFEASIBLE
     why = " ".join(c.why for c in result.conflict or ())
     assert "add the columns Non-profit and Region category 2021-2027 to the sheet" in why
+
+
+def test_calls_check_says_each_problem_of_the_new_kinds_once(tmp_path: Path) -> None:
+    """Each packaged model of today's calls checks clean; an author's model with a wrong field for
+    independence, a coordinator condition that is not yes or no and an unknown list gets one line
+    each, on its own line of the file — no follow-on line for the emptied list of conditions."""
+    for call_id, name in packaged_calls().items():
+        path = Path(__file__).resolve().parent.parent / "models" / name
+        assert runner.invoke(app, ["calls", "check", str(path)]).exit_code == 0, call_id
+    mine = tmp_path / "mine.toml"
+    mine.write_text(
+        'id = "mine"\ntitle = "mine"\n\n'
+        '[[rules]]\nid = "a"\nkind = "min_independent"\nmin = 3\nfield = "sectors"\n\n'
+        '[[rules]]\nid = "b"\nkind = "coordinator"\n'
+        'conditions = [{ field = "non_profit", values = ["perhaps"] }]\n\n'
+        '[[rules]]\nid = "c"\nkind = "min_distinct"\nfield = "country"\nmin = 2\n'
+        'values = "@nowhere"\n',
+        encoding="utf-8",
+    )
+    said = runner.invoke(app, ["calls", "check", str(mine)]).stderr.splitlines()
+    assert (
+        said[0]
+        == f"{mine}:8: rules[0].field: Input should be 'country' or 'nuts2' (value 'sectors')"
+    )
+    assert said[1].startswith(f"{mine}:13: rules[1].conditions[0].values: 'perhaps' is not a yes")
+    assert said[2].startswith(f"{mine}:15: rules[2]: unknown list '@nowhere'")  # its table
+    assert said[3].startswith("3 problem(s)")

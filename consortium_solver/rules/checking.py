@@ -43,12 +43,20 @@ def check_call_file(path: Path) -> list[str]:
     try:
         Call.model_validate(data)
     except ValidationError as exc:
-        for error in exc.errors():
+        errors = exc.errors()
+        for error in errors:
+            if error["type"] == "too_short" and _inside(error["loc"], errors):
+                continue  # a list emptied by its items' own errors, which are said already
             loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p in RULE_KINDS))
             at = (*loc, "kind") if error["type"] == "union_tag_invalid" else loc
             said = f"{format_loc(loc) or 'the model'}: {_words(error)}"
             problems.append((_line(text, at), said))
     return [f"{source}:{line}: {what}" for line, what in sorted(problems)]
+
+
+def _inside(loc: tuple[Any, ...], errors: list[Any]) -> bool:
+    """Whether another error lies inside ``loc`` (a key below it)."""
+    return any(len(e["loc"]) > len(loc) and tuple(e["loc"][: len(loc)]) == loc for e in errors)
 
 
 def _words(error: Any) -> str:
@@ -81,6 +89,12 @@ def _line(text: str, loc: tuple[Any, ...]) -> int:
                 found = start + 1
                 following = [k for k in range(start + 1, end) if _HEADER.match(lines[k])]
                 end = following[0] if following else end
+            else:  # an inline list (conditions = [{...}]): its key's line
+                keys = [
+                    k for k in range(start, end) if (m := _KEY.match(lines[k])) and m[1] == part
+                ]
+                found = keys[0] + 1 if keys else found
+                break
             table = part
             continue
         if isinstance(part, str):
