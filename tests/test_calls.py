@@ -492,3 +492,16 @@ def test_calls_check_says_each_problem_of_the_new_kinds_once(tmp_path: Path) -> 
     assert said[1].startswith(f"{mine}:13: rules[1].conditions[0].values: 'perhaps' is not a yes")
     assert said[2].startswith(f"{mine}:15: rules[2]: unknown list '@nowhere'")  # its table
     assert said[3].startswith("3 problem(s)")
+
+
+def test_the_members_are_shown_with_what_todays_calls_read() -> None:
+    """A member's block says both region categories by period, its answers and its controller by
+    name."""
+    shown = runner.invoke(
+        app,
+        ["check", str(DATA / "calls_pool.json"), "--call", "i3-strand-2a", "-m", "pl-ld,fr-sub"],
+        terminal_width=200,
+    ).stdout
+    assert "less developed (2014-2020)" in shown or "less developed region (2014-2020)" in shown
+    assert "less developed region (2021-2027)" in shown
+    assert "controlled by Paris Research University" in shown

@@ -57,7 +57,7 @@ def members_table(pool: Pool, member_ids: Sequence[str], title: str, width: int 
                 [
                     plain(country_name(org.country)),
                     plain(region),
-                    f"{org.region_category.value.replace('_', ' ')} region",
+                    f"{org.region_category.value.replace('_', ' ')} region{_period(org)}",
                     plain(", ".join(sector_words(org.sectors))),
                     maturity_words(org.maturity.value),
                     *entity_words(pool, org),
@@ -77,11 +77,16 @@ def members_table(pool: Pool, member_ids: Sequence[str], title: str, width: int 
             plain(org.name) + (f"\n{entity}" if entity else ""),
             plain(country_name(org.country)),
             plain(region),
-            org.region_category.value.replace("_", " "),
+            org.region_category.value.replace("_", " ") + _period(org),
             plain(", ".join(sector_words(org.sectors))),
             maturity_words(org.maturity.value),
         )
     return table
+
+
+def _period(org: Organisation) -> str:
+    """ " (2014-2020)" beside the region category when a 2021-2027 one is shown too."""
+    return " (2014-2020)" if org.region_category_2021 is not None else ""
 
 
 def entity_words(pool: Pool, org: Organisation) -> list[str]:
