@@ -490,7 +490,7 @@ def test_calls_check_says_each_problem_of_the_new_kinds_once(tmp_path: Path) -> 
         == f"{mine}:8: rules[0].field: Input should be 'country' or 'nuts2' (value 'sectors')"
     )
     assert said[1].startswith(f"{mine}:13: rules[1].conditions[0].values: 'perhaps' is not a yes")
-    assert said[2].startswith(f"{mine}:15: rules[2]: unknown list '@nowhere'")  # its table
+    assert said[2].startswith(f"{mine}:20: rules[2]: unknown list '@nowhere'")
     assert said[3].startswith("3 problem(s)")
 
 

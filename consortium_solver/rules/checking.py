@@ -49,6 +49,8 @@ def check_call_file(path: Path) -> list[str]:
                 continue  # a list emptied by its items' own errors, which are said already
             loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p in RULE_KINDS))
             at = (*loc, "kind") if error["type"] == "union_tag_invalid" else loc
+            if "unknown list" in str(error["msg"]):  # found while the lists are expanded
+                at = (*loc, "values")
             said = f"{format_loc(loc) or 'the model'}: {_words(error)}"
             problems.append((_line(text, at), said))
     return [f"{source}:{line}: {what}" for line, what in sorted(problems)]
