@@ -25,20 +25,7 @@ ScalarField = Literal[
     "sme",
 ]
 # Fields whose distinct values ``min_distinct`` counts: the scalar ones and the sectors.
-DistinctField = Literal[
-    "country",
-    "nuts2",
-    "region_category",
-    "region_category_2021",
-    "outermost",
-    "organisation_type",
-    "eccp_status",
-    "maturity",
-    "non_profit",
-    "public_body",
-    "sme",
-    "sectors",
-]
+DistinctField = Literal[ScalarField, "sectors"]
 
 # Yes-or-no fields: a rule names their values "yes" and "no" (an unstated one matches neither).
 FLAG_FIELDS = frozenset({"outermost", "non_profit", "public_body", "sme"})

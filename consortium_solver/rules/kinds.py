@@ -297,13 +297,12 @@ def user_size(low: int, high: int) -> Size:
     return Size(id="user:size", min=low, max=high, text=f"between {low} and {high} members")
 
 
-class MinDistinct(_Rule):
-    """The members show at least ``min`` distinct values of ``field`` (of ``values`` only, when
-    given)."""
+class _CountedValues(_Rule):
+    """A rule that counts only members (or values) among ``values`` when given — a list, packaged
+    lists or both, as for :class:`Test`. Subclasses declare ``field`` (declared here first, so
+    that it is read before ``values``)."""
 
-    kind: Literal["min_distinct"] = "min_distinct"
-    field: DistinctField
-    min: int = Field(ge=1, le=MAX_COUNT)
+    field: str | None = None
     values: tuple[str, ...] | None = Field(
         default=None, min_length=1, description="only these values count"
     )
@@ -320,21 +319,32 @@ class MinDistinct(_Rule):
     def _check_values(
         cls, values: tuple[str, ...] | None, info: ValidationInfo
     ) -> tuple[str, ...] | None:
-        return _normalised(info.data.get("field"), values)
+        field = info.data.get("field")
+        if values is not None and field is None:
+            raise ValueError("values need a field (country or nuts2)")
+        return _normalised(field, values)
+
+    def values_words(self) -> str:
+        """The values in words ("an EU member state (on 2026-06-01)", "DE or FR")."""
+        if self.values_name:
+            return _list_words(self.values_name, self.field or "", self.values_on)
+        return " or ".join(self.values or ())
+
+
+class MinDistinct(_CountedValues):
+    """The members show at least ``min`` distinct values of ``field`` (of ``values`` only, when
+    given)."""
+
+    kind: Literal["min_distinct"] = "min_distinct"
+    field: DistinctField
+    min: int = Field(ge=1, le=MAX_COUNT)
 
     def counts(self, value: str) -> bool:
         """Whether a value counts toward the rule."""
         return self.values is None or value in self.values
 
     def _generated_text(self) -> str:
-        among = ""
-        if self.values is not None:
-            words = (
-                _list_words(self.values_name, self.field, self.values_on)
-                if self.values_name
-                else " or ".join(self.values)
-            )
-            among = f", counting only {words}"
+        among = "" if self.values is None else f", counting only {self.values_words()}"
         return f"at least {self.min} different {FIELD_PLURALS[self.field]} among the members{among}"
 
 
@@ -362,7 +372,7 @@ class MaxPerValue(_Rule):
         return f"at most {self.max} members with the same {FIELD_WORDS[self.field]}"
 
 
-class MinIndependent(_Rule):
+class MinIndependent(_CountedValues):
     """At least ``min`` members independent of each other — no two under the same control
     (``controlled_by``) — each with a different ``field`` (None: any), counting only members whose
     ``field`` is one of ``values`` when given.
@@ -377,26 +387,6 @@ class MinIndependent(_Rule):
     kind: Literal["min_independent"] = "min_independent"
     min: int = Field(ge=1, le=MAX_COUNT)
     field: Literal["country", "nuts2"] | None = "country"
-    values: tuple[str, ...] | None = Field(
-        default=None, min_length=1, description="only members with these values count"
-    )
-    values_name: str | None = None
-    values_on: date | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _expand_named_list(cls, data: Any, info: ValidationInfo) -> Any:
-        return _expanded(data, info)
-
-    @field_validator("values", mode="after")
-    @classmethod
-    def _check_values(
-        cls, values: tuple[str, ...] | None, info: ValidationInfo
-    ) -> tuple[str, ...] | None:
-        field = info.data.get("field")
-        if values is not None and field is None:
-            raise ValueError("values need a field (country or nuts2)")
-        return _normalised(field, values)
 
     def counts(self, org: Organisation) -> bool:
         """Whether an organisation counts toward the rule (its field among the values)."""
@@ -437,14 +427,7 @@ class MinIndependent(_Rule):
     def _generated_text(self) -> str:
         if self.field is None:
             return f"at least {self.min} members independent of each other"
-        where = ""
-        if self.values is not None:
-            words = (
-                _list_words(self.values_name, self.field, self.values_on)
-                if self.values_name
-                else " or ".join(self.values)
-            )
-            where = f", each in {words}"
+        where = "" if self.values is None else f", each in {self.values_words()}"
         return (
             f"at least {self.min} members independent of each other in {self.min} different"
             f" {FIELD_PLURALS[self.field]}{where}"
