@@ -121,6 +121,9 @@ def case_id(c: Case) -> str:
     return f"{call}-{'+'.join(members)}-{verdict}-{on.isoformat()}"
 
 
+each_case = pytest.mark.parametrize("case", CASES, ids=map(case_id, CASES))
+
+
 @pytest.fixture(scope="module")
 def calls_pool() -> Pool:
     return read_pool(DATA / "calls_pool.json")
@@ -144,18 +147,10 @@ def test_every_packaged_call_has_cases() -> None:
             assert failing == rules, (call_id, rules - failing)
 
 
-@pytest.mark.parametrize(
-    ("call_id", "members", "fails", "says", "on"), CASES, ids=map(case_id, CASES)
-)
-def test_the_validator_judges_each_case(
-    calls_pool: Pool,
-    call_id: str,
-    members: tuple[str, ...],
-    fails: frozenset[str],
-    says: str,
-    on: date,
-) -> None:
+@each_case
+def test_the_validator_judges_each_case(calls_pool: Pool, case: Case) -> None:
     """The rules that fail are exactly the ones the case names, and the verdicts say why."""
+    call_id, members, fails, says, on = case
     assessment = check(calls_pool, _call(call_id, on), members)
     failed = {v.rule for v in assessment.verdicts if not v.passed}
     assert failed == fails
@@ -164,19 +159,11 @@ def test_the_validator_judges_each_case(
     assert says in why
 
 
-@pytest.mark.parametrize(
-    ("call_id", "members", "fails", "says", "on"), CASES, ids=map(case_id, CASES)
-)
-def test_the_encoding_judges_each_case(
-    calls_pool: Pool,
-    call_id: str,
-    members: tuple[str, ...],
-    fails: frozenset[str],
-    says: str,
-    on: date,
-) -> None:
+@each_case
+def test_the_encoding_judges_each_case(calls_pool: Pool, case: Case) -> None:
     """Each rule's CP-SAT encoding, with the members fixed, is feasible exactly when the validator
     says the rule holds."""
+    call_id, members, fails, _, on = case
     for rule in _call(call_id, on).rules:
         m = SelectionModel(calls_pool.organisations, max_size=len(calls_pool))
         encode_rule(m, rule)
@@ -185,19 +172,11 @@ def test_the_encoding_judges_each_case(
         assert solve(m, ONE_WORKER).status is expected, rule.id
 
 
-@pytest.mark.parametrize(
-    ("call_id", "members", "fails", "says", "on"), CASES, ids=map(case_id, CASES)
-)
-def test_the_explanations_judge_each_case(
-    calls_pool: Pool,
-    call_id: str,
-    members: tuple[str, ...],
-    fails: frozenset[str],
-    says: str,
-    on: date,
-) -> None:
+@each_case
+def test_the_explanations_judge_each_case(calls_pool: Pool, case: Case) -> None:
     """Building on a pool of just the members, every one of them required: an eligible case is
     found as it is; an ineligible one is explained by rules it fails, in words with facts."""
+    call_id, members, fails, _, on = case
     pool = Pool(
         name="case",
         organisations=tuple(o for o in calls_pool.organisations if o.id in members),
@@ -208,6 +187,7 @@ def test_the_explanations_judge_each_case(
     if not fails:
         assert result.status is Status.OPTIMAL
         assert set(result.consortia[0].members) == set(members)
+        assert check(pool, call, result.consortia[0].members).eligible
         return
     assert result.status is Status.INFEASIBLE
     conflict = result.conflict or ()

@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -1116,5 +1117,8 @@ def test_the_country_lists_are_read_on_the_day_the_form_gives(web: WebClient) ->
     assert run.status == "done", run.error
     result = BuildResult.model_validate_json(run.result_json or "")
     members = result.consortia[0].members
+    then = load_call("horizon-europe-ria-ia", on=date(2023, 12, 31))
+    judged_then = check(read_pool(DATA / "calls_pool.json"), then, list(members))
+    assert judged_then.eligible
     counted = {read_pool(DATA / "calls_pool.json").by_id[m].country for m in members}
     assert "gb-co" in members and len(counted - {"GB"}) >= 3  # the UK did not count in 2023
