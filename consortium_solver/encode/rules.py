@@ -27,10 +27,25 @@ def _impossible(m: SelectionModel, lit: Literal) -> None:
     _enforce(m.model.add(m.model.new_constant(0) >= 1), lit)
 
 
-def _counted_in(rule: kinds.MinIndependent, org_id: str) -> Callable[[list[Organisation]], int]:
-    """Whether the organisation is among the independent members the validator would count (a
-    hint's value for its y)."""
-    return lambda members: int(org_id in {o.id for o in rule.independent(members)})
+class _Counted:
+    """The members the validator would count for a ``min_independent`` rule, found once per set
+    of members: a hint asks it for every y of the rule (thousands on a large pool)."""
+
+    def __init__(self, rule: kinds.MinIndependent) -> None:
+        self.rule = rule
+        self.members: tuple[str, ...] = ()
+        self.counted: frozenset[str] = frozenset()
+
+    def of(self, members: list[Organisation]) -> frozenset[str]:
+        key = tuple(o.id for o in members)
+        if key != self.members:
+            self.members = key
+            self.counted = frozenset(o.id for o in self.rule.independent(members))
+        return self.counted
+
+    def value(self, org_id: str) -> Callable[[list[Organisation]], int]:
+        """The hint's value of the organisation's y: 1 when it is counted."""
+        return lambda members: int(org_id in self.of(members))
 
 
 class Encoder(kinds.RuleHandlers[[SelectionModel, Literal], None]):
@@ -90,12 +105,13 @@ class Encoder(kinds.RuleHandlers[[SelectionModel, Literal], None]):
         ys = {o.id: model.new_bool_var(f"y[{rule.id}:{o.id}]") for o in counted}
         by_slot: dict[str, list[BoolVar]] = {}
         by_control: dict[str, list[BoolVar]] = {}
+        hint = _Counted(rule)
         for org in counted:
             y = ys[org.id]
             model.add_implication(y, m.x[org.id])
             by_slot.setdefault(rule.slot(org), []).append(y)
             by_control.setdefault(org.control, []).append(y)
-            m.derive(y, _counted_in(rule, org.id))
+            m.derive(y, hint.value(org.id))
         for group in (*by_slot.values(), *by_control.values()):
             if len(group) > 1:
                 model.add_at_most_one(group)
